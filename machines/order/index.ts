@@ -1,0 +1,1 @@
+export { orderMachine, MACHINE_VERSION, type OrderMachine } from './machine.js';

@@ -1,0 +1,10 @@
+export * from './schemas.js';
+export * from './policy.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './rules.js';
+export * from './deadlines.js';
+export * from './order.js';
+export type { Effect, EffectType } from './effects.js';
+export { Instant, formatInstant, MINUTE, DAY } from './time.js';
+export { parseOrThrow } from './parse.js';

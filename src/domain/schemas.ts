@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { Instant } from './time.js';
+import { PolicyOverride, Policy } from './policy.js';
+
+/** Amazon's cancel reason codes (order acknowledgement feed `CancelReason`), older and newer. */
+export const CancelReason = z.enum([
+  'NoInventory',
+  'ShippingAddressUndeliverable',
+  'CustomerExchange',
+  'BuyerCanceled',
+  'GeneralAdjustment',
+  'CarrierCreditDecision',
+  'RiskAssessmentInformationNotValid',
+  'CarrierCoverageFailure',
+  'CustomerReturn',
+  'MerchandiseNotReceived',
+  'CannotVerifyInformation',
+  'PricingError',
+  'RejectOrder',
+  'WeatherDelay',
+]);
+export type CancelReason = z.infer<typeof CancelReason>;
+
+/** Why a cancellation record exists: a seller reason, the buyer's own cancel, or Amazon's auto-cancel. */
+export const CancellationReason = z.union([CancelReason, z.enum(['BuyerSelfCanceled', 'NotShippedInTime'])]);
+export type CancellationReason = z.infer<typeof CancellationReason>;
+
+const OrderItemId = z.string().min(1);
+const Quantity = z.number().int().positive();
+
+/** One line of an order as Amazon reports it. */
+export const OrderItemInput = z.strictObject({
+  orderItemId: OrderItemId,
+  sku: z.string().min(1).optional(),
+  quantity: Quantity,
+});
+
+/**
+ * What an order starts from. `placedAt` is the purchase instant, `latestShipDate` Amazon's latest ship
+ * date; both are ISO-8601 with an offset, or epoch ms.
+ */
+export const OrderInput = z
+  .strictObject({
+    orderId: z.string().min(1),
+    placedAt: Instant,
+    latestShipDate: Instant,
+    items: z.array(OrderItemInput).min(1),
+    fulfillmentChannel: z.enum(['MFN', 'AFN']).default('MFN'),
+    marketplaceId: z.string().min(1).optional(),
+    policy: PolicyOverride.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.latestShipDate < input.placedAt) {
+      ctx.addIssue({ code: 'custom', path: ['latestShipDate'], message: 'latestShipDate must not be before placedAt' });
+    }
+    const seen = new Set<string>();
+    input.items.forEach((item, index) => {
+      if (seen.has(item.orderItemId)) {
+        ctx.addIssue({ code: 'custom', path: ['items', index, 'orderItemId'], message: `orderItemId "${item.orderItemId}" is listed twice` });
+      }
+      seen.add(item.orderItemId);
+    });
+  });
+export type OrderInput = z.input<typeof OrderInput>;
+
+const ItemQuantities = z
+  .array(z.strictObject({ orderItemId: OrderItemId, quantity: Quantity }))
+  .min(1)
+  .superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item.orderItemId)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'orderItemId'], message: `orderItemId "${item.orderItemId}" is listed twice` });
+      }
+      seen.add(item.orderItemId);
+    });
+  });
+
+/** Every event the order understands; each carries `at`, the instant it happened. */
+export const OrderEvent = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('buyer.cancel'), at: Instant }),
+  z.strictObject({
+    type: z.literal('buyer.requestCancellation'),
+    at: Instant,
+    source: z.enum(['order-flag', 'message']),
+    subject: z.string().optional(),
+    orderItemIds: z.array(OrderItemId).min(1).optional(),
+    reason: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal('seller.cancel'), at: Instant, reason: CancelReason, items: ItemQuantities.optional() }),
+  z.strictObject({ type: z.literal('seller.generateLabel'), at: Instant }),
+  z.strictObject({ type: z.literal('seller.voidLabel'), at: Instant }),
+  z.strictObject({ type: z.literal('seller.confirmShipment'), at: Instant }),
+  z.strictObject({ type: z.literal('clock.tick'), at: Instant }),
+]);
+/** An event as callers write it (`at` as ISO text or epoch ms). */
+export type OrderEventInput = z.input<typeof OrderEvent>;
+/** An event as the machine sees it (`at` in epoch ms). */
+export type OrderEvent = z.output<typeof OrderEvent>;
+export type OrderEventType = OrderEvent['type'];
+
+/** The event types, in the order the docs list them. */
+export const orderEventTypes = OrderEvent.options.map((option) => option.shape.type.value) as OrderEventType[];
+
+/** One item of an order with what has been cancelled of it so far. */
+export const OrderItem = z.strictObject({
+  orderItemId: OrderItemId,
+  sku: z.string().optional(),
+  quantity: Quantity,
+  quantityCanceled: z.number().int().nonnegative(),
+  buyerRequestedCancel: z.boolean(),
+});
+export type OrderItem = z.infer<typeof OrderItem>;
+
+export const ItemQuantity = z.strictObject({ orderItemId: OrderItemId, quantity: Quantity });
+export type ItemQuantity = z.infer<typeof ItemQuantity>;
+
+/** One cancellation, whole or partial, and whether it counts against the seller's Cancellation Rate. */
+export const Cancellation = z.strictObject({
+  by: z.enum(['buyer', 'seller', 'system']),
+  reason: CancellationReason,
+  at: z.number().int(),
+  items: z.array(ItemQuantity),
+  countsAgainstRate: z.boolean(),
+});
+export type Cancellation = z.infer<typeof Cancellation>;
+
+/** A buyer's cancellation request as received; `official` when Amazon generated it. */
+export const CancellationRequest = z.strictObject({
+  at: z.number().int(),
+  source: z.enum(['order-flag', 'message']),
+  official: z.boolean(),
+  orderItemIds: z.array(OrderItemId),
+  subject: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type CancellationRequest = z.infer<typeof CancellationRequest>;
+
+/** The machine's context: the facts of the order, its absolute deadlines and its history. */
+export const OrderContext = z.strictObject({
+  orderId: z.string().min(1),
+  marketplaceId: z.string().optional(),
+  fulfillmentChannel: z.enum(['MFN', 'AFN']),
+  policy: Policy,
+  placedAt: z.number().int(),
+  latestShipDate: z.number().int(),
+  buyerCancelUntil: z.number().int(),
+  autoCancelAt: z.number().int(),
+  items: z.array(OrderItem).min(1),
+  requests: z.array(CancellationRequest),
+  cancellations: z.array(Cancellation),
+  labelGeneratedAt: z.number().int().nullable(),
+  shippedAt: z.number().int().nullable(),
+  shippedLate: z.boolean().nullable(),
+});
+export type OrderContext = z.infer<typeof OrderContext>;
+
+/** The product brief's names of the states, as docs and the CLI show them. */
+export const OrderStatus = z.enum(['buyer-cancellable', 'unshipped', 'label-generated', 'shipped', 'canceled', 'auto-canceled']);
+export type OrderStatus = z.infer<typeof OrderStatus>;

@@ -1,0 +1,41 @@
+/**
+ * order-lifecycle: a marketplace seller's order lifecycle and cancellation rules as an XState v5
+ * statechart, with pure functions for back ends and live actors for apps.
+ * @packageDocumentation
+ */
+export { orderMachine, MACHINE_VERSION, type OrderMachine } from '../machines/order/index.js';
+export * from './runtime/index.js';
+export {
+  OrderInput,
+  OrderEvent,
+  Policy,
+  PolicyOverride,
+  defaultPolicy,
+  policyPresets,
+  marketplacePolicies,
+  resolvePolicy,
+  CancelReason,
+  CancellationReason,
+  OrderContext,
+  OrderStatus,
+  Cancellation,
+  CancellationRequest,
+  OrderItem,
+  orderEventTypes,
+  refusalCodes,
+  judge,
+  isOfficialRequest,
+  countsAgainstRate,
+  OrderLifecycleError,
+  InvalidInputError,
+  RestoreError,
+  type OrderEventInput,
+  type OrderEventType,
+  type Verdict,
+  type Message,
+  type Lang,
+  type RefusalCode,
+  type Effect,
+  type EffectType,
+  type ItemQuantity,
+} from './domain/index.js';

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { parseOrThrow, type Effect, type OrderEventInput, type Verdict } from '../domain/index.js';
+import { applyEvent, createOrder } from './step.js';
+import type { OrderSnapshot } from './snapshot.js';
+
+/** A recorded order: its input and the events it received, in order (a JSON file the CLI and inspector open). */
+export const RecordedOrder = z.strictObject({
+  input: z.record(z.string(), z.unknown()),
+  events: z.array(z.record(z.string(), z.unknown())),
+});
+export type RecordedOrder = z.infer<typeof RecordedOrder>;
+
+/** One step of a replay: the event (null for the creation), its verdict, effects and the snapshot after it. */
+export interface ReplayStep {
+  event: Record<string, unknown> | null;
+  verdict: Verdict;
+  effects: Effect[];
+  snapshot: OrderSnapshot;
+}
+
+/**
+ * Replays a recorded order through the pure functions, step by step. Throws InvalidInputError naming the
+ * step and field when the recording or one of its events is malformed.
+ * @example
+ * const steps = replayRecording(JSON.parse(fs.readFileSync('order.json', 'utf8')));
+ */
+export function replayRecording(recording: unknown): ReplayStep[] {
+  const { input, events } = parseOrThrow(RecordedOrder, recording, 'recorded order');
+  const first = createOrder(input);
+  const steps: ReplayStep[] = [{ event: null, ...first }];
+  let snapshot = first.snapshot;
+  for (const event of events) {
+    const result = applyEvent(snapshot, event as OrderEventInput);
+    steps.push({ event, ...result });
+    snapshot = result.snapshot;
+  }
+  return steps;
+}

@@ -1,0 +1,75 @@
+import { initialTransition, transition } from 'xstate';
+import { orderMachine } from '../../machines/order/index.js';
+import {
+  judge,
+  OrderEvent,
+  parseOrThrow,
+  statusAt,
+  type Effect,
+  type OrderEventInput,
+  type PolicyOverride,
+  type Verdict,
+  createOrderContext,
+  outcomeMessage,
+  formatInstant,
+} from '../domain/index.js';
+import { orderStatus, type OrderSnapshot } from './snapshot.js';
+
+/** What a step returns: the new snapshot, the effects to deliver, and the verdict on the event. */
+export interface StepResult {
+  snapshot: OrderSnapshot;
+  effects: Effect[];
+  verdict: Verdict;
+}
+
+function emittedEffects(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {
+  return actions
+    .filter((action) => action.type === 'xstate.emit')
+    .map((action) => (action.params as { event: Effect }).event);
+}
+
+/**
+ * Starts an order from its input. Throws InvalidInputError naming the field when the input is bad.
+ * @example
+ * const { snapshot } = createOrder({ orderId: '111-1', placedAt: '2026-11-26T10:00:00+08:00',
+ *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
+ */
+export function createOrder(input: unknown, options: { policy?: PolicyOverride } = {}): StepResult {
+  // Validate first, so a bad input throws our error rather than leaving an errored snapshot.
+  createOrderContext(input, options.policy);
+  const machineInput = options.policy ? { ...(input as object), policy: { ...(input as { policy?: object }).policy, ...options.policy } } : input;
+  const [snapshot, actions] = initialTransition(orderMachine, machineInput);
+  const { orderId, buyerCancelUntil } = snapshot.context;
+  const message = outcomeMessage('orderPlaced', { orderId, until: formatInstant(buyerCancelUntil) });
+  return { snapshot, effects: emittedEffects(actions), verdict: { accepted: true, message } };
+}
+
+/** Parses an untrusted event; throws InvalidInputError naming the field and value. */
+export function parseEvent(event: unknown): OrderEvent {
+  return parseOrThrow(OrderEvent, event, 'event');
+}
+
+/**
+ * The verdict on `event` for the order in `snapshot`, without applying it.
+ * @example
+ * explain(snapshot, { type: 'buyer.cancel', at: '2026-11-26T10:45:00Z' }).code; // 'BUYER_WINDOW_CLOSED'
+ */
+export function explain(snapshot: OrderSnapshot, event: OrderEventInput | OrderEvent): Verdict {
+  const parsed = parseEvent(event);
+  return judge(snapshot.context, statusAt(orderStatus(snapshot), snapshot.context, parsed.at), parsed);
+}
+
+/**
+ * Applies one event: deadlines due by its `at` take effect, then the event is judged and, if accepted,
+ * applied. A refused event changes only what a `clock.tick` at the same instant would. Bad events throw
+ * InvalidInputError and change nothing.
+ * @example
+ * const { snapshot: next, verdict } = applyEvent(snapshot, { type: 'seller.generateLabel', at: Date.now() });
+ */
+export function applyEvent(snapshot: OrderSnapshot, event: OrderEventInput | OrderEvent): StepResult {
+  const parsed = parseEvent(event);
+  const verdict = judge(snapshot.context, statusAt(orderStatus(snapshot), snapshot.context, parsed.at), parsed);
+  if (snapshot.status !== 'active') return { snapshot, effects: [], verdict };
+  const [next, actions] = transition(orderMachine, snapshot, parsed);
+  return { snapshot: next, effects: emittedEffects(actions), verdict };
+}
