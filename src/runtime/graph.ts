@@ -1,0 +1,99 @@
+import type { AnyStateMachine } from 'xstate';
+import { defaultPolicy, DAY, MINUTE, type Policy } from '../domain/index.js';
+
+/** A state of the chart: its key, the product brief's label, its parent key and kind. */
+export interface ChartState {
+  id: string;
+  key: string;
+  parent: string | null;
+  kind: 'compound' | 'atomic' | 'final';
+  initial: boolean;
+}
+
+/** A transition of the chart; `deadline` is set for the transitions time alone takes. */
+export interface ChartEdge {
+  source: string;
+  target: string | null;
+  event: string;
+  guard: string | null;
+  actions: string[];
+  deadline: string | null;
+}
+
+export interface Chart {
+  states: ChartState[];
+  edges: ChartEdge[];
+}
+
+/** "30 min", "7 days", "36 h": a policy duration for people. */
+export function formatDuration(ms: number): string {
+  if (ms % DAY === 0) return `${ms / DAY} day${ms === DAY ? '' : 's'}`;
+  if (ms % (60 * MINUTE) === 0) return `${ms / (60 * MINUTE)} h`;
+  if (ms % MINUTE === 0) return `${ms / MINUTE} min`;
+  return `${ms} ms`;
+}
+
+type GuardLike = string | { type: string } | ((...args: unknown[]) => boolean) & { guards?: GuardLike[]; stateValue?: unknown };
+
+function guardName(guard: GuardLike | undefined): string | null {
+  if (guard === undefined) return null;
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'function') {
+    if (guard.guards) return guard.guards.map(guardName).join(' && ');
+    if (guard.stateValue !== undefined) return `in(${String(guard.stateValue).replace(/^#order\./, '')})`;
+    return guard.name || 'guard';
+  }
+  return guard.type;
+}
+
+function stateInOf(guard: GuardLike | undefined): string | null {
+  if (typeof guard !== 'function') return null;
+  if (guard.stateValue !== undefined) return String(guard.stateValue).replace(/^#[^.]+\./, '').split('.').pop()!;
+  for (const inner of guard.guards ?? []) {
+    const found = stateInOf(inner);
+    if (found) return found;
+  }
+  return null;
+}
+
+function deadlineLabel(guard: string | null, policy: Policy): string | null {
+  if (guard?.includes('isAutoCancelDue')) return `${formatDuration(policy.autoCancelAfterMs)} after latest ship date`;
+  if (guard?.includes('hasBuyerWindowClosed')) return `${formatDuration(policy.buyerCancelWindowMs)} after purchase`;
+  return null;
+}
+
+/**
+ * The machine's states and transitions, read from its definition (not drawn by hand), with deadline
+ * transitions labelled by the policy's durations. The docs' diagram and the inspector draw from it.
+ * @example
+ * const { states, edges } = describeStatechart(orderMachine);
+ */
+export function describeStatechart(machine: AnyStateMachine, policy: Policy = defaultPolicy): Chart {
+  const states: ChartState[] = [];
+  const edges: ChartEdge[] = [];
+  const visit = (node: AnyStateMachine['root'], parent: string | null, initial: boolean) => {
+    const kind = node.type === 'final' ? 'final' : node.type === 'compound' ? 'compound' : 'atomic';
+    states.push({ id: node.id, key: node.key, parent, kind, initial });
+    for (const [event, transitions] of node.transitions) {
+      for (const transition of transitions) {
+        const guard = guardName(transition.guard as GuardLike | undefined);
+        edges.push({
+          // A parent's transition guarded by in(child) is drawn from that child.
+          source: stateInOf(transition.guard as GuardLike | undefined) ?? node.key,
+          target: transition.target?.[0]?.key ?? null,
+          event,
+          guard,
+          actions: (transition.actions ?? []).map((action: unknown) =>
+            typeof action === 'string' ? action : ((action as { type?: string }).type ?? 'action'),
+          ),
+          deadline: deadlineLabel(guard, policy),
+        });
+      }
+    }
+    const initialKey = node.initial?.target?.[0]?.key;
+    for (const child of Object.values(node.states)) visit(child, node.key, child.key === initialKey);
+  };
+  const rootInitial = machine.root.initial?.target?.[0]?.key;
+  for (const child of Object.values(machine.root.states)) visit(child, null, child.key === rootInitial);
+  return { states, edges };
+}

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../../src/cli/scenarios.js';
+import { replayRecording, orderStatus } from '../../src/index.js';
+import { runWalk } from '../../src/cli/walk.js';
+
+describe('the scripted walk (npm start)', () => {
+  it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))('should give scenario %s the verdicts it expects', (_, scenario) => {
+    const steps = replayRecording({ input: scenario.input, events: scenario.events.map((step) => step.event) });
+    expect(steps.slice(1).map((step) => step.verdict.code ?? null)).toEqual(scenario.events.map((step) => step.expect));
+    expect(orderStatus(steps.at(-1)!.snapshot)).toBe(scenario.endsIn);
+  });
+
+  it('should print every rule in English, and in Chinese with --lang zh-CN', () => {
+    const en = runWalk('en');
+    const zh = runWalk('zh-CN');
+    for (const scenario of scenarios) {
+      expect(en).toContain(scenario.title.en);
+      expect(zh).toContain(scenario.title['zh-CN']);
+    }
+    expect(en).toContain('refused LABEL_GENERATED');
+    expect(zh).toContain('拒绝 LABEL_GENERATED');
+    expect(zh).toContain('通过退货来获得退款');
+  });
+
+  it('should answer --help and refuse an unknown language by name', () => {
+    const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: 'pipe' });
+    expect(cli('--help')).toContain('walk');
+    expect(() => cli('walk', '--lang', 'fr')).toThrow(/fr.*is invalid|Allowed choices/);
+  });
+});
