@@ -3,3 +3,4 @@ export { orderStatus, nextDeadline, stateKey, type OrderSnapshot } from './snaps
 export { serializeOrder, restoreOrder, SNAPSHOT_SCHEMA_VERSION } from './codec.js';
 export { createOrderActor, systemClock, MAX_TIMER_MS, type OrderClock, type OrderActor, type OrderActorOptions } from './actor.js';
 export { RecordedOrder, replayRecording, type ReplayStep } from './recording.js';
+export { describeStatechart, formatDuration, type Chart, type ChartEdge, type ChartState } from './graph.js';
