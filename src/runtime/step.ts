@@ -1,4 +1,4 @@
-import { initialTransition, transition } from 'xstate';
+import { createActor, type ActorScope, type AnyActorScope } from 'xstate';
 import { orderMachine } from '../../machines/order/index.js';
 import {
   judge,
@@ -22,6 +22,33 @@ export interface StepResult {
   verdict: Verdict;
 }
 
+/**
+ * One inert actor scope, reused by every pure step. xstate's own `transition()` builds a new actor per
+ * call, which costs more than the step itself; the scope only collects the actions a step returns.
+ */
+let sharedScope: AnyActorScope | undefined;
+function stepScope(collect: unknown[]): AnyActorScope {
+  if (!sharedScope) {
+    const seed = createOrderContext({ orderId: 'scope', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'scope', quantity: 1 }] });
+    const self = createActor(orderMachine, { snapshot: orderMachine.resolveState({ value: 'canceled', context: seed }) });
+    sharedScope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      defer: () => {},
+      logger: () => {},
+      stopChild: () => {},
+      emit: () => {},
+      actionExecutor: () => {},
+    } as unknown as ActorScope<any, any, any, any>;
+  }
+  sharedScope.actionExecutor = (action) => {
+    collect.push(action);
+  };
+  return sharedScope;
+}
+
 function emittedEffects(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {
   return actions
     .filter((action) => action.type === 'xstate.emit')
@@ -38,7 +65,8 @@ export function createOrder(input: unknown, options: { policy?: PolicyOverride }
   // Validate first, so a bad input throws our error rather than leaving an errored snapshot.
   createOrderContext(input, options.policy);
   const machineInput = options.policy ? { ...(input as object), policy: { ...(input as { policy?: object }).policy, ...options.policy } } : input;
-  const [snapshot, actions] = initialTransition(orderMachine, machineInput);
+  const actions: Array<{ type: string; params?: unknown }> = [];
+  const snapshot = orderMachine.getInitialSnapshot(stepScope(actions), machineInput);
   const { orderId, buyerCancelUntil } = snapshot.context;
   const message = outcomeMessage('orderPlaced', { orderId, until: formatInstant(buyerCancelUntil) });
   return { snapshot, effects: emittedEffects(actions), verdict: { accepted: true, message } };
@@ -70,6 +98,7 @@ export function applyEvent(snapshot: OrderSnapshot, event: OrderEventInput | Ord
   const parsed = parseEvent(event);
   const verdict = judge(snapshot.context, statusAt(orderStatus(snapshot), snapshot.context, parsed.at), parsed);
   if (snapshot.status !== 'active') return { snapshot, effects: [], verdict };
-  const [next, actions] = transition(orderMachine, snapshot, parsed);
+  const actions: Array<{ type: string; params?: unknown }> = [];
+  const next = orderMachine.transition(snapshot, parsed, stepScope(actions));
   return { snapshot: next, effects: emittedEffects(actions), verdict };
 }
