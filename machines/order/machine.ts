@@ -19,7 +19,6 @@ import {
   type OrderContext,
   type OrderEvent,
   type OrderStatus,
-  type PolicyOverride,
   type Verdict,
 } from '../../src/domain/index.js';
 
@@ -172,10 +171,7 @@ export const orderMachine = setup({
 }).createMachine({
   id: 'order',
   version: String(MACHINE_VERSION),
-  context: ({ input }) => {
-    const { policy, ...order } = (input ?? {}) as { policy?: PolicyOverride };
-    return createOrderContext({ ...order, ...(policy === undefined ? {} : { policy }) });
-  },
+  context: ({ input }) => createOrderContext(input),
   initial: 'placed',
   states: {
     placed: {

@@ -1,8 +1,8 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { orderMachine } from '../../machines/order/index.js';
-import { createOrderContext, InvalidInputError, type OrderEventInput, type PolicyOverride } from '../domain/index.js';
+import { createOrderContext, InvalidInputError, type OrderEventInput, type OrderInput, type PolicyOverride } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from './snapshot.js';
-import { parseEvent } from './step.js';
+import { parseEvent, withPolicy } from './step.js';
 
 /** The time source of a live actor: `now()` in epoch ms, and timers. xstate's SimulatedClock fits. */
 export interface OrderClock {
@@ -44,19 +44,19 @@ function isSnapshot(value: unknown): value is OrderSnapshot {
  * const actor = createOrderActor(input, { clock: new SimulatedClock() });
  * actor.send({ type: 'seller.generateLabel', at: '2026-11-26T11:00:00Z' });
  */
-export function createOrderActor(inputOrSnapshot: unknown, options: OrderActorOptions = {}): OrderActor {
+export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, options: OrderActorOptions = {}): OrderActor {
   const clock = options.clock ?? systemClock;
   const restoring = isSnapshot(inputOrSnapshot);
   if (restoring && options.policy) {
     throw new InvalidInputError('actor options', 'policy: a restored order keeps the policy it was created with (got a policy override)');
   }
-  const input = options.policy ? { ...(inputOrSnapshot as object), policy: { ...(inputOrSnapshot as { policy?: object }).policy, ...options.policy } } : inputOrSnapshot;
+  const input = restoring ? undefined : withPolicy(inputOrSnapshot as OrderInput, options.policy);
   // Validate first: a bad input throws here, synchronously, instead of erroring the actor.
-  if (!restoring) createOrderContext(input);
+  if (input) createOrderContext(input);
   const actor = createActor(orderMachine, {
     clock,
     ...(options.inspect ? { inspect: options.inspect } : {}),
-    ...(restoring ? { snapshot: inputOrSnapshot } : { input }),
+    ...(input ? { input } : { snapshot: inputOrSnapshot as OrderSnapshot }),
   });
 
   let timer: unknown;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow, type Effect, type OrderEventInput, type Verdict } from '../domain/index.js';
+import { parseOrThrow, type Effect, type OrderEventInput, type OrderInput, type Verdict } from '../domain/index.js';
 import { applyEvent, createOrder } from './step.js';
 import type { OrderSnapshot } from './snapshot.js';
 
@@ -26,7 +26,7 @@ export interface ReplayStep {
  */
 export function replayRecording(recording: unknown): ReplayStep[] {
   const { input, events } = parseOrThrow(RecordedOrder, recording, 'recorded order');
-  const first = createOrder(input);
+  const first = createOrder(input as OrderInput);
   const steps: ReplayStep[] = [{ event: null, ...first }];
   let snapshot = first.snapshot;
   for (const event of events) {

@@ -7,6 +7,7 @@ import {
   statusAt,
   type Effect,
   type OrderEventInput,
+  type OrderInput,
   type PolicyOverride,
   type Verdict,
   createOrderContext,
@@ -61,15 +62,20 @@ function emittedEffects(actions: ReadonlyArray<{ type: string; params?: unknown 
  * const { snapshot } = createOrder({ orderId: '111-1', placedAt: '2026-11-26T10:00:00+08:00',
  *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
  */
-export function createOrder(input: unknown, options: { policy?: PolicyOverride } = {}): StepResult {
+export function createOrder(input: OrderInput, options: { policy?: PolicyOverride } = {}): StepResult {
   // Validate first, so a bad input throws our error rather than leaving an errored snapshot.
   createOrderContext(input, options.policy);
-  const machineInput = options.policy ? { ...(input as object), policy: { ...(input as { policy?: object }).policy, ...options.policy } } : input;
+  const machineInput = withPolicy(input, options.policy);
   const actions: Array<{ type: string; params?: unknown }> = [];
   const snapshot = orderMachine.getInitialSnapshot(stepScope(actions), machineInput);
   const { orderId, buyerCancelUntil } = snapshot.context;
   const message = outcomeMessage('orderPlaced', { orderId, until: formatInstant(buyerCancelUntil) });
   return { snapshot, effects: emittedEffects(actions), verdict: { accepted: true, message } };
+}
+
+/** The input with a policy override laid over its own `policy`. */
+export function withPolicy(input: OrderInput, policy: PolicyOverride | undefined): OrderInput {
+  return policy ? { ...input, policy: { ...input.policy, ...policy } } : input;
 }
 
 /** Parses an untrusted event; throws InvalidInputError naming the field and value. */

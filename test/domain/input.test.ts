@@ -16,7 +16,7 @@ describe('a bad order input', () => {
     ['an unknown field', { colour: 'red' }, /colour/],
     ['a zero policy window', { policy: { buyerCancelWindowMs: 0 } }, /buyerCancelWindowMs.*0/],
   ])('should throw InvalidInputError naming the field for %s', (_, patch, message) => {
-    const input = { ...orderInput(), ...patch };
+    const input = { ...orderInput(), ...patch } as never;
     expect(() => createOrder(input)).toThrow(InvalidInputError);
     expect(() => createOrder(input)).toThrow(message);
   });
