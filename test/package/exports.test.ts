@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Every module the built file imports, transitively through relative imports; bare specifiers are collected. */
+function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      const specifier = (match[1] ?? match[2])!;
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+      else packages.add(specifier);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe('the installable package', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' });
+  });
+
+  it('should resolve order-lifecycle through its exports map to the built entry with the documented API', () => {
+    const script = `const m = await import('order-lifecycle');
+      const names = ['orderMachine','createOrderActor','createOrder','applyEvent','explain','orderStatus','nextDeadline','serializeOrder','restoreOrder','OrderInput','OrderEvent','Policy','defaultPolicy','CancelReason'];
+      const missing = names.filter((n) => !(n in m));
+      const { snapshot } = m.createOrder({ orderId: 'o', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'A', quantity: 1 }] });
+      console.log(JSON.stringify({ missing, status: m.orderStatus(snapshot) }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ missing: [], status: 'buyer-cancellable' });
+  });
+
+  it('should point every exports entry at a types file first and at files the build produced', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+    expect(pkg.type).toBe('module');
+    expect(pkg.sideEffects).toBe(false);
+    for (const [subpath, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      expect(Object.keys(target)[0], subpath).toBe('types');
+    }
+    expect(() => readFileSync(resolve(root, pkg.exports['.'].types))).not.toThrow();
+  });
+
+  it('should keep the main entry free of servers and WebAssembly', () => {
+    const { packages } = importGraph(resolve(root, 'dist/src/index.js'));
+    const forbidden = [...packages].filter((name) => /^(ws|@hpcc-js|node:http|node:net|@statelyai\/inspect|commander)/.test(name));
+    expect(forbidden).toEqual([]);
+    expect([...packages]).toContain('xstate');
+  });
+});
