@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /** Prints the plain closing line CI reads: `N passed, N failed, N skipped`. */
@@ -17,6 +18,10 @@ export default class SummaryReporter implements Reporter {
       // A file that failed outside its tests (import error, failing beforeAll) counts once.
       failed += module.state() === 'failed' && failedHere === 0 ? 1 : failedHere;
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
+    process.stdout.write(`\n${summary}\n`);
+    // .ci/run repeats it as its very last line, after anything npm prints on failure.
+    mkdirSync('reports', { recursive: true });
+    writeFileSync('reports/test-summary.txt', `${summary}\n`);
   }
 }
