@@ -47,6 +47,9 @@ function withCancellation(context: OrderContext, record: Cancellation): Partial<
 /**
  * The order statechart. Every event carries `at`; a deadline that fell at or before `at` takes effect
  * first (the `placed` state's `*` transitions), then the event is judged again in the state time left.
+ * @example
+ * const actor = createActor(orderMachine, { input }).start();
+ * actor.send({ type: 'seller.generateLabel', at: Date.parse('2026-11-26T11:00:00Z') });
  */
 export const orderMachine = setup({
   types: {

@@ -5,6 +5,8 @@ import { parseOrThrow } from './parse.js';
 /**
  * The numbers behind the rules. Defaults follow the seller help page: the buyer may cancel for 30
  * minutes after purchase; an order not ship-confirmed 7 days after its latest ship date is cancelled.
+ * @example
+ * Policy.parse({ buyerCancelWindowMs: 30 * 60_000, autoCancelAfterMs: 5 * 86_400_000 });
  */
 export const Policy = z
   .strictObject({
@@ -40,6 +42,8 @@ export const defaultPolicy: Policy = Object.freeze({
  * Named presets. `fiveDayAutoCancel` is the variant DESIGN.md mentions for marketplaces that cancel
  * after 5 days; the help page does not say which marketplaces those are, so none is mapped to it here:
  * pass it (or an override) yourself where your marketplace uses it.
+ * @example
+ * createOrder(input, { policy: policyPresets.fiveDayAutoCancel });
  */
 export const policyPresets = Object.freeze({
   default: defaultPolicy,

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { Instant } from './time.js';
 import { PolicyOverride, Policy } from './policy.js';
 
-/** Amazon's cancel reason codes (order acknowledgement feed `CancelReason`), older and newer. */
+/**
+ * Amazon's cancel reason codes (order acknowledgement feed `CancelReason`), older and newer.
+ * @example
+ * CancelReason.parse('NoInventory');
+ */
 export const CancelReason = z.enum([
   'NoInventory',
   'ShippingAddressUndeliverable',
@@ -38,6 +42,9 @@ export const OrderItemInput = z.strictObject({
 /**
  * What an order starts from. `placedAt` is the purchase instant, `latestShipDate` Amazon's latest ship
  * date; both are ISO-8601 with an offset, or epoch ms.
+ * @example
+ * const input: OrderInput = { orderId: '113-1234567-1234567', placedAt: '2026-11-26T10:00:00+08:00',
+ *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] };
  */
 export const OrderInput = z
   .strictObject({
@@ -76,7 +83,11 @@ const ItemQuantities = z
     });
   });
 
-/** Every event the order understands; each carries `at`, the instant it happened. */
+/**
+ * Every event the order understands; each carries `at`, the instant it happened.
+ * @example
+ * const event = OrderEvent.parse({ type: 'seller.cancel', at: '2026-11-26T11:00:00Z', reason: 'NoInventory' });
+ */
 export const OrderEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('buyer.cancel'), at: Instant }),
   z.strictObject({
@@ -115,7 +126,11 @@ export type OrderItem = z.infer<typeof OrderItem>;
 export const ItemQuantity = z.strictObject({ orderItemId: OrderItemId, quantity: Quantity });
 export type ItemQuantity = z.infer<typeof ItemQuantity>;
 
-/** One cancellation, whole or partial, and whether it counts against the seller's Cancellation Rate. */
+/**
+ * One cancellation, whole or partial, and whether it counts against the seller's Cancellation Rate.
+ * @example
+ * const counted = snapshot.context.cancellations.filter((c: Cancellation) => c.countsAgainstRate);
+ */
 export const Cancellation = z.strictObject({
   by: z.enum(['buyer', 'seller', 'system']),
   reason: CancellationReason,
@@ -136,7 +151,11 @@ export const CancellationRequest = z.strictObject({
 });
 export type CancellationRequest = z.infer<typeof CancellationRequest>;
 
-/** The machine's context: the facts of the order, its absolute deadlines and its history. */
+/**
+ * The machine's context: the facts of the order, its absolute deadlines and its history.
+ * @example
+ * const { autoCancelAt, items } = snapshot.context as OrderContext;
+ */
 export const OrderContext = z.strictObject({
   orderId: z.string().min(1),
   marketplaceId: z.string().optional(),
@@ -155,6 +174,10 @@ export const OrderContext = z.strictObject({
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 
-/** The product brief's names of the states, as docs and the CLI show them. */
+/**
+ * The product brief's names of the states, as docs and the CLI show them.
+ * @example
+ * OrderStatus.options; // ['buyer-cancellable', 'unshipped', ...]
+ */
 export const OrderStatus = z.enum(['buyer-cancellable', 'unshipped', 'label-generated', 'shipped', 'canceled', 'auto-canceled']);
 export type OrderStatus = z.infer<typeof OrderStatus>;

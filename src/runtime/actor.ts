@@ -11,7 +11,11 @@ export interface OrderClock {
   clearTimeout(id: any): void;
 }
 
-/** The wall clock. */
+/**
+ * The wall clock, the default of `createOrderActor`.
+ * @example
+ * createOrderActor(input, { clock: systemClock });
+ */
 export const systemClock: OrderClock = {
   now: () => Date.now(),
   setTimeout: (fn, timeout) => setTimeout(fn, timeout),

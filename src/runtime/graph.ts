@@ -25,7 +25,11 @@ export interface Chart {
   edges: ChartEdge[];
 }
 
-/** "30 min", "7 days", "36 h": a policy duration for people. */
+/**
+ * "30 min", "7 days", "36 h": a policy duration for people.
+ * @example
+ * formatDuration(defaultPolicy.autoCancelAfterMs); // '7 days'
+ */
 export function formatDuration(ms: number): string {
   if (ms % DAY === 0) return `${ms / DAY} day${ms === DAY ? '' : 's'}`;
   if (ms % (60 * MINUTE) === 0) return `${ms / (60 * MINUTE)} h`;

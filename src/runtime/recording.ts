@@ -3,7 +3,11 @@ import { parseOrThrow, type Effect, type OrderEventInput, type OrderInput, type 
 import { applyEvent, createOrder } from './step.js';
 import type { OrderSnapshot } from './snapshot.js';
 
-/** A recorded order: its input and the events it received, in order (a JSON file the CLI and inspector open). */
+/**
+ * A recorded order: its input and the events it received, in order (a JSON file the CLI and inspector open).
+ * @example
+ * RecordedOrder.parse({ input, events: [{ type: 'seller.generateLabel', at: '2026-11-26T11:00:00Z' }] });
+ */
 export const RecordedOrder = z.strictObject({
   input: z.record(z.string(), z.unknown()),
   events: z.array(z.record(z.string(), z.unknown())),

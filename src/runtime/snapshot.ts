@@ -5,7 +5,11 @@ import { deadlineFor, statusOfStateKey, type OrderStatus, type StateKey } from '
 /** A snapshot of the order machine, from `createOrder`, `applyEvent`, `restoreOrder` or a live actor. */
 export type OrderSnapshot = SnapshotFrom<typeof orderMachine>;
 
-/** The leaf state key of a snapshot: `buyerCancellable`, ..., `autoCanceled`. */
+/**
+ * The leaf state key of a snapshot: `buyerCancellable`, ..., `autoCanceled`.
+ * @example
+ * stateKey(snapshot); // 'labelGenerated'
+ */
 export function stateKey(snapshot: Pick<OrderSnapshot, 'value'>): StateKey {
   const value = snapshot.value as string | Record<string, string>;
   return (typeof value === 'string' ? value : value['placed']) as StateKey;

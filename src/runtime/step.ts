@@ -78,7 +78,11 @@ export function withPolicy(input: OrderInput, policy: PolicyOverride | undefined
   return policy ? { ...input, policy: { ...input.policy, ...policy } } : input;
 }
 
-/** Parses an untrusted event; throws InvalidInputError naming the field and value. */
+/**
+ * Parses an untrusted event; throws InvalidInputError naming the field and value.
+ * @example
+ * parseEvent({ type: 'clock.tick', at: '2026-11-26T10:30:00Z' }).at; // 1795653000000
+ */
 export function parseEvent(event: unknown): OrderEvent {
   return parseOrThrow(OrderEvent, event, 'event');
 }
