@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import type { Effect, OrderEventInput, OrderInput } from '../domain/index.js';
+import {
+  advanceSpecArbitrary,
+  eventTemplateArbitrary,
+  orderInputArbitrary,
+  resolveAdvance,
+  resolveEvent,
+  type AdvanceSpec,
+  type EventTemplate,
+} from './arbitraries.js';
+import type { OrderDriver } from './drivers.js';
+import { advanceModel, createModelOrder, stepModel, type ModelEffect, type ModelEvent, type ModelInput, type ModelOrder, type ModelVerdict } from './model.js';
+import { assertEqual, normalizeEffects, observeModel, observeSnapshot } from './observe.js';
+
+/** The model side of a model-based run: the reference order and the clock. */
+export interface ModelState {
+  order: ModelOrder;
+  now: number;
+}
+
+/** The real side: the driver under test and, for restore runs, a twin that is never restored. */
+export interface RealState {
+  driver: OrderDriver;
+  twin?: OrderDriver;
+  /** Compare effects and verdict codes too (default true). */
+  strict: boolean;
+}
+
+type OrderCommand = fc.Command<ModelState, RealState>;
+
+function agree(model: ModelState, real: RealState, effects: { real: Effect[]; model: ModelEffect[]; twin?: Effect[] }, what: string): void {
+  const observed = observeSnapshot(real.driver.snapshot());
+  assertEqual(observed, observeModel(model.order), `${what}: ${real.driver.label} and the reference model`);
+  if (real.strict) assertEqual(normalizeEffects(effects.real), effects.model, `${what}: effects of ${real.driver.label} and of the model`);
+  if (real.twin) {
+    assertEqual(observed, observeSnapshot(real.twin.snapshot()), `${what}: the restored and the uninterrupted ${real.driver.label}`);
+    assertEqual(normalizeEffects(effects.real), normalizeEffects(effects.twin ?? []), `${what}: effects of the restored and the uninterrupted ${real.driver.label}`);
+  }
+}
+
+/** Moves both sides' clocks to `to` (never backwards). */
+function advanceBoth(model: ModelState, real: RealState, to: number): { real: Effect[]; model: ModelEffect[]; twin: Effect[] } {
+  if (to <= model.now) return { real: [], model: [], twin: [] };
+  const stepped = advanceModel(model.order, to);
+  model.order = stepped.order;
+  model.now = to;
+  return { real: real.driver.advanceTo(to), model: stepped.effects, twin: real.twin?.advanceTo(to) ?? [] };
+}
+
+/** One event of any type; its instant and quantities are resolved when it runs. */
+export class EventCommand implements OrderCommand {
+  private sent: OrderEventInput | undefined;
+  constructor(readonly template: EventTemplate) {}
+  check = () => true;
+  run(model: ModelState, real: RealState): void {
+    const event = resolveEvent(this.template, model.order, model.now);
+    this.sent = event;
+    // The event happens at its instant: the clock gets there first (timers fire), then the event arrives.
+    const time = advanceBoth(model, real, event.at as number);
+    const expected = stepModel(model.order, event as ModelEvent);
+    const result = real.driver.send(event);
+    const twin = real.twin?.send(event);
+    model.order = expected.order;
+    agree(model, real, { real: [...time.real, ...result.effects], model: [...time.model, ...expected.effects], twin: [...time.twin, ...(twin?.effects ?? [])] }, fc.stringify(event));
+    if (real.strict && result.verdict) {
+      const verdict: ModelVerdict = result.verdict.accepted ? { accepted: true } : { accepted: false, code: result.verdict.code as ModelVerdict['code'] };
+      assertEqual(verdict, expected.verdict, `${fc.stringify(event)}: verdict of ${real.driver.label} and of the model`);
+    }
+  }
+  toString = () => `${this.template.type}(${this.sent ? fc.stringify(this.sent) : fc.stringify(this.template)})`;
+}
+
+/** Time passes by some milliseconds or up to a deadline ± 1 ms; live actors wake themselves. */
+export class AdvanceTimeCommand implements OrderCommand {
+  private to: number | undefined;
+  constructor(readonly spec: AdvanceSpec) {}
+  check = () => true;
+  run(model: ModelState, real: RealState): void {
+    const to = resolveAdvance(this.spec, model.order, model.now);
+    this.to = to;
+    const effects = advanceBoth(model, real, to);
+    agree(model, real, effects, `AdvanceTime to ${to}`);
+  }
+  toString = () => `AdvanceTime(${this.to ?? fc.stringify(this.spec)})`;
+}
+
+/** Serializes the order and resumes from the text; nothing observable may change. */
+export class RestoreCommand implements OrderCommand {
+  check = () => true;
+  run(model: ModelState, real: RealState): void {
+    real.driver.restore();
+    agree(model, real, { real: [], model: [], twin: [] }, 'serialize and restore');
+  }
+  toString = () => 'SerializeRestore';
+}
+
+export interface ModelRunOptions {
+  /** Order inputs; defaults to `orderInputArbitrary()`. */
+  inputs?: fc.Arbitrary<OrderInput>;
+  /** Policy the machine applies on top of each input, which the model must apply too. */
+  policy?: { buyerCancelWindowMs?: number; autoCancelAfterMs?: number };
+  /** Add serialize-and-restore commands and compare with a twin that is never restored. */
+  restore?: boolean;
+  /** Compare effects and verdict codes (default true); states, quantities and records are always compared. */
+  strict?: boolean;
+  maxCommands?: number;
+}
+
+/** The commands: one per event type (as templates), AdvanceTime, and SerializeRestore when asked. */
+export function orderCommandsArbitrary(options: Pick<ModelRunOptions, 'restore' | 'maxCommands'> = {}): fc.Arbitrary<Iterable<OrderCommand>> {
+  const commands: fc.Arbitrary<OrderCommand>[] = [
+    eventTemplateArbitrary().map((template) => new EventCommand(template)),
+    eventTemplateArbitrary().map((template) => new EventCommand(template)),
+    eventTemplateArbitrary().map((template) => new EventCommand(template)),
+    advanceSpecArbitrary().map((spec) => new AdvanceTimeCommand(spec)),
+  ];
+  if (options.restore) commands.push(fc.constant(new RestoreCommand()));
+  return fc.commands(commands, { maxCommands: options.maxCommands ?? 16 });
+}
+
+/**
+ * A model-based property: an order from `inputs`, then random commands; after every command the driver
+ * and the reference model agree on the state, remaining quantities, cancellation records, the verdict code
+ * and the effects.
+ * @example
+ * fc.assert(modelBasedProperty(() => liveActorDriver()));
+ */
+export function modelBasedProperty(makeDriver: () => OrderDriver, options: ModelRunOptions = {}): fc.IPropertyWithHooks<[OrderInput, Iterable<OrderCommand>]> {
+  return fc.property(options.inputs ?? orderInputArbitrary(), orderCommandsArbitrary(options), (input, commands) => {
+    const order = createModelOrder(input as ModelInput, options.policy);
+    const driver = makeDriver();
+    const twin = options.restore ? makeDriver() : undefined;
+    driver.start(input, order.placedAt);
+    twin?.start(input, order.placedAt);
+    const real: RealState = { driver, strict: options.strict ?? true, ...(twin ? { twin } : {}) };
+    const model: ModelState = { order, now: order.placedAt };
+    try {
+      agree(model, real, { real: [], model: [], twin: [] }, 'the new order');
+      fc.modelRun(() => ({ model, real }), commands);
+    } finally {
+      driver.stop();
+      twin?.stop();
+    }
+  });
+}

@@ -1,0 +1,307 @@
+/**
+ * The reference model: the order's rules in plain TypeScript, written from docs/rules.md, DESIGN.md and the
+ * seller help page, without XState and without the package's rule functions, so that the property tests
+ * compare the machine with an independent, much simpler reading of the same rules.
+ */
+
+/** The product brief's names of the states. */
+export type ModelStatus = 'buyer-cancellable' | 'unshipped' | 'label-generated' | 'shipped' | 'canceled' | 'auto-canceled';
+
+/** The refusal codes the model can answer with. */
+export type ModelCode =
+  | 'EVENT_BEFORE_PLACEMENT'
+  | 'BUYER_WINDOW_CLOSED'
+  | 'ORDER_PENDING'
+  | 'LABEL_GENERATED'
+  | 'NO_LABEL'
+  | 'ALREADY_SHIPPED'
+  | 'ALREADY_CANCELED'
+  | 'FULFILLED_BY_AMAZON'
+  | 'QUANTITY_EXCEEDS_REMAINING'
+  | 'UNKNOWN_ITEM';
+
+export interface ModelItemQuantity {
+  orderItemId: string;
+  quantity: number;
+}
+
+export interface ModelCancellation {
+  by: 'buyer' | 'seller' | 'system';
+  reason: string;
+  at: number;
+  items: ModelItemQuantity[];
+  countsAgainstRate: boolean;
+}
+
+export interface ModelItem {
+  orderItemId: string;
+  ordered: number;
+  canceled: number;
+  /** An official request names this item (Amazon's IsBuyerRequestedCancel). */
+  requested: boolean;
+}
+
+/** Everything the model knows about one order. Immutable: `stepModel` returns a new one. */
+export interface ModelOrder {
+  orderId: string;
+  channel: 'MFN' | 'AFN';
+  placedAt: number;
+  latestShipDate: number;
+  windowEnd: number;
+  autoCancelAt: number;
+  status: ModelStatus;
+  items: ModelItem[];
+  cancellations: ModelCancellation[];
+  requests: { at: number; official: boolean; orderItemIds: string[] }[];
+  labelGeneratedAt: number | null;
+  shippedAt: number | null;
+  shippedLate: boolean | null;
+}
+
+/** An effect with the guidance text left out: the model compares what happens, not the wording. */
+export type ModelEffect =
+  | { type: 'buyer.notified'; orderId: string; at: number; topic: string }
+  | { type: 'seller.notified'; orderId: string; at: number; topic: string }
+  | { type: 'items.refunded'; orderId: string; at: number; items: ModelItemQuantity[] }
+  | { type: 'buyer.guidance'; orderId: string; at: number };
+
+export interface ModelVerdict {
+  accepted: boolean;
+  code?: ModelCode;
+}
+
+export interface ModelStep {
+  order: ModelOrder;
+  verdict: ModelVerdict;
+  effects: ModelEffect[];
+}
+
+/** An event as the model reads it; `at` in epoch ms or ISO-8601. */
+export type ModelEvent =
+  | { type: 'buyer.cancel'; at: number | string }
+  | {
+      type: 'buyer.requestCancellation';
+      at: number | string;
+      source: 'order-flag' | 'message';
+      subject?: string;
+      orderItemIds?: string[];
+      reason?: string;
+    }
+  | { type: 'seller.cancel'; at: number | string; reason: string; items?: ModelItemQuantity[] }
+  | { type: 'seller.generateLabel'; at: number | string }
+  | { type: 'seller.voidLabel'; at: number | string }
+  | { type: 'seller.confirmShipment'; at: number | string }
+  | { type: 'clock.tick'; at: number | string };
+
+/** An order input as the model reads it. */
+export interface ModelInput {
+  orderId: string;
+  placedAt: number | string;
+  latestShipDate: number | string;
+  items: { orderItemId: string; quantity: number; sku?: string }[];
+  fulfillmentChannel?: 'MFN' | 'AFN';
+  marketplaceId?: string;
+  policy?: { buyerCancelWindowMs?: number; autoCancelAfterMs?: number };
+}
+
+/** A policy the machine applies on top of the input's (for machines an app configured). */
+export interface ModelPolicy {
+  buyerCancelWindowMs?: number;
+  autoCancelAfterMs?: number;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** The seed's numbers: the buyer may cancel for 30 minutes; Amazon cancels 7 days after the latest ship date. */
+export const modelDefaults = { buyerCancelWindowMs: 30 * MINUTE, autoCancelAfterMs: 7 * DAY } as const;
+
+const FINAL: readonly ModelStatus[] = ['shipped', 'canceled', 'auto-canceled'];
+
+/** Whether the status is final (shipped, canceled, auto-canceled). */
+export const isFinalStatus = (status: ModelStatus): boolean => FINAL.includes(status);
+
+const toMs = (at: number | string): number => (typeof at === 'number' ? at : Date.parse(at));
+
+/**
+ * Whether a request is official: the IsBuyerRequestedCancel flag, or a message whose subject, once reply
+ * and forward prefixes are taken off, starts with the standard English or Chinese subject line.
+ */
+export function isOfficialRequestModel(source: 'order-flag' | 'message', subject: string | undefined): boolean {
+  if (source === 'order-flag') return true;
+  let text = (subject ?? '').trim();
+  for (;;) {
+    const stripped = text.replace(/^(re|fw|fwd|回复|答复|转发)\s*[:：]\s*/i, '');
+    if (stripped === text) break;
+    text = stripped;
+  }
+  if (text.toLowerCase().startsWith('order cancellation request from amazon customer')) return true;
+  return text.startsWith('亚马逊买家') && text.includes('的订单取消申请');
+}
+
+/**
+ * A new order in the model, with the policy's defaults (marketplace presets all equal the defaults).
+ * @example
+ * const order = createModelOrder({ orderId: '1', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'A', quantity: 1 }] });
+ */
+export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): ModelOrder {
+  const window = policy.buyerCancelWindowMs ?? input.policy?.buyerCancelWindowMs ?? modelDefaults.buyerCancelWindowMs;
+  const autoAfter = policy.autoCancelAfterMs ?? input.policy?.autoCancelAfterMs ?? modelDefaults.autoCancelAfterMs;
+  const placedAt = toMs(input.placedAt);
+  const latestShipDate = toMs(input.latestShipDate);
+  return {
+    orderId: input.orderId,
+    channel: input.fulfillmentChannel ?? 'MFN',
+    placedAt,
+    latestShipDate,
+    windowEnd: placedAt + window,
+    autoCancelAt: latestShipDate + autoAfter,
+    status: 'buyer-cancellable',
+    items: input.items.map((item) => ({ orderItemId: item.orderItemId, ordered: item.quantity, canceled: 0, requested: false })),
+    cancellations: [],
+    requests: [],
+    labelGeneratedAt: null,
+    shippedAt: null,
+    shippedLate: null,
+  };
+}
+
+/** What is left of each item, items with nothing left omitted. */
+export function modelRemaining(order: ModelOrder): ModelItemQuantity[] {
+  return order.items.filter((item) => item.ordered > item.canceled).map((item) => ({ orderItemId: item.orderItemId, quantity: item.ordered - item.canceled }));
+}
+
+/** The Cancellation Rate rule of DESIGN.md, written out case by case. */
+export function modelCountsAgainstRate(order: ModelOrder, by: ModelCancellation['by'], reason: string, items: ModelItemQuantity[]): boolean {
+  if (order.channel === 'AFN') return false;
+  switch (by) {
+    case 'buyer':
+      return false;
+    case 'system':
+      return true;
+    case 'seller':
+      if (reason !== 'BuyerCanceled') return true;
+      // Not counted only when every cancelled item carries an official request.
+      for (const cancelled of items) {
+        const item = order.items.find((candidate) => candidate.orderItemId === cancelled.orderItemId);
+        if (!item || !item.requested) return true;
+      }
+      return false;
+  }
+}
+
+function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, at: number, items: ModelItemQuantity[]): ModelStep {
+  const record: ModelCancellation = { by, reason, at, items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
+  const next: ModelOrder = {
+    ...order,
+    items: order.items.map((item) => {
+      const taken = items.find((entry) => entry.orderItemId === item.orderItemId);
+      return taken ? { ...item, canceled: item.canceled + taken.quantity } : item;
+    }),
+    cancellations: [...order.cancellations, record],
+  };
+  const whole = modelRemaining(next).length === 0;
+  if (whole) next.status = by === 'system' ? 'auto-canceled' : 'canceled';
+  const topic = whole ? 'orderCanceled' : 'itemsCanceled';
+  return {
+    order: next,
+    verdict: { accepted: true },
+    effects: [
+      { type: 'buyer.notified', orderId: order.orderId, at, topic },
+      { type: 'seller.notified', orderId: order.orderId, at, topic: by === 'system' ? 'autoCanceled' : topic },
+      { type: 'items.refunded', orderId: order.orderId, at, items },
+    ],
+  };
+}
+
+/** Moves the model's clock to `at`: the window closes, then the auto-cancel falls due. */
+export function advanceModel(order: ModelOrder, at: number): { order: ModelOrder; effects: ModelEffect[] } {
+  let current = order;
+  if (current.status === 'buyer-cancellable' && at >= current.windowEnd) current = { ...current, status: 'unshipped' };
+  if ((current.status === 'unshipped' || current.status === 'label-generated') && at >= current.autoCancelAt) {
+    const step = cancel(current, 'system', 'NotShippedInTime', current.autoCancelAt, modelRemaining(current));
+    return { order: { ...step.order, status: 'auto-canceled' }, effects: step.effects };
+  }
+  return { order: current, effects: [] };
+}
+
+const refused = (order: ModelOrder, effects: ModelEffect[], code: ModelCode): ModelStep => ({ order, effects, verdict: { accepted: false, code } });
+
+/**
+ * One event through the model: time first, then the rule for the event.
+ * @example
+ * const { order, verdict } = stepModel(createModelOrder(input), { type: 'buyer.cancel', at: 0 });
+ */
+export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
+  const at = toMs(event.at);
+  if (isFinalStatus(start.status)) {
+    if (at < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT');
+    if (event.type === 'clock.tick') return { order: start, effects: [], verdict: { accepted: true } };
+    return refused(start, [], start.status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED');
+  }
+  if (at < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT');
+  const { order, effects: timeEffects } = advanceModel(start, at);
+  if (event.type === 'clock.tick') return { order, effects: timeEffects, verdict: { accepted: true } };
+  if (order.status === 'shipped') return refused(order, timeEffects, 'ALREADY_SHIPPED');
+  if (order.status === 'canceled' || order.status === 'auto-canceled') return refused(order, timeEffects, 'ALREADY_CANCELED');
+  const accept = (next: ModelOrder, effects: ModelEffect[] = []): ModelStep => ({ order: next, effects, verdict: { accepted: true } });
+  const known = (id: string) => order.items.some((item) => item.orderItemId === id);
+
+  switch (event.type) {
+    case 'buyer.cancel':
+      if (order.status !== 'buyer-cancellable') return refused(order, timeEffects, 'BUYER_WINDOW_CLOSED');
+      return cancel(order, 'buyer', 'BuyerSelfCanceled', at, modelRemaining(order));
+
+    case 'buyer.requestCancellation': {
+      if (order.status === 'label-generated') return refused(order, timeEffects, 'LABEL_GENERATED');
+      const ids = event.orderItemIds ?? order.items.map((item) => item.orderItemId);
+      if (!ids.every(known)) return refused(order, timeEffects, 'UNKNOWN_ITEM');
+      const official = isOfficialRequestModel(event.source, event.subject);
+      const next: ModelOrder = {
+        ...order,
+        requests: [...order.requests, { at, official, orderItemIds: ids }],
+        items: order.items.map((item) => (official && ids.includes(item.orderItemId) ? { ...item, requested: true } : item)),
+      };
+      return accept(next, [
+        official
+          ? { type: 'seller.notified', orderId: order.orderId, at, topic: 'cancellationRequested' }
+          : { type: 'buyer.guidance', orderId: order.orderId, at },
+      ]);
+    }
+
+    case 'seller.cancel': {
+      if (order.channel === 'AFN') return refused(order, timeEffects, 'FULFILLED_BY_AMAZON');
+      if (order.status === 'buyer-cancellable') return refused(order, timeEffects, 'ORDER_PENDING');
+      if (order.status === 'label-generated') return refused(order, timeEffects, 'LABEL_GENERATED');
+      const items = event.items ?? modelRemaining(order);
+      if (!items.every((item) => known(item.orderItemId))) return refused(order, timeEffects, 'UNKNOWN_ITEM');
+      for (const wanted of items) {
+        const item = order.items.find((candidate) => candidate.orderItemId === wanted.orderItemId)!;
+        if (wanted.quantity > item.ordered - item.canceled) return refused(order, timeEffects, 'QUANTITY_EXCEEDS_REMAINING');
+      }
+      return cancel(order, 'seller', event.reason, at, items);
+    }
+
+    case 'seller.generateLabel':
+      if (order.status === 'buyer-cancellable') return refused(order, timeEffects, 'ORDER_PENDING');
+      // A second label is accepted and changes nothing.
+      return accept(order.status === 'unshipped' ? { ...order, status: 'label-generated', labelGeneratedAt: at } : order);
+
+    case 'seller.voidLabel':
+      if (order.status !== 'label-generated') return refused(order, timeEffects, 'NO_LABEL');
+      return accept(order);
+
+    case 'seller.confirmShipment':
+      if (order.status === 'buyer-cancellable') return refused(order, timeEffects, 'ORDER_PENDING');
+      return accept({ ...order, status: 'shipped', shippedAt: at, shippedLate: at > order.latestShipDate }, [
+        { type: 'buyer.notified', orderId: order.orderId, at, topic: 'orderShipped' },
+      ]);
+  }
+}
+
+/** The next instant at which time alone changes the order in the model, or null. */
+export function modelNextDeadline(order: ModelOrder): number | null {
+  if (order.status === 'buyer-cancellable') return order.windowEnd;
+  if (order.status === 'unshipped' || order.status === 'label-generated') return order.autoCancelAt;
+  return null;
+}
