@@ -1,4 +1,43 @@
-// Placeholder until the offline inspector (issue 4) lands: the command exists so --help is complete.
-export async function runInspectCommand(_options: { port: string; host: string; allowRemote: boolean; open?: string }): Promise<void> {
-  throw new Error('The offline inspector is not built yet.');
+import { z } from 'zod';
+import { InspectorError } from './errors.js';
+import { startInspector } from './server.js';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * `order-lifecycle inspect`: starts the inspector, prints its address, and runs until SIGINT or SIGTERM.
+ * @example
+ * await runInspectCommand({ port: '4820', host: '127.0.0.1', allowRemote: false, open: 'order.json' });
+ */
+export async function runInspectCommand(options: { port: string; host: string; allowRemote: boolean; open?: string }): Promise<void> {
+  const port = Port.safeParse(options.port);
+  if (!port.success || options.port.trim() === '') {
+    throw new InspectorError(`Invalid --port ${JSON.stringify(options.port)}: expected a whole number from 0 to 65535.`);
+  }
+  const inspector = await startInspector({
+    port: port.data,
+    host: options.host,
+    allowRemote: options.allowRemote,
+    ...(options.open === undefined ? {} : { open: options.open }),
+  });
+  const loaded = inspector.orders().length;
+  process.stdout.write(
+    [
+      `order-lifecycle inspector: ${inspector.url}`,
+      `  live orders: createOrderActor(input, { inspect: createWebSocketInspector({ url: '${inspector.socketUrl}' }).inspect })`,
+      ...(loaded ? [`  loaded ${loaded} recorded order${loaded === 1 ? '' : 's'} from ${options.open}`] : []),
+      '  press Ctrl+C to stop',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await inspector.close();
 }

@@ -1,0 +1,17 @@
+/**
+ * order-lifecycle/inspector: the offline inspector (server, page, `@statelyai/inspect` adapter). Kept
+ * behind its own subpath so the main entry never loads a server or WebAssembly.
+ * @packageDocumentation
+ */
+export {
+  startInspector,
+  isLoopbackHost,
+  DEFAULT_INSPECTOR_PORT,
+  PAGE_SOCKET_PATH,
+  type Inspector,
+  type InspectorOptions,
+} from './server.js';
+export { OrderBook, InspectionMessage, diffContext, type OrderView, type StepView, type ContextChange, type InspectorLogger } from './orders.js';
+export { loadRecordings, readRecordingFile, type LoadedRecording } from './recording.js';
+export { statechartDot, renderStatechart, stateElementId, edgeElementId } from './chart.js';
+export { InspectorError } from './errors.js';

@@ -1,0 +1,287 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIPv4, isIPv6, type AddressInfo, type Socket } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { orderMachine } from '../../machines/order/index.js';
+import { defaultPolicy, Policy } from '../domain/index.js';
+import { describeStatechart } from '../runtime/graph.js';
+import { renderStatechart } from './chart.js';
+import type { ClientConfig, ServerMessage } from './client.js';
+import { InspectorError } from './errors.js';
+import { OrderBook, type InspectorLogger, type OrderView } from './orders.js';
+import { pageCss, pageHtml, pageScript } from './page.js';
+import { loadRecordings, readRecordingFile } from './recording.js';
+
+/** The port `order-lifecycle inspect` listens on unless told otherwise. */
+export const DEFAULT_INSPECTOR_PORT = 4820;
+
+/** The WebSocket path of the inspector's own page; every other path takes inspection messages from apps. */
+export const PAGE_SOCKET_PATH = '/__inspector/page';
+
+/** Options of `startInspector`. */
+export interface InspectorOptions {
+  /** Port to listen on; 0 picks a free one. Default 4820. */
+  port?: number;
+  /** Address to bind. Default `127.0.0.1`; anything but loopback needs `allowRemote`. */
+  host?: string;
+  /** Allow a non-loopback `host` (anyone who can reach it sees your orders). Default false. */
+  allowRemote?: boolean;
+  /** Recorded order files (JSON: `{ input, events }` or an array of them) to load before listening. */
+  open?: string | string[];
+  /** Where ignored messages are reported. Default: standard error. */
+  log?: InspectorLogger;
+  /** How many orders to keep; the oldest is forgotten first. Default 500. */
+  maxOrders?: number;
+}
+
+/** A running inspector. */
+export interface Inspector {
+  /** The page's address, e.g. `http://127.0.0.1:4820/`. */
+  url: string;
+  /** The address apps point `createWebSocketInspector({ url })` at, e.g. `ws://127.0.0.1:4820`. */
+  socketUrl: string;
+  host: string;
+  port: number;
+  /** Every order the inspector shows, oldest first. */
+  orders(): OrderView[];
+  /** Loads recorded orders from a value (`{ input, events }` or an array); throws InspectorError when malformed. */
+  loadRecording(recording: unknown, name?: string): OrderView[];
+  /** Loads recorded orders from a JSON file; throws InspectorError when it is missing or malformed. */
+  openRecording(path: string): Promise<OrderView[]>;
+  /** Closes every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+const Options = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(DEFAULT_INSPECTOR_PORT),
+  host: z.string().min(1).default('127.0.0.1'),
+  allowRemote: z.boolean().default(false),
+  open: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  log: z.function().optional(),
+  maxOrders: z.number().int().positive().optional(),
+});
+
+const PageMessage = z.strictObject({ type: z.literal('load'), name: z.string().min(1).max(300), text: z.string() });
+
+const ChartQuery = z.strictObject({
+  buyerCancelWindowMs: z.coerce.number().int().positive().default(defaultPolicy.buyerCancelWindowMs),
+  autoCancelAfterMs: z.coerce.number().int().positive().default(defaultPolicy.autoCancelAfterMs),
+});
+
+/**
+ * Whether `host` is a loopback address: `localhost`, 127.0.0.0/8, `::1` (or 127.x mapped into IPv6).
+ * @example
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('0.0.0.0'); // false
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost') return true;
+  if (isIPv4(bare)) return bare.startsWith('127.');
+  if (isIPv6(bare)) return bare === '::1' || bare === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(bare);
+  return false;
+}
+
+/** The host name of a Host header (`127.0.0.1:4820`, `[::1]:4820`, `localhost`). */
+function hostnameOf(header: string | undefined): string {
+  if (!header) return '';
+  const bracketed = /^\[([^\]]+)\]/.exec(header);
+  return bracketed ? bracketed[1]! : header.replace(/:\d+$/, '');
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    return isLoopbackHost(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}
+
+const defaultLog: InspectorLogger = (message) => process.stderr.write(`order-lifecycle inspector: ${message}\n`);
+
+/**
+ * Starts the offline inspector: an HTTP and WebSocket server on 127.0.0.1 whose page draws the order
+ * statechart, lists live and recorded orders, and replays them step by step. Apps instrumented for
+ * Stately point `createWebSocketInspector({ url: inspector.socketUrl })` at it unchanged.
+ * Throws InspectorError for a non-loopback host without `allowRemote`, a bad port, a port in use, or a
+ * malformed recording.
+ * @example
+ * const inspector = await startInspector({ port: 0, open: 'order.json' });
+ * console.log(inspector.url); // http://127.0.0.1:41234/
+ * await inspector.close();
+ */
+export async function startInspector(options: InspectorOptions = {}): Promise<Inspector> {
+  const parsed = Options.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || 'options';
+    const value = (options as Record<string, unknown>)[String(issue.path[0])];
+    throw new InspectorError(`Invalid inspector option ${field} ${JSON.stringify(value) ?? String(value)}: ${issue.message.replace(/\.$/, '')}.`);
+  }
+  const { port, host, allowRemote } = parsed.data;
+  if (!allowRemote && !isLoopbackHost(host)) {
+    throw new InspectorError(
+      `Refusing to bind the inspector to "${host}": it is not a loopback address, and anyone who can reach it would see your orders (pass allowRemote, or --allow-remote, to do it anyway).`,
+    );
+  }
+  const log = options.log ?? defaultLog;
+  const book = new OrderBook({ log, ...(options.maxOrders === undefined ? {} : { maxOrders: options.maxOrders }) });
+  const files = options.open === undefined ? [] : Array.isArray(options.open) ? options.open : [options.open];
+  for (const file of files) book.addRecordings(await readRecordingFile(file));
+
+  const chart = describeStatechart(orderMachine);
+  const config: ClientConfig = {
+    socketPath: PAGE_SOCKET_PATH,
+    parents: Object.fromEntries(chart.states.filter((state) => state.parent !== null).map((state) => [state.key, state.parent!])),
+  };
+  const script = pageScript(config);
+  const html = pageHtml();
+
+  const pages = new Set<WebSocket>();
+  const send = (socket: WebSocket, message: ServerMessage) => socket.send(JSON.stringify(message));
+  book.subscribe((order) => {
+    for (const page of pages) send(page, { type: 'order', order });
+  });
+
+  const hostAllowed = (request: IncomingMessage) => allowRemote || isLoopbackHost(hostnameOf(request.headers.host));
+
+  const respond = (response: ServerResponse, status: number, type: string, body: string) => {
+    response.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'self'; connect-src 'self' ws: ; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    });
+    response.end(response.req.method === 'HEAD' ? undefined : body);
+  };
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (!hostAllowed(request)) return respond(response, 403, 'text/plain; charset=utf-8', `Forbidden: the Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback address.\n`);
+      if (request.method !== 'GET' && request.method !== 'HEAD') return respond(response, 405, 'text/plain; charset=utf-8', `Method ${request.method} is not allowed.\n`);
+      const url = new URL(request.url ?? '/', 'http://inspector.invalid');
+      switch (url.pathname) {
+        case '/':
+          return respond(response, 200, 'text/html; charset=utf-8', html);
+        case '/app.js':
+          return respond(response, 200, 'text/javascript; charset=utf-8', script);
+        case '/app.css':
+          return respond(response, 200, 'text/css; charset=utf-8', pageCss);
+        case '/chart.svg': {
+          const query = ChartQuery.safeParse(Object.fromEntries(url.searchParams));
+          const policy = query.success ? Policy.safeParse(query.data) : query;
+          if (!policy.success) {
+            const issue = policy.error.issues[0]!;
+            return respond(response, 400, 'text/plain; charset=utf-8', `Bad chart query ${issue.path.join('.') || url.search}: ${issue.message}\n`);
+          }
+          return respond(response, 200, 'image/svg+xml; charset=utf-8', await renderStatechart(policy.data));
+        }
+        case '/api/orders':
+          return respond(response, 200, 'application/json; charset=utf-8', JSON.stringify(book.list()));
+        default:
+          return respond(response, 404, 'text/plain; charset=utf-8', `Not found: ${url.pathname}\n`);
+      }
+    })().catch((error: Error) => {
+      log(`Failed to answer ${request.method} ${request.url}: ${error.message}`);
+      if (!response.headersSent) respond(response, 500, 'text/plain; charset=utf-8', 'Internal error.\n');
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  let connections = 0;
+
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refuse = (why: string) => {
+      log(`Refused a WebSocket connection from ${request.socket.remoteAddress}: ${why}.`);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    };
+    const path = new URL(request.url ?? '/', 'http://inspector.invalid').pathname;
+    const origin = request.headers.origin;
+    if (!hostAllowed(request)) return refuse(`the Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback address`);
+    if (path === PAGE_SOCKET_PATH) {
+      // Only the inspector's own page may read the orders: a web page elsewhere must not.
+      if (origin !== `http://${request.headers.host}`) return refuse(`the page socket only accepts the inspector's own page, not origin ${JSON.stringify(origin ?? null)}`);
+    } else if (origin !== undefined && !allowRemote && !isLoopbackOrigin(origin)) {
+      return refuse(`origin ${JSON.stringify(origin)} is not a loopback address`);
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, path));
+  });
+
+  wss.on('connection', (ws: WebSocket, _request: IncomingMessage, path: string) => {
+    ws.on('error', (error) => log(`WebSocket error: ${error.message}.`));
+    if (path === PAGE_SOCKET_PATH) {
+      pages.add(ws);
+      ws.on('close', () => pages.delete(ws));
+      ws.on('message', (data: RawData, isBinary: boolean) => {
+        const message = PageMessage.safeParse(safeJson(isBinary ? null : data.toString()));
+        if (!message.success) return log(`Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`);
+        try {
+          const added = book.addRecordings(loadRecordings(parseRecordingText(message.data.text, message.data.name), message.data.name));
+          send(ws, { type: 'loaded', ids: added.map((order) => order.id) });
+        } catch (error) {
+          send(ws, { type: 'error', message: (error as Error).message });
+        }
+      });
+      send(ws, { type: 'orders', orders: book.list() });
+      return;
+    }
+    connections += 1;
+    const connection = `c${connections}`;
+    ws.on('message', (data: RawData, isBinary: boolean) => book.receive(connection, isBinary ? data : data.toString()));
+    ws.on('close', () => book.disconnect(connection));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'EADDRINUSE'
+          ? 'the port is already in use (pick another with --port, or 0 for a free one)'
+          : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+            ? 'this machine has no such address'
+            : error.message.replace(/\.$/, '');
+      reject(new InspectorError(`Cannot listen on ${host}:${port}: ${why}.`));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const inspector: Inspector = {
+    url: `http://${shown}:${address.port}/`,
+    socketUrl: `ws://${shown}:${address.port}`,
+    host: address.address,
+    port: address.port,
+    orders: () => book.list(),
+    loadRecording: (recording, name) => book.addRecordings(loadRecordings(recording, name)),
+    openRecording: async (path) => book.addRecordings(await readRecordingFile(path)),
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return inspector;
+}
+
+function safeJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function parseRecordingText(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InspectorError(`Recorded order "${name}" is not valid JSON: ${(error as Error).message.replace(/\.$/, '')}.`);
+  }
+}
