@@ -9,8 +9,8 @@ import { assertProperty, type RunBudget } from './params.js';
 
 export interface CheckOrderMachineOptions extends RunBudget {
   /**
-   * The policy your machine applies to every order (for example one fixed in its context factory), so that
-   * the reference model uses the same deadlines. Generated inputs then carry no policy of their own.
+   * The policy your app gives every order (e.g. `policyPresets.fiveDayAutoCancel`): generated inputs carry
+   * it, and the reference model uses the same deadlines.
    */
   policy?: { buyerCancelWindowMs?: number; autoCancelAfterMs?: number };
   /** Order inputs to generate; by default `orderInputArbitrary()`. */
@@ -35,7 +35,8 @@ export interface CheckOrderMachineOptions extends RunBudget {
  */
 export function checkOrderMachine(machine: AnyStateMachine, options: CheckOrderMachineOptions = {}): void {
   const budget: RunBudget = { numRuns: options.numRuns ?? 50, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.path === undefined ? {} : { path: options.path }) };
-  const inputs = options.inputs ?? orderInputArbitrary({ withPolicy: options.policy === undefined });
+  const policy = options.policy;
+  const inputs = options.inputs ?? (policy ? orderInputArbitrary({ withPolicy: false }).map((input) => ({ ...input, policy })) : orderInputArbitrary());
   const stepper = machineStepper(machine, options.verdict);
   const properties = invariantProperties(stepper, { inputs, ...(options.policy ? { policy: options.policy } : {}) });
   for (const name of options.invariants ?? invariantNames) assertProperty(`${machine.id}: ${name}`, properties[name] as fc.IRawProperty<unknown>, budget);
