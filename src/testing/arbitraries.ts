@@ -87,10 +87,17 @@ export type TimeAnchor = 'now' | 'placedAt' | 'windowEnd' | 'latestShipDate' | '
 export interface TimeSpec {
   anchor: TimeAnchor;
   offset: number;
+  /** Send `at` as ISO-8601 text with this UTC offset in minutes instead of epoch ms. */
+  iso?: number;
 }
 
 /** Instants that cluster at the window end and `autoCancelAt` (± 1 ms), else a little or a lot after now. */
 export const timeSpecArbitrary = (): fc.Arbitrary<TimeSpec> =>
+  fc
+    .tuple(timeAnchorArbitrary(), fc.option(fc.constantFrom(0, 480, -300), { nil: undefined, freq: 8 }))
+    .map(([spec, iso]) => (iso === undefined ? spec : { ...spec, iso }));
+
+const timeAnchorArbitrary = (): fc.Arbitrary<TimeSpec> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.constant(0) }) },
     { weight: 3, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: 0, max: 20 * MINUTE }) }) },
@@ -100,6 +107,9 @@ export const timeSpecArbitrary = (): fc.Arbitrary<TimeSpec> =>
     { weight: 1, arbitrary: fc.record({ anchor: fc.constantFrom<TimeAnchor>('placedAt', 'latestShipDate'), offset: fc.constantFrom(-1, 0, 1) }) },
     { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('placedAt'), offset: fc.oneof(fc.integer({ min: -DAY, max: -1 }), fc.integer({ min: 0, max: 3 * DAY })) }) },
   );
+
+/** An event's `at` in epoch ms (it may be ISO-8601 text). */
+export const instantMs = (at: number | string): number => (typeof at === 'number' ? at : Date.parse(at));
 
 /** Resolves a time spec against an order and the current time. */
 export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): number {
@@ -188,7 +198,8 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
 
 /** Turns a template into a concrete event for the order as the model sees it at `now`. */
 export function resolveEvent(template: EventTemplate, order: ModelOrder, now: number): OrderEventInput {
-  const at = resolveTime(template.time, order, now);
+  const ms = resolveTime(template.time, order, now);
+  const at = template.time.iso === undefined ? ms : isoWithOffset(ms, template.time.iso);
   switch (template.type) {
     case 'buyer.requestCancellation': {
       const { time: _time, orderItemIds, ...rest } = template;
@@ -259,7 +270,7 @@ export function orderScenarioArbitrary(options: OrderInputOptions & { maxEvents?
       const event: OrderEventInput = 'event' in step ? resolveEvent(step.event, order, now) : { type: 'clock.tick', at: resolveAdvance(step.advance, order, now) };
       events.push(event);
       order = stepModel(order, event as ModelEvent).order;
-      now = Math.max(now, event.at as number);
+      now = Math.max(now, instantMs(event.at));
     }
     return { input, events };
   });

@@ -3,6 +3,7 @@ import type { Effect, OrderEventInput, OrderInput } from '../domain/index.js';
 import {
   advanceSpecArbitrary,
   eventTemplateArbitrary,
+  instantMs,
   orderInputArbitrary,
   resolveAdvance,
   resolveEvent,
@@ -57,7 +58,7 @@ export class EventCommand implements OrderCommand {
     const event = resolveEvent(this.template, model.order, model.now);
     this.sent = event;
     // The event happens at its instant: the clock gets there first (timers fire), then the event arrives.
-    const time = advanceBoth(model, real, event.at as number);
+    const time = advanceBoth(model, real, instantMs(event.at));
     const expected = stepModel(model.order, event as ModelEvent);
     const result = real.driver.send(event);
     const twin = real.twin?.send(event);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { initialTransition, transition, type AnyStateMachine } from 'xstate';
 import type { Effect, OrderEventInput, OrderInput } from '../domain/index.js';
 import { applyEvent, createOrder, explain, nextDeadline, parseEvent, type OrderSnapshot } from '../runtime/index.js';
-import { cancelReasons, orderScenarioArbitrary, type OrderInputOptions, type OrderScenario } from './arbitraries.js';
+import { cancelReasons, instantMs, orderScenarioArbitrary, type OrderInputOptions, type OrderScenario } from './arbitraries.js';
 import type { DriverSnapshot, VerdictLike } from './drivers.js';
 import { createModelOrder, isOfficialRequestModel, type ModelInput } from './model.js';
 import { assertEqual, canonical, statusOf } from './observe.js';
@@ -160,7 +160,7 @@ export function invariantProperties(
       if (v.before.status !== 'done') return;
       if (!same(v.after, v.before)) fail(`A ${statusOf(v.before.value)} order changed on ${fc.stringify(v.event)}.`);
       if (v.effects.length) fail(`A ${statusOf(v.before.value)} order emitted ${fc.stringify(v.effects)} on ${fc.stringify(v.event)}.`);
-      const placed = v.event.at as number >= v.before.context.placedAt;
+      const placed = instantMs(v.event.at) >= v.before.context.placedAt;
       if (v.verdict.accepted !== (v.event.type === 'clock.tick' && placed)) fail(`A ${statusOf(v.before.value)} order answered ${fc.stringify(v.verdict)} to ${fc.stringify(v.event)}.`);
     }),
 
@@ -184,7 +184,7 @@ export function invariantProperties(
         if (buyerRecords.length) fail(`${v.event.type} recorded a buyer cancellation.`);
         return;
       }
-      const at = v.event.at as number;
+      const at = instantMs(v.event.at);
       const inside = v.before.status === 'active' && at >= v.before.context.placedAt && at < v.windowEnd && statusOf(v.before.value) === 'buyer-cancellable';
       if (inside !== v.verdict.accepted) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) was ${v.verdict.accepted ? 'accepted' : 'refused'} in ${statusOf(v.before.value)}.`);
       if (inside !== (buyerRecords.length === 1)) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) recorded ${buyerRecords.length} buyer cancellations.`);
@@ -195,7 +195,7 @@ export function invariantProperties(
     'auto-cancel happens exactly when the order is not ship-confirmed at autoCancelAt': each((v) => {
       const before = statusOf(v.before.value);
       const after = statusOf(v.after.value);
-      const at = v.event.at as number;
+      const at = instantMs(v.event.at);
       const open = v.before.status === 'active';
       const due = open && at >= v.before.context.placedAt && at >= v.autoCancelAt;
       if (!open) return;
@@ -233,7 +233,7 @@ export function invariantProperties(
         else if (record.by === 'system' || record.reason !== 'BuyerCanceled') counts = true;
         else counts = !record.items.every((item) => v.requestedBefore.has(item.orderItemId));
         if (record.countsAgainstRate !== counts) fail(`countsAgainstRate is ${record.countsAgainstRate} for ${fc.stringify(record)} (${v.channel}, official requests for ${fc.stringify([...v.requestedBefore])}).`);
-        if (record.by === 'seller' && record.at !== v.event.at) fail(`A seller cancellation at ${record.at} for an event at ${String(v.event.at)}.`);
+        if (record.by === 'seller' && record.at !== instantMs(v.event.at)) fail(`A seller cancellation at ${record.at} for an event at ${String(v.event.at)}.`);
       }
     }),
 
