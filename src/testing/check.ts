@@ -34,7 +34,7 @@ export interface CheckOrderMachineOptions extends RunBudget {
  * it('should keep the order invariants', () => checkOrderMachine(orderMachine.provide({ actions: { ... } })));
  */
 export function checkOrderMachine(machine: AnyStateMachine, options: CheckOrderMachineOptions = {}): void {
-  const budget: RunBudget = { numRuns: options.numRuns ?? 50, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.path === undefined ? {} : { path: options.path }) };
+  const budget: RunBudget = { numRuns: options.numRuns ?? 50, ...(options.maxRuns === undefined ? {} : { maxRuns: options.maxRuns }), ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.path === undefined ? {} : { path: options.path }) };
   const policy = options.policy;
   const inputs = options.inputs ?? (policy ? orderInputArbitrary({ withPolicy: false }).map((input) => ({ ...input, policy })) : orderInputArbitrary());
   const stepper = machineStepper(machine, options.verdict);

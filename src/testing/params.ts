@@ -21,6 +21,8 @@ export interface RunBudget {
   seed?: number;
   /** Counterexample path to replay; `FC_PATH` overrides it. */
   path?: string;
+  /** A cap on the runs `FC_NUM_RUNS` may ask for (for properties that are slow and not the point of a deep run). */
+  maxRuns?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface RunBudget {
 export function propertyParameters<T>(budget: RunBudget = {}): fc.Parameters<T> {
   const seed = envInt('FC_SEED') ?? budget.seed;
   const path = envText('FC_PATH') ?? budget.path;
-  const numRuns = envInt('FC_NUM_RUNS') ?? budget.numRuns ?? 100;
+  const numRuns = Math.min(envInt('FC_NUM_RUNS') ?? budget.numRuns ?? 100, budget.maxRuns ?? Infinity);
   return { numRuns, ...(seed === undefined ? {} : { seed }), ...(path === undefined ? {} : { path }) };
 }
 
