@@ -155,7 +155,8 @@ section { padding: 14px 18px; overflow: auto; min-width: 0; }
 .effects ul { display: inline-flex; gap: 6px; flex-wrap: wrap; list-style: none; margin: 0 0 0 6px; padding: 0; }
 .effect { background: #fff8e1; border: 1px solid #f7d070; border-radius: 4px; padding: 1px 6px; }
 .changes table { border-collapse: collapse; margin-top: 2px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 11px; }
-.changes td { padding: 1px 6px 1px 0; vertical-align: top; overflow-wrap: anywhere; }
+.changes td { padding: 1px 8px 1px 0; vertical-align: top; white-space: nowrap; }
+.changes td:last-child { white-space: normal; overflow-wrap: anywhere; }
 .changes td.path { color: #0b4f8a; }
 .changes td.arrow { color: var(--muted); }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } .panes { grid-template-columns: 1fr; } }
