@@ -52,7 +52,7 @@ export interface ModelOrder {
   status: ModelStatus;
   items: ModelItem[];
   cancellations: ModelCancellation[];
-  requests: { at: number; official: boolean; orderItemIds: string[] }[];
+  requests: { at: number; source: 'order-flag' | 'message'; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
@@ -259,7 +259,17 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
       const official = isOfficialRequestModel(event.source, event.subject);
       const next: ModelOrder = {
         ...order,
-        requests: [...order.requests, { at, official, orderItemIds: ids }],
+        requests: [
+          ...order.requests,
+          {
+            at,
+            source: event.source,
+            official,
+            orderItemIds: ids,
+            ...(event.subject === undefined ? {} : { subject: event.subject }),
+            ...(event.reason === undefined ? {} : { reason: event.reason }),
+          },
+        ],
         items: order.items.map((item) => (official && ids.includes(item.orderItemId) ? { ...item, requested: true } : item)),
       };
       return accept(next, [

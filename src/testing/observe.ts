@@ -9,7 +9,7 @@ export interface Observation {
   status: ModelStatus;
   items: { orderItemId: string; remaining: number; canceled: number; requested: boolean }[];
   cancellations: { by: string; reason: string; at: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
-  requests: { at: number; official: boolean; orderItemIds: string[] }[];
+  requests: { at: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
@@ -51,7 +51,7 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
       items: record.items.map(({ orderItemId, quantity }) => ({ orderItemId, quantity })),
       countsAgainstRate: record.countsAgainstRate,
     })),
-    requests: context.requests.map((request) => ({ at: request.at, official: request.official, orderItemIds: [...request.orderItemIds] })),
+    requests: context.requests.map((request) => ({ ...request, orderItemIds: [...request.orderItemIds] })),
     labelGeneratedAt: context.labelGeneratedAt,
     shippedAt: context.shippedAt,
     shippedLate: context.shippedLate,
