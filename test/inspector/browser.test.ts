@@ -49,7 +49,10 @@ describe('inspector page in headless Chromium', () => {
   const logged: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) return;
+    if (!hasChromium) {
+      if (!process.env['CI']) console.warn(`Skipping the inspector's browser test: ${missing}.`);
+      return;
+    }
     inspector = await startInspector({ port: 0, log: (message) => logged.push(message), open: join(root, 'test/inspector/fixtures/buyer-asks-after-label.json') });
     browser = await chromium.launch({
       executablePath: chromiumPath,
