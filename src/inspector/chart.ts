@@ -1,7 +1,7 @@
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, statusOfStateKey, type Policy } from '../domain/index.js';
-import { describeStatechart, type ChartEdge } from '../runtime/graph.js';
+import { describeStatechart, type ChartEdge } from '../runtime/index.js';
 
 /** The SVG element id of a state's node (or of the cluster of a compound state), e.g. `state-labelGenerated`. */
 export function stateElementId(key: string): string {

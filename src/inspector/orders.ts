@@ -288,7 +288,8 @@ export class OrderBook {
     const result = applyEvent(session.current, event as Parameters<typeof applyEvent>[1]);
     const previous = session.view.steps.at(-1)?.context ?? null;
     const step = this.stepView(session.view.steps.length, 'event', event, result.verdict, result.effects, result.snapshot, previous);
-    step.pending = true;
+    // An actor that has ended takes no more snapshots: its refusal is final as computed here.
+    if (session.current.status === 'active') step.pending = true;
     session.view.steps.push(step);
     session.current = result.snapshot;
     this.emit(session.view);

@@ -49,7 +49,7 @@ export function pageHtml(): string {
         <h2 data-text="timeline"></h2>
         <ol id="timeline" class="timeline"></ol>
       </div>
-      <details class="pane context">
+      <details class="pane context" open>
         <summary data-text="context"></summary>
         <pre id="context"></pre>
       </details>

@@ -4,7 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, Policy } from '../domain/index.js';
-import { describeStatechart } from '../runtime/graph.js';
+import { describeStatechart } from '../runtime/index.js';
 import { renderStatechart } from './chart.js';
 import type { ClientConfig, ServerMessage } from './client.js';
 import { InspectorError } from './errors.js';

@@ -156,6 +156,22 @@ describe('inspector WebSocket messages', () => {
     expect(logged).toEqual([]);
   });
 
+  it('should show the refusal of an event sent after the order ended, with no snapshot to wait for', async () => {
+    const { inspector } = await start();
+    const stately = createWebSocketInspector({ url: inspector.socketUrl });
+    const actor = createOrderActor(input, { inspect: stately.inspect, clock: new SimulatedClock() });
+    actor.send({ type: 'seller.confirmShipment', at: placedAt + 40 * MINUTE });
+    actor.send({ type: 'buyer.cancel', at: placedAt + 50 * MINUTE });
+    const order = await until(() => inspector.orders().find((each) => each.steps.length === 3 && each.steps.every((step) => !step.pending)));
+    actor.stop();
+    stately.stop();
+    expect(order.steps.map((step) => [step.state, step.verdict.code])).toEqual([
+      ['buyerCancellable', undefined],
+      ['shipped', undefined],
+      ['shipped', 'ALREADY_SHIPPED'],
+    ]);
+  });
+
   it('should ignore malformed messages with a logged reason and keep serving', async () => {
     const { inspector, logged } = await start();
     const socket = await connect(inspector.socketUrl);
