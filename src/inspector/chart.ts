@@ -3,12 +3,20 @@ import { orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, statusOfStateKey, type Policy } from '../domain/index.js';
 import { describeStatechart, type ChartEdge } from '../runtime/index.js';
 
-/** The SVG element id of a state's node (or of the cluster of a compound state), e.g. `state-labelGenerated`. */
+/**
+ * The SVG element id of a state's node (or of the cluster of a compound state).
+ * @example
+ * document.getElementById(stateElementId('labelGenerated'))?.classList.add('active');
+ */
 export function stateElementId(key: string): string {
   return `state-${key}`;
 }
 
-/** The SVG element id of a transition: `edge-<source>-<target or source>-<event>-<n>`. */
+/**
+ * The SVG element id of a transition: `edge-<source>-<target or source>-<event>-<n>`.
+ * @example
+ * edgeElementId({ source: 'unshipped', target: 'labelGenerated', event: 'seller.generateLabel' }); // 'edge-unshipped-labelGenerated-seller.generateLabel-0'
+ */
 export function edgeElementId(edge: Pick<ChartEdge, 'source' | 'target' | 'event'>, n = 0): string {
   return `edge-${edge.source}-${edge.target ?? edge.source}-${edge.event}-${n}`;
 }

@@ -57,7 +57,11 @@ export interface OrderView {
 const SessionId = z.string().min(1).max(200);
 const EventObject = z.looseObject({ type: z.string().min(1).max(200) });
 
-/** The messages of `@statelyai/inspect`'s `createWebSocketInspector`, as far as the inspector reads them. */
+/**
+ * The messages of `@statelyai/inspect`'s `createWebSocketInspector`, as far as the inspector reads them.
+ * @example
+ * InspectionMessage.safeParse(JSON.parse(text)).success;
+ */
 export const InspectionMessage = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('@xstate.actor'), sessionId: SessionId, name: z.string().optional(), snapshot: z.unknown().optional() }),
   z.looseObject({ type: z.literal('@xstate.event'), sessionId: SessionId, sourceId: z.string().nullish(), event: EventObject }),
@@ -75,7 +79,11 @@ const joinedMessage = {
   'zh-CN': '检查器连接时该订单已在运行;其状态取自应用。',
 };
 
-/** A shallow-to-leaf diff of two JSON values: objects and arrays are walked, anything else compared. */
+/**
+ * A diff of two JSON values down to their leaves: objects and arrays are walked, anything else compared.
+ * @example
+ * diffContext({ shippedAt: null }, { shippedAt: 5 }); // [{ path: 'shippedAt', before: null, after: 5 }]
+ */
 export function diffContext(before: unknown, after: unknown, path = ''): ContextChange[] {
   if (Object.is(before, after)) return [];
   const walkable = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
