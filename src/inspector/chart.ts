@@ -111,7 +111,7 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
     const selfLoop = edge.target === null || edge.target === edge.source;
     const guard = edge.guard ? `[${edge.guard}]` : '';
     const label = edge.deadline
-      ? `<<B>after ${html(edge.deadline)}</B>>`
+      ? `<<B>${html(edge.deadline)}</B>>`
       : `<${html(edge.event)}${guard ? `<BR/><FONT POINT-SIZE="8" COLOR="${palette.muted}">${html(guard)}</FONT>` : ''}>`;
     lines.push(
       `  ${quote(from.node)} -> ${quote(to.node)} ${attrs({
