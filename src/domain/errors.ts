@@ -10,14 +10,40 @@ export class OrderLifecycleError extends Error {
  */
 export class InvalidInputError extends OrderLifecycleError {
   override name = 'InvalidInputError';
+  /** Each bad field: its dotted path ('' for the value itself) and what is wrong, with the value seen. */
+  readonly issues: ReadonlyArray<InputIssue>;
+  /** The issues as one line: `items.0.quantity: Too small … (got -1); …`. */
+  readonly details: string;
+
   constructor(
     /** What was being parsed: `order input`, `event`, `policy`. */
     readonly subject: string,
-    /** The field paths and zod's explanation for each. */
-    readonly details: string,
+    issues: string | ReadonlyArray<InputIssue>,
   ) {
+    const list = typeof issues === 'string' ? [{ path: '', message: issues }] : issues;
+    const details = list.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
     super(`Invalid ${subject}: ${details}`);
+    this.issues = list;
+    this.details = details;
   }
+
+  /**
+   * The same issues as part of a larger value, their paths under `prefix`.
+   * @example
+   * error.nested('events.2', 'recorded order').message; // 'Invalid recorded order: events.2.at: …'
+   */
+  nested(prefix: string, subject: string): InvalidInputError {
+    return new InvalidInputError(
+      subject,
+      this.issues.map((issue) => ({ path: issue.path && issue.path !== '(root)' ? `${prefix}.${issue.path}` : prefix, message: issue.message })),
+    );
+  }
+}
+
+/** One bad field of an input. */
+export interface InputIssue {
+  path: string;
+  message: string;
 }
 
 /**

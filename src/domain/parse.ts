@@ -5,13 +5,13 @@ import { InvalidInputError } from './errors.js';
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, subject: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues
-    .map((issue) => {
-      const path = issue.path.length ? issue.path.join('.') : '(root)';
-      return `${path}: ${issue.message} (got ${describe(valueAt(value, issue.path))})`;
-    })
-    .join('; ');
-  throw new InvalidInputError(subject, details);
+  throw new InvalidInputError(
+    subject,
+    result.error.issues.map((issue) => ({
+      path: issue.path.length ? issue.path.join('.') : '(root)',
+      message: `${issue.message} (got ${describe(valueAt(value, issue.path))})`,
+    })),
+  );
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

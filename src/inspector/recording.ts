@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidInputError, parseOrThrow } from '../domain/index.js';
-import { parseEvent, RecordedOrder, replayRecording, type ReplayStep } from '../runtime/index.js';
+import { InvalidInputError } from '../domain/index.js';
+import { replayRecording, type ReplayStep } from '../runtime/index.js';
 import { InspectorError } from './errors.js';
 
 /** A recorded order checked and replayed: its name (usually the file name) and every step. */
@@ -15,31 +15,12 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** Prefixes each `path: reason` of an InvalidInputError's details with where it sits in the recording. */
-function under(prefix: string, details: string): string {
-  return details
-    .split('; ')
-    .map((detail) => (detail.startsWith('(root)') ? `${prefix}${detail.slice('(root)'.length)}` : `${prefix}.${detail}`))
-    .join('; ');
-}
-
 function replayOne(recording: unknown, name: string): LoadedRecording {
   try {
-    const { events } = parseOrThrow(RecordedOrder, recording, 'recorded order');
-    // replayRecording does not say which event is bad; check each one first so the message names its index.
-    events.forEach((event, index) => {
-      try {
-        parseEvent(event);
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw new InvalidInputError('recorded order', under(`events.${index}`, error.details));
-        throw error;
-      }
-    });
     return { name, steps: replayRecording(recording) };
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    const field = error.subject === 'order input' ? under('input', error.details) : error.details;
-    throw new InspectorError(`Cannot load recorded order "${name}": ${field.replace(/\.$/, '')}.`);
+    throw new InspectorError(`Cannot load recorded order "${name}": ${error.details.replace(/\.$/, '')}.`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow, type Effect, type OrderEventInput, type OrderInput, type Verdict } from '../domain/index.js';
+import { InvalidInputError, parseOrThrow, type Effect, type OrderEventInput, type OrderInput, type Verdict } from '../domain/index.js';
 import { applyEvent, createOrder } from './step.js';
 import type { OrderSnapshot } from './snapshot.js';
 
@@ -22,6 +22,15 @@ export interface ReplayStep {
   snapshot: OrderSnapshot;
 }
 
+/** Runs `step`; a bad input it throws is re-thrown with its fields named under `path` of the recording. */
+function naming<T>(path: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw error instanceof InvalidInputError ? error.nested(path, 'recorded order') : error;
+  }
+}
+
 /**
  * Replays a recorded order through the pure functions, step by step. Throws InvalidInputError naming the
  * step and field when the recording or one of its events is malformed.
@@ -30,13 +39,13 @@ export interface ReplayStep {
  */
 export function replayRecording(recording: unknown): ReplayStep[] {
   const { input, events } = parseOrThrow(RecordedOrder, recording, 'recorded order');
-  const first = createOrder(input as OrderInput);
+  const first = naming('input', () => createOrder(input as OrderInput));
   const steps: ReplayStep[] = [{ event: null, ...first }];
   let snapshot = first.snapshot;
-  for (const event of events) {
-    const result = applyEvent(snapshot, event as OrderEventInput);
+  events.forEach((event, index) => {
+    const result = naming(`events.${index}`, () => applyEvent(snapshot, event as OrderEventInput));
     steps.push({ event, ...result });
     snapshot = result.snapshot;
-  }
+  });
   return steps;
 }
