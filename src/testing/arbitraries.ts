@@ -1,14 +1,31 @@
 import fc from 'fast-check';
-import type { OrderEventInput, OrderInput } from '../domain/index.js';
-import { CancelReason } from '../domain/index.js';
+import type { CancelReason, OrderEventInput, OrderInput } from '../domain/index.js';
 import { createModelOrder, stepModel, type ModelEvent, type ModelPolicy, type ModelInput, type ModelOrder } from './model.js';
 
 /** The item ids generated orders draw from; events also name `UNKNOWN_ITEM_ID`, which no order has. */
 export const ITEM_IDS = ['A', 'B', 'C', 'D'] as const;
 export const UNKNOWN_ITEM_ID = 'Z';
 
-/** Every seller cancel reason Amazon accepts (the order acknowledgement feed's `CancelReason`). */
-export const cancelReasons = CancelReason.options;
+/**
+ * Every seller cancel reason Amazon accepts (the order acknowledgement feed's `CancelReason`, DESIGN.md),
+ * written out here rather than read from the package's schema, so that a reason the schema lost is noticed.
+ */
+export const cancelReasons = [
+  'NoInventory',
+  'ShippingAddressUndeliverable',
+  'CustomerExchange',
+  'BuyerCanceled',
+  'GeneralAdjustment',
+  'CarrierCreditDecision',
+  'RiskAssessmentInformationNotValid',
+  'CarrierCoverageFailure',
+  'CustomerReturn',
+  'MerchandiseNotReceived',
+  'CannotVerifyInformation',
+  'PricingError',
+  'RejectOrder',
+  'WeatherDelay',
+] as const satisfies readonly CancelReason[];
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -132,7 +149,7 @@ const names = fc.constantFrom('Li Wei', 'Jane Doe', '王芳', 'O’Brien');
 export const officialSubjectArbitrary = (): fc.Arbitrary<string> =>
   fc
     .tuple(
-      fc.constantFrom('', '', 'RE: ', 'Re:', 'RE: RE: ', 'Fwd: ', 'FW：', '回复：', '答复: '),
+      fc.constantFrom('', '', ' ', 'RE: ', 'Re:', 'RE : ', 'RE: RE: ', 'Fwd: ', 'FW：', '回复：', '答复: ', '转发:'),
       fc.oneof(
         names.map((name) => `Order cancellation request from Amazon customer ${name}`),
         names.map((name) => `order cancellation request from amazon customer ${name} (Order: 111-2222222-3333333)`),
@@ -151,6 +168,9 @@ export const nonStandardSubjectArbitrary = (): fc.Arbitrary<string> =>
     'Question about Order cancellation request from Amazon customer',
     'Order cancellation',
     'Fwd: 订单取消申请',
+    '关于亚马逊买家王芳的订单取消申请',
+    'Note: Order cancellation request from Amazon customer Li Wei',
+    'Order cancellation request',
     '',
   );
 

@@ -35,6 +35,7 @@ export interface ModelCancellation {
 
 export interface ModelItem {
   orderItemId: string;
+  sku?: string;
   ordered: number;
   canceled: number;
   /** An official request names this item (Amazon's IsBuyerRequestedCancel). */
@@ -44,6 +45,7 @@ export interface ModelItem {
 /** Everything the model knows about one order. Immutable: `stepModel` returns a new one. */
 export interface ModelOrder {
   orderId: string;
+  marketplaceId?: string;
   channel: 'MFN' | 'AFN';
   placedAt: number;
   latestShipDate: number;
@@ -151,13 +153,20 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
   const latestShipDate = toMs(input.latestShipDate);
   return {
     orderId: input.orderId,
+    ...(input.marketplaceId === undefined ? {} : { marketplaceId: input.marketplaceId }),
     channel: input.fulfillmentChannel ?? 'MFN',
     placedAt,
     latestShipDate,
     windowEnd: placedAt + window,
     autoCancelAt: latestShipDate + autoAfter,
     status: 'buyer-cancellable',
-    items: input.items.map((item) => ({ orderItemId: item.orderItemId, ordered: item.quantity, canceled: 0, requested: false })),
+    items: input.items.map((item) => ({
+      orderItemId: item.orderItemId,
+      ...(item.sku === undefined ? {} : { sku: item.sku }),
+      ordered: item.quantity,
+      canceled: 0,
+      requested: false,
+    })),
     cancellations: [],
     requests: [],
     labelGeneratedAt: null,

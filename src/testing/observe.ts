@@ -7,7 +7,12 @@ import { modelNextDeadline, type ModelEffect, type ModelOrder, type ModelStatus 
 /** What the machine and the model must agree on after every command. */
 export interface Observation {
   status: ModelStatus;
-  items: { orderItemId: string; remaining: number; canceled: number; requested: boolean }[];
+  orderId: string;
+  marketplaceId?: string;
+  fulfillmentChannel: string;
+  placedAt: number;
+  latestShipDate: number;
+  items: { orderItemId: string; sku?: string; remaining: number; canceled: number; requested: boolean }[];
   cancellations: { by: string; reason: string; at: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
   requests: { at: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
@@ -38,8 +43,14 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
   const { context } = snapshot;
   return {
     status: statusOf(snapshot.value),
+    orderId: context.orderId,
+    ...(context.marketplaceId === undefined ? {} : { marketplaceId: context.marketplaceId }),
+    fulfillmentChannel: context.fulfillmentChannel,
+    placedAt: context.placedAt,
+    latestShipDate: context.latestShipDate,
     items: context.items.map((item) => ({
       orderItemId: item.orderItemId,
+      ...(item.sku === undefined ? {} : { sku: item.sku }),
       remaining: item.quantity - item.quantityCanceled,
       canceled: item.quantityCanceled,
       requested: item.buyerRequestedCancel,
@@ -63,7 +74,12 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
 export function observeModel(order: ModelOrder): Observation {
   return {
     status: order.status,
-    items: order.items.map((item) => ({ orderItemId: item.orderItemId, remaining: item.ordered - item.canceled, canceled: item.canceled, requested: item.requested })),
+    orderId: order.orderId,
+    ...(order.marketplaceId === undefined ? {} : { marketplaceId: order.marketplaceId }),
+    fulfillmentChannel: order.channel,
+    placedAt: order.placedAt,
+    latestShipDate: order.latestShipDate,
+    items: order.items.map((item) => ({ orderItemId: item.orderItemId, ...(item.sku === undefined ? {} : { sku: item.sku }), remaining: item.ordered - item.canceled, canceled: item.canceled, requested: item.requested })),
     cancellations: order.cancellations.map((record) => ({ ...record, items: record.items.map((item) => ({ ...item })) })),
     requests: order.requests.map((request) => ({ ...request, orderItemIds: [...request.orderItemIds] })),
     labelGeneratedAt: order.labelGeneratedAt,
