@@ -90,6 +90,17 @@ export function pureFunctionsDriver(): OrderDriver {
   };
 }
 
+/** Node's longest timer; a longer `setTimeout` fires at once, so a live actor must never ask for one. */
+const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
+
+/** A SimulatedClock that fails the run when it is handed a timer Node could not keep. */
+export class StrictSimulatedClock extends SimulatedClock {
+  override setTimeout(fn: (...args: any[]) => void, timeout: number): number {
+    if (!(timeout >= 0 && timeout <= MAX_NODE_TIMER_MS)) throw new Error(`A timer of ${timeout} ms was scheduled; Node keeps at most ${MAX_NODE_TIMER_MS} ms.`);
+    return super.setTimeout(fn, timeout);
+  }
+}
+
 /** The package's live actor (`createOrderActor`) on xstate's SimulatedClock. */
 export function liveActorDriver(): OrderDriver {
   let clock: SimulatedClock;
@@ -100,7 +111,7 @@ export function liveActorDriver(): OrderDriver {
   return {
     label: 'live actor',
     start(input, now) {
-      clock = new SimulatedClock();
+      clock = new StrictSimulatedClock();
       clock.set(now);
       buffer = [];
       actor = createOrderActor(input as never, { clock });
@@ -121,7 +132,7 @@ export function liveActorDriver(): OrderDriver {
       const text = serializeOrder(actor.getSnapshot());
       const now = clock.now();
       actor.stop();
-      clock = new SimulatedClock();
+      clock = new StrictSimulatedClock();
       clock.set(now);
       actor = createOrderActor(restoreOrder(text), { clock });
       listen(actor);

@@ -119,6 +119,8 @@ export const malformedEventArbitrary = (): fc.Arbitrary<unknown> =>
       { type: 'buyer.cancel' },
       { type: 'buyer.cancel', at: -1 },
       { type: 'buyer.cancel', at: 1.5 },
+      { type: 'buyer.cancel', at: 8_640_000_000_000_001 },
+      { type: 'buyer.cancel', at: '2026-02-30T00:00:00Z' },
       { type: 'buyer.cancel', at: 'yesterday' },
       { type: 'buyer.cancel', at: '2026-11-26T10:00:00' },
       { type: 'buyer.cancel', at: 0, extra: true },
