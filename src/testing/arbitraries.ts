@@ -282,7 +282,7 @@ export interface OrderScenario {
  * fc.assert(fc.property(orderScenarioArbitrary(), ({ input, events }) => { ... }));
  */
 export function orderScenarioArbitrary(options: OrderInputOptions & { maxEvents?: number; inputs?: fc.Arbitrary<OrderInput>; policy?: ModelPolicy } = {}): fc.Arbitrary<OrderScenario> {
-  return fc.tuple(options.inputs ?? orderInputArbitrary(options), fc.array(scenarioStepArbitrary(), { maxLength: options.maxEvents ?? 12 })).map(([input, steps]) => {
+  return fc.tuple(options.inputs ?? orderInputArbitrary(options), fc.array(scenarioStepArbitrary(), { maxLength: options.maxEvents ?? 16, size: '+1' })).map(([input, steps]) => {
     let order = createModelOrder(input as ModelInput, options.policy);
     let now = order.placedAt;
     const events: OrderEventInput[] = [];

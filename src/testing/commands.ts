@@ -117,7 +117,7 @@ export function orderCommandsArbitrary(options: Pick<ModelRunOptions, 'restore' 
     advanceSpecArbitrary().map((spec) => new AdvanceTimeCommand(spec)),
   ];
   if (options.restore) commands.push(fc.constant(new RestoreCommand()));
-  return fc.commands(commands, { maxCommands: options.maxCommands ?? 16 });
+  return fc.commands(commands, { maxCommands: options.maxCommands ?? 24, size: '+1' });
 }
 
 /**
