@@ -1,31 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWebSocketInspector } from '@statelyai/inspect';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { applyEvent, createOrder, createOrderActor, type OrderEventInput } from '../../src/index.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
+import { chromiumHint as missing, hasChromium, launchChromium } from '../support/chromium.js';
+import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const missing = `${chromiumPath} is missing: install Debian's Chromium with \`sudo apt-get update && sudo apt-get install -y chromium\` (or set CHROMIUM_PATH) to run the inspector's browser test`;
 // The screenshot in docs/ changes only on request; every run leaves one in reports/ to look at.
 const screenshotPath = process.env['UPDATE_SCREENSHOT'] ? join(root, 'docs', 'inspector.png') : join(root, 'reports', 'inspector.png');
 
-const MINUTE = 60_000;
-const placedAt = Date.parse('2026-11-26T10:00:00+08:00');
-const input = {
-  orderId: '113-1234567-1234567',
-  placedAt,
-  latestShipDate: Date.parse('2026-11-28T23:59:59+08:00'),
-  items: [
-    { orderItemId: 'A', sku: 'MUG-RED', quantity: 2 },
-    { orderItemId: 'B', quantity: 1 },
-  ],
-};
+const input = orderInput();
 const events: OrderEventInput[] = [
   { type: 'clock.tick', at: placedAt + 30 * MINUTE },
   { type: 'buyer.requestCancellation', at: placedAt + 35 * MINUTE, source: 'order-flag', orderItemIds: ['A'] },
@@ -50,15 +39,10 @@ describe('inspector page in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!hasChromium) {
-      if (!process.env['CI']) console.warn(`Skipping the inspector's browser test: ${missing}.`);
       return;
     }
     inspector = await startInspector({ port: 0, log: (message) => logged.push(message), open: join(root, 'test/inspector/fixtures/buyer-asks-after-label.json') });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
     // Conditions, not clocks: every wait below ends when its condition holds (vitest's timeout is the backstop).
     context.setDefaultTimeout(0);
