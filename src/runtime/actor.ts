@@ -1,5 +1,5 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
-import { orderMachine } from '../../machines/order/index.js';
+import { orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import { createOrderContext, InvalidInputError, type OrderEventInput, type OrderInput, type PolicyOverride } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from './snapshot.js';
 import { parseEvent, withPolicy } from './step.js';
@@ -32,6 +32,8 @@ export interface OrderActorOptions {
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Policy override for a new order (a restored order keeps the policy it was created with). */
   policy?: PolicyOverride;
+  /** The machine to run, e.g. `orderMachine.provide({ ... })`; defaults to `orderMachine`. */
+  machine?: OrderMachine;
 }
 
 /** A started order actor; `send` validates events and throws InvalidInputError on bad ones. */
@@ -57,7 +59,7 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
   const input = restoring ? undefined : withPolicy(inputOrSnapshot as OrderInput, options.policy);
   // Validate first: a bad input throws here, synchronously, instead of erroring the actor.
   if (input) createOrderContext(input);
-  const actor = createActor(orderMachine, {
+  const actor = createActor(options.machine ?? orderMachine, {
     clock,
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(input ? { input } : { snapshot: inputOrSnapshot as OrderSnapshot }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MACHINE_VERSION, orderMachine } from '../../machines/order/index.js';
+import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import { OrderContext, RestoreError, statusOfStateKey, type StateKey } from '../domain/index.js';
 import { stateKey, type OrderSnapshot } from './snapshot.js';
 
@@ -34,12 +34,13 @@ export function serializeOrder(snapshot: OrderSnapshot): string {
 }
 
 /**
- * Restores a snapshot from `serializeOrder` text. Throws RestoreError when the text is not JSON, has
- * another schema or machine version, names a state that does not exist, or has an invalid context.
+ * Restores a snapshot from `serializeOrder` text, onto `options.machine` when the order runs on an extended
+ * machine. Throws RestoreError when the text is not JSON, has another schema or machine version, names a
+ * state that does not exist, or has an invalid context.
  * @example
  * const snapshot = restoreOrder(await db.load(orderId));
  */
-export function restoreOrder(text: string): OrderSnapshot {
+export function restoreOrder(text: string, options: { machine?: OrderMachine } = {}): OrderSnapshot {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -64,5 +65,5 @@ export function restoreOrder(text: string): OrderSnapshot {
     throw new RestoreError(`Cannot restore an order: context.${issue.path.join('.')} ${issue.message.toLowerCase()}.`);
   }
   const value = (placedKeys as readonly string[]).includes(state) ? { placed: state } : state;
-  return orderMachine.resolveState({ value, context: context.data });
+  return (options.machine ?? orderMachine).resolveState({ value, context: context.data });
 }

@@ -1,4 +1,4 @@
-export { createOrder, applyEvent, explain, parseEvent, type StepResult } from './step.js';
+export { createOrder, applyEvent, explain, parseEvent, type StepResult, type CreateOrderOptions } from './step.js';
 export { orderStatus, nextDeadline, stateKey, type OrderSnapshot } from './snapshot.js';
 export { serializeOrder, restoreOrder, SNAPSHOT_SCHEMA_VERSION } from './codec.js';
 export { createOrderActor, systemClock, MAX_TIMER_MS, type OrderClock, type OrderActor, type OrderActorOptions } from './actor.js';

@@ -1,5 +1,5 @@
 import { createActor, type ActorScope, type AnyActorScope } from 'xstate';
-import { orderMachine } from '../../machines/order/index.js';
+import { orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import {
   judge,
   OrderEvent,
@@ -24,15 +24,16 @@ export interface StepResult {
 }
 
 /**
- * One inert actor scope, reused by every pure step. xstate's own `transition()` builds a new actor per
- * call, which costs more than the step itself; the scope only collects the actions a step returns.
+ * One inert actor scope per machine, reused by every pure step. xstate's own `transition()` builds a new
+ * actor per call, which costs more than the step itself; the scope only collects the actions a step returns.
  */
-let sharedScope: AnyActorScope | undefined;
-function stepScope(collect: unknown[]): AnyActorScope {
-  if (!sharedScope) {
+const scopes = new WeakMap<OrderMachine, AnyActorScope>();
+function stepScope(machine: OrderMachine, collect: unknown[]): AnyActorScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
     const seed = createOrderContext({ orderId: 'scope', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'scope', quantity: 1 }] });
-    const self = createActor(orderMachine, { snapshot: orderMachine.resolveState({ value: 'canceled', context: seed }) });
-    sharedScope = {
+    const self = createActor(machine, { snapshot: machine.resolveState({ value: 'canceled', context: seed }) });
+    scope = {
       self,
       id: '',
       sessionId: '',
@@ -43,11 +44,12 @@ function stepScope(collect: unknown[]): AnyActorScope {
       emit: () => {},
       actionExecutor: () => {},
     } as unknown as ActorScope<any, any, any, any>;
+    scopes.set(machine, scope);
   }
-  sharedScope.actionExecutor = (action) => {
+  scope.actionExecutor = (action) => {
     collect.push(action);
   };
-  return sharedScope;
+  return scope;
 }
 
 function emittedEffects(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {
@@ -56,18 +58,27 @@ function emittedEffects(actions: ReadonlyArray<{ type: string; params?: unknown 
     .map((action) => (action.params as { event: Effect }).event);
 }
 
+/** Options of `createOrder`. */
+export interface CreateOrderOptions {
+  /** Policy override laid over the input's own policy and its marketplace preset. */
+  policy?: PolicyOverride;
+  /** The machine to run, e.g. `orderMachine.provide({ ... })`; later steps use the snapshot's own machine. */
+  machine?: OrderMachine;
+}
+
 /**
  * Starts an order from its input. Throws InvalidInputError naming the field when the input is bad.
  * @example
  * const { snapshot } = createOrder({ orderId: '111-1', placedAt: '2026-11-26T10:00:00+08:00',
  *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
  */
-export function createOrder(input: OrderInput, options: { policy?: PolicyOverride } = {}): StepResult {
+export function createOrder(input: OrderInput, options: CreateOrderOptions = {}): StepResult {
   // Validate first, so a bad input throws our error rather than leaving an errored snapshot.
   createOrderContext(input, options.policy);
   const machineInput = withPolicy(input, options.policy);
   const actions: Array<{ type: string; params?: unknown }> = [];
-  const snapshot = orderMachine.getInitialSnapshot(stepScope(actions), machineInput);
+  const machine = options.machine ?? orderMachine;
+  const snapshot = machine.getInitialSnapshot(stepScope(machine, actions), machineInput);
   const { orderId, buyerCancelUntil } = snapshot.context;
   const message = outcomeMessage('orderPlaced', { orderId, until: formatInstant(buyerCancelUntil) });
   return { snapshot, effects: emittedEffects(actions), verdict: { accepted: true, message } };
@@ -109,6 +120,8 @@ export function applyEvent(snapshot: OrderSnapshot, event: OrderEventInput | Ord
   const verdict = judge(snapshot.context, statusAt(orderStatus(snapshot), snapshot.context, parsed.at), parsed);
   if (snapshot.status !== 'active') return { snapshot, effects: [], verdict };
   const actions: Array<{ type: string; params?: unknown }> = [];
-  const next = orderMachine.transition(snapshot, parsed, stepScope(actions));
+  // A snapshot knows the machine that made it, so an order created on an extended machine stays on it.
+  const machine = (snapshot.machine as unknown as OrderMachine | undefined) ?? orderMachine;
+  const next = machine.transition(snapshot, parsed, stepScope(machine, actions));
   return { snapshot: next, effects: emittedEffects(actions), verdict };
 }

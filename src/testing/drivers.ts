@@ -1,4 +1,5 @@
-import { createActor, initialTransition, SimulatedClock, transition, type AnyStateMachine } from 'xstate';
+import { SimulatedClock, type AnyStateMachine } from 'xstate';
+import type { OrderMachine } from '../../machines/order/index.js';
 import type { Effect, OrderContext, OrderEventInput } from '../domain/index.js';
 import {
   applyEvent,
@@ -43,10 +44,6 @@ export interface OrderDriver {
   stop(): void;
 }
 
-function emitted(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {
-  return actions.filter((action) => action.type === 'xstate.emit').map((action) => (action.params as { event: Effect }).event);
-}
-
 /** Ticks a timer-less order at each deadline up to `now`, as a back end's sweeper would. */
 function tickDue<S extends DriverSnapshot>(snapshot: S, now: number, step: (s: S, at: number) => { snapshot: S; effects: Effect[] }): { snapshot: S; effects: Effect[] } {
   const effects: Effect[] = [];
@@ -63,14 +60,15 @@ function tickDue<S extends DriverSnapshot>(snapshot: S, now: number, step: (s: S
 
 /**
  * The package's pure functions: `createOrder`, `applyEvent`, `nextDeadline` for time, and
- * `serializeOrder`/`restoreOrder` for restores.
+ * `serializeOrder`/`restoreOrder` for restores; on `machine` when given (an app's extension).
  */
-export function pureFunctionsDriver(): OrderDriver {
+export function pureFunctionsDriver(machine?: OrderMachine): OrderDriver {
   let snapshot: OrderSnapshot;
+  const options = machine ? { machine } : {};
   return {
-    label: 'pure functions',
+    label: machine ? `pure functions on machine "${machine.id}"` : 'pure functions',
     start(input) {
-      snapshot = createOrder(input as never).snapshot;
+      snapshot = createOrder(input as never, options).snapshot;
     },
     advanceTo(now) {
       const result = tickDue(snapshot, now, (s, at) => applyEvent(s, { type: 'clock.tick', at }));
@@ -80,11 +78,12 @@ export function pureFunctionsDriver(): OrderDriver {
     send(event) {
       const result = applyEvent(snapshot, event);
       snapshot = result.snapshot;
-      return { effects: result.effects, verdict: result.verdict };
+      // The verdict comes from the package's rules; an extension may have replaced the guards.
+      return machine ? { effects: result.effects } : { effects: result.effects, verdict: result.verdict };
     },
     snapshot: () => snapshot,
     restore() {
-      snapshot = restoreOrder(serializeOrder(snapshot));
+      snapshot = restoreOrder(serializeOrder(snapshot), options);
     },
     stop() {},
   };
@@ -101,20 +100,21 @@ export class StrictSimulatedClock extends SimulatedClock {
   }
 }
 
-/** The package's live actor (`createOrderActor`) on xstate's SimulatedClock. */
-export function liveActorDriver(): OrderDriver {
+/** The package's live actor (`createOrderActor`) on xstate's SimulatedClock; on `machine` when given. */
+export function liveActorDriver(machine?: OrderMachine): OrderDriver {
+  const options = machine ? { machine } : {};
   let clock: SimulatedClock;
   let actor: OrderActor;
   let buffer: Effect[] = [];
   const take = () => buffer.splice(0);
   const listen = (a: OrderActor) => a.on('*', (effect) => buffer.push(effect as Effect));
   return {
-    label: 'live actor',
+    label: machine ? `live actor of machine "${machine.id}"` : 'live actor',
     start(input, now) {
       clock = new StrictSimulatedClock();
       clock.set(now);
       buffer = [];
-      actor = createOrderActor(input as never, { clock });
+      actor = createOrderActor(input as never, { clock, ...options });
       listen(actor);
     },
     advanceTo(now) {
@@ -134,107 +134,19 @@ export function liveActorDriver(): OrderDriver {
       actor.stop();
       clock = new StrictSimulatedClock();
       clock.set(now);
-      actor = createOrderActor(restoreOrder(text), { clock });
+      actor = createOrderActor(restoreOrder(text, options), { clock, ...options });
       listen(actor);
     },
     stop: () => actor.stop(),
   };
 }
 
-/**
- * Runs any machine with the order's states, events and context through xstate's pure `initialTransition`
- * and `transition` (effects are its `emit` actions); restores go through JSON and `machine.resolveState`.
- */
+/** Runs a machine an app extended through the pure functions (no verdicts: its guards may differ). */
 export function machinePureDriver(machine: AnyStateMachine): OrderDriver {
-  let snapshot: DriverSnapshot;
-  const step = (s: DriverSnapshot, event: unknown) => {
-    const [next, actions] = transition(machine, s as never, parseEvent(event) as never);
-    return { snapshot: next as DriverSnapshot, effects: emitted(actions as never) };
-  };
-  return {
-    label: `pure transition of machine "${machine.id}"`,
-    start(input) {
-      snapshot = initialTransition(machine, input)[0] as DriverSnapshot;
-    },
-    advanceTo(now) {
-      const result = tickDue(snapshot, now, (s, at) => step(s, { type: 'clock.tick', at }));
-      snapshot = result.snapshot;
-      return result.effects;
-    },
-    send(event) {
-      const result = step(snapshot, event);
-      snapshot = result.snapshot;
-      return { effects: result.effects };
-    },
-    snapshot: () => snapshot,
-    restore() {
-      const { value, context } = JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context })) as DriverSnapshot;
-      snapshot = machine.resolveState({ value: value as never, context }) as DriverSnapshot;
-    },
-    stop() {},
-  };
+  return pureFunctionsDriver(machine as unknown as OrderMachine);
 }
 
-/**
- * Runs any machine as a live xstate actor on a SimulatedClock, woken with `clock.tick` at `nextDeadline`
- * the way `createOrderActor` wakes the package's own machine.
- */
+/** Runs a machine an app extended as a live actor, woken at its deadlines like `createOrderActor` does. */
 export function machineActorDriver(machine: AnyStateMachine): OrderDriver {
-  let clock: SimulatedClock;
-  let actor: ReturnType<typeof createActor<AnyStateMachine>>;
-  let timer: unknown;
-  let buffer: Effect[] = [];
-  const schedule = () => {
-    if (timer !== undefined) clock.clearTimeout(timer as number);
-    timer = undefined;
-    const snapshot = actor.getSnapshot();
-    if (snapshot.status !== 'active') return;
-    const due = nextDeadline(snapshot as unknown as OrderSnapshot);
-    if (due === null) return;
-    timer = clock.setTimeout(() => {
-      timer = undefined;
-      actor.send({ type: 'clock.tick', at: clock.now() });
-      schedule();
-    }, Math.max(0, due - clock.now()));
-  };
-  const launch = (options: { input: unknown } | { snapshot: unknown }) => {
-    actor = createActor(machine, { clock, ...options } as never);
-    actor.on('*', (effect: unknown) => buffer.push(effect as Effect));
-    actor.start();
-    schedule();
-  };
-  return {
-    label: `live actor of machine "${machine.id}"`,
-    start(input, now) {
-      clock = new SimulatedClock();
-      clock.set(now);
-      buffer = [];
-      launch({ input });
-    },
-    advanceTo(now) {
-      if (now > clock.now()) clock.set(now);
-      return buffer.splice(0);
-    },
-    send(event) {
-      const parsed = parseEvent(event);
-      if (actor.getSnapshot().status === 'active') actor.send(parsed);
-      schedule();
-      return { effects: buffer.splice(0) };
-    },
-    snapshot: () => actor.getSnapshot() as DriverSnapshot,
-    restore() {
-      const { value, context } = JSON.parse(JSON.stringify({ value: actor.getSnapshot().value, context: actor.getSnapshot().context })) as DriverSnapshot;
-      const now = clock.now();
-      if (timer !== undefined) clock.clearTimeout(timer as number);
-      timer = undefined;
-      actor.stop();
-      clock = new SimulatedClock();
-      clock.set(now);
-      launch({ snapshot: machine.resolveState({ value: value as never, context }) });
-    },
-    stop() {
-      if (timer !== undefined) clock.clearTimeout(timer as number);
-      actor.stop();
-    },
-  };
+  return liveActorDriver(machine as unknown as OrderMachine);
 }
