@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { languages, OrderLifecycleError, type Lang } from '../domain/index.js';
-import { replayRecording } from '../runtime/index.js';
 import { runWalk } from './walk.js';
 import { formatStep } from './format.js';
 
@@ -26,9 +24,12 @@ export function buildProgram(): Command {
     .description('replay a recorded order (JSON: { input, events }) and print each verdict')
     .argument('<file>', 'recorded order JSON file')
     .addOption(langOption())
-    .action((file: string, options: { lang: Lang }) => {
-      const steps = replayRecording(JSON.parse(readFileSync(file, 'utf8')));
-      process.stdout.write(steps.map((step, index) => formatStep(step, index, options.lang)).join('\n') + '\n');
+    .action(async (file: string, options: { lang: Lang }) => {
+      const { readRecordingFile } = await import('../inspector/recording.js');
+      for (const recording of await readRecordingFile(file)) {
+        const lines = recording.steps.map((step, index) => formatStep(step, index, options.lang));
+        process.stdout.write(`${recording.name}\n${lines.join('\n')}\n`);
+      }
     });
 
   program

@@ -4,10 +4,10 @@ import { z } from 'zod';
 /** The largest instant a JavaScript Date can represent (year 275760). */
 export const MAX_INSTANT = 8_640_000_000_000_000;
 
-export const Instant = z.union([
-  z.number().int().nonnegative().max(MAX_INSTANT),
-  z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
-]);
+export const Instant = z.union(
+  [z.number().int().nonnegative().max(MAX_INSTANT), z.iso.datetime({ offset: true }).transform((text) => Date.parse(text))],
+  { error: 'expected an ISO-8601 date-time with seconds and an offset (2026-11-26T10:00:00+08:00) or epoch milliseconds' },
+);
 export type Instant = z.input<typeof Instant>;
 
 export const MINUTE = 60_000;

@@ -29,3 +29,17 @@ describe('the scripted walk (npm start)', () => {
     expect(() => cli('walk', '--lang', 'fr')).toThrow(/fr.*is invalid|Allowed choices/);
   });
 });
+
+describe('order-lifecycle replay', () => {
+  const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: 'pipe' });
+
+  it('should print every step of a recorded order with its verdict', () => {
+    const out = cli('replay', 'test/inspector/fixtures/buyer-asks-after-label.json');
+    expect(out).toContain('buyer-asks-after-label.json');
+    expect(out).toContain('refused BUYER_WINDOW_CLOSED -> unshipped');
+  });
+
+  it('should name a missing file and exit with 1', () => {
+    expect(() => cli('replay', 'no/such/order.json')).toThrow(/Cannot open recorded order "no\/such\/order.json": no such file/);
+  });
+});
