@@ -50,3 +50,16 @@ describe('a bad event', () => {
     expect(snapshot.context).toEqual(before.context);
   });
 });
+
+describe('InvalidInputError.nested', () => {
+  it('should put field paths under the prefix and a root issue at the prefix itself', () => {
+    const error = new InvalidInputError('event', [
+      { path: 'at', message: 'bad (got 1)' },
+      { path: '(root)', message: 'not an object (got 7)' },
+      { path: '', message: 'whole' },
+    ]);
+    const nested = error.nested('events.2', 'recorded order');
+    expect(nested.message).toBe('Invalid recorded order: events.2.at: bad (got 1); events.2: not an object (got 7); events.2: whole');
+    expect(nested.subject).toBe('recorded order');
+  });
+});
