@@ -73,12 +73,12 @@ export interface CreateOrderOptions {
  *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
  */
 export function createOrder(input: OrderInput, options: CreateOrderOptions = {}): StepResult {
-  // Validate first, so a bad input throws our error rather than leaving an errored snapshot.
-  createOrderContext(input, options.policy);
   const machineInput = withPolicy(input, options.policy);
   const actions: Array<{ type: string; params?: unknown }> = [];
   const machine = options.machine ?? orderMachine;
   const snapshot = machine.getInitialSnapshot(stepScope(machine, actions), machineInput);
+  // xstate turns the context factory's InvalidInputError into an errored snapshot; hand it to the caller.
+  if (snapshot.status === 'error') throw snapshot.error;
   const { orderId, buyerCancelUntil } = snapshot.context;
   const message = outcomeMessage('orderPlaced', { orderId, until: formatInstant(buyerCancelUntil) });
   return { snapshot, effects: emittedEffects(actions), verdict: { accepted: true, message } };
