@@ -1,4 +1,4 @@
-import type { Cancellation, CancelReason, ItemQuantity, OrderContext, OrderEvent, OrderStatus } from './schemas.js';
+import type { Cancellation, ItemQuantity, OrderContext, OrderEvent, OrderStatus } from './schemas.js';
 import { outcomeMessage, refusalMessage, type Message, type RefusalCode } from './messages.js';
 import { formatInstant } from './time.js';
 
@@ -198,5 +198,3 @@ export function judge(order: OrderContext, status: OrderStatus, event: OrderEven
   }
 }
 
-/** The cancel reason type is re-exported for rule tables. */
-export type { CancelReason };
