@@ -99,9 +99,10 @@ function checkItemIds(order: OrderContext, ids: readonly string[]): Verdict | un
 
 function checkQuantities(order: OrderContext, items: readonly ItemQuantity[]): Verdict | undefined {
   const known = itemIndex(order);
+  const unknown = items.find((requested) => !known.has(requested.orderItemId));
+  if (unknown) return refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown.orderItemId, orderId: order.orderId });
   for (const requested of items) {
-    const item = known.get(requested.orderItemId);
-    if (!item) return refuse(order, 'UNKNOWN_ITEM', { orderItemId: requested.orderItemId, orderId: order.orderId });
+    const item = known.get(requested.orderItemId)!;
     const remaining = item.quantity - item.quantityCanceled;
     if (requested.quantity > remaining) {
       return refuse(order, 'QUANTITY_EXCEEDS_REMAINING', { orderItemId: item.orderItemId, requested: requested.quantity, remaining });

@@ -88,11 +88,13 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
   };
+  // Each deadline that has come is applied at its own instant, as a back end's sweeper does.
   const wakeIfDue = () => {
-    const snapshot = actor.getSnapshot();
-    const deadline = snapshot.status === 'active' ? nextDeadline(snapshot) : null;
-    const now = clock.now();
-    if (deadline !== null && now >= deadline) actor.send({ type: 'clock.tick', at: now });
+    for (let snapshot = actor.getSnapshot(); snapshot.status === 'active'; snapshot = actor.getSnapshot()) {
+      const deadline = nextDeadline(snapshot);
+      if (deadline === null || deadline > clock.now()) return;
+      actor.send({ type: 'clock.tick', at: deadline });
+    }
   };
   const schedule = () => {
     clearTimer();
@@ -119,9 +121,10 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
   });
   const verdictOn = (before: OrderSnapshot, parsed: ReturnType<typeof parseEvent>): Verdict => {
     if (hasApplied(before.context, parsed)) return duplicateVerdict(parsed);
-    if (before.status !== 'active') return ruled(before, parsed).verdict;
     accepted = false;
+    // An ended actor takes no transition, but inspectors still see the event it was sent.
     send(parsed);
+    if (before.status !== 'active') return ruled(before, parsed).verdict;
     return decide(machineOf(before), before, parsed, accepted);
   };
   live.send = (event) => {

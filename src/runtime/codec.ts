@@ -212,8 +212,10 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
     const upper = record.by === 'system' ? Math.max(c.clock, c.autoCancelAt ?? c.clock) : c.clock;
     if (record.at < previous || record.at > upper) return [`context.cancellations.${index}.at`, record.at, `between ${previous} and the clock ${c.clock}`];
     previous = record.at;
-    const expected = countsAgainstRate(asOf(c, official, record), record.by, record.reason, record.items);
-    if (record.countsAgainstRate !== expected) {
+    // A request recorded at the same instant may have come before or after the cancellation: both are possible.
+    const expected = countsAgainstRate(asOf(c, official, record, false), record.by, record.reason, record.items);
+    const alsoPossible = countsAgainstRate(asOf(c, official, record, true), record.by, record.reason, record.items);
+    if (record.countsAgainstRate !== expected && record.countsAgainstRate !== alsoPossible) {
       return [`context.cancellations.${index}.countsAgainstRate`, record.countsAgainstRate, `${expected} for a ${record.by} cancellation with reason ${record.reason}`];
     }
   }
@@ -227,8 +229,9 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
 }
 
 /** The order as it stood when `record` was made: items flagged by the official requests recorded by then. */
-function asOf(order: OrderContext, official: ReadonlyMap<string, number>, record: Cancellation): OrderContext {
-  const items: OrderItem[] = order.items.map((item) => ({ ...item, buyerRequestedCancel: (official.get(item.orderItemId) ?? Infinity) <= record.at }));
+function asOf(order: OrderContext, official: ReadonlyMap<string, number>, record: Cancellation, sameInstantCounts: boolean): OrderContext {
+  const requestedBy = (at: number | undefined) => at !== undefined && (at < record.at || (sameInstantCounts && at === record.at));
+  const items: OrderItem[] = order.items.map((item) => ({ ...item, buyerRequestedCancel: requestedBy(official.get(item.orderItemId)) }));
   return { ...order, items };
 }
 

@@ -60,6 +60,7 @@ describe('the message catalogue', () => {
       'NO_LABEL',
       'ORDER_PENDING',
       'QUANTITY_EXCEEDS_REMAINING',
+      'REFUSED_BY_MACHINE',
       'UNKNOWN_ITEM',
     ]);
   });
@@ -85,7 +86,9 @@ describe('the message catalogue', () => {
       expect(filled[lang]).not.toMatch(/\{\w+\}/);
     }
     expect(refusalMessage('UNKNOWN_ITEM').en).toContain('{orderItemId}');
-    expect(outcomeMessage('sellerCanceledCounted', { quantity: 2, reason: 'NoInventory' }).en).toMatch(/2 unit\(s\).*NoInventory/);
+    const named = outcomeMessage('sellerCanceledCounted', { quantity: 2, reason: 'NoInventory' });
+    expect(named.en).toMatch(/2 unit\(s\).*No Inventory/);
+    expect(named['zh-CN']).toContain('【无库存】');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, explain, orderStatus } from '../../src/index.js';
+import { applyEvent, explain, nextDeadline, orderStatus } from '../../src/index.js';
 import { autoCancelAt, buyerCancelUntil, labelledOrder, last, minute, newOrder, run, unshippedOrder } from '../support/orders.js';
 
 const official = 'Order cancellation request from Amazon customer Li Lei';
@@ -261,9 +261,24 @@ describe('R13 Fulfilled-by-Amazon orders', () => {
     expect(snapshot.context).toEqual(before.context);
   });
 
-  it('should never count an auto-cancellation of an AFN order', () => {
-    const { snapshot } = last(unshippedOrder({ fulfillmentChannel: 'AFN' }), { type: 'clock.tick', at: autoCancelAt });
-    expect(snapshot.context.cancellations[0]).toMatchObject({ by: 'system', countsAgainstRate: false });
+  it('should never auto-cancel an AFN order: Amazon ships it, so it has no auto-cancel deadline', () => {
+    const before = unshippedOrder({ fulfillmentChannel: 'AFN' });
+    expect(nextDeadline(before)).toBeNull();
+    const { snapshot, verdict } = last(before, { type: 'clock.tick', at: autoCancelAt + 400 * 86_400_000 });
+    expect(verdict.accepted).toBe(true);
+    expect(orderStatus(snapshot)).toBe('unshipped');
+    expect(snapshot.context.cancellations).toEqual([]);
+  });
+
+  it.each([
+    { type: 'seller.generateLabel', at: minute(60) },
+    { type: 'seller.confirmShipment', at: minute(60) },
+  ] as const)('should refuse $type on an AFN order with FULFILLED_BY_AMAZON and change nothing', (event) => {
+    const before = unshippedOrder({ fulfillmentChannel: 'AFN' });
+    const { snapshot, verdict } = last(before, event);
+    expect(verdict.code).toBe('FULFILLED_BY_AMAZON');
+    expect(verdict.message.en).toMatch(/cannot buy a label or confirm its shipment/);
+    expect(snapshot.context).toEqual(before.context);
   });
 });
 
