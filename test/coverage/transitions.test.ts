@@ -5,41 +5,82 @@ import { getShortestPaths } from 'xstate/graph';
 import { orderMachine, parseEvent, type OrderEventInput } from '../../src/index.js';
 import { orderScenarioArbitrary } from '../../src/testing/index.js';
 
-type AnyTransition = { source: AnyStateNode; eventType: string; target?: readonly AnyStateNode[]; guard?: unknown };
+// Only XState's public API: the machine's definition (`root`, `states`, `transitions`, `always`), snapshots'
+// `value`, inspection events' `event` and `snapshot`, and `machine.getTransitionData(snapshot, event)`, which
+// selects the transitions a snapshot takes for an event the same way the interpreter does.
+type AnyTransition = { source: AnyStateNode; eventType: string; target?: readonly AnyStateNode[] | undefined; guard?: unknown };
 
-/** Every transition of the machine (each guarded branch separately), labelled for failure messages. */
-function allTransitions(machine: AnyStateMachine): Map<AnyTransition, string> {
-  const found = new Map<AnyTransition, string>();
+function allNodes(machine: AnyStateMachine): AnyStateNode[] {
+  const nodes: AnyStateNode[] = [];
   const visit = (node: AnyStateNode) => {
-    for (const [eventType, branches] of node.transitions) {
-      (branches as AnyTransition[]).forEach((branch, index) => {
-        const target = branch.target?.map((t) => t.id).join(',') ?? '(self)';
-        found.set(branch, `${node.id} --${eventType}[${index}]--> ${target}`);
-      });
-    }
+    nodes.push(node);
     for (const child of Object.values(node.states) as AnyStateNode[]) visit(child);
   };
   visit(machine.root);
+  return nodes;
+}
+
+/** Every transition of the machine (each guarded branch separately, eventless ones too), labelled for failure messages. */
+function allTransitions(machine: AnyStateMachine): Map<AnyTransition, string> {
+  const found = new Map<AnyTransition, string>();
+  const label = (node: AnyStateNode, eventType: string, branch: AnyTransition, index: number) =>
+    `${node.id} --${eventType}[${index}]--> ${branch.target?.map((t) => t.id).join(',') ?? '(self)'}`;
+  for (const node of allNodes(machine)) {
+    for (const [eventType, branches] of node.transitions) {
+      (branches as AnyTransition[]).forEach((branch, index) => found.set(branch, label(node, eventType, branch, index)));
+    }
+    ((node.always ?? []) as AnyTransition[]).forEach((branch, index) => found.set(branch, label(node, '(always)', branch, index)));
+  }
   return found;
 }
 
-function allStateIds(machine: AnyStateMachine): string[] {
-  const ids: string[] = [];
-  const visit = (node: AnyStateNode) => {
-    ids.push(node.id);
-    for (const child of Object.values(node.states) as AnyStateNode[]) visit(child);
+const allStateIds = (machine: AnyStateMachine) => allNodes(machine).map((node) => node.id);
+
+/** The ids of the state nodes a state value is in, from the root down (`{ placed: 'unshipped' }` → order, order.placed, …). */
+function activeIds(machine: AnyStateMachine, value: unknown): string[] {
+  const ids = [machine.root.id];
+  const visit = (prefix: string, value: unknown) => {
+    if (typeof value === 'string') ids.push(`${prefix}.${value}`);
+    else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        ids.push(`${prefix}.${key}`);
+        visit(`${prefix}.${key}`, child);
+      }
+    }
   };
-  visit(machine.root);
+  visit(machine.root.id, value);
   return ids;
+}
+
+type Snap = { value: unknown };
+
+/** The transitions a microstep from `before` to `after` on `event` took: the event's own, or else eventless ones. */
+function transitionsOf(machine: AnyStateMachine, before: Snap, event: { type: string }, after: Snap): AnyTransition[] {
+  const afterIds = new Set(activeIds(machine, after.value));
+  const leadsThere = (transitions: AnyTransition[]) =>
+    transitions.length > 0 &&
+    transitions.every((t) => (t.target ? t.target.every((target) => afterIds.has(target.id)) : JSON.stringify(before.value) === JSON.stringify(after.value)));
+  const byEvent = machine.getTransitionData(before as never, event as never) as unknown as AnyTransition[];
+  if (leadsThere(byEvent)) return byEvent;
+  const beforeIds = new Set(activeIds(machine, before.value));
+  const eventless = allNodes(machine)
+    .filter((node) => beforeIds.has(node.id))
+    .flatMap((node) => (node.always ?? []) as AnyTransition[])
+    .filter((t) => leadsThere([t]));
+  return eventless.slice(0, 1);
 }
 
 /** Runs an order through a live actor and records the transitions it takes and the states it enters. */
 function record(input: unknown, events: readonly unknown[], taken: Set<AnyTransition>, states: Set<string>): void {
+  let current: Snap | undefined;
   const inspect = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep' && event.type !== '@xstate.snapshot') return;
-    if (event.type === '@xstate.microstep') for (const t of (event as unknown as { _transitions: AnyTransition[] })._transitions) taken.add(t);
-    const snapshot = event.snapshot as unknown as { _nodes?: AnyStateNode[] };
-    for (const node of snapshot._nodes ?? []) states.add(node.id);
+    const snapshot = event.snapshot as unknown as Snap;
+    if (event.type === '@xstate.microstep' && current) {
+      for (const t of transitionsOf(orderMachine, current, event.event, snapshot)) taken.add(t);
+    }
+    current = snapshot;
+    for (const id of activeIds(orderMachine, snapshot.value)) states.add(id);
   };
   const actor = createActor(orderMachine, { input: input as never, inspect });
   actor.start();
