@@ -29,7 +29,7 @@ interface Block {
 /** Every ```ts / ```typescript block of a Markdown document, with its info string's `no-run` flag. */
 export function codeBlocks(document: string, text: string): Block[] {
   const blocks: Block[] = [];
-  const pattern = /(?:<!--\s*ts-context\s*([\s\S]*?)-->\s*\n)?^```(ts|typescript)((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm;
+  const pattern = /(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-->[ \t]*\n)?^```(ts|typescript)((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm;
   for (const match of text.matchAll(pattern)) {
     const line = text.slice(0, match.index + match[0].indexOf('```')).split('\n').length;
     const flags = match[3]!.trim().split(/\s+/);
@@ -65,7 +65,10 @@ describe('TypeScript in README.md and docs/', () => {
   });
 
   it('should parse the info string and the ts-context comment', () => {
-    const [plain, quiet] = codeBlocks('x.md', "```ts\nconst a = 1;\n```\n\n<!-- ts-context\ndeclare const b: number;\n-->\n```ts no-run\nb;\n```\n");
+    const [plain, quiet] = codeBlocks(
+      'x.md',
+      "```ts\nconst a = 1;\n```\nSay `<!-- ts-context -->` in prose.\n<!-- ts-context\ndeclare const b: number;\n-->\n```ts no-run\nb;\n```\n",
+    );
     expect(plain).toEqual({ name: 'x.md:1', code: 'const a = 1;\n', context: '', run: true });
     expect(quiet).toEqual({ name: 'x.md:8', code: 'b;\n', context: 'declare const b: number;', run: false });
   });
