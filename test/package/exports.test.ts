@@ -49,6 +49,12 @@ describe('the installable package', () => {
     expect(() => readFileSync(resolve(root, pkg.exports['.'].types))).not.toThrow();
   });
 
+  it('should run the installed order-lifecycle command from the build: --version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    const out = execFileSync(process.execPath, [resolve(root, pkg.bin['order-lifecycle']!), '--version'], { cwd: root, encoding: 'utf8' });
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+
   it('should keep the main entry free of servers and WebAssembly', () => {
     const { packages } = importGraph(resolve(root, 'dist/src/index.js'));
     const forbidden = [...packages].filter((name) => /^(ws|@hpcc-js|node:http|node:net|@statelyai\/inspect|commander)/.test(name));
