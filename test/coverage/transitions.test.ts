@@ -98,11 +98,11 @@ const input = {
   ],
 };
 
-/** Explicit events at the instants that matter: inside the window, after it, just before and at auto-cancel. */
+/** Explicit events at the instants that matter: before placement, inside the window, after it, just before and at auto-cancel. */
 function explicitEvents(snapshot: { context: { placedAt: number; buyerCancelUntil: number; autoCancelAt: number } }): OrderEventInput[] {
   const { placedAt, buyerCancelUntil, autoCancelAt } = snapshot.context;
   const events: OrderEventInput[] = [];
-  for (const at of [placedAt + 1, buyerCancelUntil, autoCancelAt - 1, autoCancelAt]) {
+  for (const at of [placedAt - 1, placedAt + 1, buyerCancelUntil, autoCancelAt - 1, autoCancelAt]) {
     events.push(
       { type: 'buyer.cancel', at },
       { type: 'buyer.requestCancellation', at, source: 'order-flag' },
