@@ -175,6 +175,23 @@ describe('the seller console example in headless Chromium', () => {
     await context.close();
   });
 
+  it('should restore an order whose buyer window closed while the page was away, and move it on at once', async (testContext) => {
+    needsBrowser(testContext);
+    const { context, page } = await openConsole();
+    expect(await card(page, WINDOW_OPEN).getAttribute('data-status')).toBe('buyer-cancellable');
+    await page.goto('about:blank');
+    await page.clock.setSystemTime(T0 + 25 * 60_000);
+    await page.goto(url);
+    const order = card(page, WINDOW_OPEN);
+    await order.waitFor();
+    await expect.poll(() => order.getAttribute('data-status')).toBe('unshipped');
+    expect(await tooltip(order, 'Buyer cancels')).toMatch(/^The 30-minute window/);
+    // The stored snapshot follows the actor's clock.tick.
+    const stored = await page.evaluate((id) => JSON.parse(localStorage.getItem(`seller-console/order/${id}`)!).state, WINDOW_OPEN);
+    expect(stored).toBe('unshipped');
+    await context.close();
+  });
+
   it('should show the official request with its advice and cancel by item without counting against the rate', async (testContext) => {
     needsBrowser(testContext);
     const { context, page } = await openConsole();
