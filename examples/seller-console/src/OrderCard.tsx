@@ -63,7 +63,9 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
   const advice = showBanner
     ? explain(snapshot, { type: 'buyer.requestCancellation', at: now, source: 'order-flag', orderItemIds: requestedIds }).message[lang]
     : '';
-  const autoCancelLeft = countdown(lang, order.autoCancelAt, now);
+  // Orders without an auto-cancel (Fulfilled by Amazon) may carry none.
+  const autoCancelAt: number | null = order.autoCancelAt;
+  const autoCancelLeft = autoCancelAt === null ? null : countdown(lang, autoCancelAt, now);
   const windowLeft = countdown(lang, order.buyerCancelUntil, now);
 
   return (
@@ -95,11 +97,11 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
             </dd>
           </>
         )}
-        {placedStatuses.has(status) && order.fulfillmentChannel === 'MFN' && (
+        {placedStatuses.has(status) && order.fulfillmentChannel === 'MFN' && autoCancelAt !== null && (
           <>
             <dt>{t(lang, 'autoCancel')}</dt>
             <dd data-testid="auto-cancel">
-              {formatTime(lang, order.autoCancelAt)} · <strong>{autoCancelLeft}</strong>
+              {formatTime(lang, autoCancelAt)} · <strong>{autoCancelLeft}</strong>
             </dd>
           </>
         )}

@@ -103,5 +103,7 @@ export function demoOrders(now: number): OrderSnapshot[] {
 export function startActor(snapshot: OrderSnapshot, options: Pick<OrderActorOptions, 'inspect'> = {}): OrderActor {
   const actor = createOrderActor(snapshot, options);
   actor.subscribe((next) => saveOrder(next));
+  // A deadline that passed while the page was closed may already have been applied as the actor started.
+  saveOrder(actor.getSnapshot());
   return actor;
 }
