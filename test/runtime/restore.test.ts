@@ -14,9 +14,12 @@ import {
 import { labelledOrder, minute, newOrder, orderInput, unshippedOrder } from '../support/orders.js';
 import { createOrder } from '../../src/index.js';
 
+// Tampering reaches into raw stored JSON of any shape, which is exactly what the restore checks guard against.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawJson = Record<string, any>;
 const stored = (snapshot = unshippedOrder()): PersistedOrder => JSON.parse(serializeOrder(snapshot));
-const tamper = (change: (stored: PersistedOrder & { context: Record<string, any> }) => void, snapshot = unshippedOrder()) => {
-  const data = stored(snapshot) as PersistedOrder & { context: Record<string, any> };
+const tamper = (change: (stored: PersistedOrder & { context: RawJson }) => void, snapshot = unshippedOrder()) => {
+  const data = stored(snapshot) as PersistedOrder & { context: RawJson };
   change(data);
   return JSON.stringify(data);
 };
