@@ -9,6 +9,7 @@ import {
   orderStatus,
   restoreOrder,
   serializeOrder,
+  type OrderEvent,
   type OrderRefused,
 } from '../../src/index.js';
 import { buyerCancelUntil, DAY, last, labelledOrder, minute, newOrder, orderInput, placedAt, run, unshippedOrder } from '../support/orders.js';
@@ -48,7 +49,7 @@ describe('time never runs backwards for an order', () => {
 
 describe('the same event twice changes nothing', () => {
   it('should apply a partial cancel with an event id once, answering the repeat as a duplicate', () => {
-    const event = { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }], eventId: 'feed-1:7' } as const;
+    const event: OrderEvent = { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }], eventId: 'feed-1:7' };
     const first = applyEvent(unshippedOrder(), event);
     const second = applyEvent(first.snapshot, event);
     expect(first.effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
