@@ -64,7 +64,7 @@ describe('the same event twice changes nothing', () => {
   });
 
   it('should notify the seller once when the same official request comes three times without an id', () => {
-    const request = { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', orderItemIds: ['A'] } as const;
+    const request = { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', orderItemIds: ['A'] } satisfies OrderEvent;
     const steps = run(unshippedOrder(), request, { ...request, at: minute(41) }, { ...request, at: minute(42) });
     expect(steps.map((step) => step.effects.length)).toEqual([1, 0, 0]);
     expect(steps.every((step) => step.verdict.accepted)).toBe(true);
