@@ -31,8 +31,6 @@ function unwrap(value: unknown): unknown {
   return value;
 }
 
-const V0Items = z.union([z.array(SpApiOrderItemV0), SpApiOrderItemsListV0]);
-
 function parseOrder(order: unknown, orderItems: unknown): Parsed {
   const value = unwrap(order);
   if (value && typeof value === 'object' && 'AmazonOrderId' in value) {
@@ -40,7 +38,10 @@ function parseOrder(order: unknown, orderItems: unknown): Parsed {
     if (orderItems === undefined) {
       throw invalid(SUBJECT, 'orderItems', 'an Orders v0 order needs its getOrderItems items as the second argument');
     }
-    const items = parseAmazon(V0Items, unwrap(orderItems), SUBJECT, 'orderItems');
+    const rawItems = unwrap(orderItems);
+    const items = Array.isArray(rawItems)
+      ? parseAmazon(z.array(SpApiOrderItemV0), rawItems, SUBJECT, 'orderItems')
+      : parseAmazon(SpApiOrderItemsListV0, rawItems, SUBJECT, 'orderItems');
     if (!Array.isArray(items) && items.AmazonOrderId !== parsed.AmazonOrderId) {
       throw invalid(SUBJECT, 'orderItems.AmazonOrderId', `belongs to another order than ${parsed.AmazonOrderId}`, items.AmazonOrderId);
     }
