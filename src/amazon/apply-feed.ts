@@ -19,11 +19,11 @@ export interface FeedVerdict {
 
 /**
  * The part of `createOrderService` (order-lifecycle/service) that applyFeed uses: `get` to read an order,
- * `apply` to apply one event with an idempotency key. `apply` throws OrderNotFoundError for unknown ids.
+ * `apply` to apply one event. `apply` throws OrderNotFoundError for unknown ids.
  */
 export interface FeedOrderService {
   get(orderId: string): Promise<{ snapshot: FeedOrderSnapshot } | null> | { snapshot: FeedOrderSnapshot } | null;
-  apply(orderId: string, event: SellerCancelEvent, options: { idempotencyKey: string }): Promise<{ verdict: FeedVerdict }> | { verdict: FeedVerdict };
+  apply(orderId: string, event: SellerCancelEvent): Promise<{ verdict: FeedVerdict }> | { verdict: FeedVerdict };
 }
 
 /** One result row of a processing report: a message with an error or a warning. */
@@ -226,7 +226,7 @@ function isOrderError(error: unknown): error is Error {
  * or the OrderCancellation flat file) as a bulk cancellation through the order service: every row is
  * validated first; each valid row becomes one `seller.cancel` at `at`, applied on its own (a bad row never
  * stops the others, and a row applies whole or not at all), with an `eventId` derived from the feed's
- * message id, also passed as the idempotency key, so re-running a feed changes nothing. Returns a
+ * message id, which the order applies once, so re-running a feed changes nothing. Returns a
  * processing report in Amazon's shape, descriptions in `lang` (en or zh-CN).
  * @example
  * const report = await applyFeed(service, readFileSync('cancel.xml', 'utf8'), { at: new Date() });
@@ -291,7 +291,9 @@ async function applyRow(service: FeedOrderService, plan: Planned, at: number): P
       });
     }
     const event: SellerCancelEvent = { type: 'seller.cancel', at, reason: plan.reason, ...(items ? { items } : {}), eventId: plan.eventId };
-    const { verdict } = await service.apply(orderId, event, { idempotencyKey: plan.eventId });
+    // No idempotency key: a re-run happens at another `at`, which the service would take for another
+    // request under the same key; the order itself applies an eventId once and reports the duplicate.
+    const { verdict } = await service.apply(orderId, event);
     if (verdict.duplicate) return fail(messageId, orderId, 'ALREADY_APPLIED', {}, 'Warning') as Exclude<Checked, { ok: true }>;
     if (verdict.accepted) return 'ok';
     const refused = fail(messageId, orderId, 'REFUSED', { message: verdict.message }) as Exclude<Checked, { ok: true }>;

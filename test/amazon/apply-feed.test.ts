@@ -76,14 +76,33 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
     expect(after[2]!.cancellations).toEqual([{ by: 'seller', reason: 'BuyerCanceled', items: [{ orderItemId: '40000000000031', quantity: 2 }], countsAgainstRate: false }]);
   });
 
-  it('should change nothing and report the same when the same feed runs again', async () => {
+  it('should change nothing when the same feed runs again, reporting the applied messages as already applied', async () => {
     const feed = fixtureText('cancel-ack.xml');
     const first = await applyFeed(service, feed, { at });
     const once = await state(service);
     const second = await applyFeed(service, feed, { at: at + 60 * MINUTE });
     expect(await state(service)).toEqual(once);
-    expect(second.processingSummary).toEqual(first.processingSummary);
-    expect(second.results.map((result) => [result.messageId, result.resultCode])).toEqual(first.results.map((result) => [result.messageId, result.resultCode]));
+    expect(second.processingSummary).toEqual({ ...first.processingSummary, messagesWithWarning: 3 });
+    const errors = (report: ProcessingReport) => report.results.filter((result) => result.resultCode === 'Error');
+    expect(errors(second)).toEqual(errors(first));
+    expect(second.results.filter((result) => result.code === 'ALREADY_APPLIED')).toEqual([
+      {
+        messageId: 1,
+        resultCode: 'Warning',
+        resultMessageCode: 90006,
+        code: 'ALREADY_APPLIED',
+        additionalInfo: { amazonOrderId: O1 },
+        resultDescription: 'Message 1 was already applied to order 113-1000000-0000001; nothing changed.',
+      },
+      {
+        messageId: 5,
+        resultCode: 'Warning',
+        resultMessageCode: 90006,
+        code: 'ALREADY_APPLIED',
+        additionalInfo: { amazonOrderId: O3 },
+        resultDescription: 'Message 5 was already applied to order 113-1000000-0000003; nothing changed.',
+      },
+    ]);
   });
 
   it('should apply only the corrected message when a fixed file is sent again', async () => {
@@ -91,7 +110,15 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
     await applyFeed(service, feed, { at });
     const fixed = feed.replace('<Quantity>two</Quantity>', '<Quantity>1</Quantity>');
     const report = await applyFeed(service, fixed, { at: at + MINUTE });
-    expect(report.results.map((result) => result.messageId)).toEqual([2, 3, 4, 6, 1]);
+    expect(report.results.map((result) => [result.messageId, result.code])).toEqual([
+      [1, 'ALREADY_APPLIED'],
+      [2, 'ALREADY_SHIPPED'],
+      [3, 'INVALID_ROW'],
+      [4, 'ORDER_NOT_FOUND'],
+      [5, 'ALREADY_APPLIED'],
+      [6, 'NOTHING_TO_CANCEL'],
+      [1, 'DUPLICATE_MESSAGE_ID'],
+    ]);
     const [o1] = await state(service);
     expect(o1!.canceled).toEqual([1, 1]);
   });

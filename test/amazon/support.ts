@@ -35,7 +35,7 @@ export interface StoredOrder {
 export interface TestService {
   place(input: OrderInput, options: { idempotencyKey: string }): Promise<unknown>;
   get(orderId: string): Promise<StoredOrder | null>;
-  apply(orderId: string, event: any, options: { idempotencyKey: string }): Promise<{ verdict: Verdict; snapshot: OrderSnapshot; version: number }>;
+  apply(orderId: string, event: any, options?: { idempotencyKey?: string }): Promise<{ verdict: Verdict; snapshot: OrderSnapshot; version: number }>;
   close?(): Promise<void>;
 }
 
@@ -54,6 +54,9 @@ class OrderNotFoundError extends Error {
 function mapService(): TestService {
   const orders = new Map<string, StoredOrder>();
   const keys = new Map<string, { verdict: Verdict; snapshot: OrderSnapshot; version: number }>();
+  // Until the core takes eventId, this service remembers the ids of the events that changed an order,
+  // as the core does once it does.
+  const eventIds = new Map<string, Set<string>>();
   return {
     async place(input) {
       const { snapshot } = createOrder(input);
@@ -64,19 +67,25 @@ function mapService(): TestService {
     async get(orderId) {
       return orders.get(orderId) ?? null;
     },
-    async apply(orderId, event, { idempotencyKey }) {
-      const seen = keys.get(`${orderId}\u0000${idempotencyKey}`);
+    async apply(orderId, event, options = {}) {
+      const key = options.idempotencyKey === undefined ? undefined : `${orderId}\u0000${options.idempotencyKey}`;
+      const seen = key === undefined ? undefined : keys.get(key);
       if (seen) return seen;
       const stored = orders.get(orderId);
       if (!stored) throw new OrderNotFoundError(orderId);
-      // Until the core takes eventId, the idempotency key alone keeps a re-run from applying twice.
       const { eventId, ...rest } = event as { eventId?: string };
+      const applied = eventIds.get(orderId) ?? new Set<string>();
+      if (!coreAcceptsEventIds && eventId !== undefined && applied.has(eventId)) {
+        const verdict = { accepted: true, duplicate: true, message: { en: `Event ${eventId} was applied before.`, 'zh-CN': `事件 ${eventId} 已应用过。` } };
+        return { verdict: verdict as Verdict, snapshot: stored.snapshot, version: stored.version };
+      }
       const step = applyEvent(stored.snapshot, (coreAcceptsEventIds ? event : rest) as never);
       const changed = step.snapshot !== stored.snapshot;
+      if (changed && eventId !== undefined) eventIds.set(orderId, applied.add(eventId));
       const next = { ...stored, snapshot: step.snapshot, status: orderStatus(step.snapshot), version: stored.version + (changed ? 1 : 0) };
       orders.set(orderId, next);
       const result = { verdict: step.verdict, snapshot: step.snapshot, version: next.version };
-      keys.set(`${orderId}\u0000${idempotencyKey}`, result);
+      if (key !== undefined) keys.set(key, result);
       return result;
     },
   };
