@@ -134,6 +134,15 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
     expect(await state(service)).toEqual(before);
   });
 
+  it("should report the core's refusal of a Fulfilled-by-Amazon order with its guidance", async () => {
+    await service.place({ orderId: '113-1000000-0000004', placedAt, latestShipDate: placedAt, fulfillmentChannel: 'AFN', items: [{ orderItemId: 'F1', quantity: 1 }] }, { idempotencyKey: 'afn' });
+    const feed = buildCancellationFeed([{ orderId: '113-1000000-0000004', reason: 'NoInventory', items: [{ orderItemId: 'F1', quantity: 1 }] }], { format: 'xml' });
+    const report = await applyFeed(service, feed, { at });
+    expect(report.results).toMatchObject([{ messageId: 1, resultCode: 'Error', code: 'FULFILLED_BY_AMAZON', resultMessageCode: 90108 }]);
+    expect(report.results[0]!.resultDescription).toMatch(/^Order 113-1000000-0000004: .*Amazon/);
+    expect((await service.get('113-1000000-0000004'))!.snapshot.context.cancellations).toEqual([]);
+  });
+
   it('should scope message ids to a feed id, so two feeds with the same MessageID both apply', async () => {
     const feed = buildCancellationFeed([{ orderId: O1, reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 1 }] }], { format: 'xml' });
     await applyFeed(service, feed, { at });

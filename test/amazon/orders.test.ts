@@ -255,6 +255,27 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     expect(facts['UNFULFILLABLE']).toMatchObject([{ type: 'marketplace.orderCanceled', cancelledBy: 'amazon', reason: 'Unfulfillable' }]);
   });
 
+  it('should report a notification status as the same facts, with the ids of a pull of that order', () => {
+    const message = notification();
+    const summary = message.Payload.OrderChangeNotification.Summary;
+    summary.OrderStatus = 'Shipped';
+    summary.OrderItems.forEach((item: { QuantityShipped: number; Quantity: number; IsBuyerRequestedCancel: boolean }) => {
+      item.QuantityShipped = item.Quantity;
+      item.IsBuyerRequestedCancel = false;
+    });
+    const pulled = v0Order();
+    pulled.payload.OrderStatus = 'Shipped';
+    expect(eventsFromNotification(message).events).toEqual([
+      { type: 'marketplace.orderShipped', at: Date.parse('2026-11-26T03:12:41Z'), eventId: 'amzn:113-1234567-1234567:shipped' },
+    ]);
+    expect(eventsFromSpApi(pulled, v0Items()).at(-1)!.eventId).toBe('amzn:113-1234567-1234567:shipped');
+    summary.OrderStatus = 'Canceled';
+    message.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange = null;
+    expect(eventsFromNotification(message).events).toEqual([
+      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T03:20:05.118Z'), cancelledBy: 'amazon', eventId: 'amzn:113-1234567-1234567:canceled' },
+    ]);
+  });
+
   it('should map an item-level cancellation of an order that goes on to a fact naming that line', () => {
     const order = v2026Order();
     order.order.orderItems[1].cancellation = { cancellationExecution: { cancelledBy: 'BUYER', cancelReason: 'Changed mind' } };
