@@ -9,12 +9,17 @@ import { invalid, parseAmazon } from './parse.js';
 export const FeedKind = z.enum(['POST_ORDER_ACKNOWLEDGEMENT_DATA', 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA', 'POST_PAYMENT_ADJUSTMENT_DATA']);
 export type FeedKind = z.infer<typeof FeedKind>;
 
-/** A value that fits in one cell of a tab-separated file and one XML text node. */
+/**
+ * A value that fits in one cell of a tab-separated file and one XML text node, and reads back the same:
+ * no tabs, line breaks or other control characters, no lone surrogates, no surrounding spaces.
+ */
 const Cell = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^\t\r\n]+$/, { message: 'must not contain tabs or line breaks' });
+  .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'must not contain tabs, line breaks or other control characters' })
+  .regex(/^\S(.*\S)?$/su, { message: 'must not start or end with a space' })
+  .refine((value) => !/\p{Cs}/u.test(value), { message: 'must not contain a lone surrogate' });
 
 const FeedItem = z.strictObject({ orderItemId: Cell, quantity: z.number().int().positive() });
 

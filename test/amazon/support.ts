@@ -80,8 +80,9 @@ function mapService(): TestService {
         return { verdict: verdict as Verdict, snapshot: stored.snapshot, version: stored.version };
       }
       const step = applyEvent(stored.snapshot, (coreAcceptsEventIds ? event : rest) as never);
-      const changed = step.snapshot !== stored.snapshot;
-      if (changed && eventId !== undefined) eventIds.set(orderId, applied.add(eventId));
+      // Versions count accepted events and refused ones that a deadline moved on (issue 8).
+      const changed = step.verdict.accepted || orderStatus(step.snapshot) !== stored.status;
+      if (step.verdict.accepted && eventId !== undefined) eventIds.set(orderId, applied.add(eventId));
       const next = { ...stored, snapshot: step.snapshot, status: orderStatus(step.snapshot), version: stored.version + (changed ? 1 : 0) };
       orders.set(orderId, next);
       const result = { verdict: step.verdict, snapshot: step.snapshot, version: next.version };
