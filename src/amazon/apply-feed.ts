@@ -218,7 +218,7 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
 
 /** Whether an error thrown by the service concerns this order only (so the feed goes on). */
 function isOrderError(error: unknown): error is Error {
-  return error instanceof OrderLifecycleError || (error instanceof Error && /^(OrderNotFoundError|InvalidInputError|RestoreError|OrderConflictError|CorruptOrderError)$/.test(error.name));
+  return error instanceof OrderLifecycleError || (error instanceof Error && /^(OrderNotFoundError|InvalidInputError|RestoreError|OrderConflictError|UnreadableOrderError)$/.test(error.name));
 }
 
 /**

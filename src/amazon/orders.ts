@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orderStatus, type OrderInput, type OrderStatus } from '../index.js';
+import { orderStatus, type OrderInput, type OrderSnapshot, type OrderStatus } from '../index.js';
 import { eventIdOf, type AmazonOrderEvent, type ItemQuantity, type OrderCanceledFact } from './events.js';
 import { invalid, parseAmazon } from './parse.js';
 import {
@@ -272,6 +272,6 @@ const statusTable: Record<OrderStatus, { v0: OrderStatusV0; v2026: FulfillmentSt
  * @example
  * spApiStatus(createOrder(input).snapshot); // { v0: 'Pending', v2026: 'PENDING' }
  */
-export function spApiStatus(snapshot: { value: unknown }): { v0: OrderStatusV0; v2026: FulfillmentStatus2026 } {
-  return { ...statusTable[orderStatus(snapshot as Parameters<typeof orderStatus>[0])] };
+export function spApiStatus(snapshot: Pick<OrderSnapshot, 'value'>): { v0: OrderStatusV0; v2026: FulfillmentStatus2026 } {
+  return { ...statusTable[orderStatus(snapshot)] };
 }
