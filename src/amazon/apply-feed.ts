@@ -126,7 +126,11 @@ interface Planned {
   eventId: string;
 }
 
-type Checked = { ok: true; plan: Planned } | { ok: false; result: Omit<ProcessingResult, 'resultDescription'> & { params: Params } } | { ok: 'skip'; result: Omit<ProcessingResult, 'resultDescription'> & { params: Params } };
+/** A result row before its description is written in the report's language. */
+type PendingResult = Omit<ProcessingResult, 'resultDescription'> & { params: Params };
+/** An error (`ok: false`) or a warning (`ok: 'skip'`, the message still counts as successful). */
+type Problem = { ok: false | 'skip'; result: PendingResult };
+type Checked = { ok: true; plan: Planned } | Problem;
 
 const shortKind: Record<FeedKind, string> = {
   POST_ORDER_ACKNOWLEDGEMENT_DATA: 'ack',
@@ -136,7 +140,7 @@ const shortKind: Record<FeedKind, string> = {
 
 const PositiveInt = /^[1-9]\d{0,17}$/;
 
-function fail(messageId: number, orderId: string, code: string, params: Params, resultCode: 'Error' | 'Warning' = 'Error'): Checked {
+function fail(messageId: number, orderId: string, code: string, params: Params, resultCode: 'Error' | 'Warning' = 'Error'): Problem {
   const result = {
     messageId,
     resultCode,
@@ -148,7 +152,7 @@ function fail(messageId: number, orderId: string, code: string, params: Params, 
   return resultCode === 'Warning' ? { ok: 'skip', result } : { ok: false, result };
 }
 
-function badField(messageId: number, orderId: string, field: string, problem: string, value: unknown): Checked {
+function badField(messageId: number, orderId: string, field: string, problem: string, value: unknown): Problem {
   return fail(messageId, orderId, 'INVALID_ROW', { field, problem: `${problem} (got ${show(value === '' ? undefined : value)})` });
 }
 
@@ -242,7 +246,7 @@ export async function applyFeed(
   const seen = new Set<number>();
   const checked = feed.rows.map((row, index) => checkRow(feed.kind, row, index + 1, seen, opts.feedId));
   const results: ProcessingResult[] = [];
-  const describe = (result: Extract<Checked, { ok: false | 'skip' }>['result']): ProcessingResult => {
+  const describe = (result: PendingResult): ProcessingResult => {
     const { params, ...rest } = result;
     const template = descriptions[result.code] ?? descriptions['REFUSED']!;
     return { ...rest, resultDescription: fill(template[opts.lang], params, opts.lang) };
@@ -273,14 +277,14 @@ export async function applyFeed(
   };
 }
 
-async function applyRow(service: FeedOrderService, plan: Planned, at: number): Promise<'ok' | Exclude<Checked, { ok: true }>> {
+async function applyRow(service: FeedOrderService, plan: Planned, at: number): Promise<'ok' | Problem> {
   const { messageId, orderId } = plan;
   try {
     let items: ItemQuantity[] | undefined;
     if (plan.items.length) {
       const needsOrder = plan.items.some((item) => item.quantity === undefined);
       const order = needsOrder ? await service.get(orderId) : null;
-      if (needsOrder && !order) return fail(messageId, orderId, 'ORDER_NOT_FOUND', {}) as Exclude<Checked, { ok: true }>;
+      if (needsOrder && !order) return fail(messageId, orderId, 'ORDER_NOT_FOUND', {});
       items = plan.items.map((item) => {
         if (item.quantity !== undefined) return { orderItemId: item.orderItemId, quantity: item.quantity };
         const line = order!.snapshot.context.items.find((candidate) => candidate.orderItemId === item.orderItemId);
@@ -294,16 +298,16 @@ async function applyRow(service: FeedOrderService, plan: Planned, at: number): P
     // No idempotency key: a re-run happens at another `at`, which the service would take for another
     // request under the same key; the order itself applies an eventId once and reports the duplicate.
     const { verdict } = await service.apply(orderId, event);
-    if (verdict.duplicate) return fail(messageId, orderId, 'ALREADY_APPLIED', {}, 'Warning') as Exclude<Checked, { ok: true }>;
+    if (verdict.duplicate) return fail(messageId, orderId, 'ALREADY_APPLIED', {}, 'Warning');
     if (verdict.accepted) return 'ok';
-    const refused = fail(messageId, orderId, 'REFUSED', { message: verdict.message }) as Exclude<Checked, { ok: true }>;
+    const refused = fail(messageId, orderId, 'REFUSED', { message: verdict.message });
     refused.result.code = verdict.code ?? 'REFUSED';
     refused.result.resultMessageCode = feedResultCodes[verdict.code ?? ''] ?? feedResultCodes['REFUSED']!;
     return refused;
   } catch (error) {
     if (!isOrderError(error)) throw error;
-    if (error.name === 'OrderNotFoundError') return fail(messageId, orderId, 'ORDER_NOT_FOUND', {}) as Exclude<Checked, { ok: true }>;
-    return fail(messageId, orderId, 'ORDER_UNREADABLE', { problem: error.message }) as Exclude<Checked, { ok: true }>;
+    if (error.name === 'OrderNotFoundError') return fail(messageId, orderId, 'ORDER_NOT_FOUND', {});
+    return fail(messageId, orderId, 'ORDER_UNREADABLE', { problem: error.message });
   }
 }
 
