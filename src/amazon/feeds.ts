@@ -17,7 +17,9 @@ const Cell = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, { message: 'must not contain tabs, line breaks or other control characters' })
+  .refine((value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), {
+    message: 'must not contain tabs, line breaks or other control characters',
+  })
   .regex(/^\S(.*\S)?$/su, { message: 'must not start or end with a space' })
   .refine((value) => !/\p{Cs}/u.test(value), { message: 'must not contain a lone surrogate' });
 

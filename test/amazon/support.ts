@@ -7,7 +7,7 @@ export const fixturesDir = resolve(import.meta.dirname, '../fixtures/amazon');
 
 /** A fixture file as text, or parsed from JSON. */
 export const fixtureText = (name: string): string => readFileSync(resolve(fixturesDir, name), 'utf8');
-export const fixture = <T = any>(name: string): T => JSON.parse(fixtureText(name)) as T;
+export const fixture = <T = unknown>(name: string): T => JSON.parse(fixtureText(name)) as T;
 
 /** Whether the core accepts `eventId` on events (the lead is adding it on main). */
 export const coreAcceptsEventIds = OrderEvent.safeParse({ type: 'clock.tick', at: 0, eventId: 'probe' }).success;
@@ -35,7 +35,7 @@ export interface StoredOrder {
 export interface TestService {
   place(input: OrderInput, options: { idempotencyKey: string }): Promise<unknown>;
   get(orderId: string): Promise<StoredOrder | null>;
-  apply(orderId: string, event: any, options?: { idempotencyKey?: string }): Promise<{ verdict: Verdict; snapshot: OrderSnapshot; version: number }>;
+  apply(orderId: string, event: object, options?: { idempotencyKey?: string }): Promise<{ verdict: Verdict; snapshot: OrderSnapshot; version: number }>;
   close?(): Promise<void>;
 }
 
