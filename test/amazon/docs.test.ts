@@ -1,11 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as amazon from '../../src/amazon/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const doc = readFileSync(resolve(root, 'docs/amazon.md'), 'utf8');
+const entryPoints: Record<string, string> = {
+  'order-lifecycle': resolve(root, 'src/index.ts'),
+  'order-lifecycle/amazon': resolve(root, 'src/amazon/index.ts'),
+};
+
+/** The ```ts blocks of the document, with the `<!-- ts-context … -->` above each and its `no-run` flag (as test/docs reads them). */
+const blocks = [...doc.matchAll(/(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-->[ \t]*\n)?^```ts((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm)].map((match) => ({
+  line: doc.slice(0, match.index + match[0].indexOf('```')).split('\n').length,
+  context: match[1]?.trim() ?? '',
+  run: !match[2]!.trim().split(/\s+/).includes('no-run'),
+  code: match[3]!,
+}));
 
 /** Turns `expr; // 'value'` comment lines of a doc example into assertions on the value. */
 function withAssertions(code: string): string {
@@ -18,17 +32,52 @@ function withAssertions(code: string): string {
     .join('\n');
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'order-lifecycle-amazon-doc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('docs/amazon.md', () => {
-  it('should run its first example against the source and produce the values its comments claim', () => {
-    const example = /```ts\n([\s\S]*?)```/.exec(doc)![1]!;
-    const code = `import assert from 'node:assert';\n${withAssertions(example)
-      .replace("from 'order-lifecycle/amazon'", `from ${JSON.stringify(resolve(root, 'src/amazon/index.ts'))}`)
-      .replace("from 'order-lifecycle'", `from ${JSON.stringify(resolve(root, 'src/index.ts'))}`)}`;
-    expect(code.match(/assert\.deepStrictEqual/g)?.length).toBeGreaterThanOrEqual(7);
-    const dir = mkdtempSync(resolve(root, 'node_modules/.amazon-doc-'));
-    const file = resolve(dir, 'example.ts');
-    writeFileSync(file, code);
-    expect(() => execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  it('should type-check every TypeScript block against the package source', () => {
+    expect(blocks.length).toBe(4);
+    const files = blocks.map((block, index) => {
+      const file = join(dir, `block-${index}.ts`);
+      writeFileSync(file, `${block.context}\n${block.code}\nexport {};\n`);
+      return file;
+    });
+    const program = ts.createProgram(files, {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      paths: {
+        ...Object.fromEntries(Object.entries(entryPoints).map(([name, path]) => [name, [path]])),
+        '*': [resolve(root, 'node_modules/*'), resolve(root, 'node_modules/@types/*')],
+      },
+      typeRoots: [resolve(root, 'node_modules/@types')],
+      types: ['node'],
+    });
+    const messages = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file && files.includes(resolve(d.file.fileName)))
+      .map((d) => `docs/amazon.md:${blocks[files.indexOf(resolve(d.file!.fileName))]!.line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(messages).toEqual([]);
+  }, 120_000);
+
+  it('should run the runnable blocks and produce the values their comments claim', () => {
+    const runnable = blocks.filter((block) => block.run);
+    expect(runnable.map((block) => block.line)).toEqual([24, 136]);
+    for (const block of runnable) {
+      let code = `import assert from 'node:assert';\n${block.context}\n${withAssertions(block.code)}`;
+      for (const [name, path] of Object.entries(entryPoints)) code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
+      expect(code.match(/assert\.deepStrictEqual/g)?.length, `block at line ${block.line}`).toBeGreaterThanOrEqual(3);
+      const file = join(dir, `run-${block.line}.ts`);
+      writeFileSync(file, code);
+      expect(() => execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' }), `block at line ${block.line}`).not.toThrow();
+    }
   });
 
   it('should document every function the entry exports', () => {
