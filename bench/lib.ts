@@ -11,6 +11,8 @@
  *   });
  *   if (isMain(import.meta.url)) await runMain([section]);
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -287,6 +289,29 @@ export function environment(): string {
   return `${availableParallelism()} cores (${cpu}), Node ${process.version}, ${process.platform}/${process.arch}, load average at start ${load}`;
 }
 
+/** The commit measured, with "+ changes" when the worktree differs from it. */
+export function revision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown commit';
+  }
+}
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the text between the bench markers of a Markdown file with `block` in a code fence. */
+export function writeBlock(file: string, block: string): void {
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`File "${file}" has no ${START} … ${END} block to write the table into.`);
+  writeFileSync(file, `${text.slice(0, from + START.length)}\n\`\`\`\n${block}\n\`\`\`\n${text.slice(to)}`);
+}
+
 /** Whether the module with this `import.meta.url` is the script node was started with. */
 export function isMain(metaUrl: string): boolean {
   return process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === metaUrl;
@@ -294,13 +319,14 @@ export function isMain(metaUrl: string): boolean {
 
 /**
  * Runs sections and prints the table. Arguments: section names to run only those, `--rounds N`,
- * `--task-ms N` (time per task per round), `--quick` (one short round, to try a section out).
+ * `--task-ms N` (time per task per round), `--quick` (one short round, to try a section out), `--write FILE`
+ * (also put the printed lines into FILE between `<!-- bench:start -->` and `<!-- bench:end -->`).
  */
 export async function runMain(sections: readonly Section[], argv: string[] = process.argv.slice(2)): Promise<Table> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { rounds: { type: 'string' }, 'task-ms': { type: 'string' }, quick: { type: 'boolean' } },
+    options: { rounds: { type: 'string' }, 'task-ms': { type: 'string' }, quick: { type: 'boolean' }, write: { type: 'string' } },
   });
   if (values.quick) Object.assign(defaults, { rounds: 1, taskMs: 100, warmupMs: 50 });
   for (const [flag, key] of [['rounds', 'rounds'], ['task-ms', 'taskMs']] as const) {
@@ -316,8 +342,13 @@ export async function runMain(sections: readonly Section[], argv: string[] = pro
   const chosen = positionals.length ? sections.filter((section) => positionals.includes(section.name)) : sections;
   if (!(globalThis as { gc?: unknown }).gc) console.warn('Run node with --expose-gc (npm run bench does) for collections between rounds and heap figures.');
 
-  console.log(`# ${environment()}`);
-  console.log(`# ${defaults.rounds} round(s), ${defaults.taskMs} ms per task per round, batches of ≈ ${defaults.batchMs} ms; p50/p90 are of batch means`);
+  const lines: string[] = [];
+  const print = (line: string) => {
+    lines.push(line);
+    console.log(line);
+  };
+  print(`# ${environment()}`);
+  print(`# commit ${revision()}; ${defaults.rounds} round(s), ${defaults.taskMs} ms per task per round, batches of ≈ ${defaults.batchMs} ms; p50/p90 are of batch means`);
   const table = new Table();
   const started = now();
   for (const section of chosen) {
@@ -326,8 +357,12 @@ export async function runMain(sections: readonly Section[], argv: string[] = pro
     await section.run(table);
     console.error(`section ${section.name}: ${formatMs(now() - sectionStart)}`);
   }
-  console.log(table.markdown());
-  for (const note of table.notes) console.log(`- ${note}`);
-  console.log(`# total ${formatMs(now() - started)}; load average at end ${loadavg().map((value) => value.toFixed(2)).join(" ")}; sink ${sink.filter((value) => value !== undefined).length}/64 slots live`);
+  print(table.markdown());
+  for (const note of table.notes) print(`- ${note}`);
+  print(`# total ${formatMs(now() - started)}; load average at end ${loadavg().map((value) => value.toFixed(2)).join(" ")}; sink ${sink.filter((value) => value !== undefined).length}/64 slots live`);
+  if (values.write !== undefined) {
+    writeBlock(values.write, lines.join('\n'));
+    console.error(`wrote the table into ${values.write}`);
+  }
   return table;
 }
