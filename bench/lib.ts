@@ -124,7 +124,7 @@ async function timeBatch(task: Task, calls: number, isAsync: boolean): Promise<n
 }
 
 /** Global defaults, set from the command line by `runMain`. */
-export const defaults: Required<InterleaveOptions> = { rounds: 3, taskMs: 1000, batchMs: 2, warmupMs: 150 };
+export const defaults: Required<InterleaveOptions> = { rounds: 3, taskMs: 1000, batchMs: 0.5, warmupMs: 150 };
 
 /**
  * Measures tasks together: in every round, batches of each task alternate (A B, then B A, ...) so that noise
