@@ -154,6 +154,36 @@ export const backEnd = defineSection('back-end', async (t) => {
   ]);
   t.ratio('step: restoreOrder + applyEvent + serializeOrder, per event (3 items, 5-event journey) vs hand reducer with JSON parse/stringify', m.get('package'), m.get('hand'), { max: 3 });
 
+  // The same step in its three parts, each against the hand reducer's part, on the journey's own inputs.
+  const texts: string[] = [];
+  const snapshots: OrderSnapshot[] = [];
+  const plainTexts: string[] = [];
+  const plainStates: PlainState[] = [];
+  let text = start;
+  let plainText = plainStart;
+  for (const event of journey) {
+    texts.push(text);
+    snapshots.push(restoreOrder(text));
+    plainTexts.push(plainText);
+    plainStates.push(JSON.parse(plainText) as PlainState);
+    text = serializeOrder(applyEvent(restoreOrder(text), event).snapshot);
+    plainText = plainStep(plainText, event).text;
+  }
+  const after = journey.map((event, i) => applyEvent(snapshots[i]!, event).snapshot);
+  const plainAfter = journey.map((event, i) => plainApply(plainStates[i]!, event).next);
+  const each = <T>(values: readonly T[], f: (value: T, i: number) => unknown) => () => values.map((value, i) => f(value, i));
+  const parts = await t.interleave([
+    { name: 'restoreOrder', opsPerCall: journey.length, run: each(texts, (value) => restoreOrder(value)) },
+    { name: 'JSON.parse', opsPerCall: journey.length, run: each(plainTexts, (value) => JSON.parse(value)) },
+    { name: 'applyEvent', opsPerCall: journey.length, run: each(snapshots, (value, i) => applyEvent(value, journey[i]!)) },
+    { name: 'plainApply', opsPerCall: journey.length, run: each(plainStates, (value, i) => plainApply(value, journey[i]!)) },
+    { name: 'serializeOrder', opsPerCall: journey.length, run: each(after, (value) => serializeOrder(value)) },
+    { name: 'JSON.stringify', opsPerCall: journey.length, run: each(plainAfter, (value) => JSON.stringify(value)) },
+  ]);
+  t.ratio('part of the step: restoreOrder vs JSON.parse of the hand reducer\'s text', parts.get('restoreOrder'), parts.get('JSON.parse'));
+  t.ratio('part of the step: applyEvent (in memory) vs the hand reducer\'s apply', parts.get('applyEvent'), parts.get('plainApply'));
+  t.ratio('part of the step: serializeOrder vs JSON.stringify of the hand reducer\'s state', parts.get('serializeOrder'), parts.get('JSON.stringify'));
+
   // Repeated identical requests (no eventId) must not make later steps slower.
   const unshipped = applyEvent(createOrder(threeItemInput).snapshot, { type: 'clock.tick', at: placedAt + 35 * MINUTE }).snapshot;
   let repeated = unshipped;
