@@ -2,6 +2,7 @@
  * The core's bench sections: the back-end step, the live actor, a 1,000-item cancel, repeated requests, and
  * stored sizes and heap, each against a baseline that does the same work in the same process.
  */
+import fc from 'fast-check';
 import { createActor, transition, type AnyActorRef } from 'xstate';
 import {
   applyEvent,
@@ -16,6 +17,7 @@ import {
 } from '../src/index.js';
 import { minimalMachine } from './baselines/minimal-machine.js';
 import { plainApply, plainOrder, plainStep, type PlainEvent, type PlainState, type PlainStatus } from './baselines/reducer.js';
+import { instantMs, orderScenarioArbitrary } from '../src/testing/index.js';
 import { consume, defineSection, formatBytes, type Table } from './lib.js';
 
 const MINUTE = 60_000;
@@ -106,6 +108,42 @@ function checkSameWork(table: Table): void {
   table.note(`checked before timing: the package, a live order actor, the hand reducer and the minimal machine reach the same state, items, records, label and shipment after each of the ${journey.length} journey events (same verdicts and effect counts from the reducer), and the 1,000-item cancel ends the same in package and reducer.`);
 }
 
+/**
+ * Random MFN scenarios from the package's own arbitraries (default policy, events around the deadlines, late
+ * and repeated events): how often the hand reducer decides as the package does. A note, not a failure: the
+ * timed journeys are checked strictly above; this says how far "the same rules" holds beyond them.
+ */
+function compareOnRandomScenarios(table: Table, runs = 300): void {
+  const seed = Number(process.env['BENCH_SEED'] ?? 20261126);
+  const scenarios = fc.sample(orderScenarioArbitrary({ channel: 'MFN', withPolicy: false, maxEvents: 12 }), { numRuns: runs, seed });
+  let differing = 0;
+  let first = '';
+  for (const { input, events } of scenarios) {
+    const base = { ...input, placedAt: instantMs(input.placedAt as number | string), latestShipDate: instantMs(input.latestShipDate as number | string) };
+    delete (base as { marketplaceId?: string }).marketplaceId;
+    let snapshot = createOrder(base).snapshot;
+    let plain = plainOrder(base);
+    for (const [index, raw] of events.entries()) {
+      const event = { ...raw, at: instantMs(raw.at as number | string) } as OrderEventInput & PlainEvent;
+      const ours = applyEvent(snapshot, event);
+      const hand = plainApply(plain, event);
+      snapshot = ours.snapshot;
+      plain = hand.next;
+      const a = `${ours.verdict.accepted} ${packageOutcome(snapshot)}`;
+      const b = `${hand.accepted} ${plainOutcome(plain)}`;
+      if (a !== b) {
+        differing++;
+        first ||= `event ${index + 1} ${JSON.stringify(event)}: package ${a}; reducer ${b}`;
+        break;
+      }
+    }
+  }
+  table.note(
+    `the hand reducer decides as the package on ${runs - differing} of ${runs} random MFN scenarios (fast-check seed ${seed}, BENCH_SEED to change)` +
+      (first ? `; first difference at ${first}` : '.'),
+  );
+}
+
 function bigOrder(count: number) {
   const input = {
     orderId: '113-0000000-0001000',
@@ -130,6 +168,7 @@ function bigOrder(count: number) {
 /** The back-end step (restore, apply, serialize) against the hand reducer's JSON round trip. */
 export const backEnd = defineSection('back-end', async (t) => {
   checkSameWork(t);
+  compareOnRandomScenarios(t);
   const start = serializeOrder(createOrder(threeItemInput).snapshot);
   const plainStart = JSON.stringify(plainOrder(threeItemInput));
   const m = await t.interleave([
