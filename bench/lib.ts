@@ -145,7 +145,7 @@ export async function interleave(tasks: readonly Task[], options: InterleaveOpti
     do {
       elapsed = await timeBatch(task, calls, isAsync);
       if (elapsed < batchMs) calls = Math.min(calls * 2, 1 << 20);
-    } while (now() < warmupEnd || elapsed < batchMs / 2);
+    } while (now() < warmupEnd || (elapsed < batchMs / 2 && calls < 1 << 20));
     const perCall = elapsed / calls;
     const batch = Math.max(1, Math.round(batchMs / perCall));
     plan.push({ task, isAsync, batch, samples: Math.max(5, Math.min(2000, Math.round(taskMs / (batch * perCall)))) });
