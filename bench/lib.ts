@@ -18,14 +18,14 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /** One thing to time. `run` is called once per operation; what it returns is kept in a sink. */
-export interface Task<S = any> {
+export interface Task<S = unknown> {
   name: string;
   /** One operation (or `opsPerCall` operations); `state` comes from `setup`, `index` counts calls in the batch. */
-  run: (state: S, index: number) => unknown;
+  run(state: S, index: number): unknown;
   /** Untimed: builds what a batch of `calls` calls needs (e.g. fresh actors), so only `run` is timed. */
-  setup?: (calls: number) => S | Promise<S>;
+  setup?(calls: number): S | Promise<S>;
   /** Untimed: releases what `setup` built. */
-  teardown?: (state: S) => void | Promise<void>;
+  teardown?(state: S): void | Promise<void>;
   /** How many operations one call of `run` performs; figures are per operation. Default 1. */
   opsPerCall?: number;
 }

@@ -193,7 +193,9 @@ export function plainApply(current: PlainState, event: PlainEvent): PlainResult 
   const refuse = (code: string, next: PlainState): PlainResult => ({ next, accepted: false, code, effects });
   if (event.at < current.order.placedAt) return refuse('EVENT_BEFORE_PLACEMENT', current);
   const at = Math.max(event.at, current.order.clock);
-  let { state, order } = plainAdvance(current, at, effects);
+  const advanced = plainAdvance(current, at, effects);
+  const state = advanced.state;
+  let order = advanced.order;
   if (at !== order.clock) order = { ...order, clock: at };
   const unchanged: PlainState = state === current.state && order === current.order ? current : { state, order };
   if (event.type === 'clock.tick') return { next: unchanged, accepted: true, effects };
