@@ -47,19 +47,22 @@ export interface PlainOrder {
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
+  /** Ids of the events that were accepted; a known id is not applied again. */
+  eventIds: string[];
 }
 export interface PlainState {
   state: PlainStatus;
   order: PlainOrder;
 }
-export type PlainEvent =
+export type PlainEvent = { eventId?: string } & (
   | { type: 'buyer.cancel'; at: number }
   | { type: 'buyer.requestCancellation'; at: number; source: 'order-flag' | 'message'; subject?: string; orderItemIds?: string[]; reason?: string }
   | { type: 'seller.cancel'; at: number; reason: string; items?: PlainQuantity[] }
   | { type: 'seller.generateLabel'; at: number }
   | { type: 'seller.voidLabel'; at: number }
   | { type: 'seller.confirmShipment'; at: number }
-  | { type: 'clock.tick'; at: number };
+  | { type: 'clock.tick'; at: number }
+);
 export type PlainEffect =
   | { type: 'buyer.notified' | 'seller.notified'; orderId: string; at: number; topic: string }
   | { type: 'items.refunded'; orderId: string; at: number; items: PlainQuantity[] }
@@ -92,12 +95,13 @@ export function plainOrder(input: {
       labelGeneratedAt: null,
       shippedAt: null,
       shippedLate: null,
+      eventIds: [],
     },
   };
 }
 
-const officialSubjects = [/^order cancellation request from amazon customer/i, /^亚马逊买家.*的订单取消申请/];
-const prefixes = /^\s*(?:(?:re|aw|tr|rv|sv|antw|wg|fw|fwd)\s*:|(?:回复|答复|转发)\s*[:：]|\[[^\]]*\])\s*/i;
+const officialSubjects = [/^order cancellation request from amazon customer\b/i, /^亚马逊买家.*的订单取消申请/];
+const prefixes = /^(?:(?:re|aw|tr|rv|sv|antw|wg|fw|fwd|vs|回复|答复|转发)\s*[:：]|\[[^\]]*\]|【[^】]*】)\s*/i;
 
 /** Amazon's flag, or a message with the standard subject after reply prefixes and tags. */
 export function plainIsOfficial(source: 'order-flag' | 'message', subject: string | undefined): boolean {
@@ -187,17 +191,27 @@ export interface PlainResult {
   effects: PlainEffect[];
 }
 
-/** Applies one event: time first (the order's clock never runs backwards), then the rules. */
+/** Applies one event once per `eventId`: time first (the order's clock never runs backwards), then the rules. */
 export function plainApply(current: PlainState, event: PlainEvent): PlainResult {
+  if (event.eventId !== undefined && current.order.eventIds.includes(event.eventId)) return { next: current, accepted: true, effects: [] };
+  const result = judgeAndApply(current, event);
+  // Ids are remembered for the commands that changed the order; time passing (a tick) keeps none.
+  if (!result.accepted || event.eventId === undefined || event.type === 'clock.tick' || result.next === current) return result;
+  const { state, order } = result.next;
+  return { ...result, next: { state, order: { ...order, eventIds: [...order.eventIds, event.eventId] } } };
+}
+
+function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
   const effects: PlainEffect[] = [];
   const refuse = (code: string, next: PlainState): PlainResult => ({ next, accepted: false, code, effects });
   if (event.at < current.order.placedAt) return refuse('EVENT_BEFORE_PLACEMENT', current);
   const at = Math.max(event.at, current.order.clock);
   const advanced = plainAdvance(current, at, effects);
   const state = advanced.state;
-  let order = advanced.order;
-  if (at !== order.clock) order = { ...order, clock: at };
-  const unchanged: PlainState = state === current.state && order === current.order ? current : { state, order };
+  // The clock moves when a deadline fell by `at`, or (below) when the event is accepted; a refused event leaves it.
+  const timed: PlainOrder = { ...advanced.order, clock: at };
+  const unchanged: PlainState = advanced === current ? current : { state, order: timed };
+  let order = timed;
   if (event.type === 'clock.tick') return { next: unchanged, accepted: true, effects };
   if (state === 'shipped') return refuse('ALREADY_SHIPPED', unchanged);
   if (state === 'canceled' || state === 'autoCanceled') return refuse('ALREADY_CANCELED', unchanged);
@@ -212,7 +226,7 @@ export function plainApply(current: PlainState, event: PlainEvent): PlainResult 
     }
     case 'buyer.requestCancellation': {
       if (state === 'labelGenerated') return refuse('LABEL_GENERATED', unchanged);
-      const ids = event.orderItemIds ?? order.items.map((item) => item.orderItemId);
+      const ids = [...new Set(event.orderItemIds ?? order.items.map((item) => item.orderItemId))].sort();
       const known = new Set(order.items.map((item) => item.orderItemId));
       if (ids.some((id) => !known.has(id))) return refuse('UNKNOWN_ITEM', unchanged);
       const official = plainIsOfficial(event.source, event.subject);
@@ -220,7 +234,7 @@ export function plainApply(current: PlainState, event: PlainEvent): PlainResult 
       const repeated = order.requests.some(
         (request) => request.source === event.source && request.official === official && request.orderItemIds.join('\n') === ids.join('\n'),
       );
-      if (repeated) return { next: unchanged, accepted: true, effects };
+      if (repeated) return { next: { state, order }, accepted: true, effects };
       const request: PlainRequest = { at, source: event.source, official, orderItemIds: ids };
       if (event.subject !== undefined) request.subject = event.subject;
       if (event.reason !== undefined) request.reason = event.reason;
@@ -249,11 +263,11 @@ export function plainApply(current: PlainState, event: PlainEvent): PlainResult 
     case 'seller.generateLabel':
       if (afn) return refuse('FULFILLED_BY_AMAZON', unchanged);
       if (state === 'buyerCancellable') return refuse('ORDER_PENDING', unchanged);
-      if (state === 'labelGenerated') return { next: unchanged, accepted: true, effects };
+      if (state === 'labelGenerated') return { next: { state, order }, accepted: true, effects };
       return { next: { state: 'labelGenerated', order: { ...order, labelGeneratedAt: order.labelGeneratedAt ?? at } }, accepted: true, effects };
     case 'seller.voidLabel':
       if (state !== 'labelGenerated') return refuse('NO_LABEL', unchanged);
-      return { next: unchanged, accepted: true, effects };
+      return { next: { state, order }, accepted: true, effects };
     case 'seller.confirmShipment':
       if (afn) return refuse('FULFILLED_BY_AMAZON', unchanged);
       if (state === 'buyerCancellable') return refuse('ORDER_PENDING', unchanged);
