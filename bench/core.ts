@@ -118,17 +118,27 @@ function compareOnRandomScenarios(table: Table, runs = 300): void {
   const scenarios = fc.sample(orderScenarioArbitrary({ channel: 'MFN', withPolicy: false, maxEvents: 12 }), { numRuns: runs, seed });
   let differing = 0;
   let first = '';
+  let machineDiffering = 0;
+  let machineFirst = '';
   for (const { input, events } of scenarios) {
     const base = { ...input, placedAt: instantMs(input.placedAt as number | string), latestShipDate: instantMs(input.latestShipDate as number | string) };
     delete (base as { marketplaceId?: string }).marketplaceId;
     let snapshot = createOrder(base).snapshot;
     let plain = plainOrder(base);
+    const actor = createActor(minimalMachine, { input: plainOrder(base).order }).start();
+    let machineAgrees = true;
     for (const [index, raw] of events.entries()) {
       const event = { ...raw, at: instantMs(raw.at as number | string) } as OrderEventInput & PlainEvent;
       const ours = applyEvent(snapshot, event);
       const hand = plainApply(plain, event);
       snapshot = ours.snapshot;
       plain = hand.next;
+      actor.send(event);
+      if (machineAgrees && packageOutcome(snapshot) !== minimalOutcome(actor)) {
+        machineAgrees = false;
+        machineDiffering++;
+        machineFirst ||= `event ${index + 1} ${JSON.stringify(event)}: package ${packageOutcome(snapshot)}; minimal machine ${minimalOutcome(actor)}`;
+      }
       const a = `${ours.verdict.accepted} ${packageOutcome(snapshot)}`;
       const b = `${hand.accepted} ${plainOutcome(plain)}`;
       if (a !== b) {
@@ -137,10 +147,15 @@ function compareOnRandomScenarios(table: Table, runs = 300): void {
         break;
       }
     }
+    actor.stop();
   }
   table.note(
     `the hand reducer decides as the package on ${runs - differing} of ${runs} random MFN scenarios (fast-check seed ${seed}, BENCH_SEED to change)` +
       (first ? `; first difference at ${first}` : '.'),
+  );
+  table.note(
+    `the minimal machine ends each step as the package on ${runs - machineDiffering} of ${runs} of the same scenarios` +
+      (machineFirst ? `; first difference at ${machineFirst}` : '.'),
   );
 }
 
