@@ -239,13 +239,19 @@ export const backEnd = defineSection('back-end', async (t) => {
   t.ratio('part of the step: serializeOrder vs JSON.stringify of the hand reducer\'s state', parts.get('serializeOrder'), parts.get('JSON.stringify'));
 
   // Repeated identical requests (no eventId) must not make later steps slower.
+  // Both orders hold the first request; one has also received it 100 more times.
+  const request = (i: number): OrderEventInput => ({
+    type: 'buyer.requestCancellation',
+    at: placedAt + 36 * MINUTE + i * 1000,
+    source: 'message',
+    subject: 'please cancel',
+    orderItemIds: [itemA.orderItemId],
+  });
   const unshipped = applyEvent(createOrder(threeItemInput).snapshot, { type: 'clock.tick', at: placedAt + 35 * MINUTE }).snapshot;
-  let repeated = unshipped;
-  for (let i = 0; i < 100; i++) {
-    const request: OrderEventInput = { type: 'buyer.requestCancellation', at: placedAt + 36 * MINUTE + i * 1000, source: 'message', subject: 'please cancel', orderItemIds: [itemA.orderItemId] };
-    repeated = applyEvent(repeated, request).snapshot;
-  }
-  const after0 = serializeOrder(unshipped);
+  const once = applyEvent(unshipped, request(0)).snapshot;
+  let repeated = once;
+  for (let i = 1; i <= 100; i++) repeated = applyEvent(repeated, request(i)).snapshot;
+  const after0 = serializeOrder(once);
   const after100 = serializeOrder(repeated);
   const label = { type: 'seller.generateLabel', at: placedAt + 3 * 60 * MINUTE } as const;
   const step = (text: string) => serializeOrder(applyEvent(restoreOrder(text), label).snapshot);
@@ -253,8 +259,8 @@ export const backEnd = defineSection('back-end', async (t) => {
     { name: 'after 100', run: () => step(after100) },
     { name: 'after 0', run: () => step(after0) },
   ]);
-  t.ratio('step after 100 repeated identical requests vs after none (same event: generateLabel)', flat.get('after 100'), flat.get('after 0'), { max: 1.2 });
-  t.bytes('stored order after 100 repeated identical requests vs after none', Buffer.byteLength(after100), { baseline: Buffer.byteLength(after0) });
+  t.ratio('step after a request and 100 identical repeats vs after the request alone (same event: generateLabel)', flat.get('after 100'), flat.get('after 0'), { max: 1.2 });
+  t.bytes('stored order after a request and 100 identical repeats vs after the request alone', Buffer.byteLength(after100), { baseline: Buffer.byteLength(after0) });
 
   // A full cancel of 1,000 items, in memory (no JSON), against the hand reducer's same decision.
   const big = bigOrder(1000);
