@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The largest instant a JavaScript Date can represent (year 275760). */
 export const MAX_INSTANT = 8_640_000_000_000_000;
