@@ -18,8 +18,9 @@ export interface CheckOrderMachineOptions extends RunBudget {
   /** Which invariants to run; all by default. */
   invariants?: readonly InvariantName[];
   /**
-   * Compare with the reference model: `'strict'` (default) also compares effects, `'states'` only states,
-   * quantities and cancellation records (for apps whose `.provide()` changes effects), `false` skips it.
+   * Compare with the reference model: `'strict'` (default) also compares effects and refusal codes, `'states'`
+   * only states, quantities, cancellation records and whether each event was accepted (for apps whose
+   * `.provide()` changes effects), `false` skips it.
    */
   model?: 'strict' | 'states' | false;
   /** The verdict on an event, for the refusal invariants; by default the package's rule functions (`explain`). */
@@ -27,8 +28,8 @@ export interface CheckOrderMachineOptions extends RunBudget {
 }
 
 /**
- * Runs the order invariants, and a model-based comparison with the reference model (pure, live on a
- * SimulatedClock, and with serialize/restore), against a machine an app extended with `.provide()` or a
+ * Runs a model-based comparison with the reference model (pure first, then, after the order invariants, live
+ * on a SimulatedClock and with serialize/restore), and the order invariants, against a machine an app extended with `.provide()` or a
  * policy of its own. Throws on the first failing property, with the `FC_SEED`/`FC_PATH` that replay it.
  * @example
  * it('should keep the order invariants', () => checkOrderMachine(orderMachine.provide({ actions: { ... } })));
