@@ -54,7 +54,8 @@ function toMessage(event: InspectionEvent): Message | null {
       const actorRef = event.actorRef as typeof event.actorRef & { id?: unknown; logic?: { id?: unknown } };
       // A machine actor's name is its machine's id (`order`), as @statelyai/inspect reports it.
       const name = typeof actorRef.logic?.id === 'string' ? actorRef.logic.id : String(actorRef.id ?? actorRef.sessionId);
-      return { type: '@xstate.actor', name, sessionId: actorRef.sessionId, snapshot: actorRef.getSnapshot() };
+      // The snapshot cannot be read while the actor starts; its first '@xstate.snapshot' follows.
+      return { type: '@xstate.actor', name, sessionId: actorRef.sessionId, snapshot: { status: 'active' } };
     }
     case '@xstate.event':
       return { type: '@xstate.event', sessionId: event.actorRef.sessionId, ...(event.sourceRef ? { sourceId: event.sourceRef.sessionId } : {}), event: event.event };
@@ -126,9 +127,8 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
 
   const resync = () => {
     for (const { actor, snapshot } of sessions.values()) {
-      const state = snapshot ?? actor;
-      const current = (state as { snapshot?: unknown }).snapshot;
-      for (const message of [actor, { type: '@xstate.snapshot', sessionId: state.sessionId, snapshot: current, event: { type: RESYNC_EVENT } } satisfies Message]) {
+      if (!snapshot || snapshot.type !== '@xstate.snapshot') continue;
+      for (const message of [actor, { type: '@xstate.snapshot', sessionId: snapshot.sessionId, snapshot: snapshot.snapshot, event: { type: RESYNC_EVENT } } satisfies Message]) {
         const text = encode(message);
         if (text !== null) socket!.send(text);
       }

@@ -251,7 +251,9 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
         if (!message.success) return report(`Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`);
         try {
           const added = book.addRecordings(loadRecordings(parseRecordingText(message.data.text, message.data.name), message.data.name));
-          send(ws, { type: 'loaded', ids: added.map((order) => order.id) });
+          // After the new orders themselves, which go out with the next flush.
+          const loaded: ServerMessage = { type: 'loaded', ids: added.map((order) => order.id) };
+          setImmediate(() => send(ws, loaded));
         } catch (error) {
           send(ws, { type: 'error', message: (error as Error).message });
         }
