@@ -84,6 +84,7 @@ export function inspectorClient(config: ClientConfig): void {
       zoomIn: 'Zoom in',
       zoomOut: 'Zoom out',
       fit: 'Fit',
+      readable: 'Readable',
       pageLost: 'Lost the connection to the inspector server; reconnecting.',
       pageBack: 'Connected to the inspector server.',
       noSteps: 'No step matches the filter.',
@@ -139,6 +140,7 @@ export function inspectorClient(config: ClientConfig): void {
       zoomIn: '放大',
       zoomOut: '缩小',
       fit: '适应',
+      readable: '清晰',
       pageLost: '与检查器服务器的连接已断开;正在重连。',
       pageBack: '已连接到检查器服务器。',
       noSteps: '没有符合筛选条件的步骤。',
@@ -160,6 +162,7 @@ export function inspectorClient(config: ClientConfig): void {
   let drawnChart: string | null = null;
   let notice: string | null = null;
   let zoom: number | null = null;
+  let shownState = '';
   const filters = { id: '', state: '', refused: false };
 
   // What changed since the last frame: orders whose list entry needs redrawing, steps of the shown order.
@@ -378,14 +381,18 @@ export function inspectorClient(config: ClientConfig): void {
     return { width: (box.width * 4) / 3, height: (box.height * 4) / 3 };
   }
 
-  /** The zoom that fits the chart in its pane, but never so small that edge labels drop under 12 px. */
-  function fitZoom(): number {
+  /** The zoom that shows the whole chart in its pane. */
+  function wholeZoom(): number {
     const holder = $('chart');
     const svg = holder.querySelector('svg');
     if (!svg) return 1;
     const size = naturalSize(svg);
-    const fit = Math.min((holder.clientWidth - 20) / size.width, (holder.clientHeight - 20) / size.height);
-    return Math.max(0.75, Math.min(1, fit));
+    return Math.min((holder.clientWidth - 20) / size.width, (holder.clientHeight - 20) / size.height);
+  }
+
+  /** The default zoom: the whole chart if it fits, but never so small that edge labels drop under 12 px. */
+  function fitZoom(): number {
+    return Math.max(0.75, Math.min(1, wholeZoom()));
   }
 
   function applyZoom(): void {
@@ -450,6 +457,15 @@ export function inspectorClient(config: ClientConfig): void {
     const step = order.steps[index]!;
     for (let key: string | undefined = step.state; key !== undefined; key = config.parents[key]) {
       document.getElementById(`state-${key}`)?.classList.add('active');
+    }
+    const node = document.getElementById(`state-${step.state}`);
+    if (node && shownState !== `${order.id}/${step.state}`) {
+      shownState = `${order.id}/${step.state}`;
+      // Bring the state into view when it changes (the chart may be wider than its pane); leave panning alone otherwise.
+      const box = node.getBoundingClientRect();
+      const pane = holder.getBoundingClientRect();
+      if (box.left < pane.left || box.right > pane.right) holder.scrollLeft += box.left + box.width / 2 - (pane.left + pane.width / 2);
+      if (box.top < pane.top || box.bottom > pane.bottom) holder.scrollTop += box.top + box.height / 2 - (pane.top + pane.height / 2);
     }
     const previous = order.steps[index - 1];
     if (!previous || !step.event) return;
@@ -666,6 +682,7 @@ export function inspectorClient(config: ClientConfig): void {
       const to = Math.min(stepElements.length - 1, Math.max(classCursor, cursor));
       for (let index = from; index <= to; index += 1) classify(stepElements[index]!, index, cursor);
     }
+    const moved = rebuilt || classCursor !== cursor;
     classCursor = cursor;
     classFilter = filters.refused;
     $('timeline-empty').hidden = !filters.refused || stepElements.some((element) => !element.hidden);
@@ -673,9 +690,9 @@ export function inspectorClient(config: ClientConfig): void {
     const pane = $('timeline-pane');
     if (following) {
       if (rebuilt || dirtySteps.size) pane.scrollTop = pane.scrollHeight;
-    } else if (current && !current.hidden && (rebuilt || classCursor !== cursor || dirtySteps.size === 0)) {
+    } else if (current && !current.hidden && moved) {
       // Scroll the timeline pane only, never the page.
-      const top = current.offsetTop - pane.offsetTop;
+      const top = current.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
       if (top < pane.scrollTop || top + current.offsetHeight > pane.scrollTop + pane.clientHeight) pane.scrollTop = top - 8;
     }
   }
@@ -900,7 +917,8 @@ export function inspectorClient(config: ClientConfig): void {
 
   $('zoom-in').addEventListener('click', () => setZoom((zoom ?? fitZoom()) * 1.25));
   $('zoom-out').addEventListener('click', () => setZoom((zoom ?? fitZoom()) / 1.25));
-  $('zoom-fit').addEventListener('click', () => setZoom(null));
+  $('zoom-fit').addEventListener('click', () => setZoom(wholeZoom()));
+  $('zoom-reset').addEventListener('click', () => setZoom(null));
   const chartHolder = $('chart');
   chartHolder.addEventListener(
     'wheel',

@@ -56,6 +56,7 @@ export function pageHtml(): string {
           <span id="zoom-level" class="zoom-level"></span>
           <button type="button" id="zoom-in" data-title="zoomIn">+</button>
           <button type="button" id="zoom-fit" data-text="fit"></button>
+          <button type="button" id="zoom-reset" data-text="readable"></button>
         </div>
         <div id="chart" class="chart" data-testid="chart"></div>
       </div>
@@ -173,7 +174,7 @@ section { min-width: 0; min-height: 0; display: flex; flex-direction: column; pa
 .timeline-pane { grid-area: timeline; }
 .side-pane { grid-area: side; }
 .timeline { list-style: none; margin: 0; padding: 0; }
-.step { content-visibility: auto; contain-intrinsic-size: auto 110px; border-left: 3px solid var(--line); padding: 8px 10px; margin-bottom: 6px; border-radius: 0 6px 6px 0; cursor: pointer; }
+.step { border-left: 3px solid var(--line); padding: 8px 10px; margin-bottom: 6px; border-radius: 0 6px 6px 0; cursor: pointer; }
 .step:hover { background: #f8fafc; }
 .step.accepted { border-left-color: #8bd3a8; }
 .step.refused { border-left-color: #f1a7a0; }
@@ -203,8 +204,10 @@ ul.tree.root { padding-left: 0; }
 .tree li { margin: 1px 0; overflow-wrap: anywhere; }
 details.tree { display: inline; }
 details.tree[open] { display: block; }
-details.tree > summary { display: inline; cursor: pointer; color: var(--muted); }
-details.tree > summary::marker { color: var(--muted); }
+details.tree > summary { display: inline; cursor: pointer; color: var(--muted); list-style: none; }
+details.tree > summary::-webkit-details-marker { display: none; }
+details.tree > summary::before { content: "▸ "; color: var(--accent); }
+details.tree[open] > summary::before { content: "▾ "; }
 .key { color: #0b4f8a; }
 .value { white-space: nowrap; }
 .value.string { color: #8d2b0b; white-space: normal; overflow-wrap: anywhere; }
@@ -218,9 +221,10 @@ details.tree > summary::marker { color: var(--muted); }
 .deadlines .countdown { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .deadlines .at-step.passed { color: var(--no); }
 .deadlines .at-step.open { color: var(--ok); }
-.deadlines tbody { display: grid; }
-.deadlines tr { display: grid; grid-template-columns: 1fr auto; column-gap: 8px; padding: 4px 0; }
-.deadlines th { grid-column: 1 / -1; }
+.deadlines tbody { display: block; }
+.deadlines tr { display: flex; flex-wrap: wrap; column-gap: 12px; padding: 4px 0; }
+.deadlines th { flex-basis: 100%; }
+.deadlines td { padding: 1px 0; }
 .activity { position: fixed; right: 12px; top: 52px; bottom: 12px; width: min(460px, calc(100vw - 24px)); z-index: 10; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; box-shadow: 0 8px 30px rgba(16,42,67,.18); display: flex; flex-direction: column; }
 .activity-head { display: flex; align-items: center; justify-content: space-between; padding: 10px 12px 0; }
 .activity-list { list-style: none; margin: 0; padding: 6px 12px 12px; overflow: auto; font-size: 12px; }

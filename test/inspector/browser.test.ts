@@ -409,8 +409,15 @@ describe('inspector page in headless Chromium', () => {
     const panned = await scroll();
     expect(panned.left - start.left).toBeGreaterThan(100);
     expect(panned.top - start.top).toBeGreaterThan(30);
-    await page.locator('#zoom-fit').click();
+    await page.locator('#zoom-reset').click();
     expect(await width()).toBeCloseTo(before, 0);
+    // Fit shows the whole chart in its pane.
+    await page.locator('#zoom-fit').click();
+    const pane = (await page.locator('#chart').boundingBox())!;
+    const svg = (await page.locator('#chart svg').boundingBox())!;
+    expect(svg.width).toBeLessThanOrEqual(pane.width);
+    expect(svg.height).toBeLessThanOrEqual(pane.height);
+    await page.locator('#zoom-reset').click();
   });
 
   it('should show long diff values in full, and expand the context tree and diff values', async (context) => {
