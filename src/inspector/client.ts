@@ -721,6 +721,7 @@ export function inspectorClient(config: ClientConfig): void {
   }
 
   let detailKey = '';
+  let detailBase = '';
   let detailDrawn = 0;
   let detailTimer = 0;
 
@@ -769,7 +770,9 @@ export function inspectorClient(config: ClientConfig): void {
     renderTimeline(order, cursor, following);
     // The context and deadlines change only with the step shown (or the language).
     const key = `${order.id}/${cursor}/${lang}/${order.steps.length}/${contextVersion}`;
-    const streaming = key !== detailKey && detailKey.startsWith(`${order.id}/`) && following && performance.now() - detailDrawn < 200;
+    // Only new steps of the order followed are throttled; another order, step or language draws at once.
+    const base = `${order.id}/${lang}/${contextVersion}`;
+    const streaming = key !== detailKey && base === detailBase && following && performance.now() - detailDrawn < 200;
     if (streaming) {
       // While a live order streams in, its context and deadlines are redrawn at most five times a second.
       if (!detailTimer) detailTimer = window.setTimeout(() => {
@@ -778,6 +781,7 @@ export function inspectorClient(config: ClientConfig): void {
       }, 200);
     } else if (fullRender || key !== detailKey) {
       detailKey = key;
+      detailBase = base;
       detailDrawn = performance.now();
       const context = contextAt(order, cursor);
       renderDeadlines(context, step);
