@@ -148,9 +148,12 @@ describe('inspector page in headless Chromium', () => {
     await page.locator('[data-testid="lang-zh"]').click();
     await refused.locator('[data-testid="message"][lang="zh-CN"]').waitFor();
     expect(await refused.locator('[data-testid="message"]').textContent()).toBe(refusal.message['zh-CN']);
+    await page.locator('#deadlines th', { hasText: '自动取消时间' }).waitFor();
     await page.screenshot({ path: join(shots, 'inspector-zh.png') });
     await page.locator('[data-testid="lang-en"]').click();
     await refused.locator('[data-testid="message"][lang="en"]').waitFor();
+    await page.locator('#deadlines th', { hasText: 'Auto-cancel at' }).waitFor();
+    await page.screenshot({ path: join(shots, 'inspector.png') });
 
     actor.stop();
     stately.stop();
