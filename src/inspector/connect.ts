@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InspectionEvent, Observer } from 'xstate';
 import WebSocket from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InspectorError } from './errors.js';
 import { RESYNC_EVENT } from './orders.js';
 

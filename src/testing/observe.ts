@@ -12,9 +12,11 @@ export interface Observation {
   fulfillmentChannel: string;
   placedAt: number;
   latestShipDate: number;
+  clock: number;
+  eventIds: string[];
   items: { orderItemId: string; sku?: string; remaining: number; canceled: number; requested: boolean }[];
-  cancellations: { by: string; reason: string; at: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
-  requests: { at: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
+  cancellations: { by: string; reason: string; at: number; occurredAt?: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
+  requests: { at: number; occurredAt?: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
@@ -48,6 +50,8 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
     fulfillmentChannel: context.fulfillmentChannel,
     placedAt: context.placedAt,
     latestShipDate: context.latestShipDate,
+    clock: context.clock,
+    eventIds: [...context.eventIds],
     items: context.items.map((item) => ({
       orderItemId: item.orderItemId,
       ...(item.sku === undefined ? {} : { sku: item.sku }),
@@ -59,6 +63,7 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
       by: record.by,
       reason: record.reason,
       at: record.at,
+      ...(record.occurredAt === undefined ? {} : { occurredAt: record.occurredAt }),
       items: record.items.map(({ orderItemId, quantity }) => ({ orderItemId, quantity })),
       countsAgainstRate: record.countsAgainstRate,
     })),
@@ -79,6 +84,8 @@ export function observeModel(order: ModelOrder): Observation {
     fulfillmentChannel: order.channel,
     placedAt: order.placedAt,
     latestShipDate: order.latestShipDate,
+    clock: order.clock,
+    eventIds: [...order.eventIds],
     items: order.items.map((item) => ({ orderItemId: item.orderItemId, ...(item.sku === undefined ? {} : { sku: item.sku }), remaining: item.ordered - item.canceled, canceled: item.canceled, requested: item.requested })),
     cancellations: order.cancellations.map((record) => ({ ...record, items: record.items.map((item) => ({ ...item })) })),
     requests: order.requests.map((request) => ({ ...request, orderItemIds: [...request.orderItemIds] })),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createOrderActor, type OrderEventInput } from '../../src/index.js';
-import { applyChanges, connectInspector, contextAt, diffContext, InspectorError, OrderBook, startInspector, type Inspector, type OrderChange } from '../../src/inspector/index.js';
+import { applyChanges, connectInspector, contextAt, diffContext, InspectorError, OrderBook, startInspector, type OrderChange } from '../../src/inspector/index.js';
 import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 /** Resolves when `condition` holds; rejects after `timeoutMs` naming what it waited for. */
@@ -16,7 +16,7 @@ async function until<T>(condition: () => T | undefined | false, what: string, ti
   }
 }
 
-let running: Array<{ close(): unknown }> = [];
+const running: Array<{ close(): unknown }> = [];
 afterEach(async () => {
   for (const each of running.splice(0).reverse()) await each.close();
 });
