@@ -29,13 +29,14 @@ function input(n: number): OrderInput {
   };
 }
 
-/** `count` events that keep the order open: ticks, buyer requests (the context grows), refused cancels. */
+/** `count` events that keep the order open: ticks, buyer requests, refused cancels; each with an id the order remembers, so its context grows. */
 function events(count: number): OrderEventInput[] {
   return Array.from({ length: count }, (_, i): OrderEventInput => {
     const at = placedAt + 31 * MINUTE + i * MINUTE;
-    if (i % 3 === 0) return { type: 'clock.tick', at };
-    if (i % 3 === 1) return { type: 'buyer.requestCancellation', at, source: 'order-flag', orderItemIds: ['A'] };
-    return { type: 'buyer.cancel', at };
+    const eventId = `evt-${String(i).padStart(6, '0')}`;
+    if (i % 3 === 0) return { type: 'clock.tick', at, eventId };
+    if (i % 3 === 1) return { type: 'buyer.requestCancellation', at, source: 'order-flag', orderItemIds: ['A'], eventId };
+    return { type: 'buyer.cancel', at, eventId };
   });
 }
 

@@ -61,17 +61,26 @@ describe('OrderBook memory and messages', () => {
     running.push({ close: () => connection.stop() });
     const actor = createOrderActor(orderInput(), { inspect: connection.inspect, clock: new SimulatedClock() });
     running.push({ close: () => actor.stop() });
-    const events: OrderEventInput[] = Array.from({ length: 120 }, (_, i) => ({ type: 'buyer.requestCancellation', at: placedAt + (31 + i) * MINUTE, source: 'message', subject: `question ${i}` }));
+    // Each event carries an id, which the order remembers: the context grows with every step.
+    const events: OrderEventInput[] = Array.from({ length: 120 }, (_, i) => ({
+      type: 'buyer.requestCancellation',
+      at: placedAt + (31 + i) * MINUTE,
+      source: 'message',
+      subject: `question ${i}`,
+      eventId: `message-${String(i).padStart(4, '0')}-${'x'.repeat(60)}`,
+    }));
     for (const event of events) actor.send(event);
     const order = await until(() => inspector.orders().find((each) => each.steps.length === 121 && !each.steps.some((step) => step.pending)), 'the 121 confirmed steps');
-    // The context grows by one request per step; a step keeps only that request.
+    const app = JSON.parse(JSON.stringify(actor.getSnapshot().context)) as { eventIds: string[] };
+    expect(app.eventIds).toHaveLength(120);
+    // A step keeps only what it changed, so it does not grow with the context.
     expect(order.steps.every((step) => !('context' in step))).toBe(true);
     const sizes = order.steps.slice(1).map((step) => JSON.stringify(step).length);
     expect(Math.max(...sizes.slice(-20))).toBeLessThan(1.2 * Math.max(...sizes.slice(0, 20)));
+    expect(JSON.stringify(contextAt(order, 120)).length).toBeGreaterThan(Math.max(...sizes) * 5);
     // Yet every step's context can be rebuilt, and the last equals the app's.
-    expect(contextAt(order, 120).requests).toHaveLength(120);
-    expect(contextAt(order, 120)).toEqual(JSON.parse(JSON.stringify(actor.getSnapshot().context)));
-    expect(contextAt(order, 1).requests.map((request) => request.subject)).toEqual(['question 0']);
+    expect(contextAt(order, 120)).toEqual(app);
+    expect(contextAt(order, 1).eventIds).toEqual([events[0]!.eventId]);
   });
 
   it('should announce a new order once, then each step once and its confirmation', () => {
