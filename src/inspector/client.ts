@@ -88,6 +88,9 @@ export function inspectorClient(config: ClientConfig): void {
       pageLost: 'Lost the connection to the inspector server; reconnecting.',
       pageBack: 'Connected to the inspector server.',
       noSteps: 'No step matches the filter.',
+      late: 'late: judged at the order’s clock',
+      duplicate: 'duplicate: already applied',
+      conflict: 'conflict with local history',
     },
     'zh-CN': {
       orders: '订单',
@@ -144,6 +147,9 @@ export function inspectorClient(config: ClientConfig): void {
       pageLost: '与检查器服务器的连接已断开;正在重连。',
       pageBack: '已连接到检查器服务器。',
       noSteps: '没有符合筛选条件的步骤。',
+      late: '迟到:按订单时钟判定',
+      duplicate: '重复:已应用过',
+      conflict: '与本地历史冲突',
     },
   } as const;
   type TextKey = keyof (typeof text)['en'];
@@ -308,11 +314,13 @@ export function inspectorClient(config: ClientConfig): void {
       if (change.keys.length === 0) continue;
       let holder = context as Record<string | number, unknown>;
       for (const key of change.keys.slice(0, -1)) {
-        if (typeof holder[key] !== 'object' || holder[key] === null) holder[key] = typeof key === 'number' ? [] : {};
+        // Own properties only, defined rather than assigned: a key such as `__proto__` is data here.
+        const inner = Object.hasOwn(holder, key) ? holder[key] : undefined;
+        if (typeof inner !== 'object' || inner === null) Object.defineProperty(holder, key, { value: typeof key === 'number' ? [] : {}, writable: true, enumerable: true, configurable: true });
         holder = holder[key] as Record<string | number, unknown>;
       }
       const last = change.keys[change.keys.length - 1]!;
-      if ('after' in change) holder[last] = change.after;
+      if ('after' in change) Object.defineProperty(holder, last, { value: change.after, writable: true, enumerable: true, configurable: true });
       else if (Array.isArray(holder) && typeof last === 'number') holder.length = Math.min(holder.length, last);
       else delete holder[last];
     }
@@ -622,6 +630,9 @@ export function inspectorClient(config: ClientConfig): void {
           { className: `verdict ${verdict.accepted ? 'ok' : 'no'}`, 'data-testid': 'verdict' },
           verdict.accepted ? `✓ ${t('accepted')}` : `✗ ${t('refused')} · ${verdict.code ?? ''}`,
         ),
+        ...(['late', 'duplicate', 'conflict'] as const)
+          .filter((flag) => (verdict as unknown as Record<string, unknown>)[flag] === true)
+          .map((flag) => h('span', { className: `badge flag ${flag}`, 'data-flag': flag }, t(flag))),
         h('span', { className: `status status-${step.state}` }, step.status),
       ),
       h('div', { className: 'step-at' }, formatAt(step.at, placedAt)),

@@ -146,11 +146,13 @@ export function applyChanges<T>(context: T, changes: readonly ContextChange[]): 
     if (change.keys.length === 0) continue;
     let holder = copy as Record<string | number, unknown>;
     for (const key of change.keys.slice(0, -1)) {
-      if (typeof holder[key] !== 'object' || holder[key] === null) holder[key] = typeof key === 'number' ? [] : {};
+      // Own properties only, defined rather than assigned: a key such as `__proto__` is data here.
+      const inner = Object.hasOwn(holder, key) ? holder[key] : undefined;
+      if (typeof inner !== 'object' || inner === null) Object.defineProperty(holder, key, { value: typeof key === 'number' ? [] : {}, writable: true, enumerable: true, configurable: true });
       holder = holder[key] as Record<string | number, unknown>;
     }
     const last = change.keys.at(-1)!;
-    if ('after' in change) holder[last] = change.after;
+    if ('after' in change) Object.defineProperty(holder, last, { value: change.after, writable: true, enumerable: true, configurable: true });
     else if (Array.isArray(holder) && typeof last === 'number') holder.length = Math.min(holder.length, last);
     else delete holder[last];
   }

@@ -139,6 +139,7 @@ h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: va
 .badge.live { background: #e3f8ff; color: #0b69a3; }
 .badge.recording { background: #f0e7ff; color: #6b3fa0; }
 .badge.disconnected, .badge.refused { background: #fde8e8; color: #8a1c1c; }
+.badge.flag { background: #fff3c4; color: #8d5d00; }
 .status { font-size: 11px; padding: 1px 7px; border-radius: 10px; background: #e4e7eb; white-space: nowrap; }
 .status.big { font-size: 14px; padding: 3px 12px; font-weight: 700; }
 .status-buyerCancellable { background: #fff3c4; color: #8d5d00; }
@@ -194,9 +195,13 @@ section { min-width: 0; min-height: 0; display: flex; flex-direction: column; pa
 .effects, .changes { margin-top: 6px; font-size: 12px; }
 .effects ul { display: inline-flex; gap: 6px; flex-wrap: wrap; list-style: none; margin: 0 0 0 6px; padding: 0; }
 .effect { background: #fff8e1; border: 1px solid #f7d070; border-radius: 4px; padding: 1px 6px; }
-.changes table { border-collapse: collapse; margin-top: 2px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+.changes table { width: 100%; table-layout: fixed; border-collapse: collapse; margin-top: 2px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 .changes td { padding: 1px 8px 1px 0; vertical-align: top; overflow-wrap: anywhere; }
-.changes td.path { color: #0b4f8a; white-space: nowrap; }
+.changes td.path { color: #0b4f8a; width: 30%; }
+.changes td.before { width: 32%; }
+.changes td.after { width: 34%; }
+.changes td.arrow { width: 4%; }
+.changes .value { white-space: normal; }
 .changes td.arrow { color: var(--muted); }
 .tree { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 ul.tree, .tree ul { list-style: none; margin: 0; padding-left: 14px; }

@@ -450,6 +450,26 @@ describe('inspector page in headless Chromium', () => {
     expect(await page.locator('#context li[data-key="requests"] > details > summary').textContent()).toMatch(/^\[1\] /);
   });
 
+  it('should mark duplicate events in the timeline', async (context) => {
+    needsChromium(context);
+    const at = placedAt + 40 * MINUTE;
+    inspector.loadRecording(
+      {
+        input: orderInput({ orderId: '302-0000000-0000001' }),
+        events: [
+          { type: 'seller.generateLabel', at, eventId: 'label-1' },
+          { type: 'seller.generateLabel', at: at + MINUTE, eventId: 'label-1' },
+        ],
+      },
+      'duplicate.json',
+    );
+    const { page } = await open();
+    await select(page, '302-0000000-0000001');
+    await page.locator('[data-testid="last"]').click();
+    await page.locator('[data-testid="step"][data-index="2"] .badge[data-flag="duplicate"]').waitFor();
+    expect(await page.locator('[data-testid="step"][data-index="1"] .badge.flag').count()).toBe(0);
+  });
+
   it('should filter orders by id, by state and to those with refusals, and the timeline to refused steps', async (context) => {
     needsChromium(context);
     inspector.loadRecording({ input: orderInput({ orderId: '301-0000000-0000001' }), events: [{ type: 'seller.generateLabel', at: placedAt + 40 * MINUTE }] }, 'clean.json');

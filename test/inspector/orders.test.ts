@@ -42,6 +42,15 @@ describe('context diffs', () => {
     );
   });
 
+  it('should treat a __proto__ key as data, never as the prototype', () => {
+    const after = JSON.parse('{"__proto__": {"polluted": true}, "list": [{"__proto__": null}]}') as Record<string, unknown>;
+    const rebuilt = applyChanges({}, JSON.parse(JSON.stringify(diffContext({}, after))) as ReturnType<typeof diffContext>);
+    expect(Object.hasOwn(rebuilt, '__proto__')).toBe(true);
+    expect(rebuilt).toEqual(after);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getPrototypeOf(rebuilt)).toBe(Object.prototype);
+  });
+
   it('should report a removed key without an after side and an added one without a before side', () => {
     expect(diffContext({ a: 1, list: [1, 2, 3] }, { b: 2, list: [1] })).toEqual([
       { path: 'a', keys: ['a'], before: 1 },
