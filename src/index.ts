@@ -23,6 +23,7 @@ export {
   OrderItem,
   orderEventTypes,
   refusalCodes,
+  statusNames,
   judge,
   judgedAt,
   isOfficialRequest,

@@ -51,8 +51,12 @@ const reasonNames: Record<string, Message> = {
   NotShippedInTime: { en: 'not shipped in time', 'zh-CN': '【未及时发货】' },
 };
 
-/** Names of the states: the seed's 【未发货】 for unshipped. */
-const statusNames: Record<string, Message> = {
+/**
+ * Names of the states for people, in both languages: the seed's 【未发货】 for unshipped.
+ * @example
+ * statusNames['label-generated']['zh-CN']; // '【已生成货件标签】'
+ */
+export const statusNames: Readonly<Record<string, Message>> = {
   'buyer-cancellable': { en: 'buyer-cancellable (pending)', 'zh-CN': '【等待中】(买家可取消)' },
   unshipped: { en: 'unshipped', 'zh-CN': '【未发货】' },
   'label-generated': { en: 'label-generated', 'zh-CN': '【已生成货件标签】' },

@@ -38,13 +38,17 @@ export function createOrderContext(input: unknown, policyOverride?: PolicyOverri
       quantityCanceled: 0,
       buyerRequestedCancel: false,
     })),
-    requests: [],
-    cancellations: [],
-    labelGeneratedAt: null,
-    shippedAt: null,
-    shippedLate: null,
-    eventIds: [],
+    ...emptyRecords(),
   };
+}
+
+/**
+ * What a new order has recorded: nothing. The codec fills these in for fields a stored order leaves out.
+ * @example
+ * emptyRecords().cancellations; // []
+ */
+export function emptyRecords(): Pick<OrderContext, 'requests' | 'cancellations' | 'labelGeneratedAt' | 'shippedAt' | 'shippedLate' | 'eventIds'> {
+  return { requests: [], cancellations: [], labelGeneratedAt: null, shippedAt: null, shippedLate: null, eventIds: [] };
 }
 
 /**

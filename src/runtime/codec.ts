@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import {
   countsAgainstRate,
+  emptyRecords,
   isLateShipment,
   OrderContext,
   placedStateKeys,
@@ -102,12 +103,7 @@ function expand(stored: Record<string, unknown>): unknown {
     fulfillmentChannel: 'MFN',
     utcOffsetMinutes: 0,
     clock: stored['placedAt'],
-    requests: [],
-    cancellations: [],
-    labelGeneratedAt: null,
-    shippedAt: null,
-    shippedLate: null,
-    eventIds: [],
+    ...emptyRecords(),
     ...stored,
     items,
   };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Effect } from '../domain/index.js';
+import { stateKeys, statusOfStateKey, type Effect } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from '../runtime/index.js';
 import type { DriverSnapshot } from './drivers.js';
 import { modelNextDeadline, type ModelEffect, type ModelOrder, type ModelStatus } from './model.js';
@@ -23,18 +23,11 @@ export interface Observation {
   nextDeadline: number | null;
 }
 
-const statusOfKey: Record<string, ModelStatus> = {
-  buyerCancellable: 'buyer-cancellable',
-  unshipped: 'unshipped',
-  labelGenerated: 'label-generated',
-  shipped: 'shipped',
-  canceled: 'canceled',
-  autoCanceled: 'auto-canceled',
-};
+const statusOfKey: Record<string, ModelStatus> = statusOfStateKey;
 
 /** The brief's status name of a snapshot's state value (`{ placed: 'unshipped' }` -> `unshipped`). */
 export function statusOf(value: unknown): ModelStatus {
-  const key = typeof value === 'string' ? value : (value as Record<string, string>)['placed'];
+  const key = typeof value === 'string' ? value : (value as Record<string, string>)[stateKeys.placed];
   const status = key === undefined ? undefined : statusOfKey[key];
   if (!status) throw new Error(`The snapshot's state ${JSON.stringify(value)} is not a state of the order statechart.`);
   return status;

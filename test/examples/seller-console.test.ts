@@ -136,7 +136,7 @@ describe('the seller console example in headless Chromium', () => {
 
     await button(order, 'Buy shipping label').click();
     await expect.poll(() => order.getAttribute('data-status')).toBe('label-generated');
-    expect(await order.getByTestId('status').textContent()).toBe('Label generated');
+    expect(await order.getByTestId('status').textContent()).toBe('label-generated');
     const label: OrderEventInput = { type: 'seller.generateLabel', at: T0 };
     expect(await order.getByRole('status').textContent()).toBe(`Buy shipping label: ${machineSays(45, [], label).en}`);
     const refusal = machineSays(45, [label], { type: 'seller.cancel', at: T0 + MINUTE, reason: 'NoInventory' });
@@ -152,7 +152,7 @@ describe('the seller console example in headless Chromium', () => {
     await page.screenshot({ path: join(shots, 'refused-cancel.png') });
 
     await page.getByRole('button', { name: '中文' }).click();
-    expect(await order.getByTestId('status').textContent()).toBe('已生成标签');
+    expect(await order.getByTestId('status').textContent()).toBe('【已生成货件标签】');
     expect(await tooltip(order, '取消订单')).toBe(refusal['zh-CN']);
     await button(order, '取消订单').hover({ force: true });
     await page.screenshot({ path: join(shots, 'refused-cancel-zh.png') });
@@ -163,7 +163,7 @@ describe('the seller console example in headless Chromium', () => {
     await page.reload();
     await card(page, UNSHIPPED).waitFor();
     expect(await card(page, UNSHIPPED).getAttribute('data-status')).toBe('label-generated');
-    expect(await card(page, UNSHIPPED).getByTestId('status').textContent()).toBe('已生成标签');
+    expect(await card(page, UNSHIPPED).getByTestId('status').textContent()).toBe('【已生成货件标签】');
     expect(await tooltip(card(page, UNSHIPPED), '取消订单')).toBe(refusal['zh-CN']);
     await context.close();
   });

@@ -1,4 +1,4 @@
-import type { Lang, OrderStatus } from 'order-lifecycle';
+import { statusNames, type Lang, type OrderStatus } from 'order-lifecycle';
 
 /** The page's own words; what the machine says (verdicts) comes in both languages from order-lifecycle. */
 const words = {
@@ -45,16 +45,8 @@ export type Word = keyof typeof words;
 /** The page's word for `key` in `lang`. */
 export const t = (lang: Lang, key: Word): string => words[key][lang];
 
-const statusNames: Record<OrderStatus, Record<Lang, string>> = {
-  'buyer-cancellable': { en: 'Buyer can cancel', 'zh-CN': '买家可取消' },
-  unshipped: { en: 'Unshipped', 'zh-CN': '未发货' },
-  'label-generated': { en: 'Label generated', 'zh-CN': '已生成标签' },
-  shipped: { en: 'Shipped', 'zh-CN': '已发货' },
-  canceled: { en: 'Canceled', 'zh-CN': '已取消' },
-  'auto-canceled': { en: 'Auto-canceled', 'zh-CN': '已自动取消' },
-};
-
-export const statusName = (lang: Lang, status: OrderStatus): string => statusNames[status][lang];
+/** The package's own names of the states, so the page says what the CLI and the inspector say. */
+export const statusName = (lang: Lang, status: OrderStatus): string => statusNames[status]![lang];
 
 /** "12:34 left" under an hour, "2d 3h left" beyond; null once the instant has passed. */
 export function countdown(lang: Lang, until: number, now: number): string | null {
