@@ -18,6 +18,7 @@ import {
   judgeRequestCancellation,
   judgeSellerCancel,
   judgeVoidLabel,
+  marketplaceCancellation,
   outcomeMessage,
   remainingItems,
   requestedItemIds,
@@ -82,6 +83,12 @@ const autoCancel = {
 } as const;
 const windowCloses = { guard: 'hasBuyerWindowClosed', target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] } as const;
 const timeFirst = [alreadyApplied, beforePlacement, autoCancel] as const;
+/** The window's end, for events `placed` itself handles: only while the order is in `buyerCancellable`. */
+const windowClosesFromPlaced = {
+  guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']),
+  target: id.unshipped,
+  actions: ['reachDeadline', 'replayEvent'],
+} as const;
 
 /**
  * The order statechart. Every event carries `at`; the order keeps its own clock (`context.clock`) and judges an
@@ -229,6 +236,17 @@ export const orderMachine = setup({
       const at = judgedAt(context, event);
       return { shippedAt: at, shippedLate: isLateShipment(context, at), ...(event.at < context.clock ? { shipmentOccurredAt: event.at } : {}) };
     }),
+    /** The marketplace says the order (or some of it) was cancelled: recorded at the fact's own instant. */
+    recordMarketplaceCancellation: assign(({ context, event }) => {
+      assertEvent(event, 'marketplace.orderCanceled');
+      return withCancellation(context, marketplaceCancellation(context, event));
+    }),
+    /** The marketplace says the order shipped: recorded at the fact's own instant. */
+    recordMarketplaceShipment: assign(({ context, event }) => ({
+      shippedAt: event.at,
+      shippedLate: isLateShipment(context, event.at),
+      shipmentSource: 'marketplace' as const,
+    })),
     notifyShipment: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: judgedAt(context, event), topic: 'orderShipped' });
     }),
@@ -244,9 +262,14 @@ export const orderMachine = setup({
       // A seller cancel of all that remains, whole or the last part, ends the order.
       always: { guard: 'hasNothingLeft', target: id.canceled },
       on: {
-        'clock.tick': [...timeFirst, { guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']), target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] }, { actions: 'acknowledgeTick' }],
+        'clock.tick': [...timeFirst, windowClosesFromPlaced, { actions: 'acknowledgeTick' }],
+        // Facts the marketplace reports already happened: the order follows them whatever its rules say, and
+        // the marketplace, not this machine, tells the buyer. Deadlines do not stand in their way.
+        // Time still comes first: a fact at or after the auto-cancel finds the order auto-cancelled.
+        'marketplace.orderCanceled': [...timeFirst, windowClosesFromPlaced, { actions: ['acceptEvent', 'recordMarketplaceCancellation'] }],
+        'marketplace.orderShipped': [...timeFirst, windowClosesFromPlaced, { target: id.shipped, actions: ['acceptEvent', 'recordMarketplaceShipment'] }],
         // Events the current state has no transition for: time still passes.
-        '*': [...timeFirst, { guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']), target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] }],
+        '*': [...timeFirst, windowClosesFromPlaced],
       },
       states: {
         [S.buyerCancellable]: {

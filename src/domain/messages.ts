@@ -65,6 +65,12 @@ export const statusNames: Readonly<Record<string, Message>> = {
   'auto-canceled': { en: 'auto-canceled', 'zh-CN': '【已自动取消】' },
 };
 
+const byNames: Record<string, Message> = {
+  buyer: { en: 'buyer', 'zh-CN': '买家' },
+  seller: { en: 'seller', 'zh-CN': '卖家' },
+  amazon: { en: 'marketplace', 'zh-CN': '亚马逊' },
+};
+
 /** "30 minutes" / "30 分钟": a policy duration in words. */
 function durationText(ms: number, lang: Lang): string {
   const units: Array<[number, string, string, string]> = [
@@ -92,6 +98,7 @@ function fill(template: string, params: MessageParams, lang: Lang): string {
     if (instantKeys.has(key) && typeof value === 'number') return formatInstant(value, offset);
     if (key === 'reason') return reasonNames[String(value)]?.[lang] ?? String(value);
     if (key === 'status') return statusNames[String(value)]?.[lang] ?? String(value);
+    if (key === 'by') return byNames[String(value)]?.[lang] ?? String(value);
     return String(value);
   });
 }
@@ -148,6 +155,14 @@ const refusalVariants: Record<string, Message> = {
   'ALREADY_CANCELED:auto': {
     en: 'Amazon cancelled this order automatically because its shipment was not confirmed in time ({autoCancel} after the latest ship date); this cancellation counts against your Cancellation Rate and cannot be undone. Contact the buyer through Buyer-Seller Messaging and, if the buyer wishes, invite them to place a new order.',
     'zh-CN': '由于未在规定时间内确认发货(最晚发货日期后 {autoCancel}),亚马逊已自动取消此订单;此次取消会计入您的取消率,且无法撤销。请通过“买家与卖家消息服务”联系买家;如果买家愿意,邀请他们重新下单。',
+  },
+  'ALREADY_SHIPPED:conflict': {
+    en: 'The marketplace reports a cancellation, but this order has already shipped here and an ended order cannot change: reconcile the two by hand (the buyer may return the item).',
+    'zh-CN': '平台报告订单已取消,但本地记录显示订单已发货,已结束的订单无法再更改:请手动核对(买家可通过退货获得退款)。',
+  },
+  'ALREADY_CANCELED:conflict': {
+    en: 'The marketplace reports a shipment, but this order was already cancelled here and an ended order cannot change: reconcile the two by hand.',
+    'zh-CN': '平台报告订单已发货,但本地记录显示订单已取消,已结束的订单无法再更改:请手动核对。',
   },
   'LABEL_GENERATED:buyer': {
     en: 'A shipping label has already been generated, so nobody can cancel the order now: the buyer may return the item for a refund once it arrives.',
@@ -216,6 +231,18 @@ const outcomes = {
   timePassed: {
     en: 'Time advanced to {at}; the order is {status}.',
     'zh-CN': '时间推进到 {at};订单状态为{status}。',
+  },
+  marketplaceCanceled: {
+    en: 'The marketplace reports that the order was cancelled by the {by} at {at}; the order follows it.',
+    'zh-CN': '平台报告该订单已于 {at} 由{by}取消;订单状态随之更新。',
+  },
+  marketplaceShipped: {
+    en: 'The marketplace reports that the order shipped at {at}; the order follows it.',
+    'zh-CN': '平台报告该订单已于 {at} 发货;订单状态随之更新。',
+  },
+  marketplaceConflict: {
+    en: 'The marketplace reports {fact} at {at}, which contradicts this order\'s history (it was {status}); the marketplace is right, so the report was applied over it. Check what your system did with the order.',
+    'zh-CN': '平台报告的 {fact}(时间 {at})与本订单的记录不一致(当时为{status});以平台为准,已按平台报告更新。请检查您的系统对该订单的处理。',
   },
   duplicate: {
     en: 'Event {eventId} was already applied to this order; nothing changed.',

@@ -1,4 +1,4 @@
-import type { Cancellation, ItemQuantity, OrderContext, OrderStatus, ParsedOrderEvent } from './schemas.js';
+import { CancelReason, type Cancellation, type ItemQuantity, type OrderContext, type OrderStatus, type ParsedOrderEvent } from './schemas.js';
 import { outcomeMessage, refusalMessage, type Message, type MessageParams, type RefusalCode } from './messages.js';
 import { isOfficialRequest } from './subject.js';
 
@@ -13,6 +13,9 @@ export interface Verdict {
   message: Message;
   late?: true;
   duplicate?: true;
+  /** A marketplace fact contradicted the local history: it was applied over `overrode` (or, on an ended order, could not be). */
+  conflict?: true;
+  overrode?: OrderStatus;
 }
 
 type EventOf<T extends ParsedOrderEvent['type']> = Extract<ParsedOrderEvent, { type: T }>;
@@ -263,5 +266,62 @@ export function judge(order: OrderContext, status: OrderStatus, event: ParsedOrd
       return judgeConfirmShipment(order, status, event);
     case 'clock.tick':
       return judgeClockTick(order, status, event);
+    case 'marketplace.orderCanceled':
+    case 'marketplace.orderShipped':
+      return judgeFact(order, status, event);
   }
+}
+
+type Fact = EventOf<'marketplace.orderCanceled'> | EventOf<'marketplace.orderShipped'>;
+
+/** Whether the event is a fact the marketplace reports (applied, never judged). */
+export function isFact(event: { type: string }): event is Fact {
+  return event.type.startsWith('marketplace.');
+}
+
+/**
+ * The cancellation record a marketplace's cancel fact makes: at the fact's own instant, of what it names (or
+ * all that remains), who did it, and whether it counts against the Cancellation Rate: a buyer's cancel never,
+ * an Amazon cancel only when it is the auto-cancel, a seller's as the rules say.
+ * @example
+ * marketplaceCancellation(order, { type: 'marketplace.orderCanceled', at, cancelledBy: 'buyer' }).countsAgainstRate; // false
+ */
+export function marketplaceCancellation(order: OrderContext, event: EventOf<'marketplace.orderCanceled'>): Cancellation {
+  const left = new Map(remainingItems(order).map((item) => [item.orderItemId, item.quantity]));
+  const items = (event.items ?? remainingItems(order))
+    .map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) }))
+    .filter((item) => item.quantity > 0);
+  const known = CancelReason.safeParse(event.reason);
+  const autoCancel = event.reason === 'NotShippedInTime' || (order.autoCancelAt !== null && event.at >= order.autoCancelAt);
+  const by = event.cancelledBy === 'amazon' ? 'system' : event.cancelledBy;
+  const reason =
+    by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (known.success ? known.data : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
+  const counts = order.fulfillmentChannel !== 'AFN' && (by === 'seller' ? countsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  return {
+    by,
+    reason,
+    at: event.at,
+    source: 'marketplace',
+    ...(event.reason !== undefined && event.reason !== reason ? { note: event.reason } : {}),
+    items,
+    countsAgainstRate: counts,
+  };
+}
+
+/** What the local rules would have said of the fact as a command: a refusal means the fact overrides them. */
+function contradiction(order: OrderContext, status: OrderStatus, event: Fact): boolean {
+  if (event.type === 'marketplace.orderShipped') return status === 'buyer-cancellable' || status === 'canceled' || status === 'auto-canceled';
+  if (status === 'shipped') return true;
+  if (status === 'canceled' || status === 'auto-canceled') return false;
+  if (event.cancelledBy === 'seller') return status !== 'unshipped';
+  if (event.cancelledBy === 'buyer') return status === 'label-generated';
+  return (event.items ?? []).some((item) => !order.items.some((known) => known.orderItemId === item.orderItemId));
+}
+
+/** A fact is applied whatever the rules say; the verdict reports when it contradicted the local history. */
+export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact): Verdict {
+  const key = event.type === 'marketplace.orderShipped' ? 'marketplaceShipped' : 'marketplaceCanceled';
+  const params = { ...orderParams(order), at: event.at, status, by: event.type === 'marketplace.orderCanceled' ? event.cancelledBy : 'amazon' };
+  if (!contradiction(order, status, event)) return accept(outcomeMessage(key, params));
+  return { accepted: true, conflict: true, overrode: status, message: outcomeMessage('marketplaceConflict', { ...params, fact: event.type }) };
 }

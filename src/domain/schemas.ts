@@ -26,7 +26,7 @@ export const CancelReason = z.enum([
 export type CancelReason = z.infer<typeof CancelReason>;
 
 /** Why a cancellation record exists: a seller reason, the buyer's own cancel, or Amazon's auto-cancel. */
-export const CancellationReason = z.union([CancelReason, z.enum(['BuyerSelfCanceled', 'NotShippedInTime'])]);
+export const CancellationReason = z.union([CancelReason, z.enum(['BuyerSelfCanceled', 'NotShippedInTime', 'MarketplaceCanceled'])]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
 const OrderItemId = z.string().min(1);
@@ -111,6 +111,15 @@ export const OrderEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('seller.voidLabel'), ...eventBase }),
   z.strictObject({ type: z.literal('seller.confirmShipment'), ...eventBase }),
   z.strictObject({ type: z.literal('clock.tick'), ...eventBase }),
+  // Facts the marketplace reports: they already happened, so they are applied, never judged.
+  z.strictObject({
+    type: z.literal('marketplace.orderCanceled'),
+    ...eventBase,
+    cancelledBy: z.enum(['buyer', 'seller', 'amazon']),
+    reason: z.string().min(1).optional(),
+    items: ItemQuantities.optional(),
+  }),
+  z.strictObject({ type: z.literal('marketplace.orderShipped'), ...eventBase, items: ItemQuantities.optional() }),
 ]);
 /**
  * An event as people write it: `at` as ISO-8601 text, epoch ms or a Date. `applyEvent`, `explain` and a
@@ -153,6 +162,10 @@ export const Cancellation = z.strictObject({
   at: z.number().int(),
   /** The event's own instant, kept when it arrived late and was recorded at the order's clock. */
   occurredAt: z.number().int().optional(),
+  /** Set when the marketplace reported the cancellation (a fact, recorded at its own instant). */
+  source: z.literal('marketplace').optional(),
+  /** The marketplace's own words for the reason, when they are not a known code. */
+  note: z.string().optional(),
   items: z.array(ItemQuantity),
   countsAgainstRate: z.boolean(),
 });
@@ -198,6 +211,8 @@ export const OrderContext = z.strictObject({
   shippedAt: z.number().int().nullable(),
   /** The shipment event's own instant when it arrived late. */
   shipmentOccurredAt: z.number().int().optional(),
+  /** Set when the marketplace reported the shipment (a fact, recorded at its own instant). */
+  shipmentSource: z.literal('marketplace').optional(),
   shippedLate: z.boolean().nullable(),
   /** Ids of the events the order has applied, oldest first; a known id is not applied again. */
   eventIds: z.array(EventId),

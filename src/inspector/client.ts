@@ -163,6 +163,11 @@ export function inspectorClient(config: ClientConfig): void {
   const pageActivity: ActivityEntry[] = [];
   const openPaths = new Set<string>(['items']);
   let selected: string | null = null;
+  /**
+   * The order named in the address (`#order=<order id>`, as an app links to it) until the page has it to show:
+   * it may arrive later over the live stream. Null once shown, or when the user picks another order.
+   */
+  let wanted: string | null = readHash();
   let lang: Lang = readLang();
   let socketState: 'connected' | 'connecting' | 'lost' = 'connecting';
   let drawnChart: string | null = null;
@@ -176,6 +181,39 @@ export function inspectorClient(config: ClientConfig): void {
   const dirtySteps = new Set<number>();
   let fullRender = true;
   let scheduled = false;
+
+  function readHash(): string | null {
+    return new URLSearchParams(location.hash.slice(1)).get('order') || null;
+  }
+
+  /** The order an address names: a view's own id, else its order id (a connected live actor first, then the latest seen). */
+  function named(name: string): OrderView | undefined {
+    const exact = orders.get(name);
+    if (exact) return exact;
+    const same = [...orders.values()].filter((order) => order.orderId === name).reverse();
+    return same.find((order) => order.source === 'live' && !order.disconnected) ?? same[0];
+  }
+
+  /** Selects the order the address names once it is there. */
+  function resolveWanted(): void {
+    if (wanted === null) return;
+    const order = named(wanted);
+    if (!order) return;
+    wanted = null;
+    if (selected !== order.id) {
+      selected = order.id;
+      fullRender = true;
+    }
+  }
+
+  /** Puts the selected order in the address (replacing, not adding, a history entry), unless a named order is awaited. */
+  function writeHash(): void {
+    const order = selected === null ? undefined : orders.get(selected);
+    if (wanted !== null || !order) return;
+    // The order id when it leads back to this view; otherwise the view's own id (a recording or a second actor).
+    const hash = `#order=${encodeURIComponent(named(order.orderId) === order ? order.orderId : order.id)}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
 
   function readLang(): Lang {
     try {
@@ -514,6 +552,8 @@ export function inspectorClient(config: ClientConfig): void {
         title: order.session ? `${order.orderId} (${order.session})` : order.name,
         onclick: () => {
           selected = order.id;
+          wanted = null;
+          writeHash();
           fullRender = true;
           schedule();
         },
@@ -1043,6 +1083,7 @@ export function inspectorClient(config: ClientConfig): void {
         break;
       case 'loaded':
         selected = message.ids[0] ?? selected;
+        if (message.ids.length) wanted = null;
         notice = null;
         fullRender = true;
         break;
@@ -1065,11 +1106,13 @@ export function inspectorClient(config: ClientConfig): void {
     ws.addEventListener('message', (event) => {
       const messages = JSON.parse(String(event.data)) as ServerMessage[];
       for (const message of messages) handle(message);
+      resolveWanted();
       if (selected === null || !orders.has(selected)) {
         const first = [...orders.values()].find(matches) ?? orders.values().next().value;
         selected = first?.id ?? null;
         fullRender = true;
       }
+      writeHash();
       schedule();
     });
     ws.addEventListener('close', () => {
@@ -1081,6 +1124,14 @@ export function inspectorClient(config: ClientConfig): void {
       setTimeout(connect, Math.min(5000, 250 * 2 ** Math.min(retry, 5)));
     });
   }
+
+  // Another order named in the address bar (or by going back): show it, now or when it arrives.
+  window.addEventListener('hashchange', () => {
+    wanted = readHash();
+    resolveWanted();
+    writeHash();
+    schedule();
+  });
 
   setInterval(tickCountdowns, 1000);
   render();

@@ -2,7 +2,7 @@ import { createActor, type Actor, type InspectionEvent, type Observer, type Subs
 import { orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import { createOrderContext, hasApplied, InvalidInputError, type OrderEvent, type OrderInput, type PolicyOverride, type Verdict } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from './snapshot.js';
-import { decide, duplicateVerdict, machineOf, parseEvent, ruled, withPolicy } from './step.js';
+import { decide, duplicateVerdict, endedVerdict, machineOf, parseEvent, withPolicy } from './step.js';
 
 /** The time source of a live actor: `now()` in epoch ms, and timers. xstate's SimulatedClock fits. */
 export interface OrderClock {
@@ -124,7 +124,7 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
     accepted = false;
     // An ended actor takes no transition, but inspectors still see the event it was sent.
     send(parsed);
-    if (before.status !== 'active') return ruled(before, parsed).verdict;
+    if (before.status !== 'active') return endedVerdict(before, parsed);
     return decide(machineOf(before), before, parsed, accepted);
   };
   live.send = (event) => {

@@ -207,6 +207,8 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   }
   previous = c.placedAt;
   for (const [index, record] of c.cancellations.entries()) {
+    // A fact from the marketplace is recorded at its own instant and its flag follows its own rule.
+    if (record.source === 'marketplace') continue;
     const upper = record.by === 'system' ? Math.max(c.clock, c.autoCancelAt ?? c.clock) : c.clock;
     if (record.at < previous || record.at > upper) return [`context.cancellations.${index}.at`, record.at, `between ${previous} and the clock ${c.clock}`];
     previous = record.at;
@@ -220,7 +222,7 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   if (c.labelGeneratedAt !== null && (c.labelGeneratedAt < c.buyerCancelUntil || c.labelGeneratedAt > c.clock)) {
     return ['context.labelGeneratedAt', c.labelGeneratedAt, `between buyerCancelUntil ${c.buyerCancelUntil} and the clock ${c.clock}`];
   }
-  if (c.shippedAt !== null && (c.shippedAt < (c.labelGeneratedAt ?? c.buyerCancelUntil) || c.shippedAt > c.clock)) {
+  if (c.shippedAt !== null && c.shipmentSource !== 'marketplace' && (c.shippedAt < (c.labelGeneratedAt ?? c.buyerCancelUntil) || c.shippedAt > c.clock)) {
     return ['context.shippedAt', c.shippedAt, `between ${c.labelGeneratedAt ?? c.buyerCancelUntil} and the clock ${c.clock}`];
   }
   return undefined;

@@ -2,6 +2,7 @@ import { initialTransition, transition } from 'xstate';
 import { orderMachine, timeGuards, type OrderAccepted, type OrderMachine } from '../../machines/order/index.js';
 import {
   hasApplied,
+  isFact,
   isLate,
   judge,
   judgedAt,
@@ -88,7 +89,7 @@ export function ruled(snapshot: OrderSnapshot, event: ParsedOrderEvent): { statu
   const context = snapshot.context;
   const status = statusAt(orderStatus(snapshot), context, judgedAt(context, event));
   const verdict = judge(context, status, event);
-  return { status, verdict: isLate(context, event) ? { ...verdict, late: true } : verdict };
+  return { status, verdict: isLate(context, event) && !isFact(event) ? { ...verdict, late: true } : verdict };
 }
 
 /**
@@ -122,6 +123,17 @@ export function decide(machine: OrderMachine, snapshot: OrderSnapshot, event: Pa
   return { accepted: false, code: 'REFUSED_BY_MACHINE', message: refusalMessage('REFUSED_BY_MACHINE', { ...params, guard }), ...late };
 }
 
+/**
+ * The verdict on an event for an order that has ended. A fact that agrees with how it ended is accepted; one
+ * that contradicts it cannot be applied to a final state and is reported as a conflict.
+ */
+export function endedVerdict(snapshot: OrderSnapshot, event: ParsedOrderEvent): Verdict {
+  const { status, verdict } = ruled(snapshot, event);
+  if (!isFact(event) || !verdict.conflict) return verdict;
+  const code = status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED';
+  return { ...verdict, accepted: false, code, message: refusalMessage(code, { offset: snapshot.context.utcOffsetMinutes }, 'conflict') };
+}
+
 /** The answer to an event whose id the order has applied: nothing changes. */
 export function duplicateVerdict(event: ParsedOrderEvent): Verdict {
   return { accepted: true, duplicate: true, message: outcomeMessage('duplicate', { eventId: event.eventId ?? '' }) };
@@ -149,7 +161,7 @@ export function applyEvent(snapshot: OrderSnapshot, event: OrderEvent | ParsedOr
   const parsed = parseEvent(event);
   if (hasApplied(snapshot.context, parsed)) return { snapshot, effects: [], verdict: duplicateVerdict(parsed) };
   // An ended order takes no transition; ticks on it are still "time passing", refused commands say why.
-  if (snapshot.status !== 'active') return { snapshot, effects: [], verdict: ruled(snapshot, parsed).verdict };
+  if (snapshot.status !== 'active') return { snapshot, effects: [], verdict: endedVerdict(snapshot, parsed) };
   const machine = machineOf(snapshot);
   const [next, actions] = transition(machine, snapshot, parsed);
   const events = emitted(actions);
