@@ -9,6 +9,7 @@ import {
   serializeOrder,
   type Effect,
   type OrderEventInput,
+  type OrderEvent,
   type OrderInput,
   type OrderMachine,
   type OrderSnapshot,
@@ -76,7 +77,7 @@ export interface HistoryRow {
   seq: number;
   /** The order's version after the event. */
   version: number;
-  event: PlaceEvent | Record<string, unknown>;
+  event: PlaceEvent | OrderEvent;
   verdict: Verdict;
   effects: Effect[];
   statusBefore: OrderStatus | null;

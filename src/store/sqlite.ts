@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
 import type {
@@ -97,11 +98,14 @@ export class SqliteStore implements OrderStore {
   readonly kind = 'sqlite';
   /** The better-sqlite3 connection, for inspection and benchmarks. */
   readonly db: Database.Database;
-  private readonly mutex = new Mutex();
+  private readonly mutex: Mutex;
   private statements?: ReturnType<SqliteStore['prepare']>;
 
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.filename);
+    // better-sqlite3 blocks the thread while it waits for a lock: two connections of one process to one file
+    // would wait on each other forever, so they share one mutex.
+    this.mutex = sharedMutex(options.filename);
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 30_000))}`);
     this.db.pragma('journal_mode = WAL');
     // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
@@ -249,6 +253,15 @@ export class SqliteStore implements OrderStore {
   async close(): Promise<void> {
     await this.mutex.run(() => this.db.close());
   }
+}
+
+const mutexes = new Map<string, Mutex>();
+function sharedMutex(filename: string): Mutex {
+  if (filename === ':memory:' || filename === '') return new Mutex();
+  const key = resolve(filename);
+  let mutex = mutexes.get(key);
+  if (!mutex) mutexes.set(key, (mutex = new Mutex()));
+  return mutex;
 }
 
 function toOrder(row: OrderColumns | undefined): OrderRow | null {
