@@ -160,8 +160,8 @@ export class SqliteStore implements OrderStore {
   }
 
   private get sql() {
-    if (!this.statements) throw new Error('SqliteStore is not initialised: call init() (createOrderService does) before using it.');
-    return this.statements;
+    // A store opened on an existing file may be used without init(); the tables must exist by then.
+    return (this.statements ??= this.prepare());
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
