@@ -19,7 +19,7 @@ import {
   type Verdict,
   InvalidInputError,
 } from '../index.js';
-import type { HistoryRecord, OrderRow, OrderStore, OutboxEntry, StoreTransaction } from '../store/index.js';
+import { WriteConflictError, type HistoryRecord, type OrderRow, type OrderStore, type OutboxEntry, type StoreTransaction } from '../store/index.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 
 /** Options of `createOrderService`. */
@@ -167,8 +167,12 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   /** Runs a write until it does not lose a race; a lost race rolled back nothing because it wrote nothing. */
   async function write<T>(orderId: string, attempt: (tx: StoreTransaction) => Promise<Attempt<T>>): Promise<T> {
     for (let round = 0; round <= maxRetries; round++) {
-      const outcome = await store.transaction(attempt);
-      if (outcome.kind === 'done') return outcome.result;
+      try {
+        const outcome = await store.transaction(attempt);
+        if (outcome.kind === 'done') return outcome.result;
+      } catch (error) {
+        if (!(error instanceof WriteConflictError)) throw error;
+      }
     }
     throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} kept changing while an event was applied, ${maxRetries + 1} attempts in a row.`);
   }
@@ -179,7 +183,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const version = text === serializeOrder(before) ? row.version : row.version + 1;
     const seq = row.seq + 1;
     const status = orderStatus(step.snapshot);
-    const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: nextDeadline(step.snapshot), seq, snapshot: text }, row.version);
+    const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: nextDeadline(step.snapshot), seq, snapshot: text }, row.seq);
     if (!ok) return { ok, version };
     await tx.appendHistory(historyRecord(row.orderId, seq, version, event, step, orderStatus(before), now()));
     await tx.addOutbox(outboxRecords(row.orderId, version, seq, step.effects), now());
@@ -201,6 +205,10 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       const status = orderStatus(created.snapshot);
       const row: OrderRow = { orderId, version: 1, status, nextDeadline: nextDeadline(created.snapshot), seq: 1, snapshot: placedText };
       if (!(await tx.insertOrder(row))) {
+        if (key !== undefined) {
+          const stored = await tx.getIdempotency(orderId, key);
+          if (stored) return { kind: 'done', result: replayed(orderId, key, stored, fingerprint) };
+        }
         const existing = await tx.getOrder(orderId);
         return existing ? { kind: 'done', result: { exists: existing } } : { kind: 'conflict' };
       }
@@ -241,12 +249,14 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const fingerprint = JSON.stringify(['apply', stored]);
     const key = request.idempotencyKey;
     const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string }>(orderId, async (tx) => {
+      // The order is read before the key: a writer that commits the key in between also moves the order on,
+      // so this attempt then loses on the guard and retries, and sees the key.
+      const row = await tx.getOrder(orderId);
+      if (!row) throw new OrderNotFoundError(orderId);
       if (key !== undefined) {
         const previous = await tx.getIdempotency(orderId, key);
         if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
       }
-      const row = await tx.getOrder(orderId);
-      if (!row) throw new OrderNotFoundError(orderId);
       const before = restore(row);
       const step = applyEvent(before, parsed);
       if ((step.verdict as Verdict & { duplicate?: boolean }).duplicate === true) {

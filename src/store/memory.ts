@@ -1,4 +1,5 @@
 import { Mutex } from './mutex.js';
+import { WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
@@ -57,9 +58,9 @@ export class MemoryStore implements OrderStore {
         undo.push(() => this.orders.delete(row.orderId));
         return true;
       },
-      updateOrder: async (row, expectedVersion) => {
+      updateOrder: async (row, expectedSeq) => {
         const previous = this.orders.get(row.orderId);
-        if (!previous || previous.version !== expectedVersion) return false;
+        if (!previous || previous.seq !== expectedSeq) return false;
         this.orders.set(row.orderId, { ...row });
         undo.push(() => this.orders.set(row.orderId, previous));
         return true;
@@ -67,14 +68,14 @@ export class MemoryStore implements OrderStore {
       getIdempotency: async (orderId, key) => copy(this.keys.get(keyOf(orderId, key))),
       putIdempotency: async (orderId, key, record) => {
         const id = keyOf(orderId, key);
-        if (this.keys.has(id)) throw new Error(`Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} is already stored.`);
+        if (this.keys.has(id)) throw new WriteConflictError(`Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} is already stored.`);
         this.keys.set(id, { ...record });
         undo.push(() => this.keys.delete(id));
       },
       appendHistory: async (row) => {
         const list = this.histories.get(row.orderId) ?? [];
         if (list.some((existing) => existing.seq === row.seq)) {
-          throw new Error(`History row ${row.seq} of order ${JSON.stringify(row.orderId)} is already stored.`);
+          throw new WriteConflictError(`History row ${row.seq} of order ${JSON.stringify(row.orderId)} is already stored.`);
         }
         list.push({ ...row });
         this.histories.set(row.orderId, list);

@@ -9,6 +9,7 @@ import type {
   OutboxRecord,
   StoreTransaction,
 } from './types.js';
+import { WriteConflictError } from './types.js';
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -140,10 +141,10 @@ export class PostgresStore implements OrderStore {
         );
         return result.rowCount === 1;
       },
-      updateOrder: async (row, expectedVersion) => {
+      updateOrder: async (row, expectedSeq) => {
         const result = await client.query(
-          `UPDATE ${orders} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND version = $7`,
-          [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot, expectedVersion],
+          `UPDATE ${orders} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND seq = $7`,
+          [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot, expectedSeq],
         );
         return result.rowCount === 1;
       },
@@ -178,6 +179,11 @@ export class PostgresStore implements OrderStore {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
+      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
+      const code = (error as { code?: string }).code;
+      if (code === '23505' || code === '40001' || code === '40P01') {
+        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+      }
       throw error;
     } finally {
       client.release(broken);

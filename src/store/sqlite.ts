@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
+import { WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
@@ -131,7 +132,7 @@ export class SqliteStore implements OrderStore {
         'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot) ON CONFLICT (order_id) DO NOTHING',
       ),
       updateOrder: db.prepare(
-        'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND version = @expectedVersion',
+        'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND seq = @expectedSeq',
       ),
       getKey: db.prepare<[string, string], IdempotencyRecord>('SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?'),
       putKey: db.prepare('INSERT INTO order_idempotency (order_id, key, request, result) VALUES (?, ?, ?, ?)'),
@@ -178,7 +179,7 @@ export class SqliteStore implements OrderStore {
           return rows.slice(0, limit).map((row) => toOrder(row)!);
         },
         insertOrder: async (row) => sql.insertOrder.run(row).changes === 1,
-        updateOrder: async (row, expectedVersion) => sql.updateOrder.run({ ...row, expectedVersion }).changes === 1,
+        updateOrder: async (row, expectedSeq) => sql.updateOrder.run({ ...row, expectedSeq }).changes === 1,
         getIdempotency: async (orderId, key) => sql.getKey.get(orderId, key) ?? null,
         putIdempotency: async (orderId, key, record) => {
           sql.putKey.run(orderId, key, record.request, record.result);
@@ -196,6 +197,10 @@ export class SqliteStore implements OrderStore {
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        const code = (error as { code?: string }).code;
+        if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+        }
         throw error;
       }
     });

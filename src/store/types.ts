@@ -1,3 +1,11 @@
+/**
+ * Thrown by a store when a transaction lost a race on a unique key (history seq, idempotency key, order id):
+ * the transaction was rolled back, and the caller may retry it on fresh reads.
+ */
+export class WriteConflictError extends Error {
+  override name = 'WriteConflictError';
+}
+
 /** The stored row of one order: its `serializeOrder` text and the columns the service queries. */
 export interface OrderRow {
   orderId: string;
@@ -61,8 +69,11 @@ export interface StoreTransaction {
   claimDue(now: number, limit: number, exclude: readonly string[]): Promise<OrderRow[]>;
   /** Inserts a new order; false when the id exists. */
   insertOrder(row: OrderRow): Promise<boolean>;
-  /** Replaces the order when its stored version is `expectedVersion`; false otherwise (another writer won). */
-  updateOrder(row: OrderRow, expectedVersion: number): Promise<boolean>;
+  /**
+   * Replaces the order when its stored `seq` is `expectedSeq`; false otherwise (another writer won). The guard is
+   * `seq`, which every applied event moves on, because `version` stays put for an event that changed nothing.
+   */
+  updateOrder(row: OrderRow, expectedSeq: number): Promise<boolean>;
   getIdempotency(orderId: string, key: string): Promise<IdempotencyRecord | null>;
   putIdempotency(orderId: string, key: string, record: IdempotencyRecord): Promise<void>;
   appendHistory(row: HistoryRecord): Promise<void>;

@@ -80,7 +80,7 @@ export async function overwriteSnapshot(store: OrderStore, orderId: string, text
   await store.transaction(async (tx) => {
     const row = await tx.getOrder(orderId);
     if (!row) throw new Error(`no order ${orderId}`);
-    if (!(await tx.updateOrder({ ...row, snapshot: text }, row.version))) throw new Error('version changed');
+    if (!(await tx.updateOrder({ ...row, snapshot: text }, row.seq))) throw new Error('order changed');
   });
 }
 
