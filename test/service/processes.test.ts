@@ -36,7 +36,10 @@ function startWorker(job: WorkerJob): Worker {
       const line = buffer.slice(0, index);
       buffer = buffer.slice(index + 1);
       lines.push(line);
-      for (const waiter of waiters.splice(0)) (waiter.match(line) ? waiter.resolve(line) : waiters.push(waiter));
+      for (const waiter of waiters.splice(0)) {
+        if (waiter.match(line)) waiter.resolve(line);
+        else waiters.push(waiter);
+      }
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
