@@ -319,7 +319,14 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             continue;
           }
           const tick = { type: 'clock.tick' as const, at: row.nextDeadline! };
-          const step = applyEvent(before, tick);
+          let step: StepResult;
+          try {
+            step = applyEvent(before, tick);
+          } catch (error) {
+            // An extended machine that throws fails this order only; the batch goes on.
+            skipped.push({ orderId: row.orderId, message: (error as Error).message });
+            continue;
+          }
           const next = nextDeadline(step.snapshot);
           if (next !== null && next <= tick.at) {
             skipped.push({ orderId: row.orderId, message: `Order ${JSON.stringify(row.orderId)} is still due at ${next} after a clock.tick at its deadline ${tick.at}.` });
