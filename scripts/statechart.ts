@@ -3,7 +3,7 @@ import { statusOfStateKey, type StateKey } from '../src/domain/index.js';
 import { describeStatechart, type ChartEdge } from '../src/runtime/graph.js';
 
 function label(edge: ChartEdge): string {
-  const when = edge.deadline ? `at ${edge.deadline}` : edge.event;
+  const when = edge.deadline ? `at ${edge.deadline}` : edge.event === 'always' ? 'when' : edge.event;
   const guard = edge.guard && !edge.deadline ? ` [${edge.guard}]` : '';
   return `${when}${guard}`.replace(/:/g, '#58;');
 }

@@ -3,7 +3,7 @@
  * statechart, with pure functions for back ends and live actors for apps.
  * @packageDocumentation
  */
-export { orderMachine, MACHINE_VERSION, type OrderMachine } from '../machines/order/index.js';
+export { orderMachine, MACHINE_VERSION, type OrderMachine, type OrderAccepted } from '../machines/order/index.js';
 export * from './runtime/index.js';
 export {
   OrderInput,
@@ -23,13 +23,19 @@ export {
   OrderItem,
   orderEventTypes,
   refusalCodes,
+  statusNames,
   judge,
+  judgedAt,
   isOfficialRequest,
+  normalizeSubject,
+  EventId,
+  stateKeys,
   countsAgainstRate,
   OrderLifecycleError,
   InvalidInputError,
   RestoreError,
   type OrderEventInput,
+  type ParsedOrderEvent,
   type OrderEventType,
   type Verdict,
   type Message,

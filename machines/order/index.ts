@@ -1,1 +1,1 @@
-export { orderMachine, MACHINE_VERSION, type OrderMachine } from './machine.js';
+export { orderMachine, MACHINE_VERSION, timeGuards, type OrderMachine, type OrderAccepted } from './machine.js';

@@ -2,51 +2,92 @@ import { and, assertEvent, assign, enqueueActions, raise, setup, stateIn } from 
 import {
   countsAgainstRate,
   createOrderContext,
-  deadlineFor,
+  hasApplied,
+  hasBuyerWindowClosedAt,
+  hasNothingLeft,
+  isAutoCancelDueAt,
+  isBeforePlacement,
   isLateShipment,
   isOfficialRequest,
+  isRepeatedRequest,
   itemsToCancel,
   judgeBuyerCancel,
   judgeConfirmShipment,
+  judgedAt,
   judgeGenerateLabel,
   judgeRequestCancellation,
   judgeSellerCancel,
   judgeVoidLabel,
   outcomeMessage,
   remainingItems,
+  requestedItemIds,
+  stateKeys as S,
   type Cancellation,
   type Effect,
   type OrderContext,
-  type OrderEvent,
   type OrderStatus,
-  type Verdict,
+  type ParsedOrderEvent,
 } from '../../src/domain/index.js';
 
 /** Bumped whenever a change to states or context would make older persisted snapshots mean something else. */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
-/** A guard's view of "allowed": the event comes before the state's next deadline and the rule accepts it. */
-function allowedIn(status: OrderStatus, context: OrderContext, event: OrderEvent, verdict: Verdict): boolean {
-  const deadline = deadlineFor(status, context);
-  return (deadline === null || event.at < deadline) && verdict.accepted;
+/**
+ * Emitted by every transition that accepts an event (and by the transitions a `clock.tick` takes), so that
+ * pure steps and live actors read the machine's own decision; it is not an effect.
+ */
+export interface OrderAccepted {
+  type: 'order.accepted';
+  eventType: ParsedOrderEvent['type'];
 }
 
 type StatusParams = { status: OrderStatus };
 
-/** Applies a cancellation of `items` to the context: item quantities and the cancellation record. */
+/** `occurredAt` for a record: the event's own instant when it arrived late, else nothing. */
+function occurred(context: OrderContext, event: ParsedOrderEvent): { occurredAt?: number } {
+  return event.at < context.clock ? { occurredAt: event.at } : {};
+}
+
+/** Applies a cancellation record to the context: item quantities and the record itself, linear in its items. */
 function withCancellation(context: OrderContext, record: Cancellation): Partial<OrderContext> {
+  const cancelled = new Map(record.items.map((entry) => [entry.orderItemId, entry.quantity]));
   return {
     items: context.items.map((item) => {
-      const cancelled = record.items.find((entry) => entry.orderItemId === item.orderItemId);
-      return cancelled ? { ...item, quantityCanceled: item.quantityCanceled + cancelled.quantity } : item;
+      const quantity = cancelled.get(item.orderItemId);
+      return quantity === undefined ? item : { ...item, quantityCanceled: item.quantityCanceled + quantity };
     }),
     cancellations: [...context.cancellations, record],
   };
 }
 
+const id = {
+  unshipped: `#order.${S.placed}.${S.unshipped}`,
+  buyerCancellable: `#order.${S.placed}.${S.buyerCancellable}`,
+  shipped: `#order.${S.shipped}`,
+  canceled: `#order.${S.canceled}`,
+  autoCanceled: `#order.${S.autoCanceled}`,
+} as const;
+
 /**
- * The order statechart. Every event carries `at`; a deadline that fell at or before `at` takes effect
- * first (the `placed` state's `*` transitions), then the event is judged again in the state time left.
+ * Time first, by structure: every transition list inside `placed` starts with these, so a deadline that fell
+ * by the instant an event is judged takes effect before any guard of the state sees the event, whatever that
+ * guard checks. An event from before the order existed is stopped here too.
+ */
+const beforePlacement = { guard: 'isBeforePlacement' } as const;
+const alreadyApplied = { guard: 'isDuplicateEvent' } as const;
+const autoCancel = {
+  guard: 'isAutoCancelDue',
+  target: id.autoCanceled,
+  actions: ['reachDeadline', 'recordAutoCancellation', 'notifyCancellation', 'acknowledgeTick'],
+} as const;
+const windowCloses = { guard: 'hasBuyerWindowClosed', target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] } as const;
+const timeFirst = [alreadyApplied, beforePlacement, autoCancel] as const;
+
+/**
+ * The order statechart. Every event carries `at`; the order keeps its own clock (`context.clock`) and judges an
+ * event at `max(clock, at)`. A deadline that fell by then takes effect first (the `timeFirst` transitions at the
+ * head of every list), then the event is judged in the state time left. An accepting transition emits
+ * `order.accepted`; a refused event takes no transition of its own.
  * @example
  * const actor = createActor(orderMachine, { input }).start();
  * actor.send({ type: 'seller.generateLabel', at: Date.parse('2026-11-26T11:00:00Z') });
@@ -54,53 +95,67 @@ function withCancellation(context: OrderContext, record: Cancellation): Partial<
 export const orderMachine = setup({
   types: {
     context: {} as OrderContext,
-    events: {} as OrderEvent,
+    events: {} as ParsedOrderEvent,
     input: {} as unknown,
-    emitted: {} as Effect,
+    emitted: {} as Effect | OrderAccepted,
   },
   guards: {
-    isAutoCancelDue: ({ context, event }) => event.at >= context.autoCancelAt,
-    hasBuyerWindowClosed: ({ context, event }) => event.at >= context.buyerCancelUntil,
+    isDuplicateEvent: ({ context, event }) => hasApplied(context, event),
+    isBeforePlacement: ({ context, event }) => isBeforePlacement(context, event),
+    isAutoCancelDue: ({ context, event }) => isAutoCancelDueAt(context, judgedAt(context, event)),
+    hasBuyerWindowClosed: ({ context, event }) => hasBuyerWindowClosedAt(context, judgedAt(context, event)),
+    hasNothingLeft: ({ context }) => hasNothingLeft(context),
+    isRepeatedRequest: ({ context, event }) => {
+      assertEvent(event, 'buyer.requestCancellation');
+      return isRepeatedRequest(context, event);
+    },
     mayBuyerCancel: ({ context, event }, { status }: StatusParams) => {
       assertEvent(event, 'buyer.cancel');
-      return allowedIn(status, context, event, judgeBuyerCancel(context, status, event));
+      return judgeBuyerCancel(context, status, event).accepted;
     },
     mayRequestCancellation: ({ context, event }, { status }: StatusParams) => {
       assertEvent(event, 'buyer.requestCancellation');
-      return allowedIn(status, context, event, judgeRequestCancellation(context, status, event));
+      return judgeRequestCancellation(context, status, event).accepted;
     },
     maySellerCancel: ({ context, event }, { status }: StatusParams) => {
       assertEvent(event, 'seller.cancel');
-      return allowedIn(status, context, event, judgeSellerCancel(context, status, event));
-    },
-    cancelsAllThatRemains: ({ context, event }) => {
-      assertEvent(event, 'seller.cancel');
-      const cancelling = itemsToCancel(context, event);
-      return remainingItems(context).every(
-        (left) => cancelling.find((item) => item.orderItemId === left.orderItemId)?.quantity === left.quantity,
-      );
+      return judgeSellerCancel(context, status, event).accepted;
     },
     mayGenerateLabel: ({ context, event }, { status }: StatusParams) => {
       assertEvent(event, 'seller.generateLabel');
-      return allowedIn(status, context, event, judgeGenerateLabel(context, status, event));
+      return judgeGenerateLabel(context, status, event).accepted;
     },
     mayVoidLabel: ({ context, event }, { status }: StatusParams) => {
       assertEvent(event, 'seller.voidLabel');
-      return allowedIn(status, context, event, judgeVoidLabel(context, status, event));
+      return judgeVoidLabel(context, status, event).accepted;
     },
     mayConfirmShipment: ({ context, event }, { status }: StatusParams) => {
       assertEvent(event, 'seller.confirmShipment');
-      return allowedIn(status, context, event, judgeConfirmShipment(context, status, event));
+      return judgeConfirmShipment(context, status, event).accepted;
     },
   },
   actions: {
+    /** The event is accepted: the clock moves to the instant it is judged at, and its id is remembered. */
+    acceptEvent: enqueueActions(({ context, event, enqueue }) => {
+      const at = judgedAt(context, event);
+      const eventIds = event.eventId === undefined ? context.eventIds : [...context.eventIds, event.eventId];
+      if (at !== context.clock || eventIds !== context.eventIds) enqueue.assign({ clock: at, eventIds });
+      enqueue.emit({ type: 'order.accepted', eventType: event.type });
+    }),
+    /** A deadline fell by the time the event is judged: the clock moves to that instant. */
+    reachDeadline: assign(({ context, event }) => ({ clock: judgedAt(context, event) })),
+    /** Time passing is accepted whatever the deadlines did. */
+    acknowledgeTick: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'clock.tick') enqueue.emit({ type: 'order.accepted', eventType: event.type });
+    }),
     /** After a deadline moved the order on, the event is judged again in its new state. */
     replayEvent: raise(({ event }) => event),
     recordBuyerCancellation: assign(({ context, event }) =>
       withCancellation(context, {
         by: 'buyer',
         reason: 'BuyerSelfCanceled',
-        at: event.at,
+        at: judgedAt(context, event),
+        ...occurred(context, event),
         items: remainingItems(context),
         countsAgainstRate: countsAgainstRate(context, 'buyer', 'BuyerSelfCanceled', remainingItems(context)),
       }),
@@ -111,7 +166,8 @@ export const orderMachine = setup({
       return withCancellation(context, {
         by: 'seller',
         reason: event.reason,
-        at: event.at,
+        at: judgedAt(context, event),
+        ...occurred(context, event),
         items,
         countsAgainstRate: countsAgainstRate(context, 'seller', event.reason, items),
       });
@@ -121,7 +177,7 @@ export const orderMachine = setup({
         by: 'system',
         reason: 'NotShippedInTime',
         // Amazon cancels at the deadline itself, whenever the event that reveals it arrives.
-        at: context.autoCancelAt,
+        at: context.autoCancelAt ?? context.clock,
         items: remainingItems(context),
         countsAgainstRate: countsAgainstRate(context, 'system', 'NotShippedInTime', remainingItems(context)),
       }),
@@ -129,8 +185,7 @@ export const orderMachine = setup({
     notifyCancellation: enqueueActions(({ context, enqueue }) => {
       const record = context.cancellations[context.cancellations.length - 1]!;
       const { orderId } = context;
-      const whole = remainingItems(context).length === 0;
-      const topic = whole ? 'orderCanceled' : 'itemsCanceled';
+      const topic = hasNothingLeft(context) ? 'orderCanceled' : 'itemsCanceled';
       enqueue.emit({ type: 'buyer.notified', orderId, at: record.at, topic });
       enqueue.emit({ type: 'seller.notified', orderId, at: record.at, topic: record.by === 'system' ? 'autoCanceled' : topic });
       enqueue.emit({ type: 'items.refunded', orderId, at: record.at, items: record.items });
@@ -138,12 +193,14 @@ export const orderMachine = setup({
     recordCancellationRequest: assign(({ context, event }) => {
       assertEvent(event, 'buyer.requestCancellation');
       const official = isOfficialRequest(event);
-      const orderItemIds = event.orderItemIds ?? context.items.map((item) => item.orderItemId);
+      const orderItemIds = requestedItemIds(context, event);
+      const covered = new Set(orderItemIds);
       return {
         requests: [
           ...context.requests,
           {
-            at: event.at,
+            at: judgedAt(context, event),
+            ...occurred(context, event),
             source: event.source,
             official,
             orderItemIds,
@@ -151,106 +208,128 @@ export const orderMachine = setup({
             ...(event.reason === undefined ? {} : { reason: event.reason }),
           },
         ],
-        items: official
-          ? context.items.map((item) => (orderItemIds.includes(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item))
-          : context.items,
+        items: official ? context.items.map((item) => (covered.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item)) : context.items,
       };
     }),
     answerCancellationRequest: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'buyer.requestCancellation');
       const { orderId } = context;
+      const at = judgedAt(context, event);
       if (isOfficialRequest(event)) {
-        enqueue.emit({ type: 'seller.notified', orderId, at: event.at, topic: 'cancellationRequested' });
+        enqueue.emit({ type: 'seller.notified', orderId, at, topic: 'cancellationRequested' });
       } else {
-        enqueue.emit({ type: 'buyer.guidance', orderId, at: event.at, message: outcomeMessage('nonStandardRequest') });
+        const items = requestedItemIds(context, event).join(', ');
+        enqueue.emit({ type: 'buyer.guidance', orderId, at, message: outcomeMessage('nonStandardRequest', { items }) });
       }
     }),
-    recordLabel: assign(({ context, event }) => ({ labelGeneratedAt: context.labelGeneratedAt ?? event.at })),
-    recordShipment: assign(({ context, event }) => ({ shippedAt: event.at, shippedLate: isLateShipment(context, event.at) })),
+    recordLabel: assign(({ context, event }) =>
+      context.labelGeneratedAt !== null ? {} : { labelGeneratedAt: judgedAt(context, event), ...(event.at < context.clock ? { labelOccurredAt: event.at } : {}) },
+    ),
+    recordShipment: assign(({ context, event }) => {
+      const at = judgedAt(context, event);
+      return { shippedAt: at, shippedLate: isLateShipment(context, at), ...(event.at < context.clock ? { shipmentOccurredAt: event.at } : {}) };
+    }),
     notifyShipment: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: event.at, topic: 'orderShipped' });
+      enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: judgedAt(context, event), topic: 'orderShipped' });
     }),
   },
 }).createMachine({
   id: 'order',
   version: String(MACHINE_VERSION),
   context: ({ input }) => createOrderContext(input),
-  initial: 'placed',
+  initial: S.placed,
   states: {
-    placed: {
-      initial: 'buyerCancellable',
+    [S.placed]: {
+      initial: S.buyerCancellable,
+      // A seller cancel of all that remains, whole or the last part, ends the order.
+      always: { guard: 'hasNothingLeft', target: id.canceled },
       on: {
-        // Time first: a deadline at or before the event's `at` takes effect before the event is judged.
-        '*': [
-          { guard: 'isAutoCancelDue', target: 'autoCanceled', actions: ['recordAutoCancellation', 'notifyCancellation'] },
-          {
-            guard: and([stateIn('#order.placed.buyerCancellable'), 'hasBuyerWindowClosed']),
-            target: '.unshipped',
-            actions: 'replayEvent',
-          },
-        ],
+        'clock.tick': [...timeFirst, { guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']), target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] }, { actions: 'acknowledgeTick' }],
+        // Events the current state has no transition for: time still passes.
+        '*': [...timeFirst, { guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']), target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] }],
       },
       states: {
-        buyerCancellable: {
+        [S.buyerCancellable]: {
           on: {
-            'buyer.cancel': {
-              guard: { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } },
-              target: '#order.canceled',
-              actions: ['recordBuyerCancellation', 'notifyCancellation'],
-            },
-            'buyer.requestCancellation': {
-              guard: { type: 'mayRequestCancellation', params: { status: 'buyer-cancellable' } },
-              actions: ['recordCancellationRequest', 'answerCancellationRequest'],
-            },
-          },
-        },
-        unshipped: {
-          on: {
-            'buyer.requestCancellation': {
-              guard: { type: 'mayRequestCancellation', params: { status: 'unshipped' } },
-              actions: ['recordCancellationRequest', 'answerCancellationRequest'],
-            },
-            'seller.cancel': [
+            'buyer.cancel': [
+              ...timeFirst,
+              windowCloses,
               {
-                guard: and([{ type: 'maySellerCancel', params: { status: 'unshipped' as const } }, 'cancelsAllThatRemains']),
-                target: '#order.canceled',
-                actions: ['recordSellerCancellation', 'notifyCancellation'],
-              },
-              {
-                guard: { type: 'maySellerCancel', params: { status: 'unshipped' } },
-                actions: ['recordSellerCancellation', 'notifyCancellation'],
+                guard: { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } },
+                target: id.canceled,
+                actions: ['acceptEvent', 'recordBuyerCancellation', 'notifyCancellation'],
               },
             ],
-            'seller.generateLabel': {
-              guard: { type: 'mayGenerateLabel', params: { status: 'unshipped' } },
-              target: 'labelGenerated',
-              actions: 'recordLabel',
-            },
-            'seller.confirmShipment': {
-              guard: { type: 'mayConfirmShipment', params: { status: 'unshipped' } },
-              target: '#order.shipped',
-              actions: ['recordShipment', 'notifyShipment'],
-            },
+            'buyer.requestCancellation': [
+              ...timeFirst,
+              windowCloses,
+              { guard: 'isRepeatedRequest', actions: 'acceptEvent' },
+              {
+                guard: { type: 'mayRequestCancellation', params: { status: 'buyer-cancellable' } },
+                actions: ['acceptEvent', 'recordCancellationRequest', 'answerCancellationRequest'],
+              },
+            ],
           },
         },
-        labelGenerated: {
+        [S.unshipped]: {
+          on: {
+            'buyer.requestCancellation': [
+              ...timeFirst,
+              { guard: 'isRepeatedRequest', actions: 'acceptEvent' },
+              {
+                guard: { type: 'mayRequestCancellation', params: { status: 'unshipped' } },
+                actions: ['acceptEvent', 'recordCancellationRequest', 'answerCancellationRequest'],
+              },
+            ],
+            'seller.cancel': [
+              ...timeFirst,
+              {
+                guard: { type: 'maySellerCancel', params: { status: 'unshipped' } },
+                actions: ['acceptEvent', 'recordSellerCancellation', 'notifyCancellation'],
+              },
+            ],
+            'seller.generateLabel': [
+              ...timeFirst,
+              {
+                guard: { type: 'mayGenerateLabel', params: { status: 'unshipped' } },
+                target: S.labelGenerated,
+                actions: ['acceptEvent', 'recordLabel'],
+              },
+            ],
+            'seller.confirmShipment': [
+              ...timeFirst,
+              {
+                guard: { type: 'mayConfirmShipment', params: { status: 'unshipped' } },
+                target: id.shipped,
+                actions: ['acceptEvent', 'recordShipment', 'notifyShipment'],
+              },
+            ],
+          },
+        },
+        [S.labelGenerated]: {
           on: {
             // Voiding or re-buying a label is accepted but does not reopen cancellation.
-            'seller.voidLabel': { guard: { type: 'mayVoidLabel', params: { status: 'label-generated' } } },
-            'seller.generateLabel': { guard: { type: 'mayGenerateLabel', params: { status: 'label-generated' } } },
-            'seller.confirmShipment': {
-              guard: { type: 'mayConfirmShipment', params: { status: 'label-generated' } },
-              target: '#order.shipped',
-              actions: ['recordShipment', 'notifyShipment'],
-            },
+            'seller.voidLabel': [...timeFirst, { guard: { type: 'mayVoidLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' }],
+            'seller.generateLabel': [...timeFirst, { guard: { type: 'mayGenerateLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' }],
+            'seller.confirmShipment': [
+              ...timeFirst,
+              {
+                guard: { type: 'mayConfirmShipment', params: { status: 'label-generated' } },
+                target: id.shipped,
+                actions: ['acceptEvent', 'recordShipment', 'notifyShipment'],
+              },
+            ],
           },
         },
       },
     },
-    shipped: { type: 'final' },
-    canceled: { type: 'final' },
-    autoCanceled: { type: 'final' },
+    [S.shipped]: { type: 'final' },
+    [S.canceled]: { type: 'final' },
+    [S.autoCanceled]: { type: 'final' },
   },
 });
 
 export type OrderMachine = typeof orderMachine;
+
+/** Guards that make time structural; the chart and verdicts treat them apart from the rules' guards. */
+export const timeGuards: readonly string[] = ['isDuplicateEvent', 'isBeforePlacement', 'isAutoCancelDue', 'hasBuyerWindowClosed', 'hasNothingLeft'];

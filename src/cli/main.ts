@@ -1,51 +1,6 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { languages, OrderLifecycleError, type Lang } from '../domain/index.js';
-import { runWalk } from './walk.js';
-import { formatStep } from './format.js';
-
-const langOption = () => new Option('--lang <lang>', 'language of verdicts and guidance').choices(languages as string[]).default('en');
-
-export function buildProgram(): Command {
-  const program = new Command('order-lifecycle')
-    .description("A seller's order lifecycle and Amazon's cancellation rules as an XState statechart.")
-    .showHelpAfterError();
-
-  program
-    .command('walk')
-    .description('walk one order per rule through the machine and print each verdict')
-    .addOption(langOption())
-    .action((options: { lang: Lang }) => {
-      process.stdout.write(runWalk(options.lang));
-    });
-
-  program
-    .command('replay')
-    .description('replay a recorded order (JSON: { input, events }) and print each verdict')
-    .argument('<file>', 'recorded order JSON file')
-    .addOption(langOption())
-    .action(async (file: string, options: { lang: Lang }) => {
-      const { readRecordingFile } = await import('../inspector/recording.js');
-      for (const recording of await readRecordingFile(file)) {
-        const lines = recording.steps.map((step, index) => formatStep(step, index, options.lang));
-        process.stdout.write(`${recording.name}\n${lines.join('\n')}\n`);
-      }
-    });
-
-  program
-    .command('inspect')
-    .description('start the offline inspector on 127.0.0.1 and print its address')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', '4820')
-    .option('--host <host>', 'address to bind; only loopback unless --allow-remote', '127.0.0.1')
-    .option('--allow-remote', 'allow binding to a non-loopback address', false)
-    .option('--open <file>', 'load a recorded order (JSON: { input, events }) to replay step by step')
-    .action(async (options: { port: string; host: string; allowRemote: boolean; open?: string }) => {
-      const { runInspectCommand } = await import('../inspector/command.js');
-      await runInspectCommand(options);
-    });
-
-  return program;
-}
+import { OrderLifecycleError } from '../domain/index.js';
+import { buildProgram } from './program.js';
 
 async function main(): Promise<void> {
   try {

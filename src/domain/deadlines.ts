@@ -31,3 +31,13 @@ export function statusAt(status: OrderStatus, order: Pick<OrderContext, 'buyerCa
   }
   return current;
 }
+
+/** Whether the auto-cancel instant has come by `at` (never for orders Amazon ships). */
+export function isAutoCancelDueAt(order: Pick<OrderContext, 'autoCancelAt'>, at: number): boolean {
+  return order.autoCancelAt !== null && at >= order.autoCancelAt;
+}
+
+/** Whether the buyer's own window has closed by `at`. */
+export function hasBuyerWindowClosedAt(order: Pick<OrderContext, 'buyerCancelUntil'>, at: number): boolean {
+  return at >= order.buyerCancelUntil;
+}

@@ -5,6 +5,7 @@ export * from './messages.js';
 export * from './rules.js';
 export * from './deadlines.js';
 export * from './order.js';
+export * from './subject.js';
 export type { Effect, EffectType } from './effects.js';
-export { Instant, formatInstant, MINUTE, DAY } from './time.js';
+export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
 export { parseOrThrow } from './parse.js';

@@ -1,3 +1,5 @@
+import { formatInstant } from './time.js';
+
 /** A message in both shipped languages. */
 export interface Message {
   en: string;
@@ -17,12 +19,81 @@ export type RefusalCode =
   | 'ALREADY_CANCELED'
   | 'FULFILLED_BY_AMAZON'
   | 'QUANTITY_EXCEEDS_REMAINING'
-  | 'UNKNOWN_ITEM';
+  | 'UNKNOWN_ITEM'
+  | 'REFUSED_BY_MACHINE';
 
-type Params = Record<string, string | number>;
+/**
+ * Values a message mentions. `at`, `placedAt` and `until` are instants (epoch ms), shown in the order's own
+ * UTC offset (`offset`, minutes); `windowMs` is the buyer's window; `reason` and `status` are shown by name
+ * (the seed's Chinese names in zh-CN).
+ */
+export type MessageParams = Record<string, string | number>;
 
-function fill(template: string, params: Params): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? `{${key}}`));
+const instantKeys = new Set(['at', 'placedAt', 'until']);
+
+/** Chinese names of the cancel reasons: the seed's where it has one (【买家取消】, 【无库存】). */
+const reasonNames: Record<string, Message> = {
+  NoInventory: { en: 'No Inventory', 'zh-CN': '【无库存】' },
+  BuyerCanceled: { en: 'Buyer Canceled', 'zh-CN': '【买家取消】' },
+  ShippingAddressUndeliverable: { en: 'Shipping Address Undeliverable', 'zh-CN': '【无法配送至该地址】' },
+  CustomerExchange: { en: 'Customer Exchange', 'zh-CN': '【买家换货】' },
+  GeneralAdjustment: { en: 'General Adjustment', 'zh-CN': '【一般调整】' },
+  CarrierCreditDecision: { en: 'Carrier Credit Decision', 'zh-CN': '【承运人信用决定】' },
+  RiskAssessmentInformationNotValid: { en: 'Risk Assessment Information Not Valid', 'zh-CN': '【风险评估信息无效】' },
+  CarrierCoverageFailure: { en: 'Carrier Coverage Failure', 'zh-CN': '【承运人无法覆盖】' },
+  CustomerReturn: { en: 'Customer Return', 'zh-CN': '【买家退货】' },
+  MerchandiseNotReceived: { en: 'Merchandise Not Received', 'zh-CN': '【未收到商品】' },
+  CannotVerifyInformation: { en: 'Cannot Verify Information', 'zh-CN': '【无法验证信息】' },
+  PricingError: { en: 'Pricing Error', 'zh-CN': '【定价错误】' },
+  RejectOrder: { en: 'Reject Order', 'zh-CN': '【拒绝订单】' },
+  WeatherDelay: { en: 'Weather Delay', 'zh-CN': '【天气延误】' },
+  BuyerSelfCanceled: { en: 'buyer cancelled', 'zh-CN': '【买家自行取消】' },
+  NotShippedInTime: { en: 'not shipped in time', 'zh-CN': '【未及时发货】' },
+};
+
+/**
+ * Names of the states for people, in both languages: the seed's 【未发货】 for unshipped.
+ * @example
+ * statusNames['label-generated']['zh-CN']; // '【已生成货件标签】'
+ */
+export const statusNames: Readonly<Record<string, Message>> = {
+  'buyer-cancellable': { en: 'buyer-cancellable (pending)', 'zh-CN': '【等待中】(买家可取消)' },
+  unshipped: { en: 'unshipped', 'zh-CN': '【未发货】' },
+  'label-generated': { en: 'label-generated', 'zh-CN': '【已生成货件标签】' },
+  shipped: { en: 'shipped', 'zh-CN': '【已发货】' },
+  canceled: { en: 'canceled', 'zh-CN': '【已取消】' },
+  'auto-canceled': { en: 'auto-canceled', 'zh-CN': '【已自动取消】' },
+};
+
+/** "30 minutes" / "30 分钟": a policy duration in words. */
+function durationText(ms: number, lang: Lang): string {
+  const units: Array<[number, string, string, string]> = [
+    [86_400_000, 'day', 'days', '天'],
+    [3_600_000, 'hour', 'hours', '小时'],
+    [60_000, 'minute', 'minutes', '分钟'],
+    [1_000, 'second', 'seconds', '秒'],
+  ];
+  for (const [size, one, many, zh] of units) {
+    if (ms % size === 0) {
+      const count = ms / size;
+      return lang === 'en' ? `${count} ${count === 1 ? one : many}` : `${count} ${zh}`;
+    }
+  }
+  return lang === 'en' ? `${ms} ms` : `${ms} 毫秒`;
+}
+
+function fill(template: string, params: MessageParams, lang: Lang): string {
+  const offset = typeof params['offset'] === 'number' ? params['offset'] : 0;
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    if (key === 'window') return durationText(typeof params['windowMs'] === 'number' ? params['windowMs'] : 1_800_000, lang);
+    if (key === 'autoCancel') return durationText(typeof params['autoCancelMs'] === 'number' ? params['autoCancelMs'] : 7 * 86_400_000, lang);
+    const value = params[key];
+    if (value === undefined) return `{${key}}`;
+    if (instantKeys.has(key) && typeof value === 'number') return formatInstant(value, offset);
+    if (key === 'reason') return reasonNames[String(value)]?.[lang] ?? String(value);
+    if (key === 'status') return statusNames[String(value)]?.[lang] ?? String(value);
+    return String(value);
+  });
 }
 
 const refusals: Record<RefusalCode, Message> = {
@@ -31,12 +102,12 @@ const refusals: Record<RefusalCode, Message> = {
     'zh-CN': '该事件发生于 {at},早于订单下单时间 {placedAt},因此被拒绝。',
   },
   BUYER_WINDOW_CLOSED: {
-    en: 'The 30-minute window in which the buyer can cancel by themselves has closed: the buyer can request a cancellation (Your Account > Your Orders > Request Cancellation), but only the seller can cancel the order.',
-    'zh-CN': '买家自行取消订单的 30 分钟时限已过:买家可以申请取消订单(【我的账户】>【我的订单】>【申请取消】),但只有卖家才能取消相应订单。',
+    en: 'The {window} in which the buyer can cancel by themselves have passed: the buyer can request a cancellation (Your Account > Your Orders > Request Cancellation), but only the seller can cancel the order.',
+    'zh-CN': '买家自行取消订单的 {window}时限已过:买家可以申请取消订单(【我的账户】>【我的订单】>【申请取消】),但只有卖家才能取消相应订单。',
   },
   ORDER_PENDING: {
-    en: 'The order is still pending: during the first 30 minutes only the buyer can cancel it, and it cannot be shipped yet.',
-    'zh-CN': '订单仍处于等待中:下单后 30 分钟内只有买家可以取消订单,且尚不能发货。',
+    en: 'The order is still pending: during the first {window} only the buyer can cancel it, and it cannot be shipped yet.',
+    'zh-CN': '订单仍处于等待中:下单后 {window}内只有买家可以取消订单,且尚不能发货。',
   },
   LABEL_GENERATED: {
     en: 'A shipping label has already been generated: inform the buyer that you are unable to cancel the order at this stage and ask them to return the item for a refund.',
@@ -66,6 +137,26 @@ const refusals: Record<RefusalCode, Message> = {
     en: 'Item {orderItemId} is not part of order {orderId}.',
     'zh-CN': '商品 {orderItemId} 不属于订单 {orderId}。',
   },
+  REFUSED_BY_MACHINE: {
+    en: 'The machine refused {event} in state {status}: its guard "{guard}" did not allow it, although the package\'s rules would have.',
+    'zh-CN': '状态机在 {status} 状态下拒绝了 {event}:守卫条件“{guard}”不允许此操作(尽管本软件包的规则允许)。',
+  },
+};
+
+/** Refusals worded for a particular situation; the code stays the same. */
+const refusalVariants: Record<string, Message> = {
+  'ALREADY_CANCELED:auto': {
+    en: 'Amazon cancelled this order automatically because its shipment was not confirmed in time ({autoCancel} after the latest ship date); this cancellation counts against your Cancellation Rate and cannot be undone. Contact the buyer through Buyer-Seller Messaging and, if the buyer wishes, invite them to place a new order.',
+    'zh-CN': '由于未在规定时间内确认发货(最晚发货日期后 {autoCancel}),亚马逊已自动取消此订单;此次取消会计入您的取消率,且无法撤销。请通过“买家与卖家消息服务”联系买家;如果买家愿意,邀请他们重新下单。',
+  },
+  'LABEL_GENERATED:buyer': {
+    en: 'A shipping label has already been generated, so nobody can cancel the order now: the buyer may return the item for a refund once it arrives.',
+    'zh-CN': '卖家已生成货件标签,此时任何人都无法取消订单:买家可在收到商品后通过退货获得退款。',
+  },
+  'FULFILLED_BY_AMAZON:ship': {
+    en: 'This order is Fulfilled by Amazon: Amazon buys the label and ships it, so the seller cannot buy a label or confirm its shipment.',
+    'zh-CN': '该订单由亚马逊配送:由亚马逊购买货件标签并发货,卖家无法购买标签或确认发货。',
+  },
 };
 
 /** Outcomes of accepted events; some carry guidance too. */
@@ -75,24 +166,36 @@ const outcomes = {
     'zh-CN': '订单 {orderId} 已下单;买家可在 {until} 之前自行取消。',
   },
   buyerCanceled: {
-    en: 'The buyer cancelled the order within the 30-minute window; this does not count against your Cancellation Rate.',
-    'zh-CN': '买家在 30 分钟内自行取消了订单;这不会计入您的取消率。',
+    en: 'The buyer cancelled the order within the {window} after purchase; this does not count against your Cancellation Rate.',
+    'zh-CN': '买家在下单后 {window}内自行取消了订单;这不会计入您的取消率。',
   },
   officialRequest: {
-    en: 'Official cancellation request recorded: cancel with the reason Buyer Canceled and it will not count against your metrics.',
-    'zh-CN': '已记录正式的订单取消申请:选择【买家取消】作为原因取消订单,不会对您的指标产生不利影响。',
+    en: 'Official cancellation request recorded for items {items}: cancel them with the reason Buyer Canceled and it will not count against your metrics.',
+    'zh-CN': '已记录针对商品 {items} 的正式订单取消申请:选择【买家取消】作为原因取消这些商品,不会对您的指标产生不利影响。',
   },
   nonStandardRequest: {
-    en: 'This request is not an official cancellation request, so cancelling on it may count against your metrics. Ask the buyer to submit one: "You can find the order in your Amazon account by clicking Your Account > Your Orders > Request Cancellation". If you cannot fulfil the order for lack of inventory, cancel with the reason No Inventory instead.',
-    'zh-CN': '此申请不是正式的订单取消申请,据此取消订单可能会对您的指标产生不利影响。请买家按标准流程提交正式申请:“您可以在亚马逊账户中点击【我的账户】>【我的订单】>【申请取消】来找到相应订单”。如果因库存不足无法配送,请改选【无库存】作为原因取消订单。',
+    en: 'This request (items {items}) is not an official cancellation request, so cancelling on it may count against your metrics. Ask the buyer to submit one: "You can find the order in your Amazon account by clicking Your Account > Your Orders > Request Cancellation". If you cannot fulfil the order for lack of inventory, cancel with the reason No Inventory instead.',
+    'zh-CN': '此申请(商品 {items})不是正式的订单取消申请,据此取消订单可能会对您的指标产生不利影响。请买家按标准流程提交正式申请:“您可以在亚马逊账户中点击【我的账户】>【我的订单】>【申请取消】来找到相应订单”。如果因库存不足无法配送,请改选【无库存】作为原因取消订单。',
+  },
+  requestAlreadyRecorded: {
+    en: 'The same cancellation request (items {items}) is already on record; nothing new was recorded and nobody is notified again.',
+    'zh-CN': '相同的取消申请(商品 {items})已有记录;未重复记录,也不会再次通知任何人。',
   },
   sellerCanceledNotCounted: {
-    en: 'Cancelled {quantity} unit(s) with the reason {reason} on the buyer\'s official request; this does not count against your Cancellation Rate. Amazon emails you and the buyer.',
-    'zh-CN': '已应买家的正式申请以原因 {reason} 取消 {quantity} 件商品;这不会计入您的取消率。亚马逊会分别向您和买家发送确认邮件。',
+    en: "Cancelled {quantity} unit(s) with the reason {reason} on the buyer's official request; this does not count against your Cancellation Rate. Amazon emails you and the buyer.",
+    'zh-CN': '已应买家的正式申请以{reason}为原因取消 {quantity} 件商品;这不会计入您的取消率。亚马逊会分别向您和买家发送确认邮件。',
   },
   sellerCanceledCounted: {
     en: 'Cancelled {quantity} unit(s) with the reason {reason}; this counts against your Cancellation Rate. Amazon emails you and the buyer.',
-    'zh-CN': '已以原因 {reason} 取消 {quantity} 件商品;这会计入您的取消率。亚马逊会分别向您和买家发送确认邮件。',
+    'zh-CN': '已以{reason}为原因取消 {quantity} 件商品;这会计入您的取消率。亚马逊会分别向您和买家发送确认邮件。',
+  },
+  buyerCanceledWithoutRequest: {
+    en: 'Cancelled {quantity} unit(s) with the reason {reason}, but no official cancellation request covers items {items}, so this counts against your Cancellation Rate. Next time, ask the buyer to request cancellation first (Your Account > Your Orders > Request Cancellation).',
+    'zh-CN': '已以{reason}为原因取消 {quantity} 件商品,但商品 {items} 没有正式的取消申请,因此会计入您的取消率。下次请先请买家申请取消(【我的账户】>【我的订单】>【申请取消】)。',
+  },
+  buyerCanceledPartlyRequested: {
+    en: 'Cancelled {quantity} unit(s) with the reason {reason}; the official request does not cover items {items}, so this cancellation counts against your Cancellation Rate. Cancel only the requested items with Buyer Canceled to keep it from counting.',
+    'zh-CN': '已以{reason}为原因取消 {quantity} 件商品;正式申请未涵盖商品 {items},因此此次取消会计入您的取消率。仅以【买家取消】取消已申请的商品,才不会计入。',
   },
   labelGenerated: {
     en: 'Shipping label generated: from now on the order can no longer be cancelled.',
@@ -112,22 +215,30 @@ const outcomes = {
   },
   timePassed: {
     en: 'Time advanced to {at}; the order is {status}.',
-    'zh-CN': '时间推进到 {at};订单状态为 {status}。',
+    'zh-CN': '时间推进到 {at};订单状态为{status}。',
+  },
+  duplicate: {
+    en: 'Event {eventId} was already applied to this order; nothing changed.',
+    'zh-CN': '事件 {eventId} 已应用于此订单;未做任何更改。',
+  },
+  acceptedByMachine: {
+    en: 'The machine accepted {event} in state {status}, although the package\'s rules would have refused it ({code}).',
+    'zh-CN': '状态机在 {status} 状态下接受了 {event}(尽管本软件包的规则会拒绝:{code})。',
   },
 } satisfies Record<string, Message>;
 export type OutcomeKey = keyof typeof outcomes;
 
-function render(message: Message, params: Params): Message {
-  return { en: fill(message.en, params), 'zh-CN': fill(message['zh-CN'], params) };
+function render(message: Message, params: MessageParams): Message {
+  return { en: fill(message.en, params, 'en'), 'zh-CN': fill(message['zh-CN'], params, 'zh-CN') };
 }
 
-/** The guidance for a refusal code, filled with its parameters. */
-export function refusalMessage(code: RefusalCode, params: Params = {}): Message {
-  return render(refusals[code], params);
+/** The guidance for a refusal code, filled with its parameters; `variant` picks wording for a situation. */
+export function refusalMessage(code: RefusalCode, params: MessageParams = {}, variant?: string): Message {
+  return render((variant && refusalVariants[`${code}:${variant}`]) || refusals[code], params);
 }
 
 /** The message for an accepted event, filled with its parameters. */
-export function outcomeMessage(key: OutcomeKey, params: Params = {}): Message {
+export function outcomeMessage(key: OutcomeKey, params: MessageParams = {}): Message {
   return render(outcomes[key], params);
 }
 

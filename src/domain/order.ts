@@ -1,6 +1,12 @@
 import { OrderInput, type OrderContext, type OrderStatus } from './schemas.js';
 import { resolvePolicy, type PolicyOverride } from './policy.js';
 import { parseOrThrow } from './parse.js';
+import { InvalidInputError } from './errors.js';
+import { offsetMinutesOf } from './time.js';
+
+// XState builds a throwaway actor without input inside `transition()`; throwing one shared error there
+// costs nothing, where parsing `undefined` and building a fresh error each time costs more than a step.
+const missingInput = new InvalidInputError('order input', [{ path: '(root)', message: 'expected an order input object (got nothing)' }]);
 
 /**
  * Validates an order input and builds the machine's context, with its absolute deadlines.
@@ -10,6 +16,7 @@ import { parseOrThrow } from './parse.js';
  *   latestShipDate: '2026-11-28T23:59:59Z', items: [{ orderItemId: 'A', quantity: 1 }] });
  */
 export function createOrderContext(input: unknown, policyOverride?: PolicyOverride): OrderContext {
+  if (input === undefined) throw missingInput;
   const parsed = parseOrThrow(OrderInput, input, 'order input');
   const policy = resolvePolicy(parsed.marketplaceId, { ...parsed.policy, ...policyOverride });
   return {
@@ -19,8 +26,11 @@ export function createOrderContext(input: unknown, policyOverride?: PolicyOverri
     policy,
     placedAt: parsed.placedAt,
     latestShipDate: parsed.latestShipDate,
+    utcOffsetMinutes: offsetMinutesOf((input as { placedAt?: unknown }).placedAt),
     buyerCancelUntil: parsed.placedAt + policy.buyerCancelWindowMs,
-    autoCancelAt: parsed.latestShipDate + policy.autoCancelAfterMs,
+    // Amazon ships its own orders: there is nothing for the seller to confirm in time.
+    autoCancelAt: parsed.fulfillmentChannel === 'AFN' ? null : parsed.latestShipDate + policy.autoCancelAfterMs,
+    clock: parsed.placedAt,
     items: parsed.items.map((item) => ({
       orderItemId: item.orderItemId,
       ...(item.sku === undefined ? {} : { sku: item.sku }),
@@ -28,13 +38,36 @@ export function createOrderContext(input: unknown, policyOverride?: PolicyOverri
       quantityCanceled: 0,
       buyerRequestedCancel: false,
     })),
-    requests: [],
-    cancellations: [],
-    labelGeneratedAt: null,
-    shippedAt: null,
-    shippedLate: null,
+    ...emptyRecords(),
   };
 }
+
+/**
+ * What a new order has recorded: nothing. The codec fills these in for fields a stored order leaves out.
+ * @example
+ * emptyRecords().cancellations; // []
+ */
+export function emptyRecords(): Pick<OrderContext, 'requests' | 'cancellations' | 'labelGeneratedAt' | 'shippedAt' | 'shippedLate' | 'eventIds'> {
+  return { requests: [], cancellations: [], labelGeneratedAt: null, shippedAt: null, shippedLate: null, eventIds: [] };
+}
+
+/**
+ * The machine's state keys, written once: the machine, the codec, the inspector and the docs read them here.
+ * @example
+ * snapshot.matches({ [stateKeys.placed]: stateKeys.unshipped });
+ */
+export const stateKeys = {
+  placed: 'placed',
+  buyerCancellable: 'buyerCancellable',
+  unshipped: 'unshipped',
+  labelGenerated: 'labelGenerated',
+  shipped: 'shipped',
+  canceled: 'canceled',
+  autoCanceled: 'autoCanceled',
+} as const;
+
+/** The leaf states inside `placed`, in the order an order moves through them. */
+export const placedStateKeys = [stateKeys.buyerCancellable, stateKeys.unshipped, stateKeys.labelGenerated] as const;
 
 /** State keys of the machine, mapped to the product brief's names. */
 export const statusOfStateKey = {
@@ -46,3 +79,17 @@ export const statusOfStateKey = {
   autoCanceled: 'auto-canceled',
 } as const satisfies Record<string, OrderStatus>;
 export type StateKey = keyof typeof statusOfStateKey;
+
+/** The product brief's names mapped back to the machine's leaf state keys. */
+export const stateKeyOfStatus = Object.fromEntries(
+  Object.entries(statusOfStateKey).map(([key, status]) => [status, key]),
+) as { [K in StateKey as (typeof statusOfStateKey)[K]]: K };
+
+/**
+ * The XState state value of a leaf state key: `{ placed: 'unshipped' }` inside `placed`, else the key itself.
+ * @example
+ * stateValueOf('labelGenerated'); // { placed: 'labelGenerated' }
+ */
+export function stateValueOf(key: StateKey): string | Record<string, string> {
+  return (placedStateKeys as readonly string[]).includes(key) ? { [stateKeys.placed]: key } : key;
+}

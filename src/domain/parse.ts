@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
 
 /** Parses untrusted input, or throws an InvalidInputError whose message names each bad field and value. */

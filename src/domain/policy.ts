@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY, MINUTE } from './time.js';
 import { parseOrThrow } from './parse.js';
 

@@ -1,62 +1,84 @@
-import type { Cancellation, ItemQuantity, OrderContext, OrderEvent, OrderStatus } from './schemas.js';
-import { outcomeMessage, refusalMessage, type Message, type RefusalCode } from './messages.js';
-import { formatInstant } from './time.js';
+import type { Cancellation, ItemQuantity, OrderContext, OrderStatus, ParsedOrderEvent } from './schemas.js';
+import { outcomeMessage, refusalMessage, type Message, type MessageParams, type RefusalCode } from './messages.js';
+import { isOfficialRequest } from './subject.js';
 
-/** The answer to an event: accepted, or refused with a code; both with a message in en and zh-CN. */
+/**
+ * The answer to an event: accepted, or refused with a code; both with a message in en and zh-CN. `late` is set
+ * when the event's own instant was before the order's clock (it was judged and recorded at the clock),
+ * `duplicate` when its `eventId` had been applied before (nothing changed).
+ */
 export interface Verdict {
   accepted: boolean;
   code?: RefusalCode;
   message: Message;
+  late?: true;
+  duplicate?: true;
 }
 
-type EventOf<T extends OrderEvent['type']> = Extract<OrderEvent, { type: T }>;
+type EventOf<T extends ParsedOrderEvent['type']> = Extract<ParsedOrderEvent, { type: T }>;
 
 const accept = (message: Message): Verdict => ({ accepted: true, message });
-const refuse = (code: RefusalCode, params?: Record<string, string | number>): Verdict => ({
+const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = {}, variant?: string): Verdict => ({
   accepted: false,
   code,
-  message: refusalMessage(code, params),
+  message: refusalMessage(code, { ...orderParams(order), ...params }, variant),
 });
 
-/** The standard subject lines of an official request (seed), after any reply prefixes such as "RE:". */
-const officialSubjects = [/^order cancellation request from amazon customer/i, /^亚马逊买家.*的订单取消申请/];
-const replyPrefix = /^\s*(re|fw|fwd|回复|答复|转发)\s*[:：]\s*/i;
+/** What every message about an order may mention: its own window length and time zone. */
+function orderParams(order: OrderContext): MessageParams {
+  const params: MessageParams = { windowMs: order.buyerCancelUntil - order.placedAt, offset: order.utcOffsetMinutes };
+  if (order.autoCancelAt !== null) params['autoCancelMs'] = order.autoCancelAt - order.latestShipDate;
+  return params;
+}
 
 /**
- * Whether a buyer's request is official: Amazon's IsBuyerRequestedCancel flag, or a message with the
- * standard subject line ("Order cancellation request from Amazon customer…" / "亚马逊买家…的订单取消申请").
- * Reply prefixes are ignored, since replies change the subject line (seed: "Additional communication…").
+ * The instant at which an order judges and records an event: the event's own `at`, or the order's clock when
+ * the event arrives late. Time never runs backwards for an order.
  * @example
- * isOfficialRequest({ source: 'message', subject: 'Order cancellation request from Amazon customer Li' }); // true
+ * judgedAt(order, { type: 'seller.cancel', at: order.clock - 60_000, reason: 'NoInventory' }) === order.clock; // true
  */
-export function isOfficialRequest(request: { source: 'order-flag' | 'message'; subject?: string | undefined }): boolean {
-  if (request.source === 'order-flag') return true;
-  let subject = (request.subject ?? '').trim();
-  while (replyPrefix.test(subject)) subject = subject.replace(replyPrefix, '');
-  return officialSubjects.some((pattern) => pattern.test(subject));
+export function judgedAt(order: Pick<OrderContext, 'clock'>, event: { at: number }): number {
+  return event.at < order.clock ? order.clock : event.at;
+}
+
+/** Whether the event's own instant is earlier than the order's clock. */
+export function isLate(order: Pick<OrderContext, 'clock'>, event: { at: number }): boolean {
+  return event.at < order.clock;
 }
 
 /** Whether the event happened before the order was placed. */
-export function isBeforePlacement(order: OrderContext, event: OrderEvent): boolean {
+export function isBeforePlacement(order: OrderContext, event: { at: number }): boolean {
   return event.at < order.placedAt;
 }
 
+/** Whether the order has already applied an event with this event's `eventId`. */
+export function hasApplied(order: Pick<OrderContext, 'eventIds'>, event: { eventId?: string | undefined }): boolean {
+  return event.eventId !== undefined && order.eventIds.includes(event.eventId);
+}
+
 /** Refusals that hold for every event type: before placement, or on an order that is already final. */
-function refuseForTimeOrFinalState(order: OrderContext, status: OrderStatus, event: OrderEvent): Verdict | undefined {
-  if (isBeforePlacement(order, event)) {
-    return refuse('EVENT_BEFORE_PLACEMENT', { at: formatInstant(event.at), placedAt: formatInstant(order.placedAt) });
-  }
+function refuseForTimeOrFinalState(order: OrderContext, status: OrderStatus, event: ParsedOrderEvent): Verdict | undefined {
+  if (isBeforePlacement(order, event)) return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
   if (event.type === 'clock.tick') return undefined;
-  if (status === 'shipped') return refuse('ALREADY_SHIPPED');
-  if (status === 'canceled' || status === 'auto-canceled') return refuse('ALREADY_CANCELED');
+  if (status === 'shipped') return refuse(order, 'ALREADY_SHIPPED');
+  if (status === 'auto-canceled') return refuse(order, 'ALREADY_CANCELED', {}, 'auto');
+  if (status === 'canceled') return refuse(order, 'ALREADY_CANCELED');
   return undefined;
 }
 
 /** Remaining (not cancelled) quantity of each item, in order. */
 export function remainingItems(order: OrderContext): ItemQuantity[] {
-  return order.items
-    .map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity - item.quantityCanceled }))
-    .filter((item) => item.quantity > 0);
+  const left: ItemQuantity[] = [];
+  for (const item of order.items) {
+    const quantity = item.quantity - item.quantityCanceled;
+    if (quantity > 0) left.push({ orderItemId: item.orderItemId, quantity });
+  }
+  return left;
+}
+
+/** Whether every unit of the order has been cancelled. */
+export function hasNothingLeft(order: OrderContext): boolean {
+  return order.items.every((item) => item.quantityCanceled >= item.quantity);
 }
 
 /** The items a seller cancel names, or every remaining quantity when it names none. */
@@ -64,22 +86,35 @@ export function itemsToCancel(order: OrderContext, event: EventOf<'seller.cancel
   return event.items ?? remainingItems(order);
 }
 
+/** The order's items by id, for lookups linear in what an event touches. */
+function itemIndex(order: OrderContext): Map<string, OrderContext['items'][number]> {
+  return new Map(order.items.map((item) => [item.orderItemId, item]));
+}
+
 function checkItemIds(order: OrderContext, ids: readonly string[]): Verdict | undefined {
-  const unknown = ids.find((id) => !order.items.some((item) => item.orderItemId === id));
-  return unknown === undefined ? undefined : refuse('UNKNOWN_ITEM', { orderItemId: unknown, orderId: order.orderId });
+  const known = itemIndex(order);
+  const unknown = ids.find((id) => !known.has(id));
+  return unknown === undefined ? undefined : refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown, orderId: order.orderId });
 }
 
 function checkQuantities(order: OrderContext, items: readonly ItemQuantity[]): Verdict | undefined {
-  const unknown = checkItemIds(order, items.map((item) => item.orderItemId));
-  if (unknown) return unknown;
+  const known = itemIndex(order);
+  const unknown = items.find((requested) => !known.has(requested.orderItemId));
+  if (unknown) return refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown.orderItemId, orderId: order.orderId });
   for (const requested of items) {
-    const item = order.items.find((candidate) => candidate.orderItemId === requested.orderItemId)!;
+    const item = known.get(requested.orderItemId)!;
     const remaining = item.quantity - item.quantityCanceled;
     if (requested.quantity > remaining) {
-      return refuse('QUANTITY_EXCEEDS_REMAINING', { orderItemId: item.orderItemId, requested: requested.quantity, remaining });
+      return refuse(order, 'QUANTITY_EXCEEDS_REMAINING', { orderItemId: item.orderItemId, requested: requested.quantity, remaining });
     }
   }
   return undefined;
+}
+
+/** The cancelled items that no official buyer request covers. */
+function itemsWithoutOfficialRequest(order: OrderContext, items: readonly ItemQuantity[]): string[] {
+  const requested = new Set(order.items.filter((item) => item.buyerRequestedCancel).map((item) => item.orderItemId));
+  return items.filter((item) => !requested.has(item.orderItemId)).map((item) => item.orderItemId);
 }
 
 /**
@@ -99,15 +134,34 @@ export function countsAgainstRate(
   if (by === 'buyer') return false;
   if (by === 'system') return true;
   if (reason !== 'BuyerCanceled') return true;
-  return !items.every((cancelled) => order.items.find((item) => item.orderItemId === cancelled.orderItemId)?.buyerRequestedCancel);
+  return itemsWithoutOfficialRequest(order, items).length > 0;
 }
 
 /** The buyer cancels in Your Orders: only inside the window, while Amazon holds the order as Pending. */
 export function judgeBuyerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
-  if (status !== 'buyer-cancellable') return refuse('BUYER_WINDOW_CLOSED');
-  return accept(outcomeMessage('buyerCanceled'));
+  if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED', {}, 'buyer');
+  if (status !== 'buyer-cancellable') return refuse(order, 'BUYER_WINDOW_CLOSED');
+  return accept(outcomeMessage('buyerCanceled', orderParams(order)));
+}
+
+/** Whether the same request (source, items and officialness) is already on record. */
+export function isRepeatedRequest(order: OrderContext, event: EventOf<'buyer.requestCancellation'>): boolean {
+  const official = isOfficialRequest(event);
+  const ids = requestedItemIds(order, event);
+  return order.requests.some(
+    (request) =>
+      request.source === event.source &&
+      request.official === official &&
+      request.orderItemIds.length === ids.length &&
+      request.orderItemIds.every((id, index) => id === ids[index]),
+  );
+}
+
+/** The items a request covers, sorted: the ones it names, or all of them. */
+export function requestedItemIds(order: OrderContext, event: EventOf<'buyer.requestCancellation'>): string[] {
+  return event.orderItemIds ? [...new Set(event.orderItemIds)].sort() : order.items.map((item) => item.orderItemId).sort();
 }
 
 /** A buyer's request is recorded while the order can still be cancelled; with a label it is answered "return it". */
@@ -118,32 +172,41 @@ export function judgeRequestCancellation(
 ): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
-  if (status === 'label-generated') return refuse('LABEL_GENERATED');
+  if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED');
   const unknown = checkItemIds(order, event.orderItemIds ?? []);
   if (unknown) return unknown;
-  return accept(outcomeMessage(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest'));
+  const items = requestedItemIds(order, event);
+  const all = items.length === order.items.length;
+  const params = { items: items.join(', '), scope: all ? 'all' : 'some' };
+  if (isRepeatedRequest(order, event)) return accept(outcomeMessage('requestAlreadyRecorded', params));
+  return accept(outcomeMessage(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest', params));
 }
 
 /** The seller may cancel only an unshipped, seller-fulfilled order, and no more than remains of each item. */
 export function judgeSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
-  if (order.fulfillmentChannel === 'AFN') return refuse('FULFILLED_BY_AMAZON');
-  if (status === 'buyer-cancellable') return refuse('ORDER_PENDING');
-  if (status === 'label-generated') return refuse('LABEL_GENERATED');
+  if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON');
+  if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
+  if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED');
   const items = itemsToCancel(order, event);
   const invalid = checkQuantities(order, items);
   if (invalid) return invalid;
   const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
-  const counts = countsAgainstRate(order, 'seller', event.reason, items);
-  return accept(outcomeMessage(counts ? 'sellerCanceledCounted' : 'sellerCanceledNotCounted', { quantity, reason: event.reason }));
+  const params = { quantity, reason: event.reason };
+  if (!countsAgainstRate(order, 'seller', event.reason, items)) return accept(outcomeMessage('sellerCanceledNotCounted', params));
+  if (event.reason !== 'BuyerCanceled') return accept(outcomeMessage('sellerCanceledCounted', params));
+  const uncovered = itemsWithoutOfficialRequest(order, items);
+  const key = uncovered.length === items.length ? 'buyerCanceledWithoutRequest' : 'buyerCanceledPartlyRequested';
+  return accept(outcomeMessage(key, { ...params, items: uncovered.join(', ') }));
 }
 
-/** A label can be bought once the order leaves Pending and until it ships or is cancelled. */
+/** A label can be bought once the order leaves Pending and until it ships or is cancelled; Amazon ships AFN orders. */
 export function judgeGenerateLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
-  if (status === 'buyer-cancellable') return refuse('ORDER_PENDING');
+  if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
+  if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
   return accept(outcomeMessage('labelGenerated'));
 }
 
@@ -151,35 +214,40 @@ export function judgeGenerateLabel(order: OrderContext, status: OrderStatus, eve
 export function judgeVoidLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
-  if (status !== 'label-generated') return refuse('NO_LABEL');
+  if (status !== 'label-generated') return refuse(order, 'NO_LABEL');
   return accept(outcomeMessage('labelVoided'));
 }
 
-/** Shipment can be confirmed once the order leaves Pending; after the latest ship date it is late. */
+/** Shipment can be confirmed once the order leaves Pending; after the latest ship date it is late; Amazon ships AFN orders. */
 export function judgeConfirmShipment(order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
-  if (status === 'buyer-cancellable') return refuse('ORDER_PENDING');
-  return accept(outcomeMessage(isLateShipment(order, event.at) ? 'shippedLate' : 'shipped'));
+  if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
+  if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
+  return accept(outcomeMessage(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped'));
 }
 
-/** Whether a shipment confirmed at `at` is late (after the latest ship date). */
+/** Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships. */
 export function isLateShipment(order: OrderContext, at: number): boolean {
-  return at > order.latestShipDate;
+  return order.fulfillmentChannel !== 'AFN' && at > order.latestShipDate;
 }
 
 /** Time passing is always accepted, except before the order existed. */
 export function judgeClockTick(order: OrderContext, status: OrderStatus, event: EventOf<'clock.tick'>): Verdict {
-  return refuseForTimeOrFinalState(order, status, event) ?? accept(outcomeMessage('timePassed', { at: formatInstant(event.at), status }));
+  return (
+    refuseForTimeOrFinalState(order, status, event) ??
+    accept(outcomeMessage('timePassed', { ...orderParams(order), at: judgedAt(order, event), status }))
+  );
 }
 
 /**
- * The verdict on an event for an order in `status`, where `status` already reflects every deadline
- * up to the event's `at`. The machine's guards call the same functions.
+ * The verdict of the package's rules on an event for an order in `status`, where `status` already reflects
+ * every deadline up to the instant the event is judged at (`judgedAt`). The machine's guards call the same
+ * functions; `applyEvent` reports the machine's own decision.
  * @example
  * judge(order, 'label-generated', { type: 'seller.cancel', at, reason: 'NoInventory' }).code; // 'LABEL_GENERATED'
  */
-export function judge(order: OrderContext, status: OrderStatus, event: OrderEvent): Verdict {
+export function judge(order: OrderContext, status: OrderStatus, event: ParsedOrderEvent): Verdict {
   switch (event.type) {
     case 'buyer.cancel':
       return judgeBuyerCancel(order, status, event);
@@ -197,4 +265,3 @@ export function judge(order: OrderContext, status: OrderStatus, event: OrderEven
       return judgeClockTick(order, status, event);
   }
 }
-

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Instant } from './time.js';
 import { PolicyOverride, Policy } from './policy.js';
 
@@ -84,30 +84,45 @@ const ItemQuantities = z
   });
 
 /**
- * Every event the order understands; each carries `at`, the instant it happened.
+ * An optional id an event carries so that an order applies it once: a redelivered event with a known id
+ * changes nothing (1 to 128 characters).
+ */
+export const EventId = z.string().min(1).max(128);
+
+const eventBase = { at: Instant, eventId: EventId.optional() };
+
+/**
+ * Every event the order understands; each carries `at`, the instant it happened, and may carry `eventId`.
  * @example
  * const event = OrderEvent.parse({ type: 'seller.cancel', at: '2026-11-26T11:00:00Z', reason: 'NoInventory' });
  */
 export const OrderEvent = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('buyer.cancel'), at: Instant }),
+  z.strictObject({ type: z.literal('buyer.cancel'), ...eventBase }),
   z.strictObject({
     type: z.literal('buyer.requestCancellation'),
-    at: Instant,
+    ...eventBase,
     source: z.enum(['order-flag', 'message']),
     subject: z.string().optional(),
     orderItemIds: z.array(OrderItemId).min(1).optional(),
     reason: z.string().optional(),
   }),
-  z.strictObject({ type: z.literal('seller.cancel'), at: Instant, reason: CancelReason, items: ItemQuantities.optional() }),
-  z.strictObject({ type: z.literal('seller.generateLabel'), at: Instant }),
-  z.strictObject({ type: z.literal('seller.voidLabel'), at: Instant }),
-  z.strictObject({ type: z.literal('seller.confirmShipment'), at: Instant }),
-  z.strictObject({ type: z.literal('clock.tick'), at: Instant }),
+  z.strictObject({ type: z.literal('seller.cancel'), ...eventBase, reason: CancelReason, items: ItemQuantities.optional() }),
+  z.strictObject({ type: z.literal('seller.generateLabel'), ...eventBase }),
+  z.strictObject({ type: z.literal('seller.voidLabel'), ...eventBase }),
+  z.strictObject({ type: z.literal('seller.confirmShipment'), ...eventBase }),
+  z.strictObject({ type: z.literal('clock.tick'), ...eventBase }),
 ]);
-/** An event as callers write it (`at` as ISO text or epoch ms). */
-export type OrderEventInput = z.input<typeof OrderEvent>;
-/** An event as the machine sees it (`at` in epoch ms). */
-export type OrderEvent = z.output<typeof OrderEvent>;
+/**
+ * An event as people write it: `at` as ISO-8601 text, epoch ms or a Date. `applyEvent`, `explain` and a
+ * live actor's `send` take this type.
+ * @example
+ * const event: OrderEvent = { type: 'seller.generateLabel', at: new Date('2026-11-26T11:00:00Z') };
+ */
+export type OrderEvent = z.input<typeof OrderEvent>;
+/** The same as `OrderEvent`, kept for code written against earlier versions. */
+export type OrderEventInput = OrderEvent;
+/** An event as the machine sees it after parsing: `at` in epoch ms. */
+export type ParsedOrderEvent = z.output<typeof OrderEvent>;
 export type OrderEventType = OrderEvent['type'];
 
 /** The event types, in the order the docs list them. */
@@ -134,7 +149,10 @@ export type ItemQuantity = z.infer<typeof ItemQuantity>;
 export const Cancellation = z.strictObject({
   by: z.enum(['buyer', 'seller', 'system']),
   reason: CancellationReason,
+  /** When the order recorded it: the event's own instant, or the order's clock for a late event. */
   at: z.number().int(),
+  /** The event's own instant, kept when it arrived late and was recorded at the order's clock. */
+  occurredAt: z.number().int().optional(),
   items: z.array(ItemQuantity),
   countsAgainstRate: z.boolean(),
 });
@@ -143,6 +161,7 @@ export type Cancellation = z.infer<typeof Cancellation>;
 /** A buyer's cancellation request as received; `official` when Amazon generated it. */
 export const CancellationRequest = z.strictObject({
   at: z.number().int(),
+  occurredAt: z.number().int().optional(),
   source: z.enum(['order-flag', 'message']),
   official: z.boolean(),
   orderItemIds: z.array(OrderItemId),
@@ -163,14 +182,25 @@ export const OrderContext = z.strictObject({
   policy: Policy,
   placedAt: z.number().int(),
   latestShipDate: z.number().int(),
+  /** UTC offset of `placedAt` as the marketplace gave it, in minutes; messages show times in it. */
+  utcOffsetMinutes: z.number().int().min(-18 * 60).max(18 * 60),
   buyerCancelUntil: z.number().int(),
-  autoCancelAt: z.number().int(),
+  /** Null for orders Fulfilled by Amazon: Amazon ships them, so there is no auto-cancel. */
+  autoCancelAt: z.number().int().nullable(),
+  /** The order's own clock: the latest instant it has applied. Time never runs backwards for an order. */
+  clock: z.number().int(),
   items: z.array(OrderItem).min(1),
   requests: z.array(CancellationRequest),
   cancellations: z.array(Cancellation),
   labelGeneratedAt: z.number().int().nullable(),
+  /** The label event's own instant when it arrived late. */
+  labelOccurredAt: z.number().int().optional(),
   shippedAt: z.number().int().nullable(),
+  /** The shipment event's own instant when it arrived late. */
+  shipmentOccurredAt: z.number().int().optional(),
   shippedLate: z.boolean().nullable(),
+  /** Ids of the events the order has applied, oldest first; a known id is not applied again. */
+  eventIds: z.array(EventId),
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 

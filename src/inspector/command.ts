@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InspectorError } from './errors.js';
 import { startInspector } from './server.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MACHINE_VERSION } from '../../machines/order/index.js';
 import {
   formatInstant,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIPv4, isIPv6, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, Policy } from '../domain/index.js';
 import { describeStatechart } from '../runtime/index.js';

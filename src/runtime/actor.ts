@@ -1,8 +1,8 @@
-import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer, type Subscription } from 'xstate';
 import { orderMachine, type OrderMachine } from '../../machines/order/index.js';
-import { createOrderContext, InvalidInputError, type OrderEventInput, type OrderInput, type PolicyOverride } from '../domain/index.js';
+import { createOrderContext, hasApplied, InvalidInputError, type OrderEvent, type OrderInput, type PolicyOverride, type Verdict } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from './snapshot.js';
-import { parseEvent, withPolicy } from './step.js';
+import { decide, duplicateVerdict, machineOf, parseEvent, ruled, withPolicy } from './step.js';
 
 /** The time source of a live actor: `now()` in epoch ms, and timers. xstate's SimulatedClock fits. */
 export interface OrderClock {
@@ -36,8 +36,23 @@ export interface OrderActorOptions {
   machine?: OrderMachine;
 }
 
-/** A started order actor; `send` validates events and throws InvalidInputError on bad ones. */
-export type OrderActor = Omit<Actor<typeof orderMachine>, 'send'> & { send(event: OrderEventInput): void };
+/** What a live order tells listeners of `order.refused`: the event as sent and the verdict on it. */
+export interface OrderRefused {
+  type: 'order.refused';
+  event: OrderEvent;
+  verdict: Verdict;
+}
+
+type Base = Actor<typeof orderMachine>;
+
+/**
+ * A started order actor. `send` validates events (InvalidInputError on bad ones) and answers with the verdict;
+ * `on('order.refused', …)` hears every refused event, besides the effects the machine emits.
+ */
+export type OrderActor = Omit<Base, 'send' | 'on'> & {
+  send(event: OrderEvent): Verdict;
+  on: Base['on'] & ((type: 'order.refused', handler: (event: OrderRefused) => void) => Subscription);
+};
 
 function isSnapshot(value: unknown): value is OrderSnapshot {
   return typeof value === 'object' && value !== null && 'value' in value && 'context' in value;
@@ -45,9 +60,11 @@ function isSnapshot(value: unknown): value is OrderSnapshot {
 
 /**
  * Starts a live order actor from an order input or a restored snapshot. It wakes itself at the order's
- * absolute deadlines with `clock.tick` events, so a restored actor resumes with the time that is left.
+ * absolute deadlines with `clock.tick` events, so a restored actor resumes with the time that is left, and a
+ * restored order whose deadline has passed is brought up to date as it starts.
  * @example
  * const actor = createOrderActor(input, { clock: new SimulatedClock() });
+ * actor.on('order.refused', ({ verdict }) => console.log(verdict.code));
  * actor.send({ type: 'seller.generateLabel', at: '2026-11-26T11:00:00Z' });
  */
 export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, options: OrderActorOptions = {}): OrderActor {
@@ -65,10 +82,19 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
     ...(input ? { input } : { snapshot: inputOrSnapshot as OrderSnapshot }),
   });
 
+  const refusedListeners = new Set<(event: OrderRefused) => void>();
   let timer: unknown;
   const clearTimer = () => {
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
+  };
+  // Each deadline that has come is applied at its own instant, as a back end's sweeper does.
+  const wakeIfDue = () => {
+    for (let snapshot = actor.getSnapshot(); snapshot.status === 'active'; snapshot = actor.getSnapshot()) {
+      const deadline = nextDeadline(snapshot);
+      if (deadline === null || deadline > clock.now()) return;
+      actor.send({ type: 'clock.tick', at: deadline });
+    }
   };
   const schedule = () => {
     clearTimer();
@@ -79,24 +105,47 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
     const wait = Math.min(Math.max(0, deadline - clock.now()), MAX_TIMER_MS);
     timer = clock.setTimeout(() => {
       timer = undefined;
-      const now = clock.now();
-      if (now >= deadline) actor.send({ type: 'clock.tick', at: now });
+      wakeIfDue();
       schedule();
     }, wait);
   };
 
   const send = actor.send.bind(actor);
   const stop = actor.stop.bind(actor);
+  const on = actor.on.bind(actor) as (type: string, handler: (event: never) => void) => Subscription;
   const live = actor as unknown as OrderActor;
-  live.send = (event) => {
-    send(parseEvent(event));
-    schedule();
+  // The machine marks every transition that accepts an event; the verdict is read from that, not re-judged.
+  let accepted = false;
+  on('order.accepted', () => {
+    accepted = true;
+  });
+  const verdictOn = (before: OrderSnapshot, parsed: ReturnType<typeof parseEvent>): Verdict => {
+    if (hasApplied(before.context, parsed)) return duplicateVerdict(parsed);
+    accepted = false;
+    // An ended actor takes no transition, but inspectors still see the event it was sent.
+    send(parsed);
+    if (before.status !== 'active') return ruled(before, parsed).verdict;
+    return decide(machineOf(before), before, parsed, accepted);
   };
+  live.send = (event) => {
+    const verdict = verdictOn(actor.getSnapshot(), parseEvent(event));
+    schedule();
+    if (!verdict.accepted) for (const listener of refusedListeners) listener({ type: 'order.refused', event, verdict });
+    return verdict;
+  };
+  live.on = ((type: string, handler: (event: never) => void): Subscription => {
+    if (type !== 'order.refused') return on(type, handler);
+    const listener = handler as unknown as (event: OrderRefused) => void;
+    refusedListeners.add(listener);
+    return { unsubscribe: () => refusedListeners.delete(listener) };
+  }) as OrderActor['on'];
   (live as { stop: () => unknown }).stop = () => {
     clearTimer();
     return stop();
   };
   actor.start();
+  wakeIfDue();
   schedule();
   return live;
 }
+

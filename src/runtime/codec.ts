@@ -1,69 +1,319 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
-import { OrderContext, RestoreError, statusOfStateKey, type StateKey } from '../domain/index.js';
+import {
+  countsAgainstRate,
+  emptyRecords,
+  isLateShipment,
+  OrderContext,
+  placedStateKeys,
+  resolvePolicy,
+  RestoreError,
+  stateKeys,
+  stateValueOf,
+  statusOfStateKey,
+  type Cancellation,
+  type OrderItem,
+  type Policy,
+  type StateKey,
+} from '../domain/index.js';
 import { stateKey, type OrderSnapshot } from './snapshot.js';
 
-/** Bumped when the envelope or the meaning of the persisted fields changes. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+/** Bumped when the envelope or the meaning of the persisted fields changes. Version 2 added the order's clock. */
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
-const stateKeys = Object.keys(statusOfStateKey) as [StateKey, ...StateKey[]];
-const placedKeys = ['buyerCancellable', 'unshipped', 'labelGenerated'] as const;
-
-const PersistedOrder = z.strictObject({
-  format: z.literal('order-lifecycle/snapshot'),
-  schemaVersion: z.number().int(),
-  machineVersion: z.number().int(),
-  state: z.enum(stateKeys),
-  context: z.unknown(),
-});
+const FORMAT = 'order-lifecycle/snapshot';
+const stateKeyList = Object.keys(statusOfStateKey) as [StateKey, ...StateKey[]];
 
 /**
- * Serializes a snapshot to JSON with its schema version and machine version; pending timers are not
+ * A stored order as `serializeOrder` writes it: the envelope with its versions, the leaf state key, and the
+ * context with default values left out.
+ * @example
+ * const stored: PersistedOrder = JSON.parse(serializeOrder(snapshot));
+ */
+export const PersistedOrder = z.strictObject({
+  format: z.literal(FORMAT),
+  schemaVersion: z.number().int(),
+  machineVersion: z.number().int(),
+  state: z.enum(stateKeyList),
+  context: z.record(z.string(), z.unknown()),
+});
+export type PersistedOrder = z.infer<typeof PersistedOrder>;
+
+/** Upgrades a stored order of an older schema or machine version to the current ones. */
+export type MigrateOrder = (stored: PersistedOrder) => PersistedOrder;
+
+/** Options of `restoreOrder`. */
+export interface RestoreOrderOptions {
+  /** The machine the order runs on, when it was created on an extended machine. */
+  machine?: OrderMachine;
+  /** Called for a stored order of another schema or machine version; e.g. `upgradeOrderSnapshot`. */
+  migrate?: MigrateOrder;
+}
+
+/** The policy the order's own deadlines imply, so a stored order need not carry a copy of its preset. */
+function impliedPolicy(context: Pick<OrderContext, 'placedAt' | 'latestShipDate' | 'buyerCancelUntil' | 'autoCancelAt' | 'marketplaceId'>): Policy {
+  const preset = resolvePolicy(context.marketplaceId);
+  return {
+    buyerCancelWindowMs: context.buyerCancelUntil - context.placedAt,
+    autoCancelAfterMs: context.autoCancelAt === null ? preset.autoCancelAfterMs : context.autoCancelAt - context.latestShipDate,
+  };
+}
+
+const samePolicy = (a: Policy, b: Policy) => a.buyerCancelWindowMs === b.buyerCancelWindowMs && a.autoCancelAfterMs === b.autoCancelAfterMs;
+
+/** The context without what restore can fill in: defaults, empty lists and the implied policy. */
+function compact(context: OrderContext): Record<string, unknown> {
+  const out: Record<string, unknown> = { orderId: context.orderId };
+  if (context.marketplaceId !== undefined) out['marketplaceId'] = context.marketplaceId;
+  if (context.fulfillmentChannel !== 'MFN') out['fulfillmentChannel'] = context.fulfillmentChannel;
+  if (!samePolicy(context.policy, impliedPolicy(context))) out['policy'] = context.policy;
+  out['placedAt'] = context.placedAt;
+  out['latestShipDate'] = context.latestShipDate;
+  if (context.utcOffsetMinutes !== 0) out['utcOffsetMinutes'] = context.utcOffsetMinutes;
+  out['buyerCancelUntil'] = context.buyerCancelUntil;
+  out['autoCancelAt'] = context.autoCancelAt;
+  if (context.clock !== context.placedAt) out['clock'] = context.clock;
+  out['items'] = context.items.map((item) => {
+    const stored: Record<string, unknown> = { orderItemId: item.orderItemId };
+    if (item.sku !== undefined) stored['sku'] = item.sku;
+    stored['quantity'] = item.quantity;
+    if (item.quantityCanceled !== 0) stored['quantityCanceled'] = item.quantityCanceled;
+    if (item.buyerRequestedCancel) stored['buyerRequestedCancel'] = true;
+    return stored;
+  });
+  if (context.requests.length) out['requests'] = context.requests;
+  if (context.cancellations.length) out['cancellations'] = context.cancellations;
+  if (context.labelGeneratedAt !== null) out['labelGeneratedAt'] = context.labelGeneratedAt;
+  if (context.labelOccurredAt !== undefined) out['labelOccurredAt'] = context.labelOccurredAt;
+  if (context.shippedAt !== null) out['shippedAt'] = context.shippedAt;
+  if (context.shipmentOccurredAt !== undefined) out['shipmentOccurredAt'] = context.shipmentOccurredAt;
+  if (context.shippedLate !== null) out['shippedLate'] = context.shippedLate;
+  if (context.eventIds.length) out['eventIds'] = context.eventIds;
+  return out;
+}
+
+/** The full context from its stored form, defaults filled in. */
+function expand(stored: Record<string, unknown>): unknown {
+  const items = Array.isArray(stored['items'])
+    ? stored['items'].map((item: unknown) =>
+        item !== null && typeof item === 'object' ? { quantityCanceled: 0, buyerRequestedCancel: false, ...item } : item,
+      )
+    : stored['items'];
+  const context: Record<string, unknown> = {
+    fulfillmentChannel: 'MFN',
+    utcOffsetMinutes: 0,
+    clock: stored['placedAt'],
+    ...emptyRecords(),
+    ...stored,
+    items,
+  };
+  if (context['policy'] === undefined && typeof context['buyerCancelUntil'] === 'number' && typeof context['placedAt'] === 'number') {
+    context['policy'] = impliedPolicy(context as unknown as OrderContext);
+  }
+  return context;
+}
+
+/**
+ * Serializes a snapshot to compact JSON with its schema version and machine version; pending timers are not
  * part of it because deadlines are absolute and live in the context.
  * @example
  * await db.save(orderId, serializeOrder(snapshot));
  */
 export function serializeOrder(snapshot: OrderSnapshot): string {
   return JSON.stringify({
-    format: 'order-lifecycle/snapshot',
+    format: FORMAT,
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     machineVersion: MACHINE_VERSION,
     state: stateKey(snapshot),
-    context: snapshot.context,
+    context: compact(snapshot.context),
   });
 }
 
+const describe = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+/** A broken invariant: the field, the value found, and what the machine would have kept true. */
+type Violation = [field: string, value: unknown, expected: string];
+
+/** Every invariant the machine keeps, checked on a context and its state; the first broken one, if any. */
+function violation(state: StateKey, context: OrderContext): Violation | undefined {
+  const c = context;
+  const open = (placedStateKeys as readonly string[]).includes(state);
+  if (c.buyerCancelUntil <= c.placedAt) return ['context.buyerCancelUntil', c.buyerCancelUntil, `later than placedAt ${c.placedAt}`];
+  if (c.latestShipDate < c.placedAt) return ['context.latestShipDate', c.latestShipDate, `at or after placedAt ${c.placedAt}`];
+  if ((c.fulfillmentChannel === 'AFN') !== (c.autoCancelAt === null)) {
+    return ['context.autoCancelAt', c.autoCancelAt, c.fulfillmentChannel === 'AFN' ? 'null for an order Fulfilled by Amazon' : 'an instant for a seller-fulfilled order'];
+  }
+  if (c.autoCancelAt !== null && c.autoCancelAt <= c.latestShipDate) return ['context.autoCancelAt', c.autoCancelAt, `later than latestShipDate ${c.latestShipDate}`];
+  if (c.clock < c.placedAt) return ['context.clock', c.clock, `at or after placedAt ${c.placedAt}`];
+  if (new Set(c.eventIds).size !== c.eventIds.length) return ['context.eventIds', c.eventIds, 'each id once'];
+
+  // State against deadlines and the clock.
+  if (state === stateKeys.buyerCancellable && c.clock >= c.buyerCancelUntil) {
+    return ['state', state, `a state after the buyer's window, since the clock ${c.clock} is at or after buyerCancelUntil ${c.buyerCancelUntil}`];
+  }
+  if ((state === stateKeys.unshipped || state === stateKeys.labelGenerated) && c.clock < c.buyerCancelUntil) {
+    return ['state', state, `buyerCancellable, since the clock ${c.clock} is before buyerCancelUntil ${c.buyerCancelUntil}`];
+  }
+  if (open && c.autoCancelAt !== null && c.clock >= c.autoCancelAt) return ['state', state, `autoCanceled, since the clock ${c.clock} is at or after autoCancelAt ${c.autoCancelAt}`];
+  if (state === stateKeys.labelGenerated && c.labelGeneratedAt === null) return ['context.labelGeneratedAt', null, 'the instant the label was generated in state labelGenerated'];
+  if ((state === stateKeys.buyerCancellable || state === stateKeys.unshipped) && c.labelGeneratedAt !== null) {
+    return ['context.labelGeneratedAt', c.labelGeneratedAt, `null in state ${state}`];
+  }
+  if (state === stateKeys.shipped) {
+    if (c.shippedAt === null) return ['context.shippedAt', null, 'the instant of shipment in state shipped'];
+    if (c.shippedLate !== isLateShipment(c, c.shippedAt)) return ['context.shippedLate', c.shippedLate, `${isLateShipment(c, c.shippedAt)} for a shipment at ${c.shippedAt}`];
+  } else if (c.shippedAt !== null || c.shippedLate !== null) {
+    return ['context.shippedAt', c.shippedAt, `null in state ${state}`];
+  }
+
+  // Quantities: what each item lost is what its cancellation records took, never more than it had.
+  const taken = new Map<string, number>();
+  for (const [index, record] of c.cancellations.entries()) {
+    for (const entry of record.items) {
+      if (!c.items.some((item) => item.orderItemId === entry.orderItemId)) return [`context.cancellations.${index}.items`, entry.orderItemId, 'an item of the order'];
+      taken.set(entry.orderItemId, (taken.get(entry.orderItemId) ?? 0) + entry.quantity);
+    }
+  }
+  for (const [index, item] of c.items.entries()) {
+    if (item.quantityCanceled > item.quantity) return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `at most the quantity ${item.quantity}`];
+    if (item.quantityCanceled !== (taken.get(item.orderItemId) ?? 0)) {
+      return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `${taken.get(item.orderItemId) ?? 0}, the sum of its cancellation records`];
+    }
+  }
+  const left = c.items.some((item) => item.quantityCanceled < item.quantity);
+  if (open && !left) return ['state', state, 'canceled, since nothing of the order is left'];
+  if (state === stateKeys.canceled && left) return ['state', state, 'an open state, since some items are not cancelled'];
+  if (state === stateKeys.autoCanceled && !c.cancellations.some((record) => record.by === 'system' && record.at === c.autoCancelAt)) {
+    return ['context.cancellations', c.cancellations.length, `a system cancellation at autoCancelAt ${c.autoCancelAt} in state autoCanceled`];
+  }
+
+  // Records: in time order, within [placedAt, clock], and each rate flag as the rule gives it.
+  const official = new Map<string, number>();
+  let previous = c.placedAt;
+  for (const [index, request] of c.requests.entries()) {
+    if (request.at < previous || request.at > c.clock) return [`context.requests.${index}.at`, request.at, `between ${previous} and the clock ${c.clock}`];
+    previous = request.at;
+    if (request.official) for (const itemId of request.orderItemIds) if (!official.has(itemId)) official.set(itemId, request.at);
+  }
+  for (const [index, item] of c.items.entries()) {
+    if (item.buyerRequestedCancel !== official.has(item.orderItemId)) {
+      return [`context.items.${index}.buyerRequestedCancel`, item.buyerRequestedCancel, `${official.has(item.orderItemId)}, as its official requests say`];
+    }
+  }
+  previous = c.placedAt;
+  for (const [index, record] of c.cancellations.entries()) {
+    const upper = record.by === 'system' ? Math.max(c.clock, c.autoCancelAt ?? c.clock) : c.clock;
+    if (record.at < previous || record.at > upper) return [`context.cancellations.${index}.at`, record.at, `between ${previous} and the clock ${c.clock}`];
+    previous = record.at;
+    // A request recorded at the same instant may have come before or after the cancellation: both are possible.
+    const expected = countsAgainstRate(asOf(c, official, record, false), record.by, record.reason, record.items);
+    const alsoPossible = countsAgainstRate(asOf(c, official, record, true), record.by, record.reason, record.items);
+    if (record.countsAgainstRate !== expected && record.countsAgainstRate !== alsoPossible) {
+      return [`context.cancellations.${index}.countsAgainstRate`, record.countsAgainstRate, `${expected} for a ${record.by} cancellation with reason ${record.reason}`];
+    }
+  }
+  if (c.labelGeneratedAt !== null && (c.labelGeneratedAt < c.buyerCancelUntil || c.labelGeneratedAt > c.clock)) {
+    return ['context.labelGeneratedAt', c.labelGeneratedAt, `between buyerCancelUntil ${c.buyerCancelUntil} and the clock ${c.clock}`];
+  }
+  if (c.shippedAt !== null && (c.shippedAt < (c.labelGeneratedAt ?? c.buyerCancelUntil) || c.shippedAt > c.clock)) {
+    return ['context.shippedAt', c.shippedAt, `between ${c.labelGeneratedAt ?? c.buyerCancelUntil} and the clock ${c.clock}`];
+  }
+  return undefined;
+}
+
+/** The order as it stood when `record` was made: items flagged by the official requests recorded by then. */
+function asOf(order: OrderContext, official: ReadonlyMap<string, number>, record: Cancellation, sameInstantCounts: boolean): OrderContext {
+  const requestedBy = (at: number | undefined) => at !== undefined && (at < record.at || (sameInstantCounts && at === record.at));
+  const items: OrderItem[] = order.items.map((item) => ({ ...item, buyerRequestedCancel: requestedBy(official.get(item.orderItemId)) }));
+  return { ...order, items };
+}
+
+function fail(orderId: string | undefined, detail: string): never {
+  throw new RestoreError(`Cannot restore order ${orderId === undefined ? '(unknown id)' : JSON.stringify(orderId)}: ${detail}.`);
+}
+
 /**
- * Restores a snapshot from `serializeOrder` text, onto `options.machine` when the order runs on an extended
- * machine. Throws RestoreError when the text is not JSON, has another schema or machine version, names a
- * state that does not exist, or has an invalid context.
+ * Restores a snapshot from `serializeOrder` text (or its parsed JSON), onto `options.machine` when the order runs
+ * on an extended machine. Throws RestoreError naming the field and the value when the text is not JSON, has
+ * another schema or machine version and no `migrate` upgrades it, names a state that does not exist, or holds
+ * an order the machine could never have produced (a state against its deadlines, quantities, rate flags).
  * @example
- * const snapshot = restoreOrder(await db.load(orderId));
+ * const snapshot = restoreOrder(await db.load(orderId), { migrate: upgradeOrderSnapshot });
  */
-export function restoreOrder(text: string, options: { machine?: OrderMachine } = {}): OrderSnapshot {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new RestoreError(`Cannot restore an order from text that is not JSON: ${JSON.stringify(String(text).slice(0, 40))}.`);
+export function restoreOrder(stored: string | PersistedOrder, options: RestoreOrderOptions = {}): OrderSnapshot {
+  let raw: unknown = stored;
+  if (typeof stored === 'string') {
+    try {
+      raw = JSON.parse(stored);
+    } catch {
+      throw new RestoreError(`Cannot restore an order from text that is not JSON: ${JSON.stringify(stored.slice(0, 40))}.`);
+    }
   }
+  let envelope = parseEnvelope(raw);
+  if (envelope.schemaVersion !== SNAPSHOT_SCHEMA_VERSION || envelope.machineVersion !== MACHINE_VERSION) {
+    const orderId = typeof envelope.context['orderId'] === 'string' ? envelope.context['orderId'] : undefined;
+    if (!options.migrate) {
+      fail(
+        orderId,
+        `it has schemaVersion ${envelope.schemaVersion} and machine version ${envelope.machineVersion}, this package reads schemaVersion ${SNAPSHOT_SCHEMA_VERSION} and machine version ${MACHINE_VERSION}; pass { migrate } (e.g. upgradeOrderSnapshot) to upgrade it`,
+      );
+    }
+    envelope = parseEnvelope(options.migrate(envelope));
+    if (envelope.schemaVersion !== SNAPSHOT_SCHEMA_VERSION || envelope.machineVersion !== MACHINE_VERSION) {
+      fail(orderId, `migrate returned schemaVersion ${envelope.schemaVersion} and machine version ${envelope.machineVersion}`);
+    }
+  }
+  const parsed = OrderContext.safeParse(expand(envelope.context));
+  const orderId = typeof envelope.context['orderId'] === 'string' ? envelope.context['orderId'] : undefined;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    fail(orderId, `context.${path} ${issue.message} (got ${describe(valueAt(envelope.context, issue.path))})`);
+  }
+  const broken = violation(envelope.state, parsed.data);
+  if (broken) fail(orderId, `${broken[0]} is ${describe(broken[1])}, expected ${broken[2]}`);
+  return (options.machine ?? orderMachine).resolveState({ value: stateValueOf(envelope.state), context: parsed.data });
+}
+
+function parseEnvelope(raw: unknown): PersistedOrder {
   const envelope = PersistedOrder.safeParse(raw);
-  if (!envelope.success) {
-    const issue = envelope.error.issues[0]!;
-    throw new RestoreError(`Cannot restore an order: field "${issue.path.join('.') || '(root)'}" ${issue.message.toLowerCase()}.`);
+  if (envelope.success) return envelope.data;
+  const issue = envelope.error.issues[0]!;
+  const path = issue.path.join('.') || '(root)';
+  throw new RestoreError(`Cannot restore an order: field "${path}" ${issue.message} (got ${describe(valueAt(raw, issue.path))}).`);
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) current = current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  return current;
+}
+
+/**
+ * Upgrades a stored order written by version 1 of this package (schema 1, machine 1) to the current versions:
+ * the order's clock is set to the latest instant it had recorded, no event ids are known, times show in UTC,
+ * and orders Fulfilled by Amazon lose the auto-cancel deadline they never had.
+ * @example
+ * const snapshot = restoreOrder(oldText, { migrate: upgradeOrderSnapshot });
+ */
+export function upgradeOrderSnapshot(stored: PersistedOrder): PersistedOrder {
+  if (stored.schemaVersion === SNAPSHOT_SCHEMA_VERSION && stored.machineVersion === MACHINE_VERSION) return stored;
+  if (stored.schemaVersion !== 1 || stored.machineVersion !== 1) {
+    throw new RestoreError(`Cannot upgrade an order from schemaVersion ${stored.schemaVersion} and machine version ${stored.machineVersion}: only version 1 is known.`);
   }
-  const { schemaVersion, machineVersion, state } = envelope.data;
-  if (schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
-    throw new RestoreError(`Cannot restore an order with schemaVersion ${schemaVersion}: this package reads version ${SNAPSHOT_SCHEMA_VERSION}.`);
-  }
-  if (machineVersion !== MACHINE_VERSION) {
-    throw new RestoreError(`Cannot restore an order made by machine version ${machineVersion}: this package runs version ${MACHINE_VERSION}.`);
-  }
-  const context = OrderContext.safeParse(envelope.data.context);
-  if (!context.success) {
-    const issue = context.error.issues[0]!;
-    throw new RestoreError(`Cannot restore an order: context.${issue.path.join('.')} ${issue.message.toLowerCase()}.`);
-  }
-  const value = (placedKeys as readonly string[]).includes(state) ? { placed: state } : state;
-  return (options.machine ?? orderMachine).resolveState({ value, context: context.data });
+  const context = { ...stored.context };
+  const instants: number[] = [context['placedAt'] as number];
+  for (const record of [...((context['requests'] as Array<{ at: number }>) ?? []), ...((context['cancellations'] as Array<{ at: number }>) ?? [])]) instants.push(record.at);
+  for (const key of ['labelGeneratedAt', 'shippedAt']) if (typeof context[key] === 'number') instants.push(context[key] as number);
+  // Version 1 kept no clock: an open order past the window has seen at least the window's end.
+  if (stored.state === stateKeys.unshipped || stored.state === stateKeys.labelGenerated) instants.push(context['buyerCancelUntil'] as number);
+  if (stored.state === stateKeys.autoCanceled) instants.push(context['autoCancelAt'] as number);
+  context['clock'] = Math.max(...instants);
+  context['eventIds'] = [];
+  context['utcOffsetMinutes'] = 0;
+  if (context['fulfillmentChannel'] === 'AFN') context['autoCancelAt'] = null;
+  return { ...stored, schemaVersion: SNAPSHOT_SCHEMA_VERSION, machineVersion: MACHINE_VERSION, context };
 }

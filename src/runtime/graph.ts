@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { timeGuards } from '../../machines/order/index.js';
 import { defaultPolicy, DAY, MINUTE, type Policy } from '../domain/index.js';
 
 /** A state of the chart: its key, the product brief's label, its parent key and kind. */
@@ -78,22 +79,26 @@ export function describeStatechart(machine: AnyStateMachine, policy: Policy = de
   const visit = (node: AnyStateMachine['root'], parent: string | null, initial: boolean) => {
     const kind = node.type === 'final' ? 'final' : node.type === 'compound' ? 'compound' : 'atomic';
     states.push({ id: node.id, key: node.key, parent, kind, initial });
-    for (const [event, transitions] of node.transitions) {
-      for (const transition of transitions) {
-        const guard = guardName(transition.guard as GuardLike | undefined);
-        edges.push({
-          // A parent's transition guarded by in(child) is drawn from that child.
-          source: stateInOf(transition.guard as GuardLike | undefined) ?? node.key,
-          target: transition.target?.[0]?.key ?? null,
-          event,
-          guard,
-          actions: (transition.actions ?? []).map((action: unknown) =>
-            typeof action === 'string' ? action : ((action as { type?: string }).type ?? 'action'),
-          ),
-          deadline: deadlineLabel(guard, policy),
-        });
-      }
-    }
+    const draw = (event: string, transition: { guard?: unknown; target?: ReadonlyArray<{ key: string }> | undefined; actions?: readonly unknown[] }) => {
+      const guard = guardName(transition.guard as GuardLike | undefined);
+      const deadline = deadlineLabel(guard, policy);
+      // Time is checked at the head of every list (see the machine); it is drawn once, from `placed`'s `*`.
+      if (guard && timeGuards.some((name) => guard.includes(name)) && !(event === '*' && deadline) && event !== 'always') return;
+      if (event === 'clock.tick' && !guard) return;
+      edges.push({
+        // A parent's transition guarded by in(child) is drawn from that child.
+        source: stateInOf(transition.guard as GuardLike | undefined) ?? node.key,
+        target: transition.target?.[0]?.key ?? null,
+        event,
+        guard,
+        actions: (transition.actions ?? []).map((action: unknown) =>
+          typeof action === 'string' ? action : ((action as { type?: string }).type ?? 'action'),
+        ),
+        deadline,
+      });
+    };
+    for (const [event, transitions] of node.transitions) for (const transition of transitions) draw(event, transition);
+    for (const transition of node.always ?? []) draw('always', transition);
     const initialKey = node.initial?.target?.[0]?.key;
     for (const child of Object.values(node.states)) visit(child, node.key, child.key === initialKey);
   };

@@ -1,6 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
 import { orderMachine } from '../../machines/order/index.js';
-import { deadlineFor, statusOfStateKey, type OrderStatus, type StateKey } from '../domain/index.js';
+import { deadlineFor, stateKeys, statusOfStateKey, type OrderStatus, type StateKey } from '../domain/index.js';
 
 /** A snapshot of the order machine, from `createOrder`, `applyEvent`, `restoreOrder` or a live actor. */
 export type OrderSnapshot = SnapshotFrom<typeof orderMachine>;
@@ -12,7 +12,7 @@ export type OrderSnapshot = SnapshotFrom<typeof orderMachine>;
  */
 export function stateKey(snapshot: Pick<OrderSnapshot, 'value'>): StateKey {
   const value = snapshot.value as string | Record<string, string>;
-  return (typeof value === 'string' ? value : value['placed']) as StateKey;
+  return (typeof value === 'string' ? value : value[stateKeys.placed]) as StateKey;
 }
 
 /**

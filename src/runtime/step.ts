@@ -1,18 +1,23 @@
-import { createActor, type ActorScope, type AnyActorScope } from 'xstate';
-import { orderMachine, type OrderMachine } from '../../machines/order/index.js';
+import { initialTransition, transition } from 'xstate';
+import { orderMachine, timeGuards, type OrderAccepted, type OrderMachine } from '../../machines/order/index.js';
 import {
+  hasApplied,
+  isLate,
   judge,
+  judgedAt,
   OrderEvent,
+  outcomeMessage,
   parseOrThrow,
+  refusalMessage,
   statusAt,
+  stateKeyOfStatus,
+  stateKeys,
   type Effect,
-  type OrderEventInput,
   type OrderInput,
+  type OrderStatus,
+  type ParsedOrderEvent,
   type PolicyOverride,
   type Verdict,
-  createOrderContext,
-  outcomeMessage,
-  formatInstant,
 } from '../domain/index.js';
 import { orderStatus, type OrderSnapshot } from './snapshot.js';
 
@@ -23,39 +28,17 @@ export interface StepResult {
   verdict: Verdict;
 }
 
-/**
- * One inert actor scope per machine, reused by every pure step. xstate's own `transition()` builds a new
- * actor per call, which costs more than the step itself; the scope only collects the actions a step returns.
- */
-const scopes = new WeakMap<OrderMachine, AnyActorScope>();
-function stepScope(machine: OrderMachine, collect: unknown[]): AnyActorScope {
-  let scope = scopes.get(machine);
-  if (!scope) {
-    const seed = createOrderContext({ orderId: 'scope', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'scope', quantity: 1 }] });
-    const self = createActor(machine, { snapshot: machine.resolveState({ value: 'canceled', context: seed }) });
-    scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      defer: () => {},
-      logger: () => {},
-      stopChild: () => {},
-      emit: () => {},
-      actionExecutor: () => {},
-    } as unknown as ActorScope<any, any, any, any>;
-    scopes.set(machine, scope);
-  }
-  scope.actionExecutor = (action) => {
-    collect.push(action);
-  };
-  return scope;
+type Emitted = Effect | OrderAccepted;
+
+/** The emitted events among the actions XState's `transition()` returns. */
+function emitted(actions: ReadonlyArray<{ type: string; params?: unknown }>): Emitted[] {
+  const events: Emitted[] = [];
+  for (const action of actions) if (action.type === 'xstate.emit') events.push((action.params as { event: Emitted }).event);
+  return events;
 }
 
-function emittedEffects(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {
-  return actions
-    .filter((action) => action.type === 'xstate.emit')
-    .map((action) => (action.params as { event: Effect }).event);
+function effectsOf(events: readonly Emitted[]): Effect[] {
+  return events.filter((event): event is Effect => event.type !== 'order.accepted');
 }
 
 /** Options of `createOrder`. */
@@ -73,15 +56,12 @@ export interface CreateOrderOptions {
  *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
  */
 export function createOrder(input: OrderInput, options: CreateOrderOptions = {}): StepResult {
-  const machineInput = withPolicy(input, options.policy);
-  const actions: Array<{ type: string; params?: unknown }> = [];
-  const machine = options.machine ?? orderMachine;
-  const snapshot = machine.getInitialSnapshot(stepScope(machine, actions), machineInput);
+  const [snapshot, actions] = initialTransition(options.machine ?? orderMachine, withPolicy(input, options.policy));
   // xstate turns the context factory's InvalidInputError into an errored snapshot; hand it to the caller.
   if (snapshot.status === 'error') throw snapshot.error;
-  const { orderId, buyerCancelUntil } = snapshot.context;
-  const message = outcomeMessage('orderPlaced', { orderId, until: formatInstant(buyerCancelUntil) });
-  return { snapshot, effects: emittedEffects(actions), verdict: { accepted: true, message } };
+  const { orderId, buyerCancelUntil, utcOffsetMinutes } = snapshot.context;
+  const message = outcomeMessage('orderPlaced', { orderId, until: buyerCancelUntil, offset: utcOffsetMinutes });
+  return { snapshot, effects: effectsOf(emitted(actions)), verdict: { accepted: true, message } };
 }
 
 /** The input with a policy override laid over its own `policy`. */
@@ -94,34 +74,85 @@ export function withPolicy(input: OrderInput, policy: PolicyOverride | undefined
  * @example
  * parseEvent({ type: 'clock.tick', at: '2026-11-26T10:30:00Z' }).at; // 1795653000000
  */
-export function parseEvent(event: unknown): OrderEvent {
+export function parseEvent(event: unknown): ParsedOrderEvent {
   return parseOrThrow(OrderEvent, event, 'event');
 }
 
-/**
- * The verdict on `event` for the order in `snapshot`, without applying it.
- * @example
- * explain(snapshot, { type: 'buyer.cancel', at: '2026-11-26T10:45:00Z' }).code; // 'BUYER_WINDOW_CLOSED'
- */
-export function explain(snapshot: OrderSnapshot, event: OrderEventInput | OrderEvent): Verdict {
-  const parsed = parseEvent(event);
-  return judge(snapshot.context, statusAt(orderStatus(snapshot), snapshot.context, parsed.at), parsed);
+/** The machine a snapshot was made by: an order created on an extended machine stays on it. */
+export function machineOf(snapshot: OrderSnapshot): OrderMachine {
+  return (snapshot.machine as unknown as OrderMachine | undefined) ?? orderMachine;
+}
+
+/** The rule verdict on `event`, with `late` set when it arrived after the order's clock had passed it. */
+export function ruled(snapshot: OrderSnapshot, event: ParsedOrderEvent): { status: OrderStatus; verdict: Verdict } {
+  const context = snapshot.context;
+  const status = statusAt(orderStatus(snapshot), context, judgedAt(context, event));
+  const verdict = judge(context, status, event);
+  return { status, verdict: isLate(context, event) ? { ...verdict, late: true } : verdict };
 }
 
 /**
- * Applies one event: deadlines due by its `at` take effect, then the event is judged and, if accepted,
- * applied. A refused event changes only what a `clock.tick` at the same instant would. Bad events throw
+ * The guard that refused an event the package's rules allow: the first guard of the state's transitions for
+ * the event, other than the time guards, that an extension's implementation answers false.
+ */
+function refusingGuard(machine: OrderMachine, status: OrderStatus, snapshot: OrderSnapshot, event: ParsedOrderEvent): string {
+  const key = stateKeyOfStatus[status];
+  const node = machine.root.states[stateKeys.placed]?.states[key];
+  const guards = machine.implementations.guards as Record<string, ((args: unknown, params: unknown) => boolean) | undefined>;
+  const args = { context: snapshot.context, event };
+  for (const candidate of node?.on[event.type] ?? []) {
+    const guard = candidate.guard as string | { type: string; params?: unknown } | undefined;
+    const name = typeof guard === 'string' ? guard : guard?.type;
+    if (!name || timeGuards.includes(name)) continue;
+    const params = typeof guard === 'object' ? guard.params : undefined;
+    const check = guards[name];
+    if (check && !check(args, params)) return name;
+  }
+  return 'an inline guard';
+}
+
+/** The machine's decision, worded by the rules when they agree and plainly when an extension decided otherwise. */
+export function decide(machine: OrderMachine, snapshot: OrderSnapshot, event: ParsedOrderEvent, accepted: boolean): Verdict {
+  const { status, verdict } = ruled(snapshot, event);
+  if (accepted === verdict.accepted) return verdict;
+  const late = verdict.late ? { late: true as const } : {};
+  const params = { event: event.type, status, offset: snapshot.context.utcOffsetMinutes };
+  if (accepted) return { accepted: true, message: outcomeMessage('acceptedByMachine', { ...params, code: verdict.code ?? '' }), ...late };
+  const guard = refusingGuard(machine, status, snapshot, event);
+  return { accepted: false, code: 'REFUSED_BY_MACHINE', message: refusalMessage('REFUSED_BY_MACHINE', { ...params, guard }), ...late };
+}
+
+/** The answer to an event whose id the order has applied: nothing changes. */
+export function duplicateVerdict(event: ParsedOrderEvent): Verdict {
+  return { accepted: true, duplicate: true, message: outcomeMessage('duplicate', { eventId: event.eventId ?? '' }) };
+}
+
+/**
+ * The verdict on `event` for the order in `snapshot`, without applying it: the machine's own decision, in the
+ * rules' words.
+ * @example
+ * explain(snapshot, { type: 'buyer.cancel', at: '2026-11-26T10:45:00Z' }).code; // 'BUYER_WINDOW_CLOSED'
+ */
+export function explain(snapshot: OrderSnapshot, event: OrderEvent | ParsedOrderEvent): Verdict {
+  return applyEvent(snapshot, event).verdict;
+}
+
+/**
+ * Applies one event: the order's clock moves to the event's `at` (a late event is judged at the clock), deadlines
+ * due by then take effect, then the machine judges the event. A refused event changes only what a `clock.tick`
+ * at the same instant would; an event whose `eventId` the order has applied changes nothing. Bad events throw
  * InvalidInputError and change nothing.
  * @example
- * const { snapshot: next, verdict } = applyEvent(snapshot, { type: 'seller.generateLabel', at: Date.now() });
+ * const { snapshot: next, verdict } = applyEvent(snapshot, { type: 'seller.generateLabel', at: new Date() });
  */
-export function applyEvent(snapshot: OrderSnapshot, event: OrderEventInput | OrderEvent): StepResult {
+export function applyEvent(snapshot: OrderSnapshot, event: OrderEvent | ParsedOrderEvent): StepResult {
   const parsed = parseEvent(event);
-  const verdict = judge(snapshot.context, statusAt(orderStatus(snapshot), snapshot.context, parsed.at), parsed);
-  if (snapshot.status !== 'active') return { snapshot, effects: [], verdict };
-  const actions: Array<{ type: string; params?: unknown }> = [];
-  // A snapshot knows the machine that made it, so an order created on an extended machine stays on it.
-  const machine = (snapshot.machine as unknown as OrderMachine | undefined) ?? orderMachine;
-  const next = machine.transition(snapshot, parsed, stepScope(machine, actions));
-  return { snapshot: next, effects: emittedEffects(actions), verdict };
+  if (hasApplied(snapshot.context, parsed)) return { snapshot, effects: [], verdict: duplicateVerdict(parsed) };
+  // An ended order takes no transition; ticks on it are still "time passing", refused commands say why.
+  if (snapshot.status !== 'active') return { snapshot, effects: [], verdict: ruled(snapshot, parsed).verdict };
+  const machine = machineOf(snapshot);
+  const [next, actions] = transition(machine, snapshot, parsed);
+  const events = emitted(actions);
+  const accepted = events.some((emittedEvent) => emittedEvent.type === 'order.accepted');
+  return { snapshot: next, effects: effectsOf(events), verdict: decide(machine, snapshot, parsed, accepted) };
 }

@@ -117,6 +117,8 @@ export const timeSpecArbitrary = (): fc.Arbitrary<TimeSpec> =>
 const timeAnchorArbitrary = (): fc.Arbitrary<TimeSpec> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.constant(0) }) },
+    // Late: the event happened before what the order has already seen.
+    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -2 * DAY, max: -1 }) }) },
     { weight: 3, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: 0, max: 20 * MINUTE }) }) },
     { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: 0, max: 2 * DAY }) }) },
     { weight: 2, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(-1, 0, 1) }) },
@@ -126,11 +128,14 @@ const timeAnchorArbitrary = (): fc.Arbitrary<TimeSpec> =>
   );
 
 /** An event's `at` in epoch ms (it may be ISO-8601 text). */
-export const instantMs = (at: number | string): number => (typeof at === 'number' ? at : Date.parse(at));
+export const instantMs = (at: number | string | Date): number => (typeof at === 'number' ? at : at instanceof Date ? at.getTime() : Date.parse(at));
+
+/** The auto-cancel instant, or for an order Amazon fulfils (which has none) where it would be. */
+const autoCancelOrNominal = (order: ModelOrder): number => order.autoCancelAt ?? order.latestShipDate + 7 * DAY;
 
 /** Resolves a time spec against an order and the current time. */
 export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): number {
-  const base = { now, placedAt: order.placedAt, windowEnd: order.windowEnd, latestShipDate: order.latestShipDate, autoCancelAt: order.autoCancelAt }[spec.anchor];
+  const base = { now, placedAt: order.placedAt, windowEnd: order.windowEnd, latestShipDate: order.latestShipDate, autoCancelAt: autoCancelOrNominal(order) }[spec.anchor];
   return Math.max(0, base + spec.offset);
 }
 
@@ -138,10 +143,14 @@ export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): num
 export type QuantitySpec = number | 'remaining' | 'remaining+1';
 
 /** An event whose instant and quantities are resolved against the order when it is sent. */
-export type EventTemplate =
+export type EventTemplate = (
   | { type: 'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick'; time: TimeSpec }
   | { type: 'buyer.requestCancellation'; time: TimeSpec; source: 'order-flag' | 'message'; subject?: string; orderItemIds?: ItemRef[]; reason?: string }
-  | { type: 'seller.cancel'; time: TimeSpec; reason: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] };
+  | { type: 'seller.cancel'; time: TimeSpec; reason: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+) & { eventId?: string };
+
+/** Event ids from a small pool, so that the same id often comes back (a redelivered event). */
+const eventIdArbitrary = fc.constantFrom('evt-1', 'evt-2', 'evt-3', 'sqs:4f1c', 'ORDER_CHANGE#113-1');
 
 const names = fc.constantFrom('Li Wei', 'Jane Doe', '王芳', 'O’Brien');
 
@@ -209,20 +218,26 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
     },
     { requiredKeys: ['type', 'time', 'reason'] },
   );
-  return fc.oneof(
-    { weight: 5, arbitrary: simple },
-    { weight: 3, arbitrary: request },
-    { weight: 4, arbitrary: sellerCancel },
-  ) as fc.Arbitrary<EventTemplate>;
+  return fc
+    .tuple(
+      fc.oneof({ weight: 5, arbitrary: simple }, { weight: 3, arbitrary: request }, { weight: 4, arbitrary: sellerCancel }),
+      fc.option(eventIdArbitrary, { freq: 3, nil: undefined }),
+    )
+    .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId })) as fc.Arbitrary<EventTemplate>;
 }
 
 /** Turns a template into a concrete event for the order as the model sees it at `now`. */
 export function resolveEvent(template: EventTemplate, order: ModelOrder, now: number): OrderEventInput {
+  const event = resolveEventWithoutId(template, order, now);
+  return template.eventId === undefined ? event : { ...event, eventId: template.eventId };
+}
+
+function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: number): OrderEventInput {
   const ms = resolveTime(template.time, order, now);
   const at = template.time.iso === undefined ? ms : isoWithOffset(ms, template.time.iso);
   switch (template.type) {
     case 'buyer.requestCancellation': {
-      const { time: _time, orderItemIds, ...rest } = template;
+      const { time: _time, orderItemIds, eventId: _id, ...rest } = template;
       return { ...rest, at, ...(orderItemIds ? { orderItemIds: [...new Set(orderItemIds.map((ref) => resolveRef(ref, order)))] } : {}) };
     }
     case 'seller.cancel': {
@@ -260,7 +275,7 @@ export const advanceSpecArbitrary = (): fc.Arbitrary<AdvanceSpec> =>
 /** The instant an AdvanceTime step moves the clock to (never backwards). */
 export function resolveAdvance(spec: AdvanceSpec, order: ModelOrder, now: number): number {
   if ('by' in spec) return now + spec.by;
-  return Math.max(now, (spec.to === 'windowEnd' ? order.windowEnd : order.autoCancelAt) + spec.offset);
+  return Math.max(now, (spec.to === 'windowEnd' ? order.windowEnd : autoCancelOrNominal(order)) + spec.offset);
 }
 
 /** One step of a scenario: an event, or time passing. */

@@ -11,7 +11,7 @@ import {
   type EventTemplate,
 } from './arbitraries.js';
 import type { OrderDriver } from './drivers.js';
-import { advanceModel, createModelOrder, stepModel, type ModelEffect, type ModelEvent, type ModelInput, type ModelOrder, type ModelVerdict } from './model.js';
+import { createModelOrder, modelNextDeadline, stepModel, type ModelEffect, type ModelEvent, type ModelInput, type ModelOrder, type ModelVerdict } from './model.js';
 import { assertEqual, normalizeEffects, observeModel, observeSnapshot } from './observe.js';
 
 /** The model side of a model-based run: the reference order and the clock. */
@@ -43,10 +43,15 @@ function agree(model: ModelState, real: RealState, effects: { real: Effect[]; mo
 /** Moves both sides' clocks to `to` (never backwards). */
 function advanceBoth(model: ModelState, real: RealState, to: number): { real: Effect[]; model: ModelEffect[]; twin: Effect[] } {
   if (to <= model.now) return { real: [], model: [], twin: [] };
-  const stepped = advanceModel(model.order, to);
-  model.order = stepped.order;
+  // Deadlines are applied at their own instants, one by one, as a sweeper and a live actor apply them.
+  const effects: ModelEffect[] = [];
+  for (let due = modelNextDeadline(model.order); due !== null && due <= to; due = modelNextDeadline(model.order)) {
+    const stepped = stepModel(model.order, { type: 'clock.tick', at: due });
+    model.order = stepped.order;
+    effects.push(...stepped.effects);
+  }
   model.now = to;
-  return { real: real.driver.advanceTo(to), model: stepped.effects, twin: real.twin?.advanceTo(to) ?? [] };
+  return { real: real.driver.advanceTo(to), model: effects, twin: real.twin?.advanceTo(to) ?? [] };
 }
 
 /** One event of any type; its instant and quantities are resolved when it runs. */
@@ -65,7 +70,8 @@ export class EventCommand implements OrderCommand {
     model.order = expected.order;
     agree(model, real, { real: [...time.real, ...result.effects], model: [...time.model, ...expected.effects], twin: [...time.twin, ...(twin?.effects ?? [])] }, fc.stringify(event));
     if (real.strict && result.verdict) {
-      const verdict: ModelVerdict = result.verdict.accepted ? { accepted: true } : { accepted: false, code: result.verdict.code as ModelVerdict['code'] };
+      const flags = { ...(result.verdict.late ? { late: true as const } : {}), ...(result.verdict.duplicate ? { duplicate: true as const } : {}) };
+      const verdict: ModelVerdict = result.verdict.accepted ? { accepted: true, ...flags } : { accepted: false, code: result.verdict.code as ModelVerdict['code'], ...flags };
       assertEqual(verdict, expected.verdict, `${fc.stringify(event)}: verdict of ${real.driver.label} and of the model`);
     }
   }

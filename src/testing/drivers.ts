@@ -24,6 +24,8 @@ export interface DriverSnapshot {
 export interface VerdictLike {
   accepted: boolean;
   code?: string | undefined;
+  late?: boolean | undefined;
+  duplicate?: boolean | undefined;
 }
 
 /**
@@ -107,7 +109,10 @@ export function liveActorDriver(machine?: OrderMachine): OrderDriver {
   let actor: OrderActor;
   let buffer: Effect[] = [];
   const take = () => buffer.splice(0);
-  const listen = (a: OrderActor) => a.on('*', (effect) => buffer.push(effect as Effect));
+  const listen = (a: OrderActor) =>
+    a.on('*', (emitted) => {
+      if (emitted.type !== 'order.accepted') buffer.push(emitted as Effect);
+    });
   return {
     label: machine ? `live actor of machine "${machine.id}"` : 'live actor',
     start(input, now) {
@@ -123,9 +128,12 @@ export function liveActorDriver(machine?: OrderMachine): OrderDriver {
     },
     send(event) {
       // A finished actor ignores events (xstate warns about them); the model checks nothing changed.
-      if (actor.getSnapshot().status === 'active') actor.send(event);
-      else parseEvent(event);
-      return { effects: take() };
+      if (actor.getSnapshot().status !== 'active') {
+        parseEvent(event);
+        return { effects: take() };
+      }
+      const verdict = actor.send(event);
+      return machine ? { effects: take() } : { effects: take(), verdict };
     },
     snapshot: () => actor.getSnapshot(),
     restore() {

@@ -36,7 +36,8 @@ export function machineStepper(machine: AnyStateMachine, verdict: (snapshot: Dri
       const [next, actions] = transition(machine, snapshot as never, parsed as never);
       const effects = (actions as { type: string; params?: unknown }[])
         .filter((action) => action.type === 'xstate.emit')
-        .map((action) => (action.params as { event: Effect }).event);
+        .map((action) => (action.params as { event: Effect }).event)
+        .filter((effect) => (effect.type as string) !== 'order.accepted');
       return { snapshot: next as DriverSnapshot, effects, verdict: judged };
     },
   };
@@ -49,7 +50,7 @@ const same = (a: DriverSnapshot, b: DriverSnapshot) => canonical(essence(a)) ===
 interface Visit {
   input: OrderInput;
   windowEnd: number;
-  autoCancelAt: number;
+  autoCancelAt: number | null;
   channel: 'MFN' | 'AFN';
   before: DriverSnapshot;
   event: OrderEventInput;
@@ -80,7 +81,7 @@ function walk(stepper: OrderStepper, scenario: OrderScenario, policy: ModelRunPo
       verdict: result.verdict,
       requestedBefore: new Set(requested),
     });
-    if (event.type === 'buyer.requestCancellation' && result.verdict.accepted && isOfficialRequestModel(event.source, event.subject)) {
+    if (event.type === 'buyer.requestCancellation' && result.verdict.accepted && !result.verdict.duplicate && isOfficialRequestModel(event.source, event.subject)) {
       for (const id of event.orderItemIds ?? scenario.input.items.map((item) => item.orderItemId)) requested.add(id);
     }
     snapshot = result.snapshot;
@@ -107,6 +108,8 @@ export const invariantNames = [
   'a refused event leaves the snapshot deep-equal to a clock.tick at its at',
   'nextDeadline never lies',
   'malformed events are refused with an error and never corrupt a snapshot',
+  'recorded history is in time order, and every recorded act was allowed at its recorded instant',
+  'an event whose id the order has applied changes nothing',
 ] as const;
 export type InvariantName = (typeof invariantNames)[number];
 
@@ -163,7 +166,8 @@ export function invariantProperties(
       if (!same(v.after, v.before)) fail(`A ${statusOf(v.before.value)} order changed on ${fc.stringify(v.event)}.`);
       if (v.effects.length) fail(`A ${statusOf(v.before.value)} order emitted ${fc.stringify(v.effects)} on ${fc.stringify(v.event)}.`);
       const placed = instantMs(v.event.at) >= v.before.context.placedAt;
-      if (v.verdict.accepted !== (v.event.type === 'clock.tick' && placed)) fail(`A ${statusOf(v.before.value)} order answered ${fc.stringify(v.verdict)} to ${fc.stringify(v.event)}.`);
+      const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
+      if (v.verdict.accepted !== (known || (v.event.type === 'clock.tick' && placed))) fail(`A ${statusOf(v.before.value)} order answered ${fc.stringify(v.verdict)} to ${fc.stringify(v.event)}.`);
     }),
 
     'nothing is cancelled once a label exists or after shipment': each((v) => {
@@ -175,7 +179,7 @@ export function invariantProperties(
       const manual = records.filter((record) => record.by !== 'system');
       if (manual.length) fail(`An order with a label got cancellation ${fc.stringify(manual)} from ${fc.stringify(v.event)}.`);
       if (v.event.type === 'seller.cancel' || v.event.type === 'buyer.cancel') {
-        if (v.verdict.accepted) fail(`${v.event.type} was accepted with a label: ${fc.stringify(v.verdict)}.`);
+        if (v.verdict.accepted && !v.verdict.duplicate) fail(`${v.event.type} was accepted with a label: ${fc.stringify(v.verdict)}.`);
       }
       if (statusOf(v.after.value) === 'canceled') fail(`An order with a label became canceled on ${fc.stringify(v.event)}.`);
     }),
@@ -186,8 +190,11 @@ export function invariantProperties(
         if (buyerRecords.length) fail(`${v.event.type} recorded a buyer cancellation.`);
         return;
       }
-      const at = instantMs(v.event.at);
-      const inside = v.before.status === 'active' && at >= v.before.context.placedAt && at < v.windowEnd && statusOf(v.before.value) === 'buyer-cancellable';
+      const own = instantMs(v.event.at);
+      const at = Math.max(own, v.before.context.clock);
+      const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
+      const inside = !known && v.before.status === 'active' && own >= v.before.context.placedAt && at < v.windowEnd && statusOf(v.before.value) === 'buyer-cancellable';
+      if (known) return;
       if (inside !== v.verdict.accepted) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) was ${v.verdict.accepted ? 'accepted' : 'refused'} in ${statusOf(v.before.value)}.`);
       if (inside !== (buyerRecords.length === 1)) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) recorded ${buyerRecords.length} buyer cancellations.`);
       if (inside && statusOf(v.after.value) !== 'canceled') fail(`An accepted buyer.cancel left the order ${statusOf(v.after.value)}.`);
@@ -197,18 +204,20 @@ export function invariantProperties(
     'auto-cancel happens exactly when the order is not ship-confirmed at autoCancelAt': each((v) => {
       const before = statusOf(v.before.value);
       const after = statusOf(v.after.value);
-      const at = instantMs(v.event.at);
-      const open = v.before.status === 'active';
-      const due = open && at >= v.before.context.placedAt && at >= v.autoCancelAt;
+      const own = instantMs(v.event.at);
+      const at = Math.max(own, v.before.context.clock);
+      const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
+      const open = v.before.status === 'active' && !known;
+      const due = open && own >= v.before.context.placedAt && v.autoCancelAt !== null && at >= v.autoCancelAt;
       if (!open) return;
       if (due !== (after === 'auto-canceled')) fail(`${fc.stringify(v.event)} (autoCancelAt ${v.autoCancelAt}) took a ${before} order to ${after}.`);
       if (!due) {
-        if (after === 'shipped' && (v.after.context.shippedAt ?? Infinity) >= v.autoCancelAt) fail(`Shipment confirmed at ${v.after.context.shippedAt}, not before autoCancelAt ${v.autoCancelAt}.`);
+        if (after === 'shipped' && v.autoCancelAt !== null && (v.after.context.shippedAt ?? Infinity) >= v.autoCancelAt) fail(`Shipment confirmed at ${v.after.context.shippedAt}, not before autoCancelAt ${v.autoCancelAt}.`);
         return;
       }
       const records = newRecords(v);
       const remaining = v.before.context.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity - item.quantityCanceled })).filter((item) => item.quantity > 0);
-      assertEqual(records, [{ by: 'system', reason: 'NotShippedInTime', at: v.autoCancelAt, items: remaining, countsAgainstRate: v.channel === 'MFN' }], 'The auto-cancellation record');
+      assertEqual(records, [{ by: 'system', reason: 'NotShippedInTime', at: v.autoCancelAt!, items: remaining, countsAgainstRate: v.channel === 'MFN' }], 'The auto-cancellation record');
       if (v.event.type !== 'clock.tick' && v.verdict.accepted) fail(`${v.event.type} after autoCancelAt was accepted.`);
     }),
 
@@ -235,7 +244,8 @@ export function invariantProperties(
         else if (record.by === 'system' || record.reason !== 'BuyerCanceled') counts = true;
         else counts = !record.items.every((item) => v.requestedBefore.has(item.orderItemId));
         if (record.countsAgainstRate !== counts) fail(`countsAgainstRate is ${record.countsAgainstRate} for ${fc.stringify(record)} (${v.channel}, official requests for ${fc.stringify([...v.requestedBefore])}).`);
-        if (record.by === 'seller' && record.at !== instantMs(v.event.at)) fail(`A seller cancellation at ${record.at} for an event at ${String(v.event.at)}.`);
+        const judged = Math.max(instantMs(v.event.at), v.before.context.clock);
+        if (record.by === 'seller' && record.at !== judged) fail(`A seller cancellation at ${record.at} for an event at ${String(v.event.at)} judged at ${judged}.`);
       }
     }),
 
@@ -252,12 +262,13 @@ export function invariantProperties(
         const due = nextDeadline(snapshot as unknown as OrderSnapshot);
         const status = statusOf(snapshot.value);
         if (due === null) {
-          if (snapshot.status === 'active') fail(`An active ${status} order has no next deadline.`);
-          const later = stepper.step(snapshot, tickAt(snapshot.context.autoCancelAt + 400 * 86_400_000));
+          const amazonShips = snapshot.context.fulfillmentChannel === 'AFN' && status !== 'buyer-cancellable';
+          if (snapshot.status === 'active' && !amazonShips) fail(`An active ${status} order has no next deadline.`);
+          const later = stepper.step(snapshot, tickAt(snapshot.context.latestShipDate + 400 * 86_400_000));
           if (!same(later.snapshot, snapshot)) fail(`A ${status} order with no deadline changed with time.`);
           return;
         }
-        const expected = status === 'buyer-cancellable' ? snapshot.context.placedAt + (snapshot.context.policy.buyerCancelWindowMs) : snapshot.context.latestShipDate + snapshot.context.policy.autoCancelAfterMs;
+        const expected = status === 'buyer-cancellable' ? snapshot.context.placedAt + snapshot.context.policy.buyerCancelWindowMs : snapshot.context.latestShipDate + snapshot.context.policy.autoCancelAfterMs;
         if (due !== expected) fail(`nextDeadline is ${due} for a ${status} order, expected ${expected}.`);
         const early = stepper.step(snapshot, tickAt(due - 1));
         if (!same(early.snapshot, snapshot) || early.effects.length) fail(`A tick at nextDeadline - 1 (${due - 1}) changed a ${status} order.`);
@@ -282,5 +293,45 @@ export function invariantProperties(
         }
       }),
     ),
+
+    'recorded history is in time order, and every recorded act was allowed at its recorded instant': each((v) => {
+      const c = v.after.context;
+      const instants = (records: ReadonlyArray<{ at: number }>) => records.map((record) => record.at);
+      for (const [what, list] of [['requests', instants(c.requests)], ['cancellations', instants(c.cancellations)]] as const) {
+        list.forEach((at, index) => {
+          if (index > 0 && at < list[index - 1]!) fail(`${what} are out of time order: ${fc.stringify(list)}.`);
+          if (at < c.placedAt || at > Math.max(c.clock, c.autoCancelAt ?? c.clock)) fail(`${what} record at ${at} outside [placedAt ${c.placedAt}, clock ${c.clock}].`);
+        });
+      }
+      if (c.clock < v.before.context.clock) fail(`The order's clock ran backwards from ${v.before.context.clock} to ${c.clock}.`);
+      for (const record of newRecords(v)) {
+        if (record.by === 'buyer' && record.at >= v.windowEnd) fail(`A buyer self-cancel recorded at ${record.at}, after the window closed at ${v.windowEnd}.`);
+        if (record.by === 'seller' && record.at < v.windowEnd) fail(`A seller cancel recorded at ${record.at}, inside the buyer's window (until ${v.windowEnd}).`);
+        if (record.by === 'seller' && v.autoCancelAt !== null && record.at >= v.autoCancelAt) fail(`A seller cancel recorded at ${record.at}, after autoCancelAt ${v.autoCancelAt}.`);
+        if (record.by === 'seller' && c.labelGeneratedAt !== null && c.labelGeneratedAt <= record.at) fail(`A seller cancel recorded at ${record.at}, after a label at ${c.labelGeneratedAt}.`);
+      }
+      if (c.labelGeneratedAt !== null && c.labelGeneratedAt < v.windowEnd) fail(`A label recorded at ${c.labelGeneratedAt}, inside the buyer's window.`);
+      if (c.shippedAt !== null) {
+        if (c.shippedAt < v.windowEnd) fail(`A shipment recorded at ${c.shippedAt}, inside the buyer's window.`);
+        if (c.labelGeneratedAt !== null && c.shippedAt < c.labelGeneratedAt) fail(`A shipment at ${c.shippedAt} is dated before its label at ${c.labelGeneratedAt}.`);
+        if (v.autoCancelAt !== null && c.shippedAt >= v.autoCancelAt) fail(`A shipment recorded at ${c.shippedAt}, after autoCancelAt ${v.autoCancelAt}.`);
+        const last = c.cancellations.at(-1);
+        if (last && last.at > c.shippedAt) fail(`A cancellation at ${last.at} follows the shipment at ${c.shippedAt}.`);
+      }
+    }),
+
+    'an event whose id the order has applied changes nothing': each((v) => {
+      const id = v.event.eventId;
+      if (id === undefined) return;
+      if (v.before.context.eventIds.includes(id)) {
+        if (!same(v.after, v.before) || v.effects.length) fail(`The known event id ${id} changed the order or emitted ${fc.stringify(v.effects)}.`);
+        if (!v.verdict.duplicate) fail(`The known event id ${id} was not answered as a duplicate: ${fc.stringify(v.verdict)}.`);
+        return;
+      }
+      const remembered = v.after.context.eventIds.includes(id);
+      if (v.verdict.accepted && v.event.type !== 'clock.tick' && !remembered) fail(`The accepted event id ${id} was not remembered.`);
+      if (!v.verdict.accepted && remembered) fail(`The refused event id ${id} was remembered.`);
+      if (v.after.context.eventIds.length - v.before.context.eventIds.length > 1) fail('One event added several ids.');
+    }),
   };
 }

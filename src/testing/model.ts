@@ -18,7 +18,8 @@ export type ModelCode =
   | 'ALREADY_CANCELED'
   | 'FULFILLED_BY_AMAZON'
   | 'QUANTITY_EXCEEDS_REMAINING'
-  | 'UNKNOWN_ITEM';
+  | 'UNKNOWN_ITEM'
+  | 'REFUSED_BY_MACHINE';
 
 export interface ModelItemQuantity {
   orderItemId: string;
@@ -29,6 +30,7 @@ export interface ModelCancellation {
   by: 'buyer' | 'seller' | 'system';
   reason: string;
   at: number;
+  occurredAt?: number;
   items: ModelItemQuantity[];
   countsAgainstRate: boolean;
 }
@@ -50,11 +52,16 @@ export interface ModelOrder {
   placedAt: number;
   latestShipDate: number;
   windowEnd: number;
-  autoCancelAt: number;
+  /** Null for orders Amazon fulfils: there is no auto-cancel. */
+  autoCancelAt: number | null;
+  /** The order's own clock: the latest instant it applied; later events that are earlier are judged at it. */
+  clock: number;
+  /** Ids of the events the order accepted. */
+  eventIds: string[];
   status: ModelStatus;
   items: ModelItem[];
   cancellations: ModelCancellation[];
-  requests: { at: number; source: 'order-flag' | 'message'; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
+  requests: { at: number; occurredAt?: number; source: 'order-flag' | 'message'; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
@@ -70,6 +77,8 @@ export type ModelEffect =
 export interface ModelVerdict {
   accepted: boolean;
   code?: ModelCode;
+  late?: true;
+  duplicate?: true;
 }
 
 export interface ModelStep {
@@ -79,7 +88,8 @@ export interface ModelStep {
 }
 
 /** An event as the model reads it; `at` in epoch ms or ISO-8601. */
-export type ModelEvent =
+type ModelAt = { at: number | string; eventId?: string };
+export type ModelEvent = (
   | { type: 'buyer.cancel'; at: number | string }
   | {
       type: 'buyer.requestCancellation';
@@ -93,7 +103,8 @@ export type ModelEvent =
   | { type: 'seller.generateLabel'; at: number | string }
   | { type: 'seller.voidLabel'; at: number | string }
   | { type: 'seller.confirmShipment'; at: number | string }
-  | { type: 'clock.tick'; at: number | string };
+  | { type: 'clock.tick'; at: number | string }
+) & ModelAt;
 
 /** An order input as the model reads it. */
 export interface ModelInput {
@@ -131,13 +142,28 @@ const toMs = (at: number | string): number => (typeof at === 'number' ? at : Dat
  */
 export function isOfficialRequestModel(source: 'order-flag' | 'message', subject: string | undefined): boolean {
   if (source === 'order-flag') return true;
-  let text = (subject ?? '').trim();
-  for (;;) {
-    const stripped = text.replace(/^(re|fw|fwd|回复|答复|转发)\s*[:：]\s*/i, '');
-    if (stripped === text) break;
-    text = stripped;
+  let text = (subject ?? '').split(/\s+/).filter(Boolean).join(' ');
+  const prefixes = ['re', 'aw', 'tr', 'rv', 'sv', 'antw', 'wg', 'fw', 'fwd', 'vs', '回复', '答复', '转发'];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const prefix of prefixes) {
+      for (const colon of [':', '：']) {
+        for (const gap of ['', ' ']) {
+          if (text.toLowerCase().startsWith(prefix + gap + colon)) {
+            text = text.slice((prefix + gap + colon).length).trim();
+            changed = true;
+          }
+        }
+      }
+    }
+    const closing = text.startsWith('[') ? text.indexOf(']') : text.startsWith('【') ? text.indexOf('】') : -1;
+    if (closing > 0) {
+      text = text.slice(closing + 1).trim();
+      changed = true;
+    }
   }
-  if (text.toLowerCase().startsWith('order cancellation request from amazon customer')) return true;
+  const english = 'order cancellation request from amazon customer';
+  if (text.toLowerCase().startsWith(english) && !/\w/.test(text.charAt(english.length))) return true;
   return text.startsWith('亚马逊买家') && text.includes('的订单取消申请');
 }
 
@@ -158,7 +184,9 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
     placedAt,
     latestShipDate,
     windowEnd: placedAt + window,
-    autoCancelAt: latestShipDate + autoAfter,
+    autoCancelAt: (input.fulfillmentChannel ?? 'MFN') === 'AFN' ? null : latestShipDate + autoAfter,
+    clock: placedAt,
+    eventIds: [],
     status: 'buyer-cancellable',
     items: input.items.map((item) => ({
       orderItemId: item.orderItemId,
@@ -199,8 +227,8 @@ export function modelCountsAgainstRate(order: ModelOrder, by: ModelCancellation[
   }
 }
 
-function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, at: number, items: ModelItemQuantity[]): ModelStep {
-  const record: ModelCancellation = { by, reason, at, items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
+function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, at: number, items: ModelItemQuantity[], occurredAt?: number): ModelStep {
+  const record: ModelCancellation = { by, reason, at, ...(occurredAt === undefined ? {} : { occurredAt }), items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
   const next: ModelOrder = {
     ...order,
     items: order.items.map((item) => {
@@ -223,55 +251,75 @@ function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, 
   };
 }
 
-/** Moves the model's clock to `at`: the window closes, then the auto-cancel falls due. */
+/** Moves the model's clock to `at`: the window closes, then the auto-cancel falls due; the clock moves only if one did. */
 export function advanceModel(order: ModelOrder, at: number): { order: ModelOrder; effects: ModelEffect[] } {
   let current = order;
-  if (current.status === 'buyer-cancellable' && at >= current.windowEnd) current = { ...current, status: 'unshipped' };
-  if ((current.status === 'unshipped' || current.status === 'label-generated') && at >= current.autoCancelAt) {
+  if (current.status === 'buyer-cancellable' && at >= current.windowEnd) current = { ...current, status: 'unshipped', clock: Math.max(current.clock, at) };
+  if ((current.status === 'unshipped' || current.status === 'label-generated') && current.autoCancelAt !== null && at >= current.autoCancelAt) {
     const step = cancel(current, 'system', 'NotShippedInTime', current.autoCancelAt, modelRemaining(current));
-    return { order: { ...step.order, status: 'auto-canceled' }, effects: step.effects };
+    return { order: { ...step.order, status: 'auto-canceled', clock: Math.max(current.clock, at) }, effects: step.effects };
   }
   return { order: current, effects: [] };
 }
 
-const refused = (order: ModelOrder, effects: ModelEffect[], code: ModelCode): ModelStep => ({ order, effects, verdict: { accepted: false, code } });
+const refused = (order: ModelOrder, effects: ModelEffect[], code: ModelCode, late: boolean): ModelStep => ({
+  order,
+  effects,
+  verdict: late ? { accepted: false, code, late: true } : { accepted: false, code },
+});
 
 /**
- * One event through the model: time first, then the rule for the event.
+ * One event through the model: a known event id changes nothing; otherwise the event is judged at the later
+ * of its own instant and the order's clock, time first, then the rule for the event.
  * @example
  * const { order, verdict } = stepModel(createModelOrder(input), { type: 'buyer.cancel', at: 0 });
  */
 export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
-  const at = toMs(event.at);
+  const own = toMs(event.at);
+  if (event.eventId !== undefined && start.eventIds.includes(event.eventId)) return { order: start, effects: [], verdict: { accepted: true, duplicate: true } };
+  const late = own < start.clock;
+  const at = late ? start.clock : own;
+  const occurredAt = late ? own : undefined;
+  const lateOf = late ? { late: true as const } : {};
   if (isFinalStatus(start.status)) {
-    if (at < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT');
-    if (event.type === 'clock.tick') return { order: start, effects: [], verdict: { accepted: true } };
-    return refused(start, [], start.status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED');
+    if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', late);
+    if (event.type === 'clock.tick') return { order: start, effects: [], verdict: { accepted: true, ...lateOf } };
+    return refused(start, [], start.status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED', late);
   }
-  if (at < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT');
-  const { order, effects: timeEffects } = advanceModel(start, at);
-  if (event.type === 'clock.tick') return { order, effects: timeEffects, verdict: { accepted: true } };
-  if (order.status === 'shipped') return refused(order, timeEffects, 'ALREADY_SHIPPED');
-  if (order.status === 'canceled' || order.status === 'auto-canceled') return refused(order, timeEffects, 'ALREADY_CANCELED');
-  const accept = (next: ModelOrder, effects: ModelEffect[] = []): ModelStep => ({ order: next, effects, verdict: { accepted: true } });
+  if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', late);
+  const { order: timed, effects: timeEffects } = advanceModel(start, at);
+  if (event.type === 'clock.tick') return { order: timed, effects: timeEffects, verdict: { accepted: true, ...lateOf } };
+  if (timed.status === 'shipped') return refused(timed, timeEffects, 'ALREADY_SHIPPED', late);
+  if (timed.status === 'canceled' || timed.status === 'auto-canceled') return refused(timed, timeEffects, 'ALREADY_CANCELED', late);
+  // An accepted event moves the clock and is remembered by its id.
+  const order: ModelOrder = { ...timed, clock: at, eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId] };
+  const accept = (next: ModelOrder, effects: ModelEffect[] = []): ModelStep => ({ order: next, effects, verdict: { accepted: true, ...lateOf } });
+  const deny = (code: ModelCode) => refused(timed, timeEffects, code, late);
   const known = (id: string) => order.items.some((item) => item.orderItemId === id);
+  const withLate = (step: ModelStep): ModelStep => ({ ...step, verdict: { ...step.verdict, ...lateOf } });
 
   switch (event.type) {
     case 'buyer.cancel':
-      if (order.status !== 'buyer-cancellable') return refused(order, timeEffects, 'BUYER_WINDOW_CLOSED');
-      return cancel(order, 'buyer', 'BuyerSelfCanceled', at, modelRemaining(order));
+      if (order.status === 'label-generated') return deny('LABEL_GENERATED');
+      if (order.status !== 'buyer-cancellable') return deny('BUYER_WINDOW_CLOSED');
+      return withLate(cancel(order, 'buyer', 'BuyerSelfCanceled', at, modelRemaining(order), occurredAt));
 
     case 'buyer.requestCancellation': {
-      if (order.status === 'label-generated') return refused(order, timeEffects, 'LABEL_GENERATED');
-      const ids = event.orderItemIds ?? order.items.map((item) => item.orderItemId);
-      if (!ids.every(known)) return refused(order, timeEffects, 'UNKNOWN_ITEM');
+      if (order.status === 'label-generated') return deny('LABEL_GENERATED');
+      const named = event.orderItemIds ?? order.items.map((item) => item.orderItemId);
+      if (!named.every(known)) return deny('UNKNOWN_ITEM');
+      const ids = [...new Set(named)].sort();
       const official = isOfficialRequestModel(event.source, event.subject);
+      const same = (a: string[], b: string[]) => a.length === b.length && a.every((id, index) => id === b[index]);
+      // The same request again records nothing and notifies no one.
+      if (order.requests.some((request) => request.source === event.source && request.official === official && same(request.orderItemIds, ids))) return accept(order);
       const next: ModelOrder = {
         ...order,
         requests: [
           ...order.requests,
           {
             at,
+            ...(occurredAt === undefined ? {} : { occurredAt }),
             source: event.source,
             official,
             orderItemIds: ids,
@@ -289,29 +337,31 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
     }
 
     case 'seller.cancel': {
-      if (order.channel === 'AFN') return refused(order, timeEffects, 'FULFILLED_BY_AMAZON');
-      if (order.status === 'buyer-cancellable') return refused(order, timeEffects, 'ORDER_PENDING');
-      if (order.status === 'label-generated') return refused(order, timeEffects, 'LABEL_GENERATED');
+      if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
+      if (order.status === 'buyer-cancellable') return deny('ORDER_PENDING');
+      if (order.status === 'label-generated') return deny('LABEL_GENERATED');
       const items = event.items ?? modelRemaining(order);
-      if (!items.every((item) => known(item.orderItemId))) return refused(order, timeEffects, 'UNKNOWN_ITEM');
+      if (!items.every((item) => known(item.orderItemId))) return deny('UNKNOWN_ITEM');
       for (const wanted of items) {
         const item = order.items.find((candidate) => candidate.orderItemId === wanted.orderItemId)!;
-        if (wanted.quantity > item.ordered - item.canceled) return refused(order, timeEffects, 'QUANTITY_EXCEEDS_REMAINING');
+        if (wanted.quantity > item.ordered - item.canceled) return deny('QUANTITY_EXCEEDS_REMAINING');
       }
-      return cancel(order, 'seller', event.reason, at, items);
+      return withLate(cancel(order, 'seller', event.reason, at, items, occurredAt));
     }
 
     case 'seller.generateLabel':
-      if (order.status === 'buyer-cancellable') return refused(order, timeEffects, 'ORDER_PENDING');
-      // A second label is accepted and changes nothing.
+      if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
+      if (order.status === 'buyer-cancellable') return deny('ORDER_PENDING');
+      // A second label is accepted and changes nothing but the clock.
       return accept(order.status === 'unshipped' ? { ...order, status: 'label-generated', labelGeneratedAt: at } : order);
 
     case 'seller.voidLabel':
-      if (order.status !== 'label-generated') return refused(order, timeEffects, 'NO_LABEL');
+      if (order.status !== 'label-generated') return deny('NO_LABEL');
       return accept(order);
 
     case 'seller.confirmShipment':
-      if (order.status === 'buyer-cancellable') return refused(order, timeEffects, 'ORDER_PENDING');
+      if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
+      if (order.status === 'buyer-cancellable') return deny('ORDER_PENDING');
       return accept({ ...order, status: 'shipped', shippedAt: at, shippedLate: at > order.latestShipDate }, [
         { type: 'buyer.notified', orderId: order.orderId, at, topic: 'orderShipped' },
       ]);

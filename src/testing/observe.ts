@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Effect } from '../domain/index.js';
+import { stateKeys, statusOfStateKey, type Effect } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from '../runtime/index.js';
 import type { DriverSnapshot } from './drivers.js';
 import { modelNextDeadline, type ModelEffect, type ModelOrder, type ModelStatus } from './model.js';
@@ -12,27 +12,22 @@ export interface Observation {
   fulfillmentChannel: string;
   placedAt: number;
   latestShipDate: number;
+  clock: number;
+  eventIds: string[];
   items: { orderItemId: string; sku?: string; remaining: number; canceled: number; requested: boolean }[];
-  cancellations: { by: string; reason: string; at: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
-  requests: { at: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
+  cancellations: { by: string; reason: string; at: number; occurredAt?: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
+  requests: { at: number; occurredAt?: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
   nextDeadline: number | null;
 }
 
-const statusOfKey: Record<string, ModelStatus> = {
-  buyerCancellable: 'buyer-cancellable',
-  unshipped: 'unshipped',
-  labelGenerated: 'label-generated',
-  shipped: 'shipped',
-  canceled: 'canceled',
-  autoCanceled: 'auto-canceled',
-};
+const statusOfKey: Record<string, ModelStatus> = statusOfStateKey;
 
 /** The brief's status name of a snapshot's state value (`{ placed: 'unshipped' }` -> `unshipped`). */
 export function statusOf(value: unknown): ModelStatus {
-  const key = typeof value === 'string' ? value : (value as Record<string, string>)['placed'];
+  const key = typeof value === 'string' ? value : (value as Record<string, string>)[stateKeys.placed];
   const status = key === undefined ? undefined : statusOfKey[key];
   if (!status) throw new Error(`The snapshot's state ${JSON.stringify(value)} is not a state of the order statechart.`);
   return status;
@@ -48,6 +43,8 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
     fulfillmentChannel: context.fulfillmentChannel,
     placedAt: context.placedAt,
     latestShipDate: context.latestShipDate,
+    clock: context.clock,
+    eventIds: [...context.eventIds],
     items: context.items.map((item) => ({
       orderItemId: item.orderItemId,
       ...(item.sku === undefined ? {} : { sku: item.sku }),
@@ -59,6 +56,7 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
       by: record.by,
       reason: record.reason,
       at: record.at,
+      ...(record.occurredAt === undefined ? {} : { occurredAt: record.occurredAt }),
       items: record.items.map(({ orderItemId, quantity }) => ({ orderItemId, quantity })),
       countsAgainstRate: record.countsAgainstRate,
     })),
@@ -79,6 +77,8 @@ export function observeModel(order: ModelOrder): Observation {
     fulfillmentChannel: order.channel,
     placedAt: order.placedAt,
     latestShipDate: order.latestShipDate,
+    clock: order.clock,
+    eventIds: [...order.eventIds],
     items: order.items.map((item) => ({ orderItemId: item.orderItemId, ...(item.sku === undefined ? {} : { sku: item.sku }), remaining: item.ordered - item.canceled, canceled: item.canceled, requested: item.requested })),
     cancellations: order.cancellations.map((record) => ({ ...record, items: record.items.map((item) => ({ ...item })) })),
     requests: order.requests.map((request) => ({ ...request, orderItemIds: [...request.orderItemIds] })),

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../src/cli/scenarios.js';
 import { replayRecording, orderStatus } from '../../src/index.js';
 import { runWalk } from '../../src/cli/walk.js';
+import { buildProgram } from '../../src/cli/program.js';
 
 describe('the scripted walk (npm start)', () => {
   it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))('should give scenario %s the verdicts it expects', (_, scenario) => {
@@ -27,6 +29,28 @@ describe('the scripted walk (npm start)', () => {
     const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: 'pipe' });
     expect(cli('--help')).toContain('walk');
     expect(() => cli('walk', '--lang', 'fr')).toThrow(/fr.*is invalid|Allowed choices/);
+  });
+});
+
+describe('order-lifecycle --version and --help', () => {
+  const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: 'pipe' });
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+  it('should print the package version with --version and -V', () => {
+    expect(cli('--version')).toBe(`${pkg.version}\n`);
+    expect(cli('-V')).toBe(`${pkg.version}\n`);
+  });
+
+  it('should list every command, and --version, when `npm start -- --help` runs', () => {
+    const help = execFileSync('npm', ['start', '-s', '--', '--help'], { encoding: 'utf8', stdio: 'pipe' });
+    const commands = buildProgram().commands.map((command) => command.name());
+    expect(commands).toEqual(['walk', 'replay', 'inspect']);
+    for (const name of commands) expect(help).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(help).toContain('--version');
+  });
+
+  it('should walk the rules when `npm start` is given no command', () => {
+    expect(execFileSync('npm', ['start', '-s'], { encoding: 'utf8', stdio: 'pipe' })).toBe(runWalk('en'));
   });
 });
 

@@ -60,6 +60,7 @@ describe('the message catalogue', () => {
       'NO_LABEL',
       'ORDER_PENDING',
       'QUANTITY_EXCEEDS_REMAINING',
+      'REFUSED_BY_MACHINE',
       'UNKNOWN_ITEM',
     ]);
   });
@@ -85,7 +86,9 @@ describe('the message catalogue', () => {
       expect(filled[lang]).not.toMatch(/\{\w+\}/);
     }
     expect(refusalMessage('UNKNOWN_ITEM').en).toContain('{orderItemId}');
-    expect(outcomeMessage('sellerCanceledCounted', { quantity: 2, reason: 'NoInventory' }).en).toMatch(/2 unit\(s\).*NoInventory/);
+    const named = outcomeMessage('sellerCanceledCounted', { quantity: 2, reason: 'NoInventory' });
+    expect(named.en).toMatch(/2 unit\(s\).*No Inventory/);
+    expect(named['zh-CN']).toContain('【无库存】');
   });
 });
 
@@ -137,7 +140,10 @@ describe('parse errors and error classes', () => {
     }
     expect(message).toContain(`(got "${'y'.repeat(76)}...)`);
     expect(message).not.toContain('y'.repeat(77));
-    expect(() => parseOrThrow(schema, { a: { b: 1 }, c: 2, d: 3 }, 'thing')).toThrow(/c: .*\(got 2\); .*\(root\)|; /);
+    // Every issue, in zod's order, each with its own path and value, joined by "; ".
+    expect(() => parseOrThrow(schema, { a: { b: 1 }, c: 2, d: 3 }, 'thing')).toThrow(
+      /^Invalid thing: c: [^;]* \(got 2\); \(root\): [^;]*"d"[^;]* \(got \{"a":\{"b":1\},"c":2,"d":3\}\)$/,
+    );
   });
 
   it('should describe values that JSON cannot and values nested in non-objects', () => {

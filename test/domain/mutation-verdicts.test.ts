@@ -19,10 +19,10 @@ describe('verdict messages', () => {
 
   it('should say how many units were cancelled, for which reason, and whether it counts', () => {
     const counted = applyEvent(unshipped(), { type: 'seller.cancel', at: placedAt + 40 * MINUTE, reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 2 }, { orderItemId: 'B', quantity: 1 }] });
-    expect(counted.verdict.message.en).toMatch(/^Cancelled 3 unit\(s\) with the reason NoInventory; this counts against/);
+    expect(counted.verdict.message.en).toMatch(/^Cancelled 3 unit\(s\) with the reason No Inventory; this counts against/);
     const requested = applyEvent(unshipped(), { type: 'buyer.requestCancellation', at: placedAt + 35 * MINUTE, source: 'order-flag' }).snapshot;
     const notCounted = applyEvent(requested, { type: 'seller.cancel', at: placedAt + 40 * MINUTE, reason: 'BuyerCanceled' });
-    expect(notCounted.verdict.message.en).toMatch(/^Cancelled 5 unit\(s\) with the reason BuyerCanceled on the buyer's official request/);
+    expect(notCounted.verdict.message.en).toMatch(/^Cancelled 5 unit\(s\) with the reason Buyer Canceled on the buyer's official request/);
   });
 
   it('should tell when time passed and where the order stands', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, explain, orderStatus } from '../../src/index.js';
-import { autoCancelAt, buyerCancelUntil, labelledOrder, last, minute, newOrder, run, unshippedOrder } from '../support/orders.js';
+import { applyEvent, explain, nextDeadline, orderStatus } from '../../src/index.js';
+import { autoCancelAt, buyerCancelUntil, labelledOrder, last, latestShipDate, minute, newOrder, run, unshippedOrder } from '../support/orders.js';
 
 const official = 'Order cancellation request from Amazon customer Li Lei';
 const officialZh = '亚马逊买家 李雷 的订单取消申请';
@@ -73,6 +73,31 @@ describe('R4 an official request cancelled as BuyerCanceled does not count', () 
     );
     expect(snapshot.context.cancellations[0]!.countsAgainstRate).toBe(true);
   });
+
+  it('should count a whole-order BuyerCanceled cancel when only some of its items were requested', () => {
+    // Every cancelled item must carry the request: one requested item among others does not protect the cancel.
+    const { snapshot } = last(
+      unshippedOrder(),
+      { type: 'buyer.requestCancellation', at: minute(45), source: 'order-flag', orderItemIds: ['A'] },
+      { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' },
+    );
+    expect(snapshot.context.cancellations[0]).toMatchObject({ reason: 'BuyerCanceled', countsAgainstRate: true });
+    expect(snapshot.context.cancellations[0]!.items.map((item) => item.orderItemId)).toEqual(['A', 'B']);
+  });
+
+  it.each([`Question about ${official}`, `Not an ${official}`, `关于${officialZh}`])(
+    'should not take %j, which contains the standard subject without starting with it, for an official request',
+    (subject) => {
+    const { snapshot, effects } = last(
+      unshippedOrder(),
+      { type: 'buyer.requestCancellation', at: minute(45), source: 'message', subject },
+      { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' },
+    );
+    expect(snapshot.context.requests[0]).toMatchObject({ official: false, subject });
+    expect(snapshot.context.cancellations[0]!.countsAgainstRate).toBe(true);
+    expect(effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
+    },
+  );
 
   it('should not count a partial BuyerCanceled cancel of the requested item', () => {
     const { snapshot } = last(
@@ -159,6 +184,15 @@ describe('R9 once shipped, cancellation is refused: the buyer returns it for a r
     expect(cancel.verdict.code).toBe('ALREADY_SHIPPED');
     expect(cancel.verdict.message.en).toContain('already on its way');
     expect(cancel.snapshot).toBe(shipped.snapshot);
+  });
+
+  it('should not call a shipment confirmed at the latest ship date late, and call one a millisecond later late', () => {
+    const onTime = last(unshippedOrder(), { type: 'seller.confirmShipment', at: latestShipDate });
+    expect(onTime.snapshot.context).toMatchObject({ shippedAt: latestShipDate, shippedLate: false });
+    expect(onTime.verdict.message.en).not.toContain('Late Shipment Rate');
+    const late = last(unshippedOrder(), { type: 'seller.confirmShipment', at: latestShipDate + 1 });
+    expect(late.snapshot.context).toMatchObject({ shippedAt: latestShipDate + 1, shippedLate: true });
+    expect(late.verdict.message.en).toContain('Late Shipment Rate');
   });
 
   it('should record a shipment confirmed after the latest ship date as late', () => {
@@ -261,9 +295,24 @@ describe('R13 Fulfilled-by-Amazon orders', () => {
     expect(snapshot.context).toEqual(before.context);
   });
 
-  it('should never count an auto-cancellation of an AFN order', () => {
-    const { snapshot } = last(unshippedOrder({ fulfillmentChannel: 'AFN' }), { type: 'clock.tick', at: autoCancelAt });
-    expect(snapshot.context.cancellations[0]).toMatchObject({ by: 'system', countsAgainstRate: false });
+  it('should never auto-cancel an AFN order: Amazon ships it, so it has no auto-cancel deadline', () => {
+    const before = unshippedOrder({ fulfillmentChannel: 'AFN' });
+    expect(nextDeadline(before)).toBeNull();
+    const { snapshot, verdict } = last(before, { type: 'clock.tick', at: autoCancelAt + 400 * 86_400_000 });
+    expect(verdict.accepted).toBe(true);
+    expect(orderStatus(snapshot)).toBe('unshipped');
+    expect(snapshot.context.cancellations).toEqual([]);
+  });
+
+  it.each([
+    { type: 'seller.generateLabel', at: minute(60) },
+    { type: 'seller.confirmShipment', at: minute(60) },
+  ] as const)('should refuse $type on an AFN order with FULFILLED_BY_AMAZON and change nothing', (event) => {
+    const before = unshippedOrder({ fulfillmentChannel: 'AFN' });
+    const { snapshot, verdict } = last(before, event);
+    expect(verdict.code).toBe('FULFILLED_BY_AMAZON');
+    expect(verdict.message.en).toMatch(/cannot buy a label or confirm its shipment/);
+    expect(snapshot.context).toEqual(before.context);
   });
 });
 
@@ -278,6 +327,58 @@ describe('R14 events before the order was placed', () => {
     expect(verdict.code).toBe('EVENT_BEFORE_PLACEMENT');
     expect(snapshot.context).toEqual(before.context);
     expect(snapshot.value).toEqual(before.value);
+  });
+});
+
+describe('R15 the seller cancels an order that is not shipped, in Manage Orders or by an Order Cancellation feed', () => {
+  it('should accept the same seller.cancel whichever way the seller sends it, until shipment is confirmed', () => {
+    // Manage Orders and the feed both become one seller.cancel; the feed itself is the Amazon adapters' job.
+    const cancel = { type: 'seller.cancel', at: minute(60), reason: 'BuyerCanceled' } as const;
+    expect(last(unshippedOrder(), cancel).verdict.accepted).toBe(true);
+    const shipped = last(unshippedOrder(), { type: 'seller.confirmShipment', at: minute(50) }).snapshot;
+    expect(applyEvent(shipped, cancel).verdict.code).toBe('ALREADY_SHIPPED');
+  });
+});
+
+describe('R16 after a cancellation, the buyer and the seller each receive an e-mail', () => {
+  it.each([
+    ['a seller cancel of the whole order', unshippedOrder, { type: 'seller.cancel', at: minute(60), reason: 'BuyerCanceled' }, 'orderCanceled', 'orderCanceled'],
+    ['a buyer cancel inside the window', newOrder, { type: 'buyer.cancel', at: minute(5) }, 'orderCanceled', 'orderCanceled'],
+    ['an auto-cancel', unshippedOrder, { type: 'clock.tick', at: autoCancelAt }, 'orderCanceled', 'autoCanceled'],
+  ] as const)('should notify the buyer and the seller once each after %s', (_, start, event, buyerTopic, sellerTopic) => {
+    const { effects } = last(start(), event);
+    expect(effects.filter((effect) => effect.type === 'buyer.notified' || effect.type === 'seller.notified')).toEqual([
+      { type: 'buyer.notified', orderId: '113-1234567-1234567', at: event.at, topic: buyerTopic },
+      { type: 'seller.notified', orderId: '113-1234567-1234567', at: event.at, topic: sellerTopic },
+    ]);
+  });
+
+  it('should tell the buyer which items were cancelled in a partial cancel, and the seller too', () => {
+    const { effects } = last(unshippedOrder(), { type: 'seller.cancel', at: minute(60), reason: 'NoInventory', items: [{ orderItemId: 'B', quantity: 1 }] });
+    expect(effects).toEqual([
+      { type: 'buyer.notified', orderId: '113-1234567-1234567', at: minute(60), topic: 'itemsCanceled' },
+      { type: 'seller.notified', orderId: '113-1234567-1234567', at: minute(60), topic: 'itemsCanceled' },
+      { type: 'items.refunded', orderId: '113-1234567-1234567', at: minute(60), items: [{ orderItemId: 'B', quantity: 1 }] },
+    ]);
+  });
+});
+
+describe('R17 replies may change the subject line of an official request', () => {
+  it.each([
+    `RE: ${official}`,
+    `Re: Fwd: ${official}`,
+    `RE: RE: RE: ${official}`,
+    `FW:${official}`,
+    `回复：${officialZh}`,
+    `回复: 转发：${officialZh}`,
+  ])('should still take %j for an official request, so a BuyerCanceled cancel does not count', (subject) => {
+    const { snapshot } = last(
+      unshippedOrder(),
+      { type: 'buyer.requestCancellation', at: minute(45), source: 'message', subject },
+      { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' },
+    );
+    expect(snapshot.context.requests[0]).toMatchObject({ official: true });
+    expect(snapshot.context.cancellations[0]!.countsAgainstRate).toBe(false);
   });
 });
 

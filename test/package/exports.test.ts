@@ -49,6 +49,25 @@ describe('the installable package', () => {
     expect(() => readFileSync(resolve(root, pkg.exports['.'].types))).not.toThrow();
   });
 
+  it('should run the installed order-lifecycle command from the build: --version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    const out = execFileSync(process.execPath, [resolve(root, pkg.bin['order-lifecycle']!), '--version'], { cwd: root, encoding: 'utf8' });
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+
+  it('should take xstate from the app (a peer dependency), so that an app has one copy and createActor works', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    expect(pkg.dependencies?.xstate).toBeUndefined();
+    expect(pkg.peerDependencies?.xstate).toMatch(/^\^5\./);
+    expect(pkg.peerDependenciesMeta?.xstate).toBeUndefined();
+    // The package's own tests run on the version the peer range admits.
+    const installed = JSON.parse(readFileSync(resolve(root, 'node_modules/xstate/package.json'), 'utf8')) as { version: string };
+    const [major, minor] = pkg.peerDependencies!.xstate!.slice(1).split('.').map(Number);
+    const [iMajor, iMinor] = installed.version.split('.').map(Number);
+    expect(iMajor).toBe(major);
+    expect(iMinor).toBeGreaterThanOrEqual(minor!);
+  });
+
   it('should keep the main entry free of servers and WebAssembly', () => {
     const { packages } = importGraph(resolve(root, 'dist/src/index.js'));
     const forbidden = [...packages].filter((name) => /^(ws|@hpcc-js|node:http|node:net|@statelyai\/inspect|commander)/.test(name));

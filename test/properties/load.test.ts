@@ -35,6 +35,6 @@ describe('loading the package', () => {
   it('should load the testing entry point', async () => {
     const testing = await import('../../src/testing/index.js');
     expect(typeof testing.checkOrderMachine).toBe('function');
-    expect(testing.invariantNames).toHaveLength(9);
+    expect(testing.invariantNames).toHaveLength(11);
   });
 });

@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+// docs/inspector.md belongs to the inspector's owners; its first block uses createOrderActor and `input`
+// without importing or declaring them, so it joins this list once it does (see docs/testing.md).
+const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md'];
+
+/** The package's own entry points, as an app imports them, mapped to the source. */
+const entryPoints: Record<string, string> = {
+  'order-lifecycle': resolve(root, 'src/index.ts'),
+  'order-lifecycle/testing': resolve(root, 'src/testing/index.ts'),
+  'order-lifecycle/inspector': resolve(root, 'src/inspector/index.ts'),
+};
+
+interface Block {
+  name: string;
+  code: string;
+  /** Declarations from a `<!-- ts-context … -->` comment right above the block: what the example assumes exists. */
+  context: string;
+  run: boolean;
+}
+
+/** Every ```ts / ```typescript block of a Markdown document, with its info string's `no-run` flag. */
+export function codeBlocks(document: string, text: string): Block[] {
+  const blocks: Block[] = [];
+  const pattern = /(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-->[ \t]*\n)?^```(ts|typescript)((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm;
+  for (const match of text.matchAll(pattern)) {
+    const line = text.slice(0, match.index + match[0].indexOf('```')).split('\n').length;
+    const flags = match[3]!.trim().split(/\s+/);
+    blocks.push({ name: `${document}:${line}`, code: match[4]!, context: match[1]?.trim() ?? '', run: !flags.includes('no-run') });
+  }
+  return blocks;
+}
+
+/** Turns `expr; // 'value'` comment lines of a runnable example into assertions on the value. */
+function withAssertions(code: string): string {
+  return code
+    .split('\n')
+    .map((line) => {
+      const match = /^(?:(?:const|let)\s+)?(.+?);\s*\/\/\s*('.*')\s*$/.exec(line);
+      return match ? `assert.deepStrictEqual(${match[1]}, ${match[2]}, ${JSON.stringify(match[1])});` : line;
+    })
+    .join('\n');
+}
+
+const blocks = documents.flatMap((document) => codeBlocks(document, readFileSync(resolve(root, document), 'utf8')));
+// Outside the repository and node_modules, so nothing is left behind in either; removed after the run.
+const dir = mkdtempSync(join(tmpdir(), 'order-lifecycle-docs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Module-scoped file for one block: its context, then its code (`export {}` keeps each block its own module). */
+const fileOf = (block: Block, index: number) => join(dir, `block-${index}.ts`);
+const sourceOf = (block: Block) => `${block.context}\n${block.code}\nexport {};\n`;
+
+describe('TypeScript in README.md and docs/', () => {
+  it('should find the examples it checks', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    expect(blocks.filter((block) => block.run).map((block) => block.name)).toContain('README.md:17');
+  });
+
+  it('should parse the info string and the ts-context comment', () => {
+    const [plain, quiet] = codeBlocks(
+      'x.md',
+      "```ts\nconst a = 1;\n```\nSay `<!-- ts-context -->` in prose.\n<!-- ts-context\ndeclare const b: number;\n-->\n```ts no-run\nb;\n```\n",
+    );
+    expect(plain).toEqual({ name: 'x.md:1', code: 'const a = 1;\n', context: '', run: true });
+    expect(quiet).toEqual({ name: 'x.md:8', code: 'b;\n', context: 'declare const b: number;', run: false });
+  });
+
+  it('should type-check every block against the package source, as an app imports it', () => {
+    const files = blocks.map((block, index) => {
+      writeFileSync(fileOf(block, index), sourceOf(block));
+      return fileOf(block, index);
+    });
+    const options: ts.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      resolveJsonModule: true,
+      // The examples live outside the repository: the package's names map to its source, everything else to
+      // the repository's node_modules (xstate, vitest, @statelyai/inspect, fast-check, Node's types).
+      paths: {
+        ...Object.fromEntries(Object.entries(entryPoints).map(([name, path]) => [name, [path]])),
+        '*': [resolve(root, 'node_modules/*'), resolve(root, 'node_modules/@types/*')],
+      },
+      typeRoots: [resolve(root, 'node_modules/@types')],
+      types: ['node'],
+    };
+    const program = ts.createProgram(files, options);
+    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(resolve(d.file.fileName)));
+    const messages = diagnostics.map((d) => {
+      const index = files.indexOf(resolve(d.file!.fileName));
+      const block = blocks[index]!;
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      const contextLines = block.context ? block.context.split('\n').length : 0;
+      return `${block.name} +${line - contextLines}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    expect(messages).toEqual([]);
+  }, 60_000);
+
+  it.each(blocks.filter((block) => block.run).map((block) => [block.name, block] as const))(
+    'should run %s and produce the values its comments claim',
+    (_, block) => {
+      let code = `import assert from 'node:assert';\n${block.context}\n${withAssertions(block.code)}`;
+      for (const [name, path] of Object.entries(entryPoints)) code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
+      const file = join(dir, `run-${block.name.replace(/\W/g, '_')}.ts`);
+      writeFileSync(file, code);
+      expect(() => execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' })).not.toThrow();
+    },
+    30_000,
+  );
+});
