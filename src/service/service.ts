@@ -17,6 +17,8 @@ import {
   type PolicyOverride,
   type StepResult,
   type Verdict,
+  type MigrateOrder,
+  type RestoreOrderOptions,
   InvalidInputError,
 } from '../index.js';
 import { WriteConflictError, type HistoryRecord, type OrderRow, type OrderStore, type OutboxEntry, type StoreTransaction } from '../store/index.js';
@@ -29,8 +31,8 @@ export interface OrderServiceOptions {
   machine?: OrderMachine;
   /** Policy override for every placed order. */
   policy?: PolicyOverride;
-  /** Upgrades an older persisted envelope; passed to the core's `restoreOrder(text, { migrate })`. */
-  migrate?: (data: unknown) => unknown;
+  /** Upgrades an older persisted envelope, e.g. `upgradeOrderSnapshot`; passed to the core's `restoreOrder(text, { migrate })`. */
+  migrate?: MigrateOrder;
   /** The service's own clock, epoch ms: `recordedAt` of history rows and outbox retry times. Default `Date.now`. */
   now?: () => number;
   /** How many times a writer that lost a race on an order retries on the new snapshot (default 50). */
@@ -154,7 +156,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   const maxRetries = options.maxRetries ?? 50;
   await store.init();
 
-  const restoreOptions = { ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) } as Parameters<typeof restoreOrder>[1];
+  const restoreOptions: RestoreOrderOptions = { ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) };
   const restore = (row: OrderRow): OrderSnapshot => {
     try {
       return restoreOrder(row.snapshot, restoreOptions);
