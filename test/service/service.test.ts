@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createOrder,
   InvalidInputError,
+  orderMachine,
   OrderLifecycleError,
   RestoreError,
   serializeOrder,
@@ -200,6 +201,28 @@ describe.each(storeKinds)('the order service on the $name store', (kind) => {
     expect((await store.getOrder('garbled'))!.snapshot).toBe('not json {');
     expect((await store.getOrder('future'))!.snapshot).toBe(newer);
     expect((await store.history('future')).length).toBe(1);
+  });
+
+  it.skipIf(kind.skip)('should sweep on past an order whose step throws on an extended machine, leaving its row as it was', async () => {
+    const original = orderMachine.implementations.guards['hasBuyerWindowClosed'] as (...args: unknown[]) => boolean;
+    const machine = orderMachine.provide({
+      guards: {
+        hasBuyerWindowClosed: (...args: unknown[]) => {
+          if ((args[0] as { context: { orderId: string } }).context.orderId === 'explodes') throw new Error('guard exploded');
+          return original(...args);
+        },
+      },
+    } as never);
+    const extended = await createOrderService({ store, machine });
+    await extended.place(orderInput({ orderId: 'explodes' }));
+    await extended.place(orderInput({ orderId: 'fine' }));
+    const before = (await store.getOrder('explodes'))!;
+    const swept = await extended.sweep(buyerCancelUntil);
+    expect(swept.applied).toBe(1);
+    expect(swept.failed).toEqual([{ orderId: 'explodes', message: expect.stringContaining('guard exploded') }]);
+    expect(await store.getOrder('explodes')).toEqual(before);
+    expect((await extended.get('fine'))!.status).toBe('unshipped');
+    expect(await disagreements(store, ['explodes', 'fine'], { machine })).toEqual([]);
   });
 
   it.skipIf(kind.skip)('should upgrade an older stored snapshot through migrate', async () => {
