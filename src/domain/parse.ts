@@ -25,6 +25,8 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // A Date shows as the caller wrote it, `Invalid Date` included, not as JSON's null.
+  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()})`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

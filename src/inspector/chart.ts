@@ -31,7 +31,7 @@ const attrs = (entries: Record<string, string | number | undefined>) =>
 
 const palette = {
   ink: '#1f2933',
-  muted: '#7b8794',
+  muted: '#52606d',
   line: '#9aa5b1',
   deadline: '#b7791f',
   cluster: '#f5f7fa',
@@ -65,7 +65,7 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
     'digraph order {',
     `  graph ${attrs({ rankdir: 'LR', compound: 'true', bgcolor: 'transparent', fontname: 'Helvetica', fontsize: 12, nodesep: 0.35, ranksep: 0.6, pad: 0.2 })};`,
     `  node ${attrs({ shape: 'box', style: 'rounded,filled', fillcolor: 'white', color: palette.line, fontname: 'Helvetica', fontsize: 13, fontcolor: palette.ink, margin: '0.18,0.08', penwidth: 1.4 })};`,
-    `  edge ${attrs({ fontname: 'Helvetica', fontsize: 10, color: palette.line, fontcolor: palette.ink, arrowsize: 0.7 })};`,
+    `  edge ${attrs({ fontname: 'Helvetica', fontsize: 12, color: palette.line, fontcolor: palette.ink, arrowsize: 0.7 })};`,
   ];
 
   const drawState = (key: string, indent: string, parentCluster: string | null) => {
@@ -102,33 +102,69 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
   }
 
   const seen = new Map<string, number>();
+  const ids = edges.map((edge) => {
+    const base = edgeElementId(edge);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return edgeElementId(edge, n);
+  });
+  const isLoop = (edge: ChartEdge) => !edge.deadline && (edge.target === null || edge.target === edge.source);
+  const describe = (edge: ChartEdge) => `${edge.event}${edge.guard ? ` [${edge.guard}]` : ''}${edge.actions.length ? ` / ${edge.actions.join(', ')}` : ''}`;
+  // Graphviz overlaps the labels of several self-loops on one node: each node gets one loop listing them all.
+  const drawnLoops = new Set<string>();
+  edges.forEach((edge, index) => {
+    const from = anchor(edge.source);
+    const loops = isLoop(edge) ? edges.filter((other) => isLoop(other) && anchor(other.source).node === from.node) : [edge];
+    if (isLoop(edge)) {
+      if (drawnLoops.has(from.node)) return;
+      drawnLoops.add(from.node);
+    }
+    const to = anchor(edge.target ?? edge.source);
+    const label = edge.deadline
+      ? `<<B>${html(edge.deadline)}</B>>`
+      : `<${loops.map((each) => `${html(each.event)}${each.guard ? `<BR/><FONT POINT-SIZE="11" COLOR="${palette.muted}">[${html(each.guard)}]</FONT>` : ''}`).join('<BR/>')}>`;
+    lines.push(
+      `  ${quote(from.node)} -> ${quote(to.node)} ${attrs({
+        id: ids[index],
+        class: `transition${edge.deadline ? ' deadline' : ''}${isLoop(edge) ? ' self' : ''}`,
+        label,
+        ltail: from.cluster,
+        lhead: isLoop(edge) ? undefined : to.cluster,
+        tailport: isLoop(edge) ? 'n' : undefined,
+        headport: isLoop(edge) ? 'n' : undefined,
+        style: edge.deadline ? 'dashed' : undefined,
+        color: edge.deadline ? palette.deadline : undefined,
+        fontcolor: edge.deadline ? palette.deadline : undefined,
+        tooltip: loops.map(describe).join('\n'),
+      })};`,
+    );
+  });
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/**
+ * Which drawn edge shows each transition: the self-loops of one state share one drawn loop, so a page
+ * highlighting `edge-unshipped-unshipped-seller.cancel-0` finds it under the first loop's id.
+ * @example
+ * edgeAliases()['edge-unshipped-unshipped-seller.cancel-0']; // 'edge-unshipped-unshipped-buyer.requestCancellation-0'
+ */
+export function edgeAliases(policy: Policy = defaultPolicy): Record<string, string> {
+  const { edges } = describeStatechart(orderMachine, policy);
+  const seen = new Map<string, number>();
+  const firstLoop = new Map<string, string>();
+  const aliases: Record<string, string> = {};
   for (const edge of edges) {
     const base = edgeElementId(edge);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
-    const from = anchor(edge.source);
-    const to = anchor(edge.target ?? edge.source);
-    const selfLoop = edge.target === null || edge.target === edge.source;
-    const guard = edge.guard ? `[${edge.guard}]` : '';
-    const label = edge.deadline
-      ? `<<B>${html(edge.deadline)}</B>>`
-      : `<${html(edge.event)}${guard ? `<BR/><FONT POINT-SIZE="8" COLOR="${palette.muted}">${html(guard)}</FONT>` : ''}>`;
-    lines.push(
-      `  ${quote(from.node)} -> ${quote(to.node)} ${attrs({
-        id: edgeElementId(edge, n),
-        class: `transition${edge.deadline ? ' deadline' : ''}${selfLoop ? ' self' : ''}`,
-        label,
-        ltail: from.cluster,
-        lhead: selfLoop ? undefined : to.cluster,
-        style: edge.deadline ? 'dashed' : undefined,
-        color: edge.deadline ? palette.deadline : undefined,
-        fontcolor: edge.deadline ? palette.deadline : undefined,
-        tooltip: `${edge.event}${guard ? ` ${guard}` : ''}${edge.actions.length ? ` / ${edge.actions.join(', ')}` : ''}`,
-      })};`,
-    );
+    if (edge.deadline || (edge.target !== null && edge.target !== edge.source)) continue;
+    const id = edgeElementId(edge, n);
+    const first = firstLoop.get(edge.source);
+    if (first === undefined) firstLoop.set(edge.source, id);
+    else aliases[id] = first;
   }
-  lines.push('}');
-  return lines.join('\n');
+  return aliases;
 }
 
 let graphviz: Promise<Graphviz> | undefined;

@@ -24,7 +24,8 @@ export async function runInspectCommand(options: { port: string; host: string; a
   process.stdout.write(
     [
       `order-lifecycle inspector: ${inspector.url}`,
-      `  live orders: createOrderActor(input, { inspect: createWebSocketInspector({ url: '${inspector.socketUrl}' }).inspect })`,
+      `  live orders from Node: createOrderActor(input, { inspect: connectInspector('${inspector.socketUrl}').inspect })  (order-lifecycle/inspector)`,
+      `  from a browser page:   createOrderActor(input, { inspect: createWebSocketInspector({ url: '${inspector.socketUrl}' }).inspect })`,
       ...(loaded ? [`  loaded ${loaded} recorded order${loaded === 1 ? '' : 's'} from ${options.open}`] : []),
       '  press Ctrl+C to stop',
       '',

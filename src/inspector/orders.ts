@@ -15,17 +15,23 @@ import {
 import { applyEvent, createOrder, restoreOrder, SNAPSHOT_SCHEMA_VERSION, stateKey, type OrderSnapshot } from '../runtime/index.js';
 import type { LoadedRecording } from './recording.js';
 
-/** One change to the order's context made by a step: a dotted path, the value before and after. */
+/** One change to the order's context made by a step: a dotted path for people, the keys to apply it, before and after. */
 export interface ContextChange {
   path: string;
-  before: unknown;
-  after: unknown;
+  /** The path as keys (array indexes are numbers); `after` absent means the key was removed. */
+  keys: Array<string | number>;
+  before?: unknown;
+  after?: unknown;
 }
 
-/** One step of an order as the page shows it: the event, its verdict, effects, and the state after it. */
+/**
+ * One step of an order as the page shows it: the event, its verdict, effects, the state after it, and
+ * what it changed in the context (the context itself is kept once per order, so memory and the bytes
+ * sent to the page grow with the steps, not with their square).
+ */
 export interface StepView {
   index: number;
-  /** `created` for the order's creation, `joined` when the inspector first saw a running order. */
+  /** `created` for the order's creation, `joined` when the inspector first saw (or saw again) a running order. */
   kind: 'created' | 'event' | 'joined';
   event: Record<string, unknown> | null;
   at: number | null;
@@ -33,7 +39,7 @@ export interface StepView {
   effects: Effect[];
   state: StateKey;
   status: OrderStatus;
-  context: OrderContext;
+  /** The context changes against the previous step; empty for the first step. */
   changes: ContextChange[];
   /** Live only: the verdict and state are this package's prediction; the app's snapshot has not arrived. */
   pending?: boolean;
@@ -45,14 +51,29 @@ export interface StepView {
 export interface OrderView {
   id: string;
   source: 'live' | 'recording';
-  /** The recording's name, or the live actor's session id. */
+  /** What the page calls it: the recording's name, or the order id of a live actor. */
   name: string;
+  /** Live only: the actor's session id in the app (`x:0`), to tell two actors of one order apart. */
+  session?: string;
   orderId: string;
   policy: Policy;
+  /** The context at the first step; `contextAt(order, index)` applies the steps' changes to it. */
+  context: OrderContext;
   steps: StepView[];
   /** Live only: the app's WebSocket closed. */
   disconnected: boolean;
 }
+
+/**
+ * A change to the orders, as the server forwards it to the page: a new order (whole), a new or corrected
+ * step (only that step), a confirmation of a predicted step, a connection change, a forgotten order.
+ */
+export type OrderChange =
+  | { type: 'order'; order: OrderView }
+  | { type: 'step'; id: string; step: StepView }
+  | { type: 'confirm'; id: string; index: number }
+  | { type: 'connection'; id: string; disconnected: boolean }
+  | { type: 'forgot'; id: string };
 
 const SessionId = z.string().min(1).max(200);
 const EventObject = z.looseObject({ type: z.string().min(1).max(200) });
@@ -82,26 +103,94 @@ const joinedMessage = {
 /**
  * A diff of two JSON values down to their leaves: objects and arrays are walked, anything else compared.
  * @example
- * diffContext({ shippedAt: null }, { shippedAt: 5 }); // [{ path: 'shippedAt', before: null, after: 5 }]
+ * diffContext({ shippedAt: null }, { shippedAt: 5 }); // [{ path: 'shippedAt', keys: ['shippedAt'], before: null, after: 5 }]
  */
-export function diffContext(before: unknown, after: unknown, path = ''): ContextChange[] {
-  if (Object.is(before, after)) return [];
+export function diffContext(before: unknown, after: unknown, keys: Array<string | number> = []): ContextChange[] {
+  const changes: ContextChange[] = [];
+  const path = [...keys];
   const walkable = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-  if (walkable(before) && walkable(after) && Array.isArray(before) === Array.isArray(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((key) => diffContext(before[key], after[key], path ? `${path}.${key}` : key));
+  // One shared key stack; a change copies it only when emitted (contexts are walked once per step).
+  const walk = (left: unknown, right: unknown): void => {
+    if (Object.is(left, right)) return;
+    if (walkable(left) && walkable(right) && Array.isArray(left) === Array.isArray(right)) {
+      const isArray = Array.isArray(left);
+      for (const name of Object.keys(left)) {
+        path.push(isArray ? Number(name) : name);
+        // A key absent on one side is reported without that side, so the change survives JSON.
+        if (!Object.hasOwn(right, name)) changes.push({ path: path.join('.'), keys: [...path], before: left[name] });
+        else walk(left[name], right[name]);
+        path.pop();
+      }
+      for (const name of Object.keys(right)) {
+        if (Object.hasOwn(left, name)) continue;
+        path.push(isArray ? Number(name) : name);
+        changes.push({ path: path.join('.'), keys: [...path], after: right[name] });
+        path.pop();
+      }
+      return;
+    }
+    changes.push({ path: path.join('.'), keys: [...path], before: left, after: right });
+  };
+  walk(before, after);
+  return changes;
+}
+
+/**
+ * Applies context changes (from `diffContext`) to a copy of `context`.
+ * @example
+ * applyChanges({ shippedAt: null }, [{ path: 'shippedAt', keys: ['shippedAt'], before: null, after: 5 }]); // { shippedAt: 5 }
+ */
+export function applyChanges<T>(context: T, changes: readonly ContextChange[]): T {
+  const copy = structuredClone(context) as unknown;
+  for (const change of changes) {
+    if (change.keys.length === 0) continue;
+    let holder = copy as Record<string | number, unknown>;
+    for (const key of change.keys.slice(0, -1)) {
+      // Own properties only, defined rather than assigned: a key such as `__proto__` is data here.
+      const inner = Object.hasOwn(holder, key) ? holder[key] : undefined;
+      if (typeof inner !== 'object' || inner === null) Object.defineProperty(holder, key, { value: typeof key === 'number' ? [] : {}, writable: true, enumerable: true, configurable: true });
+      holder = holder[key] as Record<string | number, unknown>;
+    }
+    const last = change.keys.at(-1)!;
+    if ('after' in change) Object.defineProperty(holder, last, { value: change.after, writable: true, enumerable: true, configurable: true });
+    else if (Array.isArray(holder) && typeof last === 'number') holder.length = Math.min(holder.length, last);
+    else delete holder[last];
   }
-  return [{ path, before, after }];
+  return copy as T;
+}
+
+/**
+ * The order's context after step `index`: its first context with every later step's changes applied.
+ * @example
+ * const context = contextAt(inspector.orders()[0], 3);
+ */
+export function contextAt(order: Pick<OrderView, 'context' | 'steps'>, index: number): OrderContext {
+  return applyChanges(order.context, order.steps.slice(1, index + 1).flatMap((step) => step.changes));
+}
+
+interface PendingStep {
+  step: StepView;
+  /** The context before the step, to diff the app's snapshot against. */
+  before: OrderContext;
+  /** Canonical JSON of the event, to match the app's snapshot message with it. */
+  event: string;
+  /** The predicted context: an app snapshot equal to it needs no check and no diff. */
+  predicted: OrderContext;
 }
 
 interface LiveSession {
   view: OrderView;
   /** The snapshot the next event is judged against (the app's, or this package's prediction). */
   current: OrderSnapshot;
+  /** Steps predicted here and not yet confirmed by the app's snapshot, oldest first. */
+  pending: PendingStep[];
 }
 
 /** Where each ignored message is reported: one sentence naming the reason. */
 export type InspectorLogger = (message: string) => void;
+
+/** The event type `connectInspector` sends with an order's current snapshot after reconnecting. */
+export const RESYNC_EVENT = 'inspector.resync';
 
 /**
  * The inspector's orders: live actors fed by inspection messages, and recorded orders. Verdicts and
@@ -115,14 +204,19 @@ export class OrderBook {
   private readonly orders = new Map<string, OrderView>();
   private readonly live = new Map<string, LiveSession>();
   private readonly ignoredSessions = new Set<string>();
-  private readonly listeners = new Set<(order: OrderView) => void>();
-  private readonly log: InspectorLogger;
+  private readonly listeners = new Set<(change: OrderChange) => void>();
+  private log: InspectorLogger;
   private readonly maxOrders: number;
   private recordings = 0;
 
   constructor(options: { log?: InspectorLogger; maxOrders?: number } = {}) {
     this.log = options.log ?? (() => {});
     this.maxOrders = options.maxOrders ?? 500;
+  }
+
+  /** Replaces where ignored messages are reported. */
+  setLog(log: InspectorLogger): void {
+    this.log = log;
   }
 
   /** Every order, oldest first. */
@@ -134,8 +228,8 @@ export class OrderBook {
     return this.orders.get(id);
   }
 
-  /** Calls `listener` with an order each time it is added or changes; returns an unsubscribe function. */
-  subscribe(listener: (order: OrderView) => void): () => void {
+  /** Calls `listener` with each change (a new order, a new step, ...); returns an unsubscribe function. */
+  subscribe(listener: (change: OrderChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -157,6 +251,7 @@ export class OrderBook {
         name,
         orderId: first.orderId,
         policy: first.policy,
+        context: first,
         steps: views,
         disconnected: false,
       };
@@ -199,13 +294,16 @@ export class OrderBook {
     }
   }
 
-  /** Marks the live orders of a closed connection as disconnected. */
-  disconnect(connection: string): void {
+  /** Marks the live orders of a closed connection as disconnected; returns their order ids. */
+  disconnect(connection: string): string[] {
+    const orderIds: string[] = [];
     for (const [key, session] of this.live) {
-      if (!key.startsWith(`${connection}/`)) continue;
+      if (!key.startsWith(`${connection}/`) || session.view.disconnected) continue;
       session.view.disconnected = true;
-      this.emit(session.view);
+      orderIds.push(session.view.orderId);
+      this.emit({ type: 'connection', id: session.view.id, disconnected: true });
     }
+    return orderIds;
   }
 
   private handle(connection: string, message: InspectionMessage): void {
@@ -228,43 +326,77 @@ export class OrderBook {
           this.startSession(key, message.sessionId, 'created', null, created.verdict, created.effects, created.snapshot, true);
           return;
         }
-        if (event.type.startsWith('xstate.')) return;
+        if (event.type.startsWith('xstate.') || event.type === RESYNC_EVENT) return;
         if (!session) throw new OrderLifecycleError(`event ${JSON.stringify(event.type)} arrived before the order's creation`);
         this.addEvent(session, event);
         return;
       }
       case '@xstate.snapshot': {
-        const received = toOrderSnapshot(message.snapshot);
         const { event } = message;
+        if (session && event.type !== RESYNC_EVENT) {
+          const same = canonical(event);
+          const index = session.pending.findIndex((candidate) => (candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same));
+          const candidate = session.pending[index];
+          // The common case: the app's actor did exactly what this package predicted. Comparing is far
+          // cheaper than checking and diffing a context that grows with the order's history.
+          if (candidate && stateKeyOf(message.snapshot.value) === candidate.step.state && sameJson(message.snapshot.context, candidate.predicted)) {
+            session.pending.splice(index, 1);
+            delete candidate.step.pending;
+            this.emit({ type: 'confirm', id: session.view.id, index: candidate.step.index });
+            return;
+          }
+        }
+        const received = toOrderSnapshot(message.snapshot);
         if (!session) {
           const created = event.type === 'xstate.init';
           const verdict: Verdict = created
             ? { accepted: true, message: outcomeMessage('orderPlaced', { orderId: received.context.orderId, until: formatInstant(received.context.buyerCancelUntil) }) }
             : { accepted: true, message: joinedMessage };
-          this.startSession(key, message.sessionId, created ? 'created' : 'joined', created ? null : event, verdict, [], received, false);
+          this.startSession(key, message.sessionId, created ? 'created' : 'joined', created || event.type === RESYNC_EVENT ? null : event, verdict, [], received, false);
           return;
         }
+        if (event.type === RESYNC_EVENT) return this.resync(session, received);
         const same = canonical(event);
-        let step = session.view.steps.find(
-          (candidate) => candidate.pending && (candidate.kind === 'created' ? event.type === 'xstate.init' : canonical(candidate.event) === same),
-        );
-        if (!step) {
+        let index = session.pending.findIndex((candidate) => (candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same));
+        if (index === -1) {
           // The event message was missed (or never sent, as with a bare `inspector.snapshot(...)`): judge it now.
           if (event.type.startsWith('xstate.')) return;
-          step = this.addEvent(session, event);
+          this.addEvent(session, event);
+          index = session.pending.length - 1;
+          if (index === -1) return;
         }
-        const predicted = step.state;
-        const previous = session.view.steps[step.index - 1]?.context ?? null;
-        Object.assign(step, this.stepView(step.index, step.kind, step.event, step.verdict, step.effects, received, previous));
-        delete step.pending;
-        if (predicted !== step.state) {
-          step.mismatch = `The app's actor is in ${step.state}, but this package's machine would be in ${predicted}: are both running the same machine version?`;
+        const [pending] = session.pending.splice(index, 1);
+        const { step, before } = pending!;
+        const confirmed = this.stepView(step.index, step.kind, step.event, step.verdict, step.effects, received, step.index === 0 ? null : before);
+        if (step.state !== confirmed.state) {
+          confirmed.mismatch = `The app's actor is in ${confirmed.state}, but this package's machine would be in ${step.state}: are both running the same machine version?`;
         }
-        if (session.view.steps.at(-1) === step) session.current = received;
-        this.emit(session.view);
+        const unchanged = !confirmed.mismatch && canonical(confirmed.changes) === canonical(step.changes);
+        session.view.steps[step.index] = confirmed;
+        if (step.index === 0) session.view.context = received.context;
+        if (session.view.steps.at(-1) === confirmed) session.current = received;
+        this.emit(unchanged ? { type: 'confirm', id: session.view.id, index: step.index } : { type: 'step', id: session.view.id, step: confirmed });
         return;
       }
     }
+  }
+
+  /** The app reconnected and sent the order's current snapshot: take it, with a step if it moved meanwhile. */
+  private resync(session: LiveSession, received: OrderSnapshot): void {
+    if (session.view.disconnected) {
+      session.view.disconnected = false;
+      this.emit({ type: 'connection', id: session.view.id, disconnected: false });
+    }
+    // Predictions the app will never confirm (their snapshots went to the closed connection) stand as computed.
+    for (const { step } of session.pending.splice(0)) {
+      delete step.pending;
+      this.emit({ type: 'step', id: session.view.id, step });
+    }
+    if (stateKey(received) === stateKey(session.current) && canonical(received.context) === canonical(session.current.context)) return;
+    const step = this.stepView(session.view.steps.length, 'joined', null, { accepted: true, message: joinedMessage }, [], received, session.current.context);
+    session.view.steps.push(step);
+    session.current = received;
+    this.emit({ type: 'step', id: session.view.id, step });
   }
 
   private startSession(
@@ -278,30 +410,37 @@ export class OrderBook {
     pending: boolean,
   ): void {
     const step = this.stepView(0, kind, event, verdict, effects, snapshot, null);
-    if (pending) step.pending = true;
     const view: OrderView = {
       id: `live-${key.replace(/[^\w-]/g, '_')}`,
       source: 'live',
-      name: sessionId,
+      name: snapshot.context.orderId,
+      session: sessionId,
       orderId: snapshot.context.orderId,
       policy: snapshot.context.policy,
+      context: snapshot.context,
       steps: [step],
       disconnected: false,
     };
-    this.live.set(key, { view, current: snapshot });
+    const session: LiveSession = { view, current: snapshot, pending: [] };
+    if (pending) {
+      step.pending = true;
+      session.pending.push({ step, before: snapshot.context, event: '', predicted: snapshot.context });
+    }
+    this.live.set(key, session);
     this.put(view);
   }
 
-  private addEvent(session: LiveSession, event: Record<string, unknown>): StepView {
+  private addEvent(session: LiveSession, event: Record<string, unknown>): void {
     const result = applyEvent(session.current, event as Parameters<typeof applyEvent>[1]);
-    const previous = session.view.steps.at(-1)?.context ?? null;
-    const step = this.stepView(session.view.steps.length, 'event', event, result.verdict, result.effects, result.snapshot, previous);
+    const step = this.stepView(session.view.steps.length, 'event', event, result.verdict, result.effects, result.snapshot, session.current.context);
     // An actor that has ended takes no more snapshots: its refusal is final as computed here.
-    if (session.current.status === 'active') step.pending = true;
+    if (session.current.status === 'active') {
+      step.pending = true;
+      session.pending.push({ step, before: session.current.context, event: canonical(event), predicted: result.snapshot.context });
+    }
     session.view.steps.push(step);
     session.current = result.snapshot;
-    this.emit(session.view);
-    return step;
+    this.emit({ type: 'step', id: session.view.id, step });
   }
 
   private stepView(
@@ -327,24 +466,57 @@ export class OrderBook {
       effects,
       state,
       status: statusOfStateKey[state],
-      context: snapshot.context,
       changes: previous === null ? [] : diffContext(previous, snapshot.context),
     };
   }
 
   private put(view: OrderView): void {
     this.orders.set(view.id, view);
+    this.emit({ type: 'order', order: view });
     while (this.orders.size > this.maxOrders) {
       const [oldest] = this.orders.keys();
       this.orders.delete(oldest!);
       for (const [key, session] of this.live) if (session.view.id === oldest) this.live.delete(key);
       this.log(`Forgot order ${oldest}: the inspector keeps at most ${this.maxOrders} orders.`);
+      this.emit({ type: 'forgot', id: oldest! });
     }
-    this.emit(view);
   }
 
-  private emit(view: OrderView): void {
-    for (const listener of this.listeners) listener(view);
+  private emit(change: OrderChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+/** Whether two values have the same JSON up to key order (keys holding `undefined` count as absent). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i += 1) if (!sameJson(a[i], other[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in left) {
+    if (left[key] === undefined) continue;
+    count += 1;
+    if (!sameJson(left[key], right[key])) return false;
+  }
+  for (const key in right) if (right[key] !== undefined) count -= 1;
+  return count === 0;
+}
+
+/** The state key of a snapshot's value as received, or null when it is not one of the machine's. */
+function stateKeyOf(value: unknown): string | null {
+  if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) return null;
+  try {
+    return stateKey({ value: value as OrderSnapshot['value'] }) ?? null;
+  } catch {
+    return null;
   }
 }
 

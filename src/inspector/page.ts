@@ -14,24 +14,29 @@ export function pageHtml(): string {
 <body>
 <header>
   <h1>order-lifecycle <span>inspector</span></h1>
-  <span id="connection" class="connection connecting"></span>
+  <span id="connection" class="connection connecting" data-testid="connection"></span>
   <span class="spacer"></span>
+  <button type="button" id="activity-toggle" class="activity-toggle" aria-expanded="false" aria-controls="activity"><span data-text="activity"></span> <span id="activity-count" class="count">0</span></button>
   <label class="load"><span data-text="load"></span><input id="file" type="file" accept=".json,application/json"></label>
   <div class="langs" role="group" aria-label="Language">
     <button type="button" data-lang="en" data-testid="lang-en">EN</button>
     <button type="button" data-lang="zh-CN" data-testid="lang-zh">中文</button>
   </div>
 </header>
-<div id="notice" class="notice" role="alert" hidden></div>
+<div id="notice" class="notice" role="alert" hidden><span id="notice-text"></span><button type="button" id="notice-close" class="close" data-title="close">×</button></div>
 <main>
   <nav>
-    <h2 data-text="orders"></h2>
-    <div id="orders"></div>
+    <div class="filters">
+      <input id="filter-id" type="search" autocomplete="off">
+      <select id="filter-state"></select>
+      <label class="check"><input type="checkbox" id="filter-refused"> <span data-text="refusedOnly"></span></label>
+      <span id="filter-count" class="filter-count"></span>
+    </div>
+    <div id="orders" class="orders"></div>
   </nav>
   <section id="detail" hidden>
-    <div class="toolbar">
+    <div class="toolbar" id="toolbar">
       <span id="current-order" class="current-order"></span>
-      <span data-text="state" class="label"></span>
       <span id="current-state" data-testid="current-state" class="status big"></span>
       <span class="spacer"></span>
       <div class="replay">
@@ -41,21 +46,38 @@ export function pageHtml(): string {
         <button type="button" id="next" data-testid="next">▶</button>
         <button type="button" id="last" data-testid="last">▶|</button>
       </div>
-      <label class="follow"><input type="checkbox" id="follow"> <span data-text="follow"></span></label>
+      <label class="follow check"><input type="checkbox" id="follow"> <span data-text="follow"></span></label>
+      <button type="button" id="export" class="export" data-text="export"></button>
     </div>
-    <div id="chart" class="chart" data-testid="chart"></div>
-    <div class="panes">
-      <div class="pane">
+    <div class="workspace">
+      <div class="chart-pane">
+        <div class="chart-tools" role="group">
+          <button type="button" id="zoom-out" data-title="zoomOut">−</button>
+          <span id="zoom-level" class="zoom-level"></span>
+          <button type="button" id="zoom-in" data-title="zoomIn">+</button>
+          <button type="button" id="zoom-fit" data-text="fit"></button>
+          <button type="button" id="zoom-reset" data-text="readable"></button>
+        </div>
+        <div id="chart" class="chart" data-testid="chart"></div>
+      </div>
+      <div id="timeline-pane" class="pane timeline-pane">
         <h2 data-text="timeline"></h2>
+        <p id="timeline-empty" class="empty" data-text="noSteps" hidden></p>
         <ol id="timeline" class="timeline"></ol>
       </div>
-      <details class="pane context" open>
-        <summary data-text="context"></summary>
-        <pre id="context"></pre>
-      </details>
+      <div id="side-pane" class="pane side-pane">
+        <h2 data-text="deadlines"></h2>
+        <div id="deadlines" class="deadlines"></div>
+        <h2 data-text="context"></h2>
+        <div id="context" class="context"></div>
+      </div>
     </div>
   </section>
 </main>
+<aside id="activity" class="activity" hidden>
+  <div class="activity-head"><h2 data-text="activity"></h2><button type="button" id="activity-close" class="close" data-title="close">×</button></div>
+  <ol id="activity-list" class="activity-list"></ol>
+</aside>
 <script src="/app.js"></script>
 </body>
 </html>
@@ -68,17 +90,20 @@ export function pageScript(config: ClientConfig): string {
   return `"use strict";\nvar __name = function (target) { return target; };\n(${inspectorClient.toString()})(${JSON.stringify(config)});\n`;
 }
 
-/** The page's style sheet. */
+/** The page's style sheet: the page never scrolls as one; the toolbar stays, each pane scrolls on its own. */
 export const pageCss = `
 :root {
-  --ink: #1f2933; --muted: #7b8794; --line: #d9e2ec; --bg: #f5f7fa; --panel: #ffffff;
-  --accent: #2f6fde; --ok: #1f8a4c; --no: #c0392b; --warn: #b7791f; --active: #2f6fde;
+  --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bg: #f5f7fa; --panel: #ffffff;
+  --accent: #2f6fde; --ok: #1f8a4c; --no: #c0392b; --warn: #b7791f; --active: #1d4fb0; --active-fill: #dbe8ff;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
   font-size: 14px; color: var(--ink); background: var(--bg);
 }
+html:lang(zh-CN) { font-family: "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif; }
 * { box-sizing: border-box; }
-body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; }
-header { display: flex; align-items: center; gap: 12px; padding: 10px 18px; background: #102a43; color: #f0f4f8; }
+[hidden] { display: none !important; }
+html, body { height: 100%; }
+body { margin: 0; height: 100vh; display: flex; flex-direction: column; overflow: hidden; }
+header { flex: none; display: flex; align-items: center; gap: 10px; padding: 8px 16px; background: #102a43; color: #f0f4f8; flex-wrap: wrap; }
 header h1 { font-size: 16px; margin: 0; font-weight: 600; letter-spacing: .2px; }
 header h1 span { font-weight: 400; color: #9fb3c8; }
 .spacer { flex: 1; }
@@ -86,15 +111,25 @@ header h1 span { font-weight: 400; color: #9fb3c8; }
 .connection::before { content: "●"; margin-right: 5px; }
 .connection.connected::before { color: #3ebd93; }
 .connection.connecting::before { color: #f0b429; }
-.langs button, .replay button, .load { border: 1px solid #486581; background: transparent; color: inherit; border-radius: 6px; padding: 4px 10px; cursor: pointer; font: inherit; }
+.connection.lost { background: #8a1c1c; }
+.connection.lost::before { color: #ffb3b3; }
+.langs button, .load, .activity-toggle { border: 1px solid #486581; background: transparent; color: inherit; border-radius: 6px; padding: 4px 10px; cursor: pointer; font: inherit; }
 .langs button[aria-pressed="true"] { background: #f0f4f8; color: #102a43; }
+.activity-toggle .count { display: inline-block; min-width: 18px; padding: 0 5px; border-radius: 9px; background: #334e68; font-size: 12px; text-align: center; }
+.activity-toggle.has-entries .count { background: #f0b429; color: #102a43; }
 .load input { display: none; }
-.notice { background: #fde8e8; color: #8a1c1c; padding: 8px 18px; border-bottom: 1px solid #f5c2c2; }
-main { flex: 1; display: grid; grid-template-columns: 250px 1fr; min-height: 0; }
-nav { border-right: 1px solid var(--line); background: var(--panel); padding: 12px; overflow: auto; }
-h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: var(--muted); margin: 4px 0 10px; }
+.notice { flex: none; display: flex; gap: 12px; align-items: flex-start; background: #fde8e8; color: #8a1c1c; padding: 8px 16px; border-bottom: 1px solid #f5c2c2; }
+.notice span { flex: 1; overflow-wrap: anywhere; }
+.close { border: 0; background: transparent; color: inherit; font-size: 18px; line-height: 1; cursor: pointer; padding: 0 4px; }
+main { flex: 1; min-height: 0; display: grid; grid-template-columns: 260px minmax(0, 1fr); }
+nav { border-right: 1px solid var(--line); background: var(--panel); padding: 10px; overflow: auto; min-height: 0; }
+.filters { display: grid; gap: 6px; margin-bottom: 10px; position: sticky; top: -10px; background: var(--panel); padding: 10px 0 6px; margin-top: -10px; z-index: 1; }
+.filters input[type="search"], .filters select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; width: 100%; }
+.check { display: flex; align-items: center; gap: 4px; font-size: 13px; }
+.filter-count { font-size: 12px; color: var(--muted); }
+h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: var(--muted); margin: 2px 0 8px; }
 .empty { color: var(--muted); font-size: 13px; line-height: 1.5; overflow-wrap: anywhere; }
-.order { display: grid; gap: 4px; width: 100%; text-align: left; border: 1px solid var(--line); background: var(--panel); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; cursor: pointer; font: inherit; color: inherit; }
+.order { display: grid; gap: 4px; width: 100%; text-align: left; border: 1px solid var(--line); background: var(--panel); border-radius: 8px; padding: 7px 10px; margin-bottom: 6px; cursor: pointer; font: inherit; color: inherit; }
 .order:hover { border-color: #9fb3c8; }
 .order.selected { border-color: var(--accent); box-shadow: 0 0 0 2px #d6e4fd; }
 .order-id { font-weight: 600; font-variant-numeric: tabular-nums; }
@@ -103,36 +138,42 @@ h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: va
 .badge { font-size: 11px; padding: 1px 6px; border-radius: 4px; background: #e4e7eb; color: #3e4c59; }
 .badge.live { background: #e3f8ff; color: #0b69a3; }
 .badge.recording { background: #f0e7ff; color: #6b3fa0; }
-.badge.disconnected { background: #fde8e8; color: #8a1c1c; }
+.badge.disconnected, .badge.refused { background: #fde8e8; color: #8a1c1c; }
+.badge.flag { background: #fff3c4; color: #8d5d00; }
 .status { font-size: 11px; padding: 1px 7px; border-radius: 10px; background: #e4e7eb; white-space: nowrap; }
-.status.big { font-size: 13px; padding: 3px 10px; font-weight: 600; }
+.status.big { font-size: 14px; padding: 3px 12px; font-weight: 700; }
 .status-buyerCancellable { background: #fff3c4; color: #8d5d00; }
 .status-unshipped { background: #dceefb; color: #0b4f8a; }
 .status-labelGenerated { background: #d6e4fd; color: #1d4fb0; }
 .status-shipped { background: #d5f5e3; color: #1f6f43; }
 .status-canceled, .status-autoCanceled { background: #fde8e8; color: #8a1c1c; }
-section { padding: 14px 18px; overflow: auto; min-width: 0; }
-.toolbar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; margin-bottom: 10px; }
-.current-order { font-weight: 600; font-size: 15px; margin-right: 8px; }
+section { min-width: 0; min-height: 0; display: flex; flex-direction: column; padding: 0 14px 12px; }
+.toolbar { position: sticky; top: 0; z-index: 2; flex: none; display: flex; align-items: center; gap: 10px; flex-wrap: wrap; padding: 8px 0; background: var(--bg); border-bottom: 1px solid var(--line); margin-bottom: 10px; }
+.current-order { font-weight: 600; font-size: 15px; }
 .label { color: var(--muted); font-size: 12px; }
 .replay { display: flex; align-items: center; gap: 6px; }
-.replay button { border-color: var(--line); background: var(--panel); padding: 3px 9px; }
-.replay button:disabled { opacity: .4; cursor: default; }
+.replay button, .chart-tools button, .export { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 3px 9px; cursor: pointer; font: inherit; color: inherit; }
+.replay button:disabled, .export:disabled { opacity: .4; cursor: default; }
 #position { min-width: 90px; text-align: center; font-variant-numeric: tabular-nums; }
-.follow { font-size: 13px; display: flex; align-items: center; gap: 4px; }
-.chart { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 10px; overflow: auto; text-align: center; min-height: 120px; }
-.chart svg { max-width: 100%; height: auto; }
-.chart g.state.active > path, .chart g.state.active > polygon, .chart g.state.active > ellipse { stroke: var(--active); stroke-width: 3px; }
-.chart g.node.state.active > path, .chart g.node.state.active > polygon { fill: #e8f0fe; }
-.chart g.node.state.active text { font-weight: 700; fill: #1d4fb0; }
-.chart g.cluster.state.active > path, .chart g.cluster.state.active > polygon { fill: #f2f7ff; }
-.chart g.edge.taken > path { stroke: var(--active); stroke-width: 2.5px; }
-.chart g.edge.taken > polygon { stroke: var(--active); fill: var(--active); }
-.chart g.edge.taken text { fill: #1d4fb0; font-weight: 700; }
-.panes { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 340px); gap: 14px; margin-top: 14px; align-items: start; }
-.pane { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 10px 12px; min-width: 0; }
-.context summary { cursor: pointer; font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: var(--muted); }
-.context pre { font-size: 11px; overflow: auto; max-height: 420px; }
+.workspace { flex: 1; min-height: 0; display: grid; gap: 10px; grid-template-columns: minmax(0, 1fr) minmax(280px, 380px); grid-template-rows: minmax(160px, 45%) minmax(0, 1fr); grid-template-areas: "chart chart" "timeline side"; }
+.chart-pane { grid-area: chart; position: relative; min-height: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
+.chart-tools { position: absolute; right: 8px; top: 8px; z-index: 1; display: flex; gap: 4px; align-items: center; background: rgba(255,255,255,.92); border-radius: 8px; padding: 2px; }
+.zoom-level { font-size: 12px; min-width: 44px; text-align: center; color: var(--muted); font-variant-numeric: tabular-nums; }
+.chart { height: 100%; overflow: auto; padding: 10px; cursor: grab; touch-action: none; }
+.chart.panning { cursor: grabbing; user-select: none; }
+.chart svg { display: block; margin: 0 auto; }
+.chart svg text { user-select: none; }
+/* Graphviz wraps each shape in <a> (for its tooltip): select descendants, not children. */
+.chart g.node.state.active path, .chart g.node.state.active polygon, .chart g.node.state.active ellipse { fill: var(--active-fill); stroke: var(--active); stroke-width: 3.5px; }
+.chart g.node.state.active text { font-weight: 700; fill: var(--active); }
+.chart g.cluster.state.active > path, .chart g.cluster.state.active > polygon { stroke: #7ea4e8; stroke-width: 1.6px; }
+.chart g.cluster.state.active > text { fill: var(--active); }
+.chart g.edge.taken path { stroke: var(--active); stroke-width: 3px; }
+.chart g.edge.taken polygon { stroke: var(--active); fill: var(--active); }
+.chart g.edge.taken text { fill: var(--active); font-weight: 700; }
+.pane { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 10px 12px; min-width: 0; min-height: 0; overflow: auto; }
+.timeline-pane { grid-area: timeline; }
+.side-pane { grid-area: side; }
 .timeline { list-style: none; margin: 0; padding: 0; }
 .step { border-left: 3px solid var(--line); padding: 8px 10px; margin-bottom: 6px; border-radius: 0 6px 6px 0; cursor: pointer; }
 .step:hover { background: #f8fafc; }
@@ -146,18 +187,61 @@ section { padding: 14px 18px; overflow: auto; min-width: 0; }
 .verdict { font-size: 12px; font-weight: 600; }
 .verdict.ok { color: var(--ok); }
 .verdict.no { color: var(--no); }
-.step-at { font-size: 12px; color: var(--muted); margin-top: 2px; display: flex; gap: 8px; flex-wrap: wrap; }
-.step-args { color: #52606d; }
+.step-at { font-size: 12px; color: var(--muted); margin-top: 2px; }
+.step-args { font-size: 12px; margin-top: 2px; }
 .message { margin: 6px 0 0; line-height: 1.45; }
 .pending { margin: 4px 0 0; font-size: 12px; color: var(--warn); }
 .mismatch { margin: 4px 0 0; font-size: 12px; color: var(--no); }
 .effects, .changes { margin-top: 6px; font-size: 12px; }
 .effects ul { display: inline-flex; gap: 6px; flex-wrap: wrap; list-style: none; margin: 0 0 0 6px; padding: 0; }
 .effect { background: #fff8e1; border: 1px solid #f7d070; border-radius: 4px; padding: 1px 6px; }
-.changes table { border-collapse: collapse; margin-top: 2px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 11px; }
-.changes td { padding: 1px 8px 1px 0; vertical-align: top; white-space: nowrap; }
-.changes td:last-child { white-space: normal; overflow-wrap: anywhere; }
-.changes td.path { color: #0b4f8a; }
+.changes table { width: 100%; table-layout: fixed; border-collapse: collapse; margin-top: 2px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+.changes td { padding: 1px 8px 1px 0; vertical-align: top; overflow-wrap: anywhere; }
+.changes td.path { color: #0b4f8a; width: 30%; }
+.changes td.before { width: 32%; }
+.changes td.after { width: 34%; }
+.changes td.arrow { width: 4%; }
+.changes .value { white-space: normal; }
 .changes td.arrow { color: var(--muted); }
-@media (max-width: 900px) { main { grid-template-columns: 1fr; } .panes { grid-template-columns: 1fr; } }
+.tree { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+ul.tree, .tree ul { list-style: none; margin: 0; padding-left: 14px; }
+ul.tree.root { padding-left: 0; }
+.tree li { margin: 1px 0; overflow-wrap: anywhere; }
+details.tree { display: inline; }
+details.tree[open] { display: block; }
+details.tree > summary { display: inline; cursor: pointer; color: var(--muted); list-style: none; }
+details.tree > summary::-webkit-details-marker { display: none; }
+details.tree > summary::before { content: "▸ "; color: var(--accent); }
+details.tree[open] > summary::before { content: "▾ "; }
+.key { color: #0b4f8a; }
+.value { white-space: nowrap; }
+.value.string { color: #8d2b0b; white-space: normal; overflow-wrap: anywhere; }
+.value.number { color: #1d4fb0; }
+.value.boolean, .value.null, .value.none { color: #6b3fa0; }
+.value.date { color: #1f6f43; border-bottom: 1px dotted #1f6f43; }
+.deadlines table { border-collapse: collapse; width: 100%; font-size: 12px; margin-bottom: 12px; }
+.deadlines th { text-align: left; font-weight: 600; padding: 3px 6px 3px 0; vertical-align: top; }
+.deadlines td { padding: 3px 6px 3px 0; vertical-align: top; }
+.deadlines tr { border-bottom: 1px solid var(--line); }
+.deadlines .countdown { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.deadlines .at-step.passed { color: var(--no); }
+.deadlines .at-step.open { color: var(--ok); }
+.deadlines tbody { display: block; }
+.deadlines tr { display: flex; flex-wrap: wrap; column-gap: 12px; padding: 4px 0; }
+.deadlines th { flex-basis: 100%; }
+.deadlines td { padding: 1px 0; }
+.activity { position: fixed; right: 12px; top: 52px; bottom: 12px; width: min(460px, calc(100vw - 24px)); z-index: 10; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; box-shadow: 0 8px 30px rgba(16,42,67,.18); display: flex; flex-direction: column; }
+.activity-head { display: flex; align-items: center; justify-content: space-between; padding: 10px 12px 0; }
+.activity-list { list-style: none; margin: 0; padding: 6px 12px 12px; overflow: auto; font-size: 12px; }
+.activity-entry { padding: 5px 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+.activity-entry time { color: var(--muted); font-variant-numeric: tabular-nums; }
+.activity-entry.dropped, .activity-entry.ignored { color: #8a1c1c; }
+@media (max-width: 900px) {
+  main { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto minmax(0, 1fr); }
+  nav { border-right: 0; border-bottom: 1px solid var(--line); max-height: 150px; }
+  .filters { grid-template-columns: 1fr 1fr auto auto; align-items: center; }
+  .orders { display: flex; gap: 6px; flex-wrap: wrap; }
+  .order { width: auto; margin: 0; }
+  .workspace { grid-template-columns: minmax(0, 1fr) minmax(240px, 300px); grid-template-rows: minmax(140px, 40%) minmax(0, 1fr); }
+}
 `;

@@ -3,12 +3,13 @@ import { isIPv4, isIPv6, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as z from 'zod';
 import { orderMachine } from '../../machines/order/index.js';
-import { defaultPolicy, Policy } from '../domain/index.js';
+import { defaultPolicy, Policy, statusOfStateKey } from '../domain/index.js';
 import { describeStatechart } from '../runtime/index.js';
-import { renderStatechart } from './chart.js';
+import { edgeAliases, renderStatechart } from './chart.js';
 import type { ClientConfig, ServerMessage } from './client.js';
 import { InspectorError } from './errors.js';
 import { OrderBook, type InspectorLogger, type OrderView } from './orders.js';
+import type { ActivityEntry } from './client.js';
 import { pageCss, pageHtml, pageScript } from './page.js';
 import { loadRecordings, readRecordingFile } from './recording.js';
 
@@ -60,6 +61,11 @@ const Options = z.strictObject({
   log: z.function().optional(),
   maxOrders: z.number().int().positive().optional(),
 });
+
+/** How many activity entries (connections, ignored messages) the server keeps for pages that connect later. */
+const MAX_ACTIVITY = 200;
+
+const ClientId = z.string().regex(/^[\w-]{1,100}$/);
 
 const PageMessage = z.strictObject({ type: z.literal('load'), name: z.string().min(1).max(300), text: z.string() });
 
@@ -125,7 +131,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     );
   }
   const log = options.log ?? defaultLog;
-  const book = new OrderBook({ log, ...(options.maxOrders === undefined ? {} : { maxOrders: options.maxOrders }) });
+  const book = new OrderBook({ ...(options.maxOrders === undefined ? {} : { maxOrders: options.maxOrders }) });
   const files = options.open === undefined ? [] : Array.isArray(options.open) ? options.open : [options.open];
   for (const file of files) book.addRecordings(await readRecordingFile(file));
 
@@ -133,15 +139,41 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   const config: ClientConfig = {
     socketPath: PAGE_SOCKET_PATH,
     parents: Object.fromEntries(chart.states.filter((state) => state.parent !== null).map((state) => [state.key, state.parent!])),
+    edgeAliases: edgeAliases(),
+    statuses: Object.fromEntries(chart.states.filter((state) => state.kind !== 'compound').map((state) => [state.key, (statusOfStateKey as Record<string, string>)[state.key] ?? state.key])),
   };
   const script = pageScript(config);
   const html = pageHtml();
 
   const pages = new Set<WebSocket>();
-  const send = (socket: WebSocket, message: ServerMessage) => socket.send(JSON.stringify(message));
-  book.subscribe((order) => {
-    for (const page of pages) send(page, { type: 'order', order });
-  });
+  // Messages to the pages go out once per turn of the event loop, as one JSON array per frame.
+  let outbox: ServerMessage[] = [];
+  const flush = () => {
+    const frame = JSON.stringify(outbox);
+    outbox = [];
+    for (const page of pages) page.send(frame);
+  };
+  const broadcast = (message: ServerMessage) => {
+    if (pages.size === 0) return;
+    if (outbox.length === 0) setImmediate(flush);
+    outbox.push(message);
+  };
+  const send = (socket: WebSocket, message: ServerMessage) => socket.send(JSON.stringify([message]));
+  book.subscribe((change) => broadcast(change));
+
+  // What the page's activity panel lists: app connections opened and dropped, and ignored messages.
+  const activity: ActivityEntry[] = [];
+  const note = (kind: ActivityEntry['kind'], message: string) => {
+    const entry: ActivityEntry = { at: Date.now(), kind, message };
+    activity.push(entry);
+    if (activity.length > MAX_ACTIVITY) activity.shift();
+    broadcast({ type: 'activity', entry });
+  };
+  const report: InspectorLogger = (message) => {
+    log(message);
+    note('ignored', message);
+  };
+  book.setLog(report);
 
   const hostAllowed = (request: IncomingMessage) => allowRemote || isLoopbackHost(hostnameOf(request.headers.host));
 
@@ -190,10 +222,11 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   let connections = 0;
+  const open = new Map<string, number>();
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const refuse = (why: string) => {
-      log(`Refused a WebSocket connection from ${request.socket.remoteAddress}: ${why}.`);
+      report(`Refused a WebSocket connection from ${request.socket.remoteAddress}: ${why}.`);
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     };
     const path = new URL(request.url ?? '/', 'http://inspector.invalid').pathname;
@@ -209,27 +242,40 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   });
 
   wss.on('connection', (ws: WebSocket, _request: IncomingMessage, path: string) => {
-    ws.on('error', (error) => log(`WebSocket error: ${error.message}.`));
+    ws.on('error', (error) => report(`WebSocket error: ${error.message}.`));
     if (path === PAGE_SOCKET_PATH) {
       pages.add(ws);
       ws.on('close', () => pages.delete(ws));
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const message = PageMessage.safeParse(safeJson(isBinary ? null : data.toString()));
-        if (!message.success) return log(`Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`);
+        if (!message.success) return report(`Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`);
         try {
           const added = book.addRecordings(loadRecordings(parseRecordingText(message.data.text, message.data.name), message.data.name));
-          send(ws, { type: 'loaded', ids: added.map((order) => order.id) });
+          // After the new orders themselves, which go out with the next flush.
+          const loaded: ServerMessage = { type: 'loaded', ids: added.map((order) => order.id) };
+          setImmediate(() => send(ws, loaded));
         } catch (error) {
           send(ws, { type: 'error', message: (error as Error).message });
         }
       });
-      send(ws, { type: 'orders', orders: book.list() });
+      send(ws, { type: 'orders', orders: book.list(), activity });
       return;
     }
     connections += 1;
-    const connection = `c${connections}`;
+    // connectInspector names its connection, so the orders of an app that reconnects stay one order each.
+    const client = ClientId.safeParse(new URL(_request.url ?? '/', 'http://inspector.invalid').searchParams.get('client'));
+    const connection = client.success ? `client-${client.data}` : `c${connections}`;
+    open.set(connection, (open.get(connection) ?? 0) + 1);
+    note('connected', `App connection ${connection} opened from ${_request.socket.remoteAddress ?? 'an unknown address'}.`);
     ws.on('message', (data: RawData, isBinary: boolean) => book.receive(connection, isBinary ? data : data.toString()));
-    ws.on('close', () => book.disconnect(connection));
+    ws.on('close', (code: number) => {
+      const left = (open.get(connection) ?? 1) - 1;
+      if (left > 0) open.set(connection, left);
+      else open.delete(connection);
+      const orders = left > 0 ? [] : book.disconnect(connection);
+      const which = orders.length ? `; its live orders ${orders.join(', ')} are marked disconnected` : '';
+      note('dropped', `App connection ${connection} closed (code ${code})${which}.`);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -50,28 +50,20 @@ export interface RestoreOrderOptions {
   migrate?: MigrateOrder;
 }
 
-/** The policy the order's own deadlines imply, so a stored order need not carry a copy of its preset. */
-function impliedPolicy(context: Pick<OrderContext, 'placedAt' | 'latestShipDate' | 'buyerCancelUntil' | 'autoCancelAt' | 'marketplaceId'>): Policy {
-  const preset = resolvePolicy(context.marketplaceId);
-  return {
-    buyerCancelWindowMs: context.buyerCancelUntil - context.placedAt,
-    autoCancelAfterMs: context.autoCancelAt === null ? preset.autoCancelAfterMs : context.autoCancelAt - context.latestShipDate,
-  };
-}
-
 const samePolicy = (a: Policy, b: Policy) => a.buyerCancelWindowMs === b.buyerCancelWindowMs && a.autoCancelAfterMs === b.autoCancelAfterMs;
 
-/** The context without what restore can fill in: defaults, empty lists and the implied policy. */
+/**
+ * The context without what restore can fill in: defaults, empty lists, the deadlines (the policy gives them)
+ * and the policy itself when it is the marketplace's preset. A change to a preset is a change of schema version.
+ */
 function compact(context: OrderContext): Record<string, unknown> {
   const out: Record<string, unknown> = { orderId: context.orderId };
   if (context.marketplaceId !== undefined) out['marketplaceId'] = context.marketplaceId;
   if (context.fulfillmentChannel !== 'MFN') out['fulfillmentChannel'] = context.fulfillmentChannel;
-  if (!samePolicy(context.policy, impliedPolicy(context))) out['policy'] = context.policy;
+  if (!samePolicy(context.policy, resolvePolicy(context.marketplaceId))) out['policy'] = context.policy;
   out['placedAt'] = context.placedAt;
   out['latestShipDate'] = context.latestShipDate;
   if (context.utcOffsetMinutes !== 0) out['utcOffsetMinutes'] = context.utcOffsetMinutes;
-  out['buyerCancelUntil'] = context.buyerCancelUntil;
-  out['autoCancelAt'] = context.autoCancelAt;
   if (context.clock !== context.placedAt) out['clock'] = context.clock;
   out['items'] = context.items.map((item) => {
     const stored: Record<string, unknown> = { orderItemId: item.orderItemId };
@@ -107,8 +99,14 @@ function expand(stored: Record<string, unknown>): unknown {
     ...stored,
     items,
   };
-  if (context['policy'] === undefined && typeof context['buyerCancelUntil'] === 'number' && typeof context['placedAt'] === 'number') {
-    context['policy'] = impliedPolicy(context as unknown as OrderContext);
+  const marketplaceId = typeof context['marketplaceId'] === 'string' ? context['marketplaceId'] : undefined;
+  const policy = (context['policy'] ??= resolvePolicy(marketplaceId)) as Partial<Policy>;
+  // The deadlines follow from the policy; a stored order that spells them out keeps its own.
+  if (context['buyerCancelUntil'] === undefined && typeof context['placedAt'] === 'number' && typeof policy.buyerCancelWindowMs === 'number') {
+    context['buyerCancelUntil'] = context['placedAt'] + policy.buyerCancelWindowMs;
+  }
+  if (context['autoCancelAt'] === undefined && typeof context['latestShipDate'] === 'number' && typeof policy.autoCancelAfterMs === 'number') {
+    context['autoCancelAt'] = context['fulfillmentChannel'] === 'AFN' ? null : context['latestShipDate'] + policy.autoCancelAfterMs;
   }
   return context;
 }
@@ -141,12 +139,16 @@ type Violation = [field: string, value: unknown, expected: string];
 function violation(state: StateKey, context: OrderContext): Violation | undefined {
   const c = context;
   const open = (placedStateKeys as readonly string[]).includes(state);
-  if (c.buyerCancelUntil <= c.placedAt) return ['context.buyerCancelUntil', c.buyerCancelUntil, `later than placedAt ${c.placedAt}`];
+  if (c.buyerCancelUntil !== c.placedAt + c.policy.buyerCancelWindowMs) {
+    return ['context.buyerCancelUntil', c.buyerCancelUntil, `placedAt + the policy's window, ${c.placedAt + c.policy.buyerCancelWindowMs}`];
+  }
   if (c.latestShipDate < c.placedAt) return ['context.latestShipDate', c.latestShipDate, `at or after placedAt ${c.placedAt}`];
   if ((c.fulfillmentChannel === 'AFN') !== (c.autoCancelAt === null)) {
     return ['context.autoCancelAt', c.autoCancelAt, c.fulfillmentChannel === 'AFN' ? 'null for an order Fulfilled by Amazon' : 'an instant for a seller-fulfilled order'];
   }
-  if (c.autoCancelAt !== null && c.autoCancelAt <= c.latestShipDate) return ['context.autoCancelAt', c.autoCancelAt, `later than latestShipDate ${c.latestShipDate}`];
+  if (c.autoCancelAt !== null && c.autoCancelAt !== c.latestShipDate + c.policy.autoCancelAfterMs) {
+    return ['context.autoCancelAt', c.autoCancelAt, `latestShipDate + the policy's auto-cancel delay, ${c.latestShipDate + c.policy.autoCancelAfterMs}`];
+  }
   if (c.clock < c.placedAt) return ['context.clock', c.clock, `at or after placedAt ${c.placedAt}`];
   if (new Set(c.eventIds).size !== c.eventIds.length) return ['context.eventIds', c.eventIds, 'each id once'];
 

@@ -226,6 +226,25 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
     .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId })) as fc.Arbitrary<EventTemplate>;
 }
 
+/**
+ * The seller's label path: buying a label, voiding it (most often) and confirming shipment, soon after what the
+ * order has seen or just as the buyer's window closes, sometimes late or with an id. Uniform event types
+ * reach a voided label rarely (the window must close and a label exist first); this makes it common.
+ * @example
+ * fc.sample(labelPathTemplateArbitrary(), 3); // e.g. [{ type: 'seller.voidLabel', time: { anchor: 'now', offset: 0 } }, …]
+ */
+export function labelPathTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
+  const time = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 * MINUTE })) }) },
+    { weight: 2, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(0, 1, MINUTE) }) },
+    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -DAY, max: -1 }) }) },
+  );
+  const type = fc.constantFrom('seller.generateLabel', 'seller.voidLabel', 'seller.voidLabel', 'seller.confirmShipment') as fc.Arbitrary<'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment'>;
+  return fc
+    .tuple(fc.record({ type, time }), fc.option(eventIdArbitrary, { freq: 4, nil: undefined }))
+    .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId }));
+}
+
 /** Turns a template into a concrete event for the order as the model sees it at `now`. */
 export function resolveEvent(template: EventTemplate, order: ModelOrder, now: number): OrderEventInput {
   const event = resolveEventWithoutId(template, order, now);
@@ -282,7 +301,11 @@ export function resolveAdvance(spec: AdvanceSpec, order: ModelOrder, now: number
 export type ScenarioStep = { event: EventTemplate } | { advance: AdvanceSpec };
 
 export const scenarioStepArbitrary = (): fc.Arbitrary<ScenarioStep> =>
-  fc.oneof({ weight: 4, arbitrary: eventTemplateArbitrary().map((event) => ({ event })) }, { weight: 1, arbitrary: advanceSpecArbitrary().map((advance) => ({ advance })) });
+  fc.oneof(
+    { weight: 4, arbitrary: eventTemplateArbitrary().map((event) => ({ event })) },
+    { weight: 1, arbitrary: labelPathTemplateArbitrary().map((event) => ({ event })) },
+    { weight: 1, arbitrary: advanceSpecArbitrary().map((advance) => ({ advance })) },
+  );
 
 /** An order and the events it receives, with concrete instants (time passing becomes a `clock.tick`). */
 export interface OrderScenario {

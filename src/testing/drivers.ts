@@ -80,8 +80,8 @@ export function pureFunctionsDriver(machine?: OrderMachine): OrderDriver {
     send(event) {
       const result = applyEvent(snapshot, event);
       snapshot = result.snapshot;
-      // The verdict comes from the package's rules; an extension may have replaced the guards.
-      return machine ? { effects: result.effects } : { effects: result.effects, verdict: result.verdict };
+      // The verdict is the machine's own decision (an extension's guards included), worded by the rules.
+      return { effects: result.effects, verdict: result.verdict };
     },
     snapshot: () => snapshot,
     restore() {
@@ -133,7 +133,7 @@ export function liveActorDriver(machine?: OrderMachine): OrderDriver {
         return { effects: take() };
       }
       const verdict = actor.send(event);
-      return machine ? { effects: take() } : { effects: take(), verdict };
+      return { effects: take(), verdict };
     },
     snapshot: () => actor.getSnapshot(),
     restore() {
@@ -149,7 +149,7 @@ export function liveActorDriver(machine?: OrderMachine): OrderDriver {
   };
 }
 
-/** Runs a machine an app extended through the pure functions (no verdicts: its guards may differ). */
+/** Runs a machine an app extended through the pure functions; verdicts are the machine's own decisions. */
 export function machinePureDriver(machine: AnyStateMachine): OrderDriver {
   return pureFunctionsDriver(machine as unknown as OrderMachine);
 }

@@ -40,6 +40,7 @@ describe('order-lifecycle inspect', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/createWebSocketInspector\(\{ url: 'ws:\/\/127\.0\.0\.1:\d+' \}\)/);
+    expect(result.stdout).toMatch(/connectInspector\('ws:\/\/127\.0\.0\.1:\d+'\)/);
     expect(result.stdout).toContain('loaded 1 recorded order from');
     expect(served).toHaveLength(1);
   });

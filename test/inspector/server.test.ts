@@ -32,12 +32,17 @@ afterEach(async () => {
   running = [];
 });
 
-/** Resolves when `condition` holds, checking after each turn of the event loop. */
-async function until<T>(condition: () => T | undefined | false): Promise<T> {
+/**
+ * Resolves when `condition` holds, checking after each turn of the event loop; rejects after `timeoutMs`
+ * with what it waited for, so a broken test fails with a message instead of hanging until vitest's timeout.
+ */
+async function until<T>(condition: () => T | undefined | false, what = 'the condition', timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = condition();
     if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
@@ -129,7 +134,12 @@ describe('startInspector binding', () => {
     const page = new WebSocket(`${inspector.socketUrl}${PAGE_SOCKET_PATH}`, { headers: { origin: `http://127.0.0.1:${inspector.port}` } });
     // The server greets the page with every order as soon as it connects.
     const first = await new Promise<string>((resolve) => page.once('message', (data: Buffer) => resolve(data.toString())));
-    expect(JSON.parse(first)).toEqual({ type: 'orders', orders: [] });
+    const [greeting] = JSON.parse(first) as Array<{ type: string; orders: unknown[]; activity: Array<{ kind: string; message: string }> }>;
+    expect(greeting!.type).toBe('orders');
+    expect(greeting!.orders).toEqual([]);
+    // The refused connection above is in the activity the page lists.
+    expect(greeting!.activity.map((entry) => entry.kind)).toEqual(['ignored']);
+    expect(greeting!.activity[0]!.message).toContain('"http://evil.example"');
     page.close();
   });
 });
@@ -151,7 +161,7 @@ describe('inspector WebSocket messages', () => {
       ['event', 'labelGenerated', true, undefined],
       ['event', 'labelGenerated', false, 'LABEL_GENERATED'],
     ]);
-    expect(order.steps[1]!.changes.filter((change: { path: string }) => change.path !== 'clock')).toEqual([{ path: 'labelGeneratedAt', before: null, after: placedAt + 40 * MINUTE }]);
+    expect(order.steps[1]!.changes.filter((change) => change.path !== 'clock')).toEqual([{ path: 'labelGeneratedAt', keys: ['labelGeneratedAt'], before: null, after: placedAt + 40 * MINUTE }]);
     expect(order.steps[2]!.verdict.message['zh-CN']).toContain('货件标签');
     expect(logged).toEqual([]);
   });

@@ -139,7 +139,8 @@ describe('a live actor under real event streams', () => {
     const { verdict, snapshot } = applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: new Date(minute(45)) });
     expect(verdict.accepted).toBe(true);
     expect(snapshot.context.labelGeneratedAt).toBe(minute(45));
-    expect(() => applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: new Date('not a date') })).toThrow(/at/);
+    expect(() => applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: new Date('not a date') })).toThrow(/at: .*\(got Date\(Invalid Date\)\)/);
+    expect(() => applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: '2026-11-26 10:00' })).toThrow(/\(got "2026-11-26 10:00"\)/);
   });
 });
 

@@ -1,0 +1,376 @@
+import { z } from 'zod';
+import { CancelReason, OrderLifecycleError, type Message } from '../index.js';
+import { digest, eventIdOf, type ItemQuantity, type SellerCancelEvent } from './events.js';
+import { AdjustmentReason, cancelReasonOfAdjustment, envelope, parseFeed, type FeedKind, type FeedRow } from './feeds.js';
+import { describe as show, parseAmazon } from './parse.js';
+
+/** What applyFeed needs of an order: its items, with the quantities ordered and cancelled so far. */
+export interface FeedOrderSnapshot {
+  context: { items: ReadonlyArray<{ orderItemId: string; quantity: number; quantityCanceled: number }> };
+}
+
+/** The verdict the order service returns for an applied event (the core's Verdict). */
+export interface FeedVerdict {
+  accepted: boolean;
+  code?: string;
+  message: Message;
+  duplicate?: boolean;
+}
+
+/**
+ * The part of `createOrderService` (order-lifecycle/service) that applyFeed uses: `get` to read an order,
+ * `apply` to apply one event. `apply` throws OrderNotFoundError for unknown ids.
+ */
+export interface FeedOrderService {
+  get(orderId: string): Promise<{ snapshot: FeedOrderSnapshot } | null> | { snapshot: FeedOrderSnapshot } | null;
+  apply(orderId: string, event: SellerCancelEvent): Promise<{ verdict: FeedVerdict }> | { verdict: FeedVerdict };
+}
+
+/** One result row of a processing report: a message with an error or a warning. */
+export interface ProcessingResult {
+  messageId: number;
+  resultCode: 'Error' | 'Warning';
+  resultMessageCode: number;
+  resultDescription: string;
+  /** The symbolic name of `resultMessageCode` (one of `feedResultCodes`, or the core's refusal code). */
+  code: string;
+  additionalInfo?: { amazonOrderId: string };
+}
+
+/** A processing report in Amazon's shape. Successful messages without a warning have no result row. */
+export interface ProcessingReport {
+  processingSummary: { messagesProcessed: number; messagesSuccessful: number; messagesWithError: number; messagesWithWarning: number };
+  results: ProcessingResult[];
+}
+
+/**
+ * The numbers this package writes as `ResultMessageCode`: its own checks, then the core's refusal codes.
+ * They are this package's numbers, not Amazon's.
+ */
+export const feedResultCodes: Readonly<Record<string, number>> = Object.freeze({
+  INVALID_ROW: 90001,
+  DUPLICATE_MESSAGE_ID: 90002,
+  ORDER_NOT_FOUND: 90003,
+  MIXED_REASONS: 90004,
+  NOTHING_TO_CANCEL: 90005,
+  ALREADY_APPLIED: 90006,
+  ORDER_UNREADABLE: 90007,
+  EVENT_BEFORE_PLACEMENT: 90101,
+  BUYER_WINDOW_CLOSED: 90102,
+  ORDER_PENDING: 90103,
+  LABEL_GENERATED: 90104,
+  NO_LABEL: 90105,
+  ALREADY_SHIPPED: 90106,
+  ALREADY_CANCELED: 90107,
+  FULFILLED_BY_AMAZON: 90108,
+  QUANTITY_EXCEEDS_REMAINING: 90109,
+  UNKNOWN_ITEM: 90110,
+  REFUSED_BY_MACHINE: 90111,
+  REFUSED: 90199,
+});
+
+type Params = Record<string, string | number | Message>;
+function fill(template: string, params: Params, lang: keyof Message): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) return `{${key}}`;
+    return typeof value === 'object' ? value[lang] : String(value);
+  });
+}
+
+const descriptions: Record<string, Message> = {
+  INVALID_ROW: { en: 'Message {messageId} was not applied: {field} {problem}.', 'zh-CN': '消息 {messageId} 未执行:{field} {problem}。' },
+  DUPLICATE_MESSAGE_ID: {
+    en: 'Message {messageId} was not applied: MessageID {messageId} appears earlier in this feed.',
+    'zh-CN': '消息 {messageId} 未执行:MessageID {messageId} 在本上传数据中已出现过。',
+  },
+  ORDER_NOT_FOUND: { en: 'Message {messageId} was not applied: order {orderId} is not known.', 'zh-CN': '消息 {messageId} 未执行:订单 {orderId} 不存在。' },
+  ORDER_UNREADABLE: {
+    en: 'Message {messageId} was not applied to order {orderId}: {problem}',
+    'zh-CN': '消息 {messageId} 未应用到订单 {orderId}:{problem}',
+  },
+  MIXED_REASONS: {
+    en: 'Message {messageId} was not applied: its items give different reasons ({reasons}); send one message per reason.',
+    'zh-CN': '消息 {messageId} 未执行:其商品的取消原因不同({reasons});请每种原因各用一条消息。',
+  },
+  NOTHING_TO_CANCEL: {
+    en: 'Message {messageId} cancels nothing ({what}); nothing was applied.',
+    'zh-CN': '消息 {messageId} 不取消任何商品({what});未执行任何操作。',
+  },
+  ALREADY_APPLIED: {
+    en: 'Message {messageId} was already applied to order {orderId}; nothing changed.',
+    'zh-CN': '消息 {messageId} 已应用到订单 {orderId};未做任何更改。',
+  },
+  REFUSED: { en: 'Order {orderId}: {message}', 'zh-CN': '订单 {orderId}:{message}' },
+};
+
+const AtInput = z.union([
+  z.number().int().nonnegative(),
+  z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
+  z.date().transform((value) => value.getTime()),
+], { error: 'expected epoch milliseconds, an ISO-8601 date-time with an offset, or a Date' });
+
+const ApplyOptions = z.strictObject({
+  at: AtInput,
+  lang: z.enum(['en', 'zh-CN']).default('en'),
+  feedId: z.string().min(1).max(64).regex(/^[^:\s]+$/, { message: 'must not contain colons or spaces' }).optional(),
+});
+
+/** A row that passed validation: what to cancel, ready for the service. */
+interface Planned {
+  messageId: number;
+  orderId: string;
+  reason: CancelReason;
+  /** Items with a quantity, or without one (cancel what remains of the item); none: the whole order. */
+  items: Array<{ orderItemId: string; quantity?: number }>;
+  eventId: string;
+}
+
+/** A result row before its description is written in the report's language. */
+type PendingResult = Omit<ProcessingResult, 'resultDescription'> & { params: Params };
+/** An error (`ok: false`) or a warning (`ok: 'skip'`, the message still counts as successful). */
+type Problem = { ok: false | 'skip'; result: PendingResult };
+type Checked = { ok: true; plan: Planned } | Problem;
+
+const shortKind: Record<FeedKind, string> = {
+  POST_ORDER_ACKNOWLEDGEMENT_DATA: 'ack',
+  POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA: 'flat',
+  POST_PAYMENT_ADJUSTMENT_DATA: 'adj',
+};
+
+const PositiveInt = /^[1-9]\d{0,17}$/;
+
+function fail(messageId: number, orderId: string, code: string, params: Params, resultCode: 'Error' | 'Warning' = 'Error'): Problem {
+  const result = {
+    messageId,
+    resultCode,
+    resultMessageCode: feedResultCodes[code] ?? feedResultCodes['REFUSED']!,
+    code,
+    ...(orderId ? { additionalInfo: { amazonOrderId: orderId } } : {}),
+    params: { messageId, orderId, ...params },
+  };
+  return resultCode === 'Warning' ? { ok: 'skip', result } : { ok: false, result };
+}
+
+function badField(messageId: number, orderId: string, field: string, problem: string, value: unknown): Problem {
+  return fail(messageId, orderId, 'INVALID_ROW', { field, problem: `${problem} (got ${show(value === '' ? undefined : value)})` });
+}
+
+/** Validates one row on its own: every field, the reasons, the quantities; nothing is read or applied. */
+function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<number>, feedId: string | undefined): Checked {
+  const messageId = PositiveInt.test(row.messageId) ? Number(row.messageId) : position;
+  const { orderId } = row;
+  if (!PositiveInt.test(row.messageId)) return badField(messageId, orderId, 'MessageID', 'must be a positive whole number', row.messageId);
+  if (seen.has(messageId)) return fail(messageId, orderId, 'DUPLICATE_MESSAGE_ID', {});
+  seen.add(messageId);
+  const orderField = kind === 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA' ? 'order-id' : 'AmazonOrderID';
+  if (!orderId) return badField(messageId, orderId, orderField, 'is required', orderId);
+  if (kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA') {
+    if (row.statusCode === 'Success') return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'StatusCode Success' }, 'Warning');
+    if (row.statusCode !== 'Failure') return badField(messageId, orderId, 'StatusCode', 'must be Failure (cancel) or Success', row.statusCode);
+    if (row.items.length === 0) return badField(messageId, orderId, 'Item', 'is required: each cancelled item with its CancelReason', undefined);
+  }
+  if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && row.items.length === 0) {
+    return badField(messageId, orderId, 'AdjustedItem', 'is required', undefined);
+  }
+  const itemField = kind === 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA' ? 'amazon-order-item-code' : 'AmazonOrderItemCode';
+  const reasonField = { POST_ORDER_ACKNOWLEDGEMENT_DATA: 'CancelReason', POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA: 'cancellation-reason-code', POST_PAYMENT_ADJUSTMENT_DATA: 'AdjustmentReason' }[kind];
+  const quantityField = kind === 'POST_PAYMENT_ADJUSTMENT_DATA' ? 'QuantityCancelled' : 'Quantity';
+  const reasons: CancelReason[] = [];
+  const items: Planned['items'] = [];
+  const rawReasons = row.items.length ? row.items.map((item) => item.reason) : [row.reason ?? ''];
+  for (const [index, raw] of rawReasons.entries()) {
+    const field = row.items.length > 1 ? `${reasonField} of item ${index + 1}` : reasonField;
+    if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA') {
+      const adjustment = AdjustmentReason.safeParse(raw);
+      if (!adjustment.success) return badField(messageId, orderId, field, 'is not an AdjustmentReason', raw);
+      const mapped = cancelReasonOfAdjustment[adjustment.data];
+      if (!mapped) return badField(messageId, orderId, field, 'is not a reason to cancel items', raw);
+      reasons.push(mapped);
+    } else {
+      const reason = CancelReason.safeParse(raw);
+      if (!reason.success) return badField(messageId, orderId, field, `must be one of ${CancelReason.options.join(', ')}`, raw);
+      reasons.push(reason.data);
+    }
+  }
+  const distinct = [...new Set(reasons)];
+  if (distinct.length > 1) return fail(messageId, orderId, 'MIXED_REASONS', { reasons: distinct.join(', ') });
+  for (const [index, item] of row.items.entries()) {
+    const suffix = row.items.length > 1 ? ` of item ${index + 1}` : '';
+    if (!item.orderItemId) return badField(messageId, orderId, `${itemField}${suffix}`, 'is required', item.orderItemId);
+    if (items.some((other) => other.orderItemId === item.orderItemId)) {
+      return badField(messageId, orderId, `${itemField}${suffix}`, 'is listed twice in this message', item.orderItemId);
+    }
+    if (item.quantity !== undefined && !PositiveInt.test(item.quantity)) {
+      return badField(messageId, orderId, `${quantityField}${suffix}`, 'must be a positive whole number', item.quantity);
+    }
+    // An adjusted item without QuantityCancelled is a refund only: nothing of it is cancelled.
+    if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && item.quantity === undefined) continue;
+    items.push({ orderItemId: item.orderItemId, ...(item.quantity === undefined ? {} : { quantity: Number(item.quantity) }) });
+  }
+  if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && items.length === 0) {
+    return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'no QuantityCancelled' }, 'Warning');
+  }
+  // The id names the message; with no feed id, also what it asks, so a corrected file sent again
+  // re-applies only the messages that changed, and nothing twice.
+  const canonical = JSON.stringify([kind, orderId, distinct[0], items]);
+  const eventId = feedId
+    ? eventIdOf('amzn-feed', feedId, String(messageId))
+    : eventIdOf('amzn-feed', shortKind[kind], String(messageId), digest(canonical, 16));
+  return { ok: true, plan: { messageId, orderId, reason: distinct[0]!, items, eventId } };
+}
+
+/** Whether an error thrown by the service concerns this order only (so the feed goes on). */
+function isOrderError(error: unknown): error is Error {
+  return error instanceof OrderLifecycleError || (error instanceof Error && /^(OrderNotFoundError|InvalidInputError|RestoreError|OrderConflictError|UnreadableOrderError)$/.test(error.name));
+}
+
+/**
+ * Applies a cancellation feed (`POST_ORDER_ACKNOWLEDGEMENT_DATA` or `POST_PAYMENT_ADJUSTMENT_DATA` XML,
+ * or the OrderCancellation flat file) as a bulk cancellation through the order service: every row is
+ * validated first; each valid row becomes one `seller.cancel` at `at`, applied on its own (a bad row never
+ * stops the others, and a row applies whole or not at all), with an `eventId` derived from the feed's
+ * message id, which the order applies once, so re-running a feed changes nothing. Returns a
+ * processing report in Amazon's shape, descriptions in `lang` (en or zh-CN).
+ * @example
+ * const report = await applyFeed(service, readFileSync('cancel.xml', 'utf8'), { at: new Date() });
+ * console.log(report.processingSummary.messagesWithError);
+ */
+export async function applyFeed(
+  service: FeedOrderService,
+  source: string,
+  options: { at: number | string | Date; lang?: 'en' | 'zh-CN'; feedId?: string },
+): Promise<ProcessingReport> {
+  const opts = parseAmazon(ApplyOptions, options, 'applyFeed options');
+  const feed = parseFeed(source);
+  const seen = new Set<number>();
+  const checked = feed.rows.map((row, index) => checkRow(feed.kind, row, index + 1, seen, opts.feedId));
+  const results: ProcessingResult[] = [];
+  const describe = (result: PendingResult): ProcessingResult => {
+    const { params, ...rest } = result;
+    const template = descriptions[result.code] ?? descriptions['REFUSED']!;
+    return { ...rest, resultDescription: fill(template[opts.lang], params, opts.lang) };
+  };
+  let successful = 0;
+  for (const check of checked) {
+    if (check.ok !== true) {
+      results.push(describe(check.result));
+      if (check.ok === 'skip') successful += 1;
+      continue;
+    }
+    const outcome = await applyRow(service, check.plan, opts.at);
+    if (outcome === 'ok') {
+      successful += 1;
+      continue;
+    }
+    if (outcome.ok === 'skip') successful += 1;
+    results.push(describe(outcome.result));
+  }
+  return {
+    processingSummary: {
+      messagesProcessed: checked.length,
+      messagesSuccessful: successful,
+      messagesWithError: results.filter((result) => result.resultCode === 'Error').length,
+      messagesWithWarning: results.filter((result) => result.resultCode === 'Warning').length,
+    },
+    results,
+  };
+}
+
+async function applyRow(service: FeedOrderService, plan: Planned, at: number): Promise<'ok' | Problem> {
+  const { messageId, orderId } = plan;
+  try {
+    let items: ItemQuantity[] | undefined;
+    if (plan.items.length) {
+      const needsOrder = plan.items.some((item) => item.quantity === undefined);
+      const order = needsOrder ? await service.get(orderId) : null;
+      if (needsOrder && !order) return fail(messageId, orderId, 'ORDER_NOT_FOUND', {});
+      items = plan.items.map((item) => {
+        if (item.quantity !== undefined) return { orderItemId: item.orderItemId, quantity: item.quantity };
+        const line = order!.snapshot.context.items.find((candidate) => candidate.orderItemId === item.orderItemId);
+        // What remains of the item; once nothing remains, the whole line, which the core refuses with
+        // its own reason unless this message was applied before (then it is a duplicate).
+        const remaining = line ? line.quantity - line.quantityCanceled : 1;
+        return { orderItemId: item.orderItemId, quantity: remaining > 0 ? remaining : (line?.quantity ?? 1) };
+      });
+    }
+    const event: SellerCancelEvent = { type: 'seller.cancel', at, reason: plan.reason, ...(items ? { items } : {}), eventId: plan.eventId };
+    // No idempotency key: a re-run happens at another `at`, which the service would take for another
+    // request under the same key; the order itself applies an eventId once and reports the duplicate.
+    const { verdict } = await service.apply(orderId, event);
+    if (verdict.duplicate) return fail(messageId, orderId, 'ALREADY_APPLIED', {}, 'Warning');
+    if (verdict.accepted) return 'ok';
+    const refused = fail(messageId, orderId, 'REFUSED', { message: verdict.message });
+    refused.result.code = verdict.code ?? 'REFUSED';
+    refused.result.resultMessageCode = feedResultCodes[verdict.code ?? ''] ?? feedResultCodes['REFUSED']!;
+    return refused;
+  } catch (error) {
+    if (!isOrderError(error)) throw error;
+    if (error.name === 'OrderNotFoundError') return fail(messageId, orderId, 'ORDER_NOT_FOUND', {});
+    return fail(messageId, orderId, 'ORDER_UNREADABLE', { problem: error.message });
+  }
+}
+
+const ReportSchema = z.strictObject({
+  processingSummary: z.strictObject({
+    messagesProcessed: z.number().int().nonnegative(),
+    messagesSuccessful: z.number().int().nonnegative(),
+    messagesWithError: z.number().int().nonnegative(),
+    messagesWithWarning: z.number().int().nonnegative(),
+  }),
+  results: z.array(
+    z.strictObject({
+      messageId: z.number().int().nonnegative(),
+      resultCode: z.enum(['Error', 'Warning']),
+      resultMessageCode: z.number().int().nonnegative(),
+      resultDescription: z.string(),
+      code: z.string().optional(),
+      additionalInfo: z.strictObject({ amazonOrderId: z.string().min(1) }).optional(),
+    }),
+  ),
+});
+
+const ReportXmlOptions = z.strictObject({
+  merchantIdentifier: z.string().min(1).optional(),
+  documentTransactionId: z.string().regex(/^\d{1,18}$/, { message: 'must be a whole number' }).optional(),
+});
+
+/**
+ * A processing report as Amazon's `ProcessingReport` XML: an AmazonEnvelope with one message holding the
+ * `ProcessingSummary` and a `Result` (MessageID, ResultCode, ResultMessageCode, ResultDescription,
+ * AdditionalInfo/AmazonOrderID) per message with an error or a warning.
+ * @example
+ * writeFileSync('report.xml', processingReportXml(await applyFeed(service, feed, { at: Date.now() })));
+ */
+export function processingReportXml(report: ProcessingReport, options: { merchantIdentifier?: string; documentTransactionId?: string } = {}): string {
+  const parsed = parseAmazon(ReportSchema, report, 'processing report');
+  const opts = parseAmazon(ReportXmlOptions, options, 'report options');
+  const summary = parsed.processingSummary;
+  return envelope(
+    'ProcessingReport',
+    opts.merchantIdentifier ?? 'MERCHANT',
+    [
+      {
+        MessageID: 1,
+        ProcessingReport: {
+          DocumentTransactionID: opts.documentTransactionId ?? '0',
+          StatusCode: 'Complete',
+          ProcessingSummary: {
+            MessagesProcessed: summary.messagesProcessed,
+            MessagesSuccessful: summary.messagesSuccessful,
+            MessagesWithError: summary.messagesWithError,
+            MessagesWithWarning: summary.messagesWithWarning,
+          },
+          Result: parsed.results.map((result) => ({
+            MessageID: result.messageId,
+            ResultCode: result.resultCode,
+            ResultMessageCode: result.resultMessageCode,
+            ResultDescription: result.resultDescription,
+            ...(result.additionalInfo ? { AdditionalInfo: { AmazonOrderID: result.additionalInfo.amazonOrderId } } : {}),
+          })),
+        },
+      },
+    ],
+    '1.02',
+  );
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { CancelReason } from '../index.js';
+
+/** An item and a quantity, as the core's events carry them. */
+export interface ItemQuantity {
+  orderItemId: string;
+  quantity: number;
+}
+
+/** A buyer's official cancellation request (Amazon's per-item `IsBuyerRequestedCancel` flag). */
+export interface BuyerRequestEvent {
+  type: 'buyer.requestCancellation';
+  at: number;
+  source: 'order-flag';
+  orderItemIds: string[];
+  reason?: string;
+  eventId: string;
+}
+
+/** A seller cancellation, as a feed row asks for it. */
+export interface SellerCancelEvent {
+  type: 'seller.cancel';
+  at: number;
+  reason: CancelReason;
+  items?: ItemQuantity[];
+  eventId: string;
+}
+
+/** Amazon reports that the order (or some items) was cancelled: a fact the local order converges to. */
+export interface OrderCanceledFact {
+  type: 'marketplace.orderCanceled';
+  at: number;
+  cancelledBy: 'buyer' | 'seller' | 'amazon';
+  reason?: string;
+  items?: ItemQuantity[];
+  eventId: string;
+}
+
+/** Amazon reports that the order (or some items) shipped, as Fulfilled-by-Amazon orders do. */
+export interface OrderShippedFact {
+  type: 'marketplace.orderShipped';
+  at: number;
+  items?: ItemQuantity[];
+  eventId: string;
+}
+
+/**
+ * What the SP-API mapping returns: official requests and marketplace facts, each with a deterministic
+ * `eventId`. They are the core's event shapes (`applyEvent(snapshot, event)` takes them as they are).
+ */
+export type AmazonOrderEvent = BuyerRequestEvent | OrderCanceledFact | OrderShippedFact;
+
+const MAX_EVENT_ID = 128;
+
+/**
+ * A deterministic event id from the parts that identify a change (order, item, kind of change), never
+ * from the time it was seen, so that pulling an order again or receiving a notification twice yields the
+ * same id. Ids longer than the core's 128 characters are replaced by a digest of the same parts.
+ */
+export function eventIdOf(namespace: string, ...parts: string[]): string {
+  const id = [namespace, ...parts].join(':');
+  if (id.length <= MAX_EVENT_ID) return id;
+  return `${namespace}:${digest(id, 40)}`;
+}
+
+/** A hex SHA-256 digest of `text`, cut to `length` characters. */
+export function digest(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}

@@ -1,0 +1,45 @@
+/**
+ * order-lifecycle/amazon: SP-API orders and ORDER_CHANGE notifications in, cancellation feeds out, and
+ * feeds applied in bulk through the order service with Amazon-shaped processing reports.
+ * @packageDocumentation
+ */
+export { orderInputFromSpApi, eventsFromSpApi, eventsFromNotification, spApiStatus } from './orders.js';
+export {
+  buildCancellationFeed,
+  buildAdjustmentFeed,
+  parseFeed,
+  FeedCancellation,
+  FeedAdjustment,
+  FeedKind,
+  AdjustmentReason,
+  type FeedRow,
+  type FeedRowItem,
+  type ParsedFeed,
+} from './feeds.js';
+export {
+  applyFeed,
+  processingReportXml,
+  feedResultCodes,
+  type FeedOrderService,
+  type FeedOrderSnapshot,
+  type FeedVerdict,
+  type ProcessingReport,
+  type ProcessingResult,
+} from './apply-feed.js';
+export {
+  SpApiOrderV0,
+  SpApiOrderItemV0,
+  SpApiOrderItemsListV0,
+  SpApiOrder2026,
+  OrderChangeNotification,
+  OrderStatusV0,
+  FulfillmentStatus2026,
+} from './schemas.js';
+export type {
+  AmazonOrderEvent,
+  BuyerRequestEvent,
+  SellerCancelEvent,
+  OrderCanceledFact,
+  OrderShippedFact,
+  ItemQuantity,
+} from './events.js';

@@ -1,0 +1,212 @@
+import { parse as parseTsv } from 'csv-parse/sync';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { buildAdjustmentFeed, buildCancellationFeed, parseFeed, type FeedCancellation } from '../../src/amazon/index.js';
+import { InvalidInputError } from '../../src/index.js';
+import { fixtureText } from './support.js';
+
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
+
+const cancellations: FeedCancellation[] = [
+  {
+    orderId: '113-1000000-0000001',
+    reason: 'NoInventory',
+    items: [
+      { orderItemId: '40000000000011', quantity: 2 },
+      { orderItemId: '40000000000012', quantity: 1 },
+    ],
+  },
+  { orderId: '113-1000000-0000003', reason: 'BuyerCanceled', items: [{ orderItemId: '40000000000031', quantity: 1 }] },
+];
+
+function thrown(call: () => unknown): InvalidInputError {
+  try {
+    call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  throw new Error('expected an InvalidInputError');
+}
+
+describe('buildCancellationFeed', () => {
+  it('should write POST_ORDER_ACKNOWLEDGEMENT_DATA: StatusCode Failure, and per item the code, reason and quantity', () => {
+    const text = buildCancellationFeed(cancellations, { format: 'xml', merchantIdentifier: 'A3TH9S8BH6GOGM' });
+    expect(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(xml.parse(text).AmazonEnvelope).toEqual({
+      '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      '@_xsi:noNamespaceSchemaLocation': 'amzn-envelope.xsd',
+      Header: { DocumentVersion: '1.01', MerchantIdentifier: 'A3TH9S8BH6GOGM' },
+      MessageType: 'OrderAcknowledgement',
+      Message: [
+        {
+          MessageID: '1',
+          OrderAcknowledgement: {
+            AmazonOrderID: '113-1000000-0000001',
+            StatusCode: 'Failure',
+            Item: [
+              { AmazonOrderItemCode: '40000000000011', CancelReason: 'NoInventory', Quantity: '2' },
+              { AmazonOrderItemCode: '40000000000012', CancelReason: 'NoInventory', Quantity: '1' },
+            ],
+          },
+        },
+        {
+          MessageID: '2',
+          OrderAcknowledgement: {
+            AmazonOrderID: '113-1000000-0000003',
+            StatusCode: 'Failure',
+            Item: { AmazonOrderItemCode: '40000000000031', CancelReason: 'BuyerCanceled', Quantity: '1' },
+          },
+        },
+      ],
+    });
+  });
+
+  it('should write the OrderCancellation flat file, one tab-separated row per item', () => {
+    const text = buildCancellationFeed(cancellations, { format: 'flat-file' });
+    expect(parseTsv(text, { delimiter: '\t', relax_column_count: true })).toEqual([
+      ['TemplateType=OrderCancellation', 'Version=1.0'],
+      ['order-id', 'cancellation-reason-code', 'amazon-order-item-code'],
+      ['113-1000000-0000001', 'NoInventory', '40000000000011'],
+      ['113-1000000-0000001', 'NoInventory', '40000000000012'],
+      ['113-1000000-0000003', 'BuyerCanceled', '40000000000031'],
+    ]);
+  });
+
+  it('should read back what it writes, in both formats', () => {
+    expect(parseFeed(buildCancellationFeed(cancellations, { format: 'xml' }))).toEqual({
+      kind: 'POST_ORDER_ACKNOWLEDGEMENT_DATA',
+      rows: [
+        {
+          messageId: '1',
+          orderId: '113-1000000-0000001',
+          statusCode: 'Failure',
+          items: [
+            { orderItemId: '40000000000011', reason: 'NoInventory', quantity: '2' },
+            { orderItemId: '40000000000012', reason: 'NoInventory', quantity: '1' },
+          ],
+        },
+        {
+          messageId: '2',
+          orderId: '113-1000000-0000003',
+          statusCode: 'Failure',
+          items: [{ orderItemId: '40000000000031', reason: 'BuyerCanceled', quantity: '1' }],
+        },
+      ],
+    });
+    expect(parseFeed(buildCancellationFeed(cancellations, { format: 'flat-file' }))).toEqual({
+      kind: 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA',
+      rows: [
+        { messageId: '1', orderId: '113-1000000-0000001', items: [{ orderItemId: '40000000000011', reason: 'NoInventory' }] },
+        { messageId: '2', orderId: '113-1000000-0000001', items: [{ orderItemId: '40000000000012', reason: 'NoInventory' }] },
+        { messageId: '3', orderId: '113-1000000-0000003', items: [{ orderItemId: '40000000000031', reason: 'BuyerCanceled' }] },
+      ],
+    });
+  });
+
+  it('should escape XML special characters through the XML library', () => {
+    const text = buildCancellationFeed([{ orderId: 'A&B<1>', reason: 'NoInventory', items: [{ orderItemId: '"x"', quantity: 1 }] }], { format: 'xml' });
+    expect(text).toContain('<AmazonOrderID>A&amp;B&lt;1&gt;</AmazonOrderID>');
+    expect(parseFeed(text).rows[0]).toMatchObject({ orderId: 'A&B<1>', items: [{ orderItemId: '"x"' }] });
+  });
+
+  it.each([
+    [[{ ...cancellations[0]!, reason: 'OutOfStock' }], '0.reason', 'OutOfStock'],
+    [[{ ...cancellations[0]!, items: [] }], '0.items', '[]'],
+    [[{ ...cancellations[0]!, items: [{ orderItemId: 'a\tb', quantity: 1 }] }], '0.items.0.orderItemId', 'a\\tb'],
+    [[{ ...cancellations[0]!, items: [{ orderItemId: 'a', quantity: 0 }] }], '0.items.0.quantity', '0'],
+    [[{ ...cancellations[0]!, items: [{ orderItemId: 'a', quantity: 1 }, { orderItemId: 'a', quantity: 1 }] }], '0.items.1.orderItemId', 'listed twice'],
+    [[], '(root)', '[]'],
+  ])('should refuse a malformed cancellation (%#), naming the field and the value', (input, path, value) => {
+    const error = thrown(() => buildCancellationFeed(input as FeedCancellation[], { format: 'xml' }));
+    expect(error.issues[0]!.path).toBe(path);
+    expect(error.message).toContain(value);
+  });
+
+  it('should refuse an unknown format', () => {
+    expect(thrown(() => buildCancellationFeed(cancellations, { format: 'csv' as 'xml' })).issues[0]!.path).toBe('format');
+  });
+});
+
+describe('buildAdjustmentFeed', () => {
+  it('should write POST_PAYMENT_ADJUSTMENT_DATA with the AdjustmentReason, price components and QuantityCancelled', () => {
+    const text = buildAdjustmentFeed(
+      [
+        {
+          orderId: '113-1000000-0000001',
+          reason: 'BuyerCanceled',
+          items: [{ orderItemId: '40000000000011', quantity: 1, priceAdjustments: [{ type: 'Principal', amount: '12.99', currency: 'USD' }] }],
+        },
+      ],
+      { merchantIdentifier: 'A3TH9S8BH6GOGM' },
+    );
+    expect(xml.parse(text).AmazonEnvelope.Message).toEqual(
+      {
+        MessageID: '1',
+        OrderAdjustment: {
+          AmazonOrderID: '113-1000000-0000001',
+          AdjustedItem: {
+            AmazonOrderItemCode: '40000000000011',
+            AdjustmentReason: 'CustomerCancel',
+            ItemPriceAdjustments: { Component: { Type: 'Principal', Amount: { '#text': '12.99', '@_currency': 'USD' } } },
+            QuantityCancelled: '1',
+          },
+        },
+      },
+    );
+    expect(parseFeed(text)).toEqual({
+      kind: 'POST_PAYMENT_ADJUSTMENT_DATA',
+      rows: [{ messageId: '1', orderId: '113-1000000-0000001', items: [{ orderItemId: '40000000000011', reason: 'CustomerCancel', quantity: '1' }] }],
+    });
+  });
+
+  it('should refuse a cancel reason that has no AdjustmentReason, pointing to the acknowledgement feed', () => {
+    const error = thrown(() => buildAdjustmentFeed([{ orderId: 'o', reason: 'WeatherDelay', items: [{ orderItemId: 'a', quantity: 1 }] }]));
+    expect(error.issues[0]!.path).toBe('0.reason');
+    expect(error.message).toContain('buildCancellationFeed');
+  });
+
+  it('should refuse a malformed amount, naming it', () => {
+    const error = thrown(() =>
+      buildAdjustmentFeed([{ orderId: 'o', reason: 'NoInventory', items: [{ orderItemId: 'a', quantity: 1, priceAdjustments: [{ type: 'Principal', amount: '12,99', currency: 'USD' }] }] }]),
+    );
+    expect(error.issues[0]!.path).toBe('0.items.0.priceAdjustments.0.amount');
+    expect(error.message).toContain('"12,99"');
+  });
+});
+
+describe('parseFeed', () => {
+  it('should read a hand-written acknowledgement feed, comments and all', () => {
+    const { kind, rows } = parseFeed(fixtureText('cancel-ack.xml'));
+    expect(kind).toBe('POST_ORDER_ACKNOWLEDGEMENT_DATA');
+    expect(rows.map((row) => row.messageId)).toEqual(['1', '2', '3', '4', '5', '6', '7', '1']);
+    expect(rows[4]).toEqual({ messageId: '5', orderId: '113-1000000-0000003', statusCode: 'Failure', items: [{ orderItemId: '40000000000031', reason: 'BuyerCanceled' }] });
+    expect(rows[5]).toEqual({ messageId: '6', orderId: '113-1000000-0000002', statusCode: 'Success', items: [] });
+  });
+
+  it('should read the flat file by column name, a row without an item code standing for the whole order', () => {
+    const { kind, rows } = parseFeed(fixtureText('cancel-flat.txt'));
+    expect(kind).toBe('POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA');
+    expect(rows).toEqual([
+      { messageId: '1', orderId: '113-1000000-0000001', items: [{ orderItemId: '40000000000012', reason: 'NoInventory' }] },
+      { messageId: '2', orderId: '113-1000000-0000001', items: [{ orderItemId: '40000000000099', reason: 'BuyerCanceled' }] },
+      { messageId: '3', orderId: '113-1000000-0000002', items: [{ orderItemId: '40000000000021', reason: '' }] },
+      { messageId: '4', orderId: '113-1000000-0000003', items: [], reason: 'CustomerExchange' },
+    ]);
+    const reordered = 'TemplateType=OrderCancellation\tVersion=1.0\r\namazon-order-item-code\torder-id\tcancellation-reason-code\r\nI1\tO1\tNoInventory\r\n';
+    expect(parseFeed(`\uFEFF${reordered}`).rows).toEqual([{ messageId: '1', orderId: 'O1', items: [{ orderItemId: 'I1', reason: 'NoInventory' }] }]);
+  });
+
+  it.each([
+    ['<AmazonEnvelope><MessageType>OrderAcknowledgement</MessageType><Message></AmazonEnvelope>', 'line 1', 'not well-formed XML'],
+    ['<Feed><Message/></Feed>', 'AmazonEnvelope', 'is missing'],
+    ['<AmazonEnvelope><MessageType>Inventory</MessageType></AmazonEnvelope>', 'MessageType', '"Inventory"'],
+    ['TemplateType=PriceInventory\tVersion=1.0\n', 'TemplateType', '"TemplateType=PriceInventory"'],
+    ['TemplateType=OrderCancellation\tVersion=1.0\norder-id\tamazon-order-item-code\n', 'cancellation-reason-code', 'column is missing'],
+    ['order-id,reason\n1,NoInventory\n', '(root)', 'neither'],
+  ])('should refuse a document that is not a cancellation feed (%#)', (text, path, words) => {
+    const error = thrown(() => parseFeed(text));
+    expect(error.issues[0]!.path).toBe(path);
+    expect(error.message).toContain(words);
+  });
+});
