@@ -1,0 +1,358 @@
+/**
+ * `npm run bench:service`: the durable order service against bare writes of the same JSON on the same store,
+ * in the same run (interleaved rounds, medians). No thresholds: the numbers go into docs/service.md.
+ *   - events/s for single-event transactions and for a sweep batch of 1,000 events in one transaction,
+ *     on SQLite and PostgreSQL, with the service's overhead as a ratio over the bare write;
+ *   - sweep of 1,000 due orders among 10,000 / 100,000 / 1,000,000 stored on SQLite;
+ *   - bytes per stored order, history row and outbox row (pages and relation sizes, indexes included);
+ *   - events/s with 1, 2 and 4 worker processes on PostgreSQL.
+ * Set BENCH_SWEEP_MAX (default 1000000) or BENCH_ROUNDS (default 5) to shorten it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createOrder, nextDeadline, orderStatus, serializeOrder, type OrderEventInput } from '../src/index.js';
+import { createOrderService, type OrderService } from '../src/service/index.js';
+import { PostgresStore, SqliteStore } from '../src/store/index.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const T0 = Date.parse('2026-11-26T10:00:00+08:00');
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const SWEEP_MAX = Number(process.env['BENCH_SWEEP_MAX'] ?? 1_000_000);
+const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const self = fileURLToPath(import.meta.url);
+
+const input = (orderId: string, placedAt: number) => ({
+  orderId,
+  placedAt,
+  latestShipDate: placedAt + 2 * DAY,
+  items: [
+    { orderItemId: 'A', sku: 'MUG-RED', quantity: 2 },
+    { orderItemId: 'B', sku: 'MUG-BLUE', quantity: 1 },
+  ],
+});
+/** The measured event: a buyer cancel in the window changes the snapshot and writes three effects to the outbox. */
+const label = (placedAt: number): OrderEventInput => ({ type: 'buyer.cancel', at: placedAt + 5 * MINUTE });
+
+/** A stored row for `orderId` placed at `placedAt`, made from one template by renaming (the id is the only difference). */
+function rowMaker(placedAt: number) {
+  const template = createOrder(input('TEMPLATE-ORDER-ID', placedAt)).snapshot;
+  const text = serializeOrder(template);
+  const status = orderStatus(template);
+  const deadline = nextDeadline(template);
+  return (orderId: string) => ({ orderId, version: 1, status, nextDeadline: deadline, seq: 1, snapshot: text.replaceAll('TEMPLATE-ORDER-ID', orderId) });
+}
+/** The snapshot text after the measured event on such an order: what the bare baseline writes. */
+function labelledText(placedAt: number) {
+  return (orderId: string) => {
+    const created = createOrder(input(orderId, placedAt));
+    return serializeOrder(createOrderStep(created.snapshot, label(placedAt)));
+  };
+}
+import { applyEvent } from '../src/index.js';
+function createOrderStep(snapshot: ReturnType<typeof createOrder>['snapshot'], event: OrderEventInput) {
+  return applyEvent(snapshot, event).snapshot;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const table: Array<Record<string, string>> = [];
+const row = (measure: string, store: string, value: string, baseline = '', ratio = '') => {
+  table.push({ measure, store, value, baseline, ratio });
+  console.log(`${measure} [${store}]: ${value}${baseline ? ` | baseline ${baseline} | ${ratio}` : ''}`);
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Worker mode: one PostgreSQL worker process applying events to its own orders, started at a barrier.
+if (process.argv[2] === '--worker') {
+  const job = JSON.parse(process.argv[3]!) as { schema: string; orderIds: string[]; placedAt: number };
+  const store = new PostgresStore({ connectionString: DATABASE_URL, schema: job.schema, max: 1 });
+  const service = await createOrderService({ store });
+  process.stdout.write('ready\n');
+  await new Promise<void>((go) => process.stdin.once('data', () => go()));
+  let accepted = 0;
+  for (const orderId of job.orderIds) if ((await service.apply(orderId, label(job.placedAt))).verdict.accepted) accepted++;
+  await service.close();
+  process.stdout.write(`done ${accepted}\n`);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+interface Backend {
+  name: 'sqlite' | 'postgres';
+  service: OrderService;
+  /** Inserts rows directly (bench setup only). */
+  insert(rows: ReturnType<ReturnType<typeof rowMaker>>[]): Promise<void>;
+  /** The baseline: a bare UPDATE of the same JSON, one statement per transaction (autocommit). */
+  bareUpdate(orderId: string, text: string): Promise<void>;
+  /** The baseline for a batch: the same bare UPDATEs in one transaction. */
+  bareBatch(items: Array<[string, string]>): Promise<void>;
+  bytes(): Promise<Record<'order' | 'history' | 'outbox', number>>;
+  close(): Promise<void>;
+}
+
+async function sqliteBackend(dir: string): Promise<Backend> {
+  const store = new SqliteStore({ filename: join(dir, 'bench.db') });
+  const service = await createOrderService({ store });
+  const db = store.db;
+  const insert = db.prepare('INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)');
+  const update = db.prepare('UPDATE orders SET snapshot = ?, version = version + 1, seq = seq + 1 WHERE order_id = ?');
+  const insertMany = db.transaction((rows: ReturnType<ReturnType<typeof rowMaker>>[]) => {
+    for (const r of rows) insert.run(r);
+  });
+  const updateMany = db.transaction((items: Array<[string, string]>) => {
+    for (const [id, text] of items) update.run(text, id);
+  });
+  return {
+    name: 'sqlite',
+    service,
+    insert: async (rows) => insertMany(rows),
+    bareUpdate: async (id, text) => {
+      update.run(text, id);
+    },
+    bareBatch: async (items) => updateMany(items),
+    bytes: async () => {
+      const pages = new Map((db.prepare('SELECT name, sum(pgsize) AS size FROM dbstat GROUP BY name').all() as Array<{ name: string; size: number }>).map((r) => [r.name, r.size]));
+      const size = (...names: string[]) => names.reduce((sum, n) => sum + (pages.get(n) ?? 0), 0);
+      const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+      return {
+        order: size('orders', 'orders_next_deadline', 'orders_status') / count('orders'),
+        history: size('order_history') / count('order_history'),
+        outbox: size('order_outbox', 'order_outbox_pending', 'order_outbox_order') / count('order_outbox'),
+      };
+    },
+    close: () => service.close(),
+  };
+}
+
+async function postgresBackend(schema: string): Promise<Backend> {
+  const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 4 });
+  const service = await createOrderService({ store });
+  const t = (name: string) => `"${schema}".${name}`;
+  return {
+    name: 'postgres',
+    service,
+    insert: async (rows) => {
+      for (let i = 0; i < rows.length; i += 5_000) {
+        const chunk = rows.slice(i, i + 5_000);
+        await store.pool.query(
+          `INSERT INTO ${t('orders')} (order_id, version, status, next_deadline, seq, snapshot) SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[])`,
+          [chunk.map((r) => r.orderId), chunk.map((r) => r.version), chunk.map((r) => r.status), chunk.map((r) => r.nextDeadline), chunk.map((r) => r.seq), chunk.map((r) => r.snapshot)],
+        );
+      }
+    },
+    bareUpdate: async (id, text) => {
+      await store.pool.query(`UPDATE ${t('orders')} SET snapshot = $1, version = version + 1, seq = seq + 1 WHERE order_id = $2`, [text, id]);
+    },
+    bareBatch: async (items) => {
+      const client = await store.pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const [id, text] of items) await client.query(`UPDATE ${t('orders')} SET snapshot = $1, version = version + 1, seq = seq + 1 WHERE order_id = $2`, [text, id]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    },
+    bytes: async () => {
+      await store.pool.query(`VACUUM ANALYZE ${t('orders')}, ${t('order_history')}, ${t('order_outbox')}`);
+      const per = async (name: string) => {
+        const r = await store.pool.query(`SELECT pg_total_relation_size('${t(name)}')::float8 / greatest(count(*), 1) AS b FROM ${t(name)}`);
+        return r.rows[0].b as number;
+      };
+      return { order: await per('orders'), history: await per('order_history'), outbox: await per('order_outbox') };
+    },
+    close: () => service.close(),
+  };
+}
+
+/** Single-event transactions and 1,000-event sweep batches against bare writes, interleaved rounds. */
+async function throughput(backend: Backend, perRound: number) {
+  // Orders for single events live far in the future so that no sweep here ever finds them due.
+  const singleAt = T0 + 100 * DAY;
+  const makeSingle = rowMaker(singleAt);
+  const singleText = labelledText(singleAt);
+  const serviceTimes: number[] = [];
+  const bareTimes: number[] = [];
+  const batchTimes: number[] = [];
+  const bareBatchTimes: number[] = [];
+  let consumed = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const ids = Array.from({ length: perRound }, (_, i) => `${backend.name}-single-${round}-${i}`);
+    const bareIds = ids.map((id) => `${id}-bare`);
+    await backend.insert([...ids, ...bareIds].map(makeSingle));
+    const texts = bareIds.map(singleText);
+    // Sweep batch: 1,000 orders whose buyer window closes in this round's own day.
+    const batchAt = T0 + round * DAY;
+    const makeDue = rowMaker(batchAt);
+    const dueIds = Array.from({ length: 1_000 }, (_, i) => `${backend.name}-due-${round}-${i}`);
+    const bareDueIds = dueIds.map((id) => `${id}-bare`);
+    await backend.insert([...dueIds, ...bareDueIds].map(makeDue));
+    const dueText = serializeOrder(applyEvent(createOrder(input(bareDueIds[0]!, batchAt)).snapshot, { type: 'clock.tick', at: batchAt + 30 * MINUTE }).snapshot);
+    const bareDue = bareDueIds.map((id): [string, string] => [id, dueText.replaceAll(bareDueIds[0]!, id)]);
+
+    const order = round % 2 ? ['service', 'bare'] : ['bare', 'service'];
+    for (const which of order) {
+      const start = performance.now();
+      if (which === 'service') for (const id of ids) consumed += (await backend.service.apply(id, label(singleAt))).version;
+      else for (let i = 0; i < bareIds.length; i++) await backend.bareUpdate(bareIds[i]!, texts[i]!);
+      (which === 'service' ? serviceTimes : bareTimes).push(performance.now() - start);
+    }
+    for (const which of order) {
+      const start = performance.now();
+      if (which === 'service') {
+        // Ask for the 1,000 this round made due, in one transaction; the bare twins are due too, so cap at 1,000.
+        const swept = await backend.service.sweep(batchAt + 30 * MINUTE, { batch: 1_000, limit: 1_000 });
+        consumed += swept.applied;
+      } else await backend.bareBatch(bareDue);
+      (which === 'service' ? batchTimes : bareBatchTimes).push(performance.now() - start);
+    }
+    // The bare twins are still due in the rows: move them out of the way for the next rounds.
+    await backend.bareBatch(bareDueIds.map((id) => [id, dueText.replaceAll(bareDueIds[0]!, id)]));
+  }
+  const eps = (ms: number, n: number) => (n * 1000) / ms;
+  const single = eps(median(serviceTimes), perRound);
+  const bare = eps(median(bareTimes), perRound);
+  row('events/s, one event per transaction', backend.name, fmt(single), `${fmt(bare)} bare UPDATE/s`, `${(bare / single).toFixed(1)}x the bare write's time`);
+  const batch = eps(median(batchTimes), 1_000);
+  const bareB = eps(median(bareBatchTimes), 1_000);
+  row('events/s, sweep batch of 1,000 in one transaction', backend.name, fmt(batch), `${fmt(bareB)} bare UPDATE/s`, `${(bareB / batch).toFixed(1)}x the bare write's time`);
+  if (consumed === 0) throw new Error('nothing was applied');
+}
+
+/** sweep of 1,000 due among N stored orders on SQLite, N interleaved per round. */
+async function sweepAtScale(dir: string) {
+  const sizes = [10_000, 100_000, 1_000_000].filter((n) => n <= SWEEP_MAX);
+  const rounds = Math.min(ROUNDS, 5);
+  const stores = new Map<number, { service: OrderService; store: SqliteStore }>();
+  const notDue = rowMaker(T0 + 60 * DAY);
+  for (const size of sizes) {
+    const store = new SqliteStore({ filename: join(dir, `sweep-${size}.db`) });
+    const service = await createOrderService({ store });
+    const insert = store.db.prepare('INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)');
+    const fill = store.db.transaction((from: number, to: number, make: (id: string) => unknown) => {
+      for (let i = from; i < to; i++) insert.run(make(`n-${i}`));
+    });
+    const due = rounds * 1_000;
+    for (let from = 0; from < size - due; from += 50_000) fill(from, Math.min(from + 50_000, size - due), notDue);
+    for (let round = 0; round < rounds; round++) {
+      const make = rowMaker(T0 + round * DAY);
+      fill(size - due + round * 1_000, size - due + (round + 1) * 1_000, make);
+    }
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    stores.set(size, { service, store });
+    console.log(`sweep setup: ${size.toLocaleString('en-US')} orders stored`);
+  }
+  const times = new Map<number, number[]>(sizes.map((s) => [s, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const size of round % 2 ? [...sizes].reverse() : sizes) {
+      const { service } = stores.get(size)!;
+      const start = performance.now();
+      const swept = await service.sweep(T0 + round * DAY + 30 * MINUTE, { batch: 1_000 });
+      times.get(size)!.push(performance.now() - start);
+      if (swept.applied !== 1_000) throw new Error(`swept ${swept.applied}, expected 1,000`);
+    }
+  }
+  const base = median(times.get(sizes[0]!)!);
+  for (const size of sizes) {
+    const ms = median(times.get(size)!);
+    row(`sweep of 1,000 due among ${size.toLocaleString('en-US')} stored`, 'sqlite', `${ms.toFixed(1)} ms`, size === sizes[0] ? '' : `${base.toFixed(1)} ms at ${sizes[0]!.toLocaleString('en-US')}`, size === sizes[0] ? '' : `${(ms / base).toFixed(2)}x`);
+  }
+  for (const { service } of stores.values()) await service.close();
+}
+
+/** events/s with 1, 2 and 4 worker processes on PostgreSQL, each on its own orders. */
+async function workers(schema: string, backend: Backend) {
+  const perWorker = 300;
+  const counts = [1, 2, 4];
+  const placedAt = T0 + 200 * DAY;
+  const make = rowMaker(placedAt);
+  const results = new Map<number, number[]>(counts.map((c) => [c, []]));
+  for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
+    for (const count of round % 2 ? [...counts].reverse() : counts) {
+      const jobs = Array.from({ length: count }, (_, w) => Array.from({ length: perWorker }, (_, i) => `w-${round}-${count}-${w}-${i}`));
+      await backend.insert(jobs.flat().map(make));
+      const children = jobs.map((orderIds) =>
+        spawn(process.execPath, ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orderIds, placedAt })], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      );
+      const lineOf = (child: (typeof children)[number], prefix: string) =>
+        new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout!.on('data', (chunk) => {
+            out += chunk;
+            const line = out.split('\n').find((l) => l.startsWith(prefix));
+            if (line) resolve(line);
+          });
+          child.on('exit', (code) => reject(new Error(`worker exited with ${code} before "${prefix}"`)));
+        });
+      await Promise.all(children.map((c) => lineOf(c, 'ready')));
+      const start = performance.now();
+      for (const child of children) child.stdin!.write('go\n');
+      const done = await Promise.all(children.map((c) => lineOf(c, 'done')));
+      const elapsed = performance.now() - start;
+      const accepted = done.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+      if (accepted !== count * perWorker) throw new Error(`accepted ${accepted} of ${count * perWorker}`);
+      results.get(count)!.push((accepted * 1000) / elapsed);
+    }
+  }
+  const one = median(results.get(1)!);
+  for (const count of counts) {
+    const eps = median(results.get(count)!);
+    row(`events/s with ${count} worker process${count > 1 ? 'es' : ''}`, 'postgres', fmt(eps), count === 1 ? '' : `${fmt(one)} with 1`, count === 1 ? '' : `${(eps / one).toFixed(2)}x`);
+  }
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ol-bench-'));
+const schema = `ol_bench_${process.pid}`;
+const hasPostgres = await postgresReachable();
+try {
+  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds, medians`);
+  const sqlite = await sqliteBackend(dir);
+  await throughput(sqlite, 1_000);
+  const postgres = hasPostgres ? await postgresBackend(schema) : null;
+  if (postgres) await throughput(postgres, 300);
+  else console.log(`PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`);
+  for (const backend of [sqlite, postgres]) {
+    if (!backend) continue;
+    const bytes = await backend.bytes();
+    row('bytes per stored order / history row / outbox row', backend.name, `${Math.round(bytes.order)} / ${Math.round(bytes.history)} / ${Math.round(bytes.outbox)}`);
+  }
+  await sqlite.close();
+  await sweepAtScale(dir);
+  if (postgres) {
+    await workers(schema, postgres);
+    await postgres.close();
+  }
+  console.log('\n| measure | store | value | baseline | ratio |\n|---|---|---|---|---|');
+  for (const r of table) console.log(`| ${r.measure} | ${r.store} | ${r.value} | ${r.baseline} | ${r.ratio} |`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  if (hasPostgres) {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}

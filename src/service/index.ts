@@ -1,0 +1,21 @@
+/**
+ * order-lifecycle/service: the durable order service (load, step and save in one versioned transaction,
+ * idempotency keys, transactional outbox, due-deadline sweeper) on an `order-lifecycle/store` store.
+ * @packageDocumentation
+ */
+export {
+  createOrderService,
+  type OrderService,
+  type OrderServiceOptions,
+  type RequestOptions,
+  type PlaceResult,
+  type ApplyResult,
+  type StoredOrder,
+  type HistoryRow,
+  type PlaceEvent,
+  type SweepResult,
+  type OutboxItem,
+  type DrainOptions,
+  type DrainResult,
+} from './service.js';
+export { OrderNotFoundError, OrderConflictError, UnreadableOrderError } from './errors.js';

@@ -1,0 +1,428 @@
+import {
+  MACHINE_VERSION,
+  applyEvent,
+  createOrder,
+  nextDeadline,
+  orderStatus,
+  parseEvent,
+  restoreOrder,
+  serializeOrder,
+  type Effect,
+  type OrderEventInput,
+  type OrderEvent,
+  type OrderInput,
+  type OrderMachine,
+  type OrderSnapshot,
+  type OrderStatus,
+  type PolicyOverride,
+  type StepResult,
+  type Verdict,
+  type MigrateOrder,
+  type RestoreOrderOptions,
+  InvalidInputError,
+} from '../index.js';
+import { WriteConflictError, type HistoryRecord, type OrderRow, type OrderStore, type OutboxEntry, type StoreTransaction } from '../store/index.js';
+import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
+
+/** Options of `createOrderService`. */
+export interface OrderServiceOptions {
+  store: OrderStore;
+  /** An extended machine (`orderMachine.provide(...)`) to create and restore orders on. */
+  machine?: OrderMachine;
+  /** Policy override for every placed order. */
+  policy?: PolicyOverride;
+  /** Upgrades an older persisted envelope, e.g. `upgradeOrderSnapshot`; passed to the core's `restoreOrder(text, { migrate })`. */
+  migrate?: MigrateOrder;
+  /** The service's own clock, epoch ms: `recordedAt` of history rows and outbox retry times. Default `Date.now`. */
+  now?: () => number;
+  /** How many times a writer that lost a race on an order retries on the new snapshot (default 50). */
+  maxRetries?: number;
+}
+
+/** Per-call options of `place` and `apply`. */
+export interface RequestOptions {
+  /** A request seen before with this key returns its first result and applies nothing. */
+  idempotencyKey?: string;
+}
+
+/** What `place` returns. */
+export interface PlaceResult {
+  orderId: string;
+  status: OrderStatus;
+  version: number;
+  verdict: Verdict;
+  effects: Effect[];
+}
+
+/** What `apply` returns: the order after the event. */
+export interface ApplyResult extends PlaceResult {
+  snapshot: OrderSnapshot;
+}
+
+/** What `get` returns. */
+export interface StoredOrder {
+  orderId: string;
+  status: OrderStatus;
+  version: number;
+  snapshot: OrderSnapshot;
+  nextDeadline: number | null;
+}
+
+/** The event of the first history row: the input `place` was given. */
+export interface PlaceEvent {
+  type: 'order.place';
+  input: OrderInput;
+}
+
+/** One row of an order's history: one per event applied (accepted or refused), appended, never rewritten. */
+export interface HistoryRow {
+  seq: number;
+  /** The order's version after the event. */
+  version: number;
+  event: PlaceEvent | OrderEvent;
+  verdict: Verdict;
+  effects: Effect[];
+  statusBefore: OrderStatus | null;
+  statusAfter: OrderStatus;
+  recordedAt: number;
+  machineVersion: number;
+}
+
+/** What `sweep` returns; `failed` lists due orders whose rows could not be read (left untouched). */
+export interface SweepResult {
+  applied: number;
+  remaining: number;
+  failed: Array<{ orderId: string; message: string }>;
+}
+
+/** An effect handed to an outbox handler. */
+export interface OutboxItem {
+  id: number;
+  orderId: string;
+  version: number;
+  effect: Effect;
+}
+
+/** Options of `outbox.drain`. */
+export interface DrainOptions {
+  /** Rows claimed per round (default 100). */
+  batch?: number;
+  /** Failures after which an effect is parked (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled per failure, at most an hour (default 1,000; 0 retries in the same drain). */
+  backoffMs?: number;
+  /** How long a claimed row is reserved for this drainer (default 60,000 ms). */
+  leaseMs?: number;
+}
+
+/** What `outbox.drain` returns: counts of deliveries and failed attempts, and the items parked by this drain. */
+export interface DrainResult {
+  delivered: number;
+  failed: number;
+  parked: Array<OutboxItem & { attempts: number; error: string }>;
+}
+
+/** The durable order service. */
+export interface OrderService {
+  place(input: OrderInput, options?: RequestOptions): Promise<PlaceResult>;
+  apply(orderId: string, event: OrderEventInput, options?: RequestOptions): Promise<ApplyResult>;
+  get(orderId: string): Promise<StoredOrder | null>;
+  history(orderId: string): Promise<HistoryRow[]>;
+  sweep(now: number, options?: { limit?: number; batch?: number }): Promise<SweepResult>;
+  outbox: {
+    drain(handler: (item: OutboxItem) => unknown, options?: DrainOptions): Promise<DrainResult>;
+  };
+  close(): Promise<void>;
+}
+
+function check(subject: string, path: string, ok: boolean, value: unknown, expected: string): void {
+  if (!ok) throw new InvalidInputError(subject, [{ path, message: `expected ${expected} (got ${JSON.stringify(value) ?? String(value)})` }]);
+}
+
+/** Every outcome of one attempt at a write transaction. */
+type Attempt<T> = { kind: 'done'; result: T } | { kind: 'conflict' };
+
+/**
+ * A durable order service on a store: load, step and save in one transaction guarded by the order's version,
+ * idempotency keys, a transactional outbox and a due-deadline sweeper.
+ * @example
+ * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db' }) });
+ * const { orderId } = await service.place(input, { idempotencyKey: 'req-1' });
+ * await service.apply(orderId, { type: 'seller.generateLabel', at: Date.now() });
+ */
+export async function createOrderService(options: OrderServiceOptions): Promise<OrderService> {
+  const { store, machine, policy, migrate } = options;
+  const now = options.now ?? Date.now;
+  const maxRetries = options.maxRetries ?? 50;
+  await store.init();
+
+  const restoreOptions: RestoreOrderOptions = { ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) };
+  const restore = (row: OrderRow): OrderSnapshot => {
+    try {
+      return restoreOrder(row.snapshot, restoreOptions);
+    } catch (error) {
+      throw new UnreadableOrderError(row.orderId, error);
+    }
+  };
+  const create = (input: OrderInput) => createOrder(input, { ...(policy ? { policy } : {}), ...(machine ? { machine } : {}) });
+
+  /** Runs a write until it does not lose a race; a lost race rolled back nothing because it wrote nothing. */
+  async function write<T>(orderId: string, attempt: (tx: StoreTransaction) => Promise<Attempt<T>>): Promise<T> {
+    for (let round = 0; round <= maxRetries; round++) {
+      try {
+        const outcome = await store.transaction(attempt);
+        if (outcome.kind === 'done') return outcome.result;
+      } catch (error) {
+        if (!(error instanceof WriteConflictError)) throw error;
+      }
+    }
+    throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} kept changing while an event was applied, ${maxRetries + 1} attempts in a row.`);
+  }
+
+  /** Writes a step: order row (guarded by its version), history row and effects, in the caller's transaction. */
+  async function saveStep(tx: StoreTransaction, row: OrderRow, before: OrderSnapshot, step: StepResult, event: unknown): Promise<{ ok: boolean; version: number }> {
+    const text = serializeOrder(step.snapshot);
+    const version = text === serializeOrder(before) ? row.version : row.version + 1;
+    const seq = row.seq + 1;
+    const status = orderStatus(step.snapshot);
+    const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: nextDeadline(step.snapshot), seq, snapshot: text }, row.seq);
+    if (!ok) return { ok, version };
+    await tx.appendHistory(historyRecord(row.orderId, seq, version, event, step, orderStatus(before), now()));
+    await tx.addOutbox(outboxRecords(row.orderId, version, seq, step.effects), now());
+    return { ok, version };
+  }
+
+  async function place(input: OrderInput, request: RequestOptions = {}): Promise<PlaceResult> {
+    checkKey(request);
+    const created = create(input); // throws InvalidInputError before anything is written
+    const orderId = created.snapshot.context.orderId;
+    const placedText = serializeOrder(created.snapshot);
+    const fingerprint = JSON.stringify(['place', placedText]);
+    const key = request.idempotencyKey;
+    const outcome = await write<PlaceResult | { exists: OrderRow }>(orderId, async (tx) => {
+      if (key !== undefined) {
+        const stored = await tx.getIdempotency(orderId, key);
+        if (stored) return { kind: 'done', result: replayed(orderId, key, stored, fingerprint) };
+      }
+      const status = orderStatus(created.snapshot);
+      const row: OrderRow = { orderId, version: 1, status, nextDeadline: nextDeadline(created.snapshot), seq: 1, snapshot: placedText };
+      if (!(await tx.insertOrder(row))) {
+        if (key !== undefined) {
+          const stored = await tx.getIdempotency(orderId, key);
+          if (stored) return { kind: 'done', result: replayed(orderId, key, stored, fingerprint) };
+        }
+        const existing = await tx.getOrder(orderId);
+        return existing ? { kind: 'done', result: { exists: existing } } : { kind: 'conflict' };
+      }
+      const event: PlaceEvent = { type: 'order.place', input: JSON.parse(JSON.stringify(input)) };
+      await tx.appendHistory(historyRecord(orderId, 1, 1, event, created, null, now()));
+      await tx.addOutbox(outboxRecords(orderId, 1, 1, created.effects), now());
+      const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
+      if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+      return { kind: 'done', result };
+    });
+    if (!('exists' in outcome)) return outcome;
+    // The id is taken: the same input is the same order, placed again; anything else is a conflict.
+    const first = (await store.history(orderId))[0];
+    const firstEvent = first ? (JSON.parse(first.event) as PlaceEvent) : undefined;
+    let same = false;
+    try {
+      same = firstEvent?.type === 'order.place' && serializeOrder(create(firstEvent.input).snapshot) === placedText;
+    } catch {
+      same = false;
+    }
+    if (!same || !first) throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} already exists with a different input.`);
+    const snapshot = restore(outcome.exists);
+    return { orderId, status: orderStatus(snapshot), version: outcome.exists.version, verdict: JSON.parse(first.verdict), effects: JSON.parse(first.effects) };
+  }
+
+  function replayed<T>(orderId: string, key: string, stored: { request: string; result: string }, fingerprint: string): T {
+    if (stored.request !== fingerprint) {
+      throw new OrderConflictError(orderId, `Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} was first used for a different request.`);
+    }
+    return JSON.parse(stored.result) as T;
+  }
+
+  async function apply(orderId: string, event: OrderEventInput, request: RequestOptions = {}): Promise<ApplyResult> {
+    check('order id', 'orderId', typeof orderId === 'string' && orderId.length > 0, orderId, 'a non-empty string');
+    checkKey(request);
+    const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
+    const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
+    const fingerprint = JSON.stringify(['apply', stored]);
+    const key = request.idempotencyKey;
+    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string }>(orderId, async (tx) => {
+      // The order is read before the key: a writer that commits the key in between also moves the order on,
+      // so this attempt then loses on the guard and retries, and sees the key.
+      const row = await tx.getOrder(orderId);
+      if (!row) throw new OrderNotFoundError(orderId);
+      if (key !== undefined) {
+        const previous = await tx.getIdempotency(orderId, key);
+        if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
+      }
+      const before = restore(row);
+      const step = applyEvent(before, parsed);
+      if ((step.verdict as Verdict & { duplicate?: boolean }).duplicate === true) {
+        // The order applied this eventId before: the core returned it unchanged, and nothing is written.
+        return { kind: 'done', result: { orderId, status: orderStatus(before), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
+      }
+      const saved = await saveStep(tx, row, before, step, stored);
+      if (!saved.ok) return { kind: 'conflict' };
+      const text = serializeOrder(step.snapshot);
+      const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: text };
+      if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+      return { kind: 'done', result };
+    });
+    return { ...result, snapshot: restore({ orderId, snapshot: result.snapshot } as OrderRow) };
+  }
+
+  async function get(orderId: string): Promise<StoredOrder | null> {
+    const row = await store.getOrder(orderId);
+    if (!row) return null;
+    const snapshot = restore(row);
+    return { orderId, status: orderStatus(snapshot), version: row.version, snapshot, nextDeadline: nextDeadline(snapshot) };
+  }
+
+  async function history(orderId: string): Promise<HistoryRow[]> {
+    const rows = await store.history(orderId);
+    if (rows.length === 0 && !(await store.getOrder(orderId))) throw new OrderNotFoundError(orderId);
+    return rows.map((row) => ({
+      seq: row.seq,
+      version: row.version,
+      event: JSON.parse(row.event),
+      verdict: JSON.parse(row.verdict),
+      effects: JSON.parse(row.effects),
+      statusBefore: row.statusBefore as OrderStatus | null,
+      statusAfter: row.statusAfter as OrderStatus,
+      recordedAt: row.recordedAt,
+      machineVersion: row.machineVersion,
+    }));
+  }
+
+  async function sweep(at: number, sweepOptions: { limit?: number; batch?: number } = {}): Promise<SweepResult> {
+    check('sweep', 'now', Number.isFinite(at), at, 'epoch milliseconds');
+    const limit = sweepOptions.limit ?? Number.POSITIVE_INFINITY;
+    check('sweep options', 'limit', limit > 0, sweepOptions.limit, 'a positive number');
+    const batch = Math.max(1, Math.floor(sweepOptions.batch ?? 100));
+    const failed: SweepResult['failed'] = [];
+    const exclude: string[] = [];
+    let applied = 0;
+    while (applied < limit) {
+      const size = Math.min(batch, limit - applied);
+      const claimed = await store.transaction(async (tx) => {
+        const rows = await tx.claimDue(at, size, exclude);
+        let done = 0;
+        const skipped: SweepResult['failed'] = [];
+        for (const row of rows) {
+          let before: OrderSnapshot;
+          try {
+            before = restore(row);
+          } catch (error) {
+            skipped.push({ orderId: row.orderId, message: (error as Error).message });
+            continue;
+          }
+          const tick = { type: 'clock.tick' as const, at: row.nextDeadline! };
+          let step: StepResult;
+          try {
+            step = applyEvent(before, tick);
+          } catch (error) {
+            // An extended machine that throws fails this order only; the batch goes on.
+            skipped.push({ orderId: row.orderId, message: (error as Error).message });
+            continue;
+          }
+          const next = nextDeadline(step.snapshot);
+          if (next !== null && next <= tick.at) {
+            skipped.push({ orderId: row.orderId, message: `Order ${JSON.stringify(row.orderId)} is still due at ${next} after a clock.tick at its deadline ${tick.at}.` });
+            continue;
+          }
+          // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
+          if ((await saveStep(tx, row, before, step, tick)).ok) done++;
+        }
+        return { count: rows.length, done, skipped };
+      });
+      applied += claimed.done;
+      for (const skip of claimed.skipped) {
+        failed.push(skip);
+        exclude.push(skip.orderId);
+      }
+      if (claimed.count === 0) break;
+    }
+    return { applied, remaining: await store.countDue(at), failed };
+  }
+
+  async function drain(handler: (item: OutboxItem) => unknown, drainOptions: DrainOptions = {}): Promise<DrainResult> {
+    const batch = Math.max(1, Math.floor(drainOptions.batch ?? 100));
+    const maxAttempts = Math.max(1, Math.floor(drainOptions.maxAttempts ?? 5));
+    const backoffMs = Math.max(0, drainOptions.backoffMs ?? 1_000);
+    const leaseMs = Math.max(1, drainOptions.leaseMs ?? 60_000);
+    const result: DrainResult = { delivered: 0, failed: 0, parked: [] };
+    for (;;) {
+      const at = now();
+      const entries = await store.claimOutbox({ now: at, batch, leaseMs });
+      if (entries.length === 0) return result;
+      const held = new Set<string>();
+      const skipped: number[] = [];
+      for (const entry of entries) {
+        if (held.has(entry.orderId)) {
+          skipped.push(entry.id);
+          continue;
+        }
+        const item = toItem(entry);
+        try {
+          await handler(item);
+        } catch (error) {
+          const attempts = entry.attempts + 1;
+          const parked = attempts >= maxAttempts;
+          const message = error instanceof Error ? error.message : String(error);
+          const delay = Math.min(backoffMs * 2 ** (attempts - 1), 3_600_000);
+          await store.failOutbox(entry.id, { attempts, availableAt: now() + delay, parked, error: message });
+          result.failed++;
+          if (parked) result.parked.push({ ...item, attempts, error: message });
+          // Later effects of this order wait until this one is delivered or parked.
+          held.add(entry.orderId);
+          continue;
+        }
+        await store.completeOutbox(entry.id);
+        result.delivered++;
+      }
+      await store.releaseOutbox(skipped, at);
+    }
+  }
+
+  return {
+    place,
+    apply,
+    get,
+    history,
+    sweep,
+    outbox: { drain },
+    close: () => store.close(),
+  };
+}
+
+function checkKey(request: RequestOptions): void {
+  const key = request.idempotencyKey;
+  check('request options', 'idempotencyKey', key === undefined || (typeof key === 'string' && key.length > 0 && key.length <= 255), key, 'a string of 1 to 255 characters');
+}
+
+function historyRecord(orderId: string, seq: number, version: number, event: unknown, step: StepResult, statusBefore: OrderStatus | null, recordedAt: number): HistoryRecord {
+  return {
+    orderId,
+    seq,
+    version,
+    event: JSON.stringify(event),
+    verdict: JSON.stringify(step.verdict),
+    effects: JSON.stringify(step.effects),
+    statusBefore,
+    statusAfter: orderStatus(step.snapshot),
+    recordedAt,
+    machineVersion: MACHINE_VERSION,
+  };
+}
+
+function outboxRecords(orderId: string, version: number, seq: number, effects: readonly Effect[]) {
+  return effects.map((effect) => ({ orderId, version, seq, effect: JSON.stringify(effect) }));
+}
+
+function toItem(entry: OutboxEntry): OutboxItem {
+  return { id: entry.id, orderId: entry.orderId, version: entry.version, effect: JSON.parse(entry.effect) as Effect };
+}

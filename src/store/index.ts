@@ -1,0 +1,18 @@
+/**
+ * order-lifecycle/store: where the durable order service keeps orders, history, outbox and idempotency keys.
+ * @packageDocumentation
+ */
+export { MemoryStore } from './memory.js';
+export { SqliteStore, SQLITE_SCHEMA, type SqliteStoreOptions } from './sqlite.js';
+export { PostgresStore, POSTGRES_SCHEMA, type PostgresStoreOptions } from './postgres.js';
+export { WriteConflictError } from './types.js';
+export type {
+  OrderStore,
+  StoreTransaction,
+  OrderRow,
+  HistoryRecord,
+  OutboxRecord,
+  OutboxEntry,
+  IdempotencyRecord,
+  OutboxClaimOptions,
+} from './types.js';

@@ -1,0 +1,309 @@
+import pg from 'pg';
+import type {
+  HistoryRecord,
+  IdempotencyRecord,
+  OrderRow,
+  OrderStore,
+  OutboxClaimOptions,
+  OutboxEntry,
+  OutboxRecord,
+  StoreTransaction,
+} from './types.js';
+import { WriteConflictError } from './types.js';
+
+/** Options of `PostgresStore`. */
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database`; defaults to the `PG*` environment variables, as `pg` does. */
+  connectionString?: string;
+  /** The schema that holds the tables (created when missing); `public` by default. Tests use one per run. */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /** An existing pool to use instead; `close()` then leaves it open. */
+  pool?: pg.Pool;
+}
+
+/** The PostgreSQL schema, with `%s` standing for the quoted schema name. Exported for docs/service.md. */
+export const POSTGRES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS %s.orders (
+  order_id      TEXT PRIMARY KEY,
+  version       INTEGER NOT NULL,
+  status        TEXT NOT NULL,
+  next_deadline BIGINT,
+  seq           INTEGER NOT NULL,
+  snapshot      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_next_deadline ON %s.orders (next_deadline) WHERE next_deadline IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_status ON %s.orders (status);
+CREATE TABLE IF NOT EXISTS %s.order_history (
+  order_id        TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  version         INTEGER NOT NULL,
+  event           TEXT NOT NULL,
+  verdict         TEXT NOT NULL,
+  effects         TEXT NOT NULL,
+  status_before   TEXT,
+  status_after    TEXT NOT NULL,
+  recorded_at     BIGINT NOT NULL,
+  machine_version INTEGER NOT NULL,
+  PRIMARY KEY (order_id, seq)
+);
+CREATE TABLE IF NOT EXISTS %s.order_outbox (
+  id           BIGSERIAL PRIMARY KEY,
+  order_id     TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  seq          INTEGER NOT NULL,
+  effect       TEXT NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'pending',
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  available_at BIGINT NOT NULL,
+  last_error   TEXT
+);
+CREATE INDEX IF NOT EXISTS order_outbox_pending ON %s.order_outbox (id) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS order_outbox_order ON %s.order_outbox (order_id, id) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS %s.order_idempotency (
+  order_id TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  request  TEXT NOT NULL,
+  result   TEXT NOT NULL,
+  PRIMARY KEY (order_id, key)
+);
+`;
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Serializes outbox claims across processes so that an order's effects are reserved in order. */
+const OUTBOX_CLAIM_LOCK = 0x6f6c6f62;
+
+/**
+ * PostgreSQL through a `pg` Pool, for many workers on many machines: writes are guarded by the order's
+ * version, sweeps claim due orders with `FOR UPDATE SKIP LOCKED`, so workers never process one order twice.
+ * @example
+ * const store = new PostgresStore({ connectionString: process.env.DATABASE_URL, schema: 'orders' });
+ * const service = await createOrderService({ store });
+ */
+export class PostgresStore implements OrderStore {
+  readonly kind = 'postgres';
+  /** The connection pool, for inspection and benchmarks. */
+  readonly pool: pg.Pool;
+  /** The schema name as given (default `public`). */
+  readonly schema: string;
+  private readonly ownsPool: boolean;
+  private readonly t: { orders: string; history: string; outbox: string; keys: string };
+
+  constructor(options: PostgresStoreOptions = {}) {
+    const schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new TypeError(`Invalid schema ${JSON.stringify(schema)}: use letters, digits and underscores, starting with a letter or underscore.`);
+    }
+    this.schema = schema;
+    const q = `"${schema}"`;
+    this.t = { orders: `${q}.orders`, history: `${q}.order_history`, outbox: `${q}.order_outbox`, keys: `${q}.order_idempotency` };
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
+    this.pool.on('error', () => {});
+  }
+
+  async init(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      // Two processes creating the same schema at once would collide on the catalog: take a lock first.
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-lifecycle:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await client.query(POSTGRES_SCHEMA.replaceAll('%s', `"${this.schema}"`));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const { orders, history, outbox, keys } = this.t;
+    const tx: StoreTransaction = {
+      getOrder: async (orderId) => toOrder((await client.query(`SELECT * FROM ${orders} WHERE order_id = $1`, [orderId])).rows[0]),
+      claimDue: async (now, limit, exclude) => {
+        const result = await client.query(
+          `SELECT * FROM ${orders} WHERE next_deadline <= $1 AND NOT (order_id = ANY($3::text[]))
+           ORDER BY next_deadline, order_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [now, limit, exclude],
+        );
+        return result.rows.map((row) => toOrder(row)!);
+      },
+      insertOrder: async (row) => {
+        const result = await client.query(
+          `INSERT INTO ${orders} (order_id, version, status, next_deadline, seq, snapshot) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
+          [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot],
+        );
+        return result.rowCount === 1;
+      },
+      updateOrder: async (row, expectedSeq) => {
+        const result = await client.query(
+          `UPDATE ${orders} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND seq = $7`,
+          [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot, expectedSeq],
+        );
+        return result.rowCount === 1;
+      },
+      getIdempotency: async (orderId, key) =>
+        ((await client.query(`SELECT request, result FROM ${keys} WHERE order_id = $1 AND key = $2`, [orderId, key])).rows[0] as IdempotencyRecord | undefined) ?? null,
+      putIdempotency: async (orderId, key, record) => {
+        await client.query(`INSERT INTO ${keys} (order_id, key, request, result) VALUES ($1, $2, $3, $4)`, [orderId, key, record.request, record.result]);
+      },
+      appendHistory: async (row) => {
+        await client.query(
+          `INSERT INTO ${history} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [row.orderId, row.seq, row.version, row.event, row.verdict, row.effects, row.statusBefore, row.statusAfter, row.recordedAt, row.machineVersion],
+        );
+      },
+      addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
+        if (rows.length === 0) return;
+        await client.query(
+          `INSERT INTO ${outbox} (order_id, version, seq, effect, available_at)
+           SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bigint[])`,
+          [rows.map((r) => r.orderId), rows.map((r) => r.version), rows.map((r) => r.seq), rows.map((r) => r.effect), rows.map(() => availableAt)],
+        );
+      },
+    };
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
+      const code = (error as { code?: string }).code;
+      if (code === '23505' || code === '40001' || code === '40P01') {
+        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async getOrder(orderId: string): Promise<OrderRow | null> {
+    return toOrder((await this.pool.query(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId])).rows[0]);
+  }
+
+  async history(orderId: string): Promise<HistoryRecord[]> {
+    const result = await this.pool.query(`SELECT * FROM ${this.t.history} WHERE order_id = $1 ORDER BY seq`, [orderId]);
+    return result.rows.map(toHistory);
+  }
+
+  async countDue(now: number): Promise<number> {
+    const result = await this.pool.query(`SELECT count(*)::int AS n FROM ${this.t.orders} WHERE next_deadline <= $1`, [now]);
+    return result.rows[0].n as number;
+  }
+
+  async claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Claims are short and serialized, so "an earlier row of the order is reserved" is always seen.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_CLAIM_LOCK]);
+      const result = await client.query(
+        `UPDATE ${this.t.outbox} SET available_at = $2 WHERE id IN (
+           SELECT o.id FROM ${this.t.outbox} o
+           WHERE o.state = 'pending' AND o.available_at <= $1
+             AND NOT EXISTS (
+               SELECT 1 FROM ${this.t.outbox} p
+               WHERE p.order_id = o.order_id AND p.state = 'pending' AND p.id < o.id AND p.available_at > $1
+             )
+           ORDER BY o.id LIMIT $3
+         ) RETURNING *`,
+        [now, now + leaseMs, batch],
+      );
+      await client.query('COMMIT');
+      return result.rows.map(toOutbox).sort((a, b) => a.id - b.id);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async completeOutbox(id: number): Promise<void> {
+    await this.pool.query(`UPDATE ${this.t.outbox} SET state = 'done' WHERE id = $1`, [id]);
+  }
+
+  async failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void> {
+    await this.pool.query(`UPDATE ${this.t.outbox} SET attempts = $2, available_at = $3, state = $4, last_error = $5 WHERE id = $1`, [
+      id,
+      update.attempts,
+      update.availableAt,
+      update.parked ? 'parked' : 'pending',
+      update.error,
+    ]);
+  }
+
+  async releaseOutbox(ids: readonly number[], availableAt: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(`UPDATE ${this.t.outbox} SET available_at = $2 WHERE id = ANY($1::bigint[]) AND state = 'pending'`, [ids, availableAt]);
+  }
+
+  async outboxEntries(orderId?: string): Promise<OutboxEntry[]> {
+    const result =
+      orderId === undefined
+        ? await this.pool.query(`SELECT * FROM ${this.t.outbox} ORDER BY id`)
+        : await this.pool.query(`SELECT * FROM ${this.t.outbox} WHERE order_id = $1 ORDER BY id`, [orderId]);
+    return result.rows.map(toOutbox);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+type Row = Record<string, unknown>;
+const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+function toOrder(row: Row | undefined): OrderRow | null {
+  if (!row) return null;
+  return {
+    orderId: row['order_id'] as string,
+    version: row['version'] as number,
+    status: row['status'] as string,
+    nextDeadline: num(row['next_deadline']),
+    seq: row['seq'] as number,
+    snapshot: row['snapshot'] as string,
+  };
+}
+
+function toHistory(row: Row): HistoryRecord {
+  return {
+    orderId: row['order_id'] as string,
+    seq: row['seq'] as number,
+    version: row['version'] as number,
+    event: row['event'] as string,
+    verdict: row['verdict'] as string,
+    effects: row['effects'] as string,
+    statusBefore: row['status_before'] as string | null,
+    statusAfter: row['status_after'] as string,
+    recordedAt: Number(row['recorded_at']),
+    machineVersion: row['machine_version'] as number,
+  };
+}
+
+function toOutbox(row: Row): OutboxEntry {
+  return {
+    id: Number(row['id']),
+    orderId: row['order_id'] as string,
+    version: row['version'] as number,
+    seq: row['seq'] as number,
+    effect: row['effect'] as string,
+    state: row['state'] as OutboxEntry['state'],
+    attempts: row['attempts'] as number,
+    availableAt: Number(row['available_at']),
+    lastError: (row['last_error'] as string | null) ?? null,
+  };
+}

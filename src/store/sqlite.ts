@@ -1,0 +1,304 @@
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Mutex } from './mutex.js';
+import { WriteConflictError } from './types.js';
+import type {
+  HistoryRecord,
+  IdempotencyRecord,
+  OrderRow,
+  OrderStore,
+  OutboxClaimOptions,
+  OutboxEntry,
+  OutboxRecord,
+  StoreTransaction,
+} from './types.js';
+
+/** Options of `SqliteStore`. */
+export interface SqliteStoreOptions {
+  /** The database file (created when missing); `:memory:` for a private in-process database. */
+  filename: string;
+  /** How long a writer waits for another process's write lock before failing, in ms (SQLite `busy_timeout`). */
+  busyTimeoutMs?: number;
+}
+
+/** The SQLite schema: one file, WAL journal. Exported for docs/service.md and the tests. */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS orders (
+  order_id      TEXT PRIMARY KEY,
+  version       INTEGER NOT NULL,
+  status        TEXT NOT NULL,
+  next_deadline INTEGER,
+  seq           INTEGER NOT NULL,
+  snapshot      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS orders_next_deadline ON orders (next_deadline) WHERE next_deadline IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_status ON orders (status);
+CREATE TABLE IF NOT EXISTS order_history (
+  order_id        TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  version         INTEGER NOT NULL,
+  event           TEXT NOT NULL,
+  verdict         TEXT NOT NULL,
+  effects         TEXT NOT NULL,
+  status_before   TEXT,
+  status_after    TEXT NOT NULL,
+  recorded_at     INTEGER NOT NULL,
+  machine_version INTEGER NOT NULL,
+  PRIMARY KEY (order_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS order_outbox (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id     TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  seq          INTEGER NOT NULL,
+  effect       TEXT NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'pending',
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  available_at INTEGER NOT NULL,
+  last_error   TEXT
+);
+CREATE INDEX IF NOT EXISTS order_outbox_pending ON order_outbox (id) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS order_outbox_order ON order_outbox (order_id, id) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS order_idempotency (
+  order_id TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  request  TEXT NOT NULL,
+  result   TEXT NOT NULL,
+  PRIMARY KEY (order_id, key)
+) WITHOUT ROWID;
+`;
+
+interface OrderColumns {
+  order_id: string;
+  version: number;
+  status: string;
+  next_deadline: number | null;
+  seq: number;
+  snapshot: string;
+}
+
+interface OutboxColumns {
+  id: number;
+  order_id: string;
+  version: number;
+  seq: number;
+  effect: string;
+  state: OutboxEntry['state'];
+  attempts: number;
+  available_at: number;
+  last_error: string | null;
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode through better-sqlite3. Several processes may share the
+ * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice.
+ * @example
+ * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db' }) });
+ */
+export class SqliteStore implements OrderStore {
+  readonly kind = 'sqlite';
+  /** The better-sqlite3 connection, for inspection and benchmarks. */
+  readonly db: Database.Database;
+  private readonly mutex: Mutex;
+  private statements?: ReturnType<SqliteStore['prepare']>;
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = new Database(options.filename);
+    // better-sqlite3 blocks the thread while it waits for a lock: two connections of one process to one file
+    // would wait on each other forever, so they share one mutex.
+    this.mutex = sharedMutex(options.filename);
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 30_000))}`);
+    this.db.pragma('journal_mode = WAL');
+    // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
+    // last commits but never corrupts the file.
+    this.db.pragma('synchronous = NORMAL');
+  }
+
+  async init(): Promise<void> {
+    await this.mutex.run(() => {
+      this.db.exec(SQLITE_SCHEMA);
+      this.statements = this.prepare();
+    });
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      getOrder: db.prepare<[string], OrderColumns>('SELECT * FROM orders WHERE order_id = ?'),
+      claimDue: db.prepare<[number, number], OrderColumns>(
+        'SELECT * FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ? ORDER BY next_deadline, order_id LIMIT ?',
+      ),
+      insertOrder: db.prepare(
+        'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot) ON CONFLICT (order_id) DO NOTHING',
+      ),
+      updateOrder: db.prepare(
+        'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND seq = @expectedSeq',
+      ),
+      getKey: db.prepare<[string, string], IdempotencyRecord>('SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?'),
+      putKey: db.prepare('INSERT INTO order_idempotency (order_id, key, request, result) VALUES (?, ?, ?, ?)'),
+      appendHistory: db.prepare(
+        'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion)',
+      ),
+      addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
+      history: db.prepare<[string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? ORDER BY seq'),
+      countDue: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ?'),
+      // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
+      claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`
+        SELECT * FROM order_outbox o
+        WHERE o.state = 'pending' AND o.available_at <= @now
+          AND NOT EXISTS (
+            SELECT 1 FROM order_outbox p
+            WHERE p.order_id = o.order_id AND p.state = 'pending' AND p.id < o.id AND p.available_at > @now
+          )
+        ORDER BY o.id LIMIT @batch`),
+      lease: db.prepare('UPDATE order_outbox SET available_at = ? WHERE id = ?'),
+      complete: db.prepare("UPDATE order_outbox SET state = 'done' WHERE id = ?"),
+      fail: db.prepare('UPDATE order_outbox SET attempts = @attempts, available_at = @availableAt, state = @state, last_error = @error WHERE id = @id'),
+      release: db.prepare("UPDATE order_outbox SET available_at = ? WHERE id = ? AND state = 'pending'"),
+      outboxAll: db.prepare<[], OutboxColumns>('SELECT * FROM order_outbox ORDER BY id'),
+      outboxOf: db.prepare<[string], OutboxColumns>('SELECT * FROM order_outbox WHERE order_id = ? ORDER BY id'),
+    };
+  }
+
+  private get sql() {
+    // A store opened on an existing file may be used without init(); the tables must exist by then.
+    return (this.statements ??= this.prepare());
+  }
+
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      const sql = this.sql;
+      // IMMEDIATE takes the write lock now, so a claim and its writes cannot interleave with another process.
+      this.db.exec('BEGIN IMMEDIATE');
+      const tx: StoreTransaction = {
+        getOrder: async (orderId) => toOrder(sql.getOrder.get(orderId)),
+        claimDue: async (now, limit, exclude) => {
+          if (exclude.length === 0) return sql.claimDue.all(now, limit).map((row) => toOrder(row)!);
+          const skip = new Set(exclude);
+          const rows = sql.claimDue.all(now, limit + skip.size).filter((row) => !skip.has(row.order_id));
+          return rows.slice(0, limit).map((row) => toOrder(row)!);
+        },
+        insertOrder: async (row) => sql.insertOrder.run(row).changes === 1,
+        updateOrder: async (row, expectedSeq) => sql.updateOrder.run({ ...row, expectedSeq }).changes === 1,
+        getIdempotency: async (orderId, key) => sql.getKey.get(orderId, key) ?? null,
+        putIdempotency: async (orderId, key, record) => {
+          sql.putKey.run(orderId, key, record.request, record.result);
+        },
+        appendHistory: async (row) => {
+          sql.appendHistory.run(row);
+        },
+        addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
+          for (const row of rows) sql.addOutbox.run({ ...row, availableAt });
+        },
+      };
+      try {
+        const result = await fn(tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        const code = (error as { code?: string }).code;
+        if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+        }
+        throw error;
+      }
+    });
+  }
+
+  getOrder(orderId: string): Promise<OrderRow | null> {
+    return this.mutex.run(() => toOrder(this.sql.getOrder.get(orderId)));
+  }
+
+  history(orderId: string): Promise<HistoryRecord[]> {
+    return this.mutex.run(() => this.sql.history.all(orderId).map(toHistory));
+  }
+
+  countDue(now: number): Promise<number> {
+    return this.mutex.run(() => this.sql.countDue.get(now)!.n);
+  }
+
+  claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
+    return this.mutex.run(() => {
+      const sql = this.sql;
+      return this.db
+        .transaction(() => {
+          const rows = sql.claimCandidates.all({ now, batch });
+          for (const row of rows) sql.lease.run(now + leaseMs, row.id);
+          return rows.map(toOutbox);
+        })
+        .immediate();
+    });
+  }
+
+  completeOutbox(id: number): Promise<void> {
+    return this.mutex.run(() => {
+      this.sql.complete.run(id);
+    });
+  }
+
+  failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void> {
+    return this.mutex.run(() => {
+      this.sql.fail.run({ id, attempts: update.attempts, availableAt: update.availableAt, state: update.parked ? 'parked' : 'pending', error: update.error });
+    });
+  }
+
+  releaseOutbox(ids: readonly number[], availableAt: number): Promise<void> {
+    return this.mutex.run(() => {
+      this.db.transaction(() => {
+        for (const id of ids) this.sql.release.run(availableAt, id);
+      })();
+    });
+  }
+
+  outboxEntries(orderId?: string): Promise<OutboxEntry[]> {
+    return this.mutex.run(() => (orderId === undefined ? this.sql.outboxAll.all() : this.sql.outboxOf.all(orderId)).map(toOutbox));
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(() => this.db.close());
+  }
+}
+
+const mutexes = new Map<string, Mutex>();
+function sharedMutex(filename: string): Mutex {
+  if (filename === ':memory:' || filename === '') return new Mutex();
+  const key = resolve(filename);
+  let mutex = mutexes.get(key);
+  if (!mutex) mutexes.set(key, (mutex = new Mutex()));
+  return mutex;
+}
+
+function toOrder(row: OrderColumns | undefined): OrderRow | null {
+  if (!row) return null;
+  return { orderId: row.order_id, version: row.version, status: row.status, nextDeadline: row.next_deadline, seq: row.seq, snapshot: row.snapshot };
+}
+
+function toHistory(row: Record<string, unknown>): HistoryRecord {
+  return {
+    orderId: row['order_id'] as string,
+    seq: row['seq'] as number,
+    version: row['version'] as number,
+    event: row['event'] as string,
+    verdict: row['verdict'] as string,
+    effects: row['effects'] as string,
+    statusBefore: row['status_before'] as string | null,
+    statusAfter: row['status_after'] as string,
+    recordedAt: row['recorded_at'] as number,
+    machineVersion: row['machine_version'] as number,
+  };
+}
+
+function toOutbox(row: OutboxColumns): OutboxEntry {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    version: row.version,
+    seq: row.seq,
+    effect: row.effect,
+    state: row.state,
+    attempts: row.attempts,
+    availableAt: row.available_at,
+    lastError: row.last_error,
+  };
+}

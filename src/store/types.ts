@@ -1,0 +1,123 @@
+/**
+ * Thrown by a store when a transaction lost a race on a unique key (history seq, idempotency key, order id):
+ * the transaction was rolled back, and the caller may retry it on fresh reads.
+ */
+export class WriteConflictError extends Error {
+  override name = 'WriteConflictError';
+}
+
+/** The stored row of one order: its `serializeOrder` text and the columns the service queries. */
+export interface OrderRow {
+  orderId: string;
+  /** 1 after place, one more for every event that changed the serialized snapshot. */
+  version: number;
+  /** `orderStatus` of the snapshot, indexed for queries. */
+  status: string;
+  /** Epoch ms at which time alone changes the order; null when nothing is due. Indexed: the sweeper's key. */
+  nextDeadline: number | null;
+  /** The `seq` of the order's last history row. */
+  seq: number;
+  /** `serializeOrder` text. */
+  snapshot: string;
+}
+
+/** One history row as stored: JSON columns are text so that a bad row is a per-row error, not a store error. */
+export interface HistoryRecord {
+  orderId: string;
+  seq: number;
+  version: number;
+  event: string;
+  verdict: string;
+  effects: string;
+  statusBefore: string | null;
+  statusAfter: string;
+  recordedAt: number;
+  machineVersion: number;
+}
+
+/** One effect written to the outbox with the event that produced it. */
+export interface OutboxRecord {
+  orderId: string;
+  version: number;
+  /** The history `seq` of the event that produced the effect. */
+  seq: number;
+  effect: string;
+}
+
+/** An outbox row as stored. */
+export interface OutboxEntry extends OutboxRecord {
+  id: number;
+  state: 'pending' | 'done' | 'parked';
+  attempts: number;
+  availableAt: number;
+  lastError: string | null;
+}
+
+/** The first result of a request made with an idempotency key, and the request it answered. */
+export interface IdempotencyRecord {
+  request: string;
+  result: string;
+}
+
+/** What one transaction can read and write. Every method runs inside the transaction that made it. */
+export interface StoreTransaction {
+  getOrder(orderId: string): Promise<OrderRow | null>;
+  /**
+   * Due orders (`nextDeadline <= now`), earliest first, locked for this transaction; orders locked by another
+   * transaction are skipped (PostgreSQL `FOR UPDATE SKIP LOCKED`), ids in `exclude` too.
+   */
+  claimDue(now: number, limit: number, exclude: readonly string[]): Promise<OrderRow[]>;
+  /** Inserts a new order; false when the id exists. */
+  insertOrder(row: OrderRow): Promise<boolean>;
+  /**
+   * Replaces the order when its stored `seq` is `expectedSeq`; false otherwise (another writer won). The guard is
+   * `seq`, which every applied event moves on, because `version` stays put for an event that changed nothing.
+   */
+  updateOrder(row: OrderRow, expectedSeq: number): Promise<boolean>;
+  getIdempotency(orderId: string, key: string): Promise<IdempotencyRecord | null>;
+  putIdempotency(orderId: string, key: string, record: IdempotencyRecord): Promise<void>;
+  appendHistory(row: HistoryRecord): Promise<void>;
+  addOutbox(rows: readonly OutboxRecord[], availableAt: number): Promise<void>;
+}
+
+/** Outbox bookkeeping for `outbox.drain`. */
+export interface OutboxClaimOptions {
+  now: number;
+  batch: number;
+  /** How long a claimed row stays reserved for its drainer before another may take it (at least once). */
+  leaseMs: number;
+}
+
+/**
+ * Where the service keeps orders, history, outbox and idempotency keys. `MemoryStore`, `SqliteStore` and
+ * `PostgresStore` implement it and pass the same contract suite.
+ */
+export interface OrderStore {
+  /** `memory`, `sqlite` or `postgres`. */
+  readonly kind: string;
+  /** Creates the tables when they are missing. Idempotent. */
+  init(): Promise<void>;
+  /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** The order's row as committed, or null. */
+  getOrder(orderId: string): Promise<OrderRow | null>;
+  /** The order's history, oldest first. */
+  history(orderId: string): Promise<HistoryRecord[]>;
+  /** How many orders are due at `now`. */
+  countDue(now: number): Promise<number>;
+  /**
+   * Reserves up to `batch` pending outbox rows available at `now`, oldest first, never a row while an earlier
+   * pending row of the same order is reserved or waiting for a retry.
+   */
+  claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]>;
+  /** Marks a delivered row done. */
+  completeOutbox(id: number): Promise<void>;
+  /** Records a failed delivery: back to pending at `availableAt`, or parked. */
+  failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void>;
+  /** Makes reserved rows available again (a drainer skipped them to keep an order's effects in order). */
+  releaseOutbox(ids: readonly number[], availableAt: number): Promise<void>;
+  /** Outbox rows, oldest first, of one order or of all orders. */
+  outboxEntries(orderId?: string): Promise<OutboxEntry[]>;
+  /** Releases connections and file handles. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrderRow, OrderStore } from '../../src/store/index.js';
+import { storeKinds, type OpenedStore } from './stores.js';
+
+const row = (orderId: string, extra: Partial<OrderRow> = {}): OrderRow => ({
+  orderId,
+  version: 1,
+  status: 'buyer-cancellable',
+  nextDeadline: 1_000,
+  seq: 1,
+  snapshot: `{"order":"${orderId}"}`,
+  ...extra,
+});
+
+const history = (orderId: string, seq: number) => ({
+  orderId,
+  seq,
+  version: seq,
+  event: '{"type":"clock.tick","at":1}',
+  verdict: '{"accepted":true}',
+  effects: '[]',
+  statusBefore: null,
+  statusAfter: 'unshipped',
+  recordedAt: 5,
+  machineVersion: 1,
+});
+
+describe.each(storeKinds)('the $name store contract', (kind) => {
+  let opened: OpenedStore;
+  let store: OrderStore;
+
+  beforeEach(async () => {
+    opened = kind.open();
+    store = opened.store;
+    await store.init();
+  });
+  afterEach(async () => {
+    await opened?.cleanup();
+  });
+
+  it.skipIf(kind.skip)('should insert an order once and read it back as committed', async () => {
+    expect(await store.transaction((tx) => tx.insertOrder(row('a')))).toBe(true);
+    expect(await store.transaction((tx) => tx.insertOrder(row('a', { version: 9 })))).toBe(false);
+    expect(await store.getOrder('a')).toEqual(row('a'));
+    expect(await store.getOrder('b')).toBeNull();
+  });
+
+  it.skipIf(kind.skip)('should update only from the expected seq, so the second of two writers from one seq loses', async () => {
+    await store.transaction((tx) => tx.insertOrder(row('a')));
+    // An event that changed nothing keeps the version but moves seq on: the guard still holds.
+    const first = await store.transaction((tx) => tx.updateOrder(row('a', { version: 1, seq: 2, snapshot: '"first"' }), 1));
+    const second = await store.transaction((tx) => tx.updateOrder(row('a', { version: 1, seq: 2, snapshot: '"second"' }), 1));
+    expect([first, second]).toEqual([true, false]);
+    expect(await store.transaction((tx) => tx.updateOrder(row('a', { version: 2, seq: 3, snapshot: '"third"' }), 2))).toBe(true);
+    expect(await store.getOrder('a')).toEqual(row('a', { version: 2, seq: 3, snapshot: '"third"' }));
+  });
+
+  it.skipIf(kind.skip)('should roll back every write of a transaction that throws', async () => {
+    await store.transaction((tx) => tx.insertOrder(row('kept')));
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insertOrder(row('a'));
+        await tx.updateOrder(row('kept', { version: 2, seq: 2, snapshot: '"changed"' }), 1);
+        await tx.appendHistory(history('a', 1));
+        await tx.addOutbox([{ orderId: 'a', version: 1, seq: 1, effect: '{}' }], 0);
+        await tx.putIdempotency('a', 'k', { request: 'r', result: 's' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.getOrder('a')).toBeNull();
+    expect((await store.getOrder('kept'))!.snapshot).toBe(row('kept').snapshot);
+    expect(await store.history('a')).toEqual([]);
+    expect(await store.outboxEntries()).toEqual([]);
+    expect(await store.transaction((tx) => tx.getIdempotency('a', 'k'))).toBeNull();
+  });
+
+  it.skipIf(kind.skip)('should refuse a second history row with the same seq and a second idempotency key', async () => {
+    await store.transaction((tx) => tx.appendHistory(history('a', 1)));
+    await expect(store.transaction((tx) => tx.appendHistory(history('a', 1)))).rejects.toThrow();
+    await store.transaction((tx) => tx.putIdempotency('a', 'k', { request: 'r1', result: 's1' }));
+    await expect(store.transaction((tx) => tx.putIdempotency('a', 'k', { request: 'r2', result: 's2' }))).rejects.toThrow();
+    expect(await store.transaction((tx) => tx.getIdempotency('a', 'k'))).toEqual({ request: 'r1', result: 's1' });
+    expect(await store.transaction((tx) => tx.getIdempotency('b', 'k'))).toBeNull();
+    expect(await store.history('a')).toEqual([history('a', 1)]);
+  });
+
+  it.skipIf(kind.skip)('should claim due orders earliest first, skipping excluded ones, and count what is due', async () => {
+    await store.transaction(async (tx) => {
+      await tx.insertOrder(row('late', { nextDeadline: 300 }));
+      await tx.insertOrder(row('early', { nextDeadline: 100 }));
+      await tx.insertOrder(row('middle', { nextDeadline: 200 }));
+      await tx.insertOrder(row('future', { nextDeadline: 5_000 }));
+      await tx.insertOrder(row('final', { nextDeadline: null, status: 'shipped' }));
+    });
+    const ids = (rows: OrderRow[]) => rows.map((r) => r.orderId);
+    expect(ids(await store.transaction((tx) => tx.claimDue(300, 10, [])))).toEqual(['early', 'middle', 'late']);
+    expect(ids(await store.transaction((tx) => tx.claimDue(300, 2, [])))).toEqual(['early', 'middle']);
+    expect(ids(await store.transaction((tx) => tx.claimDue(300, 2, ['early'])))).toEqual(['middle', 'late']);
+    expect(ids(await store.transaction((tx) => tx.claimDue(99, 10, [])))).toEqual([]);
+    expect(await store.countDue(300)).toBe(3);
+    expect(await store.countDue(10_000)).toBe(4);
+  });
+
+  it.skipIf(kind.skip)('should keep history in seq order per order', async () => {
+    await store.transaction(async (tx) => {
+      await tx.appendHistory(history('a', 2));
+      await tx.appendHistory(history('b', 1));
+      await tx.appendHistory(history('a', 1));
+    });
+    expect((await store.history('a')).map((h) => h.seq)).toEqual([1, 2]);
+    expect((await store.history('b')).map((h) => h.seq)).toEqual([1]);
+  });
+
+  it.skipIf(kind.skip)('should hold back an order’s later outbox rows while an earlier one is reserved or waiting for a retry', async () => {
+    await store.transaction((tx) =>
+      tx.addOutbox(
+        [
+          { orderId: 'a', version: 2, seq: 2, effect: '"a1"' },
+          { orderId: 'b', version: 2, seq: 2, effect: '"b1"' },
+          { orderId: 'a', version: 2, seq: 2, effect: '"a2"' },
+        ],
+        0,
+      ),
+    );
+    const effects = (entries: { effect: string }[]) => entries.map((e) => JSON.parse(e.effect));
+    const firstClaim = await store.claimOutbox({ now: 10, batch: 1, leaseMs: 100 });
+    expect(effects(firstClaim)).toEqual(['a1']);
+    // a1 is reserved until 110: a2 must wait, b1 may go.
+    const other = await store.claimOutbox({ now: 20, batch: 10, leaseMs: 100 });
+    expect(effects(other)).toEqual(['b1']);
+    await store.completeOutbox(other[0]!.id);
+    await store.failOutbox(firstClaim[0]!.id, { attempts: 1, availableAt: 500, parked: false, error: 'down' });
+    expect(effects(await store.claimOutbox({ now: 200, batch: 10, leaseMs: 100 }))).toEqual([]);
+    const retry = await store.claimOutbox({ now: 500, batch: 10, leaseMs: 100 });
+    expect(effects(retry)).toEqual(['a1', 'a2']);
+    await store.completeOutbox(retry[0]!.id);
+    await store.releaseOutbox([retry[1]!.id], 500);
+    const last = await store.claimOutbox({ now: 500, batch: 10, leaseMs: 100 });
+    expect(effects(last)).toEqual(['a2']);
+    await store.failOutbox(last[0]!.id, { attempts: 3, availableAt: 500, parked: true, error: 'gone' });
+    const entries = await store.outboxEntries('a');
+    expect(entries.map((e) => [JSON.parse(e.effect), e.state, e.attempts, e.lastError])).toEqual([
+      ['a1', 'done', 1, 'down'],
+      ['a2', 'parked', 3, 'gone'],
+    ]);
+    expect(await store.claimOutbox({ now: 10_000, batch: 10, leaseMs: 100 })).toEqual([]);
+  });
+});
