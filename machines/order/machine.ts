@@ -151,9 +151,12 @@ export const orderMachine = setup({
     }),
     /** A deadline fell by the time the event is judged: the clock moves to that instant. */
     reachDeadline: assign(({ context, event }) => ({ clock: judgedAt(context, event) })),
-    /** Time passing is accepted whatever the deadlines did. */
+    /**
+     * Time passing is accepted whatever the deadlines did; so is the marketplace's word that the order was
+     * cancelled, when time alone has just cancelled it.
+     */
     acknowledgeTick: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'clock.tick') enqueue.emit({ type: 'order.accepted', eventType: event.type });
+      if (event.type === 'clock.tick' || event.type === 'marketplace.orderCanceled') enqueue.emit({ type: 'order.accepted', eventType: event.type });
     }),
     /** After a deadline moved the order on, the event is judged again in its new state. */
     replayEvent: raise(({ event }) => event),

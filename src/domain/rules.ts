@@ -320,6 +320,7 @@ function contradiction(order: OrderContext, status: OrderStatus, event: Fact): b
 
 /** A fact is applied whatever the rules say; the verdict reports when it contradicted the local history. */
 export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact): Verdict {
+  if (isBeforePlacement(order, event)) return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
   const key = event.type === 'marketplace.orderShipped' ? 'marketplaceShipped' : 'marketplaceCanceled';
   const params = { ...orderParams(order), at: event.at, status, by: event.type === 'marketplace.orderCanceled' ? event.cancelledBy : 'amazon' };
   if (!contradiction(order, status, event)) return accept(outcomeMessage(key, params));

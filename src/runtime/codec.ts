@@ -79,6 +79,7 @@ function compact(context: OrderContext): Record<string, unknown> {
   if (context.labelOccurredAt !== undefined) out['labelOccurredAt'] = context.labelOccurredAt;
   if (context.shippedAt !== null) out['shippedAt'] = context.shippedAt;
   if (context.shipmentOccurredAt !== undefined) out['shipmentOccurredAt'] = context.shipmentOccurredAt;
+  if (context.shipmentSource !== undefined) out['shipmentSource'] = context.shipmentSource;
   if (context.shippedLate !== null) out['shippedLate'] = context.shippedLate;
   if (context.eventIds.length) out['eventIds'] = context.eventIds;
   return out;

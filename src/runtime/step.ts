@@ -116,6 +116,8 @@ function refusingGuard(machine: OrderMachine, status: OrderStatus, snapshot: Ord
 export function decide(machine: OrderMachine, snapshot: OrderSnapshot, event: ParsedOrderEvent, accepted: boolean): Verdict {
   const { status, verdict } = ruled(snapshot, event);
   if (accepted === verdict.accepted) return verdict;
+  // A fact that time ended the order before it could apply: reported as on an ended order.
+  if (isFact(event) && !accepted && verdict.conflict) return endedVerdict(snapshot, event);
   const late = verdict.late ? { late: true as const } : {};
   const params = { event: event.type, status, offset: snapshot.context.utcOffsetMinutes };
   if (accepted) return { accepted: true, message: outcomeMessage('acceptedByMachine', { ...params, code: verdict.code ?? '' }), ...late };

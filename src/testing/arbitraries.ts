@@ -147,6 +147,8 @@ export type EventTemplate = (
   | { type: 'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick'; time: TimeSpec }
   | { type: 'buyer.requestCancellation'; time: TimeSpec; source: 'order-flag' | 'message'; subject?: string; orderItemIds?: ItemRef[]; reason?: string }
   | { type: 'seller.cancel'; time: TimeSpec; reason: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | { type: 'marketplace.orderCanceled'; time: TimeSpec; cancelledBy: 'buyer' | 'seller' | 'amazon'; reason?: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | { type: 'marketplace.orderShipped'; time: TimeSpec }
 ) & { eventId?: string };
 
 /** Event ids from a small pool, so that the same id often comes back (a redelivered event). */
@@ -209,6 +211,20 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
     { requiredKeys: ['type', 'time', 'source'] },
   );
   const quantity: fc.Arbitrary<QuantitySpec> = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constantFrom<QuantitySpec>('remaining', 'remaining', 'remaining+1'));
+  // Facts the marketplace reports: a cancel by anyone (some with Amazon's own reason words), a shipment.
+  const marketplaceFact: fc.Arbitrary<EventTemplate> = fc.oneof(
+    fc.record(
+      {
+        type: fc.constant('marketplace.orderCanceled' as const),
+        time,
+        cancelledBy: fc.constantFrom<'buyer' | 'seller' | 'amazon'>('buyer', 'seller', 'amazon'),
+        reason: fc.constantFrom('BuyerCanceled', 'NoInventory', 'NotShippedInTime', 'Unfulfillable', 'BUYER_REQUESTED'),
+        items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 3 }),
+      },
+      { requiredKeys: ['type', 'time', 'cancelledBy'] },
+    ),
+    fc.record({ type: fc.constant('marketplace.orderShipped' as const), time }),
+  );
   const sellerCancel = fc.record(
     {
       type: fc.constant('seller.cancel' as const),
@@ -220,7 +236,7 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
   );
   return fc
     .tuple(
-      fc.oneof({ weight: 5, arbitrary: simple }, { weight: 3, arbitrary: request }, { weight: 4, arbitrary: sellerCancel }),
+      fc.oneof({ weight: 5, arbitrary: simple }, { weight: 3, arbitrary: request }, { weight: 4, arbitrary: sellerCancel }, { weight: 1, arbitrary: marketplaceFact }),
       fc.option(eventIdArbitrary, { freq: 3, nil: undefined }),
     )
     .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId })) as fc.Arbitrary<EventTemplate>;
@@ -259,8 +275,14 @@ function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: 
       const { time: _time, orderItemIds, eventId: _id, ...rest } = template;
       return { ...rest, at, ...(orderItemIds ? { orderItemIds: [...new Set(orderItemIds.map((ref) => resolveRef(ref, order)))] } : {}) };
     }
+    case 'marketplace.orderShipped':
+      return { type: 'marketplace.orderShipped', at };
+    case 'marketplace.orderCanceled':
     case 'seller.cancel': {
-      const event: OrderEventInput = { type: 'seller.cancel', at, reason: template.reason as CancelReason };
+      const event: OrderEventInput =
+        template.type === 'seller.cancel'
+          ? { type: 'seller.cancel', at, reason: template.reason as CancelReason }
+          : { type: 'marketplace.orderCanceled', at, cancelledBy: template.cancelledBy, ...(template.reason === undefined ? {} : { reason: template.reason }) };
       if (template.items) {
         const seen = new Set<string>();
         const unique = template.items

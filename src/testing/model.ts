@@ -104,7 +104,49 @@ export type ModelEvent = (
   | { type: 'seller.voidLabel'; at: number | string }
   | { type: 'seller.confirmShipment'; at: number | string }
   | { type: 'clock.tick'; at: number | string }
+  | { type: 'marketplace.orderCanceled'; at: number | string; cancelledBy: 'buyer' | 'seller' | 'amazon'; reason?: string; items?: ModelItemQuantity[] }
+  | { type: 'marketplace.orderShipped'; at: number | string; items?: ModelItemQuantity[] }
 ) & ModelAt;
+
+const SELLER_REASONS = [
+  'NoInventory', 'ShippingAddressUndeliverable', 'CustomerExchange', 'BuyerCanceled', 'GeneralAdjustment', 'CarrierCreditDecision',
+  'RiskAssessmentInformationNotValid', 'CarrierCoverageFailure', 'CustomerReturn', 'MerchandiseNotReceived', 'CannotVerifyInformation',
+  'PricingError', 'RejectOrder', 'WeatherDelay',
+];
+
+type ModelFact = Extract<ModelEvent, { type: 'marketplace.orderCanceled' | 'marketplace.orderShipped' }>;
+
+/** Whether a fact agrees with how an order ended: a cancel with a cancelled order, a shipment with a shipped one. */
+function agreesWithEnd(status: ModelStatus, fact: ModelFact): boolean {
+  return fact.type === 'marketplace.orderShipped' ? status === 'shipped' : status !== 'shipped';
+}
+
+/**
+ * A fact the marketplace reports, on an open order whose time has already moved to the fact: recorded at the
+ * fact's own instant. A buyer's cancel never counts, Amazon's only when it is the auto-cancel, a seller's as
+ * the Cancellation Rate table says; the marketplace notifies the buyer, so no effects.
+ */
+function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder {
+  if (fact.type === 'marketplace.orderShipped') {
+    return { ...order, status: 'shipped', shippedAt: own, shippedLate: order.channel === 'MFN' && own > order.latestShipDate };
+  }
+  const left = new Map(modelRemaining(order).map((item) => [item.orderItemId, item.quantity]));
+  const items = (fact.items ?? modelRemaining(order)).map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) })).filter((item) => item.quantity > 0);
+  const autoCancel = fact.reason === 'NotShippedInTime' || (order.autoCancelAt !== null && own >= order.autoCancelAt);
+  const by = fact.cancelledBy === 'amazon' ? 'system' : fact.cancelledBy;
+  const reason = by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (SELLER_REASONS.includes(fact.reason ?? '') ? fact.reason! : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
+  const counts = order.channel === 'MFN' && (by === 'seller' ? modelCountsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  const record: ModelCancellation = { by, reason, at: own, items, countsAgainstRate: counts };
+  const next: ModelOrder = {
+    ...order,
+    items: order.items.map((item) => {
+      const taken = items.find((entry) => entry.orderItemId === item.orderItemId);
+      return taken ? { ...item, canceled: item.canceled + taken.quantity } : item;
+    }),
+    cancellations: [...order.cancellations, record],
+  };
+  return modelRemaining(next).length === 0 ? { ...next, status: 'canceled' } : next;
+}
 
 /** An order input as the model reads it. */
 export interface ModelInput {
@@ -281,6 +323,19 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
   const at = late ? start.clock : own;
   const occurredAt = late ? own : undefined;
   const lateOf = late ? { late: true as const } : {};
+  if (event.type === 'marketplace.orderCanceled' || event.type === 'marketplace.orderShipped') {
+    // Facts are not judged, and never late; time still comes first.
+    if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', false);
+    const ended = (order: ModelOrder, effects: ModelEffect[]): ModelStep =>
+      agreesWithEnd(order.status, event)
+        ? { order, effects, verdict: { accepted: true } }
+        : refused(order, effects, order.status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED', false);
+    if (isFinalStatus(start.status)) return ended(start, []);
+    const { order: timed, effects: timeEffects } = advanceModel(start, at);
+    if (isFinalStatus(timed.status)) return ended(timed, timeEffects);
+    const applied = applyFact({ ...timed, clock: at, eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId] }, event, own);
+    return { order: applied, effects: timeEffects, verdict: { accepted: true } };
+  }
   if (isFinalStatus(start.status)) {
     if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', late);
     if (event.type === 'clock.tick') return { order: start, effects: [], verdict: { accepted: true, ...lateOf } };

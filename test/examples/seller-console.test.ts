@@ -260,6 +260,16 @@ describe('the seller console example in headless Chromium', () => {
           return orders.filter((o) => o.orderId === UNSHIPPED).length;
         })
         .toBeGreaterThan(0);
+      // Following the link opens the inspector with this order selected, not the first one it lists.
+      const [inspectorPage] = await Promise.all([context.waitForEvent('page'), link.click()]);
+      inspectorPage.on('pageerror', (error) => pageErrors.push(`inspector: ${error.message}`));
+      await inspectorPage.locator('#connection.connected').waitFor();
+      await inspectorPage.locator('[data-testid="order"]', { hasText: WINDOW_OPEN }).waitFor();
+      expect(await inspectorPage.locator('[data-testid="order"] .order-id').first().textContent()).not.toBe(UNSHIPPED);
+      await inspectorPage.locator('.order.selected', { hasText: UNSHIPPED }).waitFor();
+      expect(await inspectorPage.locator('.order.selected').count()).toBe(1);
+      expect(await inspectorPage.locator('#current-order').textContent()).toBe(`Order ${UNSHIPPED}`);
+      await inspectorPage.locator('#current-state[data-state="labelGenerated"]').waitFor();
       await context.close();
 
       const closedPort = await freePort();

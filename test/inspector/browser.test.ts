@@ -494,6 +494,46 @@ describe('inspector page in headless Chromium', () => {
     await page.locator('#filter-id').fill('');
   });
 
+  it('should select the order named by #order= when the page opens or when it arrives later, and keep the address on the selected order', async (context) => {
+    needsChromium(context);
+    const present = { ...input, orderId: '113-0000000-0000031' };
+    liveOrder(present, events.slice(0, 2));
+    await expect.poll(() => inspector.orders().some((order) => order.orderId === present.orderId)).toBe(true);
+    const hash = (page: Page) => page.evaluate(() => location.hash);
+
+    // Already there: selected at once, though the list starts with the recorded fixture.
+    const first = await open({ url: `${inspector.url}#order=${encodeURIComponent(present.orderId)}` });
+    expect(await first.page.locator('[data-testid="order"] .order-id').first().textContent()).not.toBe(present.orderId);
+    await first.page.locator('.order.selected', { hasText: present.orderId }).waitFor();
+    expect(await first.page.locator('#current-order').textContent()).toBe(`Order ${present.orderId}`);
+    await first.page.locator('#current-state[data-state="unshipped"]').waitFor();
+
+    // Not there yet: another order is shown meanwhile, the address keeps naming the awaited one, which is selected on arrival.
+    const later = { ...input, orderId: '113-0000000-0000032' };
+    const { page } = await open({ url: `${inspector.url}#order=${later.orderId}` });
+    await page.locator('.order.selected').waitFor();
+    expect(await page.locator('.order.selected .order-id').textContent()).not.toBe(later.orderId);
+    expect(await hash(page)).toBe(`#order=${later.orderId}`);
+    liveOrder(later, events.slice(0, 3));
+    await page.locator('.order.selected', { hasText: later.orderId }).waitFor();
+    expect(await page.locator('#current-order').textContent()).toBe(`Order ${later.orderId}`);
+    await page.locator('#current-state[data-state="labelGenerated"]').waitFor();
+
+    // The address follows the user's choice, without adding history entries, and a reload comes back to it.
+    const entries = await page.evaluate(() => history.length);
+    await select(page, present.orderId);
+    await expect.poll(() => hash(page)).toBe(`#order=${present.orderId}`);
+    expect(await page.evaluate(() => history.length)).toBe(entries);
+    await page.reload();
+    await page.locator('#connection.connected').waitFor();
+    await page.locator('.order.selected', { hasText: present.orderId }).waitFor();
+
+    // Another order typed into the address bar is shown too.
+    await page.evaluate((orderId) => (location.hash = `#order=${orderId}`), later.orderId);
+    await page.locator('.order.selected', { hasText: later.orderId }).waitFor();
+    expect(await page.locator('.order.selected').count()).toBe(1);
+  });
+
   it('should export a live order as a recording that replays to the same states', async (context) => {
     needsChromium(context);
     const { page } = await open();

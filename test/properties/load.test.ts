@@ -8,7 +8,7 @@ describe('loading the package', () => {
   it('should load the machine, the domain and the runtime, and walk an order through its states', async () => {
     const { createOrder, applyEvent, orderStatus, orderMachine, orderEventTypes, OrderStatus, CancelReason } = await import('../../src/index.js');
     expect(orderMachine.id).toBe('order');
-    expect(orderEventTypes).toEqual(['buyer.cancel', 'buyer.requestCancellation', 'seller.cancel', 'seller.generateLabel', 'seller.voidLabel', 'seller.confirmShipment', 'clock.tick']);
+    expect(orderEventTypes).toEqual(['buyer.cancel', 'buyer.requestCancellation', 'seller.cancel', 'seller.generateLabel', 'seller.voidLabel', 'seller.confirmShipment', 'clock.tick', 'marketplace.orderCanceled', 'marketplace.orderShipped']);
     expect(OrderStatus.options).toEqual(['buyer-cancellable', 'unshipped', 'label-generated', 'shipped', 'canceled', 'auto-canceled']);
     expect(CancelReason.options).toHaveLength(14);
     const input = { orderId: '111-1', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'A', quantity: 2 }] };
