@@ -9,13 +9,16 @@ const root = resolve(import.meta.dirname, '../..');
 
 // docs/inspector.md belongs to the inspector's owners; its first block uses createOrderActor and `input`
 // without importing or declaring them, so it joins this list once it does (see docs/testing.md).
-const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md', 'docs/inspector.md'];
+const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md', 'docs/inspector.md', 'docs/service.md'];
 
 /** The package's own entry points, as an app imports them, mapped to the source. */
 const entryPoints: Record<string, string> = {
   'order-lifecycle': resolve(root, 'src/index.ts'),
   'order-lifecycle/testing': resolve(root, 'src/testing/index.ts'),
   'order-lifecycle/inspector': resolve(root, 'src/inspector/index.ts'),
+  'order-lifecycle/service': resolve(root, 'src/service/index.ts'),
+  'order-lifecycle/store': resolve(root, 'src/store/index.ts'),
+  'order-lifecycle/amazon': resolve(root, 'src/amazon/index.ts'),
 };
 
 interface Block {
