@@ -20,12 +20,33 @@ export interface Verdict {
 
 type EventOf<T extends ParsedOrderEvent['type']> = Extract<ParsedOrderEvent, { type: T }>;
 
-const accept = (message: Message): Verdict => ({ accepted: true, message });
-const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = {}, variant?: string): Verdict => ({
-  accepted: false,
-  code,
-  message: refusalMessage(code, { ...orderParams(order), ...params }, variant),
-});
+/**
+ * A verdict whose message is worded on first read: the machine's guards ask only whether an event is
+ * accepted, many times a step, and should not pay for two languages of text each time.
+ */
+function verdict(base: Omit<Verdict, 'message'>, word: () => Message): Verdict {
+  let message: Message | undefined;
+  return Object.defineProperty(base, 'message', { enumerable: true, configurable: true, get: () => (message ??= word()) }) as Verdict;
+}
+/**
+ * The same verdict for the same order, state and event object: the machine's guards, its actions and the step's
+ * verdict all ask, and a cancel of many items should be judged once.
+ */
+const judged = new WeakMap<object, WeakMap<object, Map<OrderStatus, Verdict>>>();
+function remembered<E extends ParsedOrderEvent>(judgeOnce: (order: OrderContext, status: OrderStatus, event: E) => Verdict) {
+  return (order: OrderContext, status: OrderStatus, event: E): Verdict => {
+    let byOrder = judged.get(event);
+    if (!byOrder) judged.set(event, (byOrder = new WeakMap()));
+    let byStatus = byOrder.get(order);
+    if (!byStatus) byOrder.set(order, (byStatus = new Map()));
+    let result = byStatus.get(status);
+    if (!result) byStatus.set(status, (result = judgeOnce(order, status, event)));
+    return result;
+  };
+}
+const accept = (word: () => Message): Verdict => verdict({ accepted: true }, word);
+const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = {}, variant?: string): Verdict =>
+  verdict({ accepted: false, code }, () => refusalMessage(code, { ...orderParams(order), ...params }, variant));
 
 /** What every message about an order may mention: its own window length and time zone. */
 function orderParams(order: OrderContext): MessageParams {
@@ -141,13 +162,14 @@ export function countsAgainstRate(
 }
 
 /** The buyer cancels in Your Orders: only inside the window, while Amazon holds the order as Pending. */
-export function judgeBuyerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>): Verdict {
+function verdictOfBuyerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED', {}, 'buyer');
   if (status !== 'buyer-cancellable') return refuse(order, 'BUYER_WINDOW_CLOSED');
-  return accept(outcomeMessage('buyerCanceled', orderParams(order)));
+  return accept(() => outcomeMessage('buyerCanceled', orderParams(order)));
 }
+export const judgeBuyerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>) => Verdict = remembered(verdictOfBuyerCancel);
 
 /** Whether the same request (source, items and officialness) is already on record. */
 export function isRepeatedRequest(order: OrderContext, event: EventOf<'buyer.requestCancellation'>): boolean {
@@ -168,7 +190,7 @@ export function requestedItemIds(order: OrderContext, event: EventOf<'buyer.requ
 }
 
 /** A buyer's request is recorded while the order can still be cancelled; with a label it is answered "return it". */
-export function judgeRequestCancellation(
+function verdictOfRequestCancellation(
   order: OrderContext,
   status: OrderStatus,
   event: EventOf<'buyer.requestCancellation'>,
@@ -181,12 +203,13 @@ export function judgeRequestCancellation(
   const items = requestedItemIds(order, event);
   const all = items.length === order.items.length;
   const params = { items: items.join(', '), scope: all ? 'all' : 'some' };
-  if (isRepeatedRequest(order, event)) return accept(outcomeMessage('requestAlreadyRecorded', params));
-  return accept(outcomeMessage(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest', params));
+  if (isRepeatedRequest(order, event)) return accept(() => outcomeMessage('requestAlreadyRecorded', params));
+  return accept(() => outcomeMessage(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest', params));
 }
+export const judgeRequestCancellation: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.requestCancellation'>) => Verdict = remembered(verdictOfRequestCancellation);
 
 /** The seller may cancel only an unshipped, seller-fulfilled order, and no more than remains of each item. */
-export function judgeSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Verdict {
+function verdictOfSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON');
@@ -197,38 +220,42 @@ export function judgeSellerCancel(order: OrderContext, status: OrderStatus, even
   if (invalid) return invalid;
   const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
   const params = { quantity, reason: event.reason };
-  if (!countsAgainstRate(order, 'seller', event.reason, items)) return accept(outcomeMessage('sellerCanceledNotCounted', params));
-  if (event.reason !== 'BuyerCanceled') return accept(outcomeMessage('sellerCanceledCounted', params));
+  if (!countsAgainstRate(order, 'seller', event.reason, items)) return accept(() => outcomeMessage('sellerCanceledNotCounted', params));
+  if (event.reason !== 'BuyerCanceled') return accept(() => outcomeMessage('sellerCanceledCounted', params));
   const uncovered = itemsWithoutOfficialRequest(order, items);
   const key = uncovered.length === items.length ? 'buyerCanceledWithoutRequest' : 'buyerCanceledPartlyRequested';
-  return accept(outcomeMessage(key, { ...params, items: uncovered.join(', ') }));
+  return accept(() => outcomeMessage(key, { ...params, items: uncovered.join(', ') }));
 }
+export const judgeSellerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>) => Verdict = remembered(verdictOfSellerCancel);
 
 /** A label can be bought once the order leaves Pending and until it ships or is cancelled; Amazon ships AFN orders. */
-export function judgeGenerateLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>): Verdict {
+function verdictOfGenerateLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
   if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
-  return accept(outcomeMessage('labelGenerated'));
+  return accept(() => outcomeMessage('labelGenerated'));
 }
+export const judgeGenerateLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>) => Verdict = remembered(verdictOfGenerateLabel);
 
 /** Voiding a label is allowed but does not reopen cancellation. */
-export function judgeVoidLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>): Verdict {
+function verdictOfVoidLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (status !== 'label-generated') return refuse(order, 'NO_LABEL');
-  return accept(outcomeMessage('labelVoided'));
+  return accept(() => outcomeMessage('labelVoided'));
 }
+export const judgeVoidLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>) => Verdict = remembered(verdictOfVoidLabel);
 
 /** Shipment can be confirmed once the order leaves Pending; after the latest ship date it is late; Amazon ships AFN orders. */
-export function judgeConfirmShipment(order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>): Verdict {
+function verdictOfConfirmShipment(order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
   if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
-  return accept(outcomeMessage(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped'));
+  return accept(() => outcomeMessage(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped'));
 }
+export const judgeConfirmShipment: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>) => Verdict = remembered(verdictOfConfirmShipment);
 
 /** Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships. */
 export function isLateShipment(order: OrderContext, at: number): boolean {
@@ -239,7 +266,7 @@ export function isLateShipment(order: OrderContext, at: number): boolean {
 export function judgeClockTick(order: OrderContext, status: OrderStatus, event: EventOf<'clock.tick'>): Verdict {
   return (
     refuseForTimeOrFinalState(order, status, event) ??
-    accept(outcomeMessage('timePassed', { ...orderParams(order), at: judgedAt(order, event), status }))
+    accept(() => outcomeMessage('timePassed', { ...orderParams(order), at: judgedAt(order, event), status }))
   );
 }
 
@@ -323,6 +350,6 @@ export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact)
   if (isBeforePlacement(order, event)) return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
   const key = event.type === 'marketplace.orderShipped' ? 'marketplaceShipped' : 'marketplaceCanceled';
   const params = { ...orderParams(order), at: event.at, status, by: event.type === 'marketplace.orderCanceled' ? event.cancelledBy : 'amazon' };
-  if (!contradiction(order, status, event)) return accept(outcomeMessage(key, params));
+  if (!contradiction(order, status, event)) return accept(() => outcomeMessage(key, params));
   return { accepted: true, conflict: true, overrode: status, message: outcomeMessage('marketplaceConflict', { ...params, fact: event.type }) };
 }
