@@ -3,17 +3,23 @@
  * entry (dist/src/index.js, what the exports map serves) with esbuild for the browser, minified, and measures the
  * real bytes of each bundle, raw and gzipped (zlib level 9) and brotli-compressed. Rows differ only in what is left
  * external, so the differences are what each part costs. Goal: the package's own code under 25 KB gzipped.
+ *
+ * `npm run bench -- bundle` runs the same measurement as a section of the bench table (`bundleSection`): it compiles
+ * the working tree with tsconfig.build.json into a scratch directory first, so dist/ is neither needed nor touched.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { defineSection, formatBytes, formatMs, now } from './lib.js';
 
 const root = resolve(import.meta.dirname, '..');
-const entry = resolve(root, 'dist/src/index.js');
+const distEntry = resolve(root, 'dist/src/index.js');
 const KB = 1024;
-const GOAL_OWN_GZIP = 25 * KB;
+/** The goal: the package's own code, minified and gzipped, under 25 KB (1 KB = 1024 B). */
+export const GOAL_OWN_GZIP = 25 * KB;
 
 interface Measured {
   label: string;
@@ -24,16 +30,17 @@ interface Measured {
   parts: Record<string, number>;
 }
 
-/** Rewrites the built files' `import { z } from 'zod'` into the namespace import zod documents as tree-shakable. */
-const namespaceZod: esbuild.Plugin = {
+/** Rewrites the built files' (under `dir`) `import { z } from 'zod'` into the namespace import zod documents as tree-shakable. */
+const namespaceZod = (dir: string): esbuild.Plugin => ({
   name: 'namespace-zod',
   setup(build) {
-    build.onLoad({ filter: /\/dist\/.*\.js$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"),
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /\.js$/ }, (args) =>
+      args.path.startsWith(dir + sep)
+        ? { contents: readFileSync(args.path, 'utf8').replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"), loader: 'js' }
+        : undefined,
+    );
   },
-};
+});
 
 async function measure(label: string, contents: string, external: string[], plugins: esbuild.Plugin[] = []): Promise<Measured> {
   const result = await esbuild.build({
@@ -66,11 +73,12 @@ async function measure(label: string, contents: string, external: string[], plug
 }
 
 /**
- * Every bundle of the table, measured; the third row is the package's own code, the goal's subject. Exported so that
- * `npm run bench` can print it as a section too.
+ * Every bundle of the table, measured; the third row is the package's own code, the goal's subject. `entry` is the
+ * built root entry (default dist/src/index.js); `npm run bench` measures a fresh build of the working tree instead.
  */
-export async function measureBundles(): Promise<Measured[]> {
+export async function measureBundles(entry = distEntry): Promise<Measured[]> {
   if (!existsSync(entry)) throw new Error(`Missing ${entry}: run \`npm run build\` first (\`npm run bench:bundle\` does).`);
+  const builtDir = resolve(entry, '../..');
   const everything = `export * from ${JSON.stringify(entry)};`;
   const appImports = `export { createOrderActor, explain, serializeOrder, restoreOrder, orderStatus, nextDeadline } from ${JSON.stringify(entry)};`;
   return [
@@ -78,7 +86,7 @@ export async function measureBundles(): Promise<Measured[]> {
     await measure('root entry without xstate (own + zod)', everything, ['xstate']),
     await measure("root entry, package's own code (xstate, zod external)", everything, ['xstate', 'zod']),
     await measure('a UI import: createOrderActor, explain, codec, status (all in)', appImports, []),
-    await measure("what-if: without xstate, the package importing zod as `* as z`", everything, ['xstate'], [namespaceZod]),
+    await measure("what-if: without xstate, the package importing zod as `* as z`", everything, ['xstate'], [namespaceZod(builtDir)]),
     await measure('baseline: xstate alone (export * from xstate)', `export * from 'xstate';`, []),
     await measure('baseline: zod alone (export { z } from zod)', `export { z } from 'zod';`, []),
   ];
@@ -86,7 +94,8 @@ export async function measureBundles(): Promise<Measured[]> {
 
 /** Prints the table and the goal. */
 export async function printBundles(): Promise<void> {
-  const rows = await measureBundles();
+  const entry = distEntry;
+  const rows = await measureBundles(entry);
   const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
   const own = rows[2]!;
   const full = rows[0]!;
@@ -112,5 +121,52 @@ export async function printBundles(): Promise<void> {
     },
   ]);
 }
+
+/**
+ * Compiles the working tree with tsconfig.build.json (JavaScript only) into a scratch directory under
+ * node_modules/.cache, where `xstate` and `zod` resolve as they do from dist/; returns the root entry and a cleanup.
+ */
+function buildScratch(): { entry: string; remove: () => void } {
+  const cache = join(root, 'node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'order-lifecycle-bundle-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, '--declaration', 'false', '--sourceMap', 'false'], { cwd: root, stdio: 'pipe' });
+  } catch (error) {
+    remove();
+    const output = (error as { stdout?: Buffer }).stdout?.toString().trim() ?? '';
+    throw new Error(`The bundle section could not build the package (tsc -p tsconfig.build.json): ${output.split('\n').slice(0, 5).join(' ') || String(error)}`);
+  }
+  return { entry: join(dir, 'src/index.js'), remove };
+}
+
+/**
+ * The bench section `bundle`: the browser bundles of the root entry, built from the working tree, as rows of the bench
+ * table: the package's own code minified + gzipped against the 25 KB goal (baseline: xstate alone), the entry without
+ * xstate (baseline: zod alone) and with it (baseline: xstate alone), and what a UI's imports pay.
+ */
+export const bundleSection = defineSection('bundle', async (t) => {
+  const started = now();
+  const { entry, remove } = buildScratch();
+  const built = now() - started;
+  let rows: Measured[];
+  try {
+    rows = await measureBundles(entry);
+  } finally {
+    remove();
+  }
+  const [full, withoutXstate, own, ui, , xstate, zod] = rows as [Measured, Measured, Measured, Measured, Measured, Measured, Measured];
+  t.bytes("browser bundle, package's own code (xstate, zod external), minified + gzipped vs xstate alone", own.gzip, { baseline: xstate.gzip, maxBytes: GOAL_OWN_GZIP });
+  t.bytes('browser bundle of the root entry without xstate (own + zod), minified + gzipped vs zod alone', withoutXstate.gzip, { baseline: zod.gzip });
+  t.bytes('browser bundle of the root entry with xstate (own + zod + xstate), minified + gzipped vs xstate alone', full.gzip, { baseline: xstate.gzip });
+  t.bytes('browser bundle of a UI import (createOrderActor, explain, codec, status; all in), minified + gzipped vs the whole entry', ui.gzip, { baseline: full.gzip });
+  const sizes = (row: Measured) => `minified ${formatBytes(row.minified)}, gzip ${formatBytes(row.gzip)}, brotli ${formatBytes(row.brotli)}`;
+  t.note(
+    `esbuild ${esbuild.version}, platform browser, ESM, minified; gzip is zlib level 9, brotli quality 11, on the bundles' bytes; built from the working tree with tsconfig.build.json in ${formatMs(built)} (untimed). ` +
+      `Own code: ${sizes(own)}; without xstate: ${sizes(withoutXstate)}; with xstate: ${sizes(full)}; xstate alone: ${sizes(xstate)}; zod alone: ${sizes(zod)}. \`npm run bench:bundle\` prints every bundle of dist/.`,
+  );
+});
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await printBundles();

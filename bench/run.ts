@@ -4,6 +4,7 @@
  * To add a section: export one with `defineSection` from a bench file and list it here.
  */
 import { runMain } from './lib.js';
+import { bundleSection } from './bundle.js';
 import { sections as core } from './core.js';
 
-await runMain([...core]);
+await runMain([...core, bundleSection]);
