@@ -32,16 +32,14 @@ function verdict(base: Omit<Verdict, 'message'>, word: () => Message): Verdict {
  * The same verdict for the same order, state and event object: the machine's guards, its actions and the step's
  * verdict all ask, and a cancel of many items should be judged once.
  */
-const judged = new WeakMap<object, WeakMap<object, Map<OrderStatus, Verdict>>>();
 function remembered<E extends ParsedOrderEvent>(judgeOnce: (order: OrderContext, status: OrderStatus, event: E) => Verdict) {
+  // One slot is enough: within a step the same order, state and event object are asked about again and again.
+  let last: { order: OrderContext; status: OrderStatus; event: E; verdict: Verdict } | undefined;
   return (order: OrderContext, status: OrderStatus, event: E): Verdict => {
-    let byOrder = judged.get(event);
-    if (!byOrder) judged.set(event, (byOrder = new WeakMap()));
-    let byStatus = byOrder.get(order);
-    if (!byStatus) byOrder.set(order, (byStatus = new Map()));
-    let result = byStatus.get(status);
-    if (!result) byStatus.set(status, (result = judgeOnce(order, status, event)));
-    return result;
+    if (last && last.event === event && last.order === order && last.status === status) return last.verdict;
+    const verdict = judgeOnce(order, status, event);
+    last = { order, status, event, verdict };
+    return verdict;
   };
 }
 const accept = (word: () => Message): Verdict => verdict({ accepted: true }, word);
