@@ -1,20 +1,15 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '../index.js';
+import { describe, parseOrThrow } from '../domain/index.js';
+
+export { describe };
 
 /**
  * Parses an untrusted Amazon payload, or throws the core's InvalidInputError naming each bad field by its
  * path in the payload (`Payload.OrderChangeNotification.Summary.OrderItems.0.Quantity`) and the value seen.
  */
 export function parseAmazon<S extends z.ZodType>(schema: S, value: unknown, subject: string, prefix = ''): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new InvalidInputError(
-    subject,
-    result.error.issues.map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return { path: path || '(root)', message: `${issue.message} (got ${describe(valueAt(value, issue.path))})` };
-    }),
-  );
+  return parseOrThrow(schema, value, subject, prefix);
 }
 
 /** One issue at a path, as the core's InvalidInputError carries it. */
@@ -22,18 +17,4 @@ export function invalid(subject: string, path: string, message: string, value?: 
   return new InvalidInputError(subject, [{ path, message: arguments.length > 3 ? `${message} (got ${describe(value)})` : message }]);
 }
 
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
 
-/** A value as an error message shows it: JSON, cut at 80 characters. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

@@ -8,4 +8,4 @@ export * from './order.js';
 export * from './subject.js';
 export type { Effect, EffectType } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
-export { parseOrThrow } from './parse.js';
+export { parseOrThrow, describe } from './parse.js';

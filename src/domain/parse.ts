@@ -1,20 +1,24 @@
 import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
 
-/** Parses untrusted input, or throws an InvalidInputError whose message names each bad field and value. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, subject: string): z.output<S> {
+/**
+ * Parses untrusted input, or throws an InvalidInputError whose message names each bad field and value; `prefix`
+ * puts the paths under where the value sits in a larger payload.
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, subject: string, prefix = ''): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new InvalidInputError(
     subject,
     result.error.issues.map((issue) => ({
-      path: issue.path.length ? issue.path.join('.') : '(root)',
+      path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
       message: `${issue.message} (got ${describe(valueAt(value, issue.path))})`,
     })),
   );
 }
 
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a path inside an untrusted value, or undefined. */
+export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = value;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -23,7 +27,8 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function describe(value: unknown): string {
+/** An untrusted value as an error message shows it: JSON, cut at 80 characters; a Date as written. */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   // A Date shows as the caller wrote it, `Invalid Date` included, not as JSON's null.
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()})`;

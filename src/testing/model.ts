@@ -136,15 +136,7 @@ function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder 
   const by = fact.cancelledBy === 'amazon' ? 'system' : fact.cancelledBy;
   const reason = by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (SELLER_REASONS.includes(fact.reason ?? '') ? fact.reason! : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
   const counts = order.channel === 'MFN' && (by === 'seller' ? modelCountsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
-  const record: ModelCancellation = { by, reason, at: own, items, countsAgainstRate: counts };
-  const next: ModelOrder = {
-    ...order,
-    items: order.items.map((item) => {
-      const taken = items.find((entry) => entry.orderItemId === item.orderItemId);
-      return taken ? { ...item, canceled: item.canceled + taken.quantity } : item;
-    }),
-    cancellations: [...order.cancellations, record],
-  };
+  const next = withRecord(order, { by, reason, at: own, items, countsAgainstRate: counts });
   return modelRemaining(next).length === 0 ? { ...next, status: 'canceled' } : next;
 }
 
@@ -269,16 +261,21 @@ export function modelCountsAgainstRate(order: ModelOrder, by: ModelCancellation[
   }
 }
 
-function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, at: number, items: ModelItemQuantity[], occurredAt?: number): ModelStep {
-  const record: ModelCancellation = { by, reason, at, ...(occurredAt === undefined ? {} : { occurredAt }), items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
-  const next: ModelOrder = {
+/** The order with a cancellation record added and its items' cancelled quantities raised to match. */
+function withRecord(order: ModelOrder, record: ModelCancellation): ModelOrder {
+  return {
     ...order,
     items: order.items.map((item) => {
-      const taken = items.find((entry) => entry.orderItemId === item.orderItemId);
+      const taken = record.items.find((entry) => entry.orderItemId === item.orderItemId);
       return taken ? { ...item, canceled: item.canceled + taken.quantity } : item;
     }),
     cancellations: [...order.cancellations, record],
   };
+}
+
+function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, at: number, items: ModelItemQuantity[], occurredAt?: number): ModelStep {
+  const record: ModelCancellation = { by, reason, at, ...(occurredAt === undefined ? {} : { occurredAt }), items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
+  const next = withRecord(order, record);
   const whole = modelRemaining(next).length === 0;
   if (whole) next.status = by === 'system' ? 'auto-canceled' : 'canceled';
   const topic = whole ? 'orderCanceled' : 'itemsCanceled';
