@@ -18,4 +18,5 @@ export {
   type DrainOptions,
   type DrainResult,
 } from './service.js';
+export type { OrderListOptions, OrderListing } from '../store/index.js';
 export { OrderNotFoundError, OrderConflictError, UnreadableOrderError } from './errors.js';

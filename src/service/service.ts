@@ -21,7 +21,16 @@ import {
   type RestoreOrderOptions,
   InvalidInputError,
 } from '../index.js';
-import { WriteConflictError, type HistoryRecord, type OrderRow, type OrderStore, type OutboxEntry, type StoreTransaction } from '../store/index.js';
+import {
+  WriteConflictError,
+  type HistoryRecord,
+  type OrderListOptions,
+  type OrderListing,
+  type OrderRow,
+  type OrderStore,
+  type OutboxEntry,
+  type StoreTransaction,
+} from '../store/index.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 
 /** Options of `createOrderService`. */
@@ -128,6 +137,13 @@ export interface OrderService {
   apply(orderId: string, event: OrderEventInput, options?: RequestOptions): Promise<ApplyResult>;
   get(orderId: string): Promise<StoredOrder | null>;
   history(orderId: string): Promise<HistoryRow[]>;
+  /**
+   * Stored orders by id, filtered by status and id text, one page at a time (`afterId`: the last id of the
+   * previous page). Reads the store's rows only.
+   * @example
+   * const page = await service.list({ status: 'unshipped', idContains: '114-', limit: 20 });
+   */
+  list(options?: OrderListOptions): Promise<OrderListing[]>;
   sweep(now: number, options?: { limit?: number; batch?: number }): Promise<SweepResult>;
   outbox: {
     drain(handler: (item: OutboxItem) => unknown, options?: DrainOptions): Promise<DrainResult>;
@@ -393,6 +409,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     apply,
     get,
     history,
+    list: (listOptions?: OrderListOptions) => store.listOrders(listOptions),
     sweep,
     outbox: { drain },
     close: () => store.close(),

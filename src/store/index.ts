@@ -15,4 +15,6 @@ export type {
   OutboxEntry,
   IdempotencyRecord,
   OutboxClaimOptions,
+  OrderListOptions,
+  OrderListing,
 } from './types.js';

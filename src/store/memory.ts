@@ -1,8 +1,11 @@
 import { Mutex } from './mutex.js';
+import { compareIds, normalizeListOptions } from './list.js';
 import { WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
+  OrderListing,
+  OrderListOptions,
   OrderRow,
   OrderStore,
   OutboxClaimOptions,
@@ -94,6 +97,21 @@ export class MemoryStore implements OrderStore {
     return this.mutex.run(() => copy(this.orders.get(orderId)));
   }
 
+  async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
+    const { status, idContains, limit, afterId } = normalizeListOptions(options);
+    return this.mutex.run(() =>
+      [...this.orders.values()]
+        .filter((row) => (status === undefined || row.status === status) && (idContains === undefined || row.orderId.includes(idContains)))
+        .filter((row) => afterId === undefined || compareIds(row.orderId, afterId) > 0)
+        .sort((a, b) => compareIds(a.orderId, b.orderId))
+        .slice(0, limit)
+        .map((row) => {
+          const last = this.histories.get(row.orderId)?.find((record) => record.seq === row.seq);
+          return listing(row.orderId, row.status, row.version, row.nextDeadline, last?.recordedAt);
+        }),
+    );
+  }
+
   history(orderId: string): Promise<HistoryRecord[]> {
     return this.mutex.run(() => (this.histories.get(orderId) ?? []).map((row) => ({ ...row })).sort((a, b) => a.seq - b.seq));
   }
@@ -158,4 +176,8 @@ function keyOf(orderId: string, key: string): string {
 
 function copy<T extends object>(value: T | undefined): T | null {
   return value ? { ...value } : null;
+}
+
+function listing(orderId: string, status: string, version: number, nextDeadline: number | null, updatedAt: number | undefined): OrderListing {
+  return { orderId, status: status as OrderListing['status'], version, nextDeadline, ...(updatedAt === undefined ? {} : { updatedAt }) };
 }

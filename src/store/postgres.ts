@@ -2,6 +2,8 @@ import pg from 'pg';
 import type {
   HistoryRecord,
   IdempotencyRecord,
+  OrderListing,
+  OrderListOptions,
   OrderRow,
   OrderStore,
   OutboxClaimOptions,
@@ -10,6 +12,7 @@ import type {
   StoreTransaction,
 } from './types.js';
 import { WriteConflictError } from './types.js';
+import { normalizeListOptions } from './list.js';
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -192,6 +195,27 @@ export class PostgresStore implements OrderStore {
 
   async getOrder(orderId: string): Promise<OrderRow | null> {
     return toOrder((await this.pool.query(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId])).rows[0]);
+  }
+
+  async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
+    const { status, idContains, limit, afterId } = normalizeListOptions(options);
+    // COLLATE "C": ids sort by their bytes, as in SQLite and the memory store, whatever the database's locale.
+    const result = await this.pool.query(
+      `SELECT o.order_id, o.status, o.version, o.next_deadline, h.recorded_at
+       FROM ${this.t.orders} o LEFT JOIN ${this.t.history} h ON h.order_id = o.order_id AND h.seq = o.seq
+       WHERE ($1::text IS NULL OR o.status = $1)
+         AND ($2::text IS NULL OR strpos(o.order_id, $2) > 0)
+         AND ($3::text IS NULL OR o.order_id COLLATE "C" > $3::text COLLATE "C")
+       ORDER BY o.order_id COLLATE "C" LIMIT $4`,
+      [status ?? null, idContains ?? null, afterId ?? null, limit],
+    );
+    return result.rows.map((row: Row) => ({
+      orderId: row['order_id'] as string,
+      status: row['status'] as OrderListing['status'],
+      version: row['version'] as number,
+      nextDeadline: num(row['next_deadline']),
+      ...(row['recorded_at'] === null || row['recorded_at'] === undefined ? {} : { updatedAt: Number(row['recorded_at']) }),
+    }));
   }
 
   async history(orderId: string): Promise<HistoryRecord[]> {

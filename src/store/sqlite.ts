@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
+import { normalizeListOptions } from './list.js';
 import { WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
+  OrderListing,
+  OrderListOptions,
   OrderRow,
   OrderStore,
   OutboxClaimOptions,
@@ -77,6 +80,14 @@ interface OrderColumns {
   snapshot: string;
 }
 
+interface ListingColumns {
+  order_id: string;
+  status: string;
+  version: number;
+  next_deadline: number | null;
+  recorded_at: number | null;
+}
+
 interface OutboxColumns {
   id: number;
   order_id: string;
@@ -141,6 +152,14 @@ export class SqliteStore implements OrderStore {
       ),
       addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
       history: db.prepare<[string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? ORDER BY seq'),
+      // Every filter is in the one statement, switched off by a NULL parameter; order_id uses the primary key.
+      listOrders: db.prepare<[{ status: string | null; idContains: string | null; afterId: string | null; limit: number }], ListingColumns>(`
+        SELECT o.order_id, o.status, o.version, o.next_deadline, h.recorded_at
+        FROM orders o LEFT JOIN order_history h ON h.order_id = o.order_id AND h.seq = o.seq
+        WHERE (@status IS NULL OR o.status = @status)
+          AND (@idContains IS NULL OR instr(o.order_id, @idContains) > 0)
+          AND (@afterId IS NULL OR o.order_id > @afterId)
+        ORDER BY o.order_id LIMIT @limit`),
       countDue: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ?'),
       // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
       claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`
@@ -208,6 +227,19 @@ export class SqliteStore implements OrderStore {
 
   getOrder(orderId: string): Promise<OrderRow | null> {
     return this.mutex.run(() => toOrder(this.sql.getOrder.get(orderId)));
+  }
+
+  async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
+    const { status, idContains, limit, afterId } = normalizeListOptions(options);
+    return this.mutex.run(() =>
+      this.sql.listOrders.all({ status: status ?? null, idContains: idContains ?? null, afterId: afterId ?? null, limit }).map((row) => ({
+        orderId: row.order_id,
+        status: row.status as OrderListing['status'],
+        version: row.version,
+        nextDeadline: row.next_deadline,
+        ...(row.recorded_at === null ? {} : { updatedAt: row.recorded_at }),
+      })),
+    );
   }
 
   history(orderId: string): Promise<HistoryRecord[]> {

@@ -1,3 +1,5 @@
+import type { OrderStatus } from '../index.js';
+
 /**
  * Thrown by a store when a transaction lost a race on a unique key (history seq, idempotency key, order id):
  * the transaction was rolled back, and the caller may retry it on fresh reads.
@@ -59,6 +61,28 @@ export interface IdempotencyRecord {
   result: string;
 }
 
+/** Filters and page of `OrderStore.listOrders`. */
+export interface OrderListOptions {
+  /** Only orders in this status. */
+  status?: OrderStatus;
+  /** Only orders whose id contains this text (case-sensitive). */
+  idContains?: string;
+  /** At most this many orders, 1 to 1000; 50 by default. */
+  limit?: number;
+  /** Only orders whose id sorts after this one: pass the last id of a page to get the next page. */
+  afterId?: string;
+}
+
+/** One order as `listOrders` returns it: the indexed columns, never the snapshot. */
+export interface OrderListing {
+  orderId: string;
+  status: OrderStatus;
+  version: number;
+  nextDeadline: number | null;
+  /** `recordedAt` of the order's last history row, when the store has it. */
+  updatedAt?: number;
+}
+
 /** What one transaction can read and write. Every method runs inside the transaction that made it. */
 export interface StoreTransaction {
   getOrder(orderId: string): Promise<OrderRow | null>;
@@ -101,6 +125,14 @@ export interface OrderStore {
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** The order's row as committed, or null. */
   getOrder(orderId: string): Promise<OrderRow | null>;
+  /**
+   * Stored orders, ordered by id (UTF-8 byte order), filtered by status and id text, one page at a time.
+   * Reads rows only; never writes.
+   * @example
+   * const page = await store.listOrders({ status: 'unshipped', limit: 20 });
+   * const next = await store.listOrders({ status: 'unshipped', limit: 20, afterId: page.at(-1)?.orderId });
+   */
+  listOrders(options?: OrderListOptions): Promise<OrderListing[]>;
   /** The order's history, oldest first. */
   history(orderId: string): Promise<HistoryRecord[]>;
   /** How many orders are due at `now`. */

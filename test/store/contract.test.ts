@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/index.js';
+import { createOrderService } from '../../src/service/index.js';
 import type { OrderRow, OrderStore } from '../../src/store/index.js';
+import { orderInput, placedAt } from '../support/orders.js';
 import { storeKinds, type OpenedStore } from './stores.js';
 
 const row = (orderId: string, extra: Partial<OrderRow> = {}): OrderRow => ({
@@ -144,5 +147,64 @@ describe.each(storeKinds)('the $name store contract', (kind) => {
       ['a2', 'parked', 3, 'gone'],
     ]);
     expect(await store.claimOutbox({ now: 10_000, batch: 10, leaseMs: 100 })).toEqual([]);
+  });
+
+  it.skipIf(kind.skip)('should list orders by id in byte order, filtered by status and id text, page by page', async () => {
+    // Byte order, not locale order: 'Z' < 'a' < 'a-10' < 'a-2' < 'b' < 'é' < U+FFFD < an astral character.
+    const ids = ['b', 'é', 'a-2', 'Z', 'a', 'a-10', '\uFFFD', '\u{1D49C}'];
+    await store.transaction(async (tx) => {
+      for (const [i, id] of ids.entries()) {
+        await tx.insertOrder(row(id, { status: i % 2 === 0 ? 'unshipped' : 'shipped', nextDeadline: i % 2 === 0 ? 1_000 + i : null, version: i + 1, seq: 2 }));
+        await tx.appendHistory(history(id, 1));
+        await tx.appendHistory({ ...history(id, 2), recordedAt: 100 + i });
+      }
+      await tx.insertOrder(row('no-history'));
+    });
+    const sorted = ['Z', 'a', 'a-10', 'a-2', 'b', 'no-history', 'é', '\uFFFD', '\u{1D49C}'];
+    const all = await store.listOrders();
+    expect(all.map((o) => o.orderId)).toEqual(sorted);
+    expect(all[0]).toEqual({ orderId: 'Z', status: 'shipped', version: 4, nextDeadline: null, updatedAt: 103 });
+    expect(all[4]).toEqual({ orderId: 'b', status: 'unshipped', version: 1, nextDeadline: 1_000, updatedAt: 100 });
+    expect(all[5]).toEqual({ orderId: 'no-history', status: 'buyer-cancellable', version: 1, nextDeadline: 1_000 });
+    expect((await store.listOrders({ status: 'shipped' })).map((o) => o.orderId)).toEqual(['Z', 'a-10', 'é', '\u{1D49C}']);
+    expect((await store.listOrders({ idContains: 'a-' })).map((o) => o.orderId)).toEqual(['a-10', 'a-2']);
+    // Case-sensitive, and LIKE wildcards are plain text.
+    expect((await store.listOrders({ idContains: 'A' })).map((o) => o.orderId)).toEqual([]);
+    expect((await store.listOrders({ idContains: '%' })).map((o) => o.orderId)).toEqual([]);
+    expect((await store.listOrders({ idContains: 'a', status: 'unshipped' })).map((o) => o.orderId)).toEqual(['a', 'a-2']);
+    const pages: string[][] = [];
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await store.listOrders({ limit: 2, ...(afterId === undefined ? {} : { afterId }) });
+      if (page.length === 0) break;
+      pages.push(page.map((o) => o.orderId));
+      afterId = page.at(-1)!.orderId;
+    }
+    expect(pages).toEqual([['Z', 'a'], ['a-10', 'a-2'], ['b', 'no-history'], ['é', '\uFFFD'], ['\u{1D49C}']]);
+    expect((await store.listOrders({ afterId: 'a-1' })).map((o) => o.orderId)[0]).toBe('a-10');
+    // Reading changed nothing.
+    expect(await store.getOrder('b')).toEqual(row('b', { status: 'unshipped', version: 1, seq: 2 }));
+    expect((await store.history('b')).length).toBe(2);
+  });
+
+  it.skipIf(kind.skip)('should refuse bad list options with the field and the value', async () => {
+    await expect(store.listOrders({ limit: 0 })).rejects.toThrow(InvalidInputError);
+    await expect(store.listOrders({ limit: 0 })).rejects.toThrow(/limit.*got 0/);
+    await expect(store.listOrders({ limit: 1.5 })).rejects.toThrow(/limit.*got 1\.5/);
+    await expect(store.listOrders({ status: 'lost' as never })).rejects.toThrow(/status.*got "lost"/);
+    await expect(store.listOrders({ afterId: 3 as never })).rejects.toThrow(/afterId.*got 3/);
+  });
+
+  it.skipIf(kind.skip)('should list placed orders through the service', async () => {
+    const service = await createOrderService({ store, now: () => placedAt });
+    await service.place(orderInput({ orderId: 'order-2' }));
+    await service.place(orderInput({ orderId: 'order-1' }));
+    const listed = await service.list();
+    expect(listed.map((o) => [o.orderId, o.status, o.version, o.updatedAt])).toEqual([
+      ['order-1', (await service.get('order-1'))!.status, 1, placedAt],
+      ['order-2', (await service.get('order-2'))!.status, 1, placedAt],
+    ]);
+    expect(listed[0]!.nextDeadline).toBe((await service.get('order-1'))!.nextDeadline);
+    expect((await service.list({ idContains: '2' })).map((o) => o.orderId)).toEqual(['order-2']);
   });
 });

@@ -1,0 +1,38 @@
+import { InvalidInputError, OrderStatus } from '../index.js';
+import type { OrderListOptions } from './types.js';
+
+/** How many orders `listOrders` returns when no limit is given, and the most it returns. */
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 1000;
+
+/** `listOrders` options checked, with the limit filled in. */
+export interface NormalizedListOptions {
+  status: OrderStatus | undefined;
+  idContains: string | undefined;
+  limit: number;
+  afterId: string | undefined;
+}
+
+function fail(path: string, value: unknown, expected: string): never {
+  throw new InvalidInputError('order list options', [{ path, message: `expected ${expected} (got ${JSON.stringify(value) ?? String(value)})` }]);
+}
+
+/**
+ * Checks `listOrders` options: every store calls it first, so bad options are refused the same way everywhere.
+ * @example
+ * normalizeListOptions({ limit: 10 }); // { status: undefined, idContains: undefined, limit: 10, afterId: undefined }
+ */
+export function normalizeListOptions(options: OrderListOptions = {}): NormalizedListOptions {
+  if (typeof options !== 'object' || options === null) fail('', options, 'an object');
+  const { status, idContains, limit, afterId } = options;
+  if (status !== undefined && !OrderStatus.safeParse(status).success) fail('status', status, `one of ${OrderStatus.options.join(', ')}`);
+  if (idContains !== undefined && (typeof idContains !== 'string' || idContains.length > 256)) fail('idContains', idContains, 'a string of at most 256 characters');
+  if (afterId !== undefined && typeof afterId !== 'string') fail('afterId', afterId, 'a string');
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIST_LIMIT)) fail('limit', limit, `an integer from 1 to ${MAX_LIST_LIMIT}`);
+  return { status, idContains: idContains || undefined, limit: limit ?? DEFAULT_LIST_LIMIT, afterId };
+}
+
+/** Orders ids by their UTF-8 bytes, as SQLite's BINARY and PostgreSQL's "C" collations do. */
+export function compareIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
