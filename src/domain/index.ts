@@ -9,3 +9,4 @@ export * from './subject.js';
 export type { Effect, EffectType } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
 export { parseOrThrow, describe } from './parse.js';
+export * from './metrics.js';
