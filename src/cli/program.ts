@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { languages, type Lang } from '../domain/index.js';
 import { runWalk } from './walk.js';
 import { formatStep } from './format.js';
+import { metricsCommand } from './metrics.js';
 
 const langOption = () => new Option('--lang <lang>', 'language of verdicts and guidance').choices(languages as string[]).default('en');
 
@@ -54,10 +55,19 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to bind; only loopback unless --allow-remote', '127.0.0.1')
     .option('--allow-remote', 'allow binding to a non-loopback address', false)
     .option('--open <file>', 'load a recorded order (JSON: { input, events }) to replay step by step')
-    .action(async (options: { port: string; host: string; allowRemote: boolean; open?: string }) => {
+    .option('--db <file>', 'list and open the orders of a SQLite order store (opened read-only, never written)')
+    .option('--database-url <url>', 'list and open the orders of a PostgreSQL order store (read-only sessions)')
+    .option('--schema <name>', 'the PostgreSQL schema of the order tables (with --database-url)', 'public')
+    .addHelpText(
+      'after',
+      '\nStored orders: with --db or --database-url the page lists the store\'s orders by id, searchable by id and\nstate; opening one replays its history (each step\'s stored verdict, effects and context diff). Nothing is written.',
+    )
+    .action(async (options: { port: string; host: string; allowRemote: boolean; open?: string; db?: string; databaseUrl?: string; schema?: string }) => {
       const { runInspectCommand } = await import('../inspector/command.js');
       await runInspectCommand(options);
     });
+
+  program.addCommand(metricsCommand());
 
   return program;
 }

@@ -13,6 +13,8 @@ export interface ClientConfig {
   edgeAliases: Record<string, string>;
   /** The states an order can be in, key to the product brief's name, e.g. `{ labelGenerated: 'label-generated' }`. */
   statuses: Record<string, string>;
+  /** Whether the server has an order store to list (`inspect --db` or `--database-url`). */
+  stored?: boolean;
 }
 
 /** One line of the page's activity panel: an app connection opened or dropped, or an ignored message. */
@@ -91,6 +93,10 @@ export function inspectorClient(config: ClientConfig): void {
       late: 'late: judged at the order’s clock',
       duplicate: 'duplicate: already applied',
       conflict: 'conflict with local history',
+      stored: 'Stored orders',
+      more: 'More',
+      noStored: 'No stored order matches.',
+      filterStored: 'Search stored orders by id',
     },
     'zh-CN': {
       orders: '订单',
@@ -150,6 +156,10 @@ export function inspectorClient(config: ClientConfig): void {
       late: '迟到:按订单时钟判定',
       duplicate: '重复:已应用过',
       conflict: '与本地历史冲突',
+      stored: '已存储的订单',
+      more: '更多',
+      noStored: '没有匹配的已存储订单。',
+      filterStored: '按编号搜索已存储订单',
     },
   } as const;
   type TextKey = keyof (typeof text)['en'];
@@ -896,6 +906,7 @@ export function inspectorClient(config: ClientConfig): void {
       element.setAttribute('aria-label', element.title);
     }
     ($('filter-id') as HTMLInputElement).placeholder = t('filterId');
+    ($('stored-id') as HTMLInputElement).placeholder = t('filterStored');
     for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-lang]'))) {
       button.setAttribute('aria-pressed', String(button.dataset['lang'] === lang));
     }
@@ -1018,6 +1029,68 @@ export function inspectorClient(config: ClientConfig): void {
   });
 
   let socket: WebSocket | null = null;
+
+  // ---- stored orders (inspect --db / --database-url): the server lists them; opening one loads its history ----
+  const STORED_PAGE = 50;
+  const storedId = $('stored-id') as HTMLInputElement;
+  const storedStatus = $('stored-status') as HTMLSelectElement;
+  const storedList = $('stored-list');
+  const storedMore = $('stored-more') as HTMLButtonElement;
+  storedStatus.replaceChildren(h('option', { value: '', 'data-text': 'allStates' }, t('allStates')), ...[...new Set(Object.values(config.statuses))].map((name) => h('option', { value: name }, name)));
+  let storedQuery = 0;
+  let storedTimer: ReturnType<typeof setTimeout> | undefined;
+  function loadStored(append: boolean): void {
+    const query = ++storedQuery;
+    const params = new URLSearchParams({ limit: String(STORED_PAGE) });
+    if (storedId.value) params.set('id', storedId.value);
+    if (storedStatus.value) params.set('status', storedStatus.value);
+    const last = append ? storedList.lastElementChild?.getAttribute('data-stored-id') : null;
+    if (last) params.set('after', last);
+    void fetch(`/api/stored?${params.toString()}`).then(async (response) => {
+      if (response.status === 404) return; // started without a store
+      if (query !== storedQuery) return;
+      if (!response.ok) {
+        notice = await response.text();
+        schedule();
+        return;
+      }
+      const body = (await response.json()) as { orders: Array<{ orderId: string; status: string; version: number; updatedAt?: number }> };
+      if (query !== storedQuery) return;
+      $('stored').hidden = false;
+      const buttons = body.orders.map((order) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'order stored-order',
+            'data-testid': 'stored-order',
+            'data-stored-id': order.orderId,
+            'data-status': order.status,
+            title: order.orderId,
+            onclick: () => socket?.send(JSON.stringify({ type: 'openStored', orderId: order.orderId })),
+          },
+          h('span', { className: 'order-id' }, order.orderId),
+          h(
+            'span',
+            { className: 'order-meta' },
+            h('span', { className: 'status' }, order.status),
+            h('span', { className: 'order-name' }, `v${order.version}${order.updatedAt === undefined ? '' : ` · ${localDate(order.updatedAt)}`}`),
+          ),
+        ),
+      );
+      if (append) storedList.append(...buttons);
+      else storedList.replaceChildren(...(buttons.length ? buttons : [h('p', { className: 'empty', 'data-text': 'noStored' }, t('noStored'))]));
+      storedMore.hidden = body.orders.length < STORED_PAGE;
+    });
+  }
+  storedId.addEventListener('input', () => {
+    clearTimeout(storedTimer);
+    storedTimer = setTimeout(() => loadStored(false), 150);
+  });
+  storedStatus.addEventListener('change', () => loadStored(false));
+  storedMore.addEventListener('click', () => loadStored(true));
+  if (config.stored) loadStored(false);
+
   const fileInput = $('file') as HTMLInputElement;
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];

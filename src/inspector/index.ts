@@ -15,5 +15,6 @@ export { OrderBook, InspectionMessage, diffContext, applyChanges, contextAt, RES
 export type { ActivityEntry, ServerMessage } from './client.js';
 export { loadRecordings, readRecordingFile, type LoadedRecording } from './recording.js';
 export { statechartDot, renderStatechart, stateElementId, edgeElementId } from './chart.js';
+export { openStoredOrders, recordingFromHistory, type StoredOrders } from './stored.js';
 export { InspectorError } from './errors.js';
 export { connectInspector, type ConnectInspectorOptions, type InspectorConnection } from './connect.js';

@@ -33,6 +33,15 @@ export function pageHtml(): string {
       <span id="filter-count" class="filter-count"></span>
     </div>
     <div id="orders" class="orders"></div>
+    <section id="stored" class="stored" hidden>
+      <h2 data-text="stored"></h2>
+      <div class="stored-filters">
+        <input id="stored-id" type="search" autocomplete="off">
+        <select id="stored-status"></select>
+      </div>
+      <div id="stored-list" class="orders stored-list"></div>
+      <button type="button" id="stored-more" class="stored-more" data-text="more" hidden></button>
+    </section>
   </nav>
   <section id="detail" hidden>
     <div class="toolbar" id="toolbar">
@@ -124,6 +133,11 @@ header h1 span { font-weight: 400; color: #9fb3c8; }
 main { flex: 1; min-height: 0; display: grid; grid-template-columns: 260px minmax(0, 1fr); }
 nav { border-right: 1px solid var(--line); background: var(--panel); padding: 10px; overflow: auto; min-height: 0; }
 .filters { display: grid; gap: 6px; margin-bottom: 10px; position: sticky; top: -10px; background: var(--panel); padding: 10px 0 6px; margin-top: -10px; z-index: 1; }
+.stored { margin-top: 14px; border-top: 1px solid var(--line); padding-top: 8px; }
+.stored h2 { font-size: 13px; margin: 0 0 6px; }
+.stored-filters { display: grid; gap: 6px; margin-bottom: 8px; }
+.stored-filters input[type="search"], .stored-filters select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; width: 100%; }
+.stored-more { margin-top: 6px; width: 100%; }
 .filters input[type="search"], .filters select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; width: 100%; }
 .check { display: flex; align-items: center; gap: 4px; font-size: 13px; }
 .filter-count { font-size: 12px; color: var(--muted); }

@@ -12,6 +12,7 @@ import { OrderBook, type InspectorLogger, type OrderView } from './orders.js';
 import type { ActivityEntry } from './client.js';
 import { pageCss, pageHtml, pageScript } from './page.js';
 import { loadRecordings, readRecordingFile } from './recording.js';
+import { recordingFromHistory, type StoredOrders } from './stored.js';
 
 /** The port `order-lifecycle inspect` listens on unless told otherwise. */
 export const DEFAULT_INSPECTOR_PORT = 4820;
@@ -33,6 +34,11 @@ export interface InspectorOptions {
   log?: InspectorLogger;
   /** How many orders to keep; the oldest is forgotten first. Default 500. */
   maxOrders?: number;
+  /**
+   * A store's orders (`openStoredOrders`) for the page to list, search and open as recordings. Only read;
+   * `close()` leaves it open.
+   */
+  stored?: StoredOrders;
 }
 
 /** A running inspector. */
@@ -60,6 +66,7 @@ const Options = z.strictObject({
   open: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   log: z.function().optional(),
   maxOrders: z.number().int().positive().optional(),
+  stored: z.custom<StoredOrders>((value) => typeof value === 'object' && value !== null && typeof (value as StoredOrders).list === 'function').optional(),
 });
 
 /** How many activity entries (connections, ignored messages) the server keeps for pages that connect later. */
@@ -67,7 +74,17 @@ const MAX_ACTIVITY = 200;
 
 const ClientId = z.string().regex(/^[\w-]{1,100}$/);
 
-const PageMessage = z.strictObject({ type: z.literal('load'), name: z.string().min(1).max(300), text: z.string() });
+const PageMessage = z.union([
+  z.strictObject({ type: z.literal('load'), name: z.string().min(1).max(300), text: z.string() }),
+  z.strictObject({ type: z.literal('openStored'), orderId: z.string().min(1).max(300) }),
+]);
+
+const StoredQuery = z.strictObject({
+  id: z.string().max(256).optional(),
+  status: z.string().optional(),
+  after: z.string().optional(),
+  limit: z.coerce.number().optional(),
+});
 
 const ChartQuery = z.strictObject({
   buyerCancelWindowMs: z.coerce.number().int().positive().default(defaultPolicy.buyerCancelWindowMs),
@@ -131,6 +148,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     );
   }
   const log = options.log ?? defaultLog;
+  const stored = options.stored;
   const book = new OrderBook({ ...(options.maxOrders === undefined ? {} : { maxOrders: options.maxOrders }) });
   const files = options.open === undefined ? [] : Array.isArray(options.open) ? options.open : [options.open];
   for (const file of files) book.addRecordings(await readRecordingFile(file));
@@ -138,6 +156,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   const chart = describeStatechart(orderMachine);
   const config: ClientConfig = {
     socketPath: PAGE_SOCKET_PATH,
+    stored: stored !== undefined,
     parents: Object.fromEntries(chart.states.filter((state) => state.parent !== null).map((state) => [state.key, state.parent!])),
     edgeAliases: edgeAliases(),
     statuses: Object.fromEntries(chart.states.filter((state) => state.kind !== 'compound').map((state) => [state.key, (statusOfStateKey as Record<string, string>)[state.key] ?? state.key])),
@@ -175,6 +194,18 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   };
   book.setLog(report);
 
+  /** Opens a stored order's history as a recording (once; again when it has grown) and returns its view id. */
+  const openStored = async (orderId: string): Promise<string> => {
+    if (!stored) throw new InspectorError(`Cannot open stored order ${JSON.stringify(orderId)}: no order store (start the inspector with --db or --database-url).`);
+    const rows = await stored.history(orderId).catch((error: Error) => {
+      throw new InspectorError(`Cannot open stored order ${JSON.stringify(orderId)}: ${error.message.replace(/\.$/, '')}.`);
+    });
+    const name = `${stored.kind}: ${orderId}`;
+    const seen = book.list().find((order) => order.source === 'recording' && order.name === name && order.steps.length === rows.length);
+    if (seen) return seen.id;
+    return book.addRecordings([recordingFromHistory(orderId, rows, name)])[0]!.id;
+  };
+
   const hostAllowed = (request: IncomingMessage) => allowRemote || isLoopbackHost(hostnameOf(request.headers.host));
 
   const respond = (response: ServerResponse, status: number, type: string, body: string) => {
@@ -211,6 +242,25 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
         }
         case '/api/orders':
           return respond(response, 200, 'application/json; charset=utf-8', JSON.stringify(book.list()));
+        case '/api/stored': {
+          // The store's orders by id, filtered and paged as `service.list` does; read only.
+          if (!stored) return respond(response, 404, 'text/plain; charset=utf-8', 'No order store: start the inspector with --db or --database-url.\n');
+          const query = StoredQuery.safeParse(Object.fromEntries(url.searchParams));
+          if (!query.success) return respond(response, 400, 'text/plain; charset=utf-8', `Bad stored-orders query ${url.search}: ${query.error.issues[0]!.message}\n`);
+          const { id, status, after, limit } = query.data;
+          try {
+            const orders = await stored.list({
+              ...(id ? { idContains: id } : {}),
+              ...(status ? { status: status as never } : {}),
+              ...(after ? { afterId: after } : {}),
+              ...(limit === undefined ? {} : { limit }),
+            });
+            return respond(response, 200, 'application/json; charset=utf-8', JSON.stringify({ kind: stored.kind, where: stored.where, orders }));
+          } catch (error) {
+            if ((error as Error).name === 'InvalidInputError') return respond(response, 400, 'text/plain; charset=utf-8', `${(error as Error).message}\n`);
+            throw error;
+          }
+        }
         default:
           return respond(response, 404, 'text/plain; charset=utf-8', `Not found: ${url.pathname}\n`);
       }
@@ -249,6 +299,14 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const message = PageMessage.safeParse(safeJson(isBinary ? null : data.toString()));
         if (!message.success) return report(`Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`);
+        if (message.data.type === 'openStored') {
+          const { orderId } = message.data;
+          void openStored(orderId).then(
+            (id) => setImmediate(() => send(ws, { type: 'loaded', ids: [id] })),
+            (error: Error) => send(ws, { type: 'error', message: error.message }),
+          );
+          return;
+        }
         try {
           const added = book.addRecordings(loadRecordings(parseRecordingText(message.data.text, message.data.name), message.data.name));
           // After the new orders themselves, which go out with the next flush.

@@ -24,6 +24,11 @@ export interface PostgresStoreOptions {
   max?: number;
   /** An existing pool to use instead; `close()` then leaves it open. */
   pool?: pg.Pool;
+  /**
+   * Read only (the inspector does): `init()` creates nothing and the pool's sessions run with
+   * `default_transaction_read_only`, so PostgreSQL refuses every write. Ignored with `pool`.
+   */
+  readonly?: boolean;
 }
 
 /** The PostgreSQL schema, with `%s` standing for the quoted schema name. Exported for docs/service.md. */
@@ -91,6 +96,7 @@ export class PostgresStore implements OrderStore {
   /** The schema name as given (default `public`). */
   readonly schema: string;
   private readonly ownsPool: boolean;
+  private readonly readOnly: boolean;
   private readonly t: { orders: string; history: string; outbox: string; keys: string };
 
   constructor(options: PostgresStoreOptions = {}) {
@@ -102,12 +108,20 @@ export class PostgresStore implements OrderStore {
     const q = `"${schema}"`;
     this.t = { orders: `${q}.orders`, history: `${q}.order_history`, outbox: `${q}.order_outbox`, keys: `${q}.order_idempotency` };
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    this.readOnly = options.readonly === true;
+    this.pool =
+      options.pool ??
+      new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.max ?? 10,
+        ...(this.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+      });
     // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
     this.pool.on('error', () => {});
   }
 
   async init(): Promise<void> {
+    if (this.readOnly) return;
     const client = await this.pool.connect();
     try {
       // Two processes creating the same schema at once would collide on the catalog: take a lock first.

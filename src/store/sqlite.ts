@@ -22,6 +22,11 @@ export interface SqliteStoreOptions {
   filename: string;
   /** How long a writer waits for another process's write lock before failing, in ms (SQLite `busy_timeout`). */
   busyTimeoutMs?: number;
+  /**
+   * Open an existing file read-only (the inspector does): no write ever reaches it, `init()` creates nothing,
+   * and every write fails with SQLITE_READONLY.
+   */
+  readonly?: boolean;
 }
 
 /** The SQLite schema: one file, WAL journal. Exported for docs/service.md and the tests. */
@@ -113,12 +118,16 @@ export class SqliteStore implements OrderStore {
   private readonly mutex: Mutex;
   private statements?: ReturnType<SqliteStore['prepare']>;
 
+  private readonly readOnly: boolean;
+
   constructor(options: SqliteStoreOptions) {
-    this.db = new Database(options.filename);
+    this.readOnly = options.readonly === true;
+    this.db = new Database(options.filename, this.readOnly ? { readonly: true, fileMustExist: true } : {});
     // better-sqlite3 blocks the thread while it waits for a lock: two connections of one process to one file
     // would wait on each other forever, so they share one mutex.
     this.mutex = sharedMutex(options.filename);
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 30_000))}`);
+    if (this.readOnly) return;
     this.db.pragma('journal_mode = WAL');
     // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
     // last commits but never corrupts the file.
@@ -127,7 +136,7 @@ export class SqliteStore implements OrderStore {
 
   async init(): Promise<void> {
     await this.mutex.run(() => {
-      this.db.exec(SQLITE_SCHEMA);
+      if (!this.readOnly) this.db.exec(SQLITE_SCHEMA);
       this.statements = this.prepare();
     });
   }

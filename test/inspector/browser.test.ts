@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWebSocketInspector } from '@statelyai/inspect';
@@ -6,7 +7,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { applyEvent, createOrder, createOrderActor, replayRecording, type OrderEventInput, type OrderInput } from '../../src/index.js';
-import { connectInspector, startInspector, type Inspector, type InspectorConnection } from '../../src/inspector/index.js';
+import { connectInspector, openStoredOrders, startInspector, type Inspector, type InspectorConnection } from '../../src/inspector/index.js';
+import { createOrderService } from '../../src/service/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { chromiumHint as missing, hasChromium, launchChromium } from '../support/chromium.js';
 import { autoCancelAt, DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
@@ -180,6 +183,44 @@ describe('inspector page in headless Chromium', () => {
     expect(cjk.length, `fonts used: ${JSON.stringify(fonts)}; install Debian's fonts-noto-cjk`).toBeGreaterThan(0);
     expect(cjk.reduce((sum, font) => sum + font.glyphCount, 0)).toBeGreaterThan(10);
     await page.locator('[data-testid="lang-en"]').click();
+  });
+
+  it('should list stored orders from --db, search them by id and state, and open one as a recording', async (context) => {
+    needsChromium(context);
+    const dir = mkdtempSync(join(tmpdir(), 'ol-inspect-browser-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const filename = join(dir, 'orders.db');
+    const service = await createOrderService({ store: new SqliteStore({ filename }), now: () => placedAt });
+    await service.place({ ...input, orderId: '114-0000000-0000001' });
+    await service.place({ ...input, orderId: '114-0000000-0000002' });
+    for (const event of events) await service.apply('114-0000000-0000002', event);
+    await service.place({ ...input, orderId: '205-0000000-0000003' });
+    const rows = await service.history('114-0000000-0000002');
+    await service.close();
+    const stored = await openStoredOrders({ db: filename });
+    const own = await startInspector({ port: 0, stored, log: () => {} });
+    cleanups.push(async () => {
+      await own.close();
+      await stored.close();
+    });
+    const { page } = await open({ url: own.url });
+    const listed = page.locator('[data-testid="stored-order"]');
+    await listed.nth(2).waitFor();
+    expect(await listed.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-stored-id')))).toEqual(['114-0000000-0000001', '114-0000000-0000002', '205-0000000-0000003']);
+    await page.locator('#stored-id').fill('205');
+    await page.locator('[data-testid="stored-order"][data-stored-id="205-0000000-0000003"]:only-child').waitFor();
+    await page.locator('#stored-id').fill('');
+    await page.locator('#stored-status').selectOption(rows.at(-1)!.statusAfter);
+    await page.locator('[data-testid="stored-order"][data-stored-id="114-0000000-0000002"]:only-child').waitFor();
+    await listed.first().click();
+    await page.locator('#current-order', { hasText: '114-0000000-0000002' }).waitFor();
+    await page.locator('[data-testid="position"]', { hasText: `Step 0 of ${rows.length - 1}` }).waitFor();
+    await page.locator('[data-testid="last"]').click();
+    const stateKey = rows.at(-1)!.statusAfter.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+    await page.locator(`#current-state[data-state="${stateKey}"]`).waitFor();
+    const steps = page.locator('[data-testid="step"]');
+    expect(await steps.count()).toBe(rows.length);
+    expect(await steps.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-code')))).toEqual(rows.map((row) => row.verdict.code ?? null));
   });
 
   it('should replay a recorded order step by step, forwards and backwards, without "Follow live"', async (context) => {
