@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { languages, type Lang } from '../domain/index.js';
 import { runWalk } from './walk.js';
 import { formatStep } from './format.js';
+import { metricsCommand } from './metrics.js';
 
 const langOption = () => new Option('--lang <lang>', 'language of verdicts and guidance').choices(languages as string[]).default('en');
 
@@ -65,6 +66,8 @@ export function buildProgram(): Command {
       const { runInspectCommand } = await import('../inspector/command.js');
       await runInspectCommand(options);
     });
+
+  program.addCommand(metricsCommand());
 
   return program;
 }

@@ -44,7 +44,7 @@ describe('order-lifecycle --version and --help', () => {
   it('should list every command, and --version, when `npm start -- --help` runs', () => {
     const help = execFileSync('npm', ['start', '-s', '--', '--help'], { encoding: 'utf8', stdio: 'pipe' });
     const commands = buildProgram().commands.map((command) => command.name());
-    expect(commands).toEqual(['walk', 'replay', 'inspect']);
+    expect(commands).toEqual(['walk', 'replay', 'inspect', 'metrics']);
     for (const name of commands) expect(help).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(help).toContain('--version');
   });

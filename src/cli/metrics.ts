@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { Instant, languages, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import type { OrderSnapshot } from '../runtime/index.js';
+import type { OrderService } from '../service/index.js';
+
+interface MetricsOptions {
+  db?: string;
+  databaseUrl?: string;
+  schema: string;
+  now?: string;
+  lang: Lang;
+  json: boolean;
+}
+
+const words = {
+  en: {
+    title: (at: string) => `Seller metrics at ${at} (seller-fulfilled orders)`,
+    head: ['metric', 'window', 'from', 'to', 'count', 'orders', 'rate', 'target', 'status'],
+    cancellation: 'Cancellation Rate',
+    late: 'Late Shipment Rate',
+    days: (n: number) => `${n} days`,
+    healthy: 'healthy',
+    over: 'over target',
+    risks: 'Listing suppression risks (two or more seller cancellations in a row within 30 days):',
+    noRisks: 'Listing suppression risks: none',
+    risk: (sku: string, ids: string[]) => `  ${sku}: ${ids.length} in a row (${ids.join(', ')})`,
+  },
+  'zh-CN': {
+    title: (at: string) => `卖家指标，截至 ${at}（卖家自配送订单）`,
+    head: ['指标', '窗口', '起', '止', '计数', '订单数', '比率', '目标', '状态'],
+    cancellation: '取消率',
+    late: '迟发率',
+    days: (n: number) => `${n} 天`,
+    healthy: '健康',
+    over: '超出目标',
+    risks: '商品下架风险（30 天内同一 SKU 连续两次及以上卖家取消）：',
+    noRisks: '商品下架风险：无',
+    risk: (sku: string, ids: string[]) => `  ${sku}：连续 ${ids.length} 次（${ids.join('、')}）`,
+  },
+} satisfies Record<Lang, unknown>;
+
+/** Columns a terminal gives a character: two for East Asian wide ones. */
+function width(text: string): number {
+  let total = 0;
+  for (const char of text) total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
+  return total;
+}
+
+const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The metrics as a table in the given language, with the suppression risks below it.
+ * @example
+ * formatMetrics(sellerMetrics(snapshots, { now: Date.now() }), 'zh-CN');
+ */
+export function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
+  const w = words[lang];
+  const status = (healthy: boolean) => (healthy ? w.healthy : w.over);
+  const c = metrics.cancellationRate;
+  const rows = [
+    w.head,
+    [w.cancellation, w.days(7), iso(c.from), iso(c.to), String(c.canceled), String(c.orders), percent(c.rate), `< ${percent(c.target)}`, status(c.healthy)],
+    ...([
+      [10, metrics.lateShipmentRate.last10Days],
+      [30, metrics.lateShipmentRate.last30Days],
+    ] as const).map(([days, l]) => [w.late, w.days(days), iso(l.from), iso(l.to), String(l.late), String(l.orders), percent(l.rate), `< ${percent(l.target)}`, status(l.healthy)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => width(row[i]!))));
+  const lines = rows.map((row) => row.map((cell, i) => cell + ' '.repeat(widths[i]! - width(cell))).join('  ').trimEnd());
+  const risks = metrics.suppressionRisks.length
+    ? [w.risks, ...metrics.suppressionRisks.map((risk) => w.risk(risk.sku, risk.cancellations.map((x) => x.orderId)))]
+    : [w.noRisks];
+  return `${w.title(iso(metrics.now))}\n\n${lines.join('\n')}\n\n${risks.join('\n')}\n`;
+}
+
+/** The metrics as JSON: instants as ISO-8601 text in UTC. */
+export function metricsJson(metrics: SellerMetrics): string {
+  const rate = <T extends { from: number; to: number }>(r: T) => ({ ...r, from: iso(r.from), to: iso(r.to) });
+  return `${JSON.stringify(
+    {
+      now: iso(metrics.now),
+      cancellationRate: rate(metrics.cancellationRate),
+      lateShipmentRate: { last10Days: rate(metrics.lateShipmentRate.last10Days), last30Days: rate(metrics.lateShipmentRate.last30Days) },
+      suppressionRisks: metrics.suppressionRisks.map((r) => ({ sku: r.sku, cancellations: r.cancellations.map((x) => ({ ...x, at: iso(x.at) })) })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Every stored order's snapshot, read page by page through `service.list` and `service.get`. */
+async function storedSnapshots(service: OrderService): Promise<OrderSnapshot[]> {
+  const snapshots: OrderSnapshot[] = [];
+  const limit = 1000;
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await service.list({ limit, ...(afterId === undefined ? {} : { afterId }) });
+    for (const listing of page) {
+      const stored = await service.get(listing.orderId);
+      if (stored) snapshots.push(stored.snapshot);
+    }
+    if (page.length < limit) return snapshots;
+    afterId = page.at(-1)!.orderId;
+  }
+}
+
+/**
+ * `order-lifecycle metrics`: the seller's Cancellation Rate, Late Shipment Rates and suppression risks from a
+ * SQLite or PostgreSQL order store, as a table (en or zh-CN) or JSON. A wrong argument prints one line and exits 2.
+ * @example
+ * buildProgram().addCommand(metricsCommand());
+ */
+export function metricsCommand(): Command {
+  const command = new Command('metrics')
+    .description("print the seller's Cancellation Rate, Late Shipment Rates and listing suppression risks from an order store")
+    .option('--db <file>', 'a SQLite order store file')
+    .option('--database-url <url>', 'a PostgreSQL order store (postgres://user@host:port/database)')
+    .option('--schema <name>', 'the PostgreSQL schema of the order tables (with --database-url)', 'public')
+    .option('--now <iso>', 'the instant the figures are for, ISO-8601 with an offset (default: now)')
+    .addOption(new Option('--lang <lang>', 'language of the table').choices(languages as string[]).default('en'))
+    .option('--json', 'print JSON instead of a table', false)
+    .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.')
+    .showHelpAfterError(false)
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+  command.action(async (options: MetricsOptions) => {
+    const wrong = (message: string): never => command.error(`error: ${message}`, { exitCode: 2 });
+    if ((options.db === undefined) === (options.databaseUrl === undefined)) wrong('give exactly one of --db <file> or --database-url <url>');
+    const parsedNow = options.now === undefined ? { success: true as const, data: Date.now() } : Instant.safeParse(options.now);
+    if (!parsedNow.success) wrong(`--now must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(options.now)})`);
+    const now = parsedNow.data!;
+    if (options.db !== undefined && !existsSync(options.db)) wrong(`--db file ${JSON.stringify(options.db)} does not exist`);
+    const { createOrderService } = await import('../service/index.js');
+    const { SqliteStore, PostgresStore } = await import('../store/index.js');
+    const store = options.db !== undefined ? new SqliteStore({ filename: options.db }) : new PostgresStore({ connectionString: options.databaseUrl!, schema: options.schema });
+    const service = await createOrderService({ store });
+    try {
+      const metrics = sellerMetrics(await storedSnapshots(service), { now });
+      process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));
+    } finally {
+      await service.close();
+    }
+  });
+  return command;
+}
