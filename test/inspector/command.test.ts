@@ -91,4 +91,15 @@ describe('package entry points', () => {
     expect(manifest.dependencies).toHaveProperty('@hpcc-js/wasm-graphviz');
     expect(manifest.dependencies).toHaveProperty('ws');
   });
+
+  it('should document --db and --database-url in inspect --help, and refuse a missing database file in one sentence', async () => {
+    const help = await cli(['inspect', '--help']);
+    expect(help.stdout).toContain('--db <file>');
+    expect(help.stdout).toContain('--database-url <url>');
+    expect(help.stdout).toContain('Nothing is written');
+    const missing = await cli(['inspect', '--port', '0', '--db', 'no-such-dir/orders.db']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/Cannot open the order database "no-such-dir\/orders\.db": .*\./);
+  });
 });
+
