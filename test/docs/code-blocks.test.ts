@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 // docs/inspector.md belongs to the inspector's owners; its first block uses createOrderActor and `input`
 // without importing or declaring them, so it joins this list once it does (see docs/testing.md).
-const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md', 'docs/inspector.md', 'docs/service.md'];
+const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md', 'docs/inspector.md', 'docs/service.md', 'docs/metrics.md'];
 
 /** The package's own entry points, as an app imports them, mapped to the source. */
 const entryPoints: Record<string, string> = {
