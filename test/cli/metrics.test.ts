@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrderService } from '../../src/service/index.js';
-import { SqliteStore } from '../../src/store/index.js';
+import { createOrderService, type OrderService } from '../../src/service/index.js';
+import { PostgresStore, SqliteStore } from '../../src/store/index.js';
+import { DATABASE_URL, dropSchema, skipPostgres, testSchemaName } from '../support/postgres.js';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
@@ -16,10 +17,8 @@ const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx
 let dir: string;
 let db: string;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'metrics-cli-'));
-  db = join(dir, 'orders.db');
-  const service = await createOrderService({ store: new SqliteStore({ filename: db }) });
+/** Five orders whose figures the tests below work out by hand. */
+async function fill(service: OrderService): Promise<void> {
   const place = (orderId: string, placedAt: number, sku: string, extra: { latestShipDate?: number; fulfillmentChannel?: 'AFN' } = {}) =>
     service.place({ orderId, placedAt, latestShipDate: extra.latestShipDate ?? placedAt + 2 * DAY, items: [{ orderItemId: `${orderId}-A`, sku, quantity: 1 }], ...extra });
   await place('o1', NOW - 2 * DAY, 'MUG');
@@ -31,36 +30,45 @@ beforeAll(async () => {
   await place('o4', NOW - 5 * DAY, 'MUG');
   await service.apply('o4', { type: 'seller.cancel', at: NOW - 5 * DAY + HOUR, reason: 'NoInventory' });
   await place('o5', NOW - DAY, 'MUG', { fulfillmentChannel: 'AFN' });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'metrics-cli-'));
+  db = join(dir, 'orders.db');
+  const service = await createOrderService({ store: new SqliteStore({ filename: db }) });
+  await fill(service);
   await service.close();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const expected = {
+    now: iso(NOW),
+    // Seller-fulfilled orders placed in the 7 days: o1, o2, o3, o4 = 4 (o5 is AFN); cancelled: o1, o4 = 2; 2 / 4.
+    cancellationRate: { rate: 0.5, canceled: 2, orders: 4, from: iso(NOW - 7 * DAY), to: iso(NOW), target: 0.025, healthy: false },
+    lateShipmentRate: {
+      // Shipped in both windows: o2 (on time), o3 (a day after its latest ship date) = 2; late 1; 1 / 2.
+      last10Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 10 * DAY), to: iso(NOW), target: 0.04, healthy: false },
+      last30Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 30 * DAY), to: iso(NOW), target: 0.04, healthy: false },
+    },
+    // MUG: seller cancels of o4, then o1, with no MUG shipped between.
+    suppressionRisks: [
+      {
+        sku: 'MUG',
+        cancellations: [
+          { orderId: 'o4', at: iso(NOW - 5 * DAY + HOUR), reason: 'NoInventory' },
+          { orderId: 'o1', at: iso(NOW - 2 * DAY + HOUR), reason: 'NoInventory' },
+        ],
+      },
+    ],
+  };
 
 describe('order-lifecycle metrics', () => {
   it('should print the figures of a SQLite store as JSON', () => {
     const run = cli('--db', db, '--now', '2026-12-10T08:00:00+08:00', '--json');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({
-      now: iso(NOW),
-      // Seller-fulfilled orders placed in the 7 days: o1, o2, o3, o4 = 4 (o5 is AFN); cancelled: o1, o4 = 2; 2 / 4.
-      cancellationRate: { rate: 0.5, canceled: 2, orders: 4, from: iso(NOW - 7 * DAY), to: iso(NOW), target: 0.025, healthy: false },
-      lateShipmentRate: {
-        // Shipped in both windows: o2 (on time), o3 (a day after its latest ship date) = 2; late 1; 1 / 2.
-        last10Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 10 * DAY), to: iso(NOW), target: 0.04, healthy: false },
-        last30Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 30 * DAY), to: iso(NOW), target: 0.04, healthy: false },
-      },
-      // MUG: seller cancels of o4, then o1, with no MUG shipped between.
-      suppressionRisks: [
-        {
-          sku: 'MUG',
-          cancellations: [
-            { orderId: 'o4', at: iso(NOW - 5 * DAY + HOUR), reason: 'NoInventory' },
-            { orderId: 'o1', at: iso(NOW - 2 * DAY + HOUR), reason: 'NoInventory' },
-          ],
-        },
-      ],
-    });
+    expect(JSON.parse(run.stdout)).toEqual(expected);
   });
 
   it('should print a table in English and in Chinese', () => {
@@ -111,5 +119,41 @@ describe('order-lifecycle metrics', () => {
     const run = cli('--help');
     expect(run.status).toBe(0);
     for (const option of ['--db <file>', '--database-url <url>', '--schema <name>', '--now <iso>', '--lang <lang>', '--json']) expect(run.stdout).toContain(option);
+  });
+});
+
+describe.skipIf(skipPostgres)('order-lifecycle metrics --database-url', () => {
+  const schema = testSchemaName('metrics_cli');
+
+  beforeAll(async () => {
+    const service = await createOrderService({ store: new PostgresStore({ connectionString: DATABASE_URL, schema }) });
+    await fill(service);
+    await service.close();
+  });
+
+  afterAll(() => dropSchema(schema));
+
+  it('should print the same figures from a PostgreSQL store', () => {
+    const run = cli('--database-url', DATABASE_URL, '--schema', schema, '--now', '2026-12-10T00:00:00Z', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(expected);
+  });
+});
+
+describe('order-lifecycle metrics on more orders than one page', () => {
+  it('should read every order of the store, page after page (1,000 ids a page)', async () => {
+    const file = join(dir, 'many.db');
+    const store = new SqliteStore({ filename: file });
+    const service = await createOrderService({ store });
+    // 1,001 orders placed a day before now, the last one cancelled by the seller: 1 of 1,001.
+    for (let i = 0; i < 1001; i++) {
+      await service.place({ orderId: `m${String(i).padStart(4, '0')}`, placedAt: NOW - DAY, latestShipDate: NOW + DAY, items: [{ orderItemId: 'A', quantity: 1 }] });
+    }
+    await service.apply('m1000', { type: 'seller.cancel', at: NOW - DAY + HOUR, reason: 'NoInventory' });
+    await service.close();
+    const run = cli('--db', file, '--now', '2026-12-10T00:00:00Z', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).cancellationRate).toMatchObject({ canceled: 1, orders: 1001 });
   });
 });
