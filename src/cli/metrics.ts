@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { Instant, languages, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import type { Command } from 'commander';
+import { Instant, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
 import type { OrderSnapshot } from '../runtime/index.js';
 import type { OrderService } from '../service/index.js';
+import { cliCommand, langOption, openService, usageError, withStoreOptions, type StoreOptions } from './options.js';
 
-interface MetricsOptions {
-  db?: string;
-  databaseUrl?: string;
-  schema: string;
+interface MetricsOptions extends StoreOptions {
   now?: string;
   lang: Lang;
   json: boolean;
@@ -113,28 +110,18 @@ async function storedSnapshots(service: OrderService): Promise<OrderSnapshot[]> 
  * buildProgram().addCommand(metricsCommand());
  */
 export function metricsCommand(): Command {
-  const command = new Command('metrics')
-    .description("print the seller's Cancellation Rate, Late Shipment Rates and listing suppression risks from an order store")
-    .option('--db <file>', 'a SQLite order store file')
-    .option('--database-url <url>', 'a PostgreSQL order store (postgres://user@host:port/database)')
-    .option('--schema <name>', 'the PostgreSQL schema of the order tables (with --database-url)', 'public')
+  const command = withStoreOptions(
+    cliCommand('metrics').description("print the seller's Cancellation Rate, Late Shipment Rates and listing suppression risks from an order store"),
+  )
     .option('--now <iso>', 'the instant the figures are for, ISO-8601 with an offset (default: now)')
-    .addOption(new Option('--lang <lang>', 'language of the table').choices(languages as string[]).default('en'))
+    .addOption(langOption('language of the table'))
     .option('--json', 'print JSON instead of a table', false)
-    .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.')
-    .showHelpAfterError(false)
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+    .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.');
   command.action(async (options: MetricsOptions) => {
-    const wrong = (message: string): never => command.error(`error: ${message}`, { exitCode: 2 });
-    if ((options.db === undefined) === (options.databaseUrl === undefined)) wrong('give exactly one of --db <file> or --database-url <url>');
     const parsedNow = options.now === undefined ? { success: true as const, data: Date.now() } : Instant.safeParse(options.now);
-    if (!parsedNow.success) wrong(`--now must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(options.now)})`);
+    if (!parsedNow.success) usageError(command, `--now must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(options.now)})`);
     const now = parsedNow.data!;
-    if (options.db !== undefined && !existsSync(options.db)) wrong(`--db file ${JSON.stringify(options.db)} does not exist`);
-    const { createOrderService } = await import('../service/index.js');
-    const { SqliteStore, PostgresStore } = await import('../store/index.js');
-    const store = options.db !== undefined ? new SqliteStore({ filename: options.db }) : new PostgresStore({ connectionString: options.databaseUrl!, schema: options.schema });
-    const service = await createOrderService({ store });
+    const service = await openService(command, options);
     try {
       const metrics = sellerMetrics(await storedSnapshots(service), { now });
       process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));

@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
-import { Command, Option } from 'commander';
-import { languages, type Lang } from '../domain/index.js';
+import { Command } from 'commander';
+import type { Lang } from '../domain/index.js';
 import { runWalk } from './walk.js';
 import { formatStep } from './format.js';
 import { metricsCommand } from './metrics.js';
-
-const langOption = () => new Option('--lang <lang>', 'language of verdicts and guidance').choices(languages as string[]).default('en');
+import { langOption } from './options.js';
 
 /** The version in the package's own package.json (two levels up from src/cli/ and from dist/src/cli/). */
 function packageVersion(): string {
