@@ -1,0 +1,306 @@
+import { orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RATE_TARGET, type OrderSnapshot, type OrderStatus } from '../index.js';
+import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
+import { createOrderService, type OrderService } from '../service/index.js';
+import type { OrderStore } from '../store/index.js';
+import { DAY, SWEEP_STEP_MS, planSimulation, scenarioKinds, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
+
+/** What the runner saw while it pushed the plan through the service (the store holds the rest). */
+export interface SimulationCounters {
+  /** Events sent to `service.apply` (the seller's, the buyers', and those of notifications and feeds). */
+  events: { applied: number; accepted: number; refused: number };
+  /** Refused events by the core's refusal code. */
+  refusals: Record<string, number>;
+  /** ORDER_CHANGE notifications read with `eventsFromNotification`, and the events they gave. */
+  notifications: { received: number; events: number };
+  /** Cancellation feeds applied with `applyFeed`, and their processing reports summed. */
+  feeds: { applied: number; messages: number; successful: number; errors: number; warnings: number };
+  /** Calls of `service.sweep` (one per clock step) and the `clock.tick` events they applied. */
+  sweeper: { sweeps: number; ticks: number };
+}
+
+export function emptyCounters(): SimulationCounters {
+  return {
+    events: { applied: 0, accepted: 0, refused: 0 },
+    refusals: {},
+    notifications: { received: 0, events: 0 },
+    feeds: { applied: 0, messages: 0, successful: 0, errors: 0, warnings: 0 },
+    sweeper: { sweeps: 0, ticks: 0 },
+  };
+}
+
+/** Adds `more` into `into` (workers' counters into one). */
+export function addCounters(into: SimulationCounters, more: SimulationCounters): SimulationCounters {
+  for (const group of ['events', 'notifications', 'feeds', 'sweeper'] as const) {
+    const target = into[group] as Record<string, number>;
+    for (const [key, value] of Object.entries(more[group])) target[key] = (target[key] ?? 0) + value;
+  }
+  for (const [code, value] of Object.entries(more.refusals)) into.refusals[code] = (into.refusals[code] ?? 0) + value;
+  return into;
+}
+
+/** The virtual clock the service reads (`now`) and the runner moves. */
+export interface SimulationClock {
+  now: number;
+}
+
+/**
+ * Pushes the actions of a plan through an order service in virtual time: `runUntil(t)` applies the actions
+ * before `t` in order (the clock at each action's instant), `sweep(t)` moves the clock to `t` and lets the
+ * service's sweeper fire every deadline due by then. `owns` picks the actions of this runner (workers split
+ * the orders; feeds go to one of them).
+ * @example
+ * const runner = new SimulationRunner(service, plan, clock);
+ * await runner.runUntil(plan.start + 15 * 60_000);
+ * await runner.sweep(plan.start + 15 * 60_000);
+ */
+export class SimulationRunner {
+  readonly counters = emptyCounters();
+  private next = 0;
+  private readonly actions: SimulationPlan['actions'];
+
+  constructor(
+    private readonly service: OrderService,
+    private readonly plan: SimulationPlan,
+    private readonly clock: SimulationClock,
+    owns: (action: SimAction) => boolean = () => true,
+  ) {
+    this.actions = plan.actions.filter(owns);
+  }
+
+  /** How many of this runner's actions are done, of how many. */
+  get progress(): { done: number; total: number } {
+    return { done: this.next, total: this.actions.length };
+  }
+
+  /** Applies this runner's actions before `until`, in time order. */
+  async runUntil(until: number): Promise<number> {
+    const from = this.next;
+    while (this.next < this.actions.length && this.actions[this.next]!.at < until) {
+      const action = this.actions[this.next]!;
+      this.clock.now = action.at;
+      await this.run(action);
+      this.next++;
+    }
+    return this.next - from;
+  }
+
+  /** The sweeper as the clock: moves time to `at` and applies every deadline due by then. */
+  async sweep(at: number): Promise<number> {
+    this.clock.now = at;
+    const result = await this.service.sweep(at);
+    if (result.failed.length) throw new Error(`The sweeper could not advance order ${result.failed[0]!.orderId}: ${result.failed[0]!.message}`);
+    this.counters.sweeper.sweeps++;
+    this.counters.sweeper.ticks += result.applied;
+    return result.applied;
+  }
+
+  private async run(action: SimAction): Promise<void> {
+    switch (action.kind) {
+      case 'place':
+        await this.service.place(action.input);
+        return;
+      case 'apply':
+        this.count((await this.service.apply(action.orderId, action.event)).verdict);
+        return;
+      case 'notify': {
+        // As an SQS consumer gets it: the message body is JSON text.
+        const { orderId, events } = eventsFromNotification(JSON.parse(JSON.stringify(action.notification)));
+        this.counters.notifications.received++;
+        this.counters.notifications.events += events.length;
+        for (const event of events) this.count((await this.service.apply(orderId, event)).verdict);
+        return;
+      }
+      case 'feed': {
+        const xml = buildCancellationFeed(
+          action.cancellations.map((c) => ({ orderId: c.orderId, reason: 'NoInventory' as const, items: c.items })),
+          { format: 'xml', merchantIdentifier: 'A3TH9S8BH6GOGM' },
+        );
+        const report = await applyFeed(this.service, xml, { at: action.at, feedId: `sim-${this.plan.seed}-day-${action.day + 1}` });
+        const summary = report.processingSummary;
+        const feeds = this.counters.feeds;
+        feeds.applied++;
+        feeds.messages += summary.messagesProcessed;
+        feeds.successful += summary.messagesSuccessful;
+        feeds.errors += summary.messagesWithError;
+        feeds.warnings += summary.messagesWithWarning;
+        this.counters.events.applied += summary.messagesProcessed;
+        this.counters.events.accepted += summary.messagesSuccessful - summary.messagesWithWarning;
+        this.counters.events.refused += summary.messagesWithError;
+        for (const result of report.results) if (result.resultCode === 'Error') this.counters.refusals[result.code] = (this.counters.refusals[result.code] ?? 0) + 1;
+        return;
+      }
+    }
+  }
+
+  private count(verdict: { accepted: boolean; code?: string }): void {
+    this.counters.events.applied++;
+    if (verdict.accepted) this.counters.events.accepted++;
+    else {
+      this.counters.events.refused++;
+      const code = verdict.code ?? 'REFUSED';
+      this.counters.refusals[code] = (this.counters.refusals[code] ?? 0) + 1;
+    }
+  }
+}
+
+/** Who cancelled, as the figures group it: Amazon's auto-cancel apart from its other cancels. */
+export type CancelledBy = 'buyer' | 'seller' | 'marketplace' | 'auto';
+
+/** One simulated day's Cancellation Rate: `sellerMetrics` at the end of the day (the 7 days before it). */
+export interface DailyRate {
+  day: number;
+  /** The day, `YYYY-MM-DD` (UTC). */
+  date: string;
+  /** Orders placed that day (all channels). */
+  placed: number;
+  rate: number;
+  canceled: number;
+  orders: number;
+}
+
+/** The figures of a run; the same seed, orders and days give the same figures. Instants are ISO-8601 (UTC). */
+export interface SimulationFigures {
+  seed: number;
+  orders: number;
+  days: number;
+  /** First instant of the first day. */
+  start: string;
+  /** End of the last day orders are placed on: the instant the rates are for. */
+  weekEnd: string;
+  /** Where the clock stopped: every order had settled. */
+  end: string;
+  /** Orders per scenario kind, as planned from the seed. */
+  scenarios: Record<ScenarioKind, number>;
+  /** Orders by final state, from the store. */
+  states: Record<OrderStatus, number>;
+  /** Cancellation records (a partial cancel is one), by reason and by who; `counted`: those against the rate. */
+  cancellations: { total: number; counted: number; byReason: Record<string, number>; byWho: Record<CancelledBy, number> };
+  events: SimulationCounters['events'];
+  refusals: Record<string, number>;
+  amazon: { notifications: SimulationCounters['notifications']; feeds: SimulationCounters['feeds'] };
+  sweeper: SimulationCounters['sweeper'] & { autoCanceled: number };
+  /** `sellerMetrics(…, { now: weekEnd })`: seller-fulfilled orders placed in the week. */
+  cancellationRate: { rate: number; canceled: number; orders: number; target: number; healthy: boolean };
+  lateShipmentRate: { rate: number; late: number; orders: number; target: number; healthy: boolean; days: number };
+  /** SKUs with two or more seller cancellations in a row (listing suppression risks), at `weekEnd`. */
+  offersAtRisk: Array<{ sku: string; inARow: number; orderIds: string[] }>;
+  daily: DailyRate[];
+}
+
+/** Every stored order's snapshot, page by page through `service.list` and `service.get`. */
+export async function storedSnapshots(service: OrderService): Promise<OrderSnapshot[]> {
+  const snapshots: OrderSnapshot[] = [];
+  const limit = 1000;
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await service.list({ limit, ...(afterId === undefined ? {} : { afterId }) });
+    const stored = await Promise.all(page.map((listing) => service.get(listing.orderId)));
+    for (const order of stored) if (order) snapshots.push(order.snapshot);
+    if (page.length < limit) return snapshots;
+    afterId = page.at(-1)!.orderId;
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function whoOf(record: { by: string; reason: string }): CancelledBy {
+  if (record.reason === 'NotShippedInTime') return 'auto';
+  if (record.by === 'system') return 'marketplace';
+  return record.by as CancelledBy;
+}
+
+/**
+ * The figures of a run from the stored orders: states, cancellations, `sellerMetrics` at the end of the week
+ * and at the end of each day, and the runner's counters.
+ * @example
+ * const figures = figuresOf(plan, await storedSnapshots(service), runner.counters);
+ */
+export function figuresOf(plan: SimulationPlan, snapshots: readonly OrderSnapshot[], counters: SimulationCounters): SimulationFigures {
+  const states = Object.fromEntries(['buyer-cancellable', 'unshipped', 'label-generated', 'shipped', 'canceled', 'auto-canceled'].map((s) => [s, 0])) as Record<OrderStatus, number>;
+  const byWho: Record<CancelledBy, number> = { buyer: 0, seller: 0, marketplace: 0, auto: 0 };
+  const byReason: Record<string, number> = {};
+  let total = 0;
+  let counted = 0;
+  const placedPerDay = new Array<number>(plan.days).fill(0);
+  for (const snapshot of snapshots) {
+    states[orderStatus(snapshot)]++;
+    const context = snapshot.context;
+    const day = Math.floor((context.placedAt - plan.start) / DAY);
+    if (day >= 0 && day < plan.days) placedPerDay[day]!++;
+    for (const record of context.cancellations) {
+      total++;
+      if (record.countsAgainstRate) counted++;
+      byWho[whoOf(record)]++;
+      byReason[record.reason] = (byReason[record.reason] ?? 0) + 1;
+    }
+  }
+  const metrics = sellerMetrics(snapshots, { now: plan.weekEnd });
+  const cr = metrics.cancellationRate;
+  const lsr = metrics.lateShipmentRate.last10Days;
+  const daily = placedPerDay.map((placed, day): DailyRate => {
+    const at = plan.start + (day + 1) * DAY;
+    const rate = sellerMetrics(snapshots, { now: at }).cancellationRate;
+    return { day: day + 1, date: iso(at - DAY).slice(0, 10), placed, rate: rate.rate, canceled: rate.canceled, orders: rate.orders };
+  });
+  return {
+    seed: plan.seed,
+    orders: plan.orders.length,
+    days: plan.days,
+    start: iso(plan.start),
+    weekEnd: iso(plan.weekEnd),
+    end: iso(plan.end),
+    scenarios: plan.scenarios,
+    states,
+    cancellations: { total, counted, byReason: Object.fromEntries(Object.entries(byReason).sort(([a], [b]) => (a < b ? -1 : 1))), byWho },
+    events: counters.events,
+    refusals: Object.fromEntries(Object.entries(counters.refusals).sort(([a], [b]) => (a < b ? -1 : 1))),
+    amazon: { notifications: counters.notifications, feeds: counters.feeds },
+    sweeper: { ...counters.sweeper, autoCanceled: states['auto-canceled'] },
+    cancellationRate: { rate: cr.rate, canceled: cr.canceled, orders: cr.orders, target: CANCELLATION_RATE_TARGET, healthy: cr.healthy },
+    lateShipmentRate: { rate: lsr.rate, late: lsr.late, orders: lsr.orders, target: LATE_SHIPMENT_RATE_TARGET, healthy: lsr.healthy, days: 10 },
+    offersAtRisk: metrics.suppressionRisks.map((risk) => ({ sku: risk.sku, inARow: risk.cancellations.length, orderIds: risk.cancellations.map((c) => c.orderId) })),
+    daily,
+  };
+}
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  /** An empty store: the same seed gives the same figures only from an empty store. */
+  store: OrderStore;
+  orders: number;
+  days: number;
+  seed: number;
+  /** Called after each clock step with the actions done and planned. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs a seeded seller's week through the durable order service on `store`: the plan's actions in virtual time,
+ * the sweeper as the clock (a sweep every 15 virtual minutes until every order has settled), then the figures.
+ * @example
+ * const figures = await simulate({ store: new SqliteStore({ filename: 'simulation.db' }), orders: 1000, days: 7, seed: 1 });
+ * figures.cancellationRate.rate;
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulationFigures> {
+  const plan = planSimulation(options);
+  const clock: SimulationClock = { now: plan.start };
+  const service = await createOrderService({ store: options.store, now: () => clock.now });
+  try {
+    const runner = new SimulationRunner(service, plan, clock);
+    await runClock(plan, async (at) => {
+      await runner.runUntil(at);
+      await runner.sweep(at);
+      options.onProgress?.(runner.progress.done, runner.progress.total);
+    });
+    return figuresOf(plan, await storedSnapshots(service), runner.counters);
+  } finally {
+    await service.close();
+  }
+}
+
+/** Calls `step(at)` for every clock step of the plan, from the first step to the end. */
+export async function runClock(plan: SimulationPlan, step: (at: number) => Promise<void>): Promise<void> {
+  for (let at = plan.start + SWEEP_STEP_MS; at <= plan.end; at += SWEEP_STEP_MS) await step(at);
+}
+
+export { planSimulation, scenarioKinds };

@@ -1,0 +1,359 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import type { OrderEventInput, OrderInput } from '../index.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** Monday 2026-11-23 00:00 UTC: the first simulated day starts here whatever the seed. */
+export const SIMULATION_START = Date.parse('2026-11-23T00:00:00Z');
+/** How far the sweeper moves the clock at a time. */
+export const SWEEP_STEP_MS = 15 * MINUTE;
+/** When the seller uploads the day's cancellation feed (UTC). */
+export const FEED_HOUR = 18;
+
+/**
+ * What happens to an order, one kind per order. The fractions are of all orders; `normal` takes the rest.
+ * Each kind is given to `round(fraction × orders)` orders (at least one each for runs of 100 orders or more).
+ */
+export const scenarioFractions = {
+  /** The buyer cancels in Your Orders inside the 30-minute window. */
+  buyerSelfCancel: 0.04,
+  /** An ORDER_CHANGE notification flags the items (IsBuyerRequestedCancel); the seller cancels with BuyerCanceled. */
+  officialRequest: 0.025,
+  /** A buyer message with Amazon's standard subject line; the seller cancels with BuyerCanceled. */
+  officialMessage: 0.01,
+  /** A buyer message with another subject: not official, so the seller's BuyerCanceled cancel counts. */
+  messageOnly: 0.015,
+  /** The buyer tries to cancel after the window, then asks again after the label was bought; the order ships. */
+  lateAsk: 0.02,
+  /** The seller has no stock: the whole order is cancelled (NoInventory) through the day's cancellation feed. */
+  noInventory: 0.012,
+  /** One item is out of stock: cancelled alone (NoInventory), the rest ships. */
+  partialCancel: 0.01,
+  /** The seller forgets the order: Amazon cancels it 7 days after the latest ship date (the sweeper). */
+  forgotten: 0.006,
+  /** Label and shipment after the latest ship date. */
+  lateShipment: 0.03,
+  /** Fulfilled by Amazon: an ORDER_CHANGE notification reports it shipped. */
+  afn: 0.05,
+  /** Amazon cancels the order itself (ORDER_CHANGE notification, status Canceled). */
+  marketplaceCancel: 0.004,
+  /** Label and shipment on time. */
+  normal: 0,
+} as const;
+export type ScenarioKind = keyof typeof scenarioFractions;
+export const scenarioKinds = Object.keys(scenarioFractions) as ScenarioKind[];
+
+/** One planned action of the simulation, at a virtual instant. */
+export type SimAction =
+  | { kind: 'place'; at: number; input: OrderInput }
+  | { kind: 'apply'; at: number; orderId: string; event: OrderEventInput }
+  | { kind: 'notify'; at: number; orderId: string; notification: OrderChangeNotificationBody }
+  | { kind: 'feed'; at: number; day: number; cancellations: Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }> };
+
+/** An ORDER_CHANGE notification as Amazon sends it (SP-API notifications, NotificationVersion 1.0). */
+export interface OrderChangeNotificationBody {
+  NotificationVersion: '1.0';
+  NotificationType: 'ORDER_CHANGE';
+  PayloadVersion: '1.0';
+  EventTime: string;
+  Payload: { OrderChangeNotification: Record<string, unknown> };
+  NotificationMetadata: Record<string, string>;
+}
+
+/** One planned order: its input, its scenario and the index of its first action. */
+export interface PlannedOrder {
+  index: number;
+  input: OrderInput & { orderId: string; placedAt: number; latestShipDate: number; items: Array<{ orderItemId: string; sku: string; quantity: number }> };
+  scenario: ScenarioKind;
+}
+
+/** Everything a run will do, decided by the seed before anything is written. */
+export interface SimulationPlan {
+  seed: number;
+  orders: PlannedOrder[];
+  days: number;
+  start: number;
+  /** End of the last day orders are placed on: `start + days`. */
+  weekEnd: number;
+  /** The instant the clock stops: every order has settled by then. */
+  end: number;
+  /** Every action, by instant (ties in planning order). */
+  actions: Array<SimAction & { seq: number }>;
+  scenarios: Record<ScenarioKind, number>;
+}
+
+/** Options of `planSimulation`. */
+export interface PlanOptions {
+  orders: number;
+  days: number;
+  seed: number;
+}
+
+/** The seeded random source: pure-rand's xoroshiro128+, advanced in place. */
+class Random {
+  private readonly rng: RandomGenerator;
+  constructor(seed: number) {
+    this.rng = xoroshiro128plus(seed);
+  }
+  int(min: number, max: number): number {
+    return uniformInt(this.rng, min, max);
+  }
+  /** A whole number of ms in `[min, max]`. */
+  between(min: number, max: number): number {
+    return this.int(Math.round(min), Math.round(max));
+  }
+  pick<T>(values: readonly T[]): T {
+    return values[this.int(0, values.length - 1)]!;
+  }
+  chance(perMille: number): boolean {
+    return this.int(0, 999) < perMille;
+  }
+  shuffle<T>(values: T[]): T[] {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [values[i], values[j]] = [values[j]!, values[i]!];
+    }
+    return values;
+  }
+}
+
+/** How many orders get each kind: largest remainders of `fraction × orders`, `normal` the rest. */
+function allocate(orders: number): Record<ScenarioKind, number> {
+  const kinds = scenarioKinds.filter((kind) => kind !== 'normal');
+  const exact = kinds.map((kind) => scenarioFractions[kind] * orders);
+  const counts = exact.map((value) => Math.max(Math.floor(value), orders >= 100 ? 1 : 0));
+  const byRemainder = kinds.map((_, i) => i).sort((a, b) => exact[b]! - Math.floor(exact[b]!) - (exact[a]! - Math.floor(exact[a]!)) || a - b);
+  let left = Math.round(exact.reduce((sum, value) => sum + value, 0)) - counts.reduce((sum, value) => sum + value, 0);
+  for (const i of byRemainder) {
+    if (left <= 0) break;
+    if (exact[i]! - counts[i]! > 0) {
+      counts[i]! += 1;
+      left -= 1;
+    }
+  }
+  const result = Object.fromEntries(kinds.map((kind, i) => [kind, counts[i]!])) as Record<ScenarioKind, number>;
+  const taken = counts.reduce((sum, value) => sum + value, 0);
+  result.normal = Math.max(0, orders - taken);
+  if (taken > orders) {
+    // A tiny run: trim the largest kinds until the orders suffice.
+    for (let over = taken - orders; over > 0; over--) {
+      const largest = kinds.reduce((a, b) => (result[b] > result[a] ? b : a));
+      result[largest] -= 1;
+    }
+  }
+  return result;
+}
+
+const COLORS = ['RED', 'BLUE', 'GREEN', 'BLACK', 'WHITE', 'GREY', 'PINK', 'TEAL'];
+const PRODUCTS = ['MUG', 'TEA', 'PEN', 'LAMP', 'SOCK', 'CAP', 'BAG', 'BOWL', 'KNIFE', 'TOWEL', 'CLOCK', 'VASE'];
+const BUYERS = ['Li Wei', 'Emma', 'Noah', 'Zhang Min', 'Olivia', 'Lukas', 'Chen Jie', 'Sofia', 'Mateo', 'Wang Fang'];
+const OFFICIAL_SUBJECTS = [
+  (name: string) => `Order cancellation request from Amazon customer ${name}`,
+  (name: string) => `RE: Order cancellation request from Amazon customer ${name}`,
+  (name: string) => `亚马逊买家 ${name} 的订单取消申请`,
+];
+const OTHER_SUBJECTS = ['Please cancel my order', 'Wrong size, can I cancel?', 'Ordered twice by mistake', '请取消我的订单', 'Question about my order'];
+
+/**
+ * The seeded plan of a seller's week: `orders` orders placed over `days` days, each with a scenario and the
+ * actions it brings (buyers, the seller, Amazon's notifications, one cancellation feed per day with stock-outs),
+ * every instant virtual. The same options give the same plan.
+ * @example
+ * const plan = planSimulation({ orders: 500, days: 7, seed: 1 });
+ * plan.actions[0].kind; // 'place'
+ */
+export function planSimulation(options: PlanOptions): SimulationPlan {
+  const { orders: count, days, seed } = options;
+  const random = new Random(seed);
+  const start = SIMULATION_START;
+  const weekEnd = start + days * DAY;
+  const catalog = PRODUCTS.flatMap((product) => COLORS.map((color) => `${product}-${color}`));
+  // A few SKUs run out of stock during the week: stock-out cancels fall on them, so they repeat per SKU.
+  const stockOuts = random.shuffle([...catalog]).slice(0, 4);
+  const inStock = catalog.filter((sku) => !stockOuts.includes(sku));
+
+  const scenarios = allocate(count);
+  const kinds = random.shuffle(scenarioKinds.flatMap((kind) => Array.from({ length: scenarios[kind] }, () => kind)));
+  const actions: SimAction[] = [];
+  const orders: PlannedOrder[] = [];
+  const feedOrders = new Map<number, Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }>>();
+  const ids = new Set<string>();
+  const feedAt = (day: number) => start + day * DAY + FEED_HOUR * HOUR;
+  let lastAt = weekEnd;
+
+  for (let index = 0; index < count; index++) {
+    const scenario = kinds[index]!;
+    let orderId: string;
+    do {
+      orderId = `${random.pick(['111', '112', '113', '114'])}-${String(random.int(0, 9_999_999)).padStart(7, '0')}-${String(random.int(0, 9_999_999)).padStart(7, '0')}`;
+    } while (ids.has(orderId));
+    ids.add(orderId);
+    // Orders arrive through the day, more in the evening (UTC) than at night.
+    const day = Math.floor((index * days) / count);
+    const hour = random.chance(650) ? random.int(8, 23) : random.int(0, 23);
+    const placedAt = start + day * DAY + hour * HOUR + random.int(0, HOUR - 1000);
+    const handling = random.pick([1, 1, 2, 2, 3]) * DAY;
+    const latestShipDate = placedAt + handling;
+    const itemCount = scenario === 'partialCancel' ? random.int(2, 3) : random.pick([1, 1, 1, 1, 1, 1, 1, 2, 2, 3]);
+    const skus = new Set<string>();
+    if (scenario === 'noInventory' || scenario === 'partialCancel') skus.add(random.pick(stockOuts));
+    while (skus.size < itemCount) skus.add(random.pick(inStock));
+    const items = [...skus].map((sku, i) => ({ orderItemId: `${orderId.replaceAll('-', '').slice(-10)}${String(i + 1).padStart(4, '0')}`, sku, quantity: random.pick([1, 1, 1, 2, 3]) }));
+    const channel = scenario === 'afn' ? 'AFN' : 'MFN';
+    const input = { orderId, placedAt, latestShipDate, items, fulfillmentChannel: channel, marketplaceId: 'ATVPDKIKX0DER' } as PlannedOrder['input'];
+    orders.push({ index, input, scenario });
+    actions.push({ kind: 'place', at: placedAt, input });
+
+    const apply = (at: number, event: Omit<OrderEventInput, 'at'>) => {
+      actions.push({ kind: 'apply', at, orderId, event: { ...event, at } as OrderEventInput });
+      lastAt = Math.max(lastAt, at);
+    };
+    const notify = (at: number, status: string, flagged: boolean, reason?: string) => {
+      actions.push({ kind: 'notify', at, orderId, notification: notification(input, at, status, flagged, reason, random) });
+      lastAt = Math.max(lastAt, at);
+    };
+    const afterWindow = placedAt + 35 * MINUTE;
+    const shipOnTime = (from: number) => {
+      const label = random.between(Math.max(from, afterWindow), Math.max(from, afterWindow) + 0.4 * (latestShipDate - Math.max(from, afterWindow)));
+      apply(label, { type: 'seller.generateLabel' });
+      apply(random.between(label + 5 * MINUTE, label + 0.8 * (latestShipDate - label)), { type: 'seller.confirmShipment' });
+    };
+    const name = random.pick(BUYERS);
+    switch (scenario) {
+      case 'normal':
+        shipOnTime(afterWindow);
+        break;
+      case 'buyerSelfCancel':
+        apply(placedAt + random.between(MINUTE, 29 * MINUTE), { type: 'buyer.cancel' });
+        break;
+      case 'officialRequest': {
+        const at = random.between(placedAt + HOUR, placedAt + handling / 3);
+        notify(at, 'Unshipped', true, 'Buyer Requested Cancel');
+        apply(random.between(at + 10 * MINUTE, at + 4 * HOUR), { type: 'seller.cancel', reason: 'BuyerCanceled' });
+        break;
+      }
+      case 'officialMessage':
+      case 'messageOnly': {
+        const at = random.between(placedAt + HOUR, placedAt + handling / 3);
+        const subject = scenario === 'officialMessage' ? random.pick(OFFICIAL_SUBJECTS)(name) : random.pick(OTHER_SUBJECTS);
+        apply(at, { type: 'buyer.requestCancellation', source: 'message', subject });
+        apply(random.between(at + 10 * MINUTE, at + 4 * HOUR), { type: 'seller.cancel', reason: 'BuyerCanceled' });
+        break;
+      }
+      case 'lateAsk': {
+        const tried = random.between(placedAt + 40 * MINUTE, placedAt + 3 * HOUR);
+        apply(tried, { type: 'buyer.cancel' });
+        const label = random.between(tried + 10 * MINUTE, tried + 0.3 * (latestShipDate - tried));
+        apply(label, { type: 'seller.generateLabel' });
+        const asked = random.between(label + 5 * MINUTE, label + 0.3 * (latestShipDate - label));
+        apply(asked, { type: 'buyer.requestCancellation', source: 'message', subject: random.pick(OFFICIAL_SUBJECTS)(name) });
+        apply(random.between(asked + 5 * MINUTE, asked + 0.5 * (latestShipDate - asked)), { type: 'seller.confirmShipment' });
+        break;
+      }
+      case 'noInventory': {
+        // The seller finds the shelf empty, and the cancellation goes out with the day's feed.
+        const found = random.between(afterWindow, placedAt + 12 * HOUR);
+        const feedDay = Math.floor((found - start) / DAY) + (found >= feedAt(Math.floor((found - start) / DAY)) ? 1 : 0);
+        const list = feedOrders.get(feedDay) ?? [];
+        list.push({ orderId, items: items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })) });
+        feedOrders.set(feedDay, list);
+        break;
+      }
+      case 'partialCancel': {
+        const at = random.between(afterWindow, placedAt + 0.3 * handling);
+        apply(at, { type: 'seller.cancel', reason: 'NoInventory', items: [{ orderItemId: items[0]!.orderItemId, quantity: items[0]!.quantity }] });
+        shipOnTime(at + MINUTE);
+        break;
+      }
+      case 'forgotten':
+        lastAt = Math.max(lastAt, latestShipDate + 7 * DAY);
+        break;
+      case 'lateShipment': {
+        const label = random.between(placedAt + 0.5 * handling, placedAt + 0.95 * handling);
+        apply(label, { type: 'seller.generateLabel' });
+        apply(random.between(latestShipDate + HOUR, latestShipDate + 2 * DAY), { type: 'seller.confirmShipment' });
+        break;
+      }
+      case 'afn':
+        notify(random.between(placedAt + 2 * HOUR, placedAt + 30 * HOUR), 'Shipped', false);
+        break;
+      case 'marketplaceCancel':
+        notify(random.between(placedAt + HOUR, placedAt + handling / 2), 'Canceled', false, 'Amazon canceled the order');
+        break;
+    }
+  }
+  for (const [day, cancellations] of [...feedOrders].sort((a, b) => a[0] - b[0])) {
+    actions.push({ kind: 'feed', at: feedAt(day), day, cancellations });
+    lastAt = Math.max(lastAt, feedAt(day));
+  }
+  const sequenced = actions.map((action, seq) => ({ ...action, seq }));
+  sequenced.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const end = Math.ceil((lastAt + 1 - start) / SWEEP_STEP_MS) * SWEEP_STEP_MS + start;
+  return { seed, orders, days, start, weekEnd, end, actions: sequenced, scenarios };
+}
+
+/** An ORDER_CHANGE notification for the order's state at `at`, shaped as the SP-API sends it. */
+function notification(
+  input: PlannedOrder['input'],
+  at: number,
+  status: string,
+  flagged: boolean,
+  reason: string | undefined,
+  random: Random,
+): OrderChangeNotificationBody {
+  const shipped = status === 'Shipped';
+  const iso = new Date(at).toISOString();
+  const published = new Date(at + random.int(1_000, 90_000)).toISOString();
+  const hex = (n: number) => Array.from({ length: n }, () => random.int(0, 15).toString(16)).join('');
+  const uuid = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
+  const quantity = input.items.reduce((sum, item) => sum + item.quantity, 0);
+  return {
+    NotificationVersion: '1.0',
+    NotificationType: 'ORDER_CHANGE',
+    PayloadVersion: '1.0',
+    EventTime: published,
+    Payload: {
+      OrderChangeNotification: {
+        NotificationLevel: 'OrderLevel',
+        SellerId: 'A3TH9S8BH6GOGM',
+        AmazonOrderId: input.orderId,
+        OrderChangeType: flagged ? 'BuyerRequestedChange' : 'OrderStatusChange',
+        OrderChangeTrigger: { TimeOfOrderChange: iso, ChangeReason: reason ?? `Order status changed to ${status}` },
+        Summary: {
+          MarketplaceId: input.marketplaceId,
+          OrderStatus: status,
+          PurchaseDate: new Date(input.placedAt).toISOString(),
+          DestinationPostalCode: String(random.int(10_000, 99_999)),
+          FulfillmentType: input.fulfillmentChannel,
+          OrderType: 'StandardOrder',
+          NumberOfItemsShipped: shipped ? quantity : 0,
+          NumberOfItemsUnshipped: shipped ? 0 : quantity,
+          EarliestShipDate: new Date(input.placedAt).toISOString(),
+          LatestShipDate: new Date(input.latestShipDate).toISOString(),
+          OrderPrograms: [],
+          ShippingPrograms: [],
+          OrderItems: input.items.map((item) => ({
+            OrderItemId: item.orderItemId,
+            SellerSKU: item.sku,
+            SupplySourceId: null,
+            // The item status is Shipped or Unshipped in Amazon's model, whatever the order's status.
+            OrderItemStatus: shipped ? 'Shipped' : 'Unshipped',
+            Quantity: item.quantity,
+            QuantityShipped: shipped ? item.quantity : 0,
+            IsBuyerRequestedCancel: flagged,
+          })),
+        },
+      },
+    },
+    NotificationMetadata: {
+      ApplicationId: 'amzn1.sellerapps.app.d0e9e693-c3ad-4373-979f-ed4ec98dd746',
+      SubscriptionId: 'd0e9e693-c3ad-4373-979f-ed4ec98dd746',
+      PublishTime: published,
+      NotificationId: uuid,
+    },
+  };
+}
