@@ -3,6 +3,7 @@ import { Instant, sellerMetrics, type Lang, type SellerMetrics } from '../domain
 import type { OrderSnapshot } from '../runtime/index.js';
 import type { OrderService } from '../service/index.js';
 import { cliCommand, langOption, openService, usageError, withStoreOptions, type StoreOptions } from './options.js';
+import { formatTable } from './table.js';
 
 interface MetricsOptions extends StoreOptions {
   now?: string;
@@ -37,13 +38,6 @@ const words = {
   },
 } satisfies Record<Lang, unknown>;
 
-/** Columns a terminal gives a character: two for East Asian wide ones. */
-function width(text: string): number {
-  let total = 0;
-  for (const char of text) total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
-  return total;
-}
-
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -64,8 +58,7 @@ export function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
       [30, metrics.lateShipmentRate.last30Days],
     ] as const).map(([days, l]) => [w.late, w.days(days), iso(l.from), iso(l.to), String(l.late), String(l.orders), percent(l.rate), `< ${percent(l.target)}`, status(l.healthy)]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => width(row[i]!))));
-  const lines = rows.map((row) => row.map((cell, i) => cell + ' '.repeat(widths[i]! - width(cell))).join('  ').trimEnd());
+  const lines = formatTable(rows);
   const risks = metrics.suppressionRisks.length
     ? [w.risks, ...metrics.suppressionRisks.map((risk) => w.risk(risk.sku, risk.cancellations.map((x) => x.orderId)))]
     : [w.noRisks];

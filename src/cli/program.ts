@@ -4,6 +4,7 @@ import type { Lang } from '../domain/index.js';
 import { runWalk } from './walk.js';
 import { formatStep } from './format.js';
 import { metricsCommand } from './metrics.js';
+import { simulateCommand } from './simulate.js';
 import { langOption } from './options.js';
 
 /** The version in the package's own package.json (two levels up from src/cli/ and from dist/src/cli/). */
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
     });
 
   program.addCommand(metricsCommand());
+  program.addCommand(simulateCommand());
 
   return program;
 }

@@ -303,4 +303,4 @@ export async function runClock(plan: SimulationPlan, step: (at: number) => Promi
   for (let at = plan.start + SWEEP_STEP_MS; at <= plan.end; at += SWEEP_STEP_MS) await step(at);
 }
 
-export { planSimulation, scenarioKinds };
+

@@ -47,6 +47,9 @@ export const scenarioFractions = {
 export type ScenarioKind = keyof typeof scenarioFractions;
 export const scenarioKinds = Object.keys(scenarioFractions) as ScenarioKind[];
 
+/** An event of the core without its instant (the plan gives it). */
+type EventWithoutAt = OrderEventInput extends infer E ? (E extends unknown ? Omit<E, 'at'> : never) : never;
+
 /** One planned action of the simulation, at a virtual instant. */
 export type SimAction =
   | { kind: 'place'; at: number; input: OrderInput }
@@ -208,7 +211,7 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
     orders.push({ index, input, scenario });
     actions.push({ kind: 'place', at: placedAt, input });
 
-    const apply = (at: number, event: Omit<OrderEventInput, 'at'>) => {
+    const apply = (at: number, event: EventWithoutAt) => {
       actions.push({ kind: 'apply', at, orderId, event: { ...event, at } as OrderEventInput });
       lastAt = Math.max(lastAt, at);
     };
