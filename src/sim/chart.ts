@@ -34,11 +34,11 @@ const percent = (rate: number, digits = 2) => `${(rate * 100).toFixed(digits)}%`
 export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): string {
   const w = words[lang];
   const width = 760;
-  const height = 420;
+  const height = 440;
   const left = 70;
   const right = 24;
   const top = 78;
-  const bottom = 74;
+  const bottom = 94;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const target = figures.cancellationRate.target;
@@ -65,6 +65,9 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
     parts.push(`  <line x1="${left}" y1="${ty}" x2="${width - right}" y2="${ty}" stroke="#e4e7eb" stroke-width="1"/>`);
     parts.push(`  <text x="${left - 8}" y="${ty}" font-size="11" fill="#52606d" text-anchor="end" dominant-baseline="middle">${p.toFixed(step < 1 ? 1 : 0)}%</text>`);
   }
+  // The target line goes under the bars, its label over everything.
+  const ty = y(target).toFixed(1);
+  parts.push(`  <line x1="${left}" y1="${ty}" x2="${width - right}" y2="${ty}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`);
   figures.daily.forEach((day, i) => {
     const cx = left + slot * i + slot / 2;
     const by = y(day.rate);
@@ -76,18 +79,18 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
     parts.push(`  <text x="${cx.toFixed(1)}" y="${top + plotH + 18}" font-size="11" fill="#52606d" text-anchor="middle">${escape(day.date.slice(5))}</text>`);
     parts.push(`  <text x="${cx.toFixed(1)}" y="${top + plotH + 32}" font-size="10" fill="#7b8794" text-anchor="middle">${day.canceled}/${day.orders}</text>`);
   });
-  const ty = y(target).toFixed(1);
-  parts.push(`  <line x1="${left}" y1="${ty}" x2="${width - right}" y2="${ty}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`);
   parts.push(`  <text x="${width - right - 4}" y="${(Number(ty) - 6).toFixed(1)}" font-size="11" font-weight="bold" fill="#c92a2a" text-anchor="end" ${halo}>${escape(w.target(percent(target, 1)))}</text>`);
   parts.push(`  <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#52606d" stroke-width="1"/>`);
   parts.push(`  <line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#52606d" stroke-width="1"/>`);
   parts.push(`  <text transform="translate(18 ${top + plotH / 2}) rotate(-90)" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisY)}</text>`);
-  parts.push(`  <text x="${left + plotW / 2}" y="${height - 14}" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisX)}</text>`);
-  const legendY = height - 18;
+  parts.push(`  <text x="${left + plotW / 2}" y="${top + plotH + 52}" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisX)}</text>`);
+  const legendY = height - 12;
   parts.push(`  <rect x="${left}" y="${legendY - 9}" width="10" height="10" fill="#2f9e44"/>`);
   parts.push(`  <text x="${left + 14}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.legendUnder)}</text>`);
   parts.push(`  <rect x="${left + 110}" y="${legendY - 9}" width="10" height="10" fill="#e8590c"/>`);
   parts.push(`  <text x="${left + 124}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.legendOver)}</text>`);
+  parts.push(`  <line x1="${left + 250}" y1="${legendY - 4}" x2="${left + 274}" y2="${legendY - 4}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`);
+  parts.push(`  <text x="${left + 280}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.target(percent(target, 1)))}</text>`);
   parts.push(`</svg>`);
   return `${parts.join('\n')}\n`;
 }

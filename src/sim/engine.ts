@@ -2,7 +2,7 @@ import { orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RAT
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
 import { createOrderService, type OrderService } from '../service/index.js';
 import type { OrderStore } from '../store/index.js';
-import { DAY, SWEEP_STEP_MS, planSimulation, scenarioKinds, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
+import { DAY, SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
 
 /** What the runner saw while it pushed the plan through the service (the store holds the rest). */
 export interface SimulationCounters {
