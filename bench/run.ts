@@ -3,7 +3,7 @@
  * baseline that does the same work in the same process, in interleaved rounds; see bench/lib.ts and
  * docs/performance.md. To add a section: export one with `defineSection` from a bench file and list it here.
  * The service and inspector benches run databases, worker processes and a browser of their own: they run as
- * their own processes after the in-process sections (`service`, `inspector` name them alone).
+ * their own processes after the in-process sections (`service`, `inspector`, `simulation` name them alone).
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { runMain } from './lib.js';
 import { bundleSection } from './bundle.js';
 import { sections as core } from './core.js';
 
-const standalone: Record<string, string> = { service: 'bench/service.ts', inspector: 'bench/inspector.ts' };
+const standalone: Record<string, string> = { service: 'bench/service.ts', inspector: 'bench/inspector.ts', simulation: 'bench/simulation.ts' };
 const argv = process.argv.slice(2);
 const { positionals } = parseArgs({
   args: argv,
@@ -25,6 +25,8 @@ const others = positionals.length ? positionals.filter((name) => name in standal
 if (own.length || !positionals.length) await runMain([...core, bundleSection], argv.filter((arg) => !(arg in standalone)));
 for (const name of others) {
   console.log(`\n# ${name}: node --expose-gc --import tsx ${standalone[name]}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', standalone[name]!], { stdio: 'inherit' });
+  // The simulation takes its own flags (`--orders=N`, `--pg-orders=N`, `--workers=1,2`): they are passed on.
+  const flags = name === 'simulation' ? argv.filter((arg) => arg.startsWith('--') && !['--quick', '--write'].some((own) => arg.startsWith(own))) : [];
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', standalone[name]!, ...flags], { stdio: 'inherit' });
   if (run.status !== 0) process.exitCode = run.status ?? 1;
 }

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench -- simulation` (or `npm run bench:simulation`): the full simulation of `order-lifecycle simulate`
+ * end to end (plan, every action through the order service, the sweeper as the clock, the figures from the store).
+ *   - SQLite: `--orders N` orders (default 100,000; goal under 60 s), next to the bare service's own single-event
+ *     writes per second measured in the same process just before and just after the run;
+ *   - PostgreSQL: `--pg-orders N` orders (default 10,000) with 1, 2 and 4 worker processes sharing one schema,
+ *     in lockstep on the virtual clock (each applies its share of the orders' actions up to the next step, then
+ *     every worker sweeps, and the due orders split between them); the figures must equal those of 1 worker.
+ * `--skip-sqlite`, `--skip-postgres`, `--workers 1,2` to narrow it down. No thresholds: the figures go into
+ * docs/performance.md by hand.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createOrderService } from '../src/service/index.js';
+import { PostgresStore, SqliteStore, type OrderStore } from '../src/store/index.js';
+import {
+  SimulationRunner,
+  addCounters,
+  emptyCounters,
+  figuresOf,
+  planSimulation,
+  runClock,
+  simulate,
+  storedSnapshots,
+  type SimulationClock,
+  type SimulationCounters,
+  type SimulationFigures,
+} from '../src/sim/index.js';
+
+const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SEED = 1;
+const DAYS = 7;
+const self = fileURLToPath(import.meta.url);
+
+// ---------------------------------------------------------------------------------------------------------
+// Worker mode: one PostgreSQL worker applying the actions of its share of the orders, step by step.
+if (process.argv[2] === '--worker') {
+  const job = JSON.parse(process.argv[3]!) as { schema: string; orders: number; worker: number; workers: number };
+  const plan = planSimulation({ orders: job.orders, days: DAYS, seed: SEED });
+  const owner = new Map(plan.orders.map((order) => [order.input.orderId, order.index % job.workers]));
+  const clock: SimulationClock = { now: plan.start };
+  const store = new PostgresStore({ connectionString: DATABASE_URL, schema: job.schema, max: 2 });
+  const service = await createOrderService({ store, now: () => clock.now });
+  // Feeds name many orders: one worker applies them all.
+  const runner = new SimulationRunner(service, plan, clock, (action) =>
+    action.kind === 'feed' ? job.worker === 0 : owner.get(action.kind === 'place' ? action.input.orderId : action.orderId) === job.worker,
+  );
+  process.stdout.write('ready\n');
+  let buffered = '';
+  for await (const chunk of process.stdin) {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const [command, at] = buffered.slice(0, newline).split(' ');
+      buffered = buffered.slice(newline + 1);
+      if (command === 'run') await runner.runUntil(Number(at));
+      else if (command === 'sweep') await runner.sweep(Number(at));
+      else {
+        await service.close();
+        process.stdout.write(`done ${JSON.stringify(runner.counters)}\n`);
+        process.exit(0);
+      }
+      process.stdout.write('ok\n');
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+const { values } = parseArgs({
+  strict: false,
+  options: {
+    orders: { type: 'string', default: process.env['BENCH_SIM_ORDERS'] ?? '100000' },
+    'pg-orders': { type: 'string', default: process.env['BENCH_SIM_PG_ORDERS'] ?? '10000' },
+    workers: { type: 'string', default: '1,2,4' },
+    'skip-sqlite': { type: 'boolean', default: false },
+    'skip-postgres': { type: 'boolean', default: false },
+  },
+});
+const sqliteOrders = Number(values.orders);
+const pgOrders = Number(values['pg-orders']);
+const workerCounts = String(values.workers).split(',').map(Number);
+
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const table: Array<Record<string, string>> = [];
+const row = (measure: string, store: string, value: string, baseline = '', ratio = '') => {
+  table.push({ measure, store, value, baseline, ratio });
+  console.log(`${measure} [${store}]: ${value}${baseline ? ` | baseline ${baseline} | ${ratio}` : ''}`);
+};
+
+/** Writes the service made: one per placed order, per applied event and per deadline the sweeper applied. */
+const writesOf = (f: SimulationFigures) => f.orders + f.events.applied + f.sweeper.ticks;
+
+/** The bare service: `apply` of one event per transaction on fresh orders, events/s (the figure of bench/service.ts). */
+async function bareServiceRate(store: OrderStore, count: number, tag: string): Promise<number> {
+  const service = await createOrderService({ store });
+  const placedAt = Date.parse('2030-01-01T00:00:00Z');
+  const ids = Array.from({ length: count }, (_, i) => `bare-${tag}-${i}`);
+  for (const orderId of ids) {
+    await service.place({ orderId, placedAt, latestShipDate: placedAt + 2 * 86_400_000, items: [{ orderItemId: 'A', sku: 'MUG-RED', quantity: 2 }, { orderItemId: 'B', sku: 'MUG-BLUE', quantity: 1 }] });
+  }
+  const start = performance.now();
+  for (const orderId of ids) await service.apply(orderId, { type: 'buyer.cancel', at: placedAt + 5 * 60_000 });
+  const rate = (count * 1000) / (performance.now() - start);
+  await service.close();
+  return rate;
+}
+
+async function sqliteRun(dir: string): Promise<void> {
+  const before = await bareServiceRate(new SqliteStore({ filename: join(dir, 'bare-before.db') }), 2_000, 'before');
+  const start = performance.now();
+  const figures = await simulate({ store: new SqliteStore({ filename: join(dir, 'simulation.db') }), orders: sqliteOrders, days: DAYS, seed: SEED });
+  const seconds = (performance.now() - start) / 1000;
+  const after = await bareServiceRate(new SqliteStore({ filename: join(dir, 'bare-after.db') }), 2_000, 'after');
+  const bare = (before + after) / 2;
+  const writes = writesOf(figures) / seconds;
+  row(
+    `simulation of ${fmt(sqliteOrders)} orders end to end (plan, run, figures), goal < 60 s`,
+    'sqlite',
+    `${seconds.toFixed(1)} s, ${fmt(sqliteOrders / seconds)} orders/s`,
+    '',
+    seconds < 60 ? 'met' : 'NOT met',
+  );
+  row(
+    `service writes/s in that simulation (${fmt(writesOf(figures))} writes: orders, events, sweeper ticks)`,
+    'sqlite',
+    fmt(writes),
+    `${fmt(bare)} single-event service.apply/s (${fmt(before)} before, ${fmt(after)} after)`,
+    `${(writes / bare).toFixed(2)}x`,
+  );
+}
+
+async function resetSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
+/** The simulation with `workers` processes on one PostgreSQL schema, in lockstep on the virtual clock. */
+async function postgresRun(schema: string, workers: number): Promise<{ seconds: number; figures: SimulationFigures }> {
+  await resetSchema(schema);
+  const init = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 1 });
+  await init.init();
+  await init.close();
+  const children = Array.from({ length: workers }, (_, worker) =>
+    spawn(process.execPath, ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orders: pgOrders, worker, workers })], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  const waiting = children.map(() => [] as Array<(line: string) => void>);
+  children.forEach((child, i) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      let newline: number;
+      while ((newline = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, newline);
+        out = out.slice(newline + 1);
+        waiting[i]!.shift()?.(line);
+      }
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) for (const resolve of waiting[i]!.splice(0)) resolve(`exit ${code}`);
+    });
+  });
+  const next = (i: number) => new Promise<string>((resolve) => waiting[i]!.push(resolve));
+  const all = async (command: string) => {
+    const replies = children.map((_, i) => next(i));
+    for (const child of children) child.stdin!.write(`${command}\n`);
+    const lines = await Promise.all(replies);
+    const bad = lines.find((line) => line !== 'ok' && !line.startsWith('done '));
+    if (bad) throw new Error(`a worker answered ${JSON.stringify(bad)} to ${command}`);
+    return lines;
+  };
+  await Promise.all(children.map((_, i) => next(i)));
+  const plan = planSimulation({ orders: pgOrders, days: DAYS, seed: SEED });
+  const start = performance.now();
+  await runClock(plan, async (at) => {
+    await all(`run ${at}`);
+    await all(`sweep ${at}`);
+  });
+  const counters = (await all('end')).reduce((sum, line) => addCounters(sum, JSON.parse(line.slice(5)) as SimulationCounters), emptyCounters());
+  // The parent counts the steps once: every worker swept at every step.
+  counters.sweeper.sweeps /= workers;
+  const reader = await createOrderService({ store: new PostgresStore({ connectionString: DATABASE_URL, schema, max: 8 }) });
+  const figures = figuresOf(plan, await storedSnapshots(reader), counters);
+  await reader.close();
+  return { seconds: (performance.now() - start) / 1000, figures };
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ol-bench-sim-'));
+const schema = `ol_bench_sim_${process.pid}`;
+try {
+  console.log(`node ${process.version}; seed ${SEED}, ${DAYS} days; SQLite ${fmt(sqliteOrders)} orders, PostgreSQL ${fmt(pgOrders)} orders with ${workerCounts.join(', ')} workers`);
+  if (!values['skip-sqlite']) await sqliteRun(dir);
+  if (!values['skip-postgres']) {
+    if (!(await postgresReachable())) console.log(`PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`);
+    else {
+      const bare = await bareServiceRate(new PostgresStore({ connectionString: DATABASE_URL, schema: `${schema}_bare`, max: 2 }), 300, 'pg');
+      await resetSchema(`${schema}_bare`);
+      let first: { seconds: number; figures: SimulationFigures } | undefined;
+      for (const workers of workerCounts) {
+        const run = await postgresRun(schema, workers);
+        if (first && JSON.stringify({ ...run.figures, sweeper: null }) !== JSON.stringify({ ...first.figures, sweeper: null })) {
+          throw new Error(`${workers} workers gave other figures than ${workerCounts[0]}`);
+        }
+        first ??= run;
+        const writes = writesOf(run.figures) / run.seconds;
+        row(
+          `simulation of ${fmt(pgOrders)} orders end to end with ${workers} worker process${workers > 1 ? 'es' : ''}`,
+          'postgres',
+          `${run.seconds.toFixed(1)} s, ${fmt(writes)} writes/s`,
+          workers === workerCounts[0] ? `${fmt(bare)} single-event service.apply/s` : `${first.seconds.toFixed(1)} s with ${workerCounts[0]}`,
+          workers === workerCounts[0] ? `${(writes / bare).toFixed(2)}x` : `${(first.seconds / run.seconds).toFixed(2)}x faster`,
+        );
+      }
+    }
+  }
+  console.log('\n| measure | store | value | baseline | ratio |\n|---|---|---|---|---|');
+  for (const r of table) console.log(`| ${r.measure} | ${r.store} | ${r.value} | ${r.baseline} | ${r.ratio} |`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  if (await postgresReachable()) await resetSchema(schema);
+}
