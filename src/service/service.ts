@@ -196,16 +196,16 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   /** Writes a step: order row (guarded by its version), history row and effects, in the caller's transaction. */
-  async function saveStep(tx: StoreTransaction, row: OrderRow, before: OrderSnapshot, step: StepResult, event: unknown): Promise<{ ok: boolean; version: number }> {
+  async function saveStep(tx: StoreTransaction, row: OrderRow, before: OrderSnapshot, step: StepResult, event: unknown): Promise<{ ok: boolean; version: number; text: string }> {
     const text = serializeOrder(step.snapshot);
     const version = text === serializeOrder(before) ? row.version : row.version + 1;
     const seq = row.seq + 1;
     const status = orderStatus(step.snapshot);
     const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: nextDeadline(step.snapshot), seq, snapshot: text }, row.seq);
-    if (!ok) return { ok, version };
-    await tx.appendHistory(historyRecord(row.orderId, seq, version, event, step, orderStatus(before), now()));
+    if (!ok) return { ok, version, text };
+    await tx.appendHistory(historyRecord(row.orderId, seq, version, event, step, orderStatus(before), status, now()));
     await tx.addOutbox(outboxRecords(row.orderId, version, seq, step.effects), now());
-    return { ok, version };
+    return { ok, version, text };
   }
 
   async function place(input: OrderInput, request: RequestOptions = {}): Promise<PlaceResult> {
@@ -231,7 +231,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         return existing ? { kind: 'done', result: { exists: existing } } : { kind: 'conflict' };
       }
       const event: PlaceEvent = { type: 'order.place', input: JSON.parse(JSON.stringify(input)) };
-      await tx.appendHistory(historyRecord(orderId, 1, 1, event, created, null, now()));
+      await tx.appendHistory(historyRecord(orderId, 1, 1, event, created, null, status, now()));
       await tx.addOutbox(outboxRecords(orderId, 1, 1, created.effects), now());
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
@@ -266,7 +266,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
     const fingerprint = JSON.stringify(['apply', stored]);
     const key = request.idempotencyKey;
-    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string }>(orderId, async (tx) => {
+    // A result computed here carries the snapshot it stepped to; one replayed from the store carries text to restore.
+    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot }>(orderId, async (tx) => {
       // The order is read before the key: a writer that commits the key in between also moves the order on,
       // so this attempt then loses on the guard and retries, and sees the key.
       const row = await tx.getOrder(orderId);
@@ -283,12 +284,13 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       const saved = await saveStep(tx, row, before, step, stored);
       if (!saved.ok) return { kind: 'conflict' };
-      const text = serializeOrder(step.snapshot);
-      const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: text };
+      const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: saved.text };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
-      return { kind: 'done', result };
+      return { kind: 'done', result: { ...result, stepped: step.snapshot } };
     });
-    return { ...result, snapshot: restore({ orderId, snapshot: result.snapshot } as OrderRow) };
+    const { stepped, ...rest } = result;
+    // The snapshot this call stepped to is the one it wrote: restoring its own text again would check nothing new.
+    return { ...rest, snapshot: stepped ?? restore({ orderId, snapshot: result.snapshot } as OrderRow) };
   }
 
   async function get(orderId: string): Promise<StoredOrder | null> {
@@ -421,7 +423,16 @@ function checkKey(request: RequestOptions): void {
   check('request options', 'idempotencyKey', key === undefined || (typeof key === 'string' && key.length > 0 && key.length <= 255), key, 'a string of 1 to 255 characters');
 }
 
-function historyRecord(orderId: string, seq: number, version: number, event: unknown, step: StepResult, statusBefore: OrderStatus | null, recordedAt: number): HistoryRecord {
+function historyRecord(
+  orderId: string,
+  seq: number,
+  version: number,
+  event: unknown,
+  step: StepResult,
+  statusBefore: OrderStatus | null,
+  statusAfter: OrderStatus,
+  recordedAt: number,
+): HistoryRecord {
   return {
     orderId,
     seq,
@@ -430,7 +441,7 @@ function historyRecord(orderId: string, seq: number, version: number, event: unk
     verdict: JSON.stringify(step.verdict),
     effects: JSON.stringify(step.effects),
     statusBefore,
-    statusAfter: orderStatus(step.snapshot),
+    statusAfter,
     recordedAt,
     machineVersion: MACHINE_VERSION,
   };
