@@ -78,7 +78,7 @@ const words = {
     daily: '每日取消率（每天结束时）：',
     amazon: (f: SimulationFigures) =>
       `亚马逊：${n(f.amazon.notifications.received)} 条 ORDER_CHANGE 通知（${n(f.amazon.notifications.events)} 个事件），${n(f.amazon.feeds.applied)} 份取消上传数据（${n(f.amazon.feeds.messages)} 条消息，${n(f.amazon.feeds.errors)} 条出错）。`,
-    events: (f: SimulationFigures) => `事件：应用 ${n(f.events.applied)} 个，接受 ${n(f.events.accepted)} 个，拒绝 ${n(f.events.refused)} 个${refusals(f)}。`,
+    events: (f: SimulationFigures) => `事件：应用 ${n(f.events.applied)} 个，接受 ${n(f.events.accepted)} 个，拒绝 ${n(f.events.refused)} 个${refusals(f, 'zh-CN')}。`,
     chart: (file: string) => `每日取消率图表：${file}`,
     next: '下一步：',
     nextMetrics: '任意一天的同样比率',
@@ -89,9 +89,10 @@ const words = {
 
 const n = (value: number) => value.toLocaleString('en-US');
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
-const refusals = (f: SimulationFigures) => {
-  const list = Object.entries(f.refusals);
-  return list.length ? ` (${list.map(([code, count]) => `${code} ${n(count)}`).join(', ')})` : '';
+const refusals = (f: SimulationFigures, lang: Lang = 'en') => {
+  const list = Object.entries(f.refusals).map(([code, count]) => `${code} ${n(count)}`);
+  if (!list.length) return '';
+  return lang === 'en' ? ` (${list.join(', ')})` : `（${list.join('，')}）`;
 };
 
 /** Which side a cancel reason comes from, for the reasons table. */
