@@ -1,4 +1,8 @@
-/** Columns a terminal gives a text: two for each East Asian wide character, one for the others. */
+/**
+ * Columns a terminal gives a text: two for each East Asian wide character, one for the others.
+ * @example
+ * displayWidth('取消率 3%'); // 9
+ */
 export function displayWidth(text: string): number {
   let total = 0;
   for (const char of text) total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;

@@ -1,8 +1,9 @@
-import { orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RATE_TARGET, type OrderSnapshot, type OrderStatus } from '../index.js';
+import { OrderStatus, orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RATE_TARGET, type OrderSnapshot } from '../index.js';
+import { DAY } from '../domain/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
 import { createOrderService, type OrderService } from '../service/index.js';
 import type { OrderStore } from '../store/index.js';
-import { DAY, SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
+import { SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
 
 /** What the runner saw while it pushed the plan through the service (the store holds the rest). */
 export interface SimulationCounters {
@@ -18,6 +19,11 @@ export interface SimulationCounters {
   sweeper: { sweeps: number; ticks: number };
 }
 
+/**
+ * Counters at zero, before a run.
+ * @example
+ * const total = workers.reduce((sum, w) => addCounters(sum, w.counters), emptyCounters());
+ */
 export function emptyCounters(): SimulationCounters {
   return {
     events: { applied: 0, accepted: 0, refused: 0 },
@@ -28,7 +34,11 @@ export function emptyCounters(): SimulationCounters {
   };
 }
 
-/** Adds `more` into `into` (workers' counters into one). */
+/**
+ * Adds `more` into `into` (workers' counters into one) and returns `into`.
+ * @example
+ * addCounters(emptyCounters(), runner.counters).events.applied === runner.counters.events.applied; // true
+ */
 export function addCounters(into: SimulationCounters, more: SimulationCounters): SimulationCounters {
   for (const group of ['events', 'notifications', 'feeds', 'sweeper'] as const) {
     const target = into[group] as Record<string, number>;
@@ -187,7 +197,11 @@ export interface SimulationFigures {
   daily: DailyRate[];
 }
 
-/** Every stored order's snapshot, page by page through `service.list` and `service.get`. */
+/**
+ * Every stored order's snapshot, page by page through `service.list` and `service.get` (each page's reads at once).
+ * @example
+ * const snapshots = await storedSnapshots(service);
+ */
 export async function storedSnapshots(service: OrderService): Promise<OrderSnapshot[]> {
   const snapshots: OrderSnapshot[] = [];
   const limit = 1000;
@@ -216,7 +230,7 @@ function whoOf(record: { by: string; reason: string }): CancelledBy {
  * const figures = figuresOf(plan, await storedSnapshots(service), runner.counters);
  */
 export function figuresOf(plan: SimulationPlan, snapshots: readonly OrderSnapshot[], counters: SimulationCounters): SimulationFigures {
-  const states = Object.fromEntries(['buyer-cancellable', 'unshipped', 'label-generated', 'shipped', 'canceled', 'auto-canceled'].map((s) => [s, 0])) as Record<OrderStatus, number>;
+  const states = Object.fromEntries(OrderStatus.options.map((status) => [status, 0])) as Record<OrderStatus, number>;
   const byWho: Record<CancelledBy, number> = { buyer: 0, seller: 0, marketplace: 0, auto: 0 };
   const byReason: Record<string, number> = {};
   let total = 0;
@@ -298,7 +312,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationFigu
   }
 }
 
-/** Calls `step(at)` for every clock step of the plan, from the first step to the end. */
+/**
+ * Calls `step(at)` for every clock step of the plan (every 15 virtual minutes), from the first step to the end.
+ * @example
+ * await runClock(plan, async (at) => { await runner.runUntil(at); await runner.sweep(at); });
+ */
 export async function runClock(plan: SimulationPlan, step: (at: number) => Promise<void>): Promise<void> {
   for (let at = plan.start + SWEEP_STEP_MS; at <= plan.end; at += SWEEP_STEP_MS) await step(at);
 }

@@ -2,10 +2,9 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { OrderEventInput, OrderInput } from '../index.js';
+import { DAY, MINUTE } from '../domain/index.js';
 
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+const HOUR = 60 * MINUTE;
 
 /** Monday 2026-11-23 00:00 UTC: the first simulated day starts here whatever the seed. */
 export const SIMULATION_START = Date.parse('2026-11-23T00:00:00Z');
