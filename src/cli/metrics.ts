@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { Instant, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
 import type { OrderSnapshot } from '../runtime/index.js';
 import type { OrderService } from '../service/index.js';
-import { cliCommand, langOption, openService, usageError, withStoreOptions, type StoreOptions } from './options.js';
+import { cliCommand, instantOption, jsonOption, langOption, withService, withStoreOptions, type StoreOptions } from './options.js';
+import { columns } from './format.js';
 
 interface MetricsOptions extends StoreOptions {
   now?: string;
@@ -37,13 +38,6 @@ const words = {
   },
 } satisfies Record<Lang, unknown>;
 
-/** Columns a terminal gives a character: two for East Asian wide ones. */
-function width(text: string): number {
-  let total = 0;
-  for (const char of text) total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
-  return total;
-}
-
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -64,8 +58,8 @@ export function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
       [30, metrics.lateShipmentRate.last30Days],
     ] as const).map(([days, l]) => [w.late, w.days(days), iso(l.from), iso(l.to), String(l.late), String(l.orders), percent(l.rate), `< ${percent(l.target)}`, status(l.healthy)]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => width(row[i]!))));
-  const lines = rows.map((row) => row.map((cell, i) => cell + ' '.repeat(widths[i]! - width(cell))).join('  ').trimEnd());
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => columns(row[i]!))));
+  const lines = rows.map((row) => row.map((cell, i) => cell + ' '.repeat(widths[i]! - columns(cell))).join('  ').trimEnd());
   const risks = metrics.suppressionRisks.length
     ? [w.risks, ...metrics.suppressionRisks.map((risk) => w.risk(risk.sku, risk.cancellations.map((x) => x.orderId)))]
     : [w.noRisks];
@@ -115,19 +109,12 @@ export function metricsCommand(): Command {
   )
     .option('--now <iso>', 'the instant the figures are for, ISO-8601 with an offset (default: now)')
     .addOption(langOption('language of the table'))
-    .option('--json', 'print JSON instead of a table', false)
+    .addOption(jsonOption('print JSON instead of a table'))
     .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.');
   command.action(async (options: MetricsOptions) => {
-    const parsedNow = options.now === undefined ? { success: true as const, data: Date.now() } : Instant.safeParse(options.now);
-    if (!parsedNow.success) usageError(command, `--now must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(options.now)})`);
-    const now = parsedNow.data!;
-    const service = await openService(command, options);
-    try {
-      const metrics = sellerMetrics(await storedSnapshots(service), { now });
-      process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));
-    } finally {
-      await service.close();
-    }
+    const now = instantOption(command, '--now', options.now, Date.now());
+    const metrics = await withService(command, options, async (service) => sellerMetrics(await storedSnapshots(service), { now }));
+    process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));
   });
   return command;
 }
