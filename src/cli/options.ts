@@ -47,7 +47,17 @@ export const langOption = (description = 'language of verdicts, messages and tab
 export function cliCommand(name: string): Command {
   return new Command(name)
     .showHelpAfterError(false)
+    .configureOutput({ outputError: oneLineError })
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+}
+
+/**
+ * Writes a commander error as one line: its suggestion (`(Did you mean status?)`) joined to the message.
+ * @example
+ * new Command('order-lifecycle').configureOutput({ outputError: oneLineError });
+ */
+export function oneLineError(text: string, write: (text: string) => void): void {
+  write(`${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`);
 }
 
 /**

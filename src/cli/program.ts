@@ -7,7 +7,7 @@ import { explainCommand } from './explain.js';
 import { historyCommand } from './history.js';
 import { inspectCommand } from './inspect.js';
 import { metricsCommand } from './metrics.js';
-import { exitCodes } from './options.js';
+import { exitCodes, oneLineError } from './options.js';
 import { replayCommand } from './replay.js';
 import { statusCommand } from './status.js';
 import { sweepCommand } from './sweep.js';
@@ -37,7 +37,7 @@ export function buildProgram(): Command {
   const program = new Command('order-lifecycle')
     .description("A seller's order lifecycle and Amazon's cancellation rules as an XState statechart.")
     .version(packageVersion(), '-V, --version', 'print the version of order-lifecycle')
-    .showHelpAfterError('(run order-lifecycle --help for the commands)')
+    .configureOutput({ outputError: oneLineError })
     // --help and --version exit 0; no command, an unknown command or an unknown option exit 2.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage))
     .addHelpText('after', '\nRun order-lifecycle <command> --help for its options and an example. See docs/cli.md.\nExit status: 0 done, 1 event refused, 2 wrong argument, 3 other failure (e.g. the database is unreachable).');
