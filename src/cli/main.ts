@@ -9,7 +9,7 @@ import { CliFailure, exitCodes, oneLine } from './options.js';
  * everything else (the store unreachable or unreadable, a write conflict, a bug) is a failure (3).
  */
 function failure(error: unknown): { status: number; message: string } {
-  const message = oneLine(error);
+  const message = oneLine(error, false);
   if (error instanceof CliFailure) return { status: error.exitCode, message };
   if (error instanceof InvalidInputError) return { status: exitCodes.usage, message };
   if (error instanceof Error && error.name === 'InspectorError') {

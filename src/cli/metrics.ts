@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
 import type { OrderSnapshot } from '../runtime/index.js';
 import type { OrderService } from '../service/index.js';
-import { cliCommand, instantOption, jsonOption, langOption, withService, withStoreOptions, type StoreOptions } from './options.js';
+import { cliCommand, instantOption, jsonOption, langOption, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
 import { columns } from './format.js';
 
 interface MetricsOptions extends StoreOptions {
@@ -111,6 +111,7 @@ export function metricsCommand(): Command {
     .addOption(langOption('language of the table'))
     .addOption(jsonOption('print JSON instead of a table'))
     .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.');
+  withExamples(command, 'metrics --db orders.db', 'metrics --database-url postgres://postgres@127.0.0.1:5432/test --now 2026-12-10T00:00:00Z --lang zh-CN', 'metrics --db orders.db --json');
   command.action(async (options: MetricsOptions) => {
     const now = instantOption(command, '--now', options.now, Date.now());
     const metrics = await withService(command, options, async (service) => sellerMetrics(await storedSnapshots(service), { now }));

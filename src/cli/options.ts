@@ -118,11 +118,16 @@ export async function openService(
   }
 }
 
-/** An error's message on one line, without a trailing full stop; an AggregateError (several addresses tried) by its first error. */
-export function oneLine(error: unknown): string {
+/**
+ * An error's message on one line, by default without its trailing full stop (to quote it inside another
+ * sentence); an AggregateError (several addresses tried) by its first error.
+ * @example
+ * throw new CliFailure(`cannot open the order store: ${oneLine(error)}`);
+ */
+export function oneLine(error: unknown, dropStop = true): string {
   const inner = error instanceof AggregateError && error.errors.length ? error.errors[0] : error;
-  const text = inner instanceof Error ? inner.message || (error as Error).message || inner.name : String(inner);
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+  const text = (inner instanceof Error ? inner.message || (error as Error).message || inner.name : String(inner)).replace(/\s*\n\s*/g, ' ').trim();
+  return dropStop ? text.replace(/\.$/, '') : text;
 }
 
 /** A database URL as it may be shown: without its password. */

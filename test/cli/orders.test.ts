@@ -185,7 +185,7 @@ describe('wrong arguments and failures', () => {
     [['sweep', '--db', 'DB', '--limit', '0'], /^error: --limit must be a positive whole number \(got "0"\)$/],
     [['apply', ORDER, label, '--db', 'DB', '--idempotency-key', ''], /^error: --idempotency-key must be 1 to 255 characters/],
     [['status', ORDER, '--db', 'DB', '--bogus'], /^error: unknown option '--bogus'$/],
-    [['replay', 'no/such/order.json'], /^error: Cannot open recorded order "no\/such\/order\.json": no such file$/],
+    [['replay', 'no/such/order.json'], /^error: Cannot open recorded order "no\/such\/order\.json": no such file\.$/],
   ])('should refuse %j in one line on standard error with exit status 2, and change nothing', async (args, message) => {
     // These run side by side on one store, which none of them may change.
     const before = sqliteRows(template);
