@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatInstant, type Lang, type OrderEvent, type Verdict } from '../domain/index.js';
+import { formatInstant, statusAt, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
 import { explain, type OrderSnapshot } from '../runtime/index.js';
 import type { StoredOrder } from '../service/index.js';
 import { isoTime, labelled, statusText, verdictMark } from './format.js';
@@ -52,6 +52,7 @@ const words = {
     placed: 'placed',
     latestShip: 'latest ship date',
     deadline: 'next deadline',
+    due: (status: string, at: string) => `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
     none: 'none',
     buyerWindowCloses: "the buyer's cancel window closes",
     autoCancel: 'auto-cancel if not shipped',
@@ -69,6 +70,7 @@ const words = {
     placed: '下单时间',
     latestShip: '最晚发货日期',
     deadline: '下一个期限',
+    due: (status: string, at: string) => `截至 ${at} 为 ${status}:期限已过(由 sweep 或下一个事件存储)`,
     none: '无',
     buyerWindowCloses: '买家取消窗口关闭',
     autoCancel: '未发货则自动取消',
@@ -82,15 +84,22 @@ const words = {
 } satisfies Record<Lang, unknown>;
 
 /** The status as text in the language. */
+/** The status the order has at `now` from time alone: a deadline that passed is applied only by a sweep or an event. */
+function statusNow(stored: StoredOrder, now: number): OrderStatus {
+  return statusAt(stored.status, stored.snapshot.context, Math.max(now, stored.snapshot.context.clock));
+}
+
 function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now: number, lang: Lang): string {
   const w = words[lang];
   const context = stored.snapshot.context;
+  const current = statusNow(stored, now);
   const offset = context.utcOffsetMinutes;
   const kind = deadlineKind(stored);
   const deadline = stored.nextDeadline === null || kind === null ? w.none : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
   const head = labelled([
     [w.order, stored.orderId],
     [w.status, statusText(stored.status, lang)],
+    ...(current === stored.status ? [] : [['', w.due(statusText(current, lang), formatInstant(Math.max(now, context.clock), offset))] as const]),
     [w.version, String(stored.version)],
     [w.placed, formatInstant(context.placedAt, offset)],
     [w.latestShip, formatInstant(context.latestShipDate, offset)],
@@ -107,6 +116,7 @@ function statusJson(stored: StoredOrder, actions: readonly SellerAction[], now: 
   return {
     orderId: stored.orderId,
     status: stored.status,
+    statusNow: statusNow(stored, now),
     version: stored.version,
     placedAt: isoTime(context.placedAt),
     latestShipDate: isoTime(context.latestShipDate),
