@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type Lang } from '../domain/index.js';
 import { formatOutcome, outcomeJson } from './format.js';
-import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, storedOrder, usageError, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, withEventArguments, storedOrder, usageError, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
 
 interface ApplyOptions extends StoreOptions {
   idempotencyKey?: string;
@@ -16,9 +16,7 @@ interface ApplyOptions extends StoreOptions {
  * buildProgram().addCommand(applyCommand());
  */
 export function applyCommand(): Command {
-  const command = withStoreOptions(cliCommand('apply').description('apply an event to a stored order through the order service and print the verdict'))
-    .argument('<orderId>', 'the order id')
-    .argument('<event-json>', 'the event as JSON, @file.json, or - to read it from standard input')
+  const command = withEventArguments(withStoreOptions(cliCommand('apply').description('apply an event to a stored order through the order service and print the verdict')))
     .option('--idempotency-key <key>', 'a request key (1 to 255 characters): the same key again returns the first result and applies nothing')
     .addOption(langOption('language of the verdict and labels'))
     .addOption(jsonOption());

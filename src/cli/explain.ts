@@ -3,7 +3,7 @@ import { type Lang } from '../domain/index.js';
 import { diffContext, type ContextChange } from '../inspector/orders.js';
 import { applyEvent, orderStatus, serializeOrder } from '../runtime/index.js';
 import { formatOutcome, outcomeJson, type Outcome } from './format.js';
-import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, storedOrder, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, withEventArguments, storedOrder, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
 
 interface ExplainOptions extends StoreOptions {
   lang: Lang;
@@ -23,9 +23,7 @@ function changeText(change: ContextChange): string {
  * buildProgram().addCommand(explainCommand());
  */
 export function explainCommand(): Command {
-  const command = withStoreOptions(cliCommand('explain').description('show what an event would do to a stored order, without storing anything'))
-    .argument('<orderId>', 'the order id')
-    .argument('<event-json>', 'the event as JSON, @file.json, or - to read it from standard input')
+  const command = withEventArguments(withStoreOptions(cliCommand('explain').description('show what an event would do to a stored order, without storing anything')))
     .addOption(langOption('language of the verdict and labels'))
     .addOption(jsonOption());
   withExamples(

@@ -99,6 +99,7 @@ export async function openService(
   if (options.db !== undefined && extra.create !== true && !existsSync(options.db)) usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
   const { createOrderService } = await import('../service/index.js');
   const { SqliteStore, PostgresStore } = await import('../store/index.js');
+  const { hidePassword } = await import('../inspector/stored.js');
   const where = options.db !== undefined ? `SQLite file ${JSON.stringify(options.db)}` : `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`;
   let store: InstanceType<typeof SqliteStore> | InstanceType<typeof PostgresStore> | undefined;
   if (options.databaseUrl !== undefined) {
@@ -128,17 +129,6 @@ export function oneLine(error: unknown, dropStop = true): string {
   const inner = error instanceof AggregateError && error.errors.length ? error.errors[0] : error;
   const text = (inner instanceof Error ? inner.message || (error as Error).message || inner.name : String(inner)).replace(/\s*\n\s*/g, ' ').trim();
   return dropStop ? text.replace(/\.$/, '') : text;
-}
-
-/** A database URL as it may be shown: without its password. */
-function hidePassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 /**
@@ -203,6 +193,15 @@ export function instantOption(command: Command, flag: string, value: string | un
   const parsed = Instant.safeParse(value);
   if (!parsed.success) usageError(command, `${flag} must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(value)})`);
   return parsed.data!;
+}
+
+/**
+ * Adds the `<orderId> <event-json>` arguments of `explain` and `apply`; read the event with `readEventArgument`.
+ * @example
+ * withEventArguments(withStoreOptions(cliCommand('apply'))).action((orderId, eventJson, options) => ...);
+ */
+export function withEventArguments(command: Command): Command {
+  return command.argument('<orderId>', 'the order id').argument('<event-json>', 'the event as JSON, @file.json, or - to read it from standard input');
 }
 
 /**

@@ -50,7 +50,12 @@ export async function openStoredOrders(options: { db?: string; databaseUrl?: str
   return { kind: store.kind, where, list: (listOptions) => service.list(listOptions), history: (orderId) => service.history(orderId), close: () => service.close() };
 }
 
-function hidePassword(url: string): string {
+/**
+ * A database URL as it may be shown: its password replaced by `***`.
+ * @example
+ * hidePassword('postgres://app:secret@db:5432/orders'); // 'postgres://app:***@db:5432/orders'
+ */
+export function hidePassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
