@@ -34,7 +34,7 @@ export function explainCommand(): Command {
   command.addHelpText('after', '\nNothing is written: the order, its history and the outbox stay as they are. Exit status 0 when the event\nwould be accepted, 1 when it would be refused, 2 for a wrong argument (an unknown order id included).');
   command.action(async (orderId: string, eventJson: string, options: ExplainOptions) => {
     const event = readEventArgument(command, eventJson);
-    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId));
+    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), { readonly: true });
     const step = applyEvent(stored.snapshot, event);
     const changed = serializeOrder(step.snapshot) !== serializeOrder(stored.snapshot);
     const outcome: Outcome = {

@@ -52,7 +52,7 @@ export function historyCommand(): Command {
     .addOption(jsonOption('print JSON (every field of every row, with effects) instead of a table'));
   withExamples(command, 'history 114-3941689-8772232 --db orders.db', 'history 114-3941689-8772232 --db orders.db --json');
   command.action(async (orderId: string, options: HistoryOptions) => {
-    const rows = await withService(command, options, (service) => storedHistory(command, service, orderId));
+    const rows = await withService(command, options, (service) => storedHistory(command, service, orderId), { readonly: true });
     process.stdout.write(options.json ? historyJson(orderId, rows) : formatHistory(rows, options.lang));
   });
   return command;

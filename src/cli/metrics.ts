@@ -114,7 +114,7 @@ export function metricsCommand(): Command {
   withExamples(command, 'metrics --db orders.db', 'metrics --database-url postgres://postgres@127.0.0.1:5432/test --now 2026-12-10T00:00:00Z --lang zh-CN', 'metrics --db orders.db --json');
   command.action(async (options: MetricsOptions) => {
     const now = instantOption(command, '--now', options.now, Date.now());
-    const metrics = await withService(command, options, async (service) => sellerMetrics(await storedSnapshots(service), { now }));
+    const metrics = await withService(command, options, async (service) => sellerMetrics(await storedSnapshots(service), { now }), { readonly: true });
     process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));
   });
   return command;

@@ -83,9 +83,22 @@ export function withStoreOptions(command: Command, dbHelp = 'a SQLite order stor
     .option('--schema <name>', 'the PostgreSQL schema of the order tables (with --database-url)', 'public');
 }
 
+/** How `openService` opens the store. */
+export interface OpenServiceOptions {
+  /** Accept a `--db` file that does not exist yet (it is created). */
+  create?: boolean;
+  /**
+   * Open the store read-only, for commands that only read: nothing is created (the tables must exist) and a
+   * write would fail (SQLite opened read-only, PostgreSQL sessions with `default_transaction_read_only`).
+   */
+  readonly?: boolean;
+  service?: Omit<OrderServiceOptions, 'store'>;
+}
+
 /**
  * Checks the store options (exactly one of `--db` and `--database-url`; an existing `--db` file unless
- * `create` is set) and opens the order service on that store. Wrong options exit 2 through `usageError`.
+ * `create` is set) and opens the order service on that store. Wrong options exit 2 through `usageError`; a
+ * store that cannot be opened or read is a `CliFailure` (exit 3) naming it.
  * @example
  * const service = await openService(command, options);
  * try { console.log(await service.get(orderId)); } finally { await service.close(); }
@@ -93,7 +106,7 @@ export function withStoreOptions(command: Command, dbHelp = 'a SQLite order stor
 export async function openService(
   command: Command,
   options: StoreOptions,
-  extra: { create?: boolean; service?: Omit<OrderServiceOptions, 'store'> } = {},
+  extra: OpenServiceOptions = {},
 ): Promise<OrderService> {
   if ((options.db === undefined) === (options.databaseUrl === undefined)) usageError(command, 'give exactly one of --db <file> or --database-url <url>');
   if (options.db !== undefined && extra.create !== true && !existsSync(options.db)) usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
@@ -104,15 +117,18 @@ export async function openService(
   let store: InstanceType<typeof SqliteStore> | InstanceType<typeof PostgresStore> | undefined;
   if (options.databaseUrl !== undefined) {
     try {
-      store = new PostgresStore({ connectionString: options.databaseUrl, schema: options.schema });
+      store = new PostgresStore({ connectionString: options.databaseUrl, schema: options.schema, readonly: extra.readonly === true });
     } catch (error) {
       // The constructor checks the schema name and nothing else.
       usageError(command, `--schema: ${oneLine(error)}`);
     }
   }
   try {
-    store ??= new SqliteStore({ filename: options.db! });
-    return await createOrderService({ ...extra.service, store });
+    store ??= new SqliteStore({ filename: options.db!, readonly: extra.readonly === true });
+    const service = await createOrderService({ ...extra.service, store });
+    // A read-only store creates nothing on init: one read shows now that its tables are there.
+    if (extra.readonly) await service.list({ limit: 1 });
+    return service;
   } catch (error) {
     await store?.close().catch(() => {});
     throw new CliFailure(`cannot open the order store (${where}): ${oneLine(error)}`);
@@ -132,12 +148,12 @@ export function oneLine(error: unknown, dropStop = true): string {
 }
 
 /**
- * Opens the service, runs `work` on it and closes it, whatever `work` does.
+ * Opens the service (read-only with `{ readonly: true }`), runs `work` on it and closes it, whatever `work` does.
  * @example
  * await withService(command, options, async (service) => print(await service.history(orderId)));
  */
-export async function withService<T>(command: Command, options: StoreOptions, work: (service: OrderService) => Promise<T>): Promise<T> {
-  const service = await openService(command, options);
+export async function withService<T>(command: Command, options: StoreOptions, work: (service: OrderService) => Promise<T>, open: OpenServiceOptions = {}): Promise<T> {
+  const service = await openService(command, options, open);
   try {
     return await work(service);
   } finally {

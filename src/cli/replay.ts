@@ -136,7 +136,7 @@ export function replayCommand(): Command {
       }
       return;
     }
-    const rows = await withService(command, options, (service) => storedHistory(command, service, source));
+    const rows = await withService(command, options, (service) => storedHistory(command, service, source), { readonly: true });
     const compared = compareHistory(source, rows);
     process.stdout.write(options.json ? comparedJson(source, compared) : formatCompared(source, compared, options.lang));
     process.exitCode = compared.every((each) => each.differences.length === 0) ? exitCodes.ok : exitCodes.refused;

@@ -143,7 +143,7 @@ export function statusCommand(): Command {
   withExamples(command, 'status 114-3941689-8772232 --db orders.db', 'status 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json');
   command.action(async (orderId: string, options: StatusOptions) => {
     const now = instantOption(command, '--now', options.now, Date.now());
-    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId));
+    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), { readonly: true });
     const actions = sellerActions(stored.snapshot, now);
     process.stdout.write(options.json ? `${JSON.stringify(statusJson(stored, actions, now), null, 2)}\n` : formatStatus(stored, actions, now, options.lang));
   });

@@ -46,3 +46,14 @@ describe.skipIf(skipPostgres)('order-lifecycle status, apply and history on Post
     expect(run.stderr).toBe('error: orderId: no order "no-such-order" in the store\n');
   });
 });
+
+describe.skipIf(skipPostgres)('order-lifecycle read-only commands on PostgreSQL', () => {
+  it('should create nothing in a schema that has no order tables, and say so in one line with exit status 3', async () => {
+    const schema = testSchemaName('cli_missing');
+    const run = cli(['status', ORDER, '--database-url', DATABASE_URL, '--schema', schema]);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/^error: cannot open the order store \(PostgreSQL "[^"]+"\): relation "[^"]+\.orders" does not exist\n$/);
+    const schemas = await pgQuery('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+    expect(schemas.rowCount).toBe(0);
+  });
+});
