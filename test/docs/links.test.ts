@@ -7,7 +7,20 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 
 // docs/inspector.md belongs to the inspector's owners and still links a test fixture; it joins this list
 // once that link is replaced by a quote.
-const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md', 'docs/inspector.md', 'docs/service.md', 'docs/amazon.md', 'docs/metrics.md'];
+const documents = [
+  'README.md',
+  'docs/rules.md',
+  'docs/testing.md',
+  'docs/statechart.md',
+  'docs/inspector.md',
+  'docs/service.md',
+  'docs/amazon.md',
+  'docs/metrics.md',
+  'docs/extending.md',
+  'docs/embedding/react.md',
+  'docs/embedding/http-service.md',
+  'docs/embedding/postgres-worker.md',
+];
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens. */
 const slug = (heading: string) =>
