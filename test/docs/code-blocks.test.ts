@@ -13,6 +13,7 @@ const requireFromRoot = createRequire(resolve(root, 'package.json'));
 // without importing or declaring them, so it joins this list once it does (see docs/testing.md).
 const documents = [
   'README.md',
+  'docs/core.md',
   'docs/rules.md',
   'docs/testing.md',
   'docs/statechart.md',
@@ -82,7 +83,8 @@ const sourceOf = (block: Block) => `${block.context}\n${block.code}\nexport {};\
 describe('TypeScript in README.md and docs/', () => {
   it('should find the examples it checks', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
-    expect(blocks.filter((block) => block.run).map((block) => block.name)).toContain('README.md:17');
+    // The README's one code sample runs, so its commented values are checked.
+    expect(blocks.find((block) => block.name.startsWith('README.md:'))).toMatchObject({ run: true });
   });
 
   it('should parse the info string and the ts-context comment', () => {
@@ -92,6 +94,7 @@ describe('TypeScript in README.md and docs/', () => {
     );
     expect(plain).toEqual({ name: 'x.md:1', code: 'const a = 1;\n', context: '', run: true });
     expect(quiet).toEqual({ name: 'x.md:8', code: 'b;\n', context: 'declare const b: number;', run: false });
+    expect(codeBlocks('x.md', '<!-- excerpt: examples/a.ts -->\n```ts\nfragment(\n```\n```ts\nconst c = 1;\n```\n').map((block) => block.name)).toEqual(['x.md:5']);
   });
 
   it('should type-check every block against the package source, as an app imports it', () => {

@@ -9,6 +9,7 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 // once that link is replaced by a quote.
 const documents = [
   'README.md',
+  'docs/core.md',
   'docs/rules.md',
   'docs/testing.md',
   'docs/statechart.md',
