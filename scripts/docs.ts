@@ -66,6 +66,7 @@ async function renderApi(out: string): Promise<{ warnings: number; errors: numbe
     excludePrivate: true,
     excludeProtected: true,
     excludeInternal: true,
+    excludeExternals: true, // members every Error inherits from the standard library (stack, captureStackTrace, …)
     useCodeBlocks: true,
     parametersFormat: 'table',
     hidePageHeader: true,

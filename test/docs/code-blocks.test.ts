@@ -5,26 +5,12 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { documentsWithCode } from './documents.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const requireFromRoot = createRequire(resolve(root, 'package.json'));
 
-// docs/inspector.md belongs to the inspector's owners; its first block uses createOrderActor and `input`
-// without importing or declaring them, so it joins this list once it does (see docs/testing.md).
-const documents = [
-  'README.md',
-  'docs/core.md',
-  'docs/rules.md',
-  'docs/testing.md',
-  'docs/statechart.md',
-  'docs/inspector.md',
-  'docs/service.md',
-  'docs/metrics.md',
-  'docs/extending.md',
-  'docs/embedding/react.md',
-  'docs/embedding/http-service.md',
-  'docs/embedding/postgres-worker.md',
-];
+const documents = documentsWithCode;
 
 /** The package's own entry points, as an app imports them, mapped to the source. */
 const entryPoints: Record<string, string> = {

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { documentsWithCode } from './documents.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** Guides that quote the examples' files. */
-const documents = ['docs/embedding/react.md', 'docs/embedding/http-service.md', 'docs/embedding/postgres-worker.md'];
+/** The embedding guides quote the examples' files. */
+const documents = documentsWithCode.filter((document) => document.startsWith('docs/embedding/'));
 
 interface Excerpt {
   name: string;
