@@ -14,12 +14,14 @@ const root = resolve(import.meta.dirname, '../..');
 type Body = Record<string, unknown> & { verdict?: { accepted: boolean; code?: string; message: Record<'en' | 'zh-CN', string> } };
 
 describe('the HTTP service example (examples/http-service) on a SQLite file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'order-lifecycle-http-'));
-  const filename = join(dir, 'orders.db');
+  let dir = '';
+  let filename = '';
   let server: ExampleProcess;
   let base = '';
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'order-lifecycle-http-'));
+    filename = join(dir, 'orders.db');
     server = startExample('http-service', { ORDERS_DB: filename, HOST: '127.0.0.1', PORT: '0' });
     const [, url] = await server.waitForLine(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/);
     base = url!;
@@ -30,7 +32,7 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
       server.child.kill('SIGKILL');
       await server.exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -135,5 +137,13 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
     } finally {
       await service.close();
     }
+  });
+});
+
+describe('the HTTP service example, given a bad setting', () => {
+  it('should exit with status 2 and one line naming the setting and the value', async () => {
+    const server = startExample('http-service', { PORT: '99999' });
+    expect(await server.exited).toEqual({ code: 2, signal: null });
+    expect(server.stderr()).toBe('PORT must be a port number from 0 to 65535 (got "99999").\n');
   });
 });

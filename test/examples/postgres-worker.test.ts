@@ -102,3 +102,11 @@ describe.skipIf(skipPostgres)('the PostgreSQL worker example (examples/postgres-
     for (const line of printed) expect(line.effect).toEqual(effects.get(line.outboxId));
   });
 });
+
+describe('the PostgreSQL worker example, given a bad setting', () => {
+  it('should exit with status 2 and one line naming the setting and the value', async () => {
+    const worker = startExample('postgres-worker', { WORKER_BATCH: 'lots' });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.stderr()).toBe('WORKER_BATCH must be a positive whole number (got "lots").\n');
+  });
+});
