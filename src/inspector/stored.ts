@@ -11,8 +11,11 @@ export interface StoredOrders {
   kind: string;
   /** Where the orders are: the file, or the database URL without its password. */
   where: string;
+  /** Stored orders, one page at a time. */
   list(options?: OrderListOptions): Promise<OrderListing[]>;
+  /** One order's history rows, oldest first. */
   history(orderId: string): Promise<HistoryRow[]>;
+  /** Closes the store. */
   close(): Promise<void>;
 }
 

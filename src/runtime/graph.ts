@@ -21,6 +21,7 @@ export interface ChartEdge {
   deadline: string | null;
 }
 
+/** The statechart read from a machine definition: its states and transitions, for diagrams. */
 export interface Chart {
   states: ChartState[];
   edges: ChartEdge[];
