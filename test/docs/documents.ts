@@ -18,4 +18,4 @@ export const documentsWithCode = [
 ];
 
 /** Documents whose links are checked. */
-export const linkedDocuments = [...documentsWithCode, 'docs/amazon.md'];
+export const linkedDocuments = [...documentsWithCode, 'docs/amazon.md', 'docs/cli.md'];
