@@ -2,6 +2,7 @@
  * order-lifecycle: a marketplace seller's order lifecycle and cancellation rules as an XState v5
  * statechart, with pure functions for back ends and live actors for apps.
  * @packageDocumentation
+ * @module order-lifecycle
  */
 export { orderMachine, MACHINE_VERSION, type OrderMachine, type OrderAccepted } from '../machines/order/index.js';
 export * from './runtime/index.js';

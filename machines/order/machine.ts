@@ -355,6 +355,7 @@ export const orderMachine = setup({
   },
 });
 
+/** The type of `orderMachine`, and of any machine made from it with `.provide()`. */
 export type OrderMachine = typeof orderMachine;
 
 /** Guards that make time structural; the chart and verdicts treat them apart from the rules' guards. */

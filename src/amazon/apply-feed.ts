@@ -22,7 +22,9 @@ export interface FeedVerdict {
  * `apply` to apply one event. `apply` throws OrderNotFoundError for unknown ids.
  */
 export interface FeedOrderService {
+  /** The order, or null when there is none. */
   get(orderId: string): Promise<{ snapshot: FeedOrderSnapshot } | null> | { snapshot: FeedOrderSnapshot } | null;
+  /** Applies one seller cancellation from the feed; the verdict says whether it was accepted. */
   apply(orderId: string, event: SellerCancelEvent): Promise<{ verdict: FeedVerdict }> | { verdict: FeedVerdict };
 }
 

@@ -2,6 +2,7 @@
  * order-lifecycle/amazon: SP-API orders and ORDER_CHANGE notifications in, cancellation feeds out, and
  * feeds applied in bulk through the order service with Amazon-shaped processing reports.
  * @packageDocumentation
+ * @module order-lifecycle/amazon
  */
 export { orderInputFromSpApi, eventsFromSpApi, eventsFromNotification, spApiStatus } from './orders.js';
 export {

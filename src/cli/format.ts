@@ -1,4 +1,4 @@
-import { formatInstant, type Lang } from '../domain/index.js';
+import { formatInstant, statusNames, type Effect, type Lang, type OrderStatus, type ParsedOrderEvent, type Verdict } from '../domain/index.js';
 import { orderStatus, type ReplayStep } from '../runtime/index.js';
 
 /** One line per step: the event, accepted or refused (with code), the status after it, and the message. */
@@ -12,7 +12,107 @@ export function formatStep(step: ReplayStep, index: number, lang: Lang): string 
 }
 
 /** An event's instant in the order's own offset (as given when it is not an instant). */
-function formatAt(at: unknown, offset: number): string {
+export function formatAt(at: unknown, offset: number): string {
   const ms = typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at instanceof Date ? at.getTime() : NaN;
   return Number.isNaN(ms) ? String(at) : formatInstant(ms, offset);
+}
+
+/** Epoch ms as ISO-8601 in UTC, as JSON output shows instants; null stays null. */
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** An order status for people: `unshipped`, or `【未发货】` in Chinese. */
+export function statusText(status: string | null, lang: Lang): string {
+  if (status === null) return lang === 'zh-CN' ? '(无)' : '(none)';
+  return statusNames[status]?.[lang] ?? status;
+}
+
+/** `accepted` or `refused CODE`, in the language, with the verdict's flags (late, duplicate, conflict). */
+export function verdictMark(verdict: Verdict, lang: Lang): string {
+  const zh = lang === 'zh-CN';
+  const mark = verdict.accepted ? (zh ? '接受' : 'accepted') : `${zh ? '拒绝' : 'refused'} ${verdict.code ?? ''}`.trimEnd();
+  const flags = [verdict.late ? (zh ? '迟到' : 'late') : '', verdict.duplicate ? (zh ? '重复' : 'duplicate') : '', verdict.conflict ? (zh ? '冲突' : 'conflict') : ''].filter(Boolean);
+  return flags.length ? `${mark} (${flags.join(', ')})` : mark;
+}
+
+/** The effects of a step as one line: `buyer.notified (orderCanceled), items.refunded (A×1)`, or `none`. */
+export function effectsText(effects: readonly Effect[], lang: Lang): string {
+  if (effects.length === 0) return lang === 'zh-CN' ? '无' : 'none';
+  return effects
+    .map((effect) => {
+      if (effect.type === 'buyer.notified' || effect.type === 'seller.notified') return `${effect.type} (${effect.topic})`;
+      if (effect.type === 'items.refunded') return `${effect.type} (${effect.items.map((item) => `${item.orderItemId}×${item.quantity}`).join(', ')})`;
+      return effect.type;
+    })
+    .join(', ');
+}
+
+/** An event as JSON output shows it: `at` as ISO-8601 in UTC. */
+export function eventJson(event: Record<string, unknown>): Record<string, unknown> {
+  return typeof event['at'] === 'number' ? { ...event, at: isoTime(event['at']) } : event;
+}
+
+/** Labelled lines with the values aligned after the longest label (terminal columns, Chinese counted double). */
+export function labelled(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string {
+  const widest = Math.max(...rows.map(([label]) => columns(label)));
+  return rows.map(([label, value]) => `${indent}${label}${' '.repeat(widest - columns(label))}  ${value}`).join('\n');
+}
+
+/**
+ * Columns a terminal gives a text: two for East Asian wide characters.
+ * @example
+ * columns('取消率'); // 6
+ */
+export function columns(text: string): number {
+  let total = 0;
+  for (const char of text) total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
+  return total;
+}
+
+/** What `apply` and `explain` report of one event on a stored order. */
+export interface Outcome {
+  orderId: string;
+  event: ParsedOrderEvent;
+  verdict: Verdict;
+  statusBefore: OrderStatus;
+  statusAfter: OrderStatus;
+  versionBefore: number;
+  versionAfter: number;
+  effects: Effect[];
+  /** The order's clock offset, for showing instants in its own time zone. */
+  offset: number;
+}
+
+const outcomeWords = {
+  en: { verdict: 'verdict', status: 'status', version: 'version', effects: 'effects', at: 'at' },
+  'zh-CN': { verdict: '裁定', status: '状态', version: '版本', effects: '效果', at: '于' },
+} satisfies Record<Lang, unknown>;
+
+/**
+ * An outcome as text: the event, the verdict with its message, status and version before → after, the effects;
+ * `more` rows are added at the end.
+ * @example
+ * process.stdout.write(formatOutcome(outcome, 'en'));
+ */
+export function formatOutcome(outcome: Outcome, lang: Lang, more: ReadonlyArray<readonly [string, string]> = []): string {
+  const w = outcomeWords[lang];
+  const rows: Array<readonly [string, string]> = [
+    [w.verdict, `${verdictMark(outcome.verdict, lang)}: ${outcome.verdict.message[lang]}`],
+    [w.status, `${statusText(outcome.statusBefore, lang)} -> ${statusText(outcome.statusAfter, lang)}`],
+    [w.version, `${outcome.versionBefore} -> ${outcome.versionAfter}`],
+    [w.effects, effectsText(outcome.effects, lang)],
+    ...more,
+  ];
+  return `${outcome.orderId}  ${outcome.event.type} ${w.at} ${formatInstant(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
+}
+
+/**
+ * An outcome as JSON (instants as ISO-8601 in UTC), with `more` fields added.
+ * @example
+ * process.stdout.write(outcomeJson(outcome, { stored: true }));
+ */
+export function outcomeJson(outcome: Outcome, more: Record<string, unknown> = {}): string {
+  const { offset: _offset, event, ...rest } = outcome;
+  return `${JSON.stringify({ ...rest, event: eventJson(event), ...more }, null, 2)}\n`;
 }

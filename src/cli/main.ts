@@ -1,17 +1,32 @@
 #!/usr/bin/env node
-import { OrderLifecycleError } from '../domain/index.js';
+import { InvalidInputError } from '../domain/index.js';
 import { buildProgram } from './program.js';
+import { CliFailure, exitCodes, oneLine } from './options.js';
+
+/**
+ * The exit status and one-line message of an error no command handled itself: bad input is a wrong argument
+ * (2), as are the inspector's own errors about its options and files, except when it cannot read its store;
+ * everything else (the store unreachable or unreadable, a write conflict, a bug) is a failure (3).
+ */
+function failure(error: unknown): { status: number; message: string } {
+  const message = oneLine(error, false);
+  if (error instanceof CliFailure) return { status: error.exitCode, message };
+  if (error instanceof InvalidInputError) return { status: exitCodes.usage, message };
+  if (error instanceof Error && error.name === 'InspectorError') {
+    return { status: /^Cannot read stored orders/.test(message) ? exitCodes.failure : exitCodes.usage, message };
+  }
+  return { status: exitCodes.failure, message };
+}
 
 async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
-    if (error instanceof OrderLifecycleError || error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`order-lifecycle: ${(error as Error).message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
+    const { status, message } = failure(error);
+    process.stderr.write(`error: ${message}\n`);
+    // ORDER_LIFECYCLE_DEBUG=1 adds the stack, for bugs.
+    if (process.env['ORDER_LIFECYCLE_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = status;
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { Instant, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
 import type { OrderSnapshot } from '../runtime/index.js';
 import type { OrderService } from '../service/index.js';
-import { cliCommand, langOption, openService, usageError, withStoreOptions, type StoreOptions } from './options.js';
+import { cliCommand, instantOption, jsonOption, langOption, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
 import { formatTable } from './table.js';
 
 interface MetricsOptions extends StoreOptions {
@@ -108,19 +108,13 @@ export function metricsCommand(): Command {
   )
     .option('--now <iso>', 'the instant the figures are for, ISO-8601 with an offset (default: now)')
     .addOption(langOption('language of the table'))
-    .option('--json', 'print JSON instead of a table', false)
+    .addOption(jsonOption('print JSON instead of a table'))
     .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.');
+  withExamples(command, 'metrics --db orders.db', 'metrics --database-url postgres://postgres@127.0.0.1:5432/test --now 2026-12-10T00:00:00Z --lang zh-CN', 'metrics --db orders.db --json');
   command.action(async (options: MetricsOptions) => {
-    const parsedNow = options.now === undefined ? { success: true as const, data: Date.now() } : Instant.safeParse(options.now);
-    if (!parsedNow.success) usageError(command, `--now must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(options.now)})`);
-    const now = parsedNow.data!;
-    const service = await openService(command, options);
-    try {
-      const metrics = sellerMetrics(await storedSnapshots(service), { now });
-      process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));
-    } finally {
-      await service.close();
-    }
+    const now = instantOption(command, '--now', options.now, Date.now());
+    const metrics = await withService(command, options, async (service) => sellerMetrics(await storedSnapshots(service), { now }), { readonly: true });
+    process.stdout.write(options.json ? metricsJson(metrics) : formatMetrics(metrics, options.lang));
   });
   return command;
 }

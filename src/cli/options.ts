@@ -1,7 +1,31 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { languages } from '../domain/index.js';
-import type { OrderService, OrderServiceOptions } from '../service/index.js';
+import { Instant, InvalidInputError, languages, type ParsedOrderEvent } from '../domain/index.js';
+import { parseEvent } from '../runtime/index.js';
+import type { HistoryRow, OrderService, OrderServiceOptions, StoredOrder } from '../service/index.js';
+
+/**
+ * The CLI's exit statuses: 0 done (an event accepted), 1 an event (or feed message) refused or a replay not
+ * reproduced, 2 a wrong argument, 3 any other failure (the store cannot be opened or read).
+ * @example
+ * process.exitCode = verdict.accepted ? exitCodes.ok : exitCodes.refused;
+ */
+export const exitCodes = { ok: 0, refused: 1, usage: 2, failure: 3 } as const;
+
+/**
+ * A failure the CLI reports in one line and exits with: `main.ts` prints `error: <message>`.
+ * @example
+ * throw new CliFailure(`cannot open the order store "orders.db": file is not a database`, exitCodes.failure);
+ */
+export class CliFailure extends Error {
+  override name = 'CliFailure';
+  constructor(
+    message: string,
+    readonly exitCode: number = exitCodes.failure,
+  ) {
+    super(message);
+  }
+}
 
 /** The options every data command shares: where the order store is, and how to print. */
 export interface StoreOptions {
@@ -23,7 +47,17 @@ export const langOption = (description = 'language of verdicts, messages and tab
 export function cliCommand(name: string): Command {
   return new Command(name)
     .showHelpAfterError(false)
+    .configureOutput({ outputError: oneLineError })
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+}
+
+/**
+ * Writes a commander error as one line: its suggestion (`(Did you mean status?)`) joined to the message.
+ * @example
+ * new Command('order-lifecycle').configureOutput({ outputError: oneLineError });
+ */
+export function oneLineError(text: string, write: (text: string) => void): void {
+  write(`${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`);
 }
 
 /**
@@ -49,9 +83,22 @@ export function withStoreOptions(command: Command, dbHelp = 'a SQLite order stor
     .option('--schema <name>', 'the PostgreSQL schema of the order tables (with --database-url)', 'public');
 }
 
+/** How `openService` opens the store. */
+export interface OpenServiceOptions {
+  /** Accept a `--db` file that does not exist yet (it is created). */
+  create?: boolean;
+  /**
+   * Open the store read-only, for commands that only read: nothing is created (the tables must exist) and a
+   * write would fail (SQLite opened read-only, PostgreSQL sessions with `default_transaction_read_only`).
+   */
+  readonly?: boolean;
+  service?: Omit<OrderServiceOptions, 'store'>;
+}
+
 /**
  * Checks the store options (exactly one of `--db` and `--database-url`; an existing `--db` file unless
- * `create` is set) and opens the order service on that store. Wrong options exit 2 through `usageError`.
+ * `create` is set) and opens the order service on that store. Wrong options exit 2 through `usageError`; a
+ * store that cannot be opened or read is a `CliFailure` (exit 3) naming it.
  * @example
  * const service = await openService(command, options);
  * try { console.log(await service.get(orderId)); } finally { await service.close(); }
@@ -59,12 +106,155 @@ export function withStoreOptions(command: Command, dbHelp = 'a SQLite order stor
 export async function openService(
   command: Command,
   options: StoreOptions,
-  extra: { create?: boolean; service?: Omit<OrderServiceOptions, 'store'> } = {},
+  extra: OpenServiceOptions = {},
 ): Promise<OrderService> {
   if ((options.db === undefined) === (options.databaseUrl === undefined)) usageError(command, 'give exactly one of --db <file> or --database-url <url>');
   if (options.db !== undefined && extra.create !== true && !existsSync(options.db)) usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
   const { createOrderService } = await import('../service/index.js');
   const { SqliteStore, PostgresStore } = await import('../store/index.js');
-  const store = options.db !== undefined ? new SqliteStore({ filename: options.db }) : new PostgresStore({ connectionString: options.databaseUrl!, schema: options.schema });
-  return createOrderService({ ...extra.service, store });
+  const { hidePassword } = await import('../inspector/stored.js');
+  const where = options.db !== undefined ? `SQLite file ${JSON.stringify(options.db)}` : `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`;
+  let store: InstanceType<typeof SqliteStore> | InstanceType<typeof PostgresStore> | undefined;
+  if (options.databaseUrl !== undefined) {
+    try {
+      store = new PostgresStore({ connectionString: options.databaseUrl, schema: options.schema, readonly: extra.readonly === true });
+    } catch (error) {
+      // The constructor checks the schema name and nothing else.
+      usageError(command, `--schema: ${oneLine(error)}`);
+    }
+  }
+  try {
+    store ??= new SqliteStore({ filename: options.db!, readonly: extra.readonly === true });
+    const service = await createOrderService({ ...extra.service, store });
+    // A read-only store creates nothing on init: one read shows now that its tables are there.
+    if (extra.readonly) await service.list({ limit: 1 });
+    return service;
+  } catch (error) {
+    await store?.close().catch(() => {});
+    throw new CliFailure(`cannot open the order store (${where}): ${oneLine(error)}`);
+  }
+}
+
+/**
+ * An error's message on one line, by default without its trailing full stop (to quote it inside another
+ * sentence); an AggregateError (several addresses tried) by its first error.
+ * @example
+ * throw new CliFailure(`cannot open the order store: ${oneLine(error)}`);
+ */
+export function oneLine(error: unknown, dropStop = true): string {
+  const inner = error instanceof AggregateError && error.errors.length ? error.errors[0] : error;
+  const text = (inner instanceof Error ? inner.message || (error as Error).message || inner.name : String(inner)).replace(/\s*\n\s*/g, ' ').trim();
+  return dropStop ? text.replace(/\.$/, '') : text;
+}
+
+/**
+ * Opens the service (read-only with `{ readonly: true }`), runs `work` on it and closes it, whatever `work` does.
+ * @example
+ * await withService(command, options, async (service) => print(await service.history(orderId)));
+ */
+export async function withService<T>(command: Command, options: StoreOptions, work: (service: OrderService) => Promise<T>, open: OpenServiceOptions = {}): Promise<T> {
+  const service = await openService(command, options, open);
+  try {
+    return await work(service);
+  } finally {
+    await service.close();
+  }
+}
+
+/**
+ * The stored order with this id, or a wrong-argument error (exit 2) naming the id when the store has none.
+ * @example
+ * const { snapshot, version } = await storedOrder(command, service, orderId);
+ */
+export async function storedOrder(command: Command, service: OrderService, orderId: string): Promise<StoredOrder> {
+  const stored = await service.get(orderId);
+  if (!stored) unknownOrder(command, orderId);
+  return stored!;
+}
+
+/**
+ * The stored history of the order with this id, or a wrong-argument error (exit 2) naming the id.
+ * @example
+ * for (const row of await storedHistory(command, service, orderId)) console.log(row.seq, row.event.type);
+ */
+export async function storedHistory(command: Command, service: OrderService, orderId: string): Promise<HistoryRow[]> {
+  try {
+    return await service.history(orderId);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'OrderNotFoundError') unknownOrder(command, orderId);
+    throw error;
+  }
+}
+
+/**
+ * The wrong-argument error (exit 2) for an order id the store does not hold.
+ * @example
+ * if (!(await service.get(orderId))) unknownOrder(command, orderId);
+ */
+export function unknownOrder(command: Command, orderId: string): never {
+  return usageError(command, `orderId: no order ${JSON.stringify(orderId)} in the store`);
+}
+
+/** `--json`: print JSON instead of text. */
+export const jsonOption = (description = 'print JSON instead of text') => new Option('--json', description).default(false);
+
+/**
+ * An ISO-8601 option value as epoch ms (`fallback` when the option was not given), or a wrong-argument error
+ * naming the option and the value.
+ * @example
+ * const now = instantOption(command, '--now', options.now, Date.now());
+ */
+export function instantOption(command: Command, flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Instant.safeParse(value);
+  if (!parsed.success) usageError(command, `${flag} must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(value)})`);
+  return parsed.data!;
+}
+
+/**
+ * Adds the `<orderId> <event-json>` arguments of `explain` and `apply`; read the event with `readEventArgument`.
+ * @example
+ * withEventArguments(withStoreOptions(cliCommand('apply'))).action((orderId, eventJson, options) => ...);
+ */
+export function withEventArguments(command: Command): Command {
+  return command.argument('<orderId>', 'the order id').argument('<event-json>', 'the event as JSON, @file.json, or - to read it from standard input');
+}
+
+/**
+ * The `<event-json>` argument as a checked event: the JSON text itself, `@file.json`, or `-` for standard input.
+ * Malformed JSON or a field the event schema refuses is a wrong argument naming the field and the value:
+ * `error: event-json: at: expected an ISO-8601 date-time … (got "yesterday")`.
+ * @example
+ * const event = readEventArgument(command, '{"type":"seller.generateLabel","at":"2026-12-01T10:00:00Z"}');
+ */
+export function readEventArgument(command: Command, argument: string): ParsedOrderEvent {
+  let text = argument;
+  if (argument === '-') text = readFileSync(0, 'utf8');
+  else if (argument.startsWith('@')) {
+    const file = argument.slice(1);
+    if (!existsSync(file)) usageError(command, `event-json: file ${JSON.stringify(file)} does not exist`);
+    text = readFileSync(file, 'utf8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const shown = text.trim().length > 60 ? `${text.trim().slice(0, 57)}...` : text.trim();
+    usageError(command, `event-json: not valid JSON (${oneLine(error)}) (got ${JSON.stringify(shown)})`);
+  }
+  try {
+    return parseEvent(value);
+  } catch (error) {
+    if (error instanceof InvalidInputError) usageError(command, `event-json: ${error.details}`);
+    throw error;
+  }
+}
+
+/**
+ * Adds an `Example:` section to a command's `--help`, one `$ order-lifecycle …` line per example.
+ * @example
+ * withExamples(command, 'status 114-1 --db orders.db', 'status 114-1 --db orders.db --json');
+ */
+export function withExamples(command: Command, ...examples: string[]): Command {
+  return command.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((line) => `  $ order-lifecycle ${line}`).join('\n')}`);
 }

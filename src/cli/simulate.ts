@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { statusNames, type Lang } from '../domain/index.js';
 import type { OrderStore } from '../store/index.js';
 import type { SimulationFigures } from '../sim/index.js';
-import { cliCommand, langOption, usageError, withStoreOptions } from './options.js';
+import { cliCommand, jsonOption, langOption, usageError, withExamples, withStoreOptions } from './options.js';
 import { formatTable } from './table.js';
 
 interface SimulateOptions {
@@ -188,12 +188,13 @@ export function simulateCommand(): Command {
     .option('--days <n>', 'days over which orders are placed', '7')
     .option('--seed <n>', 'seed of the scenario mix: the same seed gives the same figures', '1')
     .addOption(langOption('language of the summary and the chart'))
-    .option('--json', 'print the figures as JSON instead of the summary', false)
+    .addOption(jsonOption('print the figures as JSON instead of the summary'))
     .option('--chart <file>', 'where to write the SVG chart of the daily Cancellation Rate (default: next to the --db file, or simulation.svg)')
     .addHelpText(
       'after',
       `\nThe store must be empty for the same seed to give the same figures: an existing --db file is replaced, and with\n--database-url the --schema (default ${DEFAULT_SCHEMA}) is dropped and created again. See docs/simulation.md.`,
     );
+  withExamples(command, 'simulate', 'simulate --orders 1000 --seed 7 --lang zh-CN', 'simulate --db week.db --json > week.json', 'simulate --database-url postgres://postgres@127.0.0.1:5432/test');
   // The shared store options default to the public schema, which a simulation must never drop.
   const schemaOption = command.options.find((option: Option) => option.attributeName() === 'schema')!;
   schemaOption.description = 'the PostgreSQL schema to simulate into, dropped and created again (with --database-url)';

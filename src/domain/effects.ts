@@ -10,4 +10,5 @@ export type Effect =
   | { type: 'seller.notified'; orderId: string; at: number; topic: 'orderCanceled' | 'itemsCanceled' | 'autoCanceled' | 'cancellationRequested' }
   | { type: 'items.refunded'; orderId: string; at: number; items: ItemQuantity[] }
   | { type: 'buyer.guidance'; orderId: string; at: number; message: Message };
+/** The `type` of an effect: `buyer.notified`, `seller.notified`, `items.refunded` or `buyer.guidance`. */
 export type EffectType = Effect['type'];

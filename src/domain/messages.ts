@@ -5,6 +5,7 @@ export interface Message {
   en: string;
   'zh-CN': string;
 }
+/** A language every message ships in: `'en'` or `'zh-CN'`. */
 export type Lang = keyof Message;
 export const languages: readonly Lang[] = ['en', 'zh-CN'];
 

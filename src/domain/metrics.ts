@@ -5,6 +5,7 @@ import { parseOrThrow } from './parse.js';
 
 /** Amazon's targets: Cancellation Rate under 2.5%, Late Shipment Rate under 4%. */
 export const CANCELLATION_RATE_TARGET = 0.025;
+/** Amazon's Late Shipment Rate target: under 4% of orders ship-confirmed after their latest ship date. */
 export const LATE_SHIPMENT_RATE_TARGET = 0.04;
 
 /** One rate over a window `[from, to)` of epoch ms; `rate` is 0 when the window holds no order. */
@@ -47,6 +48,7 @@ export interface SuppressionRisk {
   cancellations: SkuCancellation[];
 }
 
+/** What `sellerMetrics` returns: the Cancellation Rate, the Late Shipment Rates and listing suppression risks. */
 export interface SellerMetrics {
   /** Instant the figures are for, epoch ms. */
   now: number;

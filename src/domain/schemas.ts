@@ -132,6 +132,7 @@ export type OrderEvent = z.input<typeof OrderEvent>;
 export type OrderEventInput = OrderEvent;
 /** An event as the machine sees it after parsing: `at` in epoch ms. */
 export type ParsedOrderEvent = z.output<typeof OrderEvent>;
+/** The `type` of an order event, e.g. `seller.cancel` or `clock.tick`. */
 export type OrderEventType = OrderEvent['type'];
 
 /** The event types, in the order the docs list them. */
@@ -147,7 +148,9 @@ export const OrderItem = z.strictObject({
 });
 export type OrderItem = z.infer<typeof OrderItem>;
 
+/** A quantity of one order item, as in a partial cancellation: `{ orderItemId, quantity }`. */
 export const ItemQuantity = z.strictObject({ orderItemId: OrderItemId, quantity: Quantity });
+/** A quantity of one order item: `{ orderItemId, quantity }`. */
 export type ItemQuantity = z.infer<typeof ItemQuantity>;
 
 /**

@@ -2,6 +2,7 @@
  * order-lifecycle/inspector: the offline inspector (server, page, `@statelyai/inspect` adapter). Kept
  * behind its own subpath so the main entry never loads a server or WebAssembly.
  * @packageDocumentation
+ * @module order-lifecycle/inspector
  */
 export {
   startInspector,

@@ -224,6 +224,7 @@ export class OrderBook {
     return [...this.orders.values()];
   }
 
+  /** The view of one order by its id, if the book holds it. */
   get(id: string): OrderView | undefined {
     return this.orders.get(id);
   }

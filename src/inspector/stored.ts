@@ -11,8 +11,11 @@ export interface StoredOrders {
   kind: string;
   /** Where the orders are: the file, or the database URL without its password. */
   where: string;
+  /** Stored orders, one page at a time. */
   list(options?: OrderListOptions): Promise<OrderListing[]>;
+  /** One order's history rows, oldest first. */
   history(orderId: string): Promise<HistoryRow[]>;
+  /** Closes the store. */
   close(): Promise<void>;
 }
 
@@ -50,7 +53,12 @@ export async function openStoredOrders(options: { db?: string; databaseUrl?: str
   return { kind: store.kind, where, list: (listOptions) => service.list(listOptions), history: (orderId) => service.history(orderId), close: () => service.close() };
 }
 
-function hidePassword(url: string): string {
+/**
+ * A database URL as it may be shown: its password replaced by `***`.
+ * @example
+ * hidePassword('postgres://app:secret@db:5432/orders'); // 'postgres://app:***@db:5432/orders'
+ */
+export function hidePassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

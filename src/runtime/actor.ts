@@ -6,8 +6,11 @@ import { decide, duplicateVerdict, endedVerdict, machineOf, parseEvent, withPoli
 
 /** The time source of a live actor: `now()` in epoch ms, and timers. xstate's SimulatedClock fits. */
 export interface OrderClock {
+  /** The current instant, epoch ms. */
   now(): number;
+  /** Calls `fn` after `timeout` ms; returns a handle for `clearTimeout`. */
   setTimeout(fn: (...args: any[]) => void, timeout: number): any;
+  /** Cancels a timer `setTimeout` returned. */
   clearTimeout(id: any): void;
 }
 
@@ -25,6 +28,7 @@ export const systemClock: OrderClock = {
 /** Node fires any timer longer than 2^31 - 1 ms (about 24.8 days) at once; longer waits are chained. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Options of `createOrderActor`. */
 export interface OrderActorOptions {
   /** Time source; defaults to the wall clock. */
   clock?: OrderClock;
@@ -50,7 +54,9 @@ type Base = Actor<typeof orderMachine>;
  * `on('order.refused', …)` hears every refused event, besides the effects the machine emits.
  */
 export type OrderActor = Omit<Base, 'send' | 'on'> & {
+  /** Validates and sends one event; returns the machine's verdict on it (InvalidInputError on a bad event, and nothing is sent). */
   send(event: OrderEvent): Verdict;
+  /** Listens to the machine's emitted effects, and to `order.refused` for every refused event. */
   on: Base['on'] & ((type: 'order.refused', handler: (event: OrderRefused) => void) => Subscription);
 };
 

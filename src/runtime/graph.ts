@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { timeGuards } from '../../machines/order/index.js';
-import { defaultPolicy, DAY, MINUTE, type Policy } from '../domain/index.js';
+import { defaultPolicy, DAY, MINUTE, statusOfStateKey, type Policy, type StateKey } from '../domain/index.js';
 
 /** A state of the chart: its key, the product brief's label, its parent key and kind. */
 export interface ChartState {
@@ -21,6 +21,7 @@ export interface ChartEdge {
   deadline: string | null;
 }
 
+/** The statechart read from a machine definition: its states and transitions, for diagrams. */
 export interface Chart {
   states: ChartState[];
   edges: ChartEdge[];
@@ -105,4 +106,41 @@ export function describeStatechart(machine: AnyStateMachine, policy: Policy = de
   const rootInitial = machine.root.initial?.target?.[0]?.key;
   for (const child of Object.values(machine.root.states)) visit(child, null, child.key === rootInitial);
   return { states, edges };
+}
+
+function mermaidLabel(edge: ChartEdge): string {
+  const when = edge.deadline ? `at ${edge.deadline}` : edge.event === 'always' ? 'when' : edge.event;
+  const guard = edge.guard && !edge.deadline ? ` [${edge.guard}]` : '';
+  return `${when}${guard}`.replace(/:/g, '#58;');
+}
+
+/**
+ * The statechart as a Mermaid `stateDiagram-v2`, generated from the machine definition: states show the
+ * product brief's names, deadline transitions the policy's durations. docs/statechart.md and
+ * `order-lifecycle diagram --format mermaid` print it.
+ * @example
+ * const mermaid = statechartMermaid(orderMachine); // 'stateDiagram-v2\n  state "placed" as placed {…'
+ */
+export function statechartMermaid(machine: AnyStateMachine, policy: Policy = defaultPolicy): string {
+  const { states, edges } = describeStatechart(machine, policy);
+  const lines = ['stateDiagram-v2'];
+  const name = (key: string) => statusOfStateKey[key as StateKey] ?? key;
+  const render = (parent: string | null, indent: string) => {
+    for (const state of states.filter((candidate) => candidate.parent === parent)) {
+      if (state.kind === 'compound') {
+        lines.push(`${indent}state "${state.key}" as ${state.key} {`);
+        render(state.key, `${indent}  `);
+        lines.push(`${indent}}`);
+      } else {
+        lines.push(`${indent}state "${name(state.key)}" as ${state.key}`);
+      }
+      if (state.initial) lines.push(`${indent}[*] --> ${state.key}`);
+      if (state.kind === 'final') lines.push(`${indent}${state.key} --> [*]`);
+    }
+  };
+  render(null, '  ');
+  for (const edge of edges) {
+    lines.push(`  ${edge.source} --> ${edge.target ?? edge.source}: ${mermaidLabel(edge)}`);
+  }
+  return lines.join('\n');
 }

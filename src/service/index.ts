@@ -2,6 +2,7 @@
  * order-lifecycle/service: the durable order service (load, step and save in one versioned transaction,
  * idempotency keys, transactional outbox, due-deadline sweeper) on an `order-lifecycle/store` store.
  * @packageDocumentation
+ * @module order-lifecycle/service
  */
 export {
   createOrderService,

@@ -133,9 +133,13 @@ export interface DrainResult {
 
 /** The durable order service. */
 export interface OrderService {
+  /** Places an order (validated first; InvalidInputError writes nothing). The same id with the same input returns the stored order; another input is an OrderConflictError. */
   place(input: OrderInput, options?: RequestOptions): Promise<PlaceResult>;
+  /** Applies one event in one transaction guarded by the order's version; a refused event is recorded too. OrderNotFoundError for an unknown id. */
   apply(orderId: string, event: OrderEventInput, options?: RequestOptions): Promise<ApplyResult>;
+  /** The stored order with its status, version and next deadline, or null. */
   get(orderId: string): Promise<StoredOrder | null>;
+  /** Every event applied to the order (accepted or refused), oldest first, starting with the place. */
   history(orderId: string): Promise<HistoryRow[]>;
   /**
    * Stored orders by id, filtered by status and id text, one page at a time (`afterId`: the last id of the
@@ -144,10 +148,13 @@ export interface OrderService {
    * const page = await service.list({ status: 'unshipped', idContains: '114-', limit: 20 });
    */
   list(options?: OrderListOptions): Promise<OrderListing[]>;
+  /** Applies a `clock.tick` at each due order's own deadline (due: at or before `now`), `batch` orders per transaction, until nothing is due or `limit` orders were applied. */
   sweep(now: number, options?: { limit?: number; batch?: number }): Promise<SweepResult>;
   outbox: {
+    /** Hands each pending effect to `handler`, at least once and in order per order; a throw retries it later, and after `maxAttempts` parks it. */
     drain(handler: (item: OutboxItem) => unknown, options?: DrainOptions): Promise<DrainResult>;
   };
+  /** Closes the store. */
   close(): Promise<void>;
 }
 

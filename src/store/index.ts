@@ -1,6 +1,7 @@
 /**
  * order-lifecycle/store: where the durable order service keeps orders, history, outbox and idempotency keys.
  * @packageDocumentation
+ * @module order-lifecycle/store
  */
 export { MemoryStore } from './memory.js';
 export { SqliteStore, SQLITE_SCHEMA, type SqliteStoreOptions } from './sqlite.js';

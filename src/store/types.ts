@@ -85,6 +85,7 @@ export interface OrderListing {
 
 /** What one transaction can read and write. Every method runs inside the transaction that made it. */
 export interface StoreTransaction {
+  /** The order's row, or null. */
   getOrder(orderId: string): Promise<OrderRow | null>;
   /**
    * Due orders (`nextDeadline <= now`), earliest first, locked for this transaction; orders locked by another
@@ -98,9 +99,13 @@ export interface StoreTransaction {
    * `seq`, which every applied event moves on, because `version` stays put for an event that changed nothing.
    */
   updateOrder(row: OrderRow, expectedSeq: number): Promise<boolean>;
+  /** The request and first result stored under an idempotency key, or null. */
   getIdempotency(orderId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Stores the request and result of a key's first use. */
   putIdempotency(orderId: string, key: string, record: IdempotencyRecord): Promise<void>;
+  /** Appends one history row. */
   appendHistory(row: HistoryRecord): Promise<void>;
+  /** Adds effects to the outbox, deliverable from `availableAt`. */
   addOutbox(rows: readonly OutboxRecord[], availableAt: number): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { createModelOrder, stepModel, type ModelEvent, type ModelPolicy, type Mo
 
 /** The item ids generated orders draw from; events also name `UNKNOWN_ITEM_ID`, which no order has. */
 export const ITEM_IDS = ['A', 'B', 'C', 'D'] as const;
+/** An item id no generated order has, for events that name an unknown item. */
 export const UNKNOWN_ITEM_ID = 'Z';
 
 /**
@@ -44,6 +45,7 @@ export function isoWithOffset(ms: number, offsetMinutes: number): string {
 const instantText = (ms: number): fc.Arbitrary<number | string> =>
   fc.oneof({ weight: 4, arbitrary: fc.constant(ms) }, { weight: 1, arbitrary: fc.constantFrom(0, 480, -300, 330).map((offset) => isoWithOffset(ms, offset)) });
 
+/** Options of `orderInputArbitrary`. */
 export interface OrderInputOptions {
   /** Only this fulfilment channel; by default mostly MFN, sometimes AFN. */
   channel?: 'MFN' | 'AFN';
@@ -101,6 +103,7 @@ export function orderInputArbitrary(options: OrderInputOptions = {}): fc.Arbitra
 
 /** Where an event's instant is anchored: the model's current time, or one of the order's deadlines. */
 export type TimeAnchor = 'now' | 'placedAt' | 'windowEnd' | 'latestShipDate' | 'autoCancelAt';
+/** An event's instant relative to an anchor: `offset` ms after it. */
 export interface TimeSpec {
   anchor: TimeAnchor;
   offset: number;
@@ -305,6 +308,7 @@ function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: 
 /** How far an AdvanceTime step moves the clock: some milliseconds, or up to a deadline ± 1 ms. */
 export type AdvanceSpec = { by: number } | { to: 'windowEnd' | 'autoCancelAt'; offset: number };
 
+/** How far time moves: by some ms, or to a deadline give or take a little. */
 export const advanceSpecArbitrary = (): fc.Arbitrary<AdvanceSpec> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.record({ by: fc.integer({ min: 0, max: 45 * MINUTE }) }) },
@@ -322,6 +326,7 @@ export function resolveAdvance(spec: AdvanceSpec, order: ModelOrder, now: number
 /** One step of a scenario: an event, or time passing. */
 export type ScenarioStep = { event: EventTemplate } | { advance: AdvanceSpec };
 
+/** One step of a scenario: an event, or time moving on. */
 export const scenarioStepArbitrary = (): fc.Arbitrary<ScenarioStep> =>
   fc.oneof(
     { weight: 4, arbitrary: eventTemplateArbitrary().map((event) => ({ event })) },

@@ -7,6 +7,7 @@ import { machineActorDriver, machinePureDriver, type DriverSnapshot, type Verdic
 import { invariantNames, invariantProperties, machineStepper, type InvariantName } from './invariants.js';
 import { assertProperty, type RunBudget } from './params.js';
 
+/** Options of `checkOrderMachine`. */
 export interface CheckOrderMachineOptions extends RunBudget {
   /**
    * The policy your app gives every order (e.g. `policyPresets.fiveDayAutoCancel`): generated inputs carry

@@ -59,6 +59,7 @@ function advanceBoth(model: ModelState, real: RealState, to: number): { real: Ef
 export class EventCommand implements OrderCommand {
   private sent: OrderEventInput | undefined;
   constructor(readonly template: EventTemplate) {}
+  /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
   check = () => true;
   run(model: ModelState, real: RealState): void {
     const event = resolveEvent(this.template, model.order, model.now);
@@ -81,6 +82,7 @@ export class EventCommand implements OrderCommand {
       assertEqual(verdict, { ...expectedWithoutCode, ...code(expected.verdict) }, `${fc.stringify(event)}: verdict of ${real.driver.label} and of the model`);
     }
   }
+  /** How fast-check prints the command in a counterexample. */
   toString = () => `${this.template.type}(${this.sent ? fc.stringify(this.sent) : fc.stringify(this.template)})`;
 }
 
@@ -88,6 +90,7 @@ export class EventCommand implements OrderCommand {
 export class AdvanceTimeCommand implements OrderCommand {
   private to: number | undefined;
   constructor(readonly spec: AdvanceSpec) {}
+  /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
   check = () => true;
   run(model: ModelState, real: RealState): void {
     const to = resolveAdvance(this.spec, model.order, model.now);
@@ -95,26 +98,31 @@ export class AdvanceTimeCommand implements OrderCommand {
     const effects = advanceBoth(model, real, to);
     agree(model, real, effects, `AdvanceTime to ${to}`);
   }
+  /** How fast-check prints the command in a counterexample. */
   toString = () => `AdvanceTime(${this.to ?? fc.stringify(this.spec)})`;
 }
 
 /** Serializes the order and resumes from the text; nothing observable may change. */
 export class RestoreCommand implements OrderCommand {
+  /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
   check = () => true;
   run(model: ModelState, real: RealState): void {
     real.driver.restore();
     agree(model, real, { real: [], model: [], twin: [] }, 'serialize and restore');
   }
+  /** How fast-check prints the command in a counterexample. */
   toString = () => 'SerializeRestore';
 }
 
 /** Several commands run as one (each compared with the model as it runs), shrunk as a whole. */
 class SequenceCommand implements OrderCommand {
   constructor(private readonly steps: readonly OrderCommand[]) {}
+  /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
   check = () => true;
   run(model: ModelState, real: RealState): void {
     for (const step of this.steps) step.run(model, real);
   }
+  /** How fast-check prints the command in a counterexample. */
   toString = () => this.steps.map(String).join(', ');
 }
 
@@ -138,6 +146,7 @@ function labelRoundTripArbitrary(): fc.Arbitrary<OrderCommand> {
     );
 }
 
+/** Options of `modelBasedProperty`. */
 export interface ModelRunOptions {
   /** Order inputs; defaults to `orderInputArbitrary()`. */
   inputs?: fc.Arbitrary<OrderInput>;

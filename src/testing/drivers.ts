@@ -40,9 +40,11 @@ export interface OrderDriver {
   advanceTo(now: number): Effect[];
   /** Sends one event; the verdict is reported when this way of running knows it. */
   send(event: OrderEventInput): { effects: Effect[]; verdict?: VerdictLike };
+  /** The order's current snapshot. */
   snapshot(): DriverSnapshot;
   /** Serializes the order, throws the running one away and resumes from the text. */
   restore(): void;
+  /** Stops the order (a live actor's timers). */
   stop(): void;
 }
 
@@ -96,6 +98,7 @@ const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
 
 /** A SimulatedClock that fails the run when it is handed a timer Node could not keep. */
 export class StrictSimulatedClock extends SimulatedClock {
+  /** Schedules `fn` like SimulatedClock, and throws for a timeout Node could not keep. */
   override setTimeout(fn: (...args: any[]) => void, timeout: number): number {
     if (!(timeout >= 0 && timeout <= MAX_NODE_TIMER_MS)) throw new Error(`A timer of ${timeout} ms was scheduled; Node keeps at most ${MAX_NODE_TIMER_MS} ms.`);
     return super.setTimeout(fn, timeout);

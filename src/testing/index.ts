@@ -2,6 +2,7 @@
  * order-lifecycle/testing: fast-check arbitraries, an independent reference model of the order rules,
  * model-based commands, the invariants as properties, and `checkOrderMachine` for machines apps extend.
  * @packageDocumentation
+ * @module order-lifecycle/testing
  */
 export * from './model.js';
 export * from './arbitraries.js';

@@ -10,6 +10,7 @@ import { assertEqual, canonical, statusOf } from './observe.js';
 /** A pure way to step an order; `verdict` is the verdict on the event just applied. */
 export interface OrderStepper {
   readonly label: string;
+  /** Creates an order from an input. */
   create(input: unknown): DriverSnapshot;
   /** Applies one (possibly malformed) event; throws on events that are not events. */
   step(snapshot: DriverSnapshot, event: unknown): { snapshot: DriverSnapshot; effects: Effect[]; verdict: VerdictLike };
@@ -114,6 +115,7 @@ export const invariantNames = [
   'recorded history is in time order, and every recorded act was allowed at its recorded instant',
   'an event whose id the order has applied changes nothing',
 ] as const;
+/** The name of one invariant, as in `invariantNames`. */
 export type InvariantName = (typeof invariantNames)[number];
 
 /** Malformed events: random JSON, and valid-looking events with one field broken. */

@@ -21,11 +21,13 @@ export type ModelCode =
   | 'UNKNOWN_ITEM'
   | 'REFUSED_BY_MACHINE';
 
+/** A quantity of one item, in the reference model. */
 export interface ModelItemQuantity {
   orderItemId: string;
   quantity: number;
 }
 
+/** A cancellation record, in the reference model. */
 export interface ModelCancellation {
   by: 'buyer' | 'seller' | 'system';
   reason: string;
@@ -35,6 +37,7 @@ export interface ModelCancellation {
   countsAgainstRate: boolean;
 }
 
+/** An order item with its ordered and cancelled quantities, in the reference model. */
 export interface ModelItem {
   orderItemId: string;
   sku?: string;
@@ -74,6 +77,7 @@ export type ModelEffect =
   | { type: 'items.refunded'; orderId: string; at: number; items: ModelItemQuantity[] }
   | { type: 'buyer.guidance'; orderId: string; at: number };
 
+/** The reference model's verdict: accepted or not, with a refusal code. */
 export interface ModelVerdict {
   accepted: boolean;
   code?: ModelCode;
@@ -81,6 +85,7 @@ export interface ModelVerdict {
   duplicate?: true;
 }
 
+/** What `stepModel` returns: the new order, the verdict and the effects. */
 export interface ModelStep {
   order: ModelOrder;
   verdict: ModelVerdict;
@@ -89,6 +94,7 @@ export interface ModelStep {
 
 /** An event as the model reads it; `at` in epoch ms or ISO-8601. */
 type ModelAt = { at: number | string; eventId?: string };
+/** An order event as the reference model reads it. */
 export type ModelEvent = (
   | { type: 'buyer.cancel'; at: number | string }
   | {

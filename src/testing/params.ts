@@ -14,6 +14,7 @@ function envText(name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+/** How many runs a property gets, and which seed and path replay it. */
 export interface RunBudget {
   /** Runs per property; `FC_NUM_RUNS` in the environment overrides it. */
   numRuns?: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayWidth } from '../../src/cli/table.js';
+import { columns } from '../../src/cli/format.js';
 import { simulate } from '../../src/sim/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { DATABASE_URL, dropSchema, skipPostgres, testSchemaName } from '../support/postgres.js';
@@ -54,7 +54,7 @@ describe('order-lifecycle simulate', () => {
     const head = lines.findIndex((line) => line.startsWith('最终状态'));
     const table = lines.slice(head, lines.indexOf('', head));
     expect(table.length).toBeGreaterThan(2);
-    expect(new Set(table.map(displayWidth)).size).toBe(1);
+    expect(new Set(table.map(columns)).size).toBe(1);
     // The Chinese state names are wider on screen than in characters: counted two columns each.
     expect(new Set(table.map((line) => line.length)).size).toBeGreaterThan(1);
     expect(XMLValidator.validate(readFileSync(chart, 'utf8'))).toBe(true);

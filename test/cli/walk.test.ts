@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../src/cli/scenarios.js';
@@ -41,16 +41,16 @@ describe('order-lifecycle --version and --help', () => {
     expect(cli('-V')).toBe(`${pkg.version}\n`);
   });
 
-  it('should list every command, and --version, when `npm start -- --help` runs', () => {
-    const help = execFileSync('npm', ['start', '-s', '--', '--help'], { encoding: 'utf8', stdio: 'pipe' });
+  it('should list every command, and --version, in `npm run cli -- --help`', () => {
+    const help = execFileSync('npm', ['run', 'cli', '-s', '--', '--help'], { encoding: 'utf8', stdio: 'pipe' });
     const commands = buildProgram().commands.map((command) => command.name());
-    expect(commands).toEqual(['walk', 'replay', 'inspect', 'metrics']);
+    expect(commands).toEqual(expect.arrayContaining(['walk', 'status', 'explain', 'apply', 'history', 'sweep', 'apply-feed', 'metrics', 'inspect', 'diagram', 'replay']));
     for (const name of commands) expect(help).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(help).toContain('--version');
   });
 
-  it('should walk the rules when `npm start` is given no command', () => {
-    expect(execFileSync('npm', ['start', '-s'], { encoding: 'utf8', stdio: 'pipe' })).toBe(runWalk('en'));
+  it('should walk the rules with `order-lifecycle walk`', () => {
+    expect(cli('walk')).toBe(runWalk('en'));
   });
 });
 
@@ -63,7 +63,15 @@ describe('order-lifecycle replay', () => {
     expect(out).toContain('refused BUYER_WINDOW_CLOSED -> unshipped');
   });
 
-  it('should name a missing file and exit with 1', () => {
-    expect(() => cli('replay', 'no/such/order.json')).toThrow(/Cannot open recorded order "no\/such\/order.json": no such file/);
+  it('should name a missing file in one line and exit with 2', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'replay', 'no/such/order.json'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: Cannot open recorded order "no/such/order.json": no such file.\n');
+  });
+
+  it('should print every step as JSON with --json', () => {
+    const [recording] = JSON.parse(cli('replay', 'test/inspector/fixtures/buyer-asks-after-label.json', '--json')) as Array<{ name: string; steps: Array<{ status: string; verdict: { code?: string } }> }>;
+    expect(recording!.name).toBe('buyer-asks-after-label.json');
+    expect(recording!.steps.map((step) => step.verdict.code ?? null)).toContain('BUYER_WINDOW_CLOSED');
   });
 });

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { linkedDocuments } from './documents.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { files: string[] };
 
-// docs/inspector.md belongs to the inspector's owners and still links a test fixture; it joins this list
-// once that link is replaced by a quote.
-const documents = ['README.md', 'docs/rules.md', 'docs/testing.md', 'docs/statechart.md', 'docs/inspector.md', 'docs/service.md', 'docs/amazon.md', 'docs/metrics.md'];
+const documents = linkedDocuments;
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens. */
 const slug = (heading: string) =>

@@ -45,16 +45,16 @@ describe('order-lifecycle inspect', () => {
     expect(served).toHaveLength(1);
   });
 
-  it('should refuse a non-loopback host with one sentence and exit code 1', async () => {
+  it('should refuse a non-loopback host with one sentence and exit code 2', async () => {
     const result = await cli(['inspect', '--host', '0.0.0.0', '--port', '0']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^order-lifecycle: Refusing to bind the inspector to "0\.0\.0\.0": .*--allow-remote.*\n$/);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: Refusing to bind the inspector to "0\.0\.0\.0": .*--allow-remote.*\n$/);
   });
 
   it('should name a bad port', async () => {
     const result = await cli(['inspect', '--port', 'eighty']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe('order-lifecycle: Invalid --port "eighty": expected a whole number from 0 to 65535.\n');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: Invalid --port "eighty": expected a whole number from 0 to 65535.\n');
   });
 });
 

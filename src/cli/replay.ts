@@ -1,0 +1,145 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Command } from 'commander';
+import { MACHINE_VERSION } from '../../machines/order/index.js';
+import type { Lang, OrderInput, Verdict } from '../domain/index.js';
+import { orderStatus, replayRecording, type ReplayStep } from '../runtime/index.js';
+import type { HistoryRow } from '../service/index.js';
+import { effectsText, eventJson, formatStep, statusText, verdictMark } from './format.js';
+import { CliFailure, cliCommand, exitCodes, jsonOption, langOption, oneLine, storedHistory, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+
+interface ReplayOptions extends StoreOptions {
+  lang: Lang;
+  json: boolean;
+}
+
+/** One stored history row next to what the current machine says of the same event. */
+interface Compared {
+  seq: number;
+  row: HistoryRow;
+  step: ReplayStep;
+  /** What differs: `verdict` (accepted, code or flags), `message`, `status`, `effects`; empty when reproduced. */
+  differences: string[];
+}
+
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+const decision = (verdict: Verdict) => plain({ ...verdict, message: undefined });
+
+/** Replays a stored history on the current machine and compares every row with its replayed step. */
+function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[] {
+  const first = rows[0];
+  if (first?.event.type !== 'order.place') throw new CliFailure(`stored order ${JSON.stringify(orderId)} cannot be replayed: its history does not start with order.place`);
+  let steps: ReplayStep[];
+  try {
+    steps = replayRecording({ input: first.event.input as OrderInput, events: rows.slice(1).map((row) => row.event) });
+  } catch (error) {
+    throw new CliFailure(`stored order ${JSON.stringify(orderId)} cannot be replayed: ${oneLine(error)}`);
+  }
+  return rows.map((row, index) => {
+    const step = steps[index]!;
+    const differences = [
+      isDeepStrictEqual(decision(row.verdict), decision(step.verdict)) ? '' : 'verdict',
+      isDeepStrictEqual(plain(row.verdict.message), plain(step.verdict.message)) ? '' : 'message',
+      row.statusAfter === orderStatus(step.snapshot) ? '' : 'status',
+      isDeepStrictEqual(plain(row.effects), plain(step.effects)) ? '' : 'effects',
+    ].filter(Boolean);
+    return { seq: row.seq, row, step, differences };
+  });
+}
+
+const words = {
+  en: {
+    title: (orderId: string, n: number) => `${orderId}: ${n} stored step${n === 1 ? '' : 's'} replayed through the current machine (version ${MACHINE_VERSION})`,
+    same: 'reproduced',
+    differs: (what: string[]) => `DIFFERS in ${what.join(', ')}`,
+    stored: 'stored',
+    all: (n: number) => `every stored verdict reproduced (${n} of ${n})`,
+    some: (bad: number, n: number) => `${bad} of ${n} stored steps not reproduced`,
+  },
+  'zh-CN': {
+    title: (orderId: string, n: number) => `${orderId}:${n} 个已存储步骤经当前状态机(版本 ${MACHINE_VERSION})重放`,
+    same: '一致',
+    differs: (what: string[]) => `不一致:${what.join(', ')}`,
+    stored: '存储的',
+    all: (n: number) => `所有存储的裁定均已重现(${n} / ${n})`,
+    some: (bad: number, n: number) => `${n} 个存储步骤中有 ${bad} 个未能重现`,
+  },
+} satisfies Record<Lang, unknown>;
+
+function formatCompared(orderId: string, compared: readonly Compared[], lang: Lang): string {
+  const w = words[lang];
+  const lines = compared.map(({ row, step, differences }, index) => {
+    const mark = differences.length ? w.differs(differences) : w.same;
+    const stored = differences.length
+      ? `\n      ${w.stored}: ${verdictMark(row.verdict, lang)} -> ${statusText(row.statusAfter, lang)}; ${row.verdict.message[lang]}; ${effectsText(row.effects, lang)}`
+      : '';
+    return `${formatStep(step, index, lang)}\n      ${mark}${stored}`;
+  });
+  const bad = compared.filter((each) => each.differences.length).length;
+  return `${w.title(orderId, compared.length)}\n${lines.join('\n')}\n${bad ? w.some(bad, compared.length) : w.all(compared.length)}\n`;
+}
+
+function comparedJson(orderId: string, compared: readonly Compared[]): string {
+  return `${JSON.stringify(
+    {
+      orderId,
+      machineVersion: MACHINE_VERSION,
+      reproduced: compared.every((each) => each.differences.length === 0),
+      steps: compared.map(({ seq, row, step, differences }) => ({
+        seq,
+        event: row.event.type === 'order.place' ? row.event : eventJson(row.event as Record<string, unknown>),
+        reproduced: differences.length === 0,
+        differences,
+        stored: { verdict: row.verdict, statusAfter: row.statusAfter, effects: row.effects, machineVersion: row.machineVersion },
+        replayed: { verdict: step.verdict, statusAfter: orderStatus(step.snapshot), effects: step.effects },
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * `order-lifecycle replay <source>`: replays a recorded order file (`{ input, events }`) and prints each verdict;
+ * with `--db` or `--database-url`, replays a stored order's history by id through the current machine and
+ * reports whether every stored verdict is reproduced (exit 1 when one is not).
+ * @example
+ * buildProgram().addCommand(replayCommand());
+ */
+export function replayCommand(): Command {
+  const command = withStoreOptions(
+    cliCommand('replay').description("replay a recorded order file, or (with --db/--database-url) a stored order's history, and print each verdict"),
+    'a SQLite order store file: <source> is then an order id whose stored history is replayed',
+  )
+    .argument('<source>', 'a recorded order JSON file ({ input, events } or an array of them); with --db or --database-url, an order id')
+    .addOption(langOption())
+    .addOption(jsonOption());
+  withExamples(command, 'replay test/inspector/fixtures/buyer-asks-after-label.json', 'replay 114-3941689-8772232 --db orders.db', 'replay 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json');
+  command.addHelpText(
+    'after',
+    '\nA stored order is replayed from its order.place row, event after event, on the machine of this version; each\nstep is compared with the stored verdict (decision and message), status after and effects. Nothing is written.\nExit status 0 when every stored verdict is reproduced, 1 when one is not, 2 for a wrong argument.',
+  );
+  command.action(async (source: string, options: ReplayOptions) => {
+    if (options.db === undefined && options.databaseUrl === undefined) {
+      const { readRecordingFile } = await import('../inspector/recording.js');
+      const recordings = await readRecordingFile(source);
+      if (options.json) {
+        const json = recordings.map((recording) => ({
+          name: recording.name,
+          steps: recording.steps.map((step) => ({ event: step.event ? eventJson(step.event) : null, verdict: step.verdict, status: orderStatus(step.snapshot), effects: step.effects })),
+        }));
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        return;
+      }
+      for (const recording of recordings) {
+        const lines = recording.steps.map((step, index) => formatStep(step, index, options.lang));
+        process.stdout.write(`${recording.name}\n${lines.join('\n')}\n`);
+      }
+      return;
+    }
+    const rows = await withService(command, options, (service) => storedHistory(command, service, source), { readonly: true });
+    const compared = compareHistory(source, rows);
+    process.stdout.write(options.json ? comparedJson(source, compared) : formatCompared(source, compared, options.lang));
+    process.exitCode = compared.every((each) => each.differences.length === 0) ? exitCodes.ok : exitCodes.refused;
+  });
+  return command;
+}

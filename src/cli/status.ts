@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { formatInstant, statusAt, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
+import { explain, type OrderSnapshot } from '../runtime/index.js';
+import type { StoredOrder } from '../service/index.js';
+import { isoTime, labelled, statusText, verdictMark } from './format.js';
+import { cliCommand, instantOption, jsonOption, langOption, storedOrder, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+
+interface StatusOptions extends StoreOptions {
+  now?: string;
+  lang: Lang;
+  json: boolean;
+}
+
+/** One thing the seller could do now, and what the order would say to it. */
+export interface SellerAction {
+  event: OrderEvent['type'];
+  allowed: boolean;
+  verdict: Verdict;
+}
+
+/**
+ * What the seller may do to the order at `now`: the machine's verdict on each seller command (a cancel asked
+ * with reason NoInventory), without applying anything.
+ * @example
+ * sellerActions(stored.snapshot, Date.now()).filter((action) => action.allowed).map((action) => action.event);
+ */
+export function sellerActions(snapshot: OrderSnapshot, now: number): SellerAction[] {
+  const at = Math.max(now, snapshot.context.clock);
+  const events: OrderEvent[] = [
+    { type: 'seller.generateLabel', at },
+    { type: 'seller.confirmShipment', at },
+    { type: 'seller.voidLabel', at },
+    { type: 'seller.cancel', at, reason: 'NoInventory' },
+  ];
+  return events.map((event) => {
+    const verdict = explain(snapshot, event);
+    return { event: event.type, allowed: verdict.accepted, verdict };
+  });
+}
+
+/** What falls due at the next deadline: the buyer's window closing, or the auto-cancel (null when nothing is due). */
+function deadlineKind(stored: StoredOrder): 'buyerWindowCloses' | 'autoCancel' | null {
+  if (stored.nextDeadline === null) return null;
+  return stored.status === 'buyer-cancellable' ? 'buyerWindowCloses' : 'autoCancel';
+}
+
+const words = {
+  en: {
+    order: 'order',
+    status: 'status',
+    version: 'version',
+    placed: 'placed',
+    latestShip: 'latest ship date',
+    deadline: 'next deadline',
+    due: (status: string, at: string) => `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
+    none: 'none',
+    buyerWindowCloses: "the buyer's cancel window closes",
+    autoCancel: 'auto-cancel if not shipped',
+    items: 'items',
+    item: (id: string, sku: string | undefined, quantity: number, canceled: number, requested: boolean) =>
+      `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${requested ? ', buyer asked to cancel' : ''}`,
+    may: (at: string) => `the seller at ${at}:`,
+    yes: 'yes',
+    no: 'no',
+  },
+  'zh-CN': {
+    order: '订单',
+    status: '状态',
+    version: '版本',
+    placed: '下单时间',
+    latestShip: '最晚发货日期',
+    deadline: '下一个期限',
+    due: (status: string, at: string) => `截至 ${at} 为 ${status}:期限已过(由 sweep 或下一个事件存储)`,
+    none: '无',
+    buyerWindowCloses: '买家取消窗口关闭',
+    autoCancel: '未发货则自动取消',
+    items: '商品',
+    item: (id: string, sku: string | undefined, quantity: number, canceled: number, requested: boolean) =>
+      `${id}${sku ? `(${sku})` : ''}:数量 ${quantity},已取消 ${canceled}${requested ? ',买家已请求取消' : ''}`,
+    may: (at: string) => `卖家在 ${at} 可以:`,
+    yes: '可以',
+    no: '不可以',
+  },
+} satisfies Record<Lang, unknown>;
+
+/** The status as text in the language. */
+/** The status the order has at `now` from time alone: a deadline that passed is applied only by a sweep or an event. */
+function statusNow(stored: StoredOrder, now: number): OrderStatus {
+  return statusAt(stored.status, stored.snapshot.context, Math.max(now, stored.snapshot.context.clock));
+}
+
+function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now: number, lang: Lang): string {
+  const w = words[lang];
+  const context = stored.snapshot.context;
+  const current = statusNow(stored, now);
+  const offset = context.utcOffsetMinutes;
+  const kind = deadlineKind(stored);
+  const deadline = stored.nextDeadline === null || kind === null ? w.none : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
+  const head = labelled([
+    [w.order, stored.orderId],
+    [w.status, statusText(stored.status, lang)],
+    ...(current === stored.status ? [] : [['', w.due(statusText(current, lang), formatInstant(Math.max(now, context.clock), offset))] as const]),
+    [w.version, String(stored.version)],
+    [w.placed, formatInstant(context.placedAt, offset)],
+    [w.latestShip, formatInstant(context.latestShipDate, offset)],
+    [w.deadline, deadline],
+  ]);
+  const items = context.items.map((item) => `    ${w.item(item.orderItemId, item.sku, item.quantity, item.quantityCanceled, item.buyerRequestedCancel)}`);
+  const may = actions.map((action) => `    ${action.event.padEnd(23)} ${action.allowed ? w.yes : `${w.no}, ${verdictMark(action.verdict, lang)}`}: ${action.verdict.message[lang]}`);
+  return `${head}\n  ${w.items}:\n${items.join('\n')}\n  ${w.may(formatInstant(Math.max(now, context.clock), offset))}\n${may.join('\n')}\n`;
+}
+
+/** The status as JSON: instants as ISO-8601 in UTC. */
+function statusJson(stored: StoredOrder, actions: readonly SellerAction[], now: number): unknown {
+  const context = stored.snapshot.context;
+  return {
+    orderId: stored.orderId,
+    status: stored.status,
+    statusNow: statusNow(stored, now),
+    version: stored.version,
+    placedAt: isoTime(context.placedAt),
+    latestShipDate: isoTime(context.latestShipDate),
+    nextDeadline: isoTime(stored.nextDeadline),
+    nextDeadlineKind: deadlineKind(stored),
+    items: context.items,
+    cancellations: context.cancellations.map((cancellation) => ({ ...cancellation, at: isoTime(cancellation.at) })),
+    sellerMayNow: { at: isoTime(Math.max(now, context.clock)), actions: actions.map((action) => ({ event: action.event, allowed: action.allowed, verdict: action.verdict })) },
+  };
+}
+
+/**
+ * `order-lifecycle status <orderId>`: a stored order's status, version, next deadline, items with the
+ * quantities cancelled, and what the seller may do now.
+ * @example
+ * buildProgram().addCommand(statusCommand());
+ */
+export function statusCommand(): Command {
+  const command = withStoreOptions(cliCommand('status').description("print a stored order's status, version, next deadline, items and what the seller may do now"))
+    .argument('<orderId>', 'the order id, e.g. 114-3941689-8772232')
+    .option('--now <iso>', 'the instant "now" means for what the seller may do, ISO-8601 with an offset (default: now)')
+    .addOption(langOption('language of the text and messages'))
+    .addOption(jsonOption());
+  withExamples(command, 'status 114-3941689-8772232 --db orders.db', 'status 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json');
+  command.action(async (orderId: string, options: StatusOptions) => {
+    const now = instantOption(command, '--now', options.now, Date.now());
+    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), { readonly: true });
+    const actions = sellerActions(stored.snapshot, now);
+    process.stdout.write(options.json ? `${JSON.stringify(statusJson(stored, actions, now), null, 2)}\n` : formatStatus(stored, actions, now, options.lang));
+  });
+  return command;
+}

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OrderInput } from '../../src/index.js';
+import { createOrderService, type OrderService } from '../../src/service/index.js';
+import { PostgresStore } from '../../src/store/index.js';
+import { DATABASE_URL, dropSchema, pgQuery, skipPostgres, testSchemaName } from '../support/postgres.js';
+import { startExample, type ExampleProcess } from './processes.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const ORDERS = 120;
+
+/**
+ * Three kinds of order, relative to now: a third is past its buyer window only (one tick due), a third is
+ * also past its auto-cancel (two ticks due, then auto-canceled), a third has nothing due yet.
+ */
+function orderAt(i: number, now: number): { input: OrderInput; ticks: number } {
+  const orderId = `w-${String(i).padStart(4, '0')}`;
+  const items = [{ orderItemId: 'A', quantity: 1 + (i % 3) }];
+  if (i % 3 === 0) return { input: { orderId, placedAt: now - 2 * 60 * MINUTE, latestShipDate: now + 2 * DAY, items }, ticks: 1 };
+  if (i % 3 === 1) return { input: { orderId, placedAt: now - 10 * DAY, latestShipDate: now - 8 * DAY, items }, ticks: 2 };
+  return { input: { orderId, placedAt: now, latestShipDate: now + 2 * DAY, items }, ticks: 0 };
+}
+
+describe.skipIf(skipPostgres)('the PostgreSQL worker example (examples/postgres-worker), two workers on one schema', () => {
+  const schema = testSchemaName('worker_example');
+  const workers: ExampleProcess[] = [];
+  afterAll(async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await Promise.all(workers.map((worker) => worker.exited));
+    await dropSchema(schema);
+  });
+
+  it('should type-check against the package as an app imports it', () => {
+    expect(() => execFileSync(resolve(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'examples/postgres-worker'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('should sweep every due deadline once and deliver every effect once, then stop cleanly on SIGTERM', async () => {
+    const now = Date.now();
+    const service: OrderService = await createOrderService({ store: new PostgresStore({ connectionString: DATABASE_URL, schema }) });
+    const expected = new Map<string, number>();
+    try {
+      for (let i = 0; i < ORDERS; i++) {
+        const { input, ticks } = orderAt(i, now);
+        await service.place(input);
+        expected.set(input.orderId, ticks);
+      }
+      // Some effects exist before the workers start: buyers cancel a few of the orders still in their window.
+      for (let i = 2; i < ORDERS; i += 9) await service.apply(orderAt(i, now).input.orderId, { type: 'buyer.cancel', at: now + MINUTE });
+    } finally {
+      await service.close();
+    }
+
+    const env = { DATABASE_URL, ORDERS_SCHEMA: schema, WORKER_IDLE_MS: '50', WORKER_BATCH: '7' };
+    workers.push(startExample('postgres-worker', env), startExample('postgres-worker', env));
+
+    // Done when nothing is due and no effect is waiting; polled, bounded by the test's timeout.
+    const due = async () =>
+      Number(
+        (
+          await pgQuery(
+            `SELECT (SELECT count(*) FROM "${schema}".orders WHERE next_deadline <= $1) + (SELECT count(*) FROM "${schema}".order_outbox WHERE state <> 'done') AS n`,
+            [now],
+          )
+        ).rows[0]!.n,
+      );
+    while ((await due()) > 0) {
+      for (const worker of workers) if (worker.child.exitCode !== null) throw new Error(`a worker exited early: ${worker.stderr()}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    for (const worker of workers) worker.child.kill('SIGTERM');
+    const exits = await Promise.all(workers.map((worker) => worker.exited));
+    expect(exits, workers.map((worker) => worker.stderr()).join('\n')).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
+    for (const worker of workers) expect(worker.stderr()).toMatch(/stopped: \{"rounds":\d+,"swept":\d+,"delivered":\d+\}/);
+
+    // Each deadline that was due got exactly one clock.tick, at the deadline itself, from one worker or the other.
+    const ticks = await pgQuery<{ order_id: string; n: string }>(
+      `SELECT order_id, count(*) AS n FROM "${schema}".order_history WHERE event::jsonb->>'type' = 'clock.tick' GROUP BY order_id`,
+    );
+    const ticked = new Map(ticks.rows.map((row) => [row.order_id, Number(row.n)]));
+    for (const [orderId, count] of expected) expect(ticked.get(orderId) ?? 0, orderId).toBe(count);
+    const cancelledByBuyer = Math.ceil((ORDERS - 2) / 9);
+    const statuses = await pgQuery<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM "${schema}".orders GROUP BY status ORDER BY status`);
+    expect(Object.fromEntries(statuses.rows.map((row) => [row.status, Number(row.n)]))).toEqual({
+      'auto-canceled': ORDERS / 3,
+      'buyer-cancellable': ORDERS / 3 - cancelledByBuyer,
+      canceled: cancelledByBuyer,
+      unshipped: ORDERS / 3,
+    });
+
+    // Every outbox row was printed exactly once, by one of the two workers, with its effect.
+    const outbox = await pgQuery<{ id: string; effect: string }>(`SELECT id, effect FROM "${schema}".order_outbox ORDER BY id`);
+    const printed = workers.flatMap((worker) => worker.stdout.map((line) => JSON.parse(line) as { outboxId: number; effect: unknown }));
+    expect(outbox.rows.length).toBeGreaterThan(0);
+    expect(printed.map((line) => line.outboxId).sort((a, b) => a - b)).toEqual(outbox.rows.map((row) => Number(row.id)));
+    const effects = new Map(outbox.rows.map((row) => [Number(row.id), JSON.parse(row.effect)]));
+    for (const line of printed) expect(line.effect).toEqual(effects.get(line.outboxId));
+  });
+});
+
+describe('the PostgreSQL worker example, given a bad setting', () => {
+  it('should exit with status 2 and one line naming the setting and the value', async () => {
+    const worker = startExample('postgres-worker', { WORKER_BATCH: 'lots' });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.stderr()).toBe('WORKER_BATCH must be a positive whole number (got "lots").\n');
+  });
+});
