@@ -120,12 +120,14 @@ async function sqliteRun(dir: string): Promise<void> {
   const after = await bareServiceRate(new SqliteStore({ filename: join(dir, 'bare-after.db') }), 2_000, 'after');
   const bare = (before + after) / 2;
   const writes = writesOf(figures) / seconds;
+  // The goal is for 100,000 orders; a smaller run has none.
+  const goal = sqliteOrders === 100_000;
   row(
-    `simulation of ${fmt(sqliteOrders)} orders end to end (plan, run, figures), goal < 60 s`,
+    `simulation of ${fmt(sqliteOrders)} orders end to end (plan, run, figures)${goal ? ', goal < 60 s' : ''}`,
     'sqlite',
     `${seconds.toFixed(1)} s, ${fmt(sqliteOrders / seconds)} orders/s`,
     '',
-    seconds < 60 ? 'met' : 'NOT met',
+    goal ? (seconds < 60 ? 'met' : 'NOT met') : '',
   );
   row(
     `service writes/s in that simulation (${fmt(writesOf(figures))} writes: orders, events, sweeper ticks)`,
