@@ -253,7 +253,9 @@ export function figuresOf(plan: SimulationPlan, snapshots: readonly OrderSnapsho
   const lsr = metrics.lateShipmentRate.last10Days;
   const daily = placedPerDay.map((placed, day): DailyRate => {
     const at = plan.start + (day + 1) * DAY;
-    const rate = sellerMetrics(snapshots, { now: at }).cancellationRate;
+    // Only orders placed in the 7 days before `at` are in its Cancellation Rate: the others need no checking.
+    const inWindow = snapshots.filter((snapshot) => snapshot.context.placedAt >= at - 7 * DAY && snapshot.context.placedAt < at);
+    const rate = sellerMetrics(inWindow, { now: at }).cancellationRate;
     return { day: day + 1, date: iso(at - DAY).slice(0, 10), placed, rate: rate.rate, canceled: rate.canceled, orders: rate.orders };
   });
   return {
