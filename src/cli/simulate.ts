@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { statusNames, type Lang } from '../domain/index.js';
 import type { OrderStore } from '../store/index.js';
 import type { SimulationFigures } from '../sim/index.js';
-import { cliCommand, jsonOption, langOption, usageError, withExamples, withStoreOptions } from './options.js';
+import { CliFailure, cliCommand, jsonOption, langOption, oneLine, usageError, withExamples, withStoreOptions } from './options.js';
 import { formatTable } from './table.js';
 
 interface SimulateOptions {
@@ -213,7 +213,15 @@ export function simulateCommand(): Command {
     if (postgres && options.schema.toLowerCase() === 'public') usageError(command, '--schema public would be dropped: give the simulation a schema of its own');
     const db = options.db ?? DEFAULT_DB;
     const chart = options.chart ?? (postgres ? 'simulation.svg' : `${db.replace(/\.(db|sqlite3?)$/i, '')}.svg`);
-    const store = postgres ? await freshPostgres(options.databaseUrl!, options.schema) : await freshSqlite(db);
+    let store: OrderStore;
+    try {
+      store = postgres ? await freshPostgres(options.databaseUrl!, options.schema) : await freshSqlite(db);
+      await store.init();
+    } catch (error) {
+      const { hidePassword } = await import('../inspector/stored.js');
+      const where = postgres ? `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}` : `SQLite file ${JSON.stringify(db)}`;
+      throw new CliFailure(`cannot open the order store (${where}): ${oneLine(error)}`);
+    }
     const storeName = postgres ? `PostgreSQL schema ${options.schema}` : `SQLite ${db}`;
 
     const { simulate, dailyRateChart } = await import('../sim/index.js');

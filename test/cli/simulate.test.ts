@@ -85,6 +85,13 @@ describe('order-lifecycle simulate', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('should name a store it cannot open in one line, without the password, and exit 3', () => {
+    const run = cli('--orders', '10', '--database-url', 'postgres://postgres:secret@127.0.0.1:1/x', '--chart', join(dir, 'unreachable.svg'));
+    expect(run.status).toBe(3);
+    expect(run.stderr).toBe('error: cannot open the order store (PostgreSQL "postgres://postgres:***@127.0.0.1:1/x"): connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(existsSync(join(dir, 'unreachable.svg'))).toBe(false);
+  });
+
   it('should list every option in --help', () => {
     const run = cli('--help');
     expect(run.status).toBe(0);
