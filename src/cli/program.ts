@@ -43,7 +43,8 @@ export function buildProgram(): Command {
     .exitOverride((error) => process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage))
     .addHelpText('after', '\nRun order-lifecycle <command> --help for its options and an example. See docs/cli.md.\nExit status: 0 done, 1 event refused, 2 wrong argument, 3 other failure (e.g. the database is unreachable).');
 
-  program.addCommand(simulateCommand());
+  const simulate = simulateCommand();
+  program.addCommand(simulate);
   program.addCommand(walkCommand());
   program.addCommand(statusCommand());
   program.addCommand(explainCommand());
@@ -55,6 +56,13 @@ export function buildProgram(): Command {
   program.addCommand(inspectCommand());
   program.addCommand(diagramCommand());
   program.addCommand(replayCommand());
+
+  // `npm start` runs `simulate`, so `npm start -- --help` is simulate's help: it lists every command too.
+  simulate.addHelpText('after', () => {
+    const width = Math.max(...program.commands.map((command) => command.name().length));
+    const lines = program.commands.map((command) => `  ${command.name().padEnd(width)}  ${command.description()}`);
+    return `\nEvery command of order-lifecycle (npm start runs simulate; npm run cli -- <command> runs the others):\n${lines.join('\n')}`;
+  });
 
   return program;
 }

@@ -6,7 +6,7 @@ import { replayRecording, orderStatus } from '../../src/index.js';
 import { runWalk } from '../../src/cli/walk.js';
 import { buildProgram } from '../../src/cli/program.js';
 
-describe('the scripted walk (npm start)', () => {
+describe('the scripted walk (order-lifecycle walk)', () => {
   it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))('should give scenario %s the verdicts it expects', (_, scenario) => {
     const steps = replayRecording({ input: scenario.input, events: scenario.events.map((step) => step.event) });
     expect(steps.slice(1).map((step) => step.verdict.code ?? null)).toEqual(scenario.events.map((step) => step.expect));
@@ -47,6 +47,12 @@ describe('order-lifecycle --version and --help', () => {
     expect(commands).toEqual(expect.arrayContaining(['walk', 'status', 'explain', 'apply', 'history', 'sweep', 'apply-feed', 'metrics', 'inspect', 'diagram', 'replay']));
     for (const name of commands) expect(help).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(help).toContain('--version');
+  });
+
+  it('should list every command in `npm start -- --help`, which is the help of simulate', () => {
+    const help = execFileSync('npm', ['start', '-s', '--', '--help'], { encoding: 'utf8', stdio: 'pipe' });
+    expect(help).toContain('Usage: order-lifecycle simulate');
+    for (const command of buildProgram().commands) expect(help).toMatch(new RegExp(`^  ${command.name()} +${command.description().slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
   });
 
   it('should walk the rules with `order-lifecycle walk`', () => {
