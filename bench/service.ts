@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { DATABASE_URL, postgresReachable } from './postgres.js';
 import { createOrder, nextDeadline, orderStatus, serializeOrder, type OrderEventInput } from '../src/index.js';
 import { createOrderService, type OrderService } from '../src/service/index.js';
 import { PostgresStore, SqliteStore } from '../src/store/index.js';
@@ -24,7 +25,6 @@ const DAY = 24 * 60 * MINUTE;
 const T0 = Date.parse('2026-11-26T10:00:00+08:00');
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const SWEEP_MAX = Number(process.env['BENCH_SWEEP_MAX'] ?? 1_000_000);
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const self = fileURLToPath(import.meta.url);
 
 const input = (orderId: string, placedAt: number) => ({
@@ -308,19 +308,6 @@ async function workers(schema: string, backend: Backend) {
   for (const count of counts) {
     const eps = median(results.get(count)!);
     row(`events/s with ${count} worker process${count > 1 ? 'es' : ''}`, 'postgres', fmt(eps), count === 1 ? '' : `${fmt(one)} with 1`, count === 1 ? '' : `${(eps / one).toFixed(2)}x`);
-  }
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
   }
 }
 

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { DATABASE_URL, postgresReachable } from './postgres.js';
 import { createOrderService } from '../src/service/index.js';
 import { PostgresStore, SqliteStore, type OrderStore } from '../src/store/index.js';
 import {
@@ -34,7 +35,6 @@ import {
   type SimulationFigures,
 } from '../src/sim/index.js';
 
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SEED = 1;
 const DAYS = 7;
 const self = fileURLToPath(import.meta.url);
@@ -201,19 +201,6 @@ async function postgresRun(schema: string, workers: number): Promise<{ seconds: 
   const figures = figuresOf(plan, await storedSnapshots(reader), counters);
   await reader.close();
   return { seconds: (performance.now() - start) / 1000, figures };
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ol-bench-sim-'));
