@@ -31,6 +31,7 @@ import {
   type OutboxEntry,
   type StoreTransaction,
 } from '../store/index.js';
+import { stepParsed } from '../runtime/step.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 
 /** Options of `createOrderService`. */
@@ -234,8 +235,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const created = create(input); // throws InvalidInputError before anything is written
     const orderId = created.snapshot.context.orderId;
     const placedText = serializeOrder(created.snapshot);
-    const fingerprint = JSON.stringify(['place', placedText]);
     const key = request.idempotencyKey;
+    const fingerprint = key === undefined ? '' : JSON.stringify(['place', placedText]);
     let placed = false;
     const outcome = await write<PlaceResult | { exists: OrderRow }>(orderId, async (tx) => {
       placed = false;
@@ -290,8 +291,9 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     checkKey(request);
     const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
     const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
-    const fingerprint = JSON.stringify(['apply', stored]);
     const key = request.idempotencyKey;
+    // What a key's first use is compared with; only a request with a key needs it.
+    const fingerprint = key === undefined ? '' : JSON.stringify(['apply', stored]);
     // A result computed here carries the snapshot it stepped to; one replayed from the store carries text to restore.
     const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; seq?: number }>(orderId, async (tx) => {
       // The order is read before the key: a writer that commits the key in between also moves the order on,
@@ -303,7 +305,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
       }
       const before = restore(row);
-      const step = applyEvent(before.snapshot, parsed);
+      const step = stepParsed(before.snapshot, parsed);
       if ((step.verdict as Verdict & { duplicate?: boolean }).duplicate === true) {
         // The order applied this eventId before: the core returned it unchanged, and nothing is written.
         return { kind: 'done', result: { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
