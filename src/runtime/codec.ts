@@ -2,8 +2,10 @@ import * as z from 'zod';
 import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import {
   countsAgainstRate,
+  defaultPolicy,
   emptyRecords,
   isLateShipment,
+  marketplacePolicies,
   OrderContext,
   placedStateKeys,
   resolvePolicy,
@@ -56,11 +58,21 @@ const samePolicy = (a: Policy, b: Policy) => a.buyerCancelWindowMs === b.buyerCa
  * The context without what restore can fill in: defaults, empty lists, the deadlines (the policy gives them)
  * and the policy itself when it is the marketplace's preset. A change to a preset is a change of schema version.
  */
+const basePolicies = new Map<Policy, Policy>();
+
+/** `resolvePolicy(marketplaceId)`, parsed once per preset: it depends only on the preset the id picks. */
+function basePolicy(marketplaceId: string | undefined): Policy {
+  const preset = (marketplaceId && marketplacePolicies[marketplaceId]) || defaultPolicy;
+  let policy = basePolicies.get(preset);
+  if (!policy) basePolicies.set(preset, (policy = Object.freeze(resolvePolicy(marketplaceId))));
+  return policy;
+}
+
 function compact(context: OrderContext): Record<string, unknown> {
   const out: Record<string, unknown> = { orderId: context.orderId };
   if (context.marketplaceId !== undefined) out['marketplaceId'] = context.marketplaceId;
   if (context.fulfillmentChannel !== 'MFN') out['fulfillmentChannel'] = context.fulfillmentChannel;
-  if (!samePolicy(context.policy, resolvePolicy(context.marketplaceId))) out['policy'] = context.policy;
+  if (!samePolicy(context.policy, basePolicy(context.marketplaceId))) out['policy'] = context.policy;
   out['placedAt'] = context.placedAt;
   out['latestShipDate'] = context.latestShipDate;
   if (context.utcOffsetMinutes !== 0) out['utcOffsetMinutes'] = context.utcOffsetMinutes;
@@ -101,7 +113,7 @@ function expand(stored: Record<string, unknown>): unknown {
     items,
   };
   const marketplaceId = typeof context['marketplaceId'] === 'string' ? context['marketplaceId'] : undefined;
-  const policy = (context['policy'] ??= resolvePolicy(marketplaceId)) as Partial<Policy>;
+  const policy = (context['policy'] ??= { ...basePolicy(marketplaceId) }) as Partial<Policy>;
   // The deadlines follow from the policy; a stored order that spells them out keeps its own.
   if (context['buyerCancelUntil'] === undefined && typeof context['placedAt'] === 'number' && typeof policy.buyerCancelWindowMs === 'number') {
     context['buyerCancelUntil'] = context['placedAt'] + policy.buyerCancelWindowMs;

@@ -160,7 +160,11 @@ export function explain(snapshot: OrderSnapshot, event: OrderEvent | ParsedOrder
  * const { snapshot: next, verdict } = applyEvent(snapshot, { type: 'seller.generateLabel', at: new Date() });
  */
 export function applyEvent(snapshot: OrderSnapshot, event: OrderEvent | ParsedOrderEvent): StepResult {
-  const parsed = parseEvent(event);
+  return stepParsed(snapshot, parseEvent(event));
+}
+
+/** `applyEvent` on an event `parseEvent` returned to the caller, which kept it to itself (not public API). */
+export function stepParsed(snapshot: OrderSnapshot, parsed: ParsedOrderEvent): StepResult {
   if (hasApplied(snapshot.context, parsed)) return { snapshot, effects: [], verdict: duplicateVerdict(parsed) };
   // An ended order takes no transition; ticks on it are still "time passing", refused commands say why.
   if (snapshot.status !== 'active') return { snapshot, effects: [], verdict: endedVerdict(snapshot, parsed) };

@@ -31,6 +31,7 @@ import {
   type OutboxEntry,
   type StoreTransaction,
 } from '../store/index.js';
+import { stepParsed } from '../runtime/step.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 
 /** Options of `createOrderService`. */
@@ -46,6 +47,12 @@ export interface OrderServiceOptions {
   now?: () => number;
   /** How many times a writer that lost a race on an order retries on the new snapshot (default 50). */
   maxRetries?: number;
+  /**
+   * How many orders' last written snapshots the service keeps in memory (default 10,000; 0 keeps none). A row
+   * read back whose `seq` and text are exactly those this service wrote is not parsed again: the kept snapshot is
+   * re-serialized and compared byte for byte with the row, and any difference restores the row with every check.
+   */
+  snapshotCache?: number;
 }
 
 /** Per-call options of `place` and `apply`. */
@@ -180,12 +187,20 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   await store.init();
 
   const restoreOptions: RestoreOrderOptions = { ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) };
-  const restore = (row: OrderRow): OrderSnapshot => {
+  const restoreRow = (row: Pick<OrderRow, 'orderId' | 'snapshot'>): OrderSnapshot => {
     try {
       return restoreOrder(row.snapshot, restoreOptions);
     } catch (error) {
       throw new UnreadableOrderError(row.orderId, error);
     }
+  };
+  const cache = new SnapshotCache(Math.max(0, Math.floor(options.snapshotCache ?? 10_000)));
+  /** The row's snapshot and its canonical text: the kept one when the row is exactly what this service wrote. */
+  const restore = (row: OrderRow): Restored => {
+    const kept = cache.get(row.orderId, row.seq, row.snapshot);
+    if (kept) return { snapshot: kept, text: row.snapshot };
+    const snapshot = restoreRow(row);
+    return { snapshot, text: serializeOrder(snapshot) };
   };
   const create = (input: OrderInput) => createOrder(input, { ...(policy ? { policy } : {}), ...(machine ? { machine } : {}) });
 
@@ -203,16 +218,16 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   /** Writes a step: order row (guarded by its version), history row and effects, in the caller's transaction. */
-  async function saveStep(tx: StoreTransaction, row: OrderRow, before: OrderSnapshot, step: StepResult, event: unknown): Promise<{ ok: boolean; version: number; text: string }> {
+  async function saveStep(tx: StoreTransaction, row: OrderRow, before: Restored, step: StepResult, event: unknown): Promise<{ ok: boolean; version: number; text: string; seq: number }> {
     const text = serializeOrder(step.snapshot);
-    const version = text === serializeOrder(before) ? row.version : row.version + 1;
+    const version = text === before.text ? row.version : row.version + 1;
     const seq = row.seq + 1;
     const status = orderStatus(step.snapshot);
     const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: nextDeadline(step.snapshot), seq, snapshot: text }, row.seq);
-    if (!ok) return { ok, version, text };
-    await tx.appendHistory(historyRecord(row.orderId, seq, version, event, step, orderStatus(before), status, now()));
+    if (!ok) return { ok, version, text, seq };
+    await tx.appendHistory(historyRecord(row.orderId, seq, version, event, step, orderStatus(before.snapshot), status, now()));
     await tx.addOutbox(outboxRecords(row.orderId, version, seq, step.effects), now());
-    return { ok, version, text };
+    return { ok, version, text, seq };
   }
 
   async function place(input: OrderInput, request: RequestOptions = {}): Promise<PlaceResult> {
@@ -220,9 +235,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const created = create(input); // throws InvalidInputError before anything is written
     const orderId = created.snapshot.context.orderId;
     const placedText = serializeOrder(created.snapshot);
-    const fingerprint = JSON.stringify(['place', placedText]);
     const key = request.idempotencyKey;
+    const fingerprint = key === undefined ? '' : JSON.stringify(['place', placedText]);
+    let placed = false;
     const outcome = await write<PlaceResult | { exists: OrderRow }>(orderId, async (tx) => {
+      placed = false;
       if (key !== undefined) {
         const stored = await tx.getIdempotency(orderId, key);
         if (stored) return { kind: 'done', result: replayed(orderId, key, stored, fingerprint) };
@@ -242,8 +259,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       await tx.addOutbox(outboxRecords(orderId, 1, 1, created.effects), now());
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+      placed = true;
       return { kind: 'done', result };
     });
+    // Kept once committed: a rolled-back write must not evict what the store holds.
+    if (placed) cache.set(orderId, 1, created.snapshot);
     if (!('exists' in outcome)) return outcome;
     // The id is taken: the same input is the same order, placed again; anything else is a conflict.
     const first = (await store.history(orderId))[0];
@@ -255,7 +275,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       same = false;
     }
     if (!same || !first) throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} already exists with a different input.`);
-    const snapshot = restore(outcome.exists);
+    const { snapshot } = restore(outcome.exists);
     return { orderId, status: orderStatus(snapshot), version: outcome.exists.version, verdict: JSON.parse(first.verdict), effects: JSON.parse(first.effects) };
   }
 
@@ -271,10 +291,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     checkKey(request);
     const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
     const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
-    const fingerprint = JSON.stringify(['apply', stored]);
     const key = request.idempotencyKey;
+    // What a key's first use is compared with; only a request with a key needs it.
+    const fingerprint = key === undefined ? '' : JSON.stringify(['apply', stored]);
     // A result computed here carries the snapshot it stepped to; one replayed from the store carries text to restore.
-    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot }>(orderId, async (tx) => {
+    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; seq?: number }>(orderId, async (tx) => {
       // The order is read before the key: a writer that commits the key in between also moves the order on,
       // so this attempt then loses on the guard and retries, and sees the key.
       const row = await tx.getOrder(orderId);
@@ -284,26 +305,27 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
       }
       const before = restore(row);
-      const step = applyEvent(before, parsed);
+      const step = stepParsed(before.snapshot, parsed);
       if ((step.verdict as Verdict & { duplicate?: boolean }).duplicate === true) {
         // The order applied this eventId before: the core returned it unchanged, and nothing is written.
-        return { kind: 'done', result: { orderId, status: orderStatus(before), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
+        return { kind: 'done', result: { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
       }
       const saved = await saveStep(tx, row, before, step, stored);
       if (!saved.ok) return { kind: 'conflict' };
       const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: saved.text };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
-      return { kind: 'done', result: { ...result, stepped: step.snapshot } };
+      return { kind: 'done', result: { ...result, stepped: step.snapshot, seq: saved.seq } };
     });
-    const { stepped, ...rest } = result;
+    const { stepped, seq, ...rest } = result;
+    if (stepped && seq !== undefined) cache.set(orderId, seq, stepped);
     // The snapshot this call stepped to is the one it wrote: restoring its own text again would check nothing new.
-    return { ...rest, snapshot: stepped ?? restore({ orderId, snapshot: result.snapshot } as OrderRow) };
+    return { ...rest, snapshot: stepped ?? restoreRow({ orderId, snapshot: result.snapshot }) };
   }
 
   async function get(orderId: string): Promise<StoredOrder | null> {
     const row = await store.getOrder(orderId);
     if (!row) return null;
-    const snapshot = restore(row);
+    const { snapshot } = restore(row);
     return { orderId, status: orderStatus(snapshot), version: row.version, snapshot, nextDeadline: nextDeadline(snapshot) };
   }
 
@@ -337,8 +359,9 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         const rows = await tx.claimDue(at, size, exclude);
         let done = 0;
         const skipped: SweepResult['failed'] = [];
+        const kept: Array<[string, number, OrderSnapshot]> = [];
         for (const row of rows) {
-          let before: OrderSnapshot;
+          let before: Restored;
           try {
             before = restore(row);
           } catch (error) {
@@ -348,7 +371,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
           const tick = { type: 'clock.tick' as const, at: row.nextDeadline! };
           let step: StepResult;
           try {
-            step = applyEvent(before, tick);
+            step = applyEvent(before.snapshot, tick);
           } catch (error) {
             // An extended machine that throws fails this order only; the batch goes on.
             skipped.push({ orderId: row.orderId, message: (error as Error).message });
@@ -360,10 +383,15 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             continue;
           }
           // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
-          if ((await saveStep(tx, row, before, step, tick)).ok) done++;
+          const saved = await saveStep(tx, row, before, step, tick);
+          if (saved.ok) {
+            done++;
+            kept.push([row.orderId, saved.seq, step.snapshot]);
+          }
         }
-        return { count: rows.length, done, skipped };
+        return { count: rows.length, done, skipped, kept };
       });
+      for (const entry of claimed.kept) cache.set(...entry);
       applied += claimed.done;
       for (const skip of claimed.skipped) {
         failed.push(skip);
@@ -460,4 +488,41 @@ function outboxRecords(orderId: string, version: number, seq: number, effects: r
 
 function toItem(entry: OutboxEntry): OutboxItem {
   return { id: entry.id, orderId: entry.orderId, version: entry.version, effect: JSON.parse(entry.effect) as Effect };
+}
+
+/** A row's snapshot and its `serializeOrder` text. */
+interface Restored {
+  snapshot: OrderSnapshot;
+  text: string;
+}
+
+/**
+ * The last snapshot this service wrote per order, at most `max` orders, least recently used out first. An entry
+ * answers only a row with its `seq` whose text is byte for byte the entry's own snapshot serialized now.
+ */
+class SnapshotCache {
+  private readonly entries = new Map<string, { seq: number; snapshot: OrderSnapshot }>();
+
+  constructor(private readonly max: number) {}
+
+  get(orderId: string, seq: number, text: string): OrderSnapshot | undefined {
+    const entry = this.entries.get(orderId);
+    if (!entry || entry.seq !== seq) return undefined;
+    // Serialized again rather than compared with the text it was written as: a caller that changed the shared
+    // snapshot object since cannot slip the change past this check.
+    if (serializeOrder(entry.snapshot) !== text) {
+      this.entries.delete(orderId);
+      return undefined;
+    }
+    this.entries.delete(orderId);
+    this.entries.set(orderId, entry);
+    return entry.snapshot;
+  }
+
+  set(orderId: string, seq: number, snapshot: OrderSnapshot): void {
+    if (this.max === 0) return;
+    this.entries.delete(orderId);
+    this.entries.set(orderId, { seq, snapshot });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
 }

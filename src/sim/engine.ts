@@ -300,7 +300,8 @@ export interface SimulateOptions {
 export async function simulate(options: SimulateOptions): Promise<SimulationFigures> {
   const plan = planSimulation(options);
   const clock: SimulationClock = { now: plan.start };
-  const service = await createOrderService({ store: options.store, now: () => clock.now });
+  // Every order's snapshot is kept: the figures at the end read them all anyway.
+  const service = await createOrderService({ store: options.store, now: () => clock.now, snapshotCache: Math.max(10_000, options.orders) });
   try {
     const runner = new SimulationRunner(service, plan, clock);
     await runClock(plan, async (at) => {
