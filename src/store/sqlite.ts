@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
 import { normalizeListOptions } from './list.js';
@@ -33,15 +31,8 @@ export interface SqliteStoreOptions {
    * WAL pages after which a commit copies the WAL back into the database file (SQLite `wal_autocheckpoint`;
    * default 10,000, about 40 MB). A checkpoint syncs the file: SQLite's own default of 1,000 pages made one every
    * hundred or so service transactions, which then cost three times as much. Durability is the same either way.
-   * On a file (not `:memory:`), checkpoints run on a second connection in a worker thread (SQLite's PASSIVE
-   * checkpoint, which never blocks writers), so a commit never waits for one; see `backgroundCheckpoints`.
    */
   checkpointPages?: number;
-  /**
-   * Run checkpoints on a worker thread instead of inside the commit that crossed `checkpointPages` (default true
-   * for a file). False keeps SQLite's own automatic checkpoints.
-   */
-  backgroundCheckpoints?: boolean;
 }
 
 /** The SQLite schema: one file, WAL journal. Exported for docs/service.md and the tests. */
@@ -134,7 +125,6 @@ export class SqliteStore implements OrderStore {
   private statements?: ReturnType<SqliteStore['prepare']>;
 
   private readonly readOnly: boolean;
-  private readonly checkpointer?: Checkpointer;
 
   constructor(options: SqliteStoreOptions) {
     this.readOnly = options.readonly === true;
@@ -148,13 +138,7 @@ export class SqliteStore implements OrderStore {
     // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
     // last commits but never corrupts the file.
     this.db.pragma('synchronous = NORMAL');
-    const pages = Math.max(1, Math.floor(options.checkpointPages ?? 10_000));
-    if (options.backgroundCheckpoints !== false && options.filename !== ':memory:' && options.filename !== '') {
-      this.checkpointer = new Checkpointer(resolve(options.filename), pages, () => this.db.pragma('wal_checkpoint(PASSIVE)'));
-      this.db.pragma('wal_autocheckpoint = 0');
-    } else {
-      this.db.pragma(`wal_autocheckpoint = ${pages}`);
-    }
+    this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
     // After a checkpoint the WAL file is cut back to this size rather than kept at its largest.
     this.db.pragma('journal_size_limit = 67108864');
   }
@@ -251,7 +235,6 @@ export class SqliteStore implements OrderStore {
       try {
         const result = await fn(tx);
         sql.commit.run();
-        this.checkpointer?.committed();
         return result;
       } catch (error) {
         if (this.db.inTransaction) sql.rollback.run();
@@ -327,88 +310,7 @@ export class SqliteStore implements OrderStore {
   }
 
   async close(): Promise<void> {
-    await this.checkpointer?.stop();
     await this.mutex.run(() => this.db.close());
-  }
-}
-
-// The checkpointing thread: its own connection, woken after about `pages` WAL pages of commits. A PASSIVE
-// checkpoint copies what no reader still needs and never waits for, or blocks, the writer. Requests and
-// completions go through shared memory, not messages: a writer that never yields to the event loop still sees them.
-const CHECKPOINTER = `
-const { workerData } = require('node:worker_threads');
-const Database = require(workerData.module);
-const shared = workerData.shared;
-const db = new Database(workerData.filename, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
-for (let seen = 0; ; ) {
-  Atomics.wait(shared, 0, seen);
-  seen = Atomics.load(shared, 0);
-  if (seen < 0) break;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-  Atomics.store(shared, 1, seen);
-}
-db.close();
-`;
-
-/** Starts its worker on the first checkpoint due, so a store that writes little never starts one. */
-class Checkpointer {
-  private worker?: Worker;
-  /** [0]: checkpoints asked for (-1: stop), [1]: checkpoints done. */
-  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
-  private caughtUp = true;
-  private commits = 0;
-  // About ten WAL pages per service transaction (order row, history row, outbox rows and their indexes).
-  private readonly every: number;
-
-  constructor(
-    private readonly filename: string,
-    pages: number,
-    private readonly catchUp: () => unknown,
-  ) {
-    this.every = Math.max(1, Math.ceil(pages / 10));
-  }
-
-  /** Called by the writer after each commit, holding the store's mutex. */
-  committed(): void {
-    const busy = Atomics.load(this.shared, 1) !== Atomics.load(this.shared, 0);
-    if (!busy && !this.caughtUp) {
-      // The worker copied the WAL as it was when it started; the writer copies the few pages committed since,
-      // so that the WAL is wholly copied back and the next commit starts it again from the beginning (a WAL
-      // that is always a little ahead of its checkpoints would otherwise grow without end).
-      this.caughtUp = true;
-      try {
-        this.catchUp();
-      } catch {
-        // Another process may be checkpointing: the commit stands, and the next catch-up copies what is left.
-      }
-    }
-    if (++this.commits < this.every || busy) return;
-    this.commits = 0;
-    this.caughtUp = false;
-    if (!this.worker) {
-      this.worker = new Worker(CHECKPOINTER, { eval: true, workerData: { filename: this.filename, module: createRequire(import.meta.url).resolve('better-sqlite3'), shared: this.shared } });
-      this.worker.unref();
-      // A checkpointer that died leaves the WAL to grow until the writer's next catch-up; commits go on either way.
-      this.worker.on('error', () => {
-        this.worker = undefined;
-        Atomics.store(this.shared, 1, Atomics.load(this.shared, 0));
-      });
-    }
-    Atomics.add(this.shared, 0, 1);
-    Atomics.notify(this.shared, 0);
-  }
-
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return;
-    this.worker = undefined;
-    // Held open until the worker has closed its connection (it is unref'd while it waits for work).
-    worker.ref();
-    const exited = new Promise<void>((done) => worker.once('exit', () => done()));
-    Atomics.store(this.shared, 0, -1);
-    Atomics.notify(this.shared, 0);
-    await exited;
   }
 }
 
