@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
-import type { OrderSnapshot } from '../runtime/index.js';
-import type { OrderService } from '../service/index.js';
+import { storedSnapshots } from '../service/snapshots.js';
 import { cliCommand, instantOption, jsonOption, langOption, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
 import { formatTable } from './table.js';
 
@@ -78,22 +77,6 @@ export function metricsJson(metrics: SellerMetrics): string {
     null,
     2,
   )}\n`;
-}
-
-/** Every stored order's snapshot, read page by page through `service.list` and `service.get`. */
-async function storedSnapshots(service: OrderService): Promise<OrderSnapshot[]> {
-  const snapshots: OrderSnapshot[] = [];
-  const limit = 1000;
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await service.list({ limit, ...(afterId === undefined ? {} : { afterId }) });
-    for (const listing of page) {
-      const stored = await service.get(listing.orderId);
-      if (stored) snapshots.push(stored.snapshot);
-    }
-    if (page.length < limit) return snapshots;
-    afterId = page.at(-1)!.orderId;
-  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { OrderStatus, orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE
 import { DAY } from '../domain/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
 import { createOrderService, type OrderService } from '../service/index.js';
+import { storedSnapshots } from '../service/snapshots.js';
 import type { OrderStore } from '../store/index.js';
 import { SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
 
@@ -195,24 +196,6 @@ export interface SimulationFigures {
   /** SKUs with two or more seller cancellations in a row (listing suppression risks), at `weekEnd`. */
   offersAtRisk: Array<{ sku: string; inARow: number; orderIds: string[] }>;
   daily: DailyRate[];
-}
-
-/**
- * Every stored order's snapshot, page by page through `service.list` and `service.get` (each page's reads at once).
- * @example
- * const snapshots = await storedSnapshots(service);
- */
-export async function storedSnapshots(service: OrderService): Promise<OrderSnapshot[]> {
-  const snapshots: OrderSnapshot[] = [];
-  const limit = 1000;
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await service.list({ limit, ...(afterId === undefined ? {} : { afterId }) });
-    const stored = await Promise.all(page.map((listing) => service.get(listing.orderId)));
-    for (const order of stored) if (order) snapshots.push(order.snapshot);
-    if (page.length < limit) return snapshots;
-    afterId = page.at(-1)!.orderId;
-  }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
