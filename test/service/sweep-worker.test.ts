@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createOrderService, type OrderService } from '../../src/service/index.js';
+import { restoreDefault, tickDue } from '../../src/service/step-rows.js';
+import { SweepWorker } from '../../src/service/sweep-worker-client.js';
+import { MemoryStore, type OrderRow, type OrderStore } from '../../src/store/index.js';
+import { buyerCancelUntil, orderInput, placedAt } from '../support/orders.js';
+import { disagreements, overwriteSnapshot, storeKinds, type OpenedStore } from '../store/stores.js';
+
+const ORDERS = 120;
+const ids = Array.from({ length: ORDERS }, (_, i) => `w-${String(i).padStart(3, '0')}`);
+/** Each order a minute after the one before, so that the sweep claims them in this order. */
+const input = (i: number) => orderInput({ orderId: ids[i]!, placedAt: placedAt + i * 60_000 });
+const afterAll = buyerCancelUntil + ORDERS * 60_000;
+/** One early and one late row that cannot be read: the first on the sweeping thread, the second on the worker. */
+const garbled = [ids[3]!, ids[ORDERS - 5]!];
+
+async function everything(store: OrderStore) {
+  const rows = [];
+  for (const id of ids) {
+    rows.push({
+      row: await store.getOrder(id),
+      history: await store.history(id),
+      outbox: (await store.outboxEntries(id)).map(({ id: _id, ...entry }) => entry),
+    });
+  }
+  return rows;
+}
+
+describe('the sweep worker thread', () => {
+  const opened: OpenedStore[] = [];
+  const services: OrderService[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const service of services.splice(0)) await service.close().catch(() => {});
+    for (const each of opened.splice(0)) await each.cleanup();
+  });
+
+  it('should tick rows on its thread exactly as the sweeping thread does, unreadable rows included', async () => {
+    const store = new MemoryStore();
+    const service = await createOrderService({ store });
+    services.push(service);
+    const rows: OrderRow[] = [];
+    for (let i = 0; i < 4; i++) {
+      await service.place(input(i));
+      rows.push((await store.getOrder(ids[i]!))!);
+    }
+    rows[1] = { ...rows[1]!, snapshot: 'not json {' };
+    const worker = new SweepWorker();
+    try {
+      const there = await worker.run(rows);
+      const here = rows.map((row) => {
+        const tick = tickDue(row, restoreDefault);
+        return 'prepared' in tick ? { orderId: tick.orderId, prepared: tick.prepared } : tick;
+      });
+      expect(there).toEqual(here);
+      expect(there[1]).toEqual({ orderId: ids[1], failed: expect.stringMatching(/^Stored order "w-001" cannot be read: cannot restore an order from text that is not JSON/) });
+      expect(there.filter((tick) => 'prepared' in tick)).toHaveLength(3);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  describe.each(storeKinds)('on the $name store', (kind) => {
+    async function sweptTwice(options: { failWorker?: boolean } = {}) {
+      const run = vi.spyOn(SweepWorker.prototype, 'run');
+      if (options.failWorker) run.mockRejectedValue(new Error('the worker thread died'));
+      const results = [];
+      for (const sweepWorker of [true, false]) {
+        const each = kind.open();
+        opened.push(each);
+        const service = await createOrderService({ store: each.store, now: () => placedAt, sweepWorker });
+        services.push(service);
+        for (let i = 0; i < ORDERS; i++) await service.place(input(i));
+        for (const id of garbled) await overwriteSnapshot(each.store, id, 'not json {');
+        const swept = await service.sweep(afterAll, { batch: 100 });
+        results.push({ swept, stored: await everything(each.store), store: each.store });
+      }
+      return { results, calls: run.mock.calls.length };
+    }
+
+    it.skipIf(kind.skip)('should write the same rows, history and outbox whether a worker thread ticks part of a large batch or not', async () => {
+      const { results, calls } = await sweptTwice();
+      expect(calls).toBe(1); // the batch of 100; the last 18 rows are too few to share
+      const [threaded, single] = results;
+      expect(threaded!.swept).toEqual(single!.swept);
+      expect(threaded!.swept.applied).toBe(ORDERS - 2);
+      expect(threaded!.swept.failed.map((f) => f.orderId)).toEqual(garbled);
+      expect(threaded!.stored).toEqual(single!.stored);
+      expect(await disagreements(threaded!.store, ids.filter((id) => !garbled.includes(id)))).toEqual([]);
+    });
+
+    it.skipIf(kind.skip)('should tick every row itself when the worker thread fails', async () => {
+      const { results, calls } = await sweptTwice({ failWorker: true });
+      expect(calls).toBe(1);
+      const [threaded, single] = results;
+      expect(threaded!.swept).toEqual(single!.swept);
+      expect(threaded!.stored).toEqual(single!.stored);
+    });
+  });
+});
