@@ -405,7 +405,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
           }
         };
         // A large batch: the worker thread ticks the later rows while this thread ticks and writes the first ones.
-        const split = worker?.usable && rows.length >= 64 ? Math.floor(rows.length * 0.45) : rows.length;
+        const split = worker?.usable && rows.length >= SHARED_BATCH ? Math.floor(rows.length * OWN_SHARE) : rows.length;
         const away = split < rows.length ? worker!.run(rows.slice(split)).catch(() => null) : null;
         for (const row of rows.slice(0, split)) await save(row, tickDue(row, restore));
         const ticks = (await away) ?? rows.slice(split).map((row) => tickDue(row, restore));
@@ -476,6 +476,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     },
   };
 }
+
+/** Due rows in one batch from which the sweep shares the stepping with its worker thread. */
+const SHARED_BATCH = 64;
+/** The share of a shared batch the sweeping thread ticks itself: it also writes them all. */
+const OWN_SHARE = 0.45;
 
 function checkKey(request: RequestOptions): void {
   const key = request.idempotencyKey;

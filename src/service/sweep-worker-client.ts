@@ -31,7 +31,13 @@ export class SweepWorker {
   }
 
   run(rows: readonly OrderRow[]): Promise<DueTick[]> {
-    const worker = this.start();
+    let worker: Worker;
+    try {
+      worker = this.start();
+    } catch (error) {
+      this.broken = true;
+      return Promise.reject(error as Error);
+    }
     const id = this.nextId++;
     return new Promise<DueTick[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

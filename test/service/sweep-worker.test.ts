@@ -60,6 +60,21 @@ describe('the sweep worker thread', () => {
     }
   });
 
+  it('should sweep on one thread from then on when the worker thread cannot start', async () => {
+    const start = vi.spyOn(SweepWorker.prototype as unknown as { start: () => unknown }, 'start').mockImplementation(() => {
+      throw new Error('no threads here');
+    });
+    const store = new MemoryStore();
+    const service = await createOrderService({ store, now: () => placedAt });
+    services.push(service);
+    const many = Array.from({ length: 140 }, (_, i) => `s-${i}`);
+    for (const [i, orderId] of many.entries()) await service.place(orderInput({ orderId, placedAt: placedAt + i * 60_000 }));
+    const swept = await service.sweep(buyerCancelUntil + many.length * 60_000, { batch: 70 });
+    expect(swept).toEqual({ applied: many.length, remaining: 0, failed: [] });
+    expect(start).toHaveBeenCalledTimes(1); // the second batch of 70 did not try again
+    expect(await disagreements(store, many)).toEqual([]);
+  });
+
   describe.each(storeKinds)('on the $name store', (kind) => {
     async function sweptTwice(options: { failWorker?: boolean } = {}) {
       const run = vi.spyOn(SweepWorker.prototype, 'run');
