@@ -392,6 +392,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         let done = 0;
         const skipped: SweepResult['failed'] = [];
         const kept: Array<[string, number, OrderSnapshot]> = [];
+        // Orders ticked on the worker thread: their kept snapshots are now out of date.
+        const stale: string[] = [];
         const save = async (row: OrderRow, tick: DueTick) => {
           if ('failed' in tick) {
             skipped.push({ orderId: tick.orderId, message: tick.failed });
@@ -402,6 +404,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
           if (saved.ok) {
             done++;
             if (tick.snapshot) kept.push([tick.orderId, saved.seq, tick.snapshot]);
+            else stale.push(tick.orderId);
           }
         };
         // A large batch: the worker thread ticks the later rows while this thread ticks and writes the first ones.
@@ -410,9 +413,10 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         for (const row of rows.slice(0, split)) await save(row, tickDue(row, restore));
         const ticks = (await away) ?? rows.slice(split).map((row) => tickDue(row, restore));
         for (const [index, tick] of ticks.entries()) await save(rows[split + index]!, tick);
-        return { count: rows.length, done, skipped, kept };
+        return { count: rows.length, done, skipped, kept, stale };
       });
       for (const entry of claimed.kept) cache.set(...entry);
+      for (const orderId of claimed.stale) cache.forget(orderId);
       applied += claimed.done;
       for (const skip of claimed.skipped) {
         failed.push(skip);
@@ -512,6 +516,10 @@ class SnapshotCache {
     this.entries.delete(orderId);
     this.entries.set(orderId, entry);
     return entry.snapshot;
+  }
+
+  forget(orderId: string): void {
+    this.entries.delete(orderId);
   }
 
   set(orderId: string, seq: number, snapshot: OrderSnapshot): void {

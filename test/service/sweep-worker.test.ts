@@ -11,8 +11,11 @@ const ids = Array.from({ length: ORDERS }, (_, i) => `w-${String(i).padStart(3, 
 /** Each order a minute after the one before, so that the sweep claims them in this order. */
 const input = (i: number) => orderInput({ orderId: ids[i]!, placedAt: placedAt + i * 60_000 });
 const afterAll = buyerCancelUntil + ORDERS * 60_000;
-/** One early and one late row that cannot be read: the first on the sweeping thread, the second on the worker. */
-const garbled = [ids[3]!, ids[ORDERS - 5]!];
+/**
+ * Two rows that cannot be read, both in the first batch of 100: w-003 among the 45 the sweeping thread ticks,
+ * w-095 among the 55 the worker thread ticks.
+ */
+const garbled = [ids[3]!, ids[95]!];
 
 async function everything(store: OrderStore) {
   const rows = [];
@@ -35,7 +38,7 @@ describe('the sweep worker thread', () => {
     for (const each of opened.splice(0)) await each.cleanup();
   });
 
-  it('should tick rows on its thread exactly as the sweeping thread does, unreadable rows included', async () => {
+  it('should tick rows on its thread as restoring and ticking them on this thread does, unreadable rows included', async () => {
     const store = new MemoryStore();
     const service = await createOrderService({ store });
     services.push(service);
@@ -60,6 +63,19 @@ describe('the sweep worker thread', () => {
     }
   });
 
+  it('should reject what it owes when its thread ends, and take no more work', async () => {
+    const store = new MemoryStore();
+    const service = await createOrderService({ store });
+    services.push(service);
+    await service.place(input(0));
+    const worker = new SweepWorker();
+    const owed = worker.run([(await store.getOrder(ids[0]!))!]);
+    await worker.close();
+    await expect(owed).rejects.toThrow(/worker thread exited/);
+    expect(worker.usable).toBe(false);
+    await expect(worker.run([])).rejects.toThrow(/has failed or was closed/);
+  });
+
   it('should sweep on one thread from then on when the worker thread cannot start', async () => {
     const start = vi.spyOn(SweepWorker.prototype as unknown as { start: () => unknown }, 'start').mockImplementation(() => {
       throw new Error('no threads here');
@@ -80,6 +96,7 @@ describe('the sweep worker thread', () => {
       const run = vi.spyOn(SweepWorker.prototype, 'run');
       if (options.failWorker) run.mockRejectedValue(new Error('the worker thread died'));
       const results = [];
+      const answered: number[] = [];
       for (const sweepWorker of [true, false]) {
         const each = kind.open();
         opened.push(each);
@@ -90,12 +107,15 @@ describe('the sweep worker thread', () => {
         const swept = await service.sweep(afterAll, { batch: 100 });
         results.push({ swept, stored: await everything(each.store), store: each.store });
       }
-      return { results, calls: run.mock.calls.length };
+      // How many ticks the worker thread itself answered per request (0: it failed and the sweep stepped them).
+      for (const result of run.mock.results) answered.push(((await (result.value as Promise<unknown[]>).catch(() => [])) as unknown[]).length);
+      return { results, calls: run.mock.calls.length, answered };
     }
 
     it.skipIf(kind.skip)('should write the same rows, history and outbox whether a worker thread ticks part of a large batch or not', async () => {
-      const { results, calls } = await sweptTwice();
-      expect(calls).toBe(1); // the batch of 100; the last 18 rows are too few to share
+      const { results, calls, answered } = await sweptTwice();
+      expect(calls).toBe(1); // the batch of 100; the last 20 rows are too few to share
+      expect(answered).toEqual([55]);
       const [threaded, single] = results;
       expect(threaded!.swept).toEqual(single!.swept);
       expect(threaded!.swept.applied).toBe(ORDERS - 2);
@@ -105,8 +125,9 @@ describe('the sweep worker thread', () => {
     });
 
     it.skipIf(kind.skip)('should tick every row itself when the worker thread fails', async () => {
-      const { results, calls } = await sweptTwice({ failWorker: true });
+      const { results, calls, answered } = await sweptTwice({ failWorker: true });
       expect(calls).toBe(1);
+      expect(answered).toEqual([0]);
       const [threaded, single] = results;
       expect(threaded!.swept).toEqual(single!.swept);
       expect(threaded!.stored).toEqual(single!.stored);
