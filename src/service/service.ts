@@ -4,7 +4,6 @@ import {
   nextDeadline,
   orderStatus,
   parseEvent,
-  restoreOrder,
   serializeOrder,
   type Effect,
   type OrderEventInput,
@@ -16,7 +15,6 @@ import {
   type PolicyOverride,
   type Verdict,
   type MigrateOrder,
-  type RestoreOrderOptions,
   InvalidInputError,
 } from '../index.js';
 import {
@@ -29,8 +27,8 @@ import {
   type StoreTransaction,
 } from '../store/index.js';
 import { stepParsed } from '../runtime/step.js';
-import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
-import { prepareStep, tickDue, type DueTick, type PreparedStep, type Restored } from './step-rows.js';
+import { OrderConflictError, OrderNotFoundError } from './errors.js';
+import { prepareStep, rowReader, tickDue, type DueTick, type PreparedStep, type Restored } from './step-rows.js';
 import { SweepWorker } from './sweep-worker-client.js';
 
 /** Options of `createOrderService`. */
@@ -191,21 +189,13 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   const maxRetries = options.maxRetries ?? 50;
   await store.init();
 
-  const restoreOptions: RestoreOrderOptions = { ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) };
-  const restoreRow = (row: Pick<OrderRow, 'orderId' | 'snapshot'>): OrderSnapshot => {
-    try {
-      return restoreOrder(row.snapshot, restoreOptions);
-    } catch (error) {
-      throw new UnreadableOrderError(row.orderId, error);
-    }
-  };
+  const reader = rowReader({ ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) });
+  const restoreRow = reader.snapshotOf;
   const cache = new SnapshotCache(Math.max(0, Math.floor(options.snapshotCache ?? 10_000)));
   /** The row's snapshot and its canonical text: the kept one when the row is exactly what this service wrote. */
   const restore = (row: OrderRow): Restored => {
     const kept = cache.get(row.orderId, row.seq, row.snapshot);
-    if (kept) return { snapshot: kept, text: row.snapshot };
-    const snapshot = restoreRow(row);
-    return { snapshot, text: serializeOrder(snapshot) };
+    return kept ? { snapshot: kept, text: row.snapshot } : reader.restored(row);
   };
   const create = (input: OrderInput) => createOrder(input, { ...(policy ? { policy } : {}), ...(machine ? { machine } : {}) });
 
@@ -233,7 +223,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
-  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: PreparedStep): Promise<void> {
+  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: HistoryFields): Promise<void> {
     await tx.appendHistory({
       orderId,
       seq,
@@ -278,11 +268,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       const event: PlaceEvent = { type: 'order.place', input: JSON.parse(JSON.stringify(input)) };
       await record(tx, orderId, 1, 1, {
-        text: placedText,
-        changed: true,
         status,
         statusBefore: null,
-        nextDeadline: row.nextDeadline,
         event: JSON.stringify(event),
         verdict: JSON.stringify(created.verdict),
         effects: created.effects.map((effect) => JSON.stringify(effect)),
@@ -480,6 +467,9 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     },
   };
 }
+
+/** What a history row and its outbox rows take from a step. */
+type HistoryFields = Pick<PreparedStep, 'status' | 'statusBefore' | 'event' | 'verdict' | 'effects'>;
 
 /** Due rows in one batch from which the sweep shares the stepping with its worker thread. */
 const SHARED_BATCH = 64;

@@ -1,4 +1,4 @@
-import { applyEvent, nextDeadline, orderStatus, restoreOrder, serializeOrder, type OrderSnapshot, type OrderStatus, type StepResult } from '../index.js';
+import { applyEvent, nextDeadline, orderStatus, restoreOrder, serializeOrder, type OrderSnapshot, type OrderStatus, type RestoreOrderOptions, type StepResult } from '../index.js';
 import type { OrderRow } from '../store/index.js';
 import { UnreadableOrderError } from './errors.js';
 
@@ -66,13 +66,24 @@ export function tickDue(row: OrderRow, restore: (row: OrderRow) => Restored): Du
   }
 }
 
-/** Restores a row on the package's own machine, as a service without `machine` or `migrate` does. */
-export function restoreDefault(row: Pick<OrderRow, 'orderId' | 'snapshot'>): Restored {
-  let snapshot: OrderSnapshot;
-  try {
-    snapshot = restoreOrder(row.snapshot);
-  } catch (error) {
-    throw new UnreadableOrderError(row.orderId, error);
-  }
-  return { snapshot, text: serializeOrder(snapshot) };
+/**
+ * How a service reads stored rows: `snapshotOf` restores a row with every check of the core's `restoreOrder` and
+ * names the order when it cannot; `restored` adds the snapshot's canonical text.
+ */
+export function rowReader(options: RestoreOrderOptions = {}) {
+  const snapshotOf = (row: Pick<OrderRow, 'orderId' | 'snapshot'>): OrderSnapshot => {
+    try {
+      return restoreOrder(row.snapshot, options);
+    } catch (error) {
+      throw new UnreadableOrderError(row.orderId, error);
+    }
+  };
+  const restored = (row: Pick<OrderRow, 'orderId' | 'snapshot'>): Restored => {
+    const snapshot = snapshotOf(row);
+    return { snapshot, text: serializeOrder(snapshot) };
+  };
+  return { snapshotOf, restored };
 }
+
+/** Restores a row on the package's own machine, as a service without `machine` or `migrate` does. */
+export const restoreDefault = rowReader().restored;
