@@ -213,17 +213,17 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   /** Writes a prepared step: order row (guarded by its version), history row and effects, in the caller's transaction. */
-  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep): Promise<{ ok: boolean; version: number; text: string; seq: number }> {
+  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep, at: number): Promise<{ ok: boolean; version: number; text: string; seq: number }> {
     const version = step.changed ? row.version + 1 : row.version;
     const seq = row.seq + 1;
     const { text, status } = step;
     const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: step.nextDeadline, seq, snapshot: text }, row.seq);
-    if (ok) await record(tx, row.orderId, seq, version, step);
+    if (ok) await record(tx, row.orderId, seq, version, step, at);
     return { ok, version, text, seq };
   }
 
-  /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
-  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: HistoryFields): Promise<void> {
+  /** Appends a step's history row and its effects to the outbox, in the caller's transaction; `at`: when the service took the request. */
+  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: HistoryFields, at: number): Promise<void> {
     await tx.appendHistory({
       orderId,
       seq,
@@ -233,17 +233,18 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       effects: `[${step.effects.join(',')}]`,
       statusBefore: step.statusBefore,
       statusAfter: step.status,
-      recordedAt: now(),
+      recordedAt: at,
       machineVersion: MACHINE_VERSION,
     });
     await tx.addOutbox(
       step.effects.map((effect) => ({ orderId, version, seq, effect })),
-      now(),
+      at,
     );
   }
 
   async function place(input: OrderInput, request: RequestOptions = {}): Promise<PlaceResult> {
     checkKey(request);
+    const at = now();
     const created = create(input); // throws InvalidInputError before anything is written
     const orderId = created.snapshot.context.orderId;
     const placedText = serializeOrder(created.snapshot);
@@ -273,7 +274,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         event: JSON.stringify(event),
         verdict: JSON.stringify(created.verdict),
         effects: created.effects.map((effect) => JSON.stringify(effect)),
-      });
+      }, at);
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
       placed = true;
@@ -306,6 +307,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   async function apply(orderId: string, event: OrderEventInput, request: RequestOptions = {}): Promise<ApplyResult> {
     check('order id', 'orderId', typeof orderId === 'string' && orderId.length > 0, orderId, 'a non-empty string');
     checkKey(request);
+    const at = now();
     const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
     const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
     const key = request.idempotencyKey;
@@ -327,7 +329,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         // The order applied this eventId before: the core returned it unchanged, and nothing is written.
         return { kind: 'done', result: { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
       }
-      const saved = await saveStep(tx, row, prepareStep(before, step, stored));
+      const saved = await saveStep(tx, row, prepareStep(before, step, stored), at);
       if (!saved.ok) return { kind: 'conflict' };
       const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: saved.text };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
@@ -375,6 +377,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     while (applied < limit) {
       const size = Math.min(batch, limit - applied);
       const claimed = await store.transaction(async (tx) => {
+        const recordedAt = now();
         const rows = await tx.claimDue(at, size, exclude);
         let done = 0;
         const skipped: SweepResult['failed'] = [];
@@ -387,7 +390,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             return;
           }
           // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
-          const saved = await saveStep(tx, row, tick.prepared);
+          const saved = await saveStep(tx, row, tick.prepared, recordedAt);
           if (saved.ok) {
             done++;
             if (tick.snapshot) kept.push([tick.orderId, saved.seq, tick.snapshot]);

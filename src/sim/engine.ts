@@ -83,15 +83,38 @@ export class SimulationRunner {
     return { done: this.next, total: this.actions.length };
   }
 
-  /** Applies this runner's actions before `until`, in time order. */
+  /**
+   * Applies this runner's actions before `until`. Like a back end's request handlers, it does not wait for one
+   * order's request before sending another order's: the actions of one order go to the service one after the
+   * other, in time order, and a feed (which names many orders) waits for everything before it and holds back
+   * everything after it. The clock reads each action's own instant when its request is sent.
+   */
   async runUntil(until: number): Promise<number> {
     const from = this.next;
+    const tails = new Map<string, Promise<void>>();
+    const inFlight: Array<Promise<void>> = [];
     while (this.next < this.actions.length && this.actions[this.next]!.at < until) {
       const action = this.actions[this.next]!;
-      this.clock.now = action.at;
-      await this.run(action);
       this.next++;
+      if (action.kind === 'feed') {
+        await Promise.all(inFlight);
+        inFlight.length = 0;
+        tails.clear();
+        this.clock.now = action.at;
+        await this.run(action);
+        continue;
+      }
+      const orderId = action.kind === 'place' ? action.input.orderId : action.orderId;
+      const send = () => {
+        this.clock.now = action.at;
+        return this.run(action);
+      };
+      const previous = tails.get(orderId);
+      const sent = previous ? previous.then(send) : send();
+      tails.set(orderId, sent);
+      inFlight.push(sent);
     }
+    await Promise.all(inFlight);
     return this.next - from;
   }
 
@@ -118,7 +141,12 @@ export class SimulationRunner {
         const { orderId, events } = eventsFromNotification(JSON.parse(JSON.stringify(action.notification)));
         this.counters.notifications.received++;
         this.counters.notifications.events += events.length;
-        for (const event of events) this.count((await this.service.apply(orderId, event)).verdict);
+        // Other orders' requests go on meanwhile: each event is sent at the notification's instant.
+        const at = this.clock.now;
+        for (const event of events) {
+          this.clock.now = at;
+          this.count((await this.service.apply(orderId, event)).verdict);
+        }
         return;
       }
       case 'feed': {

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
@@ -113,7 +114,8 @@ interface OutboxColumns {
 
 /**
  * The embedded default: one SQLite file in WAL mode through better-sqlite3. Several processes may share the
- * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice.
+ * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice. Transactions asked for
+ * while another runs share its COMMIT (group commit), each in a savepoint of its own.
  * @example
  * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db' }) });
  */
@@ -198,6 +200,9 @@ export class SqliteStore implements OrderStore {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT member'),
+      releaseMember: db.prepare('RELEASE member'),
+      rollbackTo: db.prepare('ROLLBACK TO member'),
     };
   }
 
@@ -206,45 +211,108 @@ export class SqliteStore implements OrderStore {
     return (this.statements ??= this.prepare());
   }
 
+  /**
+   * Runs `fn` in a transaction of its own, committed together with the transactions that wait for the connection
+   * at the same time (group commit; see `runGroup`): a back end's concurrent requests share one COMMIT.
+   */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => {
-      const sql = this.sql;
-      // IMMEDIATE takes the write lock now, so a claim and its writes cannot interleave with another process.
-      sql.begin.run();
-      const tx: StoreTransaction = {
-        getOrder: async (orderId) => toOrder(sql.getOrder.get(orderId)),
-        claimDue: async (now, limit, exclude) => {
-          if (exclude.length === 0) return sql.claimDue.all(now, limit).map((row) => toOrder(row)!);
-          const skip = new Set(exclude);
-          const rows = sql.claimDue.all(now, limit + skip.size).filter((row) => !skip.has(row.order_id));
-          return rows.slice(0, limit).map((row) => toOrder(row)!);
-        },
-        insertOrder: async (row) => sql.insertOrder.run(row).changes === 1,
-        updateOrder: async (row, expectedSeq) => sql.updateOrder.run({ ...row, expectedSeq }).changes === 1,
-        getIdempotency: async (orderId, key) => sql.getKey.get(orderId, key) ?? null,
-        putIdempotency: async (orderId, key, record) => {
-          sql.putKey.run(orderId, key, record.request, record.result);
-        },
-        appendHistory: async (row) => {
-          sql.appendHistory.run(row);
-        },
-        addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
-          for (const row of rows) sql.addOutbox.run({ ...row, availableAt });
-        },
-      };
-      try {
-        const result = await fn(tx);
-        sql.commit.run();
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) sql.rollback.run();
-        const code = (error as { code?: string }).code;
-        if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
-        }
-        throw error;
-      }
+    return new Promise<T>((resolve, reject) => {
+      // Run later by the group, in the caller's async context (AsyncLocalStorage, tracing), as if awaited here.
+      this.waiting.push({ fn: AsyncResource.bind(fn), resolve: resolve as (value: unknown) => void, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      void this.mutex.run(() => this.runGroup());
     });
+  }
+
+  /** Transactions waiting for the connection, in the order they were asked for. */
+  private readonly waiting: Waiting[] = [];
+  /** Whether a group is running or waits for the mutex: a new transaction then joins it or the one after. */
+  private scheduled = false;
+
+  /**
+   * One SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`) for the transactions waiting now and those asked for
+   * while it runs, at most GROUP_LIMIT, one after the other in the order asked. Each runs alone on the connection
+   * inside a savepoint: one that throws is rolled back to it and rejected at once, and the group goes on. The
+   * others resolve only once the COMMIT has returned; when it fails, or SQLite itself rolled the whole transaction
+   * back, they all reject with that error and nothing of the group is stored.
+   */
+  private async runGroup(): Promise<void> {
+    const sql = this.sql;
+    const members: Array<{ member: Waiting; result: unknown }> = [];
+    try {
+      try {
+        sql.begin.run();
+      } catch (error) {
+        // No transaction to join (a closed store, another process's lock held past busy_timeout): every
+        // transaction waiting now would meet the same.
+        for (const member of this.waiting.splice(0)) member.reject(error);
+        return;
+      }
+      while (members.length < GROUP_LIMIT && this.waiting.length > 0) {
+        const member = this.waiting.shift()!;
+        sql.savepoint.run();
+        const tx = this.txApi(sql);
+        try {
+          const result = await member.fn(tx.api);
+          tx.close();
+          sql.releaseMember.run();
+          members.push({ member, result });
+        } catch (error) {
+          tx.close();
+          member.reject(conflictOf(error));
+          // Some errors (SQLITE_FULL, SQLITE_IOERR) end the whole transaction: the members before are gone too.
+          if (!this.db.inTransaction) throw error;
+          sql.rollbackTo.run();
+          sql.releaseMember.run();
+        }
+      }
+      sql.commit.run();
+    } catch (error) {
+      if (this.db.inTransaction) sql.rollback.run();
+      for (const { member } of members.splice(0)) member.reject(conflictOf(error));
+    } finally {
+      for (const { member, result } of members) member.resolve(result);
+      this.scheduled = this.waiting.length > 0;
+      if (this.scheduled) void this.mutex.run(() => this.runGroup());
+    }
+  }
+
+  /** The reads and writes of one transaction of a group; after `close()` they throw instead of joining another's. */
+  private txApi(sql: ReturnType<SqliteStore['prepare']>): { api: StoreTransaction; close(): void } {
+    let open = true;
+    const live = () => {
+      if (!open) throw new Error('This store transaction has ended: use the transaction object only inside its own callback.');
+      return sql;
+    };
+    const api: StoreTransaction = {
+      getOrder: async (orderId) => toOrder(live().getOrder.get(orderId)),
+      claimDue: async (now, limit, exclude) => {
+        if (exclude.length === 0) return live().claimDue.all(now, limit).map((row) => toOrder(row)!);
+        const skip = new Set(exclude);
+        const rows = live().claimDue.all(now, limit + skip.size).filter((row) => !skip.has(row.order_id));
+        return rows.slice(0, limit).map((row) => toOrder(row)!);
+      },
+      insertOrder: async (row) => live().insertOrder.run(row).changes === 1,
+      updateOrder: async (row, expectedSeq) => live().updateOrder.run({ ...row, expectedSeq }).changes === 1,
+      getIdempotency: async (orderId, key) => live().getKey.get(orderId, key) ?? null,
+      putIdempotency: async (orderId, key, record) => {
+        live().putKey.run(orderId, key, record.request, record.result);
+      },
+      appendHistory: async (row) => {
+        live().appendHistory.run(row);
+      },
+      addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
+        const statements = live();
+        for (const row of rows) statements.addOutbox.run({ ...row, availableAt });
+      },
+    };
+    return {
+      api,
+      close: () => {
+        open = false;
+      },
+    };
   }
 
   getOrder(orderId: string): Promise<OrderRow | null> {
@@ -312,6 +380,25 @@ export class SqliteStore implements OrderStore {
   async close(): Promise<void> {
     await this.mutex.run(() => this.db.close());
   }
+}
+
+/** A transaction asked for and not yet run. */
+interface Waiting {
+  fn: (tx: StoreTransaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many transactions share a COMMIT; the rest wait for the next group. */
+const GROUP_LIMIT = 256;
+
+/** A unique-key violation is a lost race the caller may retry (`WriteConflictError`); anything else as it is. */
+function conflictOf(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+  }
+  return error;
 }
 
 const mutexes = new Map<string, Mutex>();

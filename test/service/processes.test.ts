@@ -198,12 +198,15 @@ describe.each(backends)('worker processes on $name', (backend) => {
     await checkOutcome(open());
   });
 
-  // Kill points, counted in readings of the service clock: each write reads it after updating the order row
-  // (history recordedAt) and after the history row (outbox time). 7: inside the 4th apply, history written,
-  // outbox not; 91: inside the first sweep batch, 5 orders written and the 6th order row updated; 150: inside
-  // the auto-cancel sweep.
-  it.skipIf(backend.skip).each([7, 91, 150])(
-    'should keep snapshot, history and outbox in agreement after a worker is killed with SIGKILL at clock reading %i',
+  // Kill points, counted in store writes of the worker (the plan has 40 applies): inside the 4th apply, its order
+  // row updated and its history row not; inside the first sweep batch, 5 orders written and the 6th order row
+  // updated; inside the auto-cancel sweep, the 75th history row written and its outbox rows not.
+  it.skipIf(backend.skip).each([
+    { write: 'appendHistory', call: 4 },
+    { write: 'appendHistory', call: 46 },
+    { write: 'addOutbox', call: 75 },
+  ] as const)(
+    'should keep snapshot, history and outbox in agreement after a worker is killed with SIGKILL before $write call $call',
     async (blockAt) => {
       const { made, open } = await setUp();
       const worker = startWorker({ store: made.job, plan, sweeps, batch: 10, blockAt });
