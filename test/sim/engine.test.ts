@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellerMetrics, type OrderStatus } from '../../src/index.js';
 import { createOrderService, type OrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { planSimulation, scenarioKinds, simulate, storedSnapshots, type SimulationFigures } from '../../src/sim/index.js';
+import { SimulationRunner, planSimulation, runClock, scenarioKinds, simulate, storedSnapshots, type SimulationFigures } from '../../src/sim/index.js';
+import { eventsFromNotification } from '../../src/amazon/index.js';
 
 const ORDERS = 400;
 let dir: string;
@@ -131,5 +132,67 @@ describe('simulate', () => {
       expect(row.recordedAt).toBeGreaterThanOrEqual(plan.start);
       expect(row.recordedAt).toBeLessThanOrEqual(plan.end);
     }
+  });
+
+  it("should record every order's requests at their own planned instants, in order, though requests of many orders are in flight together", async () => {
+    const plan = planSimulation({ orders: ORDERS, days: 7, seed: 7 });
+    const planned = new Map<string, number[]>();
+    const plannedFor = (orderId: string) => planned.get(orderId) ?? planned.set(orderId, []).get(orderId)!;
+    for (const action of plan.actions) {
+      if (action.kind === 'place') plannedFor(action.input.orderId).push(action.at);
+      else if (action.kind === 'feed') for (const cancellation of action.cancellations) plannedFor(cancellation.orderId).push(action.at);
+      else plannedFor(action.orderId).push(action.at);
+    }
+    let checked = 0;
+    for (const [orderId, instants] of planned) {
+      const rows = (await service.history(orderId)).filter((row) => row.event.type !== 'clock.tick');
+      // A notification may carry several events, each recorded at its instant: compare the distinct instants.
+      expect([...new Set(rows.map((row) => row.recordedAt))], orderId).toEqual([...new Set(instants)]);
+      expect(rows.map((row) => row.recordedAt), orderId).toEqual([...rows.map((row) => row.recordedAt)].sort((a, b) => a - b));
+      checked++;
+    }
+    expect(checked).toBe(ORDERS);
+  });
+
+  it("should send each request at its action's instant, one order's requests in turn and many orders' at once", async () => {
+    // A busy day: notifications with several events meet other orders' requests in the same clock step.
+    const plan = planSimulation({ orders: 3000, days: 1, seed: 7 });
+    const clock = { now: plan.start };
+    const seen = new Map<string, number[]>();
+    const busy = new Set<string>();
+    let inFlight = 0;
+    let most = 0;
+    const overlapping: string[] = [];
+    // A service that answers a macrotask later and records the clock at each request: the runner's scheduling alone.
+    const request = async (orderId: string) => {
+      (seen.get(orderId) ?? seen.set(orderId, []).get(orderId)!).push(clock.now);
+      if (busy.has(orderId)) overlapping.push(orderId);
+      busy.add(orderId);
+      most = Math.max(most, ++inFlight);
+      await new Promise((done) => setImmediate(done));
+      busy.delete(orderId);
+      inFlight--;
+      return { verdict: { accepted: true } };
+    };
+    const recording = {
+      place: (input: { orderId: string }) => request(input.orderId),
+      apply: (orderId: string) => request(orderId),
+      sweep: async () => ({ applied: 0, remaining: 0, failed: [] }),
+    } as unknown as OrderService;
+    // Feeds read orders back from the service: they are left out here (they run alone anyway).
+    const runner = new SimulationRunner(recording, plan, clock, (action) => action.kind !== 'feed');
+    await runClock(plan, async (at) => {
+      await runner.runUntil(at);
+    });
+    const expected = new Map<string, number[]>();
+    for (const action of plan.actions) {
+      if (action.kind === 'feed') continue;
+      const orderId = action.kind === 'place' ? action.input.orderId : action.orderId;
+      const times = action.kind === 'notify' ? eventsFromNotification(JSON.parse(JSON.stringify(action.notification))).events.length : 1;
+      (expected.get(orderId) ?? expected.set(orderId, []).get(orderId)!).push(...Array<number>(times).fill(action.at));
+    }
+    expect(seen).toEqual(expected);
+    expect(overlapping).toEqual([]);
+    expect(most).toBeGreaterThan(1);
   });
 });

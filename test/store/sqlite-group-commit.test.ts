@@ -1,0 +1,176 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore, type OrderRow, type StoreTransaction } from '../../src/store/index.js';
+
+const row = (orderId: string): OrderRow => ({ orderId, version: 1, status: 'unshipped', nextDeadline: null, seq: 1, snapshot: `{"order":"${orderId}"}` });
+
+/** A promise and the function that settles it: a transaction that waits on it holds its group open. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+describe('SqliteStore group commit', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteStore;
+  /** Another connection to the file, outside the store's mutex: it sees only what was committed. */
+  let reader: Database.Database;
+  const committed = () => (reader.prepare('SELECT order_id FROM orders ORDER BY order_id').all() as Array<{ order_id: string }>).map((r) => r.order_id);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+    file = join(dir, 'orders.db');
+    store = new SqliteStore({ filename: file });
+    await store.init();
+    reader = new Database(file, { readonly: true });
+  });
+  afterEach(async () => {
+    reader.close();
+    await store.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should commit transactions asked for while another runs together, and resolve none before that commit', async () => {
+    const held = gate();
+    const resolved: string[] = [];
+    const storedWhileRunning: string[][] = [];
+    const first = store.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+      return 'a';
+    });
+    const others = ['b', 'c', 'd'].map((id) =>
+      store.transaction(async (tx) => {
+        await tx.insertOrder(row(id));
+        storedWhileRunning.push(committed());
+        return id;
+      }),
+    );
+    for (const promise of [first, ...others]) void promise.then((id) => resolved.push(id));
+    // Let the first transaction start and wait; the others queue behind it.
+    await new Promise((done) => setTimeout(done, 20));
+    expect(committed()).toEqual([]);
+    held.open();
+    expect(await Promise.all([first, ...others])).toEqual(['a', 'b', 'c', 'd']);
+    expect(resolved).toEqual(['a', 'b', 'c', 'd']);
+    // b, c and d ran in a's transaction: none of them saw a committed.
+    expect(storedWhileRunning).toEqual([[], [], []]);
+    expect(committed()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('should roll back only the transaction that throws and commit the others of its group', async () => {
+    const held = gate();
+    const first = store.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+    });
+    const failing = store.transaction(async (tx) => {
+      await tx.insertOrder(row('b'));
+      await tx.appendHistory({ orderId: 'b', seq: 1, version: 1, event: '{}', verdict: '{}', effects: '[]', statusBefore: null, statusAfter: 'unshipped', recordedAt: 1, machineVersion: 1 });
+      throw new Error('refused by the caller');
+    });
+    const last = store.transaction(async (tx) => {
+      await tx.insertOrder(row('c'));
+    });
+    held.open();
+    await expect(failing).rejects.toThrow('refused by the caller');
+    await Promise.all([first, last]);
+    expect(committed()).toEqual(['a', 'c']);
+    expect(await store.history('b')).toEqual([]);
+  });
+
+  it('should report a unique-key violation in a group as a WriteConflictError and keep the others', async () => {
+    const held = gate();
+    const first = store.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+    });
+    const history = (orderId: string) => ({ orderId, seq: 1, version: 1, event: '{}', verdict: '{}', effects: '[]', statusBefore: null, statusAfter: 'unshipped', recordedAt: 1, machineVersion: 1 });
+    const twice = store.transaction(async (tx) => {
+      await tx.appendHistory(history('a'));
+      await tx.appendHistory(history('a'));
+    });
+    held.open();
+    await expect(twice).rejects.toMatchObject({ name: 'WriteConflictError' });
+    await first;
+    expect(committed()).toEqual(['a']);
+    expect(await store.history('a')).toEqual([]);
+  });
+
+  it('should reject every transaction of the group when SQLite ends the whole transaction, and run the next group', async () => {
+    const held = gate();
+    const first = store.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+    });
+    const ending = store.transaction(async () => {
+      // What SQLITE_FULL or an I/O error can do: the transaction is gone, not just this savepoint.
+      store.db.exec('ROLLBACK');
+      throw new Error('the disk is full');
+    });
+    held.open();
+    await expect(ending).rejects.toThrow('the disk is full');
+    await expect(first).rejects.toThrow('the disk is full');
+    expect(committed()).toEqual([]);
+    await store.transaction(async (tx) => tx.insertOrder(row('b')));
+    expect(committed()).toEqual(['b']);
+  });
+
+  it('should take at most 256 transactions in one group and run the rest in the next', async () => {
+    const held = gate();
+    const first = store.transaction(async (tx) => {
+      await tx.insertOrder(row('o-000'));
+      await held.opened;
+    });
+    const seenBefore: number[] = [];
+    const rest = Array.from({ length: 299 }, (_, i) =>
+      store.transaction(async (tx) => {
+        await tx.insertOrder(row(`o-${String(i + 1).padStart(3, '0')}`));
+        seenBefore.push(committed().length);
+      }),
+    );
+    held.open();
+    await Promise.all([first, ...rest]);
+    // The first group (the held one and 255 more) committed together; the 44 after it saw those 256 stored.
+    expect(seenBefore.slice(0, 255).every((count) => count === 0)).toBe(true);
+    expect(seenBefore.slice(255).every((count) => count === 256)).toBe(true);
+    expect(committed()).toHaveLength(300);
+  });
+
+  it("should run each transaction in its caller's async context", async () => {
+    const context = new AsyncLocalStorage<string>();
+    const held = gate();
+    const seen: Array<string | undefined> = [];
+    const runs = ['request-1', 'request-2', 'request-3'].map((name, i) =>
+      context.run(name, () =>
+        store.transaction(async () => {
+          if (i === 0) await held.opened;
+          seen.push(context.getStore());
+        }),
+      ),
+    );
+    held.open();
+    await Promise.all(runs);
+    expect(seen).toEqual(['request-1', 'request-2', 'request-3']);
+  });
+
+  it('should refuse a transaction object used after its callback ended, instead of writing into another transaction', async () => {
+    let kept: StoreTransaction | undefined;
+    await store.transaction(async (tx) => {
+      kept = tx;
+    });
+    await expect(kept!.insertOrder(row('late'))).rejects.toThrow('This store transaction has ended: use the transaction object only inside its own callback.');
+    expect(committed()).toEqual([]);
+  });
+
+  it('should reject the transactions of a closed store instead of waiting forever', async () => {
+    await store.close();
+    await expect(store.transaction(async (tx) => tx.insertOrder(row('a')))).rejects.toThrow(/not open/);
+  });
+});
