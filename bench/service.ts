@@ -3,6 +3,8 @@
  * in the same run (interleaved rounds, medians). No thresholds: the numbers go into docs/service.md.
  *   - events/s for single-event transactions and for a sweep batch of 1,000 events in one transaction,
  *     on SQLite and PostgreSQL, with the service's overhead as a ratio over the bare write;
+ *   - events/s for the same single-event requests sent all at once (SQLite commits them in groups; PostgreSQL
+ *     runs them on the pool's connections), against the same requests one after another;
  *   - sweep of 1,000 due orders among 10,000 / 100,000 / 1,000,000 stored on SQLite;
  *   - bytes per stored order, history row and outbox row (pages and relation sizes, indexes included);
  *   - events/s with 1, 2 and 4 worker processes on PostgreSQL.
@@ -186,13 +188,15 @@ async function throughput(backend: Backend, perRound: number) {
   const singleText = labelledText(singleAt);
   const serviceTimes: number[] = [];
   const bareTimes: number[] = [];
+  const concurrentTimes: number[] = [];
   const batchTimes: number[] = [];
   const bareBatchTimes: number[] = [];
   let consumed = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const ids = Array.from({ length: perRound }, (_, i) => `${backend.name}-single-${round}-${i}`);
     const bareIds = ids.map((id) => `${id}-bare`);
-    await backend.insert([...ids, ...bareIds].map(makeSingle));
+    const concurrentIds = ids.map((id) => `${id}-concurrent`);
+    await backend.insert([...ids, ...bareIds, ...concurrentIds].map(makeSingle));
     const texts = bareIds.map(singleText);
     // Sweep batch: 1,000 orders whose buyer window closes in this round's own day.
     const batchAt = T0 + round * DAY;
@@ -204,11 +208,15 @@ async function throughput(backend: Backend, perRound: number) {
     const bareDue = bareDueIds.map((id): [string, string] => [id, dueText.replaceAll(bareDueIds[0]!, id)]);
 
     const order = round % 2 ? ['service', 'bare'] : ['bare', 'service'];
-    for (const which of order) {
+    // The same events sent at once, as a back end's concurrent requests (SQLite: one COMMIT per group).
+    const singles = [...order, 'concurrent'].slice(round % 3).concat([...order, 'concurrent'].slice(0, round % 3));
+    for (const which of singles) {
       const start = performance.now();
       if (which === 'service') for (const id of ids) consumed += (await backend.service.apply(id, label(singleAt))).version;
-      else for (let i = 0; i < bareIds.length; i++) await backend.bareUpdate(bareIds[i]!, texts[i]!);
-      (which === 'service' ? serviceTimes : bareTimes).push(performance.now() - start);
+      else if (which === 'concurrent') {
+        for (const result of await Promise.all(concurrentIds.map((id) => backend.service.apply(id, label(singleAt))))) consumed += result.version;
+      } else for (let i = 0; i < bareIds.length; i++) await backend.bareUpdate(bareIds[i]!, texts[i]!);
+      (which === 'service' ? serviceTimes : which === 'concurrent' ? concurrentTimes : bareTimes).push(performance.now() - start);
     }
     for (const which of order) {
       const start = performance.now();
@@ -226,6 +234,8 @@ async function throughput(backend: Backend, perRound: number) {
   const single = eps(median(serviceTimes), perRound);
   const bare = eps(median(bareTimes), perRound);
   row('events/s, one event per transaction', backend.name, fmt(single), `${fmt(bare)} bare UPDATE/s`, `${(bare / single).toFixed(1)}x the bare write's time`);
+  const concurrent = eps(median(concurrentTimes), perRound);
+  row(`events/s, ${fmt(perRound)} one-event requests at once`, backend.name, fmt(concurrent), `${fmt(single)} one after another`, `${(concurrent / single).toFixed(2)}x`);
   const batch = eps(median(batchTimes), 1_000);
   const bareB = eps(median(bareBatchTimes), 1_000);
   row('events/s, sweep batch of 1,000 in one transaction', backend.name, fmt(batch), `${fmt(bareB)} bare UPDATE/s`, `${(bareB / batch).toFixed(1)}x the bare write's time`);

@@ -2,7 +2,8 @@
  * `npm run bench -- simulation` (or `npm run bench:simulation`): the full simulation of `order-lifecycle simulate`
  * end to end (plan, every action through the order service, the sweeper as the clock, the figures from the store).
  *   - SQLite: `--orders N` orders (default 100,000; goal under 60 s), next to the bare service's own single-event
- *     writes per second measured in the same process just before and just after the run;
+ *     writes per second measured in the same process just before and just after the run, and the time the run
+ *     spent inside SQLite (every statement the store ran, timed around each call) and the process's CPU time;
  *   - PostgreSQL: `--pg-orders N` orders (default 10,000) with 1, 2 and 4 worker processes sharing one schema,
  *     in lockstep on the virtual clock (each applies its share of the orders' actions up to the next step, then
  *     the workers sweep, and the due orders split between them: all of them when at least 100 per worker are
@@ -112,11 +113,49 @@ async function bareServiceRate(store: OrderStore, count: number, tag: string): P
   return rate;
 }
 
+/**
+ * Times every statement the store runs on its connection (SQLite's own work: statements, BEGIN, COMMIT with its
+ * checkpoints), by wrapping the statements it prepares from now on; `commits` is the COMMIT statements' share.
+ */
+function sqliteTime(store: SqliteStore): () => { seconds: number; commits: number; commitSeconds: number } {
+  let total = 0n;
+  let commit = 0n;
+  let commits = 0;
+  const prepare = store.db.prepare.bind(store.db);
+  store.db.prepare = ((source: string) => {
+    const statement = prepare(source);
+    const isCommit = source.trim().toUpperCase() === 'COMMIT';
+    for (const method of ['run', 'get', 'all'] as const) {
+      const call = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
+      (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        const start = process.hrtime.bigint();
+        try {
+          return call(...args);
+        } finally {
+          const spent = process.hrtime.bigint() - start;
+          total += spent;
+          if (isCommit) {
+            commit += spent;
+            commits++;
+          }
+        }
+      };
+    }
+    return statement;
+  }) as typeof store.db.prepare;
+  return () => ({ seconds: Number(total) / 1e9, commits, commitSeconds: Number(commit) / 1e9 });
+}
+
 async function sqliteRun(dir: string): Promise<void> {
   const before = await bareServiceRate(new SqliteStore({ filename: join(dir, 'bare-before.db') }), 2_000, 'before');
+  const store = new SqliteStore({ filename: join(dir, 'simulation.db') });
+  const inSqlite = sqliteTime(store);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
-  const figures = await simulate({ store: new SqliteStore({ filename: join(dir, 'simulation.db') }), orders: sqliteOrders, days: DAYS, seed: SEED });
+  const figures = await simulate({ store, orders: sqliteOrders, days: DAYS, seed: SEED });
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const spent = inSqlite();
   const after = await bareServiceRate(new SqliteStore({ filename: join(dir, 'bare-after.db') }), 2_000, 'after');
   const bare = (before + after) / 2;
   const writes = writesOf(figures) / seconds;
@@ -135,6 +174,21 @@ async function sqliteRun(dir: string): Promise<void> {
     fmt(writes),
     `${fmt(bare)} single-event service.apply/s (${fmt(before)} before, ${fmt(after)} after)`,
     `${(writes / bare).toFixed(2)}x`,
+  );
+  row(
+    'time inside SQLite in that simulation (every statement, BEGIN and COMMIT)',
+    'sqlite',
+    `${spent.seconds.toFixed(1)} s, of which COMMIT ${spent.commitSeconds.toFixed(1)} s (${fmt(spent.commits)} commits)`,
+    `${seconds.toFixed(1)} s the whole run`,
+    `${((spent.seconds / seconds) * 100).toFixed(0)}%`,
+  );
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  row(
+    'CPU time of that simulation, every thread of the process (user + system)',
+    'sqlite',
+    `${cpuSeconds.toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s)`,
+    `${seconds.toFixed(1)} s the whole run`,
+    `${(cpuSeconds / seconds).toFixed(2)} cores busy on average`,
   );
 }
 

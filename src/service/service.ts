@@ -40,7 +40,11 @@ export interface OrderServiceOptions {
   policy?: PolicyOverride;
   /** Upgrades an older persisted envelope, e.g. `upgradeOrderSnapshot`; passed to the core's `restoreOrder(text, { migrate })`. */
   migrate?: MigrateOrder;
-  /** The service's own clock, epoch ms: `recordedAt` of history rows and outbox retry times. Default `Date.now`. */
+  /**
+   * The service's own clock, epoch ms (default `Date.now`): read once when `place` or `apply` takes a request (its
+   * history row's `recordedAt` and its effects' outbox time, the same on every retry), once per sweep batch, and
+   * by `outbox.drain` for retry times.
+   */
   now?: () => number;
   /** How many times a writer that lost a race on an order retries on the new snapshot (default 50). */
   maxRetries?: number;

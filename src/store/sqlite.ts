@@ -140,6 +140,9 @@ export class SqliteStore implements OrderStore {
     // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
     // last commits but never corrupts the file.
     this.db.pragma('synchronous = NORMAL');
+    // The savepoint of each transaction in a group journals the pages it changes: in memory rather than in a
+    // temporary file, which made every write of a group about twice as slow.
+    this.db.pragma('temp_store = MEMORY');
     this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
     // After a checkpoint the WAL file is cut back to this size rather than kept at its largest.
     this.db.pragma('journal_size_limit = 67108864');
