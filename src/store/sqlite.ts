@@ -252,18 +252,27 @@ export class SqliteStore implements OrderStore {
         for (const member of this.waiting.splice(0)) member.reject(error);
         return;
       }
-      while (members.length < GROUP_LIMIT && this.waiting.length > 0) {
+      for (let taken = 0; taken < GROUP_LIMIT && this.waiting.length > 0; taken++) {
         const member = this.waiting.shift()!;
-        sql.savepoint.run();
+        // The first transaction of the SQLite transaction needs no savepoint: rolling back all of it undoes that
+        // one alone. A savepoint keeps a copy of every page its transaction changes (megabytes for a sweep batch).
+        const guarded = members.length > 0;
+        if (guarded) sql.savepoint.run();
         const tx = this.txApi(sql);
         try {
           const result = await member.fn(tx.api);
           tx.close();
-          sql.releaseMember.run();
+          if (guarded) sql.releaseMember.run();
           members.push({ member, result });
         } catch (error) {
           tx.close();
           member.reject(conflictOf(error));
+          if (!guarded) {
+            // It was alone in the SQLite transaction: roll that back and begin another for the rest.
+            if (this.db.inTransaction) sql.rollback.run();
+            sql.begin.run();
+            continue;
+          }
           // Some errors (SQLITE_FULL, SQLITE_IOERR) end the whole transaction: the members before are gone too.
           if (!this.db.inTransaction) throw error;
           sql.rollbackTo.run();

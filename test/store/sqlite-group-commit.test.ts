@@ -85,6 +85,24 @@ describe('SqliteStore group commit', () => {
     expect(await store.history('b')).toEqual([]);
   });
 
+  it('should roll back the first transaction of a group alone when it throws, and run the others in a new one', async () => {
+    const held = gate();
+    const failing = store.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+      throw new Error('refused by the caller');
+    });
+    const others = ['b', 'c'].map((id) =>
+      store.transaction(async (tx) => {
+        await tx.insertOrder(row(id));
+      }),
+    );
+    held.open();
+    await expect(failing).rejects.toThrow('refused by the caller');
+    await Promise.all(others);
+    expect(committed()).toEqual(['b', 'c']);
+  });
+
   it('should report a unique-key violation in a group as a WriteConflictError and keep the others', async () => {
     const held = gate();
     const first = store.transaction(async (tx) => {
