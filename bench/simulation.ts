@@ -3,7 +3,8 @@
  * end to end (plan, every action through the order service, the sweeper as the clock, the figures from the store).
  *   - SQLite: `--orders N` orders (default 100,000; goal under 60 s), next to the bare service's own single-event
  *     writes per second measured in the same process just before and just after the run, and the time the run
- *     spent inside SQLite (every statement the store ran, timed around each call) and the process's CPU time;
+ *     spent inside SQLite (every statement the store ran, timed around each call), the process's CPU time and
+ *     the bytes it wrote (Linux);
  *   - PostgreSQL: `--pg-orders N` orders (default 10,000) with 1, 2 and 4 worker processes sharing one schema,
  *     in lockstep on the virtual clock (each applies its share of the orders' actions up to the next step, then
  *     the workers sweep, and the due orders split between them: all of them when at least 100 per worker are
@@ -12,7 +13,7 @@
  * docs/performance.md by hand.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -151,10 +152,12 @@ async function sqliteRun(dir: string): Promise<void> {
   const store = new SqliteStore({ filename: join(dir, 'simulation.db') });
   const inSqlite = sqliteTime(store);
   const cpuBefore = process.cpuUsage();
+  const writtenBefore = bytesWritten();
   const start = performance.now();
   const figures = await simulate({ store, orders: sqliteOrders, days: DAYS, seed: SEED });
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const written = bytesWritten() - writtenBefore;
   const spent = inSqlite();
   const after = await bareServiceRate(new SqliteStore({ filename: join(dir, 'bare-after.db') }), 2_000, 'after');
   const bare = (before + after) / 2;
@@ -190,6 +193,25 @@ async function sqliteRun(dir: string): Promise<void> {
     `${seconds.toFixed(1)} s the whole run`,
     `${(cpuSeconds / seconds).toFixed(2)} cores busy on average`,
   );
+  if (Number.isFinite(written)) {
+    const writeCount = writesOf(figures);
+    row(
+      'bytes the process wrote in that simulation (/proc/self/io wchar: the WAL and its checkpoints)',
+      'sqlite',
+      `${(written / 1e9).toFixed(2)} GB, ${fmt(written / writeCount / 1024)} KB per write`,
+      `${fmt(writeCount)} writes`,
+      `${(written / writeCount / 4096).toFixed(1)} pages of 4 KB per write`,
+    );
+  }
+}
+
+/** Bytes this process has written through write calls so far (Linux `/proc/self/io` wchar), NaN elsewhere. */
+function bytesWritten(): number {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function resetSchema(schema: string): Promise<void> {
