@@ -22,6 +22,16 @@ describe('SqliteStore group commit', () => {
   /** Another connection to the file, outside the store's mutex: it sees only what was committed. */
   let reader: Database.Database;
   const committed = () => (reader.prepare('SELECT order_id FROM orders ORDER BY order_id').all() as Array<{ order_id: string }>).map((r) => r.order_id);
+  /** A transaction that stores `orderId` and then waits for `open()`: the transactions asked for meanwhile join its group. */
+  const holding = (orderId: string) => {
+    const held = gate();
+    const first = store.transaction(async (tx) => {
+      await tx.insertOrder(row(orderId));
+      await held.opened;
+    });
+    return { first, open: held.open };
+  };
+  const history = (orderId: string) => ({ orderId, seq: 1, version: 1, event: '{}', verdict: '{}', effects: '[]', statusBefore: null, statusAfter: 'unshipped', recordedAt: 1, machineVersion: 1 });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
@@ -65,20 +75,16 @@ describe('SqliteStore group commit', () => {
   });
 
   it('should roll back only the transaction that throws and commit the others of its group', async () => {
-    const held = gate();
-    const first = store.transaction(async (tx) => {
-      await tx.insertOrder(row('a'));
-      await held.opened;
-    });
+    const { first, open } = holding('a');
     const failing = store.transaction(async (tx) => {
       await tx.insertOrder(row('b'));
-      await tx.appendHistory({ orderId: 'b', seq: 1, version: 1, event: '{}', verdict: '{}', effects: '[]', statusBefore: null, statusAfter: 'unshipped', recordedAt: 1, machineVersion: 1 });
+      await tx.appendHistory(history('b'));
       throw new Error('refused by the caller');
     });
     const last = store.transaction(async (tx) => {
       await tx.insertOrder(row('c'));
     });
-    held.open();
+    open();
     await expect(failing).rejects.toThrow('refused by the caller');
     await Promise.all([first, last]);
     expect(committed()).toEqual(['a', 'c']);
@@ -104,17 +110,12 @@ describe('SqliteStore group commit', () => {
   });
 
   it('should report a unique-key violation in a group as a WriteConflictError and keep the others', async () => {
-    const held = gate();
-    const first = store.transaction(async (tx) => {
-      await tx.insertOrder(row('a'));
-      await held.opened;
-    });
-    const history = (orderId: string) => ({ orderId, seq: 1, version: 1, event: '{}', verdict: '{}', effects: '[]', statusBefore: null, statusAfter: 'unshipped', recordedAt: 1, machineVersion: 1 });
+    const { first, open } = holding('a');
     const twice = store.transaction(async (tx) => {
       await tx.appendHistory(history('a'));
       await tx.appendHistory(history('a'));
     });
-    held.open();
+    open();
     await expect(twice).rejects.toMatchObject({ name: 'WriteConflictError' });
     await first;
     expect(committed()).toEqual(['a']);
@@ -122,17 +123,13 @@ describe('SqliteStore group commit', () => {
   });
 
   it('should reject every transaction of the group when SQLite ends the whole transaction, and run the next group', async () => {
-    const held = gate();
-    const first = store.transaction(async (tx) => {
-      await tx.insertOrder(row('a'));
-      await held.opened;
-    });
+    const { first, open } = holding('a');
     const ending = store.transaction(async () => {
       // What SQLITE_FULL or an I/O error can do: the transaction is gone, not just this savepoint.
       store.db.exec('ROLLBACK');
       throw new Error('the disk is full');
     });
-    held.open();
+    open();
     await expect(ending).rejects.toThrow('the disk is full');
     await expect(first).rejects.toThrow('the disk is full');
     expect(committed()).toEqual([]);
@@ -141,11 +138,7 @@ describe('SqliteStore group commit', () => {
   });
 
   it('should take at most 256 transactions in one group and run the rest in the next', async () => {
-    const held = gate();
-    const first = store.transaction(async (tx) => {
-      await tx.insertOrder(row('o-000'));
-      await held.opened;
-    });
+    const { first, open } = holding('o-000');
     const seenBefore: number[] = [];
     const rest = Array.from({ length: 299 }, (_, i) =>
       store.transaction(async (tx) => {
@@ -153,7 +146,7 @@ describe('SqliteStore group commit', () => {
         seenBefore.push(committed().length);
       }),
     );
-    held.open();
+    open();
     await Promise.all([first, ...rest]);
     // The first group (the held one and 255 more) committed together; the 44 after it saw those 256 stored.
     expect(seenBefore.slice(0, 255).every((count) => count === 0)).toBe(true);
