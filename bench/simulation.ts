@@ -30,6 +30,7 @@ import {
   figuresOf,
   planSimulation,
   runClock,
+  simulationNow,
   simulate,
   storedSnapshots,
   type SimulationClock,
@@ -49,7 +50,7 @@ if (process.argv[2] === '--worker') {
   const owner = new Map(plan.orders.map((order) => [order.input.orderId, order.index % job.workers]));
   const clock: SimulationClock = { now: plan.start };
   const store = new PostgresStore({ connectionString: DATABASE_URL, schema: job.schema, max: 2 });
-  const service = await createOrderService({ store, now: () => clock.now });
+  const service = await createOrderService({ store, now: simulationNow(clock) });
   // Feeds name many orders: one worker applies them all.
   const runner = new SimulationRunner(service, plan, clock, (action) =>
     action.kind === 'feed' ? job.worker === 0 : owner.get(action.kind === 'place' ? action.input.orderId : action.orderId) === job.worker,

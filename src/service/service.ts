@@ -40,11 +40,7 @@ export interface OrderServiceOptions {
   policy?: PolicyOverride;
   /** Upgrades an older persisted envelope, e.g. `upgradeOrderSnapshot`; passed to the core's `restoreOrder(text, { migrate })`. */
   migrate?: MigrateOrder;
-  /**
-   * The service's own clock, epoch ms (default `Date.now`): read once when `place` or `apply` takes a request (its
-   * history row's `recordedAt` and its effects' outbox time, the same on every retry), once per sweep batch, and
-   * by `outbox.drain` for retry times.
-   */
+  /** The service's own clock, epoch ms: `recordedAt` of history rows and outbox retry times. Default `Date.now`. */
   now?: () => number;
   /** How many times a writer that lost a race on an order retries on the new snapshot (default 50). */
   maxRetries?: number;
@@ -217,17 +213,17 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   /** Writes a prepared step: order row (guarded by its version), history row and effects, in the caller's transaction. */
-  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep, at: number): Promise<{ ok: boolean; version: number; text: string; seq: number }> {
+  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep): Promise<{ ok: boolean; version: number; text: string; seq: number }> {
     const version = step.changed ? row.version + 1 : row.version;
     const seq = row.seq + 1;
     const { text, status } = step;
     const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: step.nextDeadline, seq, snapshot: text }, row.seq);
-    if (ok) await record(tx, row.orderId, seq, version, step, at);
+    if (ok) await record(tx, row.orderId, seq, version, step);
     return { ok, version, text, seq };
   }
 
-  /** Appends a step's history row and its effects to the outbox, in the caller's transaction; `at`: when the service took the request. */
-  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: HistoryFields, at: number): Promise<void> {
+  /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
+  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: HistoryFields): Promise<void> {
     await tx.appendHistory({
       orderId,
       seq,
@@ -237,18 +233,17 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       effects: `[${step.effects.join(',')}]`,
       statusBefore: step.statusBefore,
       statusAfter: step.status,
-      recordedAt: at,
+      recordedAt: now(),
       machineVersion: MACHINE_VERSION,
     });
     await tx.addOutbox(
       step.effects.map((effect) => ({ orderId, version, seq, effect })),
-      at,
+      now(),
     );
   }
 
   async function place(input: OrderInput, request: RequestOptions = {}): Promise<PlaceResult> {
     checkKey(request);
-    const at = now();
     const created = create(input); // throws InvalidInputError before anything is written
     const orderId = created.snapshot.context.orderId;
     const placedText = serializeOrder(created.snapshot);
@@ -278,7 +273,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         event: JSON.stringify(event),
         verdict: JSON.stringify(created.verdict),
         effects: created.effects.map((effect) => JSON.stringify(effect)),
-      }, at);
+      });
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
       placed = true;
@@ -311,7 +306,6 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   async function apply(orderId: string, event: OrderEventInput, request: RequestOptions = {}): Promise<ApplyResult> {
     check('order id', 'orderId', typeof orderId === 'string' && orderId.length > 0, orderId, 'a non-empty string');
     checkKey(request);
-    const at = now();
     const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
     const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
     const key = request.idempotencyKey;
@@ -333,7 +327,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         // The order applied this eventId before: the core returned it unchanged, and nothing is written.
         return { kind: 'done', result: { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
       }
-      const saved = await saveStep(tx, row, prepareStep(before, step, stored), at);
+      const saved = await saveStep(tx, row, prepareStep(before, step, stored));
       if (!saved.ok) return { kind: 'conflict' };
       const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: saved.text };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
@@ -381,7 +375,6 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     while (applied < limit) {
       const size = Math.min(batch, limit - applied);
       const claimed = await store.transaction(async (tx) => {
-        const recordedAt = now();
         const rows = await tx.claimDue(at, size, exclude);
         let done = 0;
         const skipped: SweepResult['failed'] = [];
@@ -394,7 +387,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             return;
           }
           // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
-          const saved = await saveStep(tx, row, tick.prepared, recordedAt);
+          const saved = await saveStep(tx, row, tick.prepared);
           if (saved.ok) {
             done++;
             if (tick.snapshot) kept.push([tick.orderId, saved.seq, tick.snapshot]);

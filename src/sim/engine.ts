@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { OrderStatus, orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RATE_TARGET, type OrderSnapshot } from '../index.js';
 import { DAY } from '../domain/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
@@ -54,6 +55,21 @@ export interface SimulationClock {
   now: number;
 }
 
+/** The planned instant of the request being handled, for the service's clock (see `simulationNow`). */
+const requestInstant = new AsyncLocalStorage<number>();
+
+/**
+ * The service's `now` in a simulation: the planned instant of the request it is handling (the runner sends each
+ * action's requests within it, and it follows them through the store's transaction), or else the clock, which the
+ * runner moves for the sweeper. Requests of many orders are in flight at once, so one shared clock value would
+ * not do.
+ * @example
+ * const service = await createOrderService({ store, now: simulationNow(clock) });
+ */
+export function simulationNow(clock: SimulationClock): () => number {
+  return () => requestInstant.getStore() ?? clock.now;
+}
+
 /**
  * Pushes the actions of a plan through an order service in virtual time: `runUntil(t)` applies the actions
  * before `t` in order (the clock at each action's instant), `sweep(t)` moves the clock to `t` and lets the
@@ -87,7 +103,7 @@ export class SimulationRunner {
    * Applies this runner's actions before `until`. Like a back end's request handlers, it does not wait for one
    * order's request before sending another order's: the actions of one order go to the service one after the
    * other, in time order, and a feed (which names many orders) waits for everything before it and holds back
-   * everything after it. The clock reads each action's own instant when its request is sent.
+   * everything after it. A service made with `simulationNow(clock)` records each request at its action's instant.
    */
   async runUntil(until: number): Promise<number> {
     const from = this.next;
@@ -97,24 +113,23 @@ export class SimulationRunner {
       const action = this.actions[this.next]!;
       this.next++;
       if (action.kind === 'feed') {
-        await Promise.all(inFlight);
-        inFlight.length = 0;
+        await settled(inFlight.splice(0));
         tails.clear();
         this.clock.now = action.at;
-        await this.run(action);
+        await requestInstant.run(action.at, () => this.run(action));
         continue;
       }
       const orderId = action.kind === 'place' ? action.input.orderId : action.orderId;
       const send = () => {
         this.clock.now = action.at;
-        return this.run(action);
+        return requestInstant.run(action.at, () => this.run(action));
       };
       const previous = tails.get(orderId);
       const sent = previous ? previous.then(send) : send();
       tails.set(orderId, sent);
       inFlight.push(sent);
     }
-    await Promise.all(inFlight);
+    await settled(inFlight);
     return this.next - from;
   }
 
@@ -141,12 +156,7 @@ export class SimulationRunner {
         const { orderId, events } = eventsFromNotification(JSON.parse(JSON.stringify(action.notification)));
         this.counters.notifications.received++;
         this.counters.notifications.events += events.length;
-        // Other orders' requests go on meanwhile: each event is sent at the notification's instant.
-        const at = this.clock.now;
-        for (const event of events) {
-          this.clock.now = at;
-          this.count((await this.service.apply(orderId, event)).verdict);
-        }
+        for (const event of events) this.count((await this.service.apply(orderId, event)).verdict);
         return;
       }
       case 'feed': {
@@ -180,6 +190,12 @@ export class SimulationRunner {
       this.counters.refusals[code] = (this.counters.refusals[code] ?? 0) + 1;
     }
   }
+}
+
+/** Waits for every request in flight, then throws the first failure: no request is left running behind an error. */
+async function settled(requests: Array<Promise<void>>): Promise<void> {
+  const failure = (await Promise.allSettled(requests)).find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 /** Who cancelled, as the figures group it: Amazon's auto-cancel apart from its other cancels. */
@@ -312,7 +328,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationFigu
   const plan = planSimulation(options);
   const clock: SimulationClock = { now: plan.start };
   // Every order's snapshot is kept: the figures at the end read them all anyway.
-  const service = await createOrderService({ store: options.store, now: () => clock.now, snapshotCache: Math.max(10_000, options.orders) });
+  const service = await createOrderService({ store: options.store, now: simulationNow(clock), snapshotCache: Math.max(10_000, options.orders) });
   try {
     const runner = new SimulationRunner(service, plan, clock);
     await runClock(plan, async (at) => {

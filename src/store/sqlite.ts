@@ -115,7 +115,7 @@ interface OutboxColumns {
 /**
  * The embedded default: one SQLite file in WAL mode through better-sqlite3. Several processes may share the
  * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice. Transactions asked for
- * while another runs share its COMMIT (group commit), each in a savepoint of its own.
+ * while another runs share its COMMIT (group commit), each after the first in a savepoint of its own.
  * @example
  * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db' }) });
  */
@@ -141,7 +141,7 @@ export class SqliteStore implements OrderStore {
     // last commits but never corrupts the file.
     this.db.pragma('synchronous = NORMAL');
     // The savepoint of each transaction in a group journals the pages it changes: in memory rather than in a
-    // temporary file, which made every write of a group about twice as slow.
+    // temporary file, which every write of a group would otherwise write to.
     this.db.pragma('temp_store = MEMORY');
     this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
     // After a checkpoint the WAL file is cut back to this size rather than kept at its largest.
@@ -235,56 +235,72 @@ export class SqliteStore implements OrderStore {
 
   /**
    * One SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`) for the transactions waiting now and those asked for
-   * while it runs, at most GROUP_LIMIT, one after the other in the order asked. Each runs alone on the connection
-   * inside a savepoint: one that throws is rolled back to it and rejected at once, and the group goes on. The
-   * others resolve only once the COMMIT has returned; when it fails, or SQLite itself rolled the whole transaction
-   * back, they all reject with that error and nothing of the group is stored.
+   * while it runs, at most GROUP_LIMIT, one after the other in the order asked; each after the first runs inside a
+   * savepoint. One that throws is rolled back (to its savepoint, or the whole SQLite transaction when it was the
+   * first) and rejected at once, and the group goes on. The others resolve only once the COMMIT has returned;
+   * when it fails, or SQLite itself ended the transaction, they all reject and nothing of the group is stored.
    */
   private async runGroup(): Promise<void> {
-    const sql = this.sql;
     const members: Array<{ member: Waiting; result: unknown }> = [];
     try {
+      let sql: ReturnType<SqliteStore['prepare']>;
       try {
+        sql = this.sql;
         sql.begin.run();
       } catch (error) {
-        // No transaction to join (a closed store, another process's lock held past busy_timeout): every
-        // transaction waiting now would meet the same.
+        // No transaction to begin (a closed store, a file without the tables, another process's lock held past
+        // busy_timeout): every transaction waiting now would meet the same.
         for (const member of this.waiting.splice(0)) member.reject(error);
         return;
       }
+      let open = true;
       for (let taken = 0; taken < GROUP_LIMIT && this.waiting.length > 0; taken++) {
+        if (!open) {
+          sql.begin.run();
+          open = true;
+        }
         const member = this.waiting.shift()!;
         // The first transaction of the SQLite transaction needs no savepoint: rolling back all of it undoes that
         // one alone. A savepoint keeps a copy of every page its transaction changes (megabytes for a sweep batch).
         const guarded = members.length > 0;
         if (guarded) sql.savepoint.run();
         const tx = this.txApi(sql);
+        let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
         try {
-          const result = await member.fn(tx.api);
-          tx.close();
-          if (guarded) sql.releaseMember.run();
-          members.push({ member, result });
+          outcome = { ok: true, result: await member.fn(tx.api) };
         } catch (error) {
-          tx.close();
+          outcome = { ok: false, error };
+        }
+        tx.close();
+        if (!this.db.inTransaction) {
+          // SQLite ended the whole transaction (SQLITE_FULL, SQLITE_IOERR), even if the callback caught the error:
+          // this transaction and the ones before it in the group are gone.
+          const error = outcome.ok ? new Error('SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.') : outcome.error;
           member.reject(conflictOf(error));
-          if (!guarded) {
-            // It was alone in the SQLite transaction: roll that back and begin another for the rest.
-            if (this.db.inTransaction) sql.rollback.run();
-            sql.begin.run();
-            continue;
-          }
-          // Some errors (SQLITE_FULL, SQLITE_IOERR) end the whole transaction: the members before are gone too.
-          if (!this.db.inTransaction) throw error;
+          throw error;
+        }
+        if (outcome.ok) {
+          if (guarded) sql.releaseMember.run();
+          members.push({ member, result: outcome.result });
+          continue;
+        }
+        member.reject(conflictOf(outcome.error));
+        if (guarded) {
           sql.rollbackTo.run();
           sql.releaseMember.run();
+        } else {
+          // It was alone in the SQLite transaction; the next one, if any, begins another.
+          sql.rollback.run();
+          open = false;
         }
       }
-      sql.commit.run();
-    } catch (error) {
-      if (this.db.inTransaction) sql.rollback.run();
-      for (const { member } of members.splice(0)) member.reject(conflictOf(error));
-    } finally {
+      if (open) sql.commit.run();
       for (const { member, result } of members) member.resolve(result);
+    } catch (error) {
+      // Nothing of the group is stored: reject first, then roll back what SQLite still holds open.
+      for (const { member } of members) member.reject(conflictOf(error));
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
       this.scheduled = this.waiting.length > 0;
       if (this.scheduled) void this.mutex.run(() => this.runGroup());
     }

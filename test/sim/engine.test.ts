@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellerMetrics, type OrderStatus } from '../../src/index.js';
 import { createOrderService, type OrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { SimulationRunner, planSimulation, runClock, scenarioKinds, simulate, storedSnapshots, type SimulationFigures } from '../../src/sim/index.js';
+import { SimulationRunner, planSimulation, runClock, simulationNow, scenarioKinds, simulate, storedSnapshots, type SimulationFigures } from '../../src/sim/index.js';
 import { eventsFromNotification } from '../../src/amazon/index.js';
 
 const ORDERS = 400;
@@ -154,45 +154,55 @@ describe('simulate', () => {
     expect(checked).toBe(ORDERS);
   });
 
-  it("should send each request at its action's instant, one order's requests in turn and many orders' at once", async () => {
-    // A busy day: notifications with several events meet other orders' requests in the same clock step.
-    const plan = planSimulation({ orders: 3000, days: 1, seed: 7 });
+  it("should send each request at its action's instant, one order's requests in turn, many orders' at once and a feed's alone", async () => {
+    // A busy day: notifications with several events meet other orders' requests in the same clock step. The feed
+    // comes at the start of a step; moved into the middle of one, it has requests before and after it.
+    const planned = planSimulation({ orders: 3000, days: 1, seed: 7 });
+    const actions = planned.actions.map((action) => (action.kind === 'feed' ? { ...action, at: action.at + 7 * 60_000 } : action)).sort((a, b) => a.at - b.at);
+    const plan = { ...planned, actions };
     const clock = { now: plan.start };
+    const now = simulationNow(clock);
     const seen = new Map<string, number[]>();
     const busy = new Set<string>();
-    let inFlight = 0;
+    const inFlight = { feed: 0, other: 0 };
     let most = 0;
     const overlapping: string[] = [];
-    // A service that answers a macrotask later and records the clock at each request: the runner's scheduling alone.
-    const request = async (orderId: string) => {
-      (seen.get(orderId) ?? seen.set(orderId, []).get(orderId)!).push(clock.now);
+    const besideFeeds: string[] = [];
+    // A service that answers a macrotask later and records its clock at each request: the runner's scheduling alone.
+    const request = async (orderId: string, fromFeed = false) => {
+      (seen.get(orderId) ?? seen.set(orderId, []).get(orderId)!).push(now());
       if (busy.has(orderId)) overlapping.push(orderId);
+      if (fromFeed ? inFlight.other > 0 : inFlight.feed > 0) besideFeeds.push(orderId);
       busy.add(orderId);
-      most = Math.max(most, ++inFlight);
+      inFlight[fromFeed ? 'feed' : 'other']++;
+      most = Math.max(most, inFlight.other);
       await new Promise((done) => setImmediate(done));
       busy.delete(orderId);
-      inFlight--;
+      inFlight[fromFeed ? 'feed' : 'other']--;
       return { verdict: { accepted: true } };
     };
     const recording = {
       place: (input: { orderId: string }) => request(input.orderId),
-      apply: (orderId: string) => request(orderId),
+      // applyFeed's events carry an eventId of the feed's message.
+      apply: (orderId: string, event: { eventId?: string }) => request(orderId, event.eventId?.startsWith('amzn-feed') === true),
       sweep: async () => ({ applied: 0, remaining: 0, failed: [] }),
     } as unknown as OrderService;
-    // Feeds read orders back from the service: they are left out here (they run alone anyway).
-    const runner = new SimulationRunner(recording, plan, clock, (action) => action.kind !== 'feed');
+    const runner = new SimulationRunner(recording, plan, clock);
     await runClock(plan, async (at) => {
       await runner.runUntil(at);
     });
     const expected = new Map<string, number[]>();
+    let feedRequests = 0;
     for (const action of plan.actions) {
-      if (action.kind === 'feed') continue;
-      const orderId = action.kind === 'place' ? action.input.orderId : action.orderId;
+      const orderIds = action.kind === 'feed' ? action.cancellations.map((c) => c.orderId) : [action.kind === 'place' ? action.input.orderId : action.orderId];
       const times = action.kind === 'notify' ? eventsFromNotification(JSON.parse(JSON.stringify(action.notification))).events.length : 1;
-      (expected.get(orderId) ?? expected.set(orderId, []).get(orderId)!).push(...Array<number>(times).fill(action.at));
+      if (action.kind === 'feed') feedRequests += orderIds.length;
+      for (const orderId of orderIds) (expected.get(orderId) ?? expected.set(orderId, []).get(orderId)!).push(...Array<number>(times).fill(action.at));
     }
     expect(seen).toEqual(expected);
     expect(overlapping).toEqual([]);
+    expect(feedRequests).toBeGreaterThan(0);
+    expect(besideFeeds).toEqual([]);
     expect(most).toBeGreaterThan(1);
   });
 });

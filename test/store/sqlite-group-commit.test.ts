@@ -50,6 +50,7 @@ describe('SqliteStore group commit', () => {
     const held = gate();
     const resolved: string[] = [];
     const storedWhileRunning: string[][] = [];
+    const resolvedWhileRunning: number[] = [];
     const first = store.transaction(async (tx) => {
       await tx.insertOrder(row('a'));
       await held.opened;
@@ -59,6 +60,9 @@ describe('SqliteStore group commit', () => {
       store.transaction(async (tx) => {
         await tx.insertOrder(row(id));
         storedWhileRunning.push(committed());
+        // A turn of the event loop: an earlier transaction resolved before the COMMIT would show here.
+        await new Promise((done) => setImmediate(done));
+        resolvedWhileRunning.push(resolved.length);
         return id;
       }),
     );
@@ -69,8 +73,9 @@ describe('SqliteStore group commit', () => {
     held.open();
     expect(await Promise.all([first, ...others])).toEqual(['a', 'b', 'c', 'd']);
     expect(resolved).toEqual(['a', 'b', 'c', 'd']);
-    // b, c and d ran in a's transaction: none of them saw a committed.
+    // b, c and d ran in a's transaction: none of them saw a committed, nor any transaction resolved.
     expect(storedWhileRunning).toEqual([[], [], []]);
+    expect(resolvedWhileRunning).toEqual([0, 0, 0]);
     expect(committed()).toEqual(['a', 'b', 'c', 'd']);
   });
 
@@ -135,6 +140,44 @@ describe('SqliteStore group commit', () => {
     expect(committed()).toEqual([]);
     await store.transaction(async (tx) => tx.insertOrder(row('b')));
     expect(committed()).toEqual(['b']);
+  });
+
+  it('should reject every transaction of the group and store nothing when its COMMIT fails, and run the next group', async () => {
+    // A deferred foreign key is checked at COMMIT: a real COMMIT that fails and leaves the transaction open.
+    store.db.exec('CREATE TABLE notes (order_id TEXT REFERENCES orders (order_id) DEFERRABLE INITIALLY DEFERRED)');
+    const { first, open } = holding('a');
+    const dangling = store.transaction(async (tx) => {
+      await tx.insertOrder(row('b'));
+      store.db.prepare("INSERT INTO notes (order_id) VALUES ('no-such-order')").run();
+    });
+    open();
+    await expect(first).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    await expect(dangling).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    expect(committed()).toEqual([]);
+    await store.transaction(async (tx) => tx.insertOrder(row('c')));
+    expect(committed()).toEqual(['c']);
+  });
+
+  it('should reject a transaction that returned after SQLite ended the whole transaction, and run the rest in a new one', async () => {
+    const held = gate();
+    const swallowed = store.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+      // What a callback that catches SQLITE_FULL and returns would leave behind.
+      store.db.exec('ROLLBACK');
+    });
+    const next = store.transaction(async (tx) => tx.insertOrder(row('b')));
+    held.open();
+    await expect(swallowed).rejects.toThrow('SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.');
+    await next;
+    expect(committed()).toEqual(['b']);
+  });
+
+  it('should reject the transactions of a store whose file has no tables yet (no init) instead of waiting forever', async () => {
+    const bare = new SqliteStore({ filename: join(dir, 'empty.db') });
+    await expect(bare.transaction(async (tx) => tx.getOrder('a'))).rejects.toThrow(/no such table/);
+    await expect(bare.transaction(async (tx) => tx.getOrder('a'))).rejects.toThrow(/no such table/);
+    await bare.close();
   });
 
   it('should take at most 256 transactions in one group and run the rest in the next', async () => {
