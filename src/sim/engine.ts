@@ -72,8 +72,8 @@ export function simulationNow(clock: SimulationClock): () => number {
 
 /**
  * Pushes the actions of a plan through an order service in virtual time: `runUntil(t)` applies the actions
- * before `t` in order (the clock at each action's instant), `sweep(t)` moves the clock to `t` and lets the
- * service's sweeper fire every deadline due by then. `owns` picks the actions of this runner (workers split
+ * before `t` (each request at its action's instant, see `simulationNow`), `sweep(t)` moves the clock to `t` and
+ * lets the service's sweeper fire every deadline due by then. `owns` picks the actions of this runner (workers split
  * the orders; feeds go to one of them).
  * @example
  * const runner = new SimulationRunner(service, plan, clock);
@@ -115,15 +115,11 @@ export class SimulationRunner {
       if (action.kind === 'feed') {
         await settled(inFlight.splice(0));
         tails.clear();
-        this.clock.now = action.at;
-        await requestInstant.run(action.at, () => this.run(action));
+        await this.send(action);
         continue;
       }
       const orderId = action.kind === 'place' ? action.input.orderId : action.orderId;
-      const send = () => {
-        this.clock.now = action.at;
-        return requestInstant.run(action.at, () => this.run(action));
-      };
+      const send = () => this.send(action);
       const previous = tails.get(orderId);
       const sent = previous ? previous.then(send) : send();
       tails.set(orderId, sent);
@@ -141,6 +137,11 @@ export class SimulationRunner {
     this.counters.sweeper.sweeps++;
     this.counters.sweeper.ticks += result.applied;
     return result.applied;
+  }
+
+  /** Sends the requests of one action, each recorded at the action's instant (`simulationNow`). */
+  private send(action: SimAction): Promise<void> {
+    return requestInstant.run(action.at, () => this.run(action));
   }
 
   private async run(action: SimAction): Promise<void> {

@@ -114,8 +114,9 @@ interface OutboxColumns {
 
 /**
  * The embedded default: one SQLite file in WAL mode through better-sqlite3. Several processes may share the
- * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice. Transactions asked for
- * while another runs share its COMMIT (group commit), each after the first in a savepoint of its own.
+ * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice.
+ * Transactions asked for while another runs share its COMMIT (group commit), each after the first in a savepoint
+ * of its own.
  * @example
  * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db' }) });
  */
