@@ -19,9 +19,11 @@ const words = {
     days: (n: number) => `${n} days`,
     healthy: 'healthy',
     over: 'over target',
-    risks: 'Listing suppression risks (two or more seller cancellations in a row within 30 days):',
+    risks: 'Listing suppression risks (two or more seller cancellations in a row, of orders placed in the last 30 days):',
     noRisks: 'Listing suppression risks: none',
     risk: (sku: string, ids: string[]) => `  ${sku}: ${ids.length} in a row (${ids.join(', ')})`,
+    unattributed: (orders: number, rate: string) =>
+      `Cancellation Rate may be understated: ${orders} ${orders === 1 ? 'order was' : 'orders were'} cancelled without saying by whom (not counted); if all counted: ${rate}`,
   },
   'zh-CN': {
     title: (at: string) => `卖家指标，截至 ${at}（卖家自配送订单）`,
@@ -31,9 +33,10 @@ const words = {
     days: (n: number) => `${n} 天`,
     healthy: '健康',
     over: '超出目标',
-    risks: '商品下架风险（30 天内同一 SKU 连续两次及以上卖家取消）：',
+    risks: '商品下架风险（同一 SKU 连续两次及以上卖家取消，订单均在最近 30 天内下单）：',
     noRisks: '商品下架风险：无',
     risk: (sku: string, ids: string[]) => `  ${sku}：连续 ${ids.length} 次（${ids.join('、')}）`,
+    unattributed: (orders: number, rate: string) => `取消率可能偏低：${orders} 个订单的取消未说明取消方（未计入）；若全部计入：${rate}`,
   },
 } satisfies Record<Lang, unknown>;
 
@@ -41,7 +44,8 @@ const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * The metrics as a table in the given language, with the suppression risks below it.
+ * The metrics as a table in the given language, with the suppression risks below it (and, when some orders were
+ * cancelled without saying by whom, a line saying the Cancellation Rate may be understated).
  * @example
  * formatMetrics(sellerMetrics(snapshots, { now: Date.now() }), 'zh-CN');
  */
@@ -58,13 +62,19 @@ export function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
     ] as const).map(([days, l]) => [w.late, w.days(days), iso(l.from), iso(l.to), String(l.late), String(l.orders), percent(l.rate), `< ${percent(l.target)}`, status(l.healthy)]),
   ];
   const lines = formatTable(rows);
+  // Orders cancelled by nobody knows whom are not in the rate: say so, with the rate if they all counted.
+  if (c.unattributed > 0) lines.push('', w.unattributed(c.unattributed, percent(c.rateIfAllCounted)));
   const risks = metrics.suppressionRisks.length
     ? [w.risks, ...metrics.suppressionRisks.map((risk) => w.risk(risk.sku, risk.cancellations.map((x) => x.orderId)))]
     : [w.noRisks];
   return `${w.title(iso(metrics.now))}\n\n${lines.join('\n')}\n\n${risks.join('\n')}\n`;
 }
 
-/** The metrics as JSON: instants as ISO-8601 text in UTC. */
+/**
+ * The metrics as JSON: instants as ISO-8601 text in UTC.
+ * @example
+ * process.stdout.write(metricsJson(sellerMetrics(snapshots, { now: Date.now() })));
+ */
 export function metricsJson(metrics: SellerMetrics): string {
   const rate = <T extends { from: number; to: number }>(r: T) => ({ ...r, from: iso(r.from), to: iso(r.to) });
   return `${JSON.stringify(
@@ -72,7 +82,10 @@ export function metricsJson(metrics: SellerMetrics): string {
       now: iso(metrics.now),
       cancellationRate: rate(metrics.cancellationRate),
       lateShipmentRate: { last10Days: rate(metrics.lateShipmentRate.last10Days), last30Days: rate(metrics.lateShipmentRate.last30Days) },
-      suppressionRisks: metrics.suppressionRisks.map((r) => ({ sku: r.sku, cancellations: r.cancellations.map((x) => ({ ...x, at: iso(x.at) })) })),
+      suppressionRisks: metrics.suppressionRisks.map((r) => ({
+        sku: r.sku,
+        cancellations: r.cancellations.map((x) => ({ ...x, placedAt: iso(x.placedAt), at: iso(x.at) })),
+      })),
     },
     null,
     2,
@@ -92,7 +105,7 @@ export function metricsCommand(): Command {
     .option('--now <iso>', 'the instant the figures are for, ISO-8601 with an offset (default: now)')
     .addOption(langOption('language of the table'))
     .addOption(jsonOption('print JSON instead of a table'))
-    .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out. See docs/metrics.md.');
+    .addHelpText('after', '\nWindows end at --now (exclusive): Cancellation Rate over orders placed in the 7 days before it, target under 2.5%;\nLate Shipment Rate over 10 and 30 days, target under 4%. Fulfilled-by-Amazon orders are left out; orders cancelled\nwithout saying by whom are not counted, and a line says how many. See docs/metrics.md.');
   withExamples(command, 'metrics --db orders.db', 'metrics --database-url postgres://postgres@127.0.0.1:5432/test --now 2026-12-10T00:00:00Z --lang zh-CN', 'metrics --db orders.db --json');
   command.action(async (options: MetricsOptions) => {
     const now = instantOption(command, '--now', options.now, Date.now());

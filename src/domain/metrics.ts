@@ -22,10 +22,17 @@ interface RateBase {
   healthy: boolean;
 }
 
-/** The Cancellation Rate: `canceled` of `orders`. */
+/** The Cancellation Rate: `canceled` of `orders`, with the orders whose canceller nobody reported. */
 export interface CancellationRate extends RateBase {
   /** Orders with at least one cancellation that counts against the seller, recorded before `to`. */
   canceled: number;
+  /**
+   * Orders in the window not in `canceled` with a cancellation recorded before `to` whose canceller is unknown
+   * (`by: 'unknown'`, e.g. an Orders v0 `Canceled` pull): left out of `rate`, which they may understate.
+   */
+  unattributed: number;
+  /** `(canceled + unattributed) / orders`: the rate if every unattributed order counted; `rate` when there is none. */
+  rateIfAllCounted: number;
 }
 
 /** A Late Shipment Rate: `late` of `orders`. */
@@ -37,14 +44,17 @@ export interface LateShipmentRate extends RateBase {
 /** One counted seller cancellation of a SKU. */
 export interface SkuCancellation {
   orderId: string;
+  /** When the order was placed, epoch ms: inside the 30 days for the cancellation to be in a run. */
+  placedAt: number;
+  /** When the cancellation was recorded, epoch ms. */
   at: number;
   reason: Cancellation['reason'];
 }
 
-/** A SKU whose last consecutive seller cancellations (no shipment of it between) are two or more within 30 days. */
+/** A SKU with two or more consecutive seller cancellations (no shipment of it between) of orders placed within 30 days. */
 export interface SuppressionRisk {
   sku: string;
-  /** The run of consecutive counted seller cancellations inside the window, oldest first (one per order). */
+  /** The run of consecutive counted seller cancellations of orders placed in the window, oldest first (one per order). */
   cancellations: SkuCancellation[];
 }
 
@@ -85,8 +95,16 @@ function rateOf(count: number, orders: number, from: number, to: number, target:
 function cancellationRate(orders: readonly OrderContext[], now: number): CancellationRate {
   const from = now - 7 * DAY;
   const placed = orders.filter((o) => o.placedAt >= from && o.placedAt < now);
-  const canceled = placed.filter((o) => o.cancellations.some((c) => c.countsAgainstRate && c.at < now)).length;
-  return { canceled, ...rateOf(canceled, placed.length, from, now, CANCELLATION_RATE_TARGET) };
+  let canceled = 0;
+  let unattributed = 0;
+  for (const order of placed) {
+    const before = order.cancellations.filter((c) => c.at < now);
+    if (before.some((c) => c.countsAgainstRate)) canceled += 1;
+    // Nobody said who cancelled: it may be the seller's, so the rate says it may be low instead of guessing.
+    else if (before.some((c) => c.by === 'unknown')) unattributed += 1;
+  }
+  const rateIfAllCounted = placed.length === 0 ? 0 : (canceled + unattributed) / placed.length;
+  return { canceled, unattributed, rateIfAllCounted, ...rateOf(canceled, placed.length, from, now, CANCELLATION_RATE_TARGET) };
 }
 
 function lateShipmentRate(orders: readonly OrderContext[], now: number, days: number): LateShipmentRate {
@@ -101,8 +119,9 @@ function lateShipmentRate(orders: readonly OrderContext[], now: number, days: nu
       if (order.shippedLate === true) late += 1;
       continue;
     }
-    // Still open at `now` and already past its latest ship date: late whenever it ships.
-    const due = order.latestShipDate >= from && order.latestShipDate < now;
+    // Still open at `now` and already past its latest ship date: late whenever it ships. Without a latest ship
+    // date (Amazon has not given one yet) an open order is not due.
+    const due = order.latestShipDate !== null && order.latestShipDate >= from && order.latestShipDate < now;
     if (due && fullyCanceledAt(order, now) === null) {
       inWindow += 1;
       late += 1;
@@ -131,7 +150,7 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
         // One entry per order and SKU: two partial cancels of one order are one cancelled order.
         if (sku === undefined || canceledSkus.has(sku)) continue;
         canceledSkus.add(sku);
-        add(sku, { at: record.at, kind: 'canceled', cancellation: { orderId: order.orderId, at: record.at, reason: record.reason } });
+        add(sku, { at: record.at, kind: 'canceled', cancellation: { orderId: order.orderId, placedAt: order.placedAt, at: record.at, reason: record.reason } });
       }
     }
     if (order.shippedAt !== null && order.shippedAt < now) {
@@ -152,7 +171,8 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
     let longest: SkuCancellation[] = [];
     for (const event of events) {
       if (event.kind === 'shipped') run = [];
-      else if (event.at >= from) run.push(event.cancellation);
+      // Amazon: "two consecutive seller-cancellations for orders placed in the last 30 days" (placed, not cancelled).
+      else if (event.cancellation.placedAt >= from) run.push(event.cancellation);
       if (run.length >= 2 && run.length >= longest.length) longest = [...run];
     }
     if (longest.length >= 2) risks.push({ sku, cancellations: longest });
@@ -164,15 +184,18 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
  * A seller's account-health figures at `now`, from order snapshots (pure; AFN orders are left out):
  * - `cancellationRate`: seller-fulfilled orders placed in `[now - 7 days, now)`; an order counts once when any of
  *   its cancellations recorded before `now` counts against the seller (item-level ones included); target 2.5%.
+ *   `unattributed` orders were cancelled without saying by whom (`by: 'unknown'`) and are left out of `rate`;
+ *   `rateIfAllCounted` is the rate if they all counted.
  * - `lateShipmentRate.last10Days` / `.last30Days`: seller-fulfilled orders ship-confirmed in the window, plus
  *   orders still open at `now` whose latest ship date fell in it; late = confirmed after the latest ship date,
  *   and every such open order; target 4%.
  * - `suppressionRisks`: each SKU with two or more counted seller cancellations (of different orders) in a row,
- *   with no shipment of the SKU between them, all within `[now - 30 days, now)`.
+ *   with no shipment of the SKU between them, of orders placed in `[now - 30 days, now)` and cancelled before `now`.
  * Throws InvalidInputError naming the field for a bad `now` or a snapshot whose context is not an order's.
  * @example
  * const m = sellerMetrics([createOrder(input).snapshot], { now: '2026-11-27T00:00:00Z' });
  * m.cancellationRate.orders; // 1
+ * m.cancellationRate.unattributed; // 0
  */
 export function sellerMetrics(snapshots: ReadonlyArray<{ readonly context: OrderContext }>, options: { now: Instant }): SellerMetrics {
   const { now } = parseOrThrow(MetricsOptions, options, 'metrics options');

@@ -45,7 +45,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const expected = {
     now: iso(NOW),
     // Seller-fulfilled orders placed in the 7 days: o1, o2, o3, o4 = 4 (o5 is AFN); cancelled: o1, o4 = 2; 2 / 4.
-    cancellationRate: { rate: 0.5, canceled: 2, orders: 4, from: iso(NOW - 7 * DAY), to: iso(NOW), target: 0.025, healthy: false },
+    cancellationRate: { rate: 0.5, canceled: 2, unattributed: 0, rateIfAllCounted: 0.5, orders: 4, from: iso(NOW - 7 * DAY), to: iso(NOW), target: 0.025, healthy: false },
     lateShipmentRate: {
       // Shipped in both windows: o2 (on time), o3 (a day after its latest ship date) = 2; late 1; 1 / 2.
       last10Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 10 * DAY), to: iso(NOW), target: 0.04, healthy: false },
@@ -56,8 +56,8 @@ const expected = {
       {
         sku: 'MUG',
         cancellations: [
-          { orderId: 'o4', at: iso(NOW - 5 * DAY + HOUR), reason: 'NoInventory' },
-          { orderId: 'o1', at: iso(NOW - 2 * DAY + HOUR), reason: 'NoInventory' },
+          { orderId: 'o4', placedAt: iso(NOW - 5 * DAY), at: iso(NOW - 5 * DAY + HOUR), reason: 'NoInventory' },
+          { orderId: 'o1', placedAt: iso(NOW - 2 * DAY), at: iso(NOW - 2 * DAY + HOUR), reason: 'NoInventory' },
         ],
       },
     ],
@@ -77,11 +77,14 @@ describe('order-lifecycle metrics', () => {
     expect(en.stdout).toMatch(/^Cancellation Rate +7 days +2026-12-03T00:00:00\.000Z +2026-12-10T00:00:00\.000Z +2 +4 +50\.00% +< 2\.50% +over target$/m);
     expect(en.stdout).toMatch(/^Late Shipment Rate +10 days .* +1 +2 +50\.00% +< 4\.00% +over target$/m);
     expect(en.stdout).toContain('  MUG: 2 in a row (o4, o1)');
+    // Nothing cancelled by nobody knows whom: no line about it.
+    expect(en.stdout).not.toContain('understated');
     const zh = cli('--db', db, '--now', '2026-12-10T00:00:00Z', '--lang', 'zh-CN');
     expect(zh.status).toBe(0);
     expect(zh.stdout).toMatch(/^取消率 +7 天 .* +2 +4 +50\.00% +< 2\.50% +超出目标$/m);
     expect(zh.stdout).toMatch(/^迟发率 +30 天 .* +1 +2 +50\.00% +< 4\.00% +超出目标$/m);
     expect(zh.stdout).toContain('MUG：连续 2 次（o4、o1）');
+    expect(zh.stdout).not.toContain('偏低');
     // The columns line up: every cell (text after two or more spaces) starts at the same terminal column in
     // the header and in each row (Chinese characters are two columns wide).
     const rows = zh.stdout.split('\n').filter((line) => /^(指标|取消率|迟发率)/.test(line));
@@ -138,6 +141,53 @@ describe.skipIf(skipPostgres)('order-lifecycle metrics --database-url', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(expected);
+  });
+});
+
+describe('order-lifecycle metrics with cancellations nobody attributed', () => {
+  let file: string;
+
+  beforeAll(async () => {
+    file = join(dir, 'unattributed.db');
+    const service = await createOrderService({ store: new SqliteStore({ filename: file }) });
+    const place = (orderId: string) => service.place({ orderId, placedAt: NOW - 2 * DAY, latestShipDate: NOW + DAY, items: [{ orderItemId: 'A', quantity: 1 }] });
+    // u1: cancelled by the seller for no inventory (counts); u2, u3: Amazon reports them cancelled without saying
+    // by whom (an Orders v0 `Canceled` pull); u4: shipped. 1 of 4 counted, 3 of 4 if both unattributed ones count.
+    await place('u1');
+    await service.apply('u1', { type: 'seller.cancel', at: NOW - DAY, reason: 'NoInventory' });
+    for (const orderId of ['u2', 'u3']) {
+      await place(orderId);
+      await service.apply(orderId, { type: 'marketplace.orderCanceled', at: NOW - DAY, cancelledBy: 'unknown' });
+    }
+    await place('u4');
+    await service.apply('u4', { type: 'seller.confirmShipment', at: NOW - DAY });
+    await service.close();
+  });
+
+  it('should say in English and Chinese that the Cancellation Rate may be understated, and by how much', () => {
+    const en = cli('--db', file, '--now', '2026-12-10T00:00:00Z');
+    expect(en.status).toBe(0);
+    expect(en.stdout).toMatch(/^Cancellation Rate +7 days .* +1 +4 +25\.00% +< 2\.50% +over target$/m);
+    expect(en.stdout).toContain('Cancellation Rate may be understated: 2 orders were cancelled without saying by whom (not counted); if all counted: 75.00%\n');
+    const zh = cli('--db', file, '--now', '2026-12-10T00:00:00Z', '--lang', 'zh-CN');
+    expect(zh.status).toBe(0);
+    expect(zh.stdout).toContain('取消率可能偏低：2 个订单的取消未说明取消方（未计入）；若全部计入：75.00%\n');
+  });
+
+  it('should give the count and the rate if all counted in JSON', () => {
+    const run = cli('--db', file, '--now', '2026-12-10T00:00:00Z', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).cancellationRate).toEqual({
+      rate: 0.25,
+      canceled: 1,
+      unattributed: 2,
+      rateIfAllCounted: 0.75,
+      orders: 4,
+      from: iso(NOW - 7 * DAY),
+      to: iso(NOW),
+      target: 0.025,
+      healthy: false,
+    });
   });
 });
 

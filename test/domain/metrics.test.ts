@@ -77,6 +77,8 @@ describe('sellerMetrics: Cancellation Rate', () => {
     expect(cancellationRate).toEqual({
       rate: 3 / 7,
       canceled: 3,
+      unattributed: 0,
+      rateIfAllCounted: 3 / 7,
       orders: 7,
       from: NOW - 7 * DAY,
       to: NOW,
@@ -96,7 +98,48 @@ describe('sellerMetrics: Cancellation Rate', () => {
   });
 
   it('should report a rate of 0 and healthy when no order was placed in the window', () => {
-    expect(sellerMetrics([], { now: NOW }).cancellationRate).toEqual({ rate: 0, canceled: 0, orders: 0, from: NOW - 7 * DAY, to: NOW, target: 0.025, healthy: true });
+    expect(sellerMetrics([], { now: NOW }).cancellationRate).toEqual({
+      rate: 0,
+      canceled: 0,
+      unattributed: 0,
+      rateIfAllCounted: 0,
+      orders: 0,
+      from: NOW - 7 * DAY,
+      to: NOW,
+      target: 0.025,
+      healthy: true,
+    });
+  });
+
+  it('should report orders cancelled without saying by whom as unattributed, and the rate if they all counted', () => {
+    const unknown = (at: number, items?: { orderItemId: string; quantity: number }[]): OrderEventInput => ({
+      type: 'marketplace.orderCanceled',
+      at,
+      cancelledBy: 'unknown',
+      ...(items ? { items } : {}),
+    });
+    const orders = [
+      // u1: Amazon reports it cancelled (an Orders v0 `Canceled` pull) without saying who: unattributed.
+      placed('u1', NOW - 2 * DAY, unknown(NOW - 2 * DAY + HOUR)),
+      // u2: already counted (a seller cancel of B), then A cancelled by nobody knows whom: counted once, not unattributed.
+      placed('u2', NOW - 2 * DAY, noInventory(NOW - 2 * DAY + HOUR, [{ orderItemId: 'B', quantity: 1 }]), unknown(NOW - 2 * DAY + 2 * HOUR, [{ orderItemId: 'A', quantity: 2 }])),
+      // u3: cancelled by nobody knows whom after now: in the window, not (yet) cancelled.
+      placed('u3', NOW - HOUR, unknown(NOW + HOUR)),
+      // u4: shipped.
+      placed('u4', NOW - DAY, ship(NOW - DAY + HOUR)),
+      // u5: placed 8 days ago: outside the window.
+      placed('u5', NOW - 8 * DAY, unknown(NOW - 2 * DAY)),
+      // u6: Fulfilled by Amazon: not in the figures at all.
+      order('u6', { placedAt: NOW - DAY, channel: 'AFN' }, unknown(NOW - DAY + HOUR)),
+    ];
+    const { cancellationRate } = sellerMetrics(orders, { now: NOW });
+    // In the window: u1, u2, u3, u4 = 4; counted: u2 = 1; unattributed: u1 = 1; 1 / 4, and 2 / 4 if u1 counted.
+    expect(cancellationRate).toMatchObject({ canceled: 1, unattributed: 1, orders: 4, rate: 0.25, rateIfAllCounted: 0.5 });
+    // Two days earlier (90 minutes after u1 and u2 were placed) the window holds u1, u2 and u5: u5's cancel by
+    // nobody knows whom is in it, u2's is not yet.
+    expect(sellerMetrics(orders, { now: NOW - 2 * DAY + 90 * 60_000 }).cancellationRate).toMatchObject({ canceled: 1, unattributed: 2, orders: 3, rateIfAllCounted: 1 });
+    // Without u1, nothing is unattributed: the upper bound is the rate.
+    expect(sellerMetrics(orders.slice(1), { now: NOW }).cancellationRate).toMatchObject({ unattributed: 0, rate: 1 / 3, rateIfAllCounted: 1 / 3 });
   });
 });
 
@@ -149,7 +192,7 @@ describe('sellerMetrics: listing suppression risks', () => {
   const canceled = (id: string, sku: string, at: number, reason: 'NoInventory' | 'BuyerCanceled' = 'NoInventory') =>
     order(id, { placedAt: at - HOUR, items: items(sku) }, { type: 'seller.cancel', at, reason });
 
-  it('should flag a SKU with two counted seller cancellations in a row within 30 days', () => {
+  it('should flag a SKU with two counted seller cancellations in a row of orders placed within 30 days', () => {
     const orders = [
       // MUG: cancelled 20 and 10 days ago, nothing shipped between: a risk.
       canceled('m1', 'MUG', NOW - 20 * DAY),
@@ -158,7 +201,7 @@ describe('sellerMetrics: listing suppression risks', () => {
       canceled('p1', 'PEN', NOW - 20 * DAY),
       order('p2', { placedAt: NOW - 16 * DAY, items: items('PEN') }, ship(NOW - 15 * DAY)),
       canceled('p3', 'PEN', NOW - 10 * DAY),
-      // CUP: cancelled 31 days ago and 5 days ago: only one inside the window.
+      // CUP: orders placed (and cancelled an hour later) 31 days ago and 5 days ago: only one placed inside the window.
       canceled('c1', 'CUP', NOW - 31 * DAY),
       canceled('c2', 'CUP', NOW - 5 * DAY),
       // BAG: two item-level cancels of one order are one cancelled order; the auto-cancel is Amazon's, not the seller's.
@@ -180,8 +223,8 @@ describe('sellerMetrics: listing suppression risks', () => {
       {
         sku: 'MUG',
         cancellations: [
-          { orderId: 'm1', at: NOW - 20 * DAY, reason: 'NoInventory' },
-          { orderId: 'm2', at: NOW - 10 * DAY, reason: 'NoInventory' },
+          { orderId: 'm1', placedAt: NOW - 20 * DAY - HOUR, at: NOW - 20 * DAY, reason: 'NoInventory' },
+          { orderId: 'm2', placedAt: NOW - 10 * DAY - HOUR, at: NOW - 10 * DAY, reason: 'NoInventory' },
         ],
       },
     ]);
@@ -194,6 +237,31 @@ describe('sellerMetrics: listing suppression risks', () => {
       ['AXE', ['a1', 'a2']],
       ['ZIP', ['z1', 'z2', 'z3']],
     ]);
+  });
+
+  it('should count cancellations of orders placed in the last 30 days, not orders cancelled in them', () => {
+    // Amazon: "two consecutive seller-cancellations for orders placed in the last 30 days". The latest ship dates
+    // are late enough for the orders to be open when the seller cancels them.
+    const lamp = (id: string, placedAt: number, at: number) => order(id, { placedAt, latestShipDate: NOW, items: items('LAMP') }, noInventory(at));
+    // Placed 35 days ago and cancelled 20 days ago: not an order placed in the 30 days; one counted cancel is no risk.
+    const old = lamp('l1', NOW - 35 * DAY, NOW - 20 * DAY);
+    const recent = lamp('l2', NOW - 20 * DAY, NOW - DAY);
+    expect(sellerMetrics([old, recent], { now: NOW }).suppressionRisks).toEqual([]);
+    // Placed 20 days ago and cancelled yesterday counts, with another placed 29 days ago and cancelled 25 days ago.
+    const inside = lamp('l3', NOW - 29 * DAY, NOW - 25 * DAY);
+    expect(sellerMetrics([old, inside, recent], { now: NOW }).suppressionRisks).toEqual([
+      {
+        sku: 'LAMP',
+        cancellations: [
+          { orderId: 'l3', placedAt: NOW - 29 * DAY, at: NOW - 25 * DAY, reason: 'NoInventory' },
+          { orderId: 'l2', placedAt: NOW - 20 * DAY, at: NOW - DAY, reason: 'NoInventory' },
+        ],
+      },
+    ]);
+    // The window starts exactly 30 days before now: an order placed then is in it, one placed a millisecond earlier is not.
+    const edge = lamp('l4', NOW - 30 * DAY, NOW - 2 * DAY);
+    const justOut = lamp('l5', NOW - 30 * DAY - 1, NOW - 3 * DAY);
+    expect(sellerMetrics([justOut, edge, recent], { now: NOW }).suppressionRisks.map((r) => r.cancellations.map((c) => c.orderId))).toEqual([['l4', 'l2']]);
   });
 });
 
