@@ -2,19 +2,63 @@
 const officialSubjects = [/^order cancellation request from amazon customer\b/i, /^亚马逊买家.*的订单取消申请/];
 
 /**
- * A reply or forward prefix in the marketplaces' languages (English, German, French, Spanish, Italian,
- * Swedish, Dutch, Chinese), with an ASCII or full-width colon, or a bracketed tag such as "[Important]".
+ * Reply and forward prefixes in the languages of Amazon's marketplaces (SP-API "Marketplace IDs": Canada, United
+ * States, Mexico, Brazil, Ireland, Spain, United Kingdom, France, Belgium, Netherlands, Germany, Italy, Sweden,
+ * South Africa, Poland, Egypt, Turkey, Saudi Arabia, United Arab Emirates, India, Singapore, Australia, Japan)
+ * and of the sellers who read Chinese first, as mail clients write them.
  */
-const leadingNoise = /^(?:(?:re|aw|tr|rv|sv|antw|wg|fw|fwd|vs|回复|答复|转发)\s*[:：]|\[[^\]]*\]|【[^】]*】)\s*/i;
+const replyPrefixes = [
+  // English, and most clients in any language.
+  're', 'fw', 'fwd',
+  // German: Antwort, Weitergeleitet.
+  'aw', 'wg',
+  // French (France, Belgium, Canada): transféré, référence; typeset with a space before the colon ("RE :").
+  'tr', 'réf',
+  // Spanish (Spain, Mexico, United States): reenviado.
+  'rv',
+  // Portuguese (Brazil): resposta, encaminhado.
+  'res', 'enc',
+  // Italian: risposta, riferimento, inoltrato.
+  'r', 'rif', 'i',
+  // Dutch (Netherlands, Belgium): antwoord, doorgestuurd.
+  'antw', 'doorst',
+  // Swedish: svar, vidarebefordrat.
+  'sv', 'vb',
+  // Finnish (Sweden's Finnish speakers): vastaus, välitetty; Danish and Norwegian VS is videresendt.
+  'vs', 'vl',
+  // Polish: odpowiedź, przekaż dalej.
+  'odp', 'pd',
+  // Turkish: yanıt, ilet (a dotted capital İ is its own letter: JavaScript's case folding does not map it to i).
+  'ynt', 'ilt', 'İlt',
+  // Arabic (Egypt, Saudi Arabia, United Arab Emirates): reply, forward.
+  'رد', 'توجيه', 'إعادة توجيه',
+  // Japanese: 返信 reply, 転送 forward.
+  '返信', '転送',
+  // Chinese, simplified and traditional.
+  '回复', '答复', '转发', '回覆', '答覆', '轉寄', '轉發',
+];
 
 /**
- * The subject line as the buyer's system first wrote it: reply and forward prefixes ("RE:", "AW:", "回复：",
- * any number of them), bracketed tags ("[Important]") and repeated whitespace removed.
+ * One reply or forward prefix followed by its colon (ASCII or full-width; spaces may come before it, and a counter
+ * such as "Re[2]:" or "RE^2:" may follow the word), or a bracketed tag such as "[Important]" or "【重要】". A word
+ * counts as a prefix only with its colon, so "R2 order", "Rif." or "Antwort" at the start of a subject stay.
+ */
+const leadingNoise = new RegExp(
+  String.raw`^(?:(?:${replyPrefixes.join('|')})(?:\s*\[\d+\]|\^\d+)?\s*[:：]|\[[^\]]*\]|【[^】]*】|［[^］]*］)\s*`,
+  'i',
+);
+
+/**
+ * The subject line as the buyer's system first wrote it: reply and forward prefixes in the marketplaces'
+ * languages ("RE:", "AW:", "Réf :", "SV:", "R:", "返信：", "回复：", any number of them), bracketed tags
+ * ("[Important]") and repeated whitespace removed; accented letters composed (Unicode NFC).
  * @example
  * normalizeSubject('RE: Fwd:  [Important] Order cancellation request'); // 'Order cancellation request'
+ * normalizeSubject('TR : Réf : RIF: Order cancellation request'); // 'Order cancellation request'
  */
 export function normalizeSubject(subject: string): string {
-  let text = subject.replace(/\s+/g, ' ').trim();
+  // A client may send "Réf" decomposed (e + combining accent); composed, it matches the prefix list.
+  let text = subject.normalize('NFC').replace(/\s+/g, ' ').trim();
   for (let match = leadingNoise.exec(text); match && match[0].length > 0; match = leadingNoise.exec(text)) {
     text = text.slice(match[0].length).trimStart();
   }
