@@ -1,66 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { codeBlocks, entryPoints, root, runTypeScript, scratchDirectory, withAssertions, type Block } from './blocks.js';
 import { documentsWithCode } from './documents.js';
-
-const root = resolve(import.meta.dirname, '../..');
-const requireFromRoot = createRequire(resolve(root, 'package.json'));
 
 const documents = documentsWithCode;
 
-/** The package's own entry points, as an app imports them, mapped to the source. */
-const entryPoints: Record<string, string> = {
-  'order-lifecycle': resolve(root, 'src/index.ts'),
-  'order-lifecycle/testing': resolve(root, 'src/testing/index.ts'),
-  'order-lifecycle/inspector': resolve(root, 'src/inspector/index.ts'),
-  'order-lifecycle/service': resolve(root, 'src/service/index.ts'),
-  'order-lifecycle/store': resolve(root, 'src/store/index.ts'),
-  'order-lifecycle/amazon': resolve(root, 'src/amazon/index.ts'),
-};
-
-interface Block {
-  name: string;
-  code: string;
-  /** Declarations from a `<!-- ts-context … -->` comment right above the block: what the example assumes exists. */
-  context: string;
-  run: boolean;
-}
-
-/**
- * Every ```ts / ```typescript block of a Markdown document, with its info string's `no-run` flag. A block right
- * below `<!-- excerpt: FILE -->` quotes an example's file and is left to test/docs/excerpts.test.ts.
- */
-export function codeBlocks(document: string, text: string): Block[] {
-  const blocks: Block[] = [];
-  const pattern = /(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-->[ \t]*\n)?^```(ts|typescript)((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm;
-  for (const match of text.matchAll(pattern)) {
-    if (/<!--[ \t]*excerpt:[^\n]*-->[ \t]*\n$/.test(text.slice(0, match.index))) continue;
-    const line = text.slice(0, match.index + match[0].indexOf('```')).split('\n').length;
-    const flags = match[3]!.trim().split(/\s+/);
-    blocks.push({ name: `${document}:${line}`, code: match[4]!, context: match[1]?.trim() ?? '', run: !flags.includes('no-run') });
-  }
-  return blocks;
-}
-
-/** Turns `expr; // 'value'` comment lines of a runnable example into assertions on the value. */
-function withAssertions(code: string): string {
-  return code
-    .split('\n')
-    .map((line) => {
-      const match = /^(?:(?:const|let)\s+)?(.+?);\s*\/\/\s*('.*')\s*$/.exec(line);
-      return match ? `assert.deepStrictEqual(${match[1]}, ${match[2]}, ${JSON.stringify(match[1])});` : line;
-    })
-    .join('\n');
-}
-
 const blocks = documents.flatMap((document) => codeBlocks(document, readFileSync(resolve(root, document), 'utf8')));
-// Outside the repository and node_modules, so nothing is left behind in either; removed after the run.
-const dir = mkdtempSync(join(tmpdir(), 'order-lifecycle-docs-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, remove } = scratchDirectory();
+afterAll(remove);
 
 /** Module-scoped file for one block: its context, then its code (`export {}` keeps each block its own module). */
 const fileOf = (block: Block, index: number) => join(dir, `block-${index}.ts`);
@@ -124,15 +73,8 @@ describe('TypeScript in README.md and docs/', () => {
   it.each(blocks.filter((block) => block.run).map((block) => [block.name, block] as const))(
     'should run %s and produce the values its comments claim',
     (_, block) => {
-      let code = `import assert from 'node:assert';\n${block.context}\n${withAssertions(block.code)}`;
-      for (const [name, path] of Object.entries(entryPoints)) code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
-      // The file lives outside the repository: other packages (xstate, fast-check) resolve from its node_modules.
-      code = code.replace(/from '((?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.-]+)*)'/g, (whole, name: string) =>
-        name.startsWith('.') ? whole : `from ${JSON.stringify(requireFromRoot.resolve(name))}`,
-      );
-      const file = join(dir, `run-${block.name.replace(/\W/g, '_')}.ts`);
-      writeFileSync(file, code);
-      expect(() => execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' })).not.toThrow();
+      const code = `import assert from 'node:assert';\n${block.context}\n${withAssertions(block.code)}`;
+      expect(() => runTypeScript(dir, block.name, code)).not.toThrow();
     },
     30_000,
   );
