@@ -4,8 +4,10 @@ import { z } from 'zod';
  * Schemas written from Amazon's public models (amzn/selling-partner-api-models):
  * models/orders-api-model/ordersV0.json, models/orders-api-model/orders_2026-01-01.json and
  * schemas/notifications/OrderChangeNotification.json. Only the fields this package reads are spelled
- * out; every object is loose, so the many other fields Amazon sends pass through untouched. A field the
- * model lists as required is required here too.
+ * out; every object is loose, so the many other fields Amazon sends pass through untouched. A field is required
+ * here only when the model lists it as required, and every value list the model gives (an `enum`, or the
+ * "Possible values" of a description) is accepted in full, no more: a value Amazon adds later is refused
+ * naming the field until it is added here (test/amazon/published-enums.test.ts compares them with the model).
  */
 
 /** An ISO-8601 date-time as Amazon sends it (`2026-11-26T02:00:00Z`, `2026-11-26T02:00:00.123Z`, or with an offset). */
@@ -28,6 +30,34 @@ export const OrderStatusV0 = z.enum([
   'PendingAvailability',
 ]);
 export type OrderStatusV0 = z.infer<typeof OrderStatusV0>;
+
+/** Orders v0 `FulfillmentChannel`, and `FulfillmentType` in ORDER_CHANGE notifications: Amazon (`AFN`) or the seller (`MFN`). */
+export const FulfillmentChannel = z.enum(['MFN', 'AFN']);
+export type FulfillmentChannel = z.infer<typeof FulfillmentChannel>;
+
+/**
+ * Orders v0 `EasyShipShipmentStatus` (also in ORDER_CHANGE summaries): where an Amazon Easy Ship package is,
+ * from `PendingSchedule` (no pickup yet) through `PendingPickUp` (pickup scheduled) to the carrier's statuses.
+ */
+export const EasyShipShipmentStatus = z.enum([
+  'PendingSchedule',
+  'PendingPickUp',
+  'PendingDropOff',
+  'LabelCanceled',
+  'PickedUp',
+  'DroppedOff',
+  'AtOriginFC',
+  'AtDestinationFC',
+  'Delivered',
+  'RejectedByBuyer',
+  'Undeliverable',
+  'ReturningToSeller',
+  'ReturnedToSeller',
+  'Lost',
+  'OutForDelivery',
+  'Damaged',
+]);
+export type EasyShipShipmentStatus = z.infer<typeof EasyShipShipmentStatus>;
 
 /** Orders v2026-01-01 `FulfillmentStatus`. */
 export const FulfillmentStatus2026 = z.enum([
@@ -52,14 +82,27 @@ export const SpApiOrderV0 = z.looseObject({
   PurchaseDate: DateTime,
   LastUpdateDate: DateTime,
   OrderStatus: OrderStatusV0,
-  FulfillmentChannel: z.enum(['MFN', 'AFN']).optional(),
+  FulfillmentChannel: FulfillmentChannel.optional(),
   MarketplaceId: z.string().min(1).optional(),
   EarliestShipDate: DateTime.optional(),
   LatestShipDate: DateTime.optional(),
   NumberOfItemsShipped: z.number().int().nonnegative().optional(),
   NumberOfItemsUnshipped: z.number().int().nonnegative().optional(),
+  /** Only on Amazon Easy Ship orders. */
+  EasyShipShipmentStatus: EasyShipShipmentStatus.optional(),
 });
 export type SpApiOrderV0 = z.infer<typeof SpApiOrderV0>;
+
+/**
+ * The payload of getOrders (`OrdersList`): required Orders.
+ * @example
+ * const { Orders, NextToken } = SpApiOrdersListV0.parse(getOrdersResponse.payload);
+ */
+export const SpApiOrdersListV0 = z.looseObject({
+  Orders: z.array(SpApiOrderV0),
+  NextToken: z.string().optional(),
+});
+export type SpApiOrdersListV0 = z.infer<typeof SpApiOrdersListV0>;
 
 /**
  * An Orders v0 `OrderItem` (getOrderItems): required ASIN, OrderItemId, QuantityOrdered.
@@ -89,6 +132,18 @@ export const SpApiOrderItemsListV0 = z.looseObject({
 });
 export type SpApiOrderItemsListV0 = z.infer<typeof SpApiOrderItemsListV0>;
 
+/** Orders v2026-01-01 `fulfillment.fulfilledBy` (its description's possible values). */
+export const FulfilledBy2026 = z.enum(['AMAZON', 'MERCHANT']);
+export type FulfilledBy2026 = z.infer<typeof FulfilledBy2026>;
+
+/** Orders v2026-01-01 `cancellationRequest.requester`: who asked for the cancellation (its description's possible values). */
+export const CancellationRequester2026 = z.enum(['BUYER']);
+export type CancellationRequester2026 = z.infer<typeof CancellationRequester2026>;
+
+/** Orders v2026-01-01 `cancellationExecution.cancelledBy`: who carried the cancellation out (its description's possible values). */
+export const CancelledBy2026 = z.enum(['BUYER', 'MERCHANT', 'AMAZON']);
+export type CancelledBy2026 = z.infer<typeof CancelledBy2026>;
+
 const DateTimeRange = z.looseObject({ earliestDateTime: DateTime.optional(), latestDateTime: DateTime.optional() });
 
 /** An Orders v2026-01-01 `OrderItem`: required orderItemId, quantityOrdered, product. */
@@ -98,8 +153,9 @@ export const SpApiOrderItem2026 = z.looseObject({
   product: z.looseObject({ asin: z.string().optional(), sellerSku: z.string().min(1).optional() }),
   cancellation: z
     .looseObject({
-      cancellationRequest: z.looseObject({ requester: z.string().optional(), cancelReason: z.string().optional() }).optional(),
-      cancellationExecution: z.looseObject({ cancelledBy: z.string().optional(), cancelReason: z.string().optional() }).optional(),
+      // Both reasons are free text in the model.
+      cancellationRequest: z.looseObject({ requester: CancellationRequester2026.optional(), cancelReason: z.string().optional() }).optional(),
+      cancellationExecution: z.looseObject({ cancelledBy: CancelledBy2026.optional(), cancelReason: z.string().optional() }).optional(),
     })
     .optional(),
   fulfillment: z
@@ -127,7 +183,8 @@ export const SpApiOrder2026 = z.looseObject({
   fulfillment: z
     .looseObject({
       fulfillmentStatus: FulfillmentStatus2026,
-      fulfilledBy: z.enum(['AMAZON', 'MERCHANT']).optional(),
+      fulfilledBy: FulfilledBy2026.optional(),
+      // Optional in the model: Amazon's own sandbox order 114-9876543-1234567 has none.
       shipByWindow: DateTimeRange.optional(),
     })
     .optional(),
@@ -144,12 +201,35 @@ export const SpApiOrder2026 = z.looseObject({
 });
 export type SpApiOrder2026 = z.infer<typeof SpApiOrder2026>;
 
-/** One item of an ORDER_CHANGE summary: required OrderItemId, SellerSKU, Quantity (SupplySourceId, also listed, may be null or absent). */
+/**
+ * The response of Orders v2026-01-01 searchOrders (`SearchOrdersResponse`): required orders.
+ * @example
+ * for (const order of SpApiSearchOrders2026.parse(searchOrdersResponse).orders) orderInputFromSpApi(order);
+ */
+export const SpApiSearchOrders2026 = z.looseObject({ orders: z.array(SpApiOrder2026) });
+export type SpApiSearchOrders2026 = z.infer<typeof SpApiSearchOrders2026>;
+
+/** ORDER_CHANGE `NotificationLevel`: whether the notification is about the whole order or some items. */
+export const NotificationLevel = z.enum(['OrderItemLevel', 'OrderLevel']);
+export type NotificationLevel = z.infer<typeof NotificationLevel>;
+
+/** ORDER_CHANGE `OrderChangeType`: what kind of change the notification reports. */
+export const OrderChangeType = z.enum(['BuyerRequestedChange', 'DeliveryTipChange', 'OrderStatusChange']);
+export type OrderChangeType = z.infer<typeof OrderChangeType>;
+
+/** ORDER_CHANGE item `OrderItemStatus`, shown when the items' statuses differ. */
+export const NotificationOrderItemStatus = z.enum(['Unshipped', 'Shipped']);
+export type NotificationOrderItemStatus = z.infer<typeof NotificationOrderItemStatus>;
+
+/**
+ * One item of an ORDER_CHANGE summary: required OrderItemId, SellerSKU, Quantity. The model also requires
+ * SupplySourceId (string or null), but Amazon's own `Summary` example leaves it out, so it may be absent here.
+ */
 export const NotificationOrderItem = z.looseObject({
   OrderItemId: z.string().min(1),
   SellerSKU: z.string(),
   SupplySourceId: z.string().nullable().optional(),
-  OrderItemStatus: z.enum(['Unshipped', 'Shipped']).nullable().optional(),
+  OrderItemStatus: NotificationOrderItemStatus.nullable().optional(),
   Quantity: z.number().int().nonnegative(),
   QuantityShipped: z.number().int().nonnegative().optional(),
   IsBuyerRequestedCancel: BuyerRequestedCancelFlag.optional(),
@@ -167,19 +247,24 @@ export const OrderChangeNotification = z.looseObject({
   EventTime: DateTime,
   Payload: z.looseObject({
     OrderChangeNotification: z.looseObject({
-      NotificationLevel: z.enum(['OrderItemLevel', 'OrderLevel']),
+      NotificationLevel: NotificationLevel,
       SellerId: z.string(),
       AmazonOrderId: z.string().min(1),
-      OrderChangeType: z.enum(['BuyerRequestedChange', 'OrderStatusChange']),
-      OrderChangeTrigger: z.looseObject({ TimeOfOrderChange: DateTime.nullable(), ChangeReason: z.string() }),
+      OrderChangeType: OrderChangeType,
+      OrderChangeTrigger: z.looseObject({
+        TimeOfOrderChange: DateTime.nullable(),
+        /** Why Amazon sent this notification ("Buyer Requested Cancel"): free text, not the buyer's own reason for cancelling. */
+        ChangeReason: z.string(),
+      }),
       Summary: z.looseObject({
         MarketplaceId: z.string(),
         OrderStatus: OrderStatusV0,
         PurchaseDate: DateTime.nullable(),
         DestinationPostalCode: z.string().nullable(),
-        FulfillmentType: z.enum(['AFN', 'MFN']),
+        FulfillmentType: FulfillmentChannel,
         OrderType: z.string(),
         LatestShipDate: DateTime.optional(),
+        EasyShipShipmentStatus: EasyShipShipmentStatus.optional(),
         OrderItems: z.array(NotificationOrderItem),
       }),
     }),
