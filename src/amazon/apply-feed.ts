@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CancelReason, OrderLifecycleError, type Message } from '../index.js';
 import { digest, eventIdOf, type ItemQuantity, type SellerCancelEvent } from './events.js';
-import { AdjustmentReason, cancelReasonOfAdjustment, envelope, parseFeed, type FeedKind, type FeedRow } from './feeds.js';
+import { AdjustmentReason, AMAZON_ORDER_ID, cancelReasonOfAdjustment, envelope, MerchantIdentifier, parseFeed, type FeedKind, type FeedRow } from './feeds.js';
 import { describe as show, parseAmazon } from './parse.js';
 
 /** What applyFeed needs of an order: its items, with the quantities ordered and cancelled so far. */
@@ -142,6 +142,13 @@ const shortKind: Record<FeedKind, string> = {
 
 const PositiveInt = /^[1-9]\d{0,17}$/;
 
+/**
+ * The reason recorded for an acknowledgement with `StatusCode` Failure and no `Item`, which cancels the whole
+ * order: the message has no reason to give (`CancelReason` belongs to an item), and GeneralAdjustment is Amazon's
+ * general one. It counts against the Cancellation Rate, as a seller's cancellation without a buyer request does.
+ */
+const WHOLE_ORDER_ACKNOWLEDGEMENT_REASON: CancelReason = 'GeneralAdjustment';
+
 function fail(messageId: number, orderId: string, code: string, params: Params, resultCode: 'Error' | 'Warning' = 'Error'): Problem {
   const result = {
     messageId,
@@ -170,7 +177,6 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
   if (kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA') {
     if (row.statusCode === 'Success') return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'StatusCode Success' }, 'Warning');
     if (row.statusCode !== 'Failure') return badField(messageId, orderId, 'StatusCode', 'must be Failure (cancel) or Success', row.statusCode);
-    if (row.items.length === 0) return badField(messageId, orderId, 'Item', 'is required: each cancelled item with its CancelReason', undefined);
   }
   if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && row.items.length === 0) {
     return badField(messageId, orderId, 'AdjustedItem', 'is required', undefined);
@@ -180,7 +186,9 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
   const quantityField = kind === 'POST_PAYMENT_ADJUSTMENT_DATA' ? 'QuantityCancelled' : 'Quantity';
   const reasons: CancelReason[] = [];
   const items: Planned['items'] = [];
-  const rawReasons = row.items.length ? row.items.map((item) => item.reason) : [row.reason ?? ''];
+  // A message without items cancels the whole order: a flat-file row gives its reason, an acknowledgement none.
+  const wholeOrderReason = kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA' ? WHOLE_ORDER_ACKNOWLEDGEMENT_REASON : (row.reason ?? '');
+  const rawReasons = row.items.length ? row.items.map((item) => item.reason) : [wholeOrderReason];
   for (const [index, raw] of rawReasons.entries()) {
     const field = row.items.length > 1 ? `${reasonField} of item ${index + 1}` : reasonField;
     if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA') {
@@ -231,7 +239,10 @@ function isOrderError(error: unknown): error is Error {
  * Applies a cancellation feed (`POST_ORDER_ACKNOWLEDGEMENT_DATA` or `POST_PAYMENT_ADJUSTMENT_DATA` XML,
  * or the OrderCancellation flat file) as a bulk cancellation through the order service: every row is
  * validated first; each valid row becomes one `seller.cancel` at `at`, applied on its own (a bad row never
- * stops the others, and a row applies whole or not at all), with an `eventId` derived from the feed's
+ * stops the others, and a row applies whole or not at all). An acknowledgement item cancels what remains of it
+ * (or its `Quantity`, in files this package wrote before it followed the XSD); an acknowledgement with
+ * `StatusCode` Failure and no `Item` cancels the whole order, with the reason GeneralAdjustment, as a flat-file
+ * row without an item code does with its own reason. Each event has an `eventId` derived from the feed's
  * message id, which the order applies once, so re-running a feed changes nothing. Returns a
  * processing report in Amazon's shape, descriptions in `lang` (en or zh-CN).
  * @example
@@ -313,6 +324,14 @@ async function applyRow(service: FeedOrderService, plan: Planned, at: number): P
   }
 }
 
+/** Whether `text` has a character XML 1.0 cannot carry: a control character but tab and line breaks, U+FFFE, U+FFFF, a lone surrogate. */
+function hasNonXmlCharacter(text: string): boolean {
+  return [...text].some((char) => {
+    const code = char.codePointAt(0)!;
+    return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff || (code >= 0xd800 && code <= 0xdfff);
+  });
+}
+
 const ReportSchema = z.strictObject({
   processingSummary: z.strictObject({
     messagesProcessed: z.number().int().nonnegative(),
@@ -324,8 +343,8 @@ const ReportSchema = z.strictObject({
     z.strictObject({
       messageId: z.number().int().nonnegative(),
       resultCode: z.enum(['Error', 'Warning']),
-      resultMessageCode: z.number().int().nonnegative(),
-      resultDescription: z.string(),
+      resultMessageCode: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+      resultDescription: z.string().refine((value) => !hasNonXmlCharacter(value), { message: 'must not contain characters XML cannot carry (control characters, lone surrogates)' }),
       code: z.string().optional(),
       additionalInfo: z.strictObject({ amazonOrderId: z.string().min(1) }).optional(),
     }),
@@ -333,14 +352,22 @@ const ReportSchema = z.strictObject({
 });
 
 const ReportXmlOptions = z.strictObject({
-  merchantIdentifier: z.string().min(1).optional(),
-  documentTransactionId: z.string().regex(/^\d{1,18}$/, { message: 'must be a whole number' }).optional(),
+  merchantIdentifier: MerchantIdentifier.optional(),
+  documentTransactionId: z
+    .string()
+    .regex(/^[1-9]\d{0,19}$/, { message: 'must be a positive whole number of at most 20 digits, such as the feed id (DocumentTransactionID in the XSD)' })
+    .optional(),
 });
+
+/** `DocumentTransactionID` when none is given: the XSD requires a positive integer, and the report has no feed id. */
+const DEFAULT_DOCUMENT_TRANSACTION_ID = '1';
 
 /**
  * A processing report as Amazon's `ProcessingReport` XML: an AmazonEnvelope with one message holding the
- * `ProcessingSummary` and a `Result` (MessageID, ResultCode, ResultMessageCode, ResultDescription,
- * AdditionalInfo/AmazonOrderID) per message with an error or a warning.
+ * `DocumentTransactionID` (`documentTransactionId`, 1 when not given), the `ProcessingSummary` and a `Result`
+ * (MessageID, ResultCode, ResultMessageCode, ResultDescription, and AdditionalInfo/AmazonOrderID when the order id
+ * has Amazon's format) per message with an error or a warning. Throws InvalidInputError naming the field and the
+ * value when the report or an option would not fit Amazon's XSD.
  * @example
  * writeFileSync('report.xml', processingReportXml(await applyFeed(service, feed, { at: Date.now() })));
  */
@@ -355,7 +382,7 @@ export function processingReportXml(report: ProcessingReport, options: { merchan
       {
         MessageID: 1,
         ProcessingReport: {
-          DocumentTransactionID: opts.documentTransactionId ?? '0',
+          DocumentTransactionID: opts.documentTransactionId ?? DEFAULT_DOCUMENT_TRANSACTION_ID,
           StatusCode: 'Complete',
           ProcessingSummary: {
             MessagesProcessed: summary.messagesProcessed,
@@ -368,7 +395,8 @@ export function processingReportXml(report: ProcessingReport, options: { merchan
             ResultCode: result.resultCode,
             ResultMessageCode: result.resultMessageCode,
             ResultDescription: result.resultDescription,
-            ...(result.additionalInfo ? { AdditionalInfo: { AmazonOrderID: result.additionalInfo.amazonOrderId } } : {}),
+            // AdditionalInfo/AmazonOrderID admits only Amazon's order id format: another id stays out of the XML.
+            ...(result.additionalInfo && AMAZON_ORDER_ID.test(result.additionalInfo.amazonOrderId) ? { AdditionalInfo: { AmazonOrderID: result.additionalInfo.amazonOrderId } } : {}),
           })),
         },
       },

@@ -23,7 +23,25 @@ const Cell = z
   .regex(/^\S(.*\S)?$/su, { message: 'must not start or end with a space' })
   .refine((value) => !/\p{Cs}/u.test(value), { message: 'must not contain a lone surrogate' });
 
-const FeedItem = z.strictObject({ orderItemId: Cell, quantity: z.number().int().positive() });
+/**
+ * `AmazonOrderID` as Amazon's feed XSD admits it (pattern `\w{3}-\w{7}-\w{7}`), in letters and digits:
+ * `113-1234567-1234567`.
+ */
+export const AMAZON_ORDER_ID = /^[A-Za-z0-9]{3}-[A-Za-z0-9]{7}-[A-Za-z0-9]{7}$/;
+/** `AmazonOrderItemCode` as Amazon's feed XSD admits it: 14 digits. */
+const AMAZON_ORDER_ITEM_CODE = /^\d{14}$/;
+
+const AmazonOrderId = Cell.regex(AMAZON_ORDER_ID, { message: 'must be an Amazon order id such as 113-1234567-1234567 (AmazonOrderID in the feed XSD)' });
+const AmazonOrderItemCode = Cell.regex(AMAZON_ORDER_ITEM_CODE, { message: 'must be an Amazon order item code of 14 digits (AmazonOrderItemCode in the feed XSD)' });
+
+/**
+ * `MerchantIdentifier` of the envelope: at most 50 characters (the XSD's `String` type), none of them a control
+ * character.
+ */
+export const MerchantIdentifier = Cell.max(50);
+
+/** An item to cancel whole; `quantity`, when given, is what remains of it (neither format carries it). */
+const FeedItem = z.strictObject({ orderItemId: Cell, quantity: z.number().int().positive().optional() });
 
 function uniqueItems(items: ReadonlyArray<{ orderItemId: string }>, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
@@ -36,15 +54,43 @@ function uniqueItems(items: ReadonlyArray<{ orderItemId: string }>, ctx: z.Refin
 }
 
 /**
- * One seller cancellation to send to Amazon: the order, the reason, and the items with the quantities.
+ * One seller cancellation of whole items to send to Amazon: the order, the reason, and the items. Amazon cancels
+ * each item whole (what remains of it): neither the acknowledgement feed nor the flat file carries a quantity, so
+ * an item's optional `quantity` is not sent. Cancel part of an item with `buildAdjustmentFeed`.
  * @example
  * const cancellation: FeedCancellation = { orderId: '113-1234567-1234567', reason: 'NoInventory',
- *   items: [{ orderItemId: '12345678901234', quantity: 1 }] };
+ *   items: [{ orderItemId: '12345678901234' }] };
  */
 export const FeedCancellation = z
   .strictObject({ orderId: Cell, reason: CancelReason, items: z.array(FeedItem).min(1) })
   .superRefine((value, ctx) => uniqueItems(value.items, ctx));
 export type FeedCancellation = z.infer<typeof FeedCancellation>;
+
+/** The `CancelReason` values of the OrderAcknowledgement XSD: the core's reasons but the four newer ones. */
+const ACKNOWLEDGEMENT_CANCEL_REASONS: ReadonlySet<CancelReason> = new Set<CancelReason>([
+  'NoInventory',
+  'ShippingAddressUndeliverable',
+  'CustomerExchange',
+  'BuyerCanceled',
+  'GeneralAdjustment',
+  'CarrierCreditDecision',
+  'RiskAssessmentInformationNotValid',
+  'CarrierCoverageFailure',
+  'CustomerReturn',
+  'MerchandiseNotReceived',
+]);
+
+/** A cancellation as the acknowledgement XML can carry it: Amazon's id formats and the XSD's CancelReason list. */
+const XmlCancellation = z
+  .strictObject({
+    orderId: AmazonOrderId,
+    reason: CancelReason.refine((reason) => ACKNOWLEDGEMENT_CANCEL_REASONS.has(reason), {
+      error: (issue) =>
+        `${String(issue.input)} is not a CancelReason of the OrderAcknowledgement XSD: send it in the flat file (format: 'flat-file') or choose another reason`,
+    }),
+    items: z.array(z.strictObject({ orderItemId: AmazonOrderItemCode, quantity: FeedItem.shape.quantity })).min(1),
+  })
+  .superRefine((value, ctx) => uniqueItems(value.items, ctx));
 
 /** Amazon's `AdjustmentReason` values (OrderAdjustment XSD). */
 export const AdjustmentReason = z.enum([
@@ -119,6 +165,11 @@ export const PriceComponentType = z.enum([
   'FreeReplacementReturnShipping',
 ]);
 
+/** The currencies an adjustment amount may name: the OrderAdjustment XSD's `BaseCurrencyCode` list. */
+const AdjustmentCurrency = z.enum(['USD', 'GBP', 'EUR', 'JPY', 'CAD', 'CNY', 'INR'], {
+  error: 'must be a currency of the OrderAdjustment XSD: USD, GBP, EUR, JPY, CAD, CNY or INR',
+});
+
 /**
  * A partial cancellation as a payment adjustment: quantities cancelled per item, and optionally the
  * amounts refunded per item as `ItemPriceAdjustments` components.
@@ -129,19 +180,19 @@ export const PriceComponentType = z.enum([
  */
 export const FeedAdjustment = z
   .strictObject({
-    orderId: Cell,
+    orderId: AmazonOrderId,
     reason: CancelReason,
     items: z
       .array(
         z.strictObject({
-          orderItemId: Cell,
+          orderItemId: AmazonOrderItemCode,
           quantity: z.number().int().positive(),
           priceAdjustments: z
             .array(
               z.strictObject({
                 type: PriceComponentType,
                 amount: z.string().regex(/^-?\d{1,18}(\.\d{1,2})?$/, { message: 'must be a decimal amount such as 19.99' }),
-                currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' }),
+                currency: AdjustmentCurrency,
               }),
             )
             .min(1)
@@ -156,7 +207,7 @@ export const FeedAdjustment = z
       ctx.addIssue({
         code: 'custom',
         path: ['reason'],
-        message: `${value.reason} has no AdjustmentReason in POST_PAYMENT_ADJUSTMENT_DATA: send it with buildCancellationFeed, whose items carry a Quantity`,
+        message: `${value.reason} has no AdjustmentReason in POST_PAYMENT_ADJUSTMENT_DATA: cancel whole items with buildCancellationFeed, or choose a reason that has one`,
       });
     }
   });
@@ -164,9 +215,9 @@ export type FeedAdjustment = z.infer<typeof FeedAdjustment>;
 
 const FeedOptions = z.strictObject({
   format: z.enum(['xml', 'flat-file']),
-  merchantIdentifier: Cell.optional(),
+  merchantIdentifier: MerchantIdentifier.optional(),
 });
-const AdjustmentOptions = z.strictObject({ merchantIdentifier: Cell.optional() });
+const AdjustmentOptions = z.strictObject({ merchantIdentifier: MerchantIdentifier.optional() });
 
 /** The envelope header; SP-API takes the seller from the authorisation, but the schema requires the element. */
 const DEFAULT_MERCHANT = 'MERCHANT';
@@ -192,18 +243,20 @@ const FLAT_FILE_TEMPLATE = ['TemplateType=OrderCancellation', 'Version=1.0'];
 const FLAT_FILE_COLUMNS = ['order-id', 'cancellation-reason-code', 'amazon-order-item-code'] as const;
 
 /**
- * Seller cancellations as an order acknowledgement feed: `POST_ORDER_ACKNOWLEDGEMENT_DATA` XML (one
- * message per cancellation, `StatusCode` Failure, per item `AmazonOrderItemCode`, `CancelReason` and
- * `Quantity`) or the flat file `POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA` (TemplateType=OrderCancellation,
- * one row per item; it has no quantity column, so each row cancels what remains of the item). Throws
- * InvalidInputError naming the field when a cancellation is malformed.
+ * Seller cancellations of whole items as an order acknowledgement feed: `POST_ORDER_ACKNOWLEDGEMENT_DATA` XML
+ * (one message per cancellation, `StatusCode` Failure, per item `AmazonOrderItemCode` and `CancelReason`, as
+ * Amazon's XSD has it) or the flat file `POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA`
+ * (TemplateType=OrderCancellation, one row per item). Neither carries a quantity: Amazon cancels what remains of
+ * each item, so send part of an item with `buildAdjustmentFeed`. The XML takes Amazon's order id and item code
+ * formats and the XSD's ten CancelReason values; CannotVerifyInformation, PricingError, RejectOrder and
+ * WeatherDelay go in the flat file only. Throws InvalidInputError naming the field and the value otherwise.
  * @example
  * const xml = buildCancellationFeed([{ orderId: '113-1234567-1234567', reason: 'NoInventory',
- *   items: [{ orderItemId: '12345678901234', quantity: 1 }] }], { format: 'xml', merchantIdentifier: 'A1B2C3' });
+ *   items: [{ orderItemId: '12345678901234' }] }], { format: 'xml', merchantIdentifier: 'A1B2C3' });
  */
 export function buildCancellationFeed(cancellations: readonly FeedCancellation[], options: { format: 'xml' | 'flat-file'; merchantIdentifier?: string }): string {
   const opts = parseAmazon(FeedOptions, options, 'feed options');
-  const list = parseAmazon(z.array(FeedCancellation).min(1), cancellations, 'cancellation');
+  const list = parseAmazon(z.array(opts.format === 'xml' ? XmlCancellation : FeedCancellation).min(1), cancellations, 'cancellation');
   if (opts.format === 'flat-file') {
     const rows = list.flatMap((cancellation) => cancellation.items.map((item) => [cancellation.orderId, cancellation.reason, item.orderItemId]));
     return stringifyTsv([FLAT_FILE_TEMPLATE, [...FLAT_FILE_COLUMNS], ...rows], { delimiter: '\t', quote: false, record_delimiter: '\n' });
@@ -216,7 +269,7 @@ export function buildCancellationFeed(cancellations: readonly FeedCancellation[]
       OrderAcknowledgement: {
         AmazonOrderID: cancellation.orderId,
         StatusCode: 'Failure',
-        Item: cancellation.items.map((item) => ({ AmazonOrderItemCode: item.orderItemId, CancelReason: cancellation.reason, Quantity: item.quantity })),
+        Item: cancellation.items.map((item) => ({ AmazonOrderItemCode: item.orderItemId, CancelReason: cancellation.reason })),
       },
     })),
   );
@@ -224,7 +277,9 @@ export function buildCancellationFeed(cancellations: readonly FeedCancellation[]
 
 /**
  * Partial cancellations as a `POST_PAYMENT_ADJUSTMENT_DATA` feed: one OrderAdjustment message per order,
- * an `AdjustedItem` per item with its `AdjustmentReason`, any `ItemPriceAdjustments`, and `QuantityCancelled`.
+ * an `AdjustedItem` per item with its `AdjustmentReason`, any `ItemPriceAdjustments`, and `QuantityCancelled`
+ * (the units cancelled, which the acknowledgement feed cannot carry). Throws InvalidInputError naming the field
+ * and the value when an adjustment does not fit Amazon's XSD (ids, reason, amount, currency).
  * @example
  * const xml = buildAdjustmentFeed([{ orderId: '113-1234567-1234567', reason: 'NoInventory',
  *   items: [{ orderItemId: '12345678901234', quantity: 1 }] }]);
@@ -264,7 +319,10 @@ export interface FeedRowItem {
   orderItemId: string;
   /** `CancelReason`, `AdjustmentReason` or `cancellation-reason-code`. */
   reason: string;
-  /** `Quantity` or `QuantityCancelled`; absent when the file has none. */
+  /**
+   * `QuantityCancelled`, or the `Quantity` of an acknowledgement item that this package wrote before it followed
+   * the XSD (read, never written); absent when the file has none.
+   */
   quantity?: string;
 }
 
@@ -275,7 +333,10 @@ export interface FeedRow {
   orderId: string;
   /** `StatusCode` of an order acknowledgement message. */
   statusCode?: string;
-  /** The items; none in a flat-file row without `amazon-order-item-code` (the whole order). */
+  /**
+   * The items; none in a flat-file row without `amazon-order-item-code` or an acknowledgement without `Item`
+   * (both cancel the whole order).
+   */
   items: FeedRowItem[];
   /** The `cancellation-reason-code` of a flat-file row that names no item (it cancels the whole order). */
   reason?: string;

@@ -68,8 +68,9 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
     expect(byMessage(7).resultDescription).toBe('Message 7 was not applied: Quantity must be a positive whole number (got "two").');
 
     const after = await state(service);
-    expect(after[0]).toMatchObject({ status: 'unshipped', version: before[0]!.version + 1, canceled: [1, 0] });
-    expect(after[0]!.cancellations).toEqual([{ by: 'seller', reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 1 }], countsAgainstRate: true }]);
+    // Message 1 names item 11 without a Quantity (the XSD's Item has none): what remained of it (2).
+    expect(after[0]).toMatchObject({ status: 'unshipped', version: before[0]!.version + 1, canceled: [2, 0] });
+    expect(after[0]!.cancellations).toEqual([{ by: 'seller', reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 2 }], countsAgainstRate: true }]);
     expect(after[1]).toEqual(before[1]);
     // Message 5 named no Quantity: what remained of item 31 (2), on the buyer's official request.
     expect(after[2]).toMatchObject({ version: before[2]!.version + 1, canceled: [2, 0] });
@@ -120,23 +121,51 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
       [1, 'DUPLICATE_MESSAGE_ID'],
     ]);
     const [o1] = await state(service);
-    expect(o1!.canceled).toEqual([1, 1]);
+    expect(o1!.canceled).toEqual([2, 1]);
   });
 
   it('should apply a message whole or not at all', async () => {
-    const feed = buildCancellationFeed(
-      [{ orderId: O1, reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 1 }, { orderItemId: '40000000000012', quantity: 5 }] }],
-      { format: 'xml' },
-    );
+    const feed = buildAdjustmentFeed([
+      { orderId: O1, reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 1 }, { orderItemId: '40000000000012', quantity: 5 }] },
+    ]);
     const before = await state(service);
     const report = await applyFeed(service, feed, { at });
     expect(report.results).toMatchObject([{ messageId: 1, resultCode: 'Error', code: 'QUANTITY_EXCEEDS_REMAINING', resultMessageCode: 90109 }]);
     expect(await state(service)).toEqual(before);
   });
 
+  it('should cancel the whole order for an acknowledgement with StatusCode Failure and no Item, as the flat file does', async () => {
+    const report = await applyFeed(service, fixtureText('cancel-ack-whole-order.xml'), { at });
+    expect(report).toEqual({ processingSummary: { messagesProcessed: 1, messagesSuccessful: 1, messagesWithError: 0, messagesWithWarning: 0 }, results: [] });
+    const [o1] = await state(service);
+    expect(o1).toMatchObject({ status: 'canceled', canceled: [2, 1] });
+    // The message gives no reason (CancelReason belongs to an item): GeneralAdjustment, which counts.
+    expect(o1!.cancellations).toEqual([
+      {
+        by: 'seller',
+        reason: 'GeneralAdjustment',
+        items: [{ orderItemId: '40000000000011', quantity: 2 }, { orderItemId: '40000000000012', quantity: 1 }],
+        countsAgainstRate: true,
+      },
+    ]);
+    expect((await applyFeed(service, fixtureText('cancel-ack-whole-order.xml'), { at: at + MINUTE })).results.map((result) => result.code)).toEqual(['ALREADY_APPLIED']);
+  });
+
+  it('should cancel a partial quantity from a Quantity of files this package wrote before it followed the XSD', async () => {
+    const legacy = buildCancellationFeed([{ orderId: O1, reason: 'NoInventory', items: [{ orderItemId: '40000000000011' }] }], { format: 'xml' }).replace(
+      '</CancelReason>',
+      '</CancelReason>\n        <Quantity>1</Quantity>',
+    );
+    await applyFeed(service, legacy, { at });
+    expect((await state(service))[0]!.canceled).toEqual([1, 0]);
+  });
+
   it("should report the core's refusal of a Fulfilled-by-Amazon order with its guidance", async () => {
-    await service.place({ orderId: '113-1000000-0000004', placedAt, latestShipDate: placedAt, fulfillmentChannel: 'AFN', items: [{ orderItemId: 'F1', quantity: 1 }] }, { idempotencyKey: 'afn' });
-    const feed = buildCancellationFeed([{ orderId: '113-1000000-0000004', reason: 'NoInventory', items: [{ orderItemId: 'F1', quantity: 1 }] }], { format: 'xml' });
+    await service.place(
+      { orderId: '113-1000000-0000004', placedAt, latestShipDate: placedAt, fulfillmentChannel: 'AFN', items: [{ orderItemId: '40000000000041', quantity: 1 }] },
+      { idempotencyKey: 'afn' },
+    );
+    const feed = buildCancellationFeed([{ orderId: '113-1000000-0000004', reason: 'NoInventory', items: [{ orderItemId: '40000000000041' }] }], { format: 'xml' });
     const report = await applyFeed(service, feed, { at });
     expect(report.results).toMatchObject([{ messageId: 1, resultCode: 'Error', code: 'FULFILLED_BY_AMAZON', resultMessageCode: 90108 }]);
     expect(report.results[0]!.resultDescription).toMatch(/^Order 113-1000000-0000004: .*Amazon/);
@@ -144,7 +173,7 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
   });
 
   it('should scope message ids to a feed id, so two feeds with the same MessageID both apply', async () => {
-    const feed = buildCancellationFeed([{ orderId: O1, reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 1 }] }], { format: 'xml' });
+    const feed = buildAdjustmentFeed([{ orderId: O1, reason: 'NoInventory', items: [{ orderItemId: '40000000000011', quantity: 1 }] }]);
     await applyFeed(service, feed, { at });
     await applyFeed(service, feed, { at });
     expect((await state(service))[0]!.canceled).toEqual([1, 0]);
@@ -268,6 +297,30 @@ describe('processingReportXml', () => {
     const result = await applyFeed(service, fixtureText('cancel-ack.xml'), { at });
     const parsed = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'Result' }).parse(processingReportXml(result)).AmazonEnvelope;
     expect(parsed.Message.ProcessingReport.Result.map((r: { MessageID: string }) => Number(r.MessageID))).toEqual(result.results.map((r) => r.messageId));
+  });
+
+  it('should write DocumentTransactionID 1 when none is given, and refuse one that is not a positive whole number', () => {
+    const parsed = new XMLParser({ parseTagValue: false }).parse(processingReportXml(report)).AmazonEnvelope;
+    expect(parsed.Message.ProcessingReport.DocumentTransactionID).toBe('1');
+    for (const id of ['0', '007', '-1', '1'.repeat(21)]) {
+      expect(() => processingReportXml(report, { documentTransactionId: id }), id).toThrow(
+        new RegExp(`^Invalid report options: documentTransactionId: must be a positive whole number.*\\(got "${id}"\\)`),
+      );
+    }
+  });
+
+  it("should leave AdditionalInfo out for an order id not of Amazon's format, which the XSD would reject", () => {
+    const odd = { ...report, results: [{ ...report.results[0]!, additionalInfo: { amazonOrderId: 'O-unknown' } }] };
+    const parsed = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'Result' }).parse(processingReportXml(odd)).AmazonEnvelope;
+    expect(parsed.Message.ProcessingReport.Result[0]).toEqual({ MessageID: '2', ResultCode: 'Error', ResultMessageCode: '90106', ResultDescription: 'Order 1 & 2: <shipped>' });
+  });
+
+  it('should refuse a report the XSD would reject: ResultMessageCode 0, a control character, a long merchant identifier', () => {
+    const zero = { ...report, results: [{ ...report.results[0]!, resultMessageCode: 0 }] };
+    expect(() => processingReportXml(zero)).toThrow(/^Invalid processing report: results\.0\.resultMessageCode: .*\(got 0\)/);
+    const control = { ...report, results: [{ ...report.results[0]!, resultDescription: 'bell \u0007' }] };
+    expect(() => processingReportXml(control)).toThrow(/^Invalid processing report: results\.0\.resultDescription: must not contain characters XML cannot carry/);
+    expect(() => processingReportXml(report, { merchantIdentifier: 'M'.repeat(51) })).toThrow(/^Invalid report options: merchantIdentifier: /);
   });
 
   it('should refuse a malformed report, naming the field', () => {
