@@ -1,16 +1,19 @@
 import { and, assertEvent, assign, enqueueActions, raise, setup, stateIn } from 'xstate';
 import {
+  autoCancelAtOf,
   countsAgainstRate,
   createOrderContext,
   hasApplied,
   hasBuyerWindowClosedAt,
   hasNothingLeft,
+  hasShippedAny,
   isAutoCancelDueAt,
   isBeforePlacement,
   isLateShipment,
   isOfficialRequest,
   isRepeatedRequest,
   itemsToCancel,
+  itemsToShip,
   judgeBuyerCancel,
   judgeConfirmShipment,
   judgedAt,
@@ -22,16 +25,18 @@ import {
   outcomeMessage,
   remainingItems,
   requestedItemIds,
+  shippedByFact,
   stateKeys as S,
   type Cancellation,
   type Effect,
+  type ItemQuantity,
   type OrderContext,
   type OrderStatus,
   type ParsedOrderEvent,
 } from '../../src/domain/index.js';
 
 /** Bumped whenever a change to states or context would make older persisted snapshots mean something else. */
-export const MACHINE_VERSION = 2;
+export const MACHINE_VERSION = 3;
 
 /**
  * Emitted by every transition that accepts an event (and by the transitions a `clock.tick` takes), so that
@@ -61,9 +66,38 @@ function withCancellation(context: OrderContext, record: Cancellation): Partial<
   };
 }
 
+/**
+ * Applies a shipment to the context: each item's shipped quantity, the first confirmation's instant, whether any was
+ * late. A label serves the package it shipped: when units stay open, they return to unshipped without a label.
+ */
+function withShipment(context: OrderContext, items: readonly ItemQuantity[], at: number, extra: Partial<OrderContext>): Partial<OrderContext> {
+  const shipped = new Map(items.map((entry) => [entry.orderItemId, entry.quantity]));
+  const next = context.items.map((item) => {
+    const quantity = shipped.get(item.orderItemId);
+    return quantity === undefined ? item : { ...item, quantityShipped: item.quantityShipped + quantity };
+  });
+  const open = next.some((item) => item.quantity - item.quantityCanceled - item.quantityShipped > 0);
+  const first = context.shippedAt === null;
+  if (items.length === 0) return {};
+  return {
+    items: next,
+    ...(first ? { shippedAt: at, ...extra } : {}),
+    shippedLate: (context.shippedLate ?? false) || isLateShipment(context, at),
+    ...(open && context.labelGeneratedAt !== null ? { labelGeneratedAt: null, labelOccurredAt: undefined } : {}),
+  };
+}
+
+/** The instant of the order's last own (not marketplace-reported) cancellation record, or its placement. */
+function lastRuledCancellationAt(context: OrderContext): number {
+  let last = context.placedAt;
+  for (const record of context.cancellations) if (record.source !== 'marketplace' && record.at > last) last = record.at;
+  return last;
+}
+
 const id = {
   unshipped: `#order.${S.placed}.${S.unshipped}`,
   buyerCancellable: `#order.${S.placed}.${S.buyerCancellable}`,
+  labelGenerated: `#order.${S.placed}.${S.labelGenerated}`,
   shipped: `#order.${S.shipped}`,
   canceled: `#order.${S.canceled}`,
   autoCanceled: `#order.${S.autoCanceled}`,
@@ -76,13 +110,12 @@ const id = {
  */
 const beforePlacement = { guard: 'isBeforePlacement' } as const;
 const alreadyApplied = { guard: 'isDuplicateEvent' } as const;
-const autoCancel = {
-  guard: 'isAutoCancelDue',
-  target: id.autoCanceled,
-  actions: ['reachDeadline', 'recordAutoCancellation', 'notifyCancellation', 'acknowledgeTick'],
-} as const;
+const autoCancelActions = ['reachDeadline', 'recordAutoCancellation', 'notifyCancellation', 'acknowledgeTick'] as const;
+/** The auto-cancel of an order some of whose units shipped: its open units are cancelled and it ends shipped. */
+const autoCancelAfterShipment = { guard: and(['isAutoCancelDue', 'hasShippedAny']), target: id.shipped, actions: autoCancelActions } as const;
+const autoCancel = { guard: 'isAutoCancelDue', target: id.autoCanceled, actions: autoCancelActions } as const;
 const windowCloses = { guard: 'hasBuyerWindowClosed', target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] } as const;
-const timeFirst = [alreadyApplied, beforePlacement, autoCancel] as const;
+const timeFirst = [alreadyApplied, beforePlacement, autoCancelAfterShipment, autoCancel] as const;
 /** The window's end, for events `placed` itself handles: only while the order is in `buyerCancellable`. */
 const windowClosesFromPlaced = {
   guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']),
@@ -110,8 +143,14 @@ export const orderMachine = setup({
     isDuplicateEvent: ({ context, event }) => hasApplied(context, event),
     isBeforePlacement: ({ context, event }) => isBeforePlacement(context, event),
     isAutoCancelDue: ({ context, event }) => isAutoCancelDueAt(context, judgedAt(context, event)),
-    hasBuyerWindowClosed: ({ context, event }) => hasBuyerWindowClosedAt(context, judgedAt(context, event)),
+    /** The window has closed and the marketplace does not hold the order as Pending: the seller may act. */
+    hasBuyerWindowClosed: ({ context, event }) => hasBuyerWindowClosedAt(context, judgedAt(context, event)) && context.marketplaceStatus !== 'pending',
+    isInsideBuyerWindow: ({ context, event }) => !hasBuyerWindowClosedAt(context, judgedAt(context, event)),
     hasNothingLeft: ({ context }) => hasNothingLeft(context),
+    hasShippedAny: ({ context }) => hasShippedAny(context),
+    isReportedUnshipped: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'unshipped',
+    isReportedPending: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'pending',
+    shipsUnits: ({ context, event }) => event.type === 'marketplace.orderShipped' && shippedByFact(context, event).length > 0,
     isRepeatedRequest: ({ context, event }) => {
       assertEvent(event, 'buyer.requestCancellation');
       return isRepeatedRequest(context, event);
@@ -152,11 +191,12 @@ export const orderMachine = setup({
     /** A deadline fell by the time the event is judged: the clock moves to that instant. */
     reachDeadline: assign(({ context, event }) => ({ clock: judgedAt(context, event) })),
     /**
-     * Time passing is accepted whatever the deadlines did; so is the marketplace's word that the order was
-     * cancelled, when time alone has just cancelled it.
+     * Time passing is accepted whatever the deadlines did; so is the marketplace's word that agrees with how time
+     * alone has just ended the order: cancelled, or shipped when some units had shipped before the auto-cancel.
      */
-    acknowledgeTick: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'clock.tick' || event.type === 'marketplace.orderCanceled') enqueue.emit({ type: 'order.accepted', eventType: event.type });
+    acknowledgeTick: enqueueActions(({ context, event, enqueue }) => {
+      const agrees = event.type === 'marketplace.orderCanceled' ? !hasShippedAny(context) : event.type === 'marketplace.orderShipped' && hasShippedAny(context);
+      if (event.type === 'clock.tick' || agrees) enqueue.emit({ type: 'order.accepted', eventType: event.type });
     }),
     /** After a deadline moved the order on, the event is judged again in its new state. */
     replayEvent: raise(({ event }) => event),
@@ -186,8 +226,9 @@ export const orderMachine = setup({
       withCancellation(context, {
         by: 'system',
         reason: 'NotShippedInTime',
-        // Amazon cancels at the deadline itself, whenever the event that reveals it arrives.
-        at: context.autoCancelAt ?? context.clock,
+        // Amazon cancels at the deadline itself, whenever the event that reveals it arrives; a deadline learned only
+        // after the order recorded later acts takes effect after them, so that history stays in time order.
+        at: Math.max(context.autoCancelAt ?? context.clock, lastRuledCancellationAt(context)),
         items: remainingItems(context),
         countsAgainstRate: countsAgainstRate(context, 'system', 'NotShippedInTime', remainingItems(context)),
       }),
@@ -236,20 +277,35 @@ export const orderMachine = setup({
       context.labelGeneratedAt !== null ? {} : { labelGeneratedAt: judgedAt(context, event), ...(event.at < context.clock ? { labelOccurredAt: event.at } : {}) },
     ),
     recordShipment: assign(({ context, event }) => {
+      assertEvent(event, 'seller.confirmShipment');
       const at = judgedAt(context, event);
-      return { shippedAt: at, shippedLate: isLateShipment(context, at), ...(event.at < context.clock ? { shipmentOccurredAt: event.at } : {}) };
+      return withShipment(context, itemsToShip(context, event), at, event.at < context.clock ? { shipmentOccurredAt: event.at } : {});
     }),
     /** The marketplace says the order (or some of it) was cancelled: recorded at the fact's own instant. */
     recordMarketplaceCancellation: assign(({ context, event }) => {
       assertEvent(event, 'marketplace.orderCanceled');
       return withCancellation(context, marketplaceCancellation(context, event));
     }),
-    /** The marketplace says the order shipped: recorded at the fact's own instant. */
-    recordMarketplaceShipment: assign(({ context, event }) => ({
-      shippedAt: event.at,
-      shippedLate: isLateShipment(context, event.at),
-      shipmentSource: 'marketplace' as const,
-    })),
+    /** The marketplace says the order (or some units) shipped: recorded at the fact's own instant; it is no longer Pending. */
+    recordMarketplaceShipment: assign(({ context, event }) => {
+      assertEvent(event, 'marketplace.orderShipped');
+      return { ...withShipment(context, shippedByFact(context, event), event.at, { shipmentSource: 'marketplace' }), marketplaceStatus: 'unshipped' as const };
+    }),
+    /**
+     * The marketplace says whether it holds the order (Pending) or lets the seller ship it (Unshipped), and may name
+     * the latest ship date an order did not know yet; an auto-cancel that is due by then follows at once.
+     */
+    recordMarketplaceStatus: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'marketplace.statusReported');
+      const latestShipDate = context.latestShipDate ?? event.latestShipDate ?? null;
+      const autoCancelAt = autoCancelAtOf(context.fulfillmentChannel, latestShipDate, context.policy.autoCancelAfterMs);
+      enqueue.assign({ marketplaceStatus: event.status, latestShipDate, autoCancelAt });
+    }),
+    /** A deadline that was not running (unknown, or held while Pending) may have passed already: it applies now. */
+    applyReleasedDeadline: enqueueActions(({ context, event, enqueue }) => {
+      if (isAutoCancelDueAt(context, judgedAt(context, event))) enqueue.raise({ type: 'clock.tick', at: judgedAt(context, event) });
+    }),
+    // Amazon mails the buyer for every confirmed shipment, whole or in part.
     notifyShipment: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: judgedAt(context, event), topic: 'orderShipped' });
     }),
@@ -262,15 +318,42 @@ export const orderMachine = setup({
   states: {
     [S.placed]: {
       initial: S.buyerCancellable,
-      // A seller cancel of all that remains, whole or the last part, ends the order.
-      always: { guard: 'hasNothingLeft', target: id.canceled },
+      // Nothing open ends the order: shipped when some of it shipped, else cancelled.
+      always: [
+        { guard: and(['hasNothingLeft', 'hasShippedAny']), target: id.shipped },
+        { guard: 'hasNothingLeft', target: id.canceled },
+      ],
       on: {
         'clock.tick': [...timeFirst, windowClosesFromPlaced, { actions: 'acknowledgeTick' }],
         // Facts the marketplace reports already happened: the order follows them whatever its rules say, and
         // the marketplace, not this machine, tells the buyer. Deadlines do not stand in their way.
         // Time still comes first: a fact at or after the auto-cancel finds the order auto-cancelled.
         'marketplace.orderCanceled': [...timeFirst, windowClosesFromPlaced, { actions: ['acceptEvent', 'recordMarketplaceCancellation'] }],
-        'marketplace.orderShipped': [...timeFirst, windowClosesFromPlaced, { target: id.shipped, actions: ['acceptEvent', 'recordMarketplaceShipment'] }],
+        // A shipment (of all or some units) also says the marketplace no longer holds the order as Pending.
+        // Units shipped leave the rest unshipped (nothing open: shipped, by `always`); a report that ships nothing new
+        // only says the order is no longer Pending, and leaves an order the seller could act on as it was.
+        'marketplace.orderShipped': [
+          ...timeFirst,
+          windowClosesFromPlaced,
+          { guard: 'shipsUnits', target: id.unshipped, actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'] },
+          { guard: stateIn(id.buyerCancellable), target: id.unshipped, actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'] },
+          { actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'] },
+        ],
+        'marketplace.statusReported': [
+          ...timeFirst,
+          windowClosesFromPlaced,
+          {
+            guard: and([stateIn(id.buyerCancellable), 'isReportedUnshipped']),
+            target: id.unshipped,
+            actions: ['acceptEvent', 'recordMarketplaceStatus', 'applyReleasedDeadline'],
+          },
+          {
+            guard: and([stateIn(id.unshipped), 'isReportedPending']),
+            target: id.buyerCancellable,
+            actions: ['acceptEvent', 'recordMarketplaceStatus', 'applyReleasedDeadline'],
+          },
+          { actions: ['acceptEvent', 'recordMarketplaceStatus', 'applyReleasedDeadline'] },
+        ],
         // Events the current state has no transition for: time still passes.
         '*': [...timeFirst, windowClosesFromPlaced],
       },
@@ -280,8 +363,9 @@ export const orderMachine = setup({
             'buyer.cancel': [
               ...timeFirst,
               windowCloses,
+              // The window is checked here as structure too: while Amazon says Pending the order stays here after it.
               {
-                guard: { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } },
+                guard: and(['isInsideBuyerWindow', { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } as const }]),
                 target: id.canceled,
                 actions: ['acceptEvent', 'recordBuyerCancellation', 'notifyCancellation'],
               },
@@ -299,6 +383,14 @@ export const orderMachine = setup({
         },
         [S.unshipped]: {
           on: {
+            // Inside the buyer's window an order the marketplace already reports Unshipped is still the buyer's to cancel.
+            'buyer.cancel': [
+              ...timeFirst,
+              {
+                guard: and(['isInsideBuyerWindow', { type: 'mayBuyerCancel', params: { status: 'unshipped' } as const }]),
+                actions: ['acceptEvent', 'recordBuyerCancellation', 'notifyCancellation'],
+              },
+            ],
             'buyer.requestCancellation': [
               ...timeFirst,
               { guard: 'isRepeatedRequest', actions: 'acceptEvent' },
@@ -322,11 +414,11 @@ export const orderMachine = setup({
                 actions: ['acceptEvent', 'recordLabel'],
               },
             ],
+            // Shipping the last open units ends the order (`always` above); some units leave the rest open.
             'seller.confirmShipment': [
               ...timeFirst,
               {
                 guard: { type: 'mayConfirmShipment', params: { status: 'unshipped' } },
-                target: id.shipped,
                 actions: ['acceptEvent', 'recordShipment', 'notifyShipment'],
               },
             ],
@@ -337,11 +429,12 @@ export const orderMachine = setup({
             // Voiding or re-buying a label is accepted but does not reopen cancellation.
             'seller.voidLabel': [...timeFirst, { guard: { type: 'mayVoidLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' }],
             'seller.generateLabel': [...timeFirst, { guard: { type: 'mayGenerateLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' }],
+            // The label served this package: units still open go back to unshipped, a full shipment ends the order.
             'seller.confirmShipment': [
               ...timeFirst,
               {
                 guard: { type: 'mayConfirmShipment', params: { status: 'label-generated' } },
-                target: id.shipped,
+                target: S.unshipped,
                 actions: ['acceptEvent', 'recordShipment', 'notifyShipment'],
               },
             ],
@@ -359,4 +452,11 @@ export const orderMachine = setup({
 export type OrderMachine = typeof orderMachine;
 
 /** Guards that make time structural; the chart and verdicts treat them apart from the rules' guards. */
-export const timeGuards: readonly string[] = ['isDuplicateEvent', 'isBeforePlacement', 'isAutoCancelDue', 'hasBuyerWindowClosed', 'hasNothingLeft'];
+export const timeGuards: readonly string[] = [
+  'isDuplicateEvent',
+  'isBeforePlacement',
+  'isAutoCancelDue',
+  'hasBuyerWindowClosed',
+  'hasNothingLeft',
+  'hasShippedAny',
+];

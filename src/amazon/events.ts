@@ -30,13 +30,31 @@ export interface SellerCancelEvent {
 export interface OrderCanceledFact {
   type: 'marketplace.orderCanceled';
   at: number;
-  cancelledBy: 'buyer' | 'seller' | 'amazon';
+  cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown';
   reason?: string;
+  /** Amazon's own words when `reason` is a code (v2026 free text). */
+  note?: string;
   items?: ItemQuantity[];
   eventId: string;
 }
 
-/** Amazon reports that the order (or some items) shipped, as Fulfilled-by-Amazon orders do. */
+/** Amazon's word on readiness: Pending holds the order, Unshipped lets the seller act; with the latest ship date. */
+export interface StatusReportedFact {
+  type: 'marketplace.statusReported';
+  at: number;
+  status: 'pending' | 'unshipped';
+  latestShipDate?: number;
+  eventId: string;
+}
+
+/** An Easy Ship pickup Amazon scheduled for the seller: a label exists (judged like the seller's own label). */
+export interface EasyShipLabelEvent {
+  type: 'seller.generateLabel';
+  at: number;
+  eventId: string;
+}
+
+/** Amazon reports that the order (or some items: the units shipped in all so far) shipped. */
 export interface OrderShippedFact {
   type: 'marketplace.orderShipped';
   at: number;
@@ -45,10 +63,10 @@ export interface OrderShippedFact {
 }
 
 /**
- * What the SP-API mapping returns: official requests and marketplace facts, each with a deterministic
- * `eventId`. They are the core's event shapes (`applyEvent(snapshot, event)` takes them as they are).
+ * What the SP-API mapping returns: official requests, marketplace facts and Easy Ship labels, each with a
+ * deterministic `eventId`. They are the core's event shapes (`applyEvent(snapshot, event)` takes them as they are).
  */
-export type AmazonOrderEvent = BuyerRequestEvent | OrderCanceledFact | OrderShippedFact;
+export type AmazonOrderEvent = BuyerRequestEvent | OrderCanceledFact | OrderShippedFact | StatusReportedFact | EasyShipLabelEvent;
 
 const MAX_EVENT_ID = 128;
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  * @module order-lifecycle/amazon
  */
-export { orderInputFromSpApi, eventsFromSpApi, eventsFromNotification, spApiStatus } from './orders.js';
+export { orderInputFromSpApi, eventsFromSpApi, eventsFromNotification, spApiStatus, type SpApiStatus } from './orders.js';
 export {
   buildCancellationFeed,
   buildAdjustmentFeed,
@@ -42,5 +42,7 @@ export type {
   SellerCancelEvent,
   OrderCanceledFact,
   OrderShippedFact,
+  StatusReportedFact,
+  EasyShipLabelEvent,
   ItemQuantity,
 } from './events.js';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { orderStatus, type OrderInput, type OrderSnapshot, type OrderStatus } from '../index.js';
-import { eventIdOf, type AmazonOrderEvent, type ItemQuantity, type OrderCanceledFact } from './events.js';
+import { eventIdOf, type AmazonOrderEvent, type ItemQuantity, type OrderCanceledFact, type StatusReportedFact } from './events.js';
 import { invalid, parseAmazon } from './parse.js';
 import {
+  EasyShipShipmentStatus,
   OrderChangeNotification,
+  type CancelledBy2026,
+  type OrderChangeType,
   SpApiOrder2026,
   SpApiOrderItemV0,
   SpApiOrderItemsListV0,
@@ -68,9 +71,6 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
   if (parsed.version === 'v0') {
     const { order: o, items } = parsed;
     const channel = o.FulfillmentChannel ?? 'MFN';
-    if (channel === 'MFN' && o.LatestShipDate === undefined) {
-      throw invalid(SUBJECT, 'LatestShipDate', 'is required for a seller-fulfilled (MFN) order: the auto-cancel deadline is counted from it');
-    }
     if (items.length === 0) throw invalid(SUBJECT, 'orderItems', 'must list at least one item');
     items.forEach((item, index) => {
       if (item.QuantityOrdered < 1) {
@@ -80,8 +80,8 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
     return {
       orderId: o.AmazonOrderId,
       placedAt: ms(o.PurchaseDate),
-      // Amazon returns no LatestShipDate for Fulfilled-by-Amazon orders, which have no auto-cancel anyway.
-      latestShipDate: ms(o.LatestShipDate ?? o.PurchaseDate),
+      // Optional in Amazon's model (none for Fulfilled-by-Amazon orders): without it there is no auto-cancel yet.
+      ...(o.LatestShipDate === undefined ? {} : { latestShipDate: ms(o.LatestShipDate) }),
       items: items.map((item) => ({
         orderItemId: item.OrderItemId,
         ...(item.SellerSKU ? { sku: item.SellerSKU } : {}),
@@ -96,10 +96,9 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
     throw invalid(SUBJECT, 'fulfillment', 'is required to start an order: request the order with includedData=FULFILLMENT');
   }
   const channel = o.fulfillment.fulfilledBy === 'AMAZON' ? 'AFN' : 'MFN';
+  // Optional in Amazon's model: an order without its ship-by window has no auto-cancel deadline until a later
+  // pull (eventsFromSpApi's marketplace.statusReported) brings one.
   const latest = o.fulfillment.shipByWindow?.latestDateTime;
-  if (channel === 'MFN' && latest === undefined) {
-    throw invalid(SUBJECT, 'fulfillment.shipByWindow.latestDateTime', 'is required for a merchant-fulfilled order: the auto-cancel deadline is counted from it');
-  }
   if (o.orderItems.length === 0) throw invalid(SUBJECT, 'orderItems', 'must list at least one item');
   o.orderItems.forEach((item, index) => {
     if (item.quantityOrdered < 1) {
@@ -109,7 +108,7 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
   return {
     orderId: o.orderId,
     placedAt: ms(o.createdTime),
-    latestShipDate: ms(latest ?? o.createdTime),
+    ...(latest === undefined ? {} : { latestShipDate: ms(latest) }),
     items: o.orderItems.map((item) => ({
       orderItemId: item.orderItemId,
       ...(item.product.sellerSku ? { sku: item.product.sellerSku } : {}),
@@ -144,33 +143,89 @@ function canceledFact(orderId: string, at: number, cancelledBy: OrderCanceledFac
   };
 }
 
-/** Shipped in full, or some items: the id names what shipped so that a later, fuller shipment is a new fact. */
+/**
+ * Shipped in full, or some items: `items` are the units shipped in all so far (Amazon's `QuantityShipped`,
+ * `quantityFulfilled`); the id names them, so that a later, fuller shipment is a new fact.
+ */
 function shippedFact(orderId: string, at: number, items?: ItemQuantity[]): AmazonOrderEvent {
   if (!items) return { type: 'marketplace.orderShipped', at, eventId: eventIdOf(NAMESPACE, orderId, 'shipped') };
   const shipped = items.map((item) => `${item.orderItemId}=${item.quantity}`).join(',');
   return { type: 'marketplace.orderShipped', at, items, eventId: eventIdOf(NAMESPACE, orderId, 'shipped', shipped) };
 }
 
-/** What an Orders v0 status says has happened to the whole order (v0 does not say who cancelled). */
-function factsOfV0Status(orderId: string, status: OrderStatusV0, at: number, shipped: ItemQuantity[]): AmazonOrderEvent[] {
+/**
+ * Amazon's word on readiness: Pending (payment not authorized, not ready for shipment) holds the order; Unshipped
+ * lets the seller ship and cancel at once, whatever the buyer's window. It carries the latest ship date, so an
+ * order that started without one learns it.
+ */
+function statusFact(orderId: string, at: number, status: StatusReportedFact['status'], latestShipDate: string | undefined): AmazonOrderEvent {
+  return {
+    type: 'marketplace.statusReported',
+    at,
+    status,
+    ...(latestShipDate === undefined ? {} : { latestShipDate: ms(latestShipDate) }),
+    eventId: eventIdOf(NAMESPACE, orderId, 'status', status, ...(latestShipDate === undefined ? [] : [String(ms(latestShipDate))])),
+  };
+}
+
+/** Amazon Easy Ship statuses from `PendingPickUp` on: a pickup is scheduled, so a label exists. */
+const easyShipLabelled = new Set<EasyShipShipmentStatus>(EasyShipShipmentStatus.options.filter((status) => status !== 'PendingSchedule' && status !== 'LabelCanceled'));
+
+/** An Easy Ship pickup (a label Amazon bought for the seller); judged by the rules like the seller's own label. */
+function easyShipLabel(orderId: string, at: number, status: EasyShipShipmentStatus | undefined): AmazonOrderEvent[] {
+  if (status === undefined || !easyShipLabelled.has(status)) return [];
+  return [{ type: 'seller.generateLabel', at, eventId: eventIdOf(NAMESPACE, orderId, 'easy-ship-label') }];
+}
+
+/** What an Orders v0 status says: readiness, shipment or cancellation (v0 does not say who cancelled). */
+function factsOfV0Status(orderId: string, status: OrderStatusV0, at: number, shipped: ItemQuantity[], latestShipDate: string | undefined): AmazonOrderEvent[] {
   switch (status) {
     case 'Shipped':
     case 'InvoiceUnconfirmed':
       return [shippedFact(orderId, at)];
     case 'PartiallyShipped':
-      return shipped.length ? [shippedFact(orderId, at, shipped)] : [];
+      return [statusFact(orderId, at, 'unshipped', latestShipDate), ...(shipped.length ? [shippedFact(orderId, at, shipped)] : [])];
     case 'Canceled':
-      return [canceledFact(orderId, at, 'amazon')];
+      // Orders v0 does not say who cancelled: the metrics report such a cancellation as unattributed.
+      return [canceledFact(orderId, at, 'unknown')];
     case 'Unfulfillable':
       return [canceledFact(orderId, at, 'amazon', 'Unfulfillable')];
     case 'Pending':
     case 'PendingAvailability':
+      return [statusFact(orderId, at, 'pending', latestShipDate)];
     case 'Unshipped':
-      return [];
+      return [statusFact(orderId, at, 'unshipped', latestShipDate)];
   }
 }
 
-const cancelledByOf: Record<string, OrderCanceledFact['cancelledBy']> = { BUYER: 'buyer', MERCHANT: 'seller', AMAZON: 'amazon' };
+const cancelledByOf: Record<CancelledBy2026, OrderCanceledFact['cancelledBy']> = { BUYER: 'buyer', MERCHANT: 'seller', AMAZON: 'amazon' };
+
+/**
+ * A v2026 cancellation fact: who executed it and why. A merchant's cancel of an item the buyer asked to cancel
+ * (`cancellationRequest.requester` BUYER) is a buyer-requested cancel, `BuyerCanceled`, which does not count
+ * against the Cancellation Rate; Amazon's free-text reason is kept as the record's note.
+ */
+function cancellationOf2026(
+  item: SpApiOrder2026['orderItems'][number] | undefined,
+  fallback: { by: OrderCanceledFact['cancelledBy']; reason?: string } = { by: 'unknown' },
+): Pick<OrderCanceledFact, 'cancelledBy' | 'reason' | 'note'> {
+  const execution = item?.cancellation?.cancellationExecution;
+  const cancelledBy = execution?.cancelledBy === undefined ? fallback.by : cancelledByOf[execution.cancelledBy];
+  const fallbackReason = fallback.reason;
+  const text = execution?.cancelReason ?? fallbackReason;
+  if (cancelledBy === 'seller' && item?.cancellation?.cancellationRequest?.requester === 'BUYER') {
+    return { cancelledBy, reason: 'BuyerCanceled', ...(text ? { note: text } : {}) };
+  }
+  return { cancelledBy, ...(text ? { reason: text } : {}) };
+}
+
+/** v2026 `fulfillmentStatus` readiness: PENDING and PENDING_AVAILABILITY hold the order, the others free it. */
+const readinessOf2026: Partial<Record<FulfillmentStatus2026, StatusReportedFact['status']>> = {
+  PENDING: 'pending',
+  PENDING_AVAILABILITY: 'pending',
+  UNSHIPPED: 'unshipped',
+  PARTIALLY_SHIPPED: 'unshipped',
+};
 
 function eventsOf2026(o: SpApiOrder2026): AmazonOrderEvent[] {
   const at = ms(o.lastUpdatedTime);
@@ -180,20 +235,20 @@ function eventsOf2026(o: SpApiOrder2026): AmazonOrderEvent[] {
     if (request?.requester === 'BUYER') events.push(requestEvent(o.orderId, item.orderItemId, at, request.cancelReason));
   }
   const status: FulfillmentStatus2026 | undefined = o.fulfillment?.fulfillmentStatus;
+  const readiness = status === undefined ? undefined : readinessOf2026[status];
+  if (readiness) events.push(statusFact(o.orderId, at, readiness, o.fulfillment?.shipByWindow?.latestDateTime));
   const executed = o.orderItems.filter((item) => item.cancellation?.cancellationExecution);
   if (status === 'CANCELLED' || status === 'UNFULFILLABLE') {
-    const execution = executed[0]?.cancellation?.cancellationExecution;
-    const by = cancelledByOf[execution?.cancelledBy ?? ''] ?? 'amazon';
-    events.push(canceledFact(o.orderId, at, by, execution?.cancelReason ?? (status === 'UNFULFILLABLE' ? 'Unfulfillable' : undefined)));
+    // Amazon itself finds an order unfulfillable; who cancelled otherwise is what the execution says, or unknown.
+    const cancellation = cancellationOf2026(executed[0], status === 'UNFULFILLABLE' ? { by: 'amazon', reason: 'Unfulfillable' } : { by: 'unknown' });
+    events.push({ type: 'marketplace.orderCanceled', at, ...cancellation, eventId: eventIdOf(NAMESPACE, o.orderId, 'canceled') });
   } else {
     // Item-level cancellations of an order that goes on: one fact per cancelled line.
     for (const item of executed) {
-      const execution = item.cancellation!.cancellationExecution!;
       events.push({
         type: 'marketplace.orderCanceled',
         at,
-        cancelledBy: cancelledByOf[execution.cancelledBy ?? ''] ?? 'amazon',
-        ...(execution.cancelReason ? { reason: execution.cancelReason } : {}),
+        ...cancellationOf2026(item),
         items: [{ orderItemId: item.orderItemId, quantity: item.quantityOrdered }],
         eventId: eventIdOf(NAMESPACE, o.orderId, 'canceled', item.orderItemId),
       });
@@ -213,8 +268,9 @@ function eventsOf2026(o: SpApiOrder2026): AmazonOrderEvent[] {
 
 /**
  * The official requests and marketplace facts an SP-API order shows now, each with a deterministic
- * `eventId` (order, item and change), so applying the result of the same pull twice changes nothing.
- * Takes the same arguments as `orderInputFromSpApi`.
+ * `eventId` (order, item and change), so applying the result of the same pull twice changes nothing: official
+ * requests, Amazon's word on readiness (Pending or Unshipped, with the latest ship date), an Easy Ship pickup's
+ * label, and what shipped or was cancelled. Takes the same arguments as `orderInputFromSpApi`.
  * @example
  * for (const event of eventsFromSpApi(order, items)) snapshot = applyEvent(snapshot, event).snapshot;
  */
@@ -229,34 +285,58 @@ export function eventsFromSpApi(order: unknown, orderItems?: unknown): AmazonOrd
   const shipped = items
     .filter((item) => (item.QuantityShipped ?? 0) > 0)
     .map((item) => ({ orderItemId: item.OrderItemId, quantity: item.QuantityShipped! }));
-  return [...requests, ...factsOfV0Status(o.AmazonOrderId, o.OrderStatus, at, shipped)];
+  const [ready, ...facts] = factsWithReadinessFirst(factsOfV0Status(o.AmazonOrderId, o.OrderStatus, at, shipped, o.LatestShipDate));
+  return [...requests, ...(ready ? [ready] : []), ...easyShipLabel(o.AmazonOrderId, at, o.EasyShipShipmentStatus), ...facts];
+}
+
+/** The readiness fact first (a label is judged once Amazon has said Unshipped), then the others; undefined when none. */
+function factsWithReadinessFirst(facts: AmazonOrderEvent[]): [AmazonOrderEvent | undefined, ...AmazonOrderEvent[]] {
+  const ready = facts.find((fact) => fact.type === 'marketplace.statusReported');
+  return [ready, ...facts.filter((fact) => fact !== ready)];
 }
 
 /**
- * The order id and the events of an ORDER_CHANGE notification: an official request for every item with
- * `IsBuyerRequestedCancel`, and the facts its `Summary.OrderStatus` reports. Event ids match those of
- * `eventsFromSpApi`, so a notification and a later pull of the same change apply once.
+ * The order id, the change and the events of an ORDER_CHANGE notification: an official request for every item with
+ * `IsBuyerRequestedCancel`, Amazon's word on readiness, an Easy Ship pickup's label, and the facts its
+ * `Summary.OrderStatus` reports. `changeType` and `changeReason` are why Amazon sent the notification (e.g.
+ * "Buyer Requested Cancel"), not the buyer's own reason, which the notification does not carry. Event ids match
+ * those of `eventsFromSpApi`, so a notification and a later pull of the same change apply once.
  * @example
  * const { orderId, events } = eventsFromNotification(JSON.parse(message.Body));
  * for (const event of events) await service.apply(orderId, event, { idempotencyKey: event.eventId });
  */
-export function eventsFromNotification(notification: unknown): { orderId: string; events: AmazonOrderEvent[] } {
+export function eventsFromNotification(notification: unknown): {
+  orderId: string;
+  changeType: OrderChangeType;
+  changeReason: string;
+  events: AmazonOrderEvent[];
+} {
   const parsed = parseAmazon(OrderChangeNotification, notification, 'ORDER_CHANGE notification');
   const change = parsed.Payload.OrderChangeNotification;
   const orderId = change.AmazonOrderId;
   const at = ms(change.OrderChangeTrigger.TimeOfOrderChange ?? parsed.EventTime);
   const items = change.Summary.OrderItems;
-  const requests = items
-    .filter((item) => isFlagged(item.IsBuyerRequestedCancel))
-    .map((item) => requestEvent(orderId, item.OrderItemId, at, change.OrderChangeTrigger.ChangeReason));
+  const requests = items.filter((item) => isFlagged(item.IsBuyerRequestedCancel)).map((item) => requestEvent(orderId, item.OrderItemId, at, undefined));
   const shipped = items
     .filter((item) => (item.QuantityShipped ?? 0) > 0)
     .map((item) => ({ orderItemId: item.OrderItemId, quantity: item.QuantityShipped! }));
-  return { orderId, events: [...requests, ...factsOfV0Status(orderId, change.Summary.OrderStatus, at, shipped)] };
+  const [ready, ...facts] = factsWithReadinessFirst(factsOfV0Status(orderId, change.Summary.OrderStatus, at, shipped, change.Summary.LatestShipDate));
+  return {
+    orderId,
+    changeType: change.OrderChangeType,
+    changeReason: change.OrderChangeTrigger.ChangeReason,
+    events: [...requests, ...(ready ? [ready] : []), ...easyShipLabel(orderId, at, change.Summary.EasyShipShipmentStatus), ...facts],
+  };
+}
+
+/** An order's status as Amazon shows it: Orders v0 `OrderStatus` and Orders v2026-01-01 `fulfillmentStatus`. */
+export interface SpApiStatus {
+  v0: OrderStatusV0;
+  v2026: FulfillmentStatus2026;
 }
 
 /** What Amazon shows for each local state, in Orders v0 and v2026-01-01 terms. */
-const statusTable: Record<OrderStatus, { v0: OrderStatusV0; v2026: FulfillmentStatus2026 }> = {
+const statusTable: Record<OrderStatus, SpApiStatus> = {
   'buyer-cancellable': { v0: 'Pending', v2026: 'PENDING' },
   unshipped: { v0: 'Unshipped', v2026: 'UNSHIPPED' },
   // Buying a label does not change Amazon's order status: the order stays unshipped until confirmed.
@@ -265,13 +345,18 @@ const statusTable: Record<OrderStatus, { v0: OrderStatusV0; v2026: FulfillmentSt
   canceled: { v0: 'Canceled', v2026: 'CANCELLED' },
   'auto-canceled': { v0: 'Canceled', v2026: 'CANCELLED' },
 };
+const partiallyShipped: SpApiStatus = { v0: 'PartiallyShipped', v2026: 'PARTIALLY_SHIPPED' };
 
 /**
  * The SP-API status Amazon shows for an order in the local state of `snapshot`, in Orders v0
- * (`OrderStatus`) and Orders v2026-01-01 (`fulfillmentStatus`) terms.
+ * (`OrderStatus`) and Orders v2026-01-01 (`fulfillmentStatus`) terms: an open order some of whose units shipped is
+ * `PartiallyShipped` / `PARTIALLY_SHIPPED`.
  * @example
  * spApiStatus(createOrder(input).snapshot); // { v0: 'Pending', v2026: 'PENDING' }
  */
-export function spApiStatus(snapshot: Pick<OrderSnapshot, 'value'>): { v0: OrderStatusV0; v2026: FulfillmentStatus2026 } {
-  return { ...statusTable[orderStatus(snapshot)] };
+export function spApiStatus(snapshot: Pick<OrderSnapshot, 'value'> & { context?: { items: ReadonlyArray<{ quantityShipped: number }> } }): SpApiStatus {
+  const status = orderStatus(snapshot);
+  const open = status === 'buyer-cancellable' || status === 'unshipped' || status === 'label-generated';
+  if (open && snapshot.context?.items.some((item) => item.quantityShipped > 0)) return { ...partiallyShipped };
+  return { ...statusTable[status] };
 }

@@ -44,6 +44,14 @@ function deadlineKind(stored: StoredOrder): 'buyerWindowCloses' | 'autoCancel' |
   return stored.status === 'buyer-cancellable' ? 'buyerWindowCloses' : 'autoCancel';
 }
 
+/** Why an open order has no deadline: Amazon holds it as Pending, or has not given a latest ship date yet. */
+function whyNoDeadline(stored: StoredOrder): 'marketplacePending' | 'noLatestShipDate' | null {
+  const context = stored.snapshot.context;
+  if (stored.nextDeadline !== null || !['buyer-cancellable', 'unshipped', 'label-generated'].includes(stored.status)) return null;
+  if (context.marketplaceStatus === 'pending') return 'marketplacePending';
+  return context.latestShipDate === null && context.fulfillmentChannel === 'MFN' ? 'noLatestShipDate' : null;
+}
+
 const words = {
   en: {
     order: 'order',
@@ -54,11 +62,14 @@ const words = {
     deadline: 'next deadline',
     due: (status: string, at: string) => `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
     none: 'none',
+    notKnown: 'not known yet',
+    marketplacePending: 'none while Amazon reports the order Pending',
+    noLatestShipDate: 'no auto-cancel until Amazon gives a latest ship date',
     buyerWindowCloses: "the buyer's cancel window closes",
     autoCancel: 'auto-cancel if not shipped',
     items: 'items',
-    item: (id: string, sku: string | undefined, quantity: number, canceled: number, requested: boolean) =>
-      `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${requested ? ', buyer asked to cancel' : ''}`,
+    item: (id: string, sku: string | undefined, quantity: number, canceled: number, shipped: number, requested: boolean) =>
+      `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${shipped ? `, shipped ${shipped}` : ''}${requested ? ', buyer asked to cancel' : ''}`,
     may: (at: string) => `the seller at ${at}:`,
     yes: 'yes',
     no: 'no',
@@ -72,11 +83,14 @@ const words = {
     deadline: '下一个期限',
     due: (status: string, at: string) => `截至 ${at} 为 ${status}:期限已过(由 sweep 或下一个事件存储)`,
     none: '无',
+    notKnown: '尚未知晓',
+    marketplacePending: '亚马逊报告订单为【等待中】期间无期限',
+    noLatestShipDate: '亚马逊给出最晚发货日期之前不会自动取消',
     buyerWindowCloses: '买家取消窗口关闭',
     autoCancel: '未发货则自动取消',
     items: '商品',
-    item: (id: string, sku: string | undefined, quantity: number, canceled: number, requested: boolean) =>
-      `${id}${sku ? `(${sku})` : ''}:数量 ${quantity},已取消 ${canceled}${requested ? ',买家已请求取消' : ''}`,
+    item: (id: string, sku: string | undefined, quantity: number, canceled: number, shipped: number, requested: boolean) =>
+      `${id}${sku ? `(${sku})` : ''}:数量 ${quantity},已取消 ${canceled}${shipped ? `,已发货 ${shipped}` : ''}${requested ? ',买家已请求取消' : ''}`,
     may: (at: string) => `卖家在 ${at} 可以:`,
     yes: '可以',
     no: '不可以',
@@ -95,17 +109,18 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
   const current = statusNow(stored, now);
   const offset = context.utcOffsetMinutes;
   const kind = deadlineKind(stored);
-  const deadline = stored.nextDeadline === null || kind === null ? w.none : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
+  const why = whyNoDeadline(stored);
+  const deadline = stored.nextDeadline === null || kind === null ? (why ? `${w.none} (${w[why]})` : w.none) : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
   const head = labelled([
     [w.order, stored.orderId],
     [w.status, statusText(stored.status, lang)],
     ...(current === stored.status ? [] : [['', w.due(statusText(current, lang), formatInstant(Math.max(now, context.clock), offset))] as const]),
     [w.version, String(stored.version)],
     [w.placed, formatInstant(context.placedAt, offset)],
-    [w.latestShip, formatInstant(context.latestShipDate, offset)],
+    [w.latestShip, context.latestShipDate === null ? w.notKnown : formatInstant(context.latestShipDate, offset)],
     [w.deadline, deadline],
   ]);
-  const items = context.items.map((item) => `    ${w.item(item.orderItemId, item.sku, item.quantity, item.quantityCanceled, item.buyerRequestedCancel)}`);
+  const items = context.items.map((item) => `    ${w.item(item.orderItemId, item.sku, item.quantity, item.quantityCanceled, item.quantityShipped, item.buyerRequestedCancel)}`);
   const may = actions.map((action) => `    ${action.event.padEnd(23)} ${action.allowed ? w.yes : `${w.no}, ${verdictMark(action.verdict, lang)}`}: ${action.verdict.message[lang]}`);
   return `${head}\n  ${w.items}:\n${items.join('\n')}\n  ${w.may(formatInstant(Math.max(now, context.clock), offset))}\n${may.join('\n')}\n`;
 }
@@ -119,9 +134,10 @@ function statusJson(stored: StoredOrder, actions: readonly SellerAction[], now: 
     statusNow: statusNow(stored, now),
     version: stored.version,
     placedAt: isoTime(context.placedAt),
-    latestShipDate: isoTime(context.latestShipDate),
+    latestShipDate: context.latestShipDate === null ? null : isoTime(context.latestShipDate),
     nextDeadline: isoTime(stored.nextDeadline),
     nextDeadlineKind: deadlineKind(stored),
+    ...(whyNoDeadline(stored) ? { noDeadlineBecause: whyNoDeadline(stored) } : {}),
     items: context.items,
     cancellations: context.cancellations.map((cancellation) => ({ ...cancellation, at: isoTime(cancellation.at) })),
     sellerMayNow: { at: isoTime(Math.max(now, context.clock)), actions: actions.map((action) => ({ event: action.event, allowed: action.allowed, verdict: action.verdict })) },

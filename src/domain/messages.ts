@@ -66,6 +66,12 @@ export const statusNames: Readonly<Record<string, Message>> = {
   'auto-canceled': { en: 'auto-canceled', 'zh-CN': '【已自动取消】' },
 };
 
+/** The marketplace's readiness words (Amazon's Pending and Unshipped), as Seller Central shows them. */
+const reportedNames: Record<string, Message> = {
+  pending: { en: 'Pending', 'zh-CN': '【等待中】' },
+  unshipped: { en: 'Unshipped', 'zh-CN': '【未发货】' },
+};
+
 const byNames: Record<string, Message> = {
   buyer: { en: 'buyer', 'zh-CN': '买家' },
   seller: { en: 'seller', 'zh-CN': '卖家' },
@@ -100,6 +106,7 @@ function fill(template: string, params: MessageParams, lang: Lang): string {
     if (key === 'reason') return reasonNames[String(value)]?.[lang] ?? String(value);
     if (key === 'status') return statusNames[String(value)]?.[lang] ?? String(value);
     if (key === 'by') return byNames[String(value)]?.[lang] ?? String(value);
+    if (key === 'reported') return reportedNames[String(value)]?.[lang] ?? String(value);
     return String(value);
   });
 }
@@ -168,6 +175,14 @@ const refusalVariants: Record<string, Message> = {
   'LABEL_GENERATED:buyer': {
     en: 'A shipping label has already been generated, so nobody can cancel the order now: the buyer may return the item for a refund once it arrives.',
     'zh-CN': '卖家已生成货件标签,此时任何人都无法取消订单:买家可在收到商品后通过退货获得退款。',
+  },
+  'ORDER_PENDING:marketplace': {
+    en: 'Amazon reports the order as Pending (not ready for shipment, e.g. payment not yet authorized): it cannot be shipped or cancelled by the seller until Amazon reports it Unshipped.',
+    'zh-CN': '亚马逊报告该订单为【等待中】(尚不能发货,例如付款尚未授权):在亚马逊报告其为【未发货】之前,卖家无法发货或取消订单。',
+  },
+  'QUANTITY_EXCEEDS_REMAINING:ship': {
+    en: 'Cannot ship {requested} of item {orderItemId}: only {remaining} are neither shipped nor cancelled.',
+    'zh-CN': '无法为商品 {orderItemId} 发货 {requested} 件:仅有 {remaining} 件既未发货也未取消。',
   },
   'FULFILLED_BY_AMAZON:ship': {
     en: 'This order is Fulfilled by Amazon: Amazon buys the label and ships it, so the seller cannot buy a label or confirm its shipment.',
@@ -240,6 +255,10 @@ const outcomes = {
   marketplaceShipped: {
     en: 'The marketplace reports that the order shipped at {at}; the order follows it.',
     'zh-CN': '平台报告该订单已于 {at} 发货;订单状态随之更新。',
+  },
+  marketplaceStatus: {
+    en: 'The marketplace reports the order as {reported} at {at}; the seller may ship and cancel it only while it is not pending.',
+    'zh-CN': '平台报告该订单于 {at} 为{reported}状态;只有在订单不处于等待中时,卖家才能发货或取消订单。',
   },
   marketplaceConflict: {
     en: 'The marketplace reports {fact} at {at}, which contradicts this order\'s history (it was {status}); the marketplace is right, so the report was applied over it. Check what your system did with the order.',

@@ -116,7 +116,9 @@ function lateShipmentRate(orders: readonly OrderContext[], now: number, days: nu
     if (shipped) {
       if (order.shippedAt! < from) continue;
       inWindow += 1;
-      if (order.shippedLate === true) late += 1;
+      // A partially shipped order is late once any confirmation was, or once units are still open past the date.
+      const openPastDate = order.latestShipDate !== null && order.latestShipDate < now && order.items.some((item) => item.quantity > item.quantityCanceled + item.quantityShipped);
+      if (order.shippedLate === true || openPastDate) late += 1;
       continue;
     }
     // Still open at `now` and already past its latest ship date: late whenever it ships. Without a latest ship

@@ -25,21 +25,32 @@ export function createOrderContext(input: unknown, policyOverride?: PolicyOverri
     fulfillmentChannel: parsed.fulfillmentChannel,
     policy,
     placedAt: parsed.placedAt,
-    latestShipDate: parsed.latestShipDate,
+    latestShipDate: parsed.latestShipDate ?? null,
+    marketplaceStatus: null,
     utcOffsetMinutes: offsetMinutesOf((input as { placedAt?: unknown }).placedAt),
     buyerCancelUntil: parsed.placedAt + policy.buyerCancelWindowMs,
-    // Amazon ships its own orders: there is nothing for the seller to confirm in time.
-    autoCancelAt: parsed.fulfillmentChannel === 'AFN' ? null : parsed.latestShipDate + policy.autoCancelAfterMs,
+    autoCancelAt: autoCancelAtOf(parsed.fulfillmentChannel, parsed.latestShipDate ?? null, policy.autoCancelAfterMs),
     clock: parsed.placedAt,
     items: parsed.items.map((item) => ({
       orderItemId: item.orderItemId,
       ...(item.sku === undefined ? {} : { sku: item.sku }),
       quantity: item.quantity,
       quantityCanceled: 0,
+      quantityShipped: 0,
       buyerRequestedCancel: false,
     })),
     ...emptyRecords(),
   };
+}
+
+/**
+ * The auto-cancel instant: the latest ship date plus the policy's delay; none while the latest ship date is
+ * unknown, and none for orders Amazon ships (there is nothing for the seller to confirm in time).
+ * @example
+ * autoCancelAtOf('MFN', Date.parse('2026-11-28T23:59:59Z'), 7 * 86_400_000); // epoch ms of 2026-12-05T23:59:59Z
+ */
+export function autoCancelAtOf(channel: 'MFN' | 'AFN', latestShipDate: number | null, autoCancelAfterMs: number): number | null {
+  return channel === 'AFN' || latestShipDate === null ? null : latestShipDate + autoCancelAfterMs;
 }
 
 /**

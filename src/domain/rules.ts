@@ -1,6 +1,7 @@
 import { CancelReason, type Cancellation, type ItemQuantity, type OrderContext, type OrderStatus, type ParsedOrderEvent } from './schemas.js';
 import { outcomeMessage, refusalMessage, type Message, type MessageParams, type RefusalCode } from './messages.js';
 import { isOfficialRequest } from './subject.js';
+import { hasBuyerWindowClosedAt } from './deadlines.js';
 
 /**
  * The answer to an event: accepted, or refused with a code; both with a message in en and zh-CN. `late` is set
@@ -49,7 +50,7 @@ const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = 
 /** What every message about an order may mention: its own window length and time zone. */
 function orderParams(order: OrderContext): MessageParams {
   const params: MessageParams = { windowMs: order.buyerCancelUntil - order.placedAt, offset: order.utcOffsetMinutes };
-  if (order.autoCancelAt !== null) params['autoCancelMs'] = order.autoCancelAt - order.latestShipDate;
+  if (order.autoCancelAt !== null && order.latestShipDate !== null) params['autoCancelMs'] = order.autoCancelAt - order.latestShipDate;
   return params;
 }
 
@@ -88,19 +89,56 @@ function refuseForTimeOrFinalState(order: OrderContext, status: OrderStatus, eve
   return undefined;
 }
 
-/** Remaining (not cancelled) quantity of each item, in order. */
+/** The units of an item neither cancelled nor shipped: ordered = cancelled + shipped + open. */
+const openQuantity = (item: OrderContext['items'][number]): number => item.quantity - item.quantityCanceled - item.quantityShipped;
+
+/** The open (neither cancelled nor shipped) quantity of each item, in order; items with none left out. */
 export function remainingItems(order: OrderContext): ItemQuantity[] {
   const left: ItemQuantity[] = [];
   for (const item of order.items) {
-    const quantity = item.quantity - item.quantityCanceled;
+    const quantity = openQuantity(item);
     if (quantity > 0) left.push({ orderItemId: item.orderItemId, quantity });
   }
   return left;
 }
 
-/** Whether every unit of the order has been cancelled. */
+/** Whether no unit of the order is open: each is cancelled or shipped. */
 export function hasNothingLeft(order: OrderContext): boolean {
-  return order.items.every((item) => item.quantityCanceled >= item.quantity);
+  return order.items.every((item) => openQuantity(item) <= 0);
+}
+
+/** Whether some unit of the order has been ship-confirmed. */
+export function hasShippedAny(order: OrderContext): boolean {
+  return order.items.some((item) => item.quantityShipped > 0);
+}
+
+/** Whether the marketplace says the order is Pending: the seller can neither ship nor cancel it. */
+export function isMarketplacePending(order: Pick<OrderContext, 'marketplaceStatus'>): boolean {
+  return order.marketplaceStatus === 'pending';
+}
+
+/** The items a shipment confirmation names, or every open unit when it names none. */
+export function itemsToShip(order: OrderContext, event: EventOf<'seller.confirmShipment'>): ItemQuantity[] {
+  return event.items ?? remainingItems(order);
+}
+
+/**
+ * The units a marketplace shipment fact adds: it reports how many of each item shipped in all, so each item ships
+ * up to that total, never more than is open. Without items, every open unit shipped.
+ * @example
+ * shippedByFact(order, { type: 'marketplace.orderShipped', at, items: [{ orderItemId: 'A', quantity: 1 }] });
+ */
+export function shippedByFact(order: OrderContext, event: EventOf<'marketplace.orderShipped'>): ItemQuantity[] {
+  if (!event.items) return remainingItems(order);
+  const known = itemIndex(order);
+  const shipped: ItemQuantity[] = [];
+  for (const reported of event.items) {
+    const item = known.get(reported.orderItemId);
+    if (!item) continue;
+    const quantity = Math.min(reported.quantity - item.quantityShipped, openQuantity(item));
+    if (quantity > 0) shipped.push({ orderItemId: item.orderItemId, quantity });
+  }
+  return shipped;
 }
 
 /** The items a seller cancel names, or every remaining quantity when it names none. */
@@ -119,17 +157,24 @@ function checkItemIds(order: OrderContext, ids: readonly string[]): Verdict | un
   return unknown === undefined ? undefined : refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown, orderId: order.orderId });
 }
 
-function checkQuantities(order: OrderContext, items: readonly ItemQuantity[]): Verdict | undefined {
+/** Items a cancel or a shipment names: each must be on the order and no more than is open (`variant` words it). */
+function checkQuantities(order: OrderContext, items: readonly ItemQuantity[], variant?: 'ship'): Verdict | undefined {
   const known = itemIndex(order);
   const unknown = items.find((requested) => !known.has(requested.orderItemId));
   if (unknown) return refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown.orderItemId, orderId: order.orderId });
   for (const requested of items) {
     const item = known.get(requested.orderItemId)!;
-    const remaining = item.quantity - item.quantityCanceled;
+    const remaining = openQuantity(item);
     if (requested.quantity > remaining) {
-      return refuse(order, 'QUANTITY_EXCEEDS_REMAINING', { orderItemId: item.orderItemId, requested: requested.quantity, remaining });
+      return refuse(order, 'QUANTITY_EXCEEDS_REMAINING', { orderItemId: item.orderItemId, requested: requested.quantity, remaining }, variant);
     }
   }
+  return undefined;
+}
+
+/** Seller actions wait while the order is Pending: the buyer's window, or the marketplace's own word. */
+function refuseWhilePending(order: OrderContext, status: OrderStatus): Verdict | undefined {
+  if (status === 'buyer-cancellable' || isMarketplacePending(order)) return refuse(order, 'ORDER_PENDING', {}, isMarketplacePending(order) ? 'marketplace' : undefined);
   return undefined;
 }
 
@@ -155,16 +200,20 @@ export function countsAgainstRate(
   if (order.fulfillmentChannel === 'AFN') return false;
   if (by === 'buyer') return false;
   if (by === 'system') return true;
+  if (by === 'unknown') return false;
   if (reason !== 'BuyerCanceled') return true;
   return itemsWithoutOfficialRequest(order, items).length > 0;
 }
 
-/** The buyer cancels in Your Orders: only inside the window, while Amazon holds the order as Pending. */
+/**
+ * The buyer cancels in Your Orders: only inside the window, and before a label exists. The window is time alone:
+ * an order the marketplace already reports Unshipped is still the buyer's to cancel until the window ends.
+ */
 function verdictOfBuyerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED', {}, 'buyer');
-  if (status !== 'buyer-cancellable') return refuse(order, 'BUYER_WINDOW_CLOSED');
+  if (hasBuyerWindowClosedAt(order, judgedAt(order, event))) return refuse(order, 'BUYER_WINDOW_CLOSED');
   return accept(() => outcomeMessage('buyerCanceled', orderParams(order)));
 }
 export const judgeBuyerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>) => Verdict = remembered(verdictOfBuyerCancel);
@@ -211,7 +260,8 @@ function verdictOfSellerCancel(order: OrderContext, status: OrderStatus, event: 
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON');
-  if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
+  const pending = refuseWhilePending(order, status);
+  if (pending) return pending;
   if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED');
   const items = itemsToCancel(order, event);
   const invalid = checkQuantities(order, items);
@@ -231,7 +281,8 @@ function verdictOfGenerateLabel(order: OrderContext, status: OrderStatus, event:
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
-  if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
+  const pending = refuseWhilePending(order, status);
+  if (pending) return pending;
   return accept(() => outcomeMessage('labelGenerated'));
 }
 export const judgeGenerateLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>) => Verdict = remembered(verdictOfGenerateLabel);
@@ -245,19 +296,28 @@ function verdictOfVoidLabel(order: OrderContext, status: OrderStatus, event: Eve
 }
 export const judgeVoidLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>) => Verdict = remembered(verdictOfVoidLabel);
 
-/** Shipment can be confirmed once the order leaves Pending; after the latest ship date it is late; Amazon ships AFN orders. */
+/**
+ * Shipment can be confirmed once the order leaves Pending, for all open units or the ones a package holds; after
+ * the latest ship date it is late; Amazon ships AFN orders.
+ */
 function verdictOfConfirmShipment(order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
-  if (status === 'buyer-cancellable') return refuse(order, 'ORDER_PENDING');
+  const pending = refuseWhilePending(order, status);
+  if (pending) return pending;
+  const invalid = event.items && checkQuantities(order, event.items, 'ship');
+  if (invalid) return invalid;
   return accept(() => outcomeMessage(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped'));
 }
 export const judgeConfirmShipment: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>) => Verdict = remembered(verdictOfConfirmShipment);
 
-/** Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships. */
-export function isLateShipment(order: OrderContext, at: number): boolean {
-  return order.fulfillmentChannel !== 'AFN' && at > order.latestShipDate;
+/**
+ * Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships, nor
+ * while the latest ship date is unknown. An order with several confirmations is late when any of them is.
+ */
+export function isLateShipment(order: Pick<OrderContext, 'fulfillmentChannel' | 'latestShipDate'>, at: number): boolean {
+  return order.fulfillmentChannel !== 'AFN' && order.latestShipDate !== null && at > order.latestShipDate;
 }
 
 /** Time passing is always accepted, except before the order existed. */
@@ -293,11 +353,12 @@ export function judge(order: OrderContext, status: OrderStatus, event: ParsedOrd
       return judgeClockTick(order, status, event);
     case 'marketplace.orderCanceled':
     case 'marketplace.orderShipped':
+    case 'marketplace.statusReported':
       return judgeFact(order, status, event);
   }
 }
 
-type Fact = EventOf<'marketplace.orderCanceled'> | EventOf<'marketplace.orderShipped'>;
+type Fact = EventOf<'marketplace.orderCanceled'> | EventOf<'marketplace.orderShipped'> | EventOf<'marketplace.statusReported'>;
 
 /** Whether the event is a fact the marketplace reports (applied, never judged). */
 export function isFact(event: { type: string }): event is Fact {
@@ -321,13 +382,15 @@ export function marketplaceCancellation(order: OrderContext, event: EventOf<'mar
   const by = event.cancelledBy === 'amazon' ? 'system' : event.cancelledBy;
   const reason =
     by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (known.success ? known.data : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
+  // Whoever cancelled when nobody says is left out of the rate here; sellerMetrics reports it as unattributed.
   const counts = order.fulfillmentChannel !== 'AFN' && (by === 'seller' ? countsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  const note = event.note ?? (event.reason !== undefined && event.reason !== reason ? event.reason : undefined);
   return {
     by,
     reason,
     at: event.at,
     source: 'marketplace',
-    ...(event.reason !== undefined && event.reason !== reason ? { note: event.reason } : {}),
+    ...(note === undefined ? {} : { note }),
     items,
     countsAgainstRate: counts,
   };
@@ -335,6 +398,8 @@ export function marketplaceCancellation(order: OrderContext, event: EventOf<'mar
 
 /** What the local rules would have said of the fact as a command: a refusal means the fact overrides them. */
 function contradiction(order: OrderContext, status: OrderStatus, event: Fact): boolean {
+  // An order that ended here cannot be Pending or Unshipped there; an open one follows the marketplace's word.
+  if (event.type === 'marketplace.statusReported') return status === 'shipped' || status === 'canceled' || status === 'auto-canceled';
   if (event.type === 'marketplace.orderShipped') return status === 'buyer-cancellable' || status === 'canceled' || status === 'auto-canceled';
   if (status === 'shipped') return true;
   if (status === 'canceled' || status === 'auto-canceled') return false;
@@ -346,8 +411,14 @@ function contradiction(order: OrderContext, status: OrderStatus, event: Fact): b
 /** A fact is applied whatever the rules say; the verdict reports when it contradicted the local history. */
 export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact): Verdict {
   if (isBeforePlacement(order, event)) return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
-  const key = event.type === 'marketplace.orderShipped' ? 'marketplaceShipped' : 'marketplaceCanceled';
-  const params = { ...orderParams(order), at: event.at, status, by: event.type === 'marketplace.orderCanceled' ? event.cancelledBy : 'amazon' };
+  const key = event.type === 'marketplace.orderShipped' ? 'marketplaceShipped' : event.type === 'marketplace.statusReported' ? 'marketplaceStatus' : 'marketplaceCanceled';
+  const params = {
+    ...orderParams(order),
+    at: event.at,
+    status,
+    by: event.type === 'marketplace.orderCanceled' ? event.cancelledBy : 'amazon',
+    ...(event.type === 'marketplace.statusReported' ? { reported: event.status } : {}),
+  };
   if (!contradiction(order, status, event)) return accept(() => outcomeMessage(key, params));
   return { accepted: true, conflict: true, overrode: status, message: outcomeMessage('marketplaceConflict', { ...params, fact: event.type }) };
 }

@@ -32,6 +32,13 @@ export type CancellationReason = z.infer<typeof CancellationReason>;
 const OrderItemId = z.string().min(1);
 const Quantity = z.number().int().positive();
 
+/**
+ * What the marketplace last said about an order's readiness: `pending` (Amazon's Pending: nothing can ship or be
+ * cancelled by the seller) or `unshipped` (the seller may ship and cancel).
+ */
+export const MarketplaceStatus = z.enum(['pending', 'unshipped']);
+export type MarketplaceStatus = z.infer<typeof MarketplaceStatus>;
+
 /** One line of an order as Amazon reports it. */
 export const OrderItemInput = z.strictObject({
   orderItemId: OrderItemId,
@@ -41,7 +48,8 @@ export const OrderItemInput = z.strictObject({
 
 /**
  * What an order starts from. `placedAt` is the purchase instant, `latestShipDate` Amazon's latest ship
- * date; both are ISO-8601 with an offset, or epoch ms.
+ * date; both are ISO-8601 with an offset, or epoch ms. An order whose latest ship date is not known yet (Amazon's
+ * model marks it optional) has no auto-cancel deadline until a `marketplace.statusReported` fact brings one.
  * @example
  * const input: OrderInput = { orderId: '113-1234567-1234567', placedAt: '2026-11-26T10:00:00+08:00',
  *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] };
@@ -50,14 +58,14 @@ export const OrderInput = z
   .strictObject({
     orderId: z.string().min(1),
     placedAt: Instant,
-    latestShipDate: Instant,
+    latestShipDate: Instant.optional(),
     items: z.array(OrderItemInput).min(1),
     fulfillmentChannel: z.enum(['MFN', 'AFN']).default('MFN'),
     marketplaceId: z.string().min(1).optional(),
     policy: PolicyOverride.optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.latestShipDate < input.placedAt) {
+    if (input.latestShipDate !== undefined && input.latestShipDate < input.placedAt) {
       ctx.addIssue({ code: 'custom', path: ['latestShipDate'], message: 'latestShipDate must not be before placedAt' });
     }
     const seen = new Set<string>();
@@ -109,17 +117,30 @@ export const OrderEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('seller.cancel'), ...eventBase, reason: CancelReason, items: ItemQuantities.optional() }),
   z.strictObject({ type: z.literal('seller.generateLabel'), ...eventBase }),
   z.strictObject({ type: z.literal('seller.voidLabel'), ...eventBase }),
-  z.strictObject({ type: z.literal('seller.confirmShipment'), ...eventBase }),
+  // A shipment of the items and quantities named (the package's contents), or of every open unit.
+  z.strictObject({ type: z.literal('seller.confirmShipment'), ...eventBase, items: ItemQuantities.optional() }),
   z.strictObject({ type: z.literal('clock.tick'), ...eventBase }),
   // Facts the marketplace reports: they already happened, so they are applied, never judged.
   z.strictObject({
     type: z.literal('marketplace.orderCanceled'),
     ...eventBase,
-    cancelledBy: z.enum(['buyer', 'seller', 'amazon']),
+    /** Who cancelled, as the marketplace says; `unknown` when it does not say (Orders v0 `Canceled`). */
+    cancelledBy: z.enum(['buyer', 'seller', 'amazon', 'unknown']),
     reason: z.string().min(1).optional(),
+    /** The marketplace's own words, kept on the record when `reason` is a code (e.g. v2026 free text). */
+    note: z.string().min(1).optional(),
     items: ItemQuantities.optional(),
   }),
+  // `items`: how many of each item the marketplace says have shipped in all (a pull reports totals).
   z.strictObject({ type: z.literal('marketplace.orderShipped'), ...eventBase, items: ItemQuantities.optional() }),
+  // Whether the marketplace holds the order (`pending`: Amazon's Pending, not ready to ship) or lets the seller
+  // ship and cancel it (`unshipped`), with the latest ship date when it gives one.
+  z.strictObject({
+    type: z.literal('marketplace.statusReported'),
+    ...eventBase,
+    status: MarketplaceStatus,
+    latestShipDate: Instant.optional(),
+  }),
 ]);
 /**
  * An event as people write it: `at` as ISO-8601 text, epoch ms or a Date. `applyEvent`, `explain` and a
@@ -144,6 +165,8 @@ export const OrderItem = z.strictObject({
   sku: z.string().optional(),
   quantity: Quantity,
   quantityCanceled: z.number().int().nonnegative(),
+  /** Units ship-confirmed so far; ordered = cancelled + shipped + open, always. */
+  quantityShipped: z.number().int().nonnegative(),
   buyerRequestedCancel: z.boolean(),
 });
 export type OrderItem = z.infer<typeof OrderItem>;
@@ -159,7 +182,8 @@ export type ItemQuantity = z.infer<typeof ItemQuantity>;
  * const counted = snapshot.context.cancellations.filter((c: Cancellation) => c.countsAgainstRate);
  */
 export const Cancellation = z.strictObject({
-  by: z.enum(['buyer', 'seller', 'system']),
+  /** Who cancelled: `system` is Amazon itself (the auto-cancel), `unknown` a marketplace report that does not say. */
+  by: z.enum(['buyer', 'seller', 'system', 'unknown']),
   reason: CancellationReason,
   /** When the order recorded it: the event's own instant, or the order's clock for a late event. */
   at: z.number().int(),
@@ -197,11 +221,14 @@ export const OrderContext = z.strictObject({
   fulfillmentChannel: z.enum(['MFN', 'AFN']),
   policy: Policy,
   placedAt: z.number().int(),
-  latestShipDate: z.number().int(),
+  /** Null while the marketplace has not given one: there is no auto-cancel deadline until it does. */
+  latestShipDate: z.number().int().nullable(),
+  /** What the marketplace last reported about readiness (null: nothing reported; the buyer's window decides). */
+  marketplaceStatus: MarketplaceStatus.nullable(),
   /** UTC offset of `placedAt` as the marketplace gave it, in minutes; messages show times in it. */
   utcOffsetMinutes: z.number().int().min(-18 * 60).max(18 * 60),
   buyerCancelUntil: z.number().int(),
-  /** Null for orders Fulfilled by Amazon: Amazon ships them, so there is no auto-cancel. */
+  /** Null for orders Fulfilled by Amazon (Amazon ships them) and while the latest ship date is unknown. */
   autoCancelAt: z.number().int().nullable(),
   /** The order's own clock: the latest instant it has applied. Time never runs backwards for an order. */
   clock: z.number().int(),
@@ -211,11 +238,13 @@ export const OrderContext = z.strictObject({
   labelGeneratedAt: z.number().int().nullable(),
   /** The label event's own instant when it arrived late. */
   labelOccurredAt: z.number().int().optional(),
+  /** The first shipment confirmation's instant (of some or all units), null until one. */
   shippedAt: z.number().int().nullable(),
   /** The shipment event's own instant when it arrived late. */
   shipmentOccurredAt: z.number().int().optional(),
   /** Set when the marketplace reported the shipment (a fact, recorded at its own instant). */
   shipmentSource: z.literal('marketplace').optional(),
+  /** Whether any shipment confirmation came after the latest ship date (Late Shipment Rate); null until one. */
   shippedLate: z.boolean().nullable(),
   /** Ids of the events the order has applied, oldest first; a known id is not applied again. */
   eventIds: z.array(EventId),

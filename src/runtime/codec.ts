@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import {
+  autoCancelAtOf,
   countsAgainstRate,
   defaultPolicy,
   emptyRecords,
@@ -74,7 +75,8 @@ function compact(context: OrderContext): Record<string, unknown> {
   if (context.fulfillmentChannel !== 'MFN') out['fulfillmentChannel'] = context.fulfillmentChannel;
   if (!samePolicy(context.policy, basePolicy(context.marketplaceId))) out['policy'] = context.policy;
   out['placedAt'] = context.placedAt;
-  out['latestShipDate'] = context.latestShipDate;
+  if (context.latestShipDate !== null) out['latestShipDate'] = context.latestShipDate;
+  if (context.marketplaceStatus !== null) out['marketplaceStatus'] = context.marketplaceStatus;
   if (context.utcOffsetMinutes !== 0) out['utcOffsetMinutes'] = context.utcOffsetMinutes;
   if (context.clock !== context.placedAt) out['clock'] = context.clock;
   out['items'] = context.items.map((item) => {
@@ -82,6 +84,7 @@ function compact(context: OrderContext): Record<string, unknown> {
     if (item.sku !== undefined) stored['sku'] = item.sku;
     stored['quantity'] = item.quantity;
     if (item.quantityCanceled !== 0) stored['quantityCanceled'] = item.quantityCanceled;
+    if (item.quantityShipped !== 0) stored['quantityShipped'] = item.quantityShipped;
     if (item.buyerRequestedCancel) stored['buyerRequestedCancel'] = true;
     return stored;
   });
@@ -101,11 +104,13 @@ function compact(context: OrderContext): Record<string, unknown> {
 function expand(stored: Record<string, unknown>): unknown {
   const items = Array.isArray(stored['items'])
     ? stored['items'].map((item: unknown) =>
-        item !== null && typeof item === 'object' ? { quantityCanceled: 0, buyerRequestedCancel: false, ...item } : item,
+        item !== null && typeof item === 'object' ? { quantityCanceled: 0, quantityShipped: 0, buyerRequestedCancel: false, ...item } : item,
       )
     : stored['items'];
   const context: Record<string, unknown> = {
     fulfillmentChannel: 'MFN',
+    latestShipDate: null,
+    marketplaceStatus: null,
     utcOffsetMinutes: 0,
     clock: stored['placedAt'],
     ...emptyRecords(),
@@ -118,8 +123,9 @@ function expand(stored: Record<string, unknown>): unknown {
   if (context['buyerCancelUntil'] === undefined && typeof context['placedAt'] === 'number' && typeof policy.buyerCancelWindowMs === 'number') {
     context['buyerCancelUntil'] = context['placedAt'] + policy.buyerCancelWindowMs;
   }
-  if (context['autoCancelAt'] === undefined && typeof context['latestShipDate'] === 'number' && typeof policy.autoCancelAfterMs === 'number') {
-    context['autoCancelAt'] = context['fulfillmentChannel'] === 'AFN' ? null : context['latestShipDate'] + policy.autoCancelAfterMs;
+  const latestShipDate = context['latestShipDate'];
+  if (context['autoCancelAt'] === undefined && (latestShipDate === null || typeof latestShipDate === 'number') && typeof policy.autoCancelAfterMs === 'number') {
+    context['autoCancelAt'] = autoCancelAtOf(context['fulfillmentChannel'] === 'AFN' ? 'AFN' : 'MFN', latestShipDate, policy.autoCancelAfterMs);
   }
   return context;
 }
@@ -155,34 +161,42 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   if (c.buyerCancelUntil !== c.placedAt + c.policy.buyerCancelWindowMs) {
     return ['context.buyerCancelUntil', c.buyerCancelUntil, `placedAt + the policy's window, ${c.placedAt + c.policy.buyerCancelWindowMs}`];
   }
-  if (c.latestShipDate < c.placedAt) return ['context.latestShipDate', c.latestShipDate, `at or after placedAt ${c.placedAt}`];
-  if ((c.fulfillmentChannel === 'AFN') !== (c.autoCancelAt === null)) {
-    return ['context.autoCancelAt', c.autoCancelAt, c.fulfillmentChannel === 'AFN' ? 'null for an order Fulfilled by Amazon' : 'an instant for a seller-fulfilled order'];
-  }
-  if (c.autoCancelAt !== null && c.autoCancelAt !== c.latestShipDate + c.policy.autoCancelAfterMs) {
-    return ['context.autoCancelAt', c.autoCancelAt, `latestShipDate + the policy's auto-cancel delay, ${c.latestShipDate + c.policy.autoCancelAfterMs}`];
+  if (c.latestShipDate !== null && c.latestShipDate < c.placedAt) return ['context.latestShipDate', c.latestShipDate, `at or after placedAt ${c.placedAt}`];
+  const autoCancelAt = autoCancelAtOf(c.fulfillmentChannel, c.latestShipDate, c.policy.autoCancelAfterMs);
+  if (c.autoCancelAt !== autoCancelAt) {
+    const expected =
+      autoCancelAt === null
+        ? `null for an order ${c.fulfillmentChannel === 'AFN' ? 'Fulfilled by Amazon' : 'without a latest ship date'}`
+        : `latestShipDate + the policy's auto-cancel delay, ${autoCancelAt}`;
+    return ['context.autoCancelAt', c.autoCancelAt, expected];
   }
   if (c.clock < c.placedAt) return ['context.clock', c.clock, `at or after placedAt ${c.placedAt}`];
   if (new Set(c.eventIds).size !== c.eventIds.length) return ['context.eventIds', c.eventIds, 'each id once'];
 
-  // State against deadlines and the clock.
-  if (state === stateKeys.buyerCancellable && c.clock >= c.buyerCancelUntil) {
+  // State against deadlines, the clock and the marketplace's word: Pending holds an order, Unshipped frees it.
+  const pending = c.marketplaceStatus === 'pending';
+  if (state === stateKeys.buyerCancellable && c.marketplaceStatus === 'unshipped') return ['state', state, 'unshipped, since the marketplace reports the order Unshipped'];
+  if (state === stateKeys.buyerCancellable && c.clock >= c.buyerCancelUntil && !pending) {
     return ['state', state, `a state after the buyer's window, since the clock ${c.clock} is at or after buyerCancelUntil ${c.buyerCancelUntil}`];
   }
-  if ((state === stateKeys.unshipped || state === stateKeys.labelGenerated) && c.clock < c.buyerCancelUntil) {
+  if (state === stateKeys.unshipped && pending) return ['state', state, 'buyerCancellable, since the marketplace reports the order Pending'];
+  if ((state === stateKeys.unshipped || state === stateKeys.labelGenerated) && c.clock < c.buyerCancelUntil && c.marketplaceStatus === null) {
     return ['state', state, `buyerCancellable, since the clock ${c.clock} is before buyerCancelUntil ${c.buyerCancelUntil}`];
   }
-  if (open && c.autoCancelAt !== null && c.clock >= c.autoCancelAt) return ['state', state, `autoCanceled, since the clock ${c.clock} is at or after autoCancelAt ${c.autoCancelAt}`];
+  if (open && !pending && c.autoCancelAt !== null && c.clock >= c.autoCancelAt) {
+    return ['state', state, `autoCanceled, since the clock ${c.clock} is at or after autoCancelAt ${c.autoCancelAt}`];
+  }
   if (state === stateKeys.labelGenerated && c.labelGeneratedAt === null) return ['context.labelGeneratedAt', null, 'the instant the label was generated in state labelGenerated'];
   if ((state === stateKeys.buyerCancellable || state === stateKeys.unshipped) && c.labelGeneratedAt !== null) {
     return ['context.labelGeneratedAt', c.labelGeneratedAt, `null in state ${state}`];
   }
-  if (state === stateKeys.shipped) {
-    if (c.shippedAt === null) return ['context.shippedAt', null, 'the instant of shipment in state shipped'];
-    if (c.shippedLate !== isLateShipment(c, c.shippedAt)) return ['context.shippedLate', c.shippedLate, `${isLateShipment(c, c.shippedAt)} for a shipment at ${c.shippedAt}`];
-  } else if (c.shippedAt !== null || c.shippedLate !== null) {
-    return ['context.shippedAt', c.shippedAt, `null in state ${state}`];
-  }
+  const shippedAny = c.items.some((item) => item.quantityShipped > 0);
+  if (state === stateKeys.shipped && c.shippedAt === null) return ['context.shippedAt', null, 'the instant of shipment in state shipped'];
+  if (shippedAny !== (c.shippedAt !== null)) return ['context.shippedAt', c.shippedAt, shippedAny ? 'the instant of the first shipment, since units shipped' : 'null, since no unit shipped'];
+  if ((c.shippedAt === null) !== (c.shippedLate === null)) return ['context.shippedLate', c.shippedLate, c.shippedAt === null ? 'null before any shipment' : 'true or false once units shipped'];
+  if (c.shippedAt !== null && isLateShipment(c, c.shippedAt) && !c.shippedLate) return ['context.shippedLate', c.shippedLate, `true for a shipment at ${c.shippedAt}`];
+  if (state === stateKeys.shipped && !shippedAny) return ['state', state, 'canceled, since no unit shipped'];
+  if ((state === stateKeys.canceled || state === stateKeys.autoCanceled) && shippedAny) return ['state', state, 'shipped, since some units shipped'];
 
   // Quantities: what each item lost is what its cancellation records took, never more than it had.
   const taken = new Map<string, number>();
@@ -193,17 +207,20 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
     }
   }
   for (const [index, item] of c.items.entries()) {
-    if (item.quantityCanceled > item.quantity) return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `at most the quantity ${item.quantity}`];
+    if (item.quantityCanceled + item.quantityShipped > item.quantity) {
+      return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `at most the quantity ${item.quantity} less the ${item.quantityShipped} shipped`];
+    }
     if (item.quantityCanceled !== (taken.get(item.orderItemId) ?? 0)) {
       return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `${taken.get(item.orderItemId) ?? 0}, the sum of its cancellation records`];
     }
   }
-  const left = c.items.some((item) => item.quantityCanceled < item.quantity);
-  if (open && !left) return ['state', state, 'canceled, since nothing of the order is left'];
-  if (state === stateKeys.canceled && left) return ['state', state, 'an open state, since some items are not cancelled'];
-  if (state === stateKeys.autoCanceled && !c.cancellations.some((record) => record.by === 'system' && record.at === c.autoCancelAt)) {
+  const left = c.items.some((item) => item.quantityCanceled + item.quantityShipped < item.quantity);
+  if (open && !left) return ['state', state, `${shippedAny ? 'shipped' : 'canceled'}, since no unit of the order is open`];
+  if (state === stateKeys.canceled && left) return ['state', state, 'an open state, since some units are neither shipped nor cancelled'];
+  if (state === stateKeys.autoCanceled && !c.cancellations.some((record) => record.by === 'system' && c.autoCancelAt !== null && record.at >= c.autoCancelAt)) {
     return ['context.cancellations', c.cancellations.length, `a system cancellation at autoCancelAt ${c.autoCancelAt} in state autoCanceled`];
   }
+  if (!open && left) return ['state', state, 'an open state, since some units are neither shipped nor cancelled'];
 
   // Records: in time order, within [placedAt, clock], and each rate flag as the rule gives it.
   const official = new Map<string, number>();
@@ -232,11 +249,13 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
       return [`context.cancellations.${index}.countsAgainstRate`, record.countsAgainstRate, `${expected} for a ${record.by} cancellation with reason ${record.reason}`];
     }
   }
-  if (c.labelGeneratedAt !== null && (c.labelGeneratedAt < c.buyerCancelUntil || c.labelGeneratedAt > c.clock)) {
-    return ['context.labelGeneratedAt', c.labelGeneratedAt, `between buyerCancelUntil ${c.buyerCancelUntil} and the clock ${c.clock}`];
+  // Before the window's end only when the marketplace had said the order was ready.
+  const earliest = c.marketplaceStatus === null ? c.buyerCancelUntil : c.placedAt;
+  if (c.labelGeneratedAt !== null && (c.labelGeneratedAt < earliest || c.labelGeneratedAt > c.clock)) {
+    return ['context.labelGeneratedAt', c.labelGeneratedAt, `between ${earliest} and the clock ${c.clock}`];
   }
-  if (c.shippedAt !== null && c.shipmentSource !== 'marketplace' && (c.shippedAt < (c.labelGeneratedAt ?? c.buyerCancelUntil) || c.shippedAt > c.clock)) {
-    return ['context.shippedAt', c.shippedAt, `between ${c.labelGeneratedAt ?? c.buyerCancelUntil} and the clock ${c.clock}`];
+  if (c.shippedAt !== null && c.shipmentSource !== 'marketplace' && (c.shippedAt < earliest || c.shippedAt > c.clock)) {
+    return ['context.shippedAt', c.shippedAt, `between ${earliest} and the clock ${c.clock}`];
   }
   return undefined;
 }
@@ -270,6 +289,7 @@ export function restoreOrder(stored: string | PersistedOrder, options: RestoreOr
     }
   }
   let envelope = parseEnvelope(raw);
+  if (envelope.schemaVersion === SNAPSHOT_SCHEMA_VERSION && envelope.machineVersion === 2) envelope = fromMachineVersion2(envelope);
   if (envelope.schemaVersion !== SNAPSHOT_SCHEMA_VERSION || envelope.machineVersion !== MACHINE_VERSION) {
     const orderId = typeof envelope.context['orderId'] === 'string' ? envelope.context['orderId'] : undefined;
     if (!options.migrate) {
@@ -310,14 +330,32 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
+ * Machine version 2 knew no partial shipments and no marketplace readiness: a shipped order shipped every unit
+ * it had not cancelled. `restoreOrder` reads such an order as it is, without `migrate`.
+ */
+function fromMachineVersion2(stored: PersistedOrder): PersistedOrder {
+  const context = { ...stored.context };
+  if (stored.state === stateKeys.shipped && Array.isArray(context['items'])) {
+    context['items'] = context['items'].map((item: unknown) => {
+      if (item === null || typeof item !== 'object') return item;
+      const { quantity, quantityCanceled = 0 } = item as { quantity?: unknown; quantityCanceled?: unknown };
+      return typeof quantity === 'number' && typeof quantityCanceled === 'number' && quantity > quantityCanceled ? { ...item, quantityShipped: quantity - quantityCanceled } : item;
+    });
+  }
+  return { ...stored, machineVersion: MACHINE_VERSION, context };
+}
+
+/**
  * Upgrades a stored order written by version 1 of this package (schema 1, machine 1) to the current versions:
  * the order's clock is set to the latest instant it had recorded, no event ids are known, times show in UTC,
- * and orders Fulfilled by Amazon lose the auto-cancel deadline they never had.
+ * and orders Fulfilled by Amazon lose the auto-cancel deadline they never had. Orders of machine version 2 are
+ * read as they are (a shipped one shipped all it had not cancelled).
  * @example
  * const snapshot = restoreOrder(oldText, { migrate: upgradeOrderSnapshot });
  */
 export function upgradeOrderSnapshot(stored: PersistedOrder): PersistedOrder {
   if (stored.schemaVersion === SNAPSHOT_SCHEMA_VERSION && stored.machineVersion === MACHINE_VERSION) return stored;
+  if (stored.schemaVersion === SNAPSHOT_SCHEMA_VERSION && stored.machineVersion === 2) return fromMachineVersion2(stored);
   if (stored.schemaVersion !== 1 || stored.machineVersion !== 1) {
     throw new RestoreError(`Cannot upgrade an order from schemaVersion ${stored.schemaVersion} and machine version ${stored.machineVersion}: only version 1 is known.`);
   }
@@ -332,5 +370,5 @@ export function upgradeOrderSnapshot(stored: PersistedOrder): PersistedOrder {
   context['eventIds'] = [];
   context['utcOffsetMinutes'] = 0;
   if (context['fulfillmentChannel'] === 'AFN') context['autoCancelAt'] = null;
-  return { ...stored, schemaVersion: SNAPSHOT_SCHEMA_VERSION, machineVersion: MACHINE_VERSION, context };
+  return fromMachineVersion2({ ...stored, schemaVersion: SNAPSHOT_SCHEMA_VERSION, machineVersion: 2, context });
 }

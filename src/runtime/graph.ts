@@ -63,7 +63,9 @@ function stateInOf(guard: GuardLike | undefined): string | null {
 }
 
 function deadlineLabel(guard: string | null, policy: Policy): string | null {
-  if (guard?.includes('isAutoCancelDue')) return `${formatDuration(policy.autoCancelAfterMs)} after latest ship date`;
+  if (guard?.includes('isAutoCancelDue')) {
+    return `${formatDuration(policy.autoCancelAfterMs)} after latest ship date${guard.includes('hasShippedAny') ? ', some units shipped' : ''}`;
+  }
   if (guard?.includes('hasBuyerWindowClosed')) return `${formatDuration(policy.buyerCancelWindowMs)} after purchase`;
   return null;
 }

@@ -247,7 +247,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function whoOf(record: { by: string; reason: string }): CancelledBy {
   if (record.reason === 'NotShippedInTime') return 'auto';
-  if (record.by === 'system') return 'marketplace';
+  // Amazon cancelled, or the marketplace reported a cancel without saying who (Orders v0 `Canceled`).
+  if (record.by === 'system' || record.by === 'unknown') return 'marketplace';
   return record.by as CancelledBy;
 }
 

@@ -68,7 +68,8 @@ export const policyOverrideArbitrary = (): fc.Arbitrary<NonNullable<OrderInput['
 
 /**
  * Order inputs: 1 to 4 items with quantities 1 to 5, MFN or AFN, times as epoch ms or ISO-8601 with an
- * offset, a latest ship date from the purchase instant to 5 days later, and sometimes a policy override.
+ * offset, a latest ship date from the purchase instant to 5 days later (sometimes none yet, as Amazon's model
+ * allows), and sometimes a policy override.
  * @example
  * fc.assert(fc.property(orderInputArbitrary(), (input) => createOrder(input).verdict.accepted));
  */
@@ -92,8 +93,9 @@ export function orderInputArbitrary(options: OrderInputOptions = {}): fc.Arbitra
       policy,
     })
     .chain(({ placedAt, shipAfter, channel, marketplaceId, policy, ...rest }) =>
-      fc.record({ placedAt: instantText(placedAt), latestShipDate: instantText(placedAt + shipAfter) }).map((times) => {
+      fc.record({ placedAt: instantText(placedAt), latestShipDate: fc.option(instantText(placedAt + shipAfter), { nil: undefined, freq: 10 }) }).map(({ latestShipDate, ...times }) => {
         const input: OrderInput = { orderId: rest.orderId, ...times, items: rest.items, fulfillmentChannel: channel };
+        if (latestShipDate !== undefined) input.latestShipDate = latestShipDate;
         if (marketplaceId !== undefined) input.marketplaceId = marketplaceId;
         if (policy !== undefined) input.policy = policy;
         return input;
@@ -134,24 +136,29 @@ const timeAnchorArbitrary = (): fc.Arbitrary<TimeSpec> =>
 export const instantMs = (at: number | string | Date): number => (typeof at === 'number' ? at : at instanceof Date ? at.getTime() : Date.parse(at));
 
 /** The auto-cancel instant, or for an order Amazon fulfils (which has none) where it would be. */
-const autoCancelOrNominal = (order: ModelOrder): number => order.autoCancelAt ?? order.latestShipDate + 7 * DAY;
+const autoCancelOrNominal = (order: ModelOrder): number => order.autoCancelAt ?? (order.latestShipDate ?? order.placedAt) + 7 * DAY;
 
 /** Resolves a time spec against an order and the current time. */
 export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): number {
-  const base = { now, placedAt: order.placedAt, windowEnd: order.windowEnd, latestShipDate: order.latestShipDate, autoCancelAt: autoCancelOrNominal(order) }[spec.anchor];
+  const base = { now, placedAt: order.placedAt, windowEnd: order.windowEnd, latestShipDate: order.latestShipDate ?? order.placedAt, autoCancelAt: autoCancelOrNominal(order) }[spec.anchor];
   return Math.max(0, base + spec.offset);
 }
 
-/** A quantity to cancel: a number, exactly what remains, or one more than remains. */
-export type QuantitySpec = number | 'remaining' | 'remaining+1';
+/**
+ * A quantity: a number, exactly what remains, or one more than remains; for a shipment fact (a total), `shipped` is
+ * what has shipped already (a report that ships nothing new).
+ */
+export type QuantitySpec = number | 'remaining' | 'remaining+1' | 'shipped';
 
 /** An event whose instant and quantities are resolved against the order when it is sent. */
 export type EventTemplate = (
   | { type: 'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick'; time: TimeSpec }
   | { type: 'buyer.requestCancellation'; time: TimeSpec; source: 'order-flag' | 'message'; subject?: string; orderItemIds?: ItemRef[]; reason?: string }
   | { type: 'seller.cancel'; time: TimeSpec; reason: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
-  | { type: 'marketplace.orderCanceled'; time: TimeSpec; cancelledBy: 'buyer' | 'seller' | 'amazon'; reason?: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
-  | { type: 'marketplace.orderShipped'; time: TimeSpec }
+  | { type: 'seller.confirmShipment'; time: TimeSpec; items: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | { type: 'marketplace.orderCanceled'; time: TimeSpec; cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown'; reason?: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | { type: 'marketplace.orderShipped'; time: TimeSpec; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | { type: 'marketplace.statusReported'; time: TimeSpec; status: 'pending' | 'unshipped'; latestShipDate?: number }
 ) & { eventId?: string };
 
 /** Event ids from a small pool, so that the same id often comes back (a redelivered event). */
@@ -197,7 +204,7 @@ const resolveRef = (ref: ItemRef, order: ModelOrder): string => (ref === UNKNOWN
 export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
   const time = timeSpecArbitrary();
   const simple = fc.record({
-    type: fc.constantFrom('buyer.cancel', 'seller.generateLabel', 'seller.voidLabel', 'seller.confirmShipment', 'clock.tick') as fc.Arbitrary<
+    type: fc.constantFrom('buyer.cancel', 'buyer.cancel', 'seller.generateLabel', 'seller.voidLabel', 'seller.confirmShipment', 'clock.tick') as fc.Arbitrary<
       'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick'
     >,
     time,
@@ -216,18 +223,42 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
   const quantity: fc.Arbitrary<QuantitySpec> = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constantFrom<QuantitySpec>('remaining', 'remaining', 'remaining+1'));
   // Facts the marketplace reports: a cancel by anyone (some with Amazon's own reason words), a shipment.
   const marketplaceFact: fc.Arbitrary<EventTemplate> = fc.oneof(
-    fc.record(
+    { weight: 1, arbitrary: fc.record(
       {
         type: fc.constant('marketplace.orderCanceled' as const),
         time,
-        cancelledBy: fc.constantFrom<'buyer' | 'seller' | 'amazon'>('buyer', 'seller', 'amazon'),
+        cancelledBy: fc.constantFrom<'buyer' | 'seller' | 'amazon' | 'unknown'>('buyer', 'seller', 'amazon', 'unknown'),
         reason: fc.constantFrom('BuyerCanceled', 'NoInventory', 'NotShippedInTime', 'Unfulfillable', 'BUYER_REQUESTED'),
         items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 3 }),
       },
       { requiredKeys: ['type', 'time', 'cancelledBy'] },
-    ),
-    fc.record({ type: fc.constant('marketplace.orderShipped' as const), time }),
+    ) },
+    // Amazon's pulls report the units shipped so far: a number in all, or every unit (`remaining`).
+    { weight: 1, arbitrary: fc.record(
+      {
+        type: fc.constant('marketplace.orderShipped' as const),
+        time,
+        items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 3 }),
+      },
+      { requiredKeys: ['type', 'time'] },
+    ) },
+    // Amazon's word on readiness: Pending holds the order, Unshipped frees it, sometimes with a latest ship date.
+    { weight: 3, arbitrary: fc.record(
+      {
+        type: fc.constant('marketplace.statusReported' as const),
+        time,
+        status: fc.constantFrom<'pending' | 'unshipped'>('pending', 'unshipped', 'unshipped'),
+        latestShipDate: fc.constantFrom(0, 10 * MINUTE, 2 * DAY),
+      },
+      { requiredKeys: ['type', 'time', 'status'] },
+    ) },
   );
+  // Some of the open units in one package.
+  const partialShipment = fc.record({
+    type: fc.constant('seller.confirmShipment' as const),
+    time,
+    items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity }), { minLength: 1, maxLength: 3 }),
+  });
   const sellerCancel = fc.record(
     {
       type: fc.constant('seller.cancel' as const),
@@ -239,7 +270,13 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
   );
   return fc
     .tuple(
-      fc.oneof({ weight: 5, arbitrary: simple }, { weight: 3, arbitrary: request }, { weight: 4, arbitrary: sellerCancel }, { weight: 1, arbitrary: marketplaceFact }),
+      fc.oneof(
+        { weight: 5, arbitrary: simple },
+        { weight: 3, arbitrary: request },
+        { weight: 4, arbitrary: sellerCancel },
+        { weight: 2, arbitrary: partialShipment },
+        { weight: 3, arbitrary: marketplaceFact },
+      ),
       fc.option(eventIdArbitrary, { freq: 3, nil: undefined }),
     )
     .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId })) as fc.Arbitrary<EventTemplate>;
@@ -253,14 +290,24 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
  * fc.sample(labelPathTemplateArbitrary(), 3); // e.g. [{ type: 'seller.voidLabel', time: { anchor: 'now', offset: 0 } }, …]
  */
 export function labelPathTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
+  // (The path also ships some units: confirmed, or reported by Amazon, with or without the label.)
   const time = fc.oneof(
     { weight: 4, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 * MINUTE })) }) },
     { weight: 2, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(0, 1, MINUTE) }) },
     { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -DAY, max: -1 }) }) },
   );
   const type = fc.constantFrom('seller.generateLabel', 'seller.voidLabel', 'seller.voidLabel', 'seller.confirmShipment') as fc.Arbitrary<'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment'>;
+  // A package of some units, confirmed by the seller or reported by Amazon in all (a label serves one package).
+  const some = fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 2 });
+  // Amazon's totals: sometimes of an item the order does not have, or what already shipped (nothing new ships).
+  const reported = fc.oneof({ weight: 3, arbitrary: itemRefArbitrary }, { weight: 1, arbitrary: fc.constant<ItemRef>(UNKNOWN_ITEM_ID) });
+  const totals = fc.array(fc.record({ orderItemId: reported, quantity: fc.constantFrom<QuantitySpec>(1, 'remaining', 'shipped') }), { maxLength: 2, minLength: 1 });
+  const shipment: fc.Arbitrary<EventTemplate> = fc.oneof(
+    fc.record({ type: fc.constant('seller.confirmShipment' as const), time, items: some }),
+    fc.record({ type: fc.constant('marketplace.orderShipped' as const), time, items: totals }),
+  );
   return fc
-    .tuple(fc.record({ type, time }), fc.option(eventIdArbitrary, { freq: 4, nil: undefined }))
+    .tuple(fc.oneof({ weight: 3, arbitrary: fc.record({ type, time }) as fc.Arbitrary<EventTemplate> }, { weight: 2, arbitrary: shipment }), fc.option(eventIdArbitrary, { freq: 4, nil: undefined }))
     .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId }));
 }
 
@@ -278,31 +325,41 @@ function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: 
       const { time: _time, orderItemIds, eventId: _id, ...rest } = template;
       return { ...rest, at, ...(orderItemIds ? { orderItemIds: [...new Set(orderItemIds.map((ref) => resolveRef(ref, order)))] } : {}) };
     }
+    case 'marketplace.statusReported': {
+      const { time: _time, eventId: _id, latestShipDate, ...rest } = template;
+      return { ...rest, at, ...(latestShipDate === undefined ? {} : { latestShipDate: order.placedAt + latestShipDate }) };
+    }
     case 'marketplace.orderShipped':
-      return { type: 'marketplace.orderShipped', at };
     case 'marketplace.orderCanceled':
+    case 'seller.confirmShipment':
     case 'seller.cancel': {
-      const event: OrderEventInput =
+      const event: Extract<OrderEventInput, { items?: unknown }> =
         template.type === 'seller.cancel'
           ? { type: 'seller.cancel', at, reason: template.reason as CancelReason }
-          : { type: 'marketplace.orderCanceled', at, cancelledBy: template.cancelledBy, ...(template.reason === undefined ? {} : { reason: template.reason }) };
-      if (template.items) {
-        const seen = new Set<string>();
-        const unique = template.items
-          .map((item) => ({ ...item, orderItemId: resolveRef(item.orderItemId, order) }))
-          .filter((item) => !seen.has(item.orderItemId) && seen.add(item.orderItemId));
-        event.items = unique.map(({ orderItemId, quantity }) => {
-          const item = order.items.find((candidate) => candidate.orderItemId === orderItemId);
-          const left = item ? item.ordered - item.canceled : 0;
-          const resolved = quantity === 'remaining' ? left : quantity === 'remaining+1' ? left + 1 : quantity;
-          return { orderItemId, quantity: Math.max(1, resolved) };
-        });
-      }
+          : template.type === 'marketplace.orderCanceled'
+            ? { type: 'marketplace.orderCanceled', at, cancelledBy: template.cancelledBy, ...(template.reason === undefined ? {} : { reason: template.reason }) }
+            : { type: template.type, at };
+      // A shipment fact counts the units shipped in all; the others name units still open.
+      if ('items' in template && template.items) event.items = resolveItems(template.items, order, template.type === 'marketplace.orderShipped');
       return event;
     }
     default:
       return { type: template.type, at };
   }
+}
+
+/** Item refs resolved to ids (each once) and quantities resolved against what is open (plus what shipped, for totals). */
+function resolveItems(items: { orderItemId: ItemRef; quantity: QuantitySpec }[], order: ModelOrder, totals: boolean): { orderItemId: string; quantity: number }[] {
+  const seen = new Set<string>();
+  return items
+    .map((item) => ({ ...item, orderItemId: resolveRef(item.orderItemId, order) }))
+    .filter((item) => !seen.has(item.orderItemId) && seen.add(item.orderItemId))
+    .map(({ orderItemId, quantity }) => {
+      const item = order.items.find((candidate) => candidate.orderItemId === orderItemId);
+      const left = item ? item.ordered - item.canceled - item.shipped + (totals ? item.shipped : 0) : 0;
+      const resolved = quantity === 'remaining' ? left : quantity === 'remaining+1' ? left + 1 : quantity === 'shipped' ? (item?.shipped ?? 0) : quantity;
+      return { orderItemId, quantity: Math.max(1, resolved) };
+    });
 }
 
 /** How far an AdvanceTime step moves the clock: some milliseconds, or up to a deadline ± 1 ms. */

@@ -108,6 +108,7 @@ export const invariantNames = [
   'a buyer self-cancel is accepted only inside the window',
   'auto-cancel happens exactly when the order is not ship-confirmed at autoCancelAt',
   'ordered = remaining + cancelled for every item, always',
+  'ordered = cancelled + shipped + open for every item, always',
   'every cancellation has a reason and exactly the metric flag DESIGN.md prescribes',
   'a refused event leaves the snapshot deep-equal to a clock.tick at its at',
   'nextDeadline never lies',
@@ -199,11 +200,14 @@ export function invariantProperties(
       const own = instantMs(v.event.at);
       const at = Math.max(own, v.before.context.clock);
       const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
-      const inside = !known && v.before.status === 'active' && own >= v.before.context.placedAt && at < v.windowEnd && statusOf(v.before.value) === 'buyer-cancellable';
+      // The window is time alone: an order the marketplace already reports Unshipped is still the buyer's to cancel.
+      const open = ['buyer-cancellable', 'unshipped'].includes(statusOf(v.before.value));
+      const inside = !known && v.before.status === 'active' && own >= v.before.context.placedAt && at < v.windowEnd && open;
       if (known) return;
       if (inside !== v.verdict.accepted) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) was ${v.verdict.accepted ? 'accepted' : 'refused'} in ${statusOf(v.before.value)}.`);
       if (inside !== (buyerRecords.length === 1)) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) recorded ${buyerRecords.length} buyer cancellations.`);
-      if (inside && statusOf(v.after.value) !== 'canceled') fail(`An accepted buyer.cancel left the order ${statusOf(v.after.value)}.`);
+      const ended = v.before.context.items.some((item) => item.quantityShipped > 0) ? 'shipped' : 'canceled';
+      if (inside && statusOf(v.after.value) !== ended) fail(`An accepted buyer.cancel left the order ${statusOf(v.after.value)}, not ${ended}.`);
       if (inside && buyerRecords[0]!.countsAgainstRate) fail('A buyer self-cancel counted against the seller.');
     }),
 
@@ -214,17 +218,26 @@ export function invariantProperties(
       const at = Math.max(own, v.before.context.clock);
       const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
       const open = v.before.status === 'active' && !known;
-      const due = open && own >= v.before.context.placedAt && v.autoCancelAt !== null && at >= v.autoCancelAt;
+      // The deadline the order knew before the event; none runs while the marketplace reports the order Pending.
+      const autoCancelAt = v.before.context.autoCancelAt;
+      const pending = v.before.context.marketplaceStatus === 'pending';
+      const due = open && own >= v.before.context.placedAt && autoCancelAt !== null && !pending && at >= autoCancelAt;
       if (!open) return;
-      if (due !== (after === 'auto-canceled')) fail(`${fc.stringify(v.event)} (autoCancelAt ${v.autoCancelAt}) took a ${before} order to ${after}.`);
-      if (!due) {
-        if (after === 'shipped' && v.autoCancelAt !== null && (v.after.context.shippedAt ?? Infinity) >= v.autoCancelAt) fail(`Shipment confirmed at ${v.after.context.shippedAt}, not before autoCancelAt ${v.autoCancelAt}.`);
-        return;
-      }
+      // A fact that starts a deadline (the first latest ship date, or the end of Pending) may find it past already.
+      const learnsDeadline = isFactEvent(v.event) && (autoCancelAt === null || pending) && v.after.context.marketplaceStatus !== 'pending';
+      const shippedBefore = v.before.context.items.some((item) => item.quantityShipped > 0);
+      const autoCanceled = after === 'auto-canceled' || (shippedBefore && after === 'shipped' && ruledRecords(v).some((record) => record.by === 'system'));
+      if (due !== autoCanceled && !learnsDeadline) fail(`${fc.stringify(v.event)} (autoCancelAt ${autoCancelAt}) took a ${before} order to ${after}.`);
+      if (due && shippedBefore !== (after === 'shipped')) fail(`An auto-cancel took a ${before} order ${shippedBefore ? 'with' : 'without'} shipped units to ${after}.`);
+      if (!due) return;
       const records = ruledRecords(v);
-      const remaining = v.before.context.items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity - item.quantityCanceled })).filter((item) => item.quantity > 0);
-      assertEqual(records, [{ by: 'system', reason: 'NotShippedInTime', at: v.autoCancelAt!, items: remaining, countsAgainstRate: v.channel === 'MFN' }], 'The auto-cancellation record');
-      if (v.event.type !== 'clock.tick' && v.event.type !== 'marketplace.orderCanceled' && v.verdict.accepted) fail(`${v.event.type} after autoCancelAt was accepted.`);
+      const remaining = v.before.context.items
+        .map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity - item.quantityCanceled - item.quantityShipped }))
+        .filter((item) => item.quantity > 0);
+      assertEqual(records, [{ by: 'system', reason: 'NotShippedInTime', at: autoCancelAt, items: remaining, countsAgainstRate: v.channel === 'MFN' }], 'The auto-cancellation record');
+      // Only time itself, and the marketplace's word that agrees with how time ended the order, are accepted.
+      const agrees = v.event.type === (after === 'shipped' ? 'marketplace.orderShipped' : 'marketplace.orderCanceled');
+      if (v.event.type !== 'clock.tick' && !agrees && v.verdict.accepted) fail(`${v.event.type} after autoCancelAt was accepted.`);
     }),
 
     'ordered = remaining + cancelled for every item, always': each((v) => {
@@ -238,6 +251,32 @@ export function invariantProperties(
       const left = context.items.reduce((sum, item) => sum + item.quantity - item.quantityCanceled, 0);
       const status = statusOf(v.after.value);
       if ((status === 'canceled' || status === 'auto-canceled') !== (left === 0)) fail(`A ${status} order has ${left} units left.`);
+    }),
+
+    'ordered = cancelled + shipped + open for every item, always': each((v) => {
+      const status = statusOf(v.after.value);
+      let open = 0;
+      for (const item of v.after.context.items) {
+        const before = v.before.context.items.find((candidate) => candidate.orderItemId === item.orderItemId)!;
+        const itemOpen = item.quantity - item.quantityCanceled - item.quantityShipped;
+        if (item.quantityShipped < 0 || itemOpen < 0) fail(`Item ${item.orderItemId}: ${item.quantity} ordered, ${item.quantityCanceled} cancelled, ${item.quantityShipped} shipped.`);
+        if (item.quantityShipped < before.quantityShipped) fail(`Item ${item.orderItemId}: shipped went down from ${before.quantityShipped} to ${item.quantityShipped}.`);
+        open += itemOpen;
+      }
+      const shipped = v.after.context.items.some((item) => item.quantityShipped > 0);
+      const shipping = v.event.type === 'seller.confirmShipment' || v.event.type === 'marketplace.orderShipped';
+      if (!shipping || !v.verdict.accepted || v.verdict.duplicate) {
+        assertEqual(
+          v.after.context.items.map((item) => item.quantityShipped),
+          v.before.context.items.map((item) => item.quantityShipped),
+          `Shipped units after ${v.event.type} (${v.verdict.accepted ? 'accepted' : 'refused'})`,
+        );
+      }
+      const openStatus = ['buyer-cancellable', 'unshipped', 'label-generated'].includes(status);
+      if (openStatus !== open > 0) fail(`A ${status} order has ${open} open units.`);
+      if (status === 'shipped' && !shipped) fail('A shipped order shipped no unit.');
+      if ((status === 'canceled' || status === 'auto-canceled') && shipped) fail(`A ${status} order shipped some units.`);
+      if (shipped !== (v.after.context.shippedAt !== null)) fail(`shippedAt is ${v.after.context.shippedAt} with${shipped ? '' : 'out'} shipped units.`);
     }),
 
     'every cancellation has a reason and exactly the metric flag DESIGN.md prescribes': each((v) => {
@@ -269,12 +308,16 @@ export function invariantProperties(
         const status = statusOf(snapshot.value);
         if (due === null) {
           const amazonShips = snapshot.context.fulfillmentChannel === 'AFN' && status !== 'buyer-cancellable';
-          if (snapshot.status === 'active' && !amazonShips) fail(`An active ${status} order has no next deadline.`);
-          const later = stepper.step(snapshot, tickAt(snapshot.context.latestShipDate + 400 * 86_400_000));
+          const waits = snapshot.context.marketplaceStatus === 'pending' || (snapshot.context.latestShipDate === null && status !== 'buyer-cancellable');
+          if (snapshot.status === 'active' && !amazonShips && !waits) fail(`An active ${status} order has no next deadline.`);
+          const later = stepper.step(snapshot, tickAt(Math.max(snapshot.context.clock, snapshot.context.latestShipDate ?? 0) + 400 * 86_400_000));
           if (!same(later.snapshot, snapshot)) fail(`A ${status} order with no deadline changed with time.`);
           return;
         }
-        const expected = status === 'buyer-cancellable' ? snapshot.context.placedAt + snapshot.context.policy.buyerCancelWindowMs : snapshot.context.latestShipDate + snapshot.context.policy.autoCancelAfterMs;
+        const expected =
+          status === 'buyer-cancellable'
+            ? snapshot.context.placedAt + snapshot.context.policy.buyerCancelWindowMs
+            : (snapshot.context.latestShipDate ?? Number.NaN) + snapshot.context.policy.autoCancelAfterMs;
         if (due !== expected) fail(`nextDeadline is ${due} for a ${status} order, expected ${expected}.`);
         const early = stepper.step(snapshot, tickAt(due - 1));
         if (!same(early.snapshot, snapshot) || early.effects.length) fail(`A tick at nextDeadline - 1 (${due - 1}) changed a ${status} order.`);
@@ -311,19 +354,19 @@ export function invariantProperties(
         });
       }
       if (c.clock < v.before.context.clock) fail(`The order's clock ran backwards from ${v.before.context.clock} to ${c.clock}.`);
+      // Inside the buyer's window the seller acts only once the marketplace has said the order is ready.
+      const told = c.marketplaceStatus !== null;
+      const autoCancelAt = c.autoCancelAt;
       for (const record of ruledRecords(v)) {
         if (record.by === 'buyer' && record.at >= v.windowEnd) fail(`A buyer self-cancel recorded at ${record.at}, after the window closed at ${v.windowEnd}.`);
-        if (record.by === 'seller' && record.at < v.windowEnd) fail(`A seller cancel recorded at ${record.at}, inside the buyer's window (until ${v.windowEnd}).`);
-        if (record.by === 'seller' && v.autoCancelAt !== null && record.at >= v.autoCancelAt) fail(`A seller cancel recorded at ${record.at}, after autoCancelAt ${v.autoCancelAt}.`);
+        if (record.by === 'seller' && record.at < v.windowEnd && !told) fail(`A seller cancel recorded at ${record.at}, inside the buyer's window (until ${v.windowEnd}).`);
+        if (record.by === 'seller' && autoCancelAt !== null && record.at >= autoCancelAt) fail(`A seller cancel recorded at ${record.at}, after autoCancelAt ${autoCancelAt}.`);
         if (record.by === 'seller' && c.labelGeneratedAt !== null && c.labelGeneratedAt <= record.at) fail(`A seller cancel recorded at ${record.at}, after a label at ${c.labelGeneratedAt}.`);
       }
-      if (c.labelGeneratedAt !== null && c.labelGeneratedAt < v.windowEnd) fail(`A label recorded at ${c.labelGeneratedAt}, inside the buyer's window.`);
+      if (c.labelGeneratedAt !== null && c.labelGeneratedAt < v.windowEnd && !told) fail(`A label recorded at ${c.labelGeneratedAt}, inside the buyer's window.`);
       if (c.shippedAt !== null && c.shipmentSource !== 'marketplace') {
-        if (c.shippedAt < v.windowEnd) fail(`A shipment recorded at ${c.shippedAt}, inside the buyer's window.`);
-        if (c.labelGeneratedAt !== null && c.shippedAt < c.labelGeneratedAt) fail(`A shipment at ${c.shippedAt} is dated before its label at ${c.labelGeneratedAt}.`);
-        if (v.autoCancelAt !== null && c.shippedAt >= v.autoCancelAt) fail(`A shipment recorded at ${c.shippedAt}, after autoCancelAt ${v.autoCancelAt}.`);
-        const last = ownRules.at(-1);
-        if (last && last.at > c.shippedAt) fail(`A cancellation at ${last.at} follows the shipment at ${c.shippedAt}.`);
+        if (c.shippedAt < v.windowEnd && !told) fail(`A shipment recorded at ${c.shippedAt}, inside the buyer's window.`);
+        if (autoCancelAt !== null && c.shippedAt >= autoCancelAt) fail(`A shipment recorded at ${c.shippedAt}, after autoCancelAt ${autoCancelAt}.`);
       }
     }),
 

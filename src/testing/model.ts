@@ -29,20 +29,23 @@ export interface ModelItemQuantity {
 
 /** A cancellation record, in the reference model. */
 export interface ModelCancellation {
-  by: 'buyer' | 'seller' | 'system';
+  by: 'buyer' | 'seller' | 'system' | 'unknown';
   reason: string;
   at: number;
+  /** Set on records of the marketplace's facts, which are recorded at their own instants. */
+  source?: 'marketplace';
   occurredAt?: number;
   items: ModelItemQuantity[];
   countsAgainstRate: boolean;
 }
 
-/** An order item with its ordered and cancelled quantities, in the reference model. */
+/** An order item with its ordered, cancelled and shipped quantities, in the reference model. */
 export interface ModelItem {
   orderItemId: string;
   sku?: string;
   ordered: number;
   canceled: number;
+  shipped: number;
   /** An official request names this item (Amazon's IsBuyerRequestedCancel). */
   requested: boolean;
 }
@@ -53,10 +56,15 @@ export interface ModelOrder {
   marketplaceId?: string;
   channel: 'MFN' | 'AFN';
   placedAt: number;
-  latestShipDate: number;
+  /** Null until the marketplace gives one. */
+  latestShipDate: number | null;
   windowEnd: number;
-  /** Null for orders Amazon fulfils: there is no auto-cancel. */
+  /** How long after the latest ship date Amazon cancels an order nobody shipped. */
+  autoCancelAfterMs: number;
+  /** Null for orders Amazon fulfils and while the latest ship date is unknown: there is no auto-cancel. */
   autoCancelAt: number | null;
+  /** What the marketplace last said: Pending holds the order, Unshipped lets the seller act; null when it said nothing. */
+  marketplaceStatus: 'pending' | 'unshipped' | null;
   /** The order's own clock: the latest instant it applied; later events that are earlier are judged at it. */
   clock: number;
   /** Ids of the events the order accepted. */
@@ -108,10 +116,11 @@ export type ModelEvent = (
   | { type: 'seller.cancel'; at: number | string; reason: string; items?: ModelItemQuantity[] }
   | { type: 'seller.generateLabel'; at: number | string }
   | { type: 'seller.voidLabel'; at: number | string }
-  | { type: 'seller.confirmShipment'; at: number | string }
+  | { type: 'seller.confirmShipment'; at: number | string; items?: ModelItemQuantity[] }
   | { type: 'clock.tick'; at: number | string }
-  | { type: 'marketplace.orderCanceled'; at: number | string; cancelledBy: 'buyer' | 'seller' | 'amazon'; reason?: string; items?: ModelItemQuantity[] }
+  | { type: 'marketplace.orderCanceled'; at: number | string; cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown'; reason?: string; note?: string; items?: ModelItemQuantity[] }
   | { type: 'marketplace.orderShipped'; at: number | string; items?: ModelItemQuantity[] }
+  | { type: 'marketplace.statusReported'; at: number | string; status: 'pending' | 'unshipped'; latestShipDate?: number | string }
 ) & ModelAt;
 
 const SELLER_REASONS = [
@@ -120,11 +129,39 @@ const SELLER_REASONS = [
   'PricingError', 'RejectOrder', 'WeatherDelay',
 ];
 
-type ModelFact = Extract<ModelEvent, { type: 'marketplace.orderCanceled' | 'marketplace.orderShipped' }>;
+type ModelFact = Extract<ModelEvent, { type: 'marketplace.orderCanceled' | 'marketplace.orderShipped' | 'marketplace.statusReported' }>;
 
 /** Whether a fact agrees with how an order ended: a cancel with a cancelled order, a shipment with a shipped one. */
 function agreesWithEnd(status: ModelStatus, fact: ModelFact): boolean {
+  if (fact.type === 'marketplace.statusReported') return false;
   return fact.type === 'marketplace.orderShipped' ? status === 'shipped' : status !== 'shipped';
+}
+
+const anyShipped = (order: ModelOrder): boolean => order.items.some((item) => item.shipped > 0);
+
+/** An open order with nothing open left ends: shipped if any unit shipped, else cancelled. */
+function settle(order: ModelOrder): ModelOrder {
+  if (isFinalStatus(order.status) || modelRemaining(order).length > 0) return order;
+  return { ...order, status: anyShipped(order) ? 'shipped' : 'canceled' };
+}
+
+/**
+ * Units shipped: each item's shipped count goes up, the first shipment's instant is kept, the order is late once
+ * any shipment is. Units left open are unshipped again, without a label (it served the package that shipped).
+ */
+function ship(order: ModelOrder, items: ModelItemQuantity[], at: number): ModelOrder {
+  if (items.length === 0) return order;
+  const next: ModelOrder = {
+    ...order,
+    items: order.items.map((item) => {
+      const taken = items.find((entry) => entry.orderItemId === item.orderItemId);
+      return taken ? { ...item, shipped: item.shipped + taken.quantity } : item;
+    }),
+    shippedAt: order.shippedAt ?? at,
+    shippedLate: (order.shippedLate ?? false) || (order.channel === 'MFN' && order.latestShipDate !== null && at > order.latestShipDate),
+  };
+  if (modelRemaining(next).length === 0) return { ...next, status: 'shipped' };
+  return { ...next, status: 'unshipped', labelGeneratedAt: null };
 }
 
 /**
@@ -134,7 +171,26 @@ function agreesWithEnd(status: ModelStatus, fact: ModelFact): boolean {
  */
 function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder {
   if (fact.type === 'marketplace.orderShipped') {
-    return { ...order, status: 'shipped', shippedAt: own, shippedLate: order.channel === 'MFN' && own > order.latestShipDate };
+    // The marketplace reports how many of each item shipped in all: ship up to that, never more than is open.
+    const open = new Map(modelRemaining(order).map((item) => [item.orderItemId, item.quantity]));
+    const units = fact.items
+      ? fact.items.flatMap((reported) => {
+          const item = order.items.find((candidate) => candidate.orderItemId === reported.orderItemId);
+          const quantity = item ? Math.min(reported.quantity - item.shipped, open.get(item.orderItemId) ?? 0) : 0;
+          return quantity > 0 ? [{ orderItemId: reported.orderItemId, quantity }] : [];
+        })
+      : modelRemaining(order);
+    // Nothing new shipped: the order only learns that the marketplace no longer holds it as Pending.
+    const ready: ModelOrder = { ...order, status: order.status === 'buyer-cancellable' ? 'unshipped' : order.status, marketplaceStatus: 'unshipped' };
+    return units.length ? ship({ ...ready, status: 'unshipped' }, units, own) : ready;
+  }
+  if (fact.type === 'marketplace.statusReported') {
+    const latestShipDate = order.latestShipDate ?? (fact.latestShipDate === undefined ? null : toMs(fact.latestShipDate));
+    const autoCancelAt = order.channel === 'AFN' || latestShipDate === null ? null : latestShipDate + order.autoCancelAfterMs;
+    let status = order.status;
+    if (status === 'buyer-cancellable' && fact.status === 'unshipped') status = 'unshipped';
+    if (status === 'unshipped' && fact.status === 'pending') status = 'buyer-cancellable';
+    return { ...order, status, marketplaceStatus: fact.status, latestShipDate, autoCancelAt };
   }
   const left = new Map(modelRemaining(order).map((item) => [item.orderItemId, item.quantity]));
   const items = (fact.items ?? modelRemaining(order)).map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) })).filter((item) => item.quantity > 0);
@@ -142,15 +198,14 @@ function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder 
   const by = fact.cancelledBy === 'amazon' ? 'system' : fact.cancelledBy;
   const reason = by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (SELLER_REASONS.includes(fact.reason ?? '') ? fact.reason! : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
   const counts = order.channel === 'MFN' && (by === 'seller' ? modelCountsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
-  const next = withRecord(order, { by, reason, at: own, items, countsAgainstRate: counts });
-  return modelRemaining(next).length === 0 ? { ...next, status: 'canceled' } : next;
+  return settle(withRecord(order, { by, reason, at: own, source: 'marketplace', items, countsAgainstRate: counts }));
 }
 
 /** An order input as the model reads it. */
 export interface ModelInput {
   orderId: string;
   placedAt: number | string;
-  latestShipDate: number | string;
+  latestShipDate?: number | string;
   items: { orderItemId: string; quantity: number; sku?: string }[];
   fulfillmentChannel?: 'MFN' | 'AFN';
   marketplaceId?: string;
@@ -216,7 +271,7 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
   const window = policy.buyerCancelWindowMs ?? input.policy?.buyerCancelWindowMs ?? modelDefaults.buyerCancelWindowMs;
   const autoAfter = policy.autoCancelAfterMs ?? input.policy?.autoCancelAfterMs ?? modelDefaults.autoCancelAfterMs;
   const placedAt = toMs(input.placedAt);
-  const latestShipDate = toMs(input.latestShipDate);
+  const latestShipDate = input.latestShipDate === undefined ? null : toMs(input.latestShipDate);
   return {
     orderId: input.orderId,
     ...(input.marketplaceId === undefined ? {} : { marketplaceId: input.marketplaceId }),
@@ -224,7 +279,9 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
     placedAt,
     latestShipDate,
     windowEnd: placedAt + window,
-    autoCancelAt: (input.fulfillmentChannel ?? 'MFN') === 'AFN' ? null : latestShipDate + autoAfter,
+    autoCancelAfterMs: autoAfter,
+    autoCancelAt: (input.fulfillmentChannel ?? 'MFN') === 'AFN' || latestShipDate === null ? null : latestShipDate + autoAfter,
+    marketplaceStatus: null,
     clock: placedAt,
     eventIds: [],
     status: 'buyer-cancellable',
@@ -233,6 +290,7 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
       ...(item.sku === undefined ? {} : { sku: item.sku }),
       ordered: item.quantity,
       canceled: 0,
+      shipped: 0,
       requested: false,
     })),
     cancellations: [],
@@ -243,9 +301,11 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
   };
 }
 
-/** What is left of each item, items with nothing left omitted. */
+/** What is open of each item (neither cancelled nor shipped), items with nothing open omitted. */
 export function modelRemaining(order: ModelOrder): ModelItemQuantity[] {
-  return order.items.filter((item) => item.ordered > item.canceled).map((item) => ({ orderItemId: item.orderItemId, quantity: item.ordered - item.canceled }));
+  return order.items
+    .filter((item) => item.ordered > item.canceled + item.shipped)
+    .map((item) => ({ orderItemId: item.orderItemId, quantity: item.ordered - item.canceled - item.shipped }));
 }
 
 /** The Cancellation Rate rule of DESIGN.md, written out case by case. */
@@ -256,6 +316,9 @@ export function modelCountsAgainstRate(order: ModelOrder, by: ModelCancellation[
       return false;
     case 'system':
       return true;
+    case 'unknown':
+      // Nobody said who cancelled: left out of the rate, reported by sellerMetrics as unattributed.
+      return false;
     case 'seller':
       if (reason !== 'BuyerCanceled') return true;
       // Not counted only when every cancelled item carries an official request.
@@ -283,7 +346,7 @@ function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, 
   const record: ModelCancellation = { by, reason, at, ...(occurredAt === undefined ? {} : { occurredAt }), items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
   const next = withRecord(order, record);
   const whole = modelRemaining(next).length === 0;
-  if (whole) next.status = by === 'system' ? 'auto-canceled' : 'canceled';
+  if (whole) next.status = anyShipped(next) ? 'shipped' : by === 'system' ? 'auto-canceled' : 'canceled';
   const topic = whole ? 'orderCanceled' : 'itemsCanceled';
   return {
     order: next,
@@ -296,13 +359,19 @@ function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, 
   };
 }
 
-/** Moves the model's clock to `at`: the window closes, then the auto-cancel falls due; the clock moves only if one did. */
+/**
+ * Moves the model's clock to `at`: the window closes, then the auto-cancel falls due; the clock moves only if one
+ * did. While the marketplace says Pending, neither happens.
+ */
 export function advanceModel(order: ModelOrder, at: number): { order: ModelOrder; effects: ModelEffect[] } {
   let current = order;
+  if (current.marketplaceStatus === 'pending') return { order: current, effects: [] };
   if (current.status === 'buyer-cancellable' && at >= current.windowEnd) current = { ...current, status: 'unshipped', clock: Math.max(current.clock, at) };
   if ((current.status === 'unshipped' || current.status === 'label-generated') && current.autoCancelAt !== null && at >= current.autoCancelAt) {
-    const step = cancel(current, 'system', 'NotShippedInTime', current.autoCancelAt, modelRemaining(current));
-    return { order: { ...step.order, status: 'auto-canceled', clock: Math.max(current.clock, at) }, effects: step.effects };
+    // A deadline learned after later acts were recorded takes effect after them: history stays in time order.
+    const after = Math.max(current.placedAt, ...current.cancellations.filter((record) => record.source !== 'marketplace').map((record) => record.at));
+    const step = cancel(current, 'system', 'NotShippedInTime', Math.max(current.autoCancelAt, after), modelRemaining(current));
+    return { order: { ...step.order, clock: Math.max(current.clock, at) }, effects: step.effects };
   }
   return { order: current, effects: [] };
 }
@@ -326,7 +395,7 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
   const at = late ? start.clock : own;
   const occurredAt = late ? own : undefined;
   const lateOf = late ? { late: true as const } : {};
-  if (event.type === 'marketplace.orderCanceled' || event.type === 'marketplace.orderShipped') {
+  if (event.type === 'marketplace.orderCanceled' || event.type === 'marketplace.orderShipped' || event.type === 'marketplace.statusReported') {
     // Facts are not judged, and never late; time still comes first.
     if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', false);
     const ended = (order: ModelOrder, effects: ModelEffect[]): ModelStep =>
@@ -337,7 +406,9 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
     const { order: timed, effects: timeEffects } = advanceModel(start, at);
     if (isFinalStatus(timed.status)) return ended(timed, timeEffects);
     const applied = applyFact({ ...timed, clock: at, eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId] }, event, own);
-    return { order: applied, effects: timeEffects, verdict: { accepted: true } };
+    // A deadline that was not running (unknown, or held while Pending) may already have passed: it applies now.
+    const learned = isFinalStatus(applied.status) ? { order: applied, effects: [] } : advanceModel(applied, at);
+    return { order: learned.order, effects: [...timeEffects, ...learned.effects], verdict: { accepted: true } };
   }
   if (isFinalStatus(start.status)) {
     if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', late);
@@ -355,11 +426,22 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
   const deny = (code: ModelCode) => refused(timed, timeEffects, code, late);
   const known = (id: string) => order.items.some((item) => item.orderItemId === id);
   const withLate = (step: ModelStep): ModelStep => ({ ...step, verdict: { ...step.verdict, ...lateOf } });
+  // The seller waits while the order is Pending: inside the buyer's window, or while the marketplace says so.
+  const pending = order.status === 'buyer-cancellable' || order.marketplaceStatus === 'pending';
+  const exceedsOpen = (items: ModelItemQuantity[]): ModelCode | undefined => {
+    if (!items.every((item) => known(item.orderItemId))) return 'UNKNOWN_ITEM';
+    for (const wanted of items) {
+      const item = order.items.find((candidate) => candidate.orderItemId === wanted.orderItemId)!;
+      if (wanted.quantity > item.ordered - item.canceled - item.shipped) return 'QUANTITY_EXCEEDS_REMAINING';
+    }
+    return undefined;
+  };
 
   switch (event.type) {
     case 'buyer.cancel':
+      // The buyer's window is time alone: it does not close early because the marketplace said Unshipped.
       if (order.status === 'label-generated') return deny('LABEL_GENERATED');
-      if (order.status !== 'buyer-cancellable') return deny('BUYER_WINDOW_CLOSED');
+      if (at >= order.windowEnd) return deny('BUYER_WINDOW_CLOSED');
       return withLate(cancel(order, 'buyer', 'BuyerSelfCanceled', at, modelRemaining(order), occurredAt));
 
     case 'buyer.requestCancellation': {
@@ -396,20 +478,17 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
 
     case 'seller.cancel': {
       if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
-      if (order.status === 'buyer-cancellable') return deny('ORDER_PENDING');
+      if (pending) return deny('ORDER_PENDING');
       if (order.status === 'label-generated') return deny('LABEL_GENERATED');
       const items = event.items ?? modelRemaining(order);
-      if (!items.every((item) => known(item.orderItemId))) return deny('UNKNOWN_ITEM');
-      for (const wanted of items) {
-        const item = order.items.find((candidate) => candidate.orderItemId === wanted.orderItemId)!;
-        if (wanted.quantity > item.ordered - item.canceled) return deny('QUANTITY_EXCEEDS_REMAINING');
-      }
+      const overdrawn = exceedsOpen(items);
+      if (overdrawn) return deny(overdrawn);
       return withLate(cancel(order, 'seller', event.reason, at, items, occurredAt));
     }
 
     case 'seller.generateLabel':
       if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
-      if (order.status === 'buyer-cancellable') return deny('ORDER_PENDING');
+      if (pending) return deny('ORDER_PENDING');
       // A second label is accepted and changes nothing but the clock.
       return accept(order.status === 'unshipped' ? { ...order, status: 'label-generated', labelGeneratedAt: at } : order);
 
@@ -417,17 +496,21 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
       if (order.status !== 'label-generated') return deny('NO_LABEL');
       return accept(order);
 
-    case 'seller.confirmShipment':
+    case 'seller.confirmShipment': {
       if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
-      if (order.status === 'buyer-cancellable') return deny('ORDER_PENDING');
-      return accept({ ...order, status: 'shipped', shippedAt: at, shippedLate: at > order.latestShipDate }, [
-        { type: 'buyer.notified', orderId: order.orderId, at, topic: 'orderShipped' },
-      ]);
+      if (pending) return deny('ORDER_PENDING');
+      const items = event.items ?? modelRemaining(order);
+      const overdrawn = exceedsOpen(items);
+      if (overdrawn) return deny(overdrawn);
+      const shipped = ship(order, items, at);
+      return accept(shipped, [{ type: 'buyer.notified', orderId: order.orderId, at, topic: 'orderShipped' }]);
+    }
   }
 }
 
 /** The next instant at which time alone changes the order in the model, or null. */
 export function modelNextDeadline(order: ModelOrder): number | null {
+  if (order.marketplaceStatus === 'pending') return null;
   if (order.status === 'buyer-cancellable') return order.windowEnd;
   if (order.status === 'unshipped' || order.status === 'label-generated') return order.autoCancelAt;
   return null;

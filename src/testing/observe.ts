@@ -11,10 +11,11 @@ export interface Observation {
   marketplaceId?: string;
   fulfillmentChannel: string;
   placedAt: number;
-  latestShipDate: number;
+  latestShipDate: number | null;
+  marketplaceStatus: string | null;
   clock: number;
   eventIds: string[];
-  items: { orderItemId: string; sku?: string; remaining: number; canceled: number; requested: boolean }[];
+  items: { orderItemId: string; sku?: string; remaining: number; canceled: number; shipped: number; requested: boolean }[];
   cancellations: { by: string; reason: string; at: number; occurredAt?: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
   requests: { at: number; occurredAt?: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
   labelGeneratedAt: number | null;
@@ -43,13 +44,15 @@ export function observeSnapshot(snapshot: DriverSnapshot): Observation {
     fulfillmentChannel: context.fulfillmentChannel,
     placedAt: context.placedAt,
     latestShipDate: context.latestShipDate,
+    marketplaceStatus: context.marketplaceStatus,
     clock: context.clock,
     eventIds: [...context.eventIds],
     items: context.items.map((item) => ({
       orderItemId: item.orderItemId,
       ...(item.sku === undefined ? {} : { sku: item.sku }),
-      remaining: item.quantity - item.quantityCanceled,
+      remaining: item.quantity - item.quantityCanceled - item.quantityShipped,
       canceled: item.quantityCanceled,
+      shipped: item.quantityShipped,
       requested: item.buyerRequestedCancel,
     })),
     cancellations: context.cancellations.map((record) => ({
@@ -77,10 +80,18 @@ export function observeModel(order: ModelOrder): Observation {
     fulfillmentChannel: order.channel,
     placedAt: order.placedAt,
     latestShipDate: order.latestShipDate,
+    marketplaceStatus: order.marketplaceStatus,
     clock: order.clock,
     eventIds: [...order.eventIds],
-    items: order.items.map((item) => ({ orderItemId: item.orderItemId, ...(item.sku === undefined ? {} : { sku: item.sku }), remaining: item.ordered - item.canceled, canceled: item.canceled, requested: item.requested })),
-    cancellations: order.cancellations.map((record) => ({ ...record, items: record.items.map((item) => ({ ...item })) })),
+    items: order.items.map((item) => ({
+      orderItemId: item.orderItemId,
+      ...(item.sku === undefined ? {} : { sku: item.sku }),
+      remaining: item.ordered - item.canceled - item.shipped,
+      canceled: item.canceled,
+      shipped: item.shipped,
+      requested: item.requested,
+    })),
+    cancellations: order.cancellations.map(({ source: _source, ...record }) => ({ ...record, items: record.items.map((item) => ({ ...item })) })),
     requests: order.requests.map((request) => ({ ...request, orderItemIds: [...request.orderItemIds] })),
     labelGeneratedAt: order.labelGeneratedAt,
     shippedAt: order.shippedAt,

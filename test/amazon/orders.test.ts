@@ -75,9 +75,26 @@ describe('orderInputFromSpApi', () => {
   it('should map Fulfilled-by-Amazon orders, which have no latest ship date, to AFN from both versions', () => {
     const [, , , , , , , unfulfillable] = fixture<Json[]>('v0-orders-by-status.json');
     const v0 = orderInputFromSpApi(unfulfillable.order, unfulfillable.orderItems);
-    expect(v0).toMatchObject({ fulfillmentChannel: 'AFN', latestShipDate: Date.parse('2026-11-26T02:00:00Z') });
+    expect(v0).toMatchObject({ fulfillmentChannel: 'AFN' });
+    expect(v0.latestShipDate).toBeUndefined();
     const afn2026 = fixture<Json[]>('v2026-orders-by-status.json').find((order) => order.fulfillment.fulfilledBy === 'AMAZON');
-    expect(orderInputFromSpApi(afn2026)).toMatchObject({ fulfillmentChannel: 'AFN', latestShipDate: Date.parse('2026-11-26T02:00:00Z') });
+    expect(orderInputFromSpApi(afn2026)).toMatchObject({ fulfillmentChannel: 'AFN' });
+    expect(orderInputFromSpApi(afn2026).latestShipDate).toBeUndefined();
+  });
+
+  it('should start a seller-fulfilled order without a latest ship date (optional in both models) with no auto-cancel until one is known', () => {
+    const order = v0Order();
+    delete order.payload.LatestShipDate;
+    const { snapshot } = createOrder(orderInputFromSpApi(order, v0Items()));
+    expect(snapshot.context).toMatchObject({ latestShipDate: null, autoCancelAt: null });
+    const v2026 = v2026Order();
+    delete v2026.order.fulfillment.shipByWindow;
+    expect(createOrder(orderInputFromSpApi(v2026)).snapshot.context).toMatchObject({ latestShipDate: null, autoCancelAt: null });
+    // A later pull that reports Unshipped with the latest ship date starts the deadline.
+    const pulled = eventsFromSpApi(v0Order(), v0Items()).find((event) => event.type === 'marketplace.statusReported')!;
+    const after = applyEvent(snapshot, pulled).snapshot;
+    expect(after.context.latestShipDate).toBe(Date.parse('2026-11-28T15:59:59Z'));
+    expect(after.context.autoCancelAt).toBe(Date.parse('2026-12-05T15:59:59Z'));
   });
 
   it.each([
@@ -86,7 +103,7 @@ describe('orderInputFromSpApi', () => {
     ['LastUpdateDate', (o: Json) => delete o.payload.LastUpdateDate, 'LastUpdateDate'],
     ['an unknown OrderStatus', (o: Json) => (o.payload.OrderStatus = 'Lost'), 'OrderStatus'],
     ['a PurchaseDate without an offset', (o: Json) => (o.payload.PurchaseDate = '2026-11-26 02:00'), 'PurchaseDate'],
-    ['the LatestShipDate of a seller-fulfilled order', (o: Json) => delete o.payload.LatestShipDate, 'LatestShipDate'],
+    ['a LatestShipDate without an offset', (o: Json) => (o.payload.LatestShipDate = '2026-11-28 15:59'), 'LatestShipDate'],
   ])('should throw InvalidInputError naming %s when it is missing or malformed', (_, change, path) => {
     const order = v0Order();
     change(order);
@@ -126,8 +143,10 @@ describe('orderInputFromSpApi', () => {
 describe('eventsFromSpApi and eventsFromNotification', () => {
   const requestAt = Date.parse('2026-11-26T03:15:00Z');
 
+  const requests = (events: AmazonOrderEvent[]) => events.filter((event) => event.type === 'buyer.requestCancellation');
+
   it('should turn IsBuyerRequestedCancel "true" (v0) into an official request for that item only', () => {
-    expect(eventsFromSpApi(v0Order(), v0Items())).toEqual([
+    expect(requests(eventsFromSpApi(v0Order(), v0Items()))).toEqual([
       {
         type: 'buyer.requestCancellation',
         at: requestAt,
@@ -142,25 +161,30 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
   it('should turn IsBuyerRequestedCancel true (notification) into the same request, with the same eventId', () => {
     const { orderId, events } = eventsFromNotification(notification());
     expect(orderId).toBe('113-1234567-1234567');
-    expect(events).toEqual([
+    expect(requests(events)).toEqual([
       {
         type: 'buyer.requestCancellation',
         at: Date.parse('2026-11-26T03:12:41Z'),
         source: 'order-flag',
         orderItemIds: ['52986411826454'],
-        reason: 'Buyer Requested Cancel',
         eventId: 'amzn:113-1234567-1234567:buyer-request:52986411826454',
       },
     ]);
   });
 
+  it("should keep the notification's ChangeReason as why Amazon sent it, not as the buyer's reason", () => {
+    const { changeType, changeReason, events } = eventsFromNotification(notification());
+    expect({ changeType, changeReason }).toEqual({ changeType: 'BuyerRequestedChange', changeReason: 'Buyer Requested Cancel' });
+    expect(requests(events).every((event) => !('reason' in event))).toBe(true);
+  });
+
   it('should accept the flag as a boolean in v0 and as a string in a notification', () => {
     const items = v0Items();
     items.payload.OrderItems[0].BuyerRequestedCancel.IsBuyerRequestedCancel = true;
-    expect(eventsFromSpApi(v0Order(), items).map((event) => event.eventId)).toEqual(['amzn:113-1234567-1234567:buyer-request:52986411826454']);
+    expect(requests(eventsFromSpApi(v0Order(), items)).map((event) => event.eventId)).toEqual(['amzn:113-1234567-1234567:buyer-request:52986411826454']);
     const message = notification();
     message.Payload.OrderChangeNotification.Summary.OrderItems[1].IsBuyerRequestedCancel = 'true';
-    expect(eventsFromNotification(message).events.map((event) => event.type === 'buyer.requestCancellation' && event.orderItemIds)).toEqual([
+    expect(requests(eventsFromNotification(message).events).map((event) => event.orderItemIds)).toEqual([
       ['52986411826454'],
       ['52986411826455'],
     ]);
@@ -184,7 +208,7 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
   });
 
   it('should map a v2026 buyer cancellationRequest to an official request', () => {
-    expect(eventsFromSpApi(v2026Order())).toEqual([
+    expect(requests(eventsFromSpApi(v2026Order()))).toEqual([
       {
         type: 'buyer.requestCancellation',
         at: Date.parse('2026-11-26T05:40:00Z'),
@@ -203,7 +227,7 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     expect(error.issues.map((issue) => issue.path)).toEqual(['Payload.OrderChangeNotification.Summary.OrderItems.0.Quantity']);
     const extra = notification();
     extra.Payload.OrderChangeNotification.Summary.SomethingNew = { nested: true };
-    expect(eventsFromNotification(extra).events).toHaveLength(1);
+    expect(eventsFromNotification(extra).events).toEqual(eventsFromNotification(notification()).events);
   });
 
   it('should refuse a notification of another type', () => {
@@ -216,11 +240,15 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     const facts = Object.fromEntries(
       fixture<Json[]>('v0-orders-by-status.json').map(({ order, orderItems }) => [order.OrderStatus, eventsFromSpApi(order, orderItems)]),
     );
-    for (const status of ['Pending', 'PendingAvailability', 'Unshipped']) expect(facts[status]).toEqual([]);
+    // Amazon's word on readiness: Pending holds the order, Unshipped lets the seller act, with the latest ship date.
+    for (const status of ['Pending', 'PendingAvailability', 'Unshipped']) {
+      expect(facts[status]).toMatchObject([{ type: 'marketplace.statusReported', status: status === 'Unshipped' ? 'unshipped' : 'pending' }]);
+    }
     const shippedAt = Date.parse('2026-11-27T09:30:00Z');
     expect(facts['Shipped']).toEqual([{ type: 'marketplace.orderShipped', at: shippedAt, eventId: 'amzn:113-0000000-0000004:shipped' }]);
     expect(facts['InvoiceUnconfirmed']).toEqual([{ type: 'marketplace.orderShipped', at: shippedAt, eventId: 'amzn:113-0000000-0000007:shipped' }]);
-    expect(facts['PartiallyShipped']).toEqual([
+    expect(facts['PartiallyShipped']).toMatchObject([
+      { type: 'marketplace.statusReported', status: 'unshipped' },
       {
         type: 'marketplace.orderShipped',
         at: shippedAt,
@@ -228,18 +256,22 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
         eventId: 'amzn:113-0000000-0000003:shipped:10000000000001=2',
       },
     ]);
+    // Orders v0 does not say who cancelled: the canceller is unknown, and the metrics say so.
     expect(facts['Canceled']).toEqual([
-      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T06:00:00Z'), cancelledBy: 'amazon', eventId: 'amzn:113-0000000-0000005:canceled' },
+      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T06:00:00Z'), cancelledBy: 'unknown', eventId: 'amzn:113-0000000-0000005:canceled' },
     ]);
     expect(facts['Unfulfillable']).toMatchObject([{ type: 'marketplace.orderCanceled', cancelledBy: 'amazon', reason: 'Unfulfillable' }]);
   });
 
   it('should report each v2026 status as its facts, with who cancelled and when packages shipped', () => {
     const facts = Object.fromEntries(fixture<Json[]>('v2026-orders-by-status.json').map((order) => [order.fulfillment.fulfillmentStatus, eventsFromSpApi(order)]));
-    for (const status of ['PENDING_AVAILABILITY', 'PENDING', 'UNSHIPPED']) expect(facts[status]).toEqual([]);
+    for (const status of ['PENDING_AVAILABILITY', 'PENDING', 'UNSHIPPED']) {
+      expect(facts[status]).toMatchObject([{ type: 'marketplace.statusReported', status: status === 'UNSHIPPED' ? 'unshipped' : 'pending' }]);
+    }
     const packageShipped = Date.parse('2026-11-27T09:10:00Z');
     expect(facts['SHIPPED']).toEqual([{ type: 'marketplace.orderShipped', at: packageShipped, eventId: 'amzn:114-0000000-0000005:shipped' }]);
-    expect(facts['PARTIALLY_SHIPPED']).toEqual([
+    expect(facts['PARTIALLY_SHIPPED']).toMatchObject([
+      { type: 'marketplace.statusReported', status: 'unshipped' },
       {
         type: 'marketplace.orderShipped',
         at: packageShipped,
@@ -276,7 +308,7 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     summary.OrderStatus = 'Canceled';
     message.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange = null;
     expect(eventsFromNotification(message).events).toEqual([
-      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T03:20:05.118Z'), cancelledBy: 'amazon', eventId: 'amzn:113-1234567-1234567:canceled' },
+      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T03:20:05.118Z'), cancelledBy: 'unknown', eventId: 'amzn:113-1234567-1234567:canceled' },
     ]);
   });
 

@@ -125,6 +125,10 @@ function explicitEvents(snapshot: { context: { placedAt: number; buyerCancelUnti
       { type: 'seller.generateLabel', at },
       { type: 'seller.voidLabel', at },
       { type: 'seller.confirmShipment', at },
+      { type: 'seller.confirmShipment', at, items: [{ orderItemId: 'A', quantity: 1 }] },
+      { type: 'marketplace.orderShipped', at, items: [{ orderItemId: 'B', quantity: 1 }] },
+      { type: 'marketplace.statusReported', at, status: 'pending' },
+      { type: 'marketplace.statusReported', at, status: 'unshipped' },
       { type: 'clock.tick', at },
     );
   }
@@ -145,8 +149,11 @@ describe('statechart coverage', () => {
     input: input as never,
     events: ((snapshot: Parameters<typeof explicitEvents>[0]) => [...explicitEvents(snapshot), ...afterEvents]) as never,
     serializeState: (snapshot) => {
-      const { value, context } = snapshot as unknown as { value: unknown; context: { items: { quantityCanceled: number }[]; requests: unknown[] } };
-      return JSON.stringify([value, context.items.map((item) => item.quantityCanceled), context.requests.length > 0]);
+      const { value, context } = snapshot as unknown as {
+        value: unknown;
+        context: { items: { quantityCanceled: number; quantityShipped: number }[]; requests: unknown[]; marketplaceStatus: unknown };
+      };
+      return JSON.stringify([value, context.items.map((item) => [item.quantityCanceled, item.quantityShipped]), context.requests.length > 0, context.marketplaceStatus]);
     },
   });
 
@@ -194,23 +201,31 @@ describe('statechart coverage', () => {
     expect([...new Set(transitions.values())]).toEqual([
       '(time first) [isDuplicateEvent] --> (self)',
       '(time first) [isBeforePlacement] --> (self)',
+      '(time first) [isAutoCancelDue&&hasShippedAny] --> order.shipped',
       '(time first) [isAutoCancelDue] --> order.autoCanceled',
       '(time first) [hasBuyerWindowClosed] --> unshipped',
       'order.placed --clock.tick[]--> (self)',
       'order.placed --marketplace.orderCanceled[]--> (self)',
-      'order.placed --marketplace.orderShipped[]--> order.shipped',
+      'order.placed --marketplace.orderShipped[shipsUnits]--> order.placed.unshipped',
+      'order.placed --marketplace.orderShipped[in]--> order.placed.unshipped',
+      'order.placed --marketplace.orderShipped[]--> (self)',
+      'order.placed --marketplace.statusReported[in&&isReportedUnshipped]--> order.placed.unshipped',
+      'order.placed --marketplace.statusReported[in&&isReportedPending]--> order.placed.buyerCancellable',
+      'order.placed --marketplace.statusReported[]--> (self)',
+      'order.placed --(always)[hasNothingLeft&&hasShippedAny]--> order.shipped',
       'order.placed --(always)[hasNothingLeft]--> order.canceled',
-      'order.placed.buyerCancellable --buyer.cancel[mayBuyerCancel]--> order.canceled',
+      'order.placed.buyerCancellable --buyer.cancel[isInsideBuyerWindow&&mayBuyerCancel]--> order.canceled',
       'order.placed.buyerCancellable --buyer.requestCancellation[isRepeatedRequest]--> (self)',
       'order.placed.buyerCancellable --buyer.requestCancellation[mayRequestCancellation]--> (self)',
+      'order.placed.unshipped --buyer.cancel[isInsideBuyerWindow&&mayBuyerCancel]--> (self)',
       'order.placed.unshipped --buyer.requestCancellation[isRepeatedRequest]--> (self)',
       'order.placed.unshipped --buyer.requestCancellation[mayRequestCancellation]--> (self)',
       'order.placed.unshipped --seller.cancel[maySellerCancel]--> (self)',
       'order.placed.unshipped --seller.generateLabel[mayGenerateLabel]--> order.placed.labelGenerated',
-      'order.placed.unshipped --seller.confirmShipment[mayConfirmShipment]--> order.shipped',
+      'order.placed.unshipped --seller.confirmShipment[mayConfirmShipment]--> (self)',
       'order.placed.labelGenerated --seller.voidLabel[mayVoidLabel]--> (self)',
       'order.placed.labelGenerated --seller.generateLabel[mayGenerateLabel]--> (self)',
-      'order.placed.labelGenerated --seller.confirmShipment[mayConfirmShipment]--> order.shipped',
+      'order.placed.labelGenerated --seller.confirmShipment[mayConfirmShipment]--> order.placed.unshipped',
     ]);
     expect(paths.length).toBeGreaterThan(stateIds.length);
   });

@@ -177,6 +177,19 @@ describe('sellerMetrics: Late Shipment Rate', () => {
     expect(lateShipmentRate.last30Days).toEqual({ rate: 3 / 7, late: 3, orders: 7, from: NOW - 30 * DAY, to: NOW, target: 0.04, healthy: false });
   });
 
+  it('should call a partially shipped order late when any confirmation was late, or when units are still open past the date', () => {
+    const shipA = (at: number): OrderEventInput => ({ type: 'seller.confirmShipment', at, items: [{ orderItemId: 'A', quantity: 2 }] });
+    // p: A shipped on time, B shipped a day after the latest ship date: late.
+    const p = order('p', { placedAt: NOW - 6 * DAY, latestShipDate: NOW - 4 * DAY }, shipA(NOW - 5 * DAY), ship(NOW - 3 * DAY));
+    // q: A shipped on time, B still open two days after the latest ship date: it can only ship late now.
+    const q = order('q', { placedAt: NOW - 5 * DAY, latestShipDate: NOW - 2 * DAY }, shipA(NOW - 4 * DAY));
+    // r: A shipped on time, B still open, the latest ship date tomorrow: on time so far.
+    const r = order('r', { placedAt: NOW - 2 * DAY, latestShipDate: NOW + DAY }, shipA(NOW - DAY));
+    // s: no latest ship date from Amazon yet: never late.
+    const s = createOrder({ orderId: 's', placedAt: NOW - 5 * DAY, items: [{ orderItemId: 'A', quantity: 1 }] }).snapshot;
+    expect(sellerMetrics([p, q, r, s], { now: NOW }).lateShipmentRate.last10Days).toMatchObject({ late: 2, orders: 3 });
+  });
+
   it('should treat a shipment after now as not yet made', () => {
     // e ships a day after now (two days late): at now it is still open and past due, so late, in both windows.
     const later = order('e2', { placedAt: NOW - 3 * DAY, latestShipDate: NOW - DAY }, ship(NOW + DAY));

@@ -118,7 +118,9 @@ describe('simulate', () => {
     expect(ids.filter((id) => id.startsWith('amzn-feed:sim-7-day-'))).toHaveLength(s.noInventory);
     expect(ids.filter((id) => /^amzn:[^:]+:shipped$/.test(id))).toHaveLength(s.afn);
     expect(ids.filter((id) => /^amzn:[^:]+:canceled$/.test(id))).toHaveLength(s.marketplaceCancel);
-    expect(ids.filter((id) => id.includes(':buyer-request:')).length).toBe(figures.amazon.notifications.events - s.afn - s.marketplaceCancel);
+    // Each notification also says whether Amazon holds the order (Pending) or lets the seller act (Unshipped).
+    const readiness = notifications.flatMap((a) => eventsFromNotification(a.notification).events).filter((event) => event.type === 'marketplace.statusReported').length;
+    expect(ids.filter((id) => id.includes(':buyer-request:')).length).toBe(figures.amazon.notifications.events - s.afn - s.marketplaceCancel - readiness);
     const afn = snapshots.filter((snapshot) => snapshot.context.fulfillmentChannel === 'AFN');
     expect(afn).toHaveLength(s.afn);
     expect(afn.every((snapshot) => snapshot.context.shipmentSource === 'marketplace')).toBe(true);
@@ -181,8 +183,11 @@ describe('simulate', () => {
       inFlight[fromFeed ? 'feed' : 'other']--;
       return { verdict: { accepted: true } };
     };
+    // applyFeed reads an order to cancel what remains of each item the acknowledgement names (it has no Quantity).
+    const itemsOf = new Map(plan.actions.flatMap((action) => (action.kind === 'place' ? [[action.input.orderId, action.input.items] as const] : [])));
     const recording = {
       place: (input: { orderId: string }) => request(input.orderId),
+      get: async (orderId: string) => ({ snapshot: { context: { items: (itemsOf.get(orderId) ?? []).map((item) => ({ ...item, quantityCanceled: 0 })) } } }),
       // applyFeed's events carry an eventId of the feed's message.
       apply: (orderId: string, event: { eventId?: string }) => request(orderId, event.eventId?.startsWith('amzn-feed') === true),
       sweep: async () => ({ applied: 0, remaining: 0, failed: [] }),

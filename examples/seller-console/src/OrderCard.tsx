@@ -51,7 +51,7 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
 
   const remaining = (id: string) => {
     const item = order.items.find((candidate) => candidate.orderItemId === id)!;
-    return item.quantity - item.quantityCanceled;
+    return item.quantity - item.quantityCanceled - item.quantityShipped;
   };
   const chosen = order.items
     .map((item) => ({ orderItemId: item.orderItemId, quantity: quantities[item.orderItemId] ?? 0 }))
