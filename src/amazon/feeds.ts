@@ -66,19 +66,10 @@ export const FeedCancellation = z
   .superRefine((value, ctx) => uniqueItems(value.items, ctx));
 export type FeedCancellation = z.infer<typeof FeedCancellation>;
 
+/** The four newer cancel reasons, which the OrderAcknowledgement XSD's `CancelReason` list does not have. */
+const NEWER_CANCEL_REASONS: readonly CancelReason[] = ['CannotVerifyInformation', 'PricingError', 'RejectOrder', 'WeatherDelay'];
 /** The `CancelReason` values of the OrderAcknowledgement XSD: the core's reasons but the four newer ones. */
-const ACKNOWLEDGEMENT_CANCEL_REASONS: ReadonlySet<CancelReason> = new Set<CancelReason>([
-  'NoInventory',
-  'ShippingAddressUndeliverable',
-  'CustomerExchange',
-  'BuyerCanceled',
-  'GeneralAdjustment',
-  'CarrierCreditDecision',
-  'RiskAssessmentInformationNotValid',
-  'CarrierCoverageFailure',
-  'CustomerReturn',
-  'MerchandiseNotReceived',
-]);
+const ACKNOWLEDGEMENT_CANCEL_REASONS: ReadonlySet<CancelReason> = new Set(CancelReason.options.filter((reason) => !NEWER_CANCEL_REASONS.includes(reason)));
 
 /** A cancellation as the acknowledgement XML can carry it: Amazon's id formats and the XSD's CancelReason list. */
 const XmlCancellation = z

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as amazon from '../../src/amazon/index.js';
+import { withAssertions } from '../docs/blocks.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const doc = readFileSync(resolve(root, 'docs/amazon.md'), 'utf8');
@@ -20,17 +21,6 @@ const blocks = [...doc.matchAll(/(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-
   run: !match[2]!.trim().split(/\s+/).includes('no-run'),
   code: match[3]!,
 }));
-
-/** Turns `expr; // 'value'` comment lines of a doc example into assertions on the value. */
-function withAssertions(code: string): string {
-  return code
-    .split('\n')
-    .map((line) => {
-      const match = /^(?:(?:const|let)\s+)?(.+?);\s*\/\/\s*('.*')\s*$/.exec(line);
-      return match ? `assert.deepStrictEqual(${match[1]}, ${match[2]}, ${JSON.stringify(match[1])});` : line;
-    })
-    .join('\n');
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'order-lifecycle-amazon-doc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
