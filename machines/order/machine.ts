@@ -299,7 +299,9 @@ export const orderMachine = setup({
       assertEvent(event, 'marketplace.statusReported');
       const latestShipDate = context.latestShipDate ?? event.latestShipDate ?? null;
       const autoCancelAt = autoCancelAtOf(context.fulfillmentChannel, latestShipDate, context.policy.autoCancelAfterMs);
-      enqueue.assign({ marketplaceStatus: event.status, latestShipDate, autoCancelAt });
+      // A shipment confirmed before the date was known is late if it came after it.
+      const shippedLate = context.shippedAt === null ? null : context.shippedLate === true || isLateShipment({ ...context, latestShipDate }, context.shippedAt);
+      enqueue.assign({ marketplaceStatus: event.status, latestShipDate, autoCancelAt, shippedLate });
     }),
     /** A deadline that was not running (unknown, or held while Pending) may have passed already: it applies now. */
     applyReleasedDeadline: enqueueActions(({ context, event, enqueue }) => {
@@ -364,9 +366,9 @@ export const orderMachine = setup({
               ...timeFirst,
               windowCloses,
               // The window is checked here as structure too: while Amazon says Pending the order stays here after it.
+              // Nothing is left then: `always` ends the order cancelled (shipped, when Amazon had shipped some units).
               {
                 guard: and(['isInsideBuyerWindow', { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } as const }]),
-                target: id.canceled,
                 actions: ['acceptEvent', 'recordBuyerCancellation', 'notifyCancellation'],
               },
             ],

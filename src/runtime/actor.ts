@@ -135,6 +135,9 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
   };
   live.send = (event) => {
     const verdict = verdictOn(actor.getSnapshot(), parseEvent(event));
+    // An event may start a deadline that has already passed on this clock (Amazon lets go of a Pending order
+    // days late): it applies at once, as it would on a restore.
+    wakeIfDue();
     schedule();
     if (!verdict.accepted) for (const listener of refusedListeners) listener({ type: 'order.refused', event, verdict });
     return verdict;

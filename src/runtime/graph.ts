@@ -88,12 +88,14 @@ export function describeStatechart(machine: AnyStateMachine, policy: Policy = de
       // Time is checked at the head of every list (see the machine); it is drawn once, from `placed`'s `*`.
       if (guard && timeGuards.some((name) => guard.includes(name)) && !(event === '*' && deadline) && event !== 'always') return;
       if (event === 'clock.tick' && !guard) return;
+      // A parent's transition guarded by in(child) is drawn from that child, which says the in(…) already.
+      const child = stateInOf(transition.guard as GuardLike | undefined);
+      const shown = child && guard ? guard.replace(/^in\([^)]*\)( && )?/, '') || null : guard;
       edges.push({
-        // A parent's transition guarded by in(child) is drawn from that child.
-        source: stateInOf(transition.guard as GuardLike | undefined) ?? node.key,
+        source: child ?? node.key,
         target: transition.target?.[0]?.key ?? null,
         event,
-        guard,
+        guard: shown,
         actions: (transition.actions ?? []).map((action: unknown) =>
           typeof action === 'string' ? action : ((action as { type?: string }).type ?? 'action'),
         ),

@@ -55,6 +55,17 @@ function advanceBoth(model: ModelState, real: RealState, to: number): { real: Ef
   return { real: real.driver.advanceTo(to), model: effects, twin: real.twin?.advanceTo(to) ?? [] };
 }
 
+/** Applies, on both sides, the deadlines already due at the current time (a live actor applies them itself). */
+function catchUp(model: ModelState, real: RealState): { real: Effect[]; model: ModelEffect[]; twin: Effect[] } {
+  const effects: ModelEffect[] = [];
+  for (let due = modelNextDeadline(model.order); due !== null && due <= model.now; due = modelNextDeadline(model.order)) {
+    const stepped = stepModel(model.order, { type: 'clock.tick', at: due });
+    model.order = stepped.order;
+    effects.push(...stepped.effects);
+  }
+  return { real: real.driver.advanceTo(model.now), model: effects, twin: real.twin?.advanceTo(model.now) ?? [] };
+}
+
 /** One event of any type; its instant and quantities are resolved when it runs. */
 export class EventCommand implements OrderCommand {
   private sent: OrderEventInput | undefined;
@@ -70,7 +81,14 @@ export class EventCommand implements OrderCommand {
     const result = real.driver.send(event);
     const twin = real.twin?.send(event);
     model.order = expected.order;
-    agree(model, real, { real: [...time.real, ...result.effects], model: [...time.model, ...expected.effects], twin: [...time.twin, ...(twin?.effects ?? [])] }, fc.stringify(event));
+    // An event may start a deadline that is already past (a Pending order let go late): it applies at once.
+    const due = catchUp(model, real);
+    agree(
+      model,
+      real,
+      { real: [...time.real, ...result.effects, ...due.real], model: [...time.model, ...expected.effects, ...due.model], twin: [...time.twin, ...(twin?.effects ?? []), ...due.twin] },
+      fc.stringify(event),
+    );
     if (result.verdict) {
       // Whether the event was accepted is the machine's decision, compared in every mode: a guard that refuses
       // what the rules allow (or the reverse) shows here even when it changes nothing else (a voided label).

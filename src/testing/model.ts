@@ -190,7 +190,8 @@ function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder 
     let status = order.status;
     if (status === 'buyer-cancellable' && fact.status === 'unshipped') status = 'unshipped';
     if (status === 'unshipped' && fact.status === 'pending') status = 'buyer-cancellable';
-    return { ...order, status, marketplaceStatus: fact.status, latestShipDate, autoCancelAt };
+    const shippedLate = order.shippedAt === null ? null : order.shippedLate === true || (order.channel === 'MFN' && latestShipDate !== null && order.shippedAt > latestShipDate);
+    return { ...order, status, marketplaceStatus: fact.status, latestShipDate, autoCancelAt, shippedLate };
   }
   const left = new Map(modelRemaining(order).map((item) => [item.orderItemId, item.quantity]));
   const items = (fact.items ?? modelRemaining(order)).map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) })).filter((item) => item.quantity > 0);

@@ -214,7 +214,7 @@ describe('statechart coverage', () => {
       'order.placed --marketplace.statusReported[]--> (self)',
       'order.placed --(always)[hasNothingLeft&&hasShippedAny]--> order.shipped',
       'order.placed --(always)[hasNothingLeft]--> order.canceled',
-      'order.placed.buyerCancellable --buyer.cancel[isInsideBuyerWindow&&mayBuyerCancel]--> order.canceled',
+      'order.placed.buyerCancellable --buyer.cancel[isInsideBuyerWindow&&mayBuyerCancel]--> (self)',
       'order.placed.buyerCancellable --buyer.requestCancellation[isRepeatedRequest]--> (self)',
       'order.placed.buyerCancellable --buyer.requestCancellation[mayRequestCancellation]--> (self)',
       'order.placed.unshipped --buyer.cancel[isInsideBuyerWindow&&mayBuyerCancel]--> (self)',

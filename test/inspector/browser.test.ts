@@ -279,7 +279,7 @@ describe('inspector page in headless Chromium', () => {
         cluster: style('#state-placed > path'),
         taken: style('#chart g.edge.taken path'),
         takenId: document.querySelector('#chart g.edge.taken')?.id,
-        other: style('[id="edge-labelGenerated-shipped-seller.confirmShipment-0"] path'),
+        other: style('[id="edge-labelGenerated-unshipped-seller.confirmShipment-0"] path'),
       };
     });
     expect(painted.takenId).toBe('edge-unshipped-labelGenerated-seller.generateLabel-0');

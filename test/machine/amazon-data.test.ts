@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, nextDeadline, orderStatus, restoreOrder, serializeOrder, type OrderEvent } from '../../src/index.js';
+import { SimulatedClock } from 'xstate';
+import { applyEvent, createOrderActor, nextDeadline, orderStatus, restoreOrder, serializeOrder, type OrderEvent } from '../../src/index.js';
 import { spApiStatus } from '../../src/amazon/index.js';
-import { autoCancelAt, DAY, labelledOrder, last, latestShipDate, minute, newOrder, placedAt, run, unshippedOrder } from '../support/orders.js';
+import { autoCancelAt, DAY, labelledOrder, last, latestShipDate, minute, newOrder, orderInput, placedAt, run, unshippedOrder } from '../support/orders.js';
 
 // Issue 19: what Amazon's own data says about partial shipments, Pending and Unshipped, and unknown ship dates.
 // Items: A × 2, B × 1.
@@ -154,6 +155,26 @@ describe('Pending, Unshipped and the buyer\'s 30 minutes are two facts', () => {
     const { snapshot } = applyEvent(pending, { type: 'marketplace.statusReported', at: autoCancelAt + DAY, status: 'unshipped' });
     expect(orderStatus(snapshot)).toBe('auto-canceled');
     expect(snapshot.context.cancellations[0]).toMatchObject({ by: 'system', at: autoCancelAt });
+  });
+});
+
+describe('a live actor when Amazon lets go of a Pending order after its auto-cancel instant', () => {
+  it('should auto-cancel at once, whether it runs on or is restored (FC_SEED model-based, FC_NUM_RUNS=3000)', () => {
+    const clock = new SimulatedClock();
+    clock.set(placedAt);
+    const actor = createOrderActor(orderInput(), { clock });
+    actor.send({ type: 'marketplace.statusReported', at: placedAt, status: 'pending' });
+    clock.set(autoCancelAt + DAY);
+    // Amazon's word, dated at purchase, arrives after the deadline has passed on the actor's clock.
+    const stored = serializeOrder(actor.getSnapshot());
+    actor.send({ type: 'marketplace.orderShipped', at: placedAt, items: [{ orderItemId: 'A', quantity: 1 }] });
+    expect(orderStatus(actor.getSnapshot())).toBe('shipped');
+    expect(actor.getSnapshot().context.cancellations[0]).toMatchObject({ by: 'system', at: autoCancelAt });
+    const restored = createOrderActor(restoreOrder(stored), { clock });
+    restored.send({ type: 'marketplace.orderShipped', at: placedAt, items: [{ orderItemId: 'A', quantity: 1 }] });
+    expect(restored.getSnapshot().context).toEqual(actor.getSnapshot().context);
+    actor.stop();
+    restored.stop();
   });
 });
 
