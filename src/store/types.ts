@@ -8,6 +8,30 @@ export class WriteConflictError extends Error {
   override name = 'WriteConflictError';
 }
 
+/**
+ * Thrown by a store when the database connection was lost during a transaction (a terminated backend, a failover,
+ * a pooler restart). `committed` says whether the transaction may have committed: `'no'` when the loss came before
+ * COMMIT was sent (safe to retry), `'unknown'` when it came during COMMIT (retry only what is idempotent).
+ */
+export class StoreConnectionError extends Error {
+  override name = 'StoreConnectionError';
+  constructor(
+    message: string,
+    readonly committed: 'no' | 'unknown',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Thrown by a store when the database stayed locked by another connection or process for longer than the store's
+ * lock timeout: nothing was written; the message names the database and how long it waited.
+ */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
+}
+
 /** The stored row of one order: its `serializeOrder` text and the columns the service queries. */
 export interface OrderRow {
   orderId: string;
