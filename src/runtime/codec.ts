@@ -151,6 +151,9 @@ const describe = (value: unknown) => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
+/** The last instant a JavaScript Date holds (year 275760), as `Instant` bounds every event's `at`. */
+const LAST_INSTANT = 8_640_000_000_000_000;
+
 /** A broken invariant: the field, the value found, and what the machine would have kept true. */
 type Violation = [field: string, value: unknown, expected: string];
 
@@ -171,6 +174,8 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
     return ['context.autoCancelAt', c.autoCancelAt, expected];
   }
   if (c.clock < c.placedAt) return ['context.clock', c.clock, `at or after placedAt ${c.placedAt}`];
+  // Every instant an event can carry is a valid Date; a clock past the last one was written by no event.
+  if (c.clock > LAST_INSTANT) return ['context.clock', c.clock, `at most ${LAST_INSTANT}, the last instant a Date holds`];
   if (new Set(c.eventIds).size !== c.eventIds.length) return ['context.eventIds', c.eventIds, 'each id once'];
 
   // State against deadlines, the clock and the marketplace's word: Pending holds an order, Unshipped frees it.

@@ -16,8 +16,10 @@ import {
   type Verdict,
   type MigrateOrder,
   InvalidInputError,
+  RestoreError,
 } from '../index.js';
 import {
+  StoreConnectionError,
   WriteConflictError,
   type OrderListOptions,
   type OrderListing,
@@ -27,7 +29,8 @@ import {
   type StoreTransaction,
 } from '../store/index.js';
 import { stepParsed } from '../runtime/step.js';
-import { OrderConflictError, OrderNotFoundError } from './errors.js';
+import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
+import { mayRetry, resolveBackoff, retryDelay, sleep, type RetryBackoff } from './retry.js';
 import { prepareStep, rowReader, tickDue, type DueTick, type PreparedStep, type Restored } from './step-rows.js';
 import { SweepWorker } from './sweep-worker-client.js';
 
@@ -42,12 +45,21 @@ export interface OrderServiceOptions {
   migrate?: MigrateOrder;
   /** The service's own clock, epoch ms: `recordedAt` of history rows and outbox retry times. Default `Date.now`. */
   now?: () => number;
-  /** How many times a writer that lost a race on an order retries on the new snapshot (default 50). */
+  /**
+   * How many times a transaction is retried after it lost a race on an order (on the new snapshot) or lost its
+   * connection where a retry is safe (default 50); then the error is thrown. `StoreBusyError` is never retried.
+   */
   maxRetries?: number;
   /**
+   * The wait before each retry: a random time from 0 to `min(maxMs, baseMs · 2^retry)` (full jitter; defaults
+   * `baseMs` 5, `maxMs` 1,000), so that writers that lost the same race spread out instead of meeting again.
+   */
+  retryBackoff?: RetryBackoff;
+  /**
    * How many orders' last written snapshots the service keeps in memory (default 10,000; 0 keeps none). A row
-   * read back whose `seq` and text are exactly those this service wrote is not parsed again: the kept snapshot is
-   * re-serialized and compared byte for byte with the row, and any difference restores the row with every check.
+   * read back whose `seq`, `version`, `status`, `next_deadline` and text are exactly those this service wrote is not
+   * parsed again: the kept snapshot is re-serialized and compared byte for byte with the row, and any difference
+   * restores the row with every check.
    */
   snapshotCache?: number;
   /**
@@ -186,7 +198,9 @@ type Attempt<T> = { kind: 'done'; result: T } | { kind: 'conflict' };
 export async function createOrderService(options: OrderServiceOptions): Promise<OrderService> {
   const { store, machine, policy, migrate } = options;
   const now = options.now ?? Date.now;
-  const maxRetries = options.maxRetries ?? 50;
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? 50));
+  const backoff = resolveBackoff(options.retryBackoff);
+  const pause = (retry: number) => sleep(retryDelay(retry, backoff, Math.random));
   await store.init();
 
   const reader = rowReader({ ...(machine ? { machine } : {}), ...(migrate ? { migrate } : {}) });
@@ -194,32 +208,74 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   const cache = new SnapshotCache(Math.max(0, Math.floor(options.snapshotCache ?? 10_000)));
   /** The row's snapshot and its canonical text: the kept one when the row is exactly what this service wrote. */
   const restore = (row: OrderRow): Restored => {
-    const kept = cache.get(row.orderId, row.seq, row.snapshot);
+    const kept = cache.get(row);
     return kept ? { snapshot: kept, text: row.snapshot } : reader.restored(row);
   };
   const create = (input: OrderInput) => createOrder(input, { ...(policy ? { policy } : {}), ...(machine ? { machine } : {}) });
 
-  /** Runs a write until it does not lose a race; a lost race rolled back nothing because it wrote nothing. */
-  async function write<T>(orderId: string, attempt: (tx: StoreTransaction) => Promise<Attempt<T>>): Promise<T> {
-    for (let round = 0; round <= maxRetries; round++) {
+  /** Runs a read again after a lost connection (a read writes nothing, so it is always safe to), with backoff. */
+  async function read<T>(run: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!(error instanceof StoreConnectionError) || retry >= maxRetries) throw error;
+      }
+      await pause(retry);
+    }
+  }
+
+  /**
+   * The order's error when its row is behind its history (a restore from an older backup, a hand edit): every
+   * write would then take a history `seq` that is already there. The history is read before the row, so a writer
+   * that moves the order on in between cannot make a sound order look behind.
+   */
+  async function behindHistory(orderId: string): Promise<UnreadableOrderError | undefined> {
+    const last = (await read(() => store.history(orderId))).at(-1)?.seq;
+    const row = await read(() => store.getOrder(orderId));
+    if (!row || last === undefined || last <= row.seq) return undefined;
+    return new UnreadableOrderError(
+      orderId,
+      new RestoreError(`Its row is at seq ${row.seq} but its history goes on to seq ${last}, so no event can be recorded after it until the row is repaired.`),
+    );
+  }
+
+  /**
+   * Runs a write transaction until it does not lose a race, with backoff between attempts. A lost race rolled back
+   * everything, and so did a connection lost before COMMIT; a connection lost during COMMIT (`committed:
+   * 'unknown'`) is retried only for an `idempotent` request, which a second run cannot apply twice. A conflict
+   * that comes from the order's row being behind its history is that order's `UnreadableOrderError`, at once.
+   */
+  async function write<T>(orderId: string, idempotent: boolean, attempt: (tx: StoreTransaction) => Promise<Attempt<T>>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      let failure: unknown;
       try {
         const outcome = await store.transaction(attempt);
         if (outcome.kind === 'done') return outcome.result;
       } catch (error) {
-        if (!(error instanceof WriteConflictError)) throw error;
+        if (!mayRetry(error, idempotent)) throw error;
+        if (error instanceof WriteConflictError) {
+          const behind = await behindHistory(orderId);
+          if (behind) throw behind;
+        }
+        failure = error;
       }
+      if (retry >= maxRetries) {
+        if (failure instanceof StoreConnectionError) throw failure;
+        throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} kept changing while an event was applied, ${maxRetries + 1} attempts in a row.`);
+      }
+      await pause(retry);
     }
-    throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} kept changing while an event was applied, ${maxRetries + 1} attempts in a row.`);
   }
 
   /** Writes a prepared step: order row (guarded by its version), history row and effects, in the caller's transaction. */
-  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep): Promise<{ ok: boolean; version: number; text: string; seq: number }> {
+  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep): Promise<{ ok: boolean; written: OrderRow }> {
     const version = step.changed ? row.version + 1 : row.version;
     const seq = row.seq + 1;
-    const { text, status } = step;
-    const ok = await tx.updateOrder({ orderId: row.orderId, version, status, nextDeadline: step.nextDeadline, seq, snapshot: text }, row.seq);
+    const written: OrderRow = { orderId: row.orderId, version, status: step.status, nextDeadline: step.nextDeadline, seq, snapshot: step.text };
+    const ok = await tx.updateOrder(written, row.seq);
     if (ok) await record(tx, row.orderId, seq, version, step);
-    return { ok, version, text, seq };
+    return { ok, written };
   }
 
   /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
@@ -249,9 +305,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const placedText = serializeOrder(created.snapshot);
     const key = request.idempotencyKey;
     const fingerprint = key === undefined ? '' : JSON.stringify(['place', placedText]);
-    let placed = false;
-    const outcome = await write<PlaceResult | { exists: OrderRow }>(orderId, async (tx) => {
-      placed = false;
+    let placed: OrderRow | undefined;
+    // Always safe to run again: a place that did commit leaves the id taken, and the same input placed again is
+    // answered with the stored order (or, with a key, the stored first result); it is never placed twice.
+    const outcome = await write<PlaceResult | { exists: OrderRow }>(orderId, true, async (tx) => {
+      placed = undefined;
       if (key !== undefined) {
         const stored = await tx.getIdempotency(orderId, key);
         if (stored) return { kind: 'done', result: replayed(orderId, key, stored, fingerprint) };
@@ -276,14 +334,14 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       });
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
-      placed = true;
+      placed = row;
       return { kind: 'done', result };
     });
     // Kept once committed: a rolled-back write must not evict what the store holds.
-    if (placed) cache.set(orderId, 1, created.snapshot);
+    if (placed) cache.set(placed, created.snapshot);
     if (!('exists' in outcome)) return outcome;
     // The id is taken: the same input is the same order, placed again; anything else is a conflict.
-    const first = (await store.history(orderId))[0];
+    const first = (await read(() => store.history(orderId)))[0];
     const firstEvent = first ? (JSON.parse(first.event) as PlaceEvent) : undefined;
     let same = false;
     try {
@@ -293,7 +351,21 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     }
     if (!same || !first) throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} already exists with a different input.`);
     const { snapshot } = restore(outcome.exists);
-    return { orderId, status: orderStatus(snapshot), version: outcome.exists.version, verdict: JSON.parse(first.verdict), effects: JSON.parse(first.effects) };
+    const result: PlaceResult = { orderId, status: orderStatus(snapshot), version: outcome.exists.version, verdict: JSON.parse(first.verdict), effects: JSON.parse(first.effects) };
+    return key === undefined ? result : remember(orderId, key, fingerprint, result);
+  }
+
+  /**
+   * Stores `result` as the first result of `key` when the key has none yet, and returns the key's first result:
+   * a key is remembered whatever its first request did, so that it never answers for another request later.
+   */
+  async function remember<T>(orderId: string, key: string, fingerprint: string, result: T): Promise<T> {
+    return write<T>(orderId, true, async (tx) => {
+      const stored = await tx.getIdempotency(orderId, key);
+      if (stored) return { kind: 'done', result: replayed<T>(orderId, key, stored, fingerprint) };
+      await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+      return { kind: 'done', result };
+    });
   }
 
   function replayed<T>(orderId: string, key: string, stored: { request: string; result: string }, fingerprint: string): T {
@@ -312,7 +384,10 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     // What a key's first use is compared with; only a request with a key needs it.
     const fingerprint = key === undefined ? '' : JSON.stringify(['apply', stored]);
     // A result computed here carries the snapshot it stepped to; one replayed from the store carries text to restore.
-    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; seq?: number }>(orderId, async (tx) => {
+    // Safe to run again after a COMMIT of unknown outcome only when a second run cannot apply the event twice: the
+    // key then answers with the first result, or the order knows the eventId and records nothing.
+    const idempotent = key !== undefined || parsed.eventId !== undefined;
+    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow }>(orderId, idempotent, async (tx) => {
       // The order is read before the key: a writer that commits the key in between also moves the order on,
       // so this attempt then loses on the guard and retries, and sees the key.
       const row = await tx.getOrder(orderId);
@@ -324,31 +399,34 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       const before = restore(row);
       const step = stepParsed(before.snapshot, parsed);
       if ((step.verdict as Verdict & { duplicate?: boolean }).duplicate === true) {
-        // The order applied this eventId before: the core returned it unchanged, and nothing is written.
-        return { kind: 'done', result: { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot } };
+        // The order applied this eventId before: the core returned it unchanged, and the order is not written.
+        const result = { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot };
+        // The key is remembered all the same, or a later request with it would apply whatever that one carries.
+        if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+        return { kind: 'done', result };
       }
       const saved = await saveStep(tx, row, prepareStep(before, step, stored));
       if (!saved.ok) return { kind: 'conflict' };
-      const result = { orderId, status: orderStatus(step.snapshot), version: saved.version, verdict: step.verdict, effects: step.effects, snapshot: saved.text };
+      const result = { orderId, status: orderStatus(step.snapshot), version: saved.written.version, verdict: step.verdict, effects: step.effects, snapshot: saved.written.snapshot };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
-      return { kind: 'done', result: { ...result, stepped: step.snapshot, seq: saved.seq } };
+      return { kind: 'done', result: { ...result, stepped: step.snapshot, written: saved.written } };
     });
-    const { stepped, seq, ...rest } = result;
-    if (stepped && seq !== undefined) cache.set(orderId, seq, stepped);
+    const { stepped, written, ...rest } = result;
+    if (stepped && written) cache.set(written, stepped);
     // The snapshot this call stepped to is the one it wrote: restoring its own text again would check nothing new.
     return { ...rest, snapshot: stepped ?? restoreRow({ orderId, snapshot: result.snapshot }) };
   }
 
   async function get(orderId: string): Promise<StoredOrder | null> {
-    const row = await store.getOrder(orderId);
+    const row = await read(() => store.getOrder(orderId));
     if (!row) return null;
     const { snapshot } = restore(row);
     return { orderId, status: orderStatus(snapshot), version: row.version, snapshot, nextDeadline: nextDeadline(snapshot) };
   }
 
   async function history(orderId: string): Promise<HistoryRow[]> {
-    const rows = await store.history(orderId);
-    if (rows.length === 0 && !(await store.getOrder(orderId))) throw new OrderNotFoundError(orderId);
+    const rows = await read(() => store.history(orderId));
+    if (rows.length === 0 && !(await read(() => store.getOrder(orderId)))) throw new OrderNotFoundError(orderId);
     return rows.map((row) => ({
       seq: row.seq,
       version: row.version,
@@ -372,37 +450,62 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const failed: SweepResult['failed'] = [];
     const exclude: string[] = [];
     let applied = 0;
+    let retry = 0;
     while (applied < limit) {
       const size = Math.min(batch, limit - applied);
-      const claimed = await store.transaction(async (tx) => {
-        const rows = await tx.claimDue(at, size, exclude);
-        let done = 0;
-        const skipped: SweepResult['failed'] = [];
-        const kept: Array<[string, number, OrderSnapshot]> = [];
-        // Orders ticked on the worker thread: their kept snapshots are now out of date.
-        const stale: string[] = [];
-        const save = async (row: OrderRow, tick: DueTick) => {
-          if ('failed' in tick) {
-            skipped.push({ orderId: tick.orderId, message: tick.failed });
-            return;
-          }
-          // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
-          const saved = await saveStep(tx, row, tick.prepared);
-          if (saved.ok) {
-            done++;
-            if (tick.snapshot) kept.push([tick.orderId, saved.seq, tick.snapshot]);
-            else stale.push(tick.orderId);
-          }
-        };
-        // A large batch: the worker thread ticks the later rows while this thread ticks and writes the first ones.
-        const split = worker?.usable && rows.length >= SHARED_BATCH ? Math.floor(rows.length * OWN_SHARE) : rows.length;
-        const away = split < rows.length ? worker!.run(rows.slice(split)).catch(() => null) : null;
-        for (const row of rows.slice(0, split)) await save(row, tickDue(row, restore));
-        const ticks = (await away) ?? rows.slice(split).map((row) => tickDue(row, restore));
-        for (const [index, tick] of ticks.entries()) await save(rows[split + index]!, tick);
-        return { count: rows.length, done, skipped, kept, stale };
-      });
-      for (const entry of claimed.kept) cache.set(...entry);
+      // The order being written when the batch's transaction threw, if it threw while writing one.
+      const writing: { orderId?: string } = {};
+      let claimed;
+      try {
+        claimed = await store.transaction(async (tx) => {
+          writing.orderId = undefined;
+          const rows = await tx.claimDue(at, size, exclude);
+          let done = 0;
+          const skipped: SweepResult['failed'] = [];
+          const kept: Array<[OrderRow, OrderSnapshot]> = [];
+          // Orders ticked on the worker thread: their kept snapshots are now out of date.
+          const stale: string[] = [];
+          const save = async (row: OrderRow, tick: DueTick) => {
+            if ('failed' in tick) {
+              skipped.push({ orderId: tick.orderId, message: tick.failed });
+              return;
+            }
+            // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
+            writing.orderId = row.orderId;
+            const saved = await saveStep(tx, row, tick.prepared);
+            writing.orderId = undefined;
+            if (saved.ok) {
+              done++;
+              if (tick.snapshot) kept.push([saved.written, tick.snapshot]);
+              else stale.push(tick.orderId);
+            }
+          };
+          // A large batch: the worker thread ticks the later rows while this thread ticks and writes the first ones.
+          const split = worker?.usable && rows.length >= SHARED_BATCH ? Math.floor(rows.length * OWN_SHARE) : rows.length;
+          const away = split < rows.length ? worker!.run(rows.slice(split)).catch(() => null) : null;
+          for (const row of rows.slice(0, split)) await save(row, tickDue(row, restore));
+          const ticks = (await away) ?? rows.slice(split).map((row) => tickDue(row, restore));
+          for (const [index, tick] of ticks.entries()) await save(rows[split + index]!, tick);
+          return { count: rows.length, done, skipped, kept, stale };
+        });
+      } catch (error) {
+        // A batch is always safe to run again, even after a COMMIT of unknown outcome: it claims what is due now
+        // and ticks each order at its own stored deadline, so an order a lost COMMIT did tick is not due there again.
+        if (!mayRetry(error, true)) throw error;
+        const orderId = writing.orderId;
+        const behind = error instanceof WriteConflictError && orderId !== undefined ? await behindHistory(orderId) : undefined;
+        if (behind) {
+          // That order's failure alone: the batch runs again without it.
+          failed.push({ orderId: orderId!, message: behind.message });
+          exclude.push(orderId!);
+          continue;
+        }
+        if (retry >= maxRetries) throw error;
+        await pause(retry++);
+        continue;
+      }
+      retry = 0;
+      for (const [row, snapshot] of claimed.kept) cache.set(row, snapshot);
       for (const orderId of claimed.stale) cache.forget(orderId);
       applied += claimed.done;
       for (const skip of claimed.skipped) {
@@ -411,7 +514,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       if (claimed.count === 0) break;
     }
-    return { applied, remaining: await store.countDue(at), failed };
+    return { applied, remaining: await read(() => store.countDue(at)), failed };
   }
 
   async function drain(handler: (item: OutboxItem) => unknown, drainOptions: DrainOptions = {}): Promise<DrainResult> {
@@ -458,7 +561,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     apply,
     get,
     history,
-    list: (listOptions?: OrderListOptions) => store.listOrders(listOptions),
+    list: (listOptions?: OrderListOptions) => read(() => store.listOrders(listOptions)),
     sweep,
     outbox: { drain },
     close: async () => {
@@ -486,25 +589,27 @@ function toItem(entry: OutboxEntry): OutboxItem {
 }
 
 /**
- * The last snapshot this service wrote per order, at most `max` orders, least recently used out first. An entry
- * answers only a row with its `seq` whose text is byte for byte the entry's own snapshot serialized now.
+ * The last snapshot this service wrote per order, with the row it wrote it in, at most `max` orders, least
+ * recently used out first. An entry answers only a row with its `seq`, `version`, `status` and `nextDeadline`
+ * whose text is byte for byte the entry's own snapshot serialized now.
  */
 class SnapshotCache {
-  private readonly entries = new Map<string, { seq: number; snapshot: OrderSnapshot }>();
+  private readonly entries = new Map<string, { row: Omit<OrderRow, 'snapshot'>; snapshot: OrderSnapshot }>();
 
   constructor(private readonly max: number) {}
 
-  get(orderId: string, seq: number, text: string): OrderSnapshot | undefined {
-    const entry = this.entries.get(orderId);
-    if (!entry || entry.seq !== seq) return undefined;
+  get(row: OrderRow): OrderSnapshot | undefined {
+    const entry = this.entries.get(row.orderId);
+    if (!entry || entry.row.seq !== row.seq) return undefined;
+    const written = entry.row;
     // Serialized again rather than compared with the text it was written as: a caller that changed the shared
-    // snapshot object since cannot slip the change past this check.
-    if (serializeOrder(entry.snapshot) !== text) {
-      this.entries.delete(orderId);
+    // snapshot object since cannot slip the change past this check. Columns changed by hand miss too.
+    if (written.version !== row.version || written.status !== row.status || written.nextDeadline !== row.nextDeadline || serializeOrder(entry.snapshot) !== row.snapshot) {
+      this.entries.delete(row.orderId);
       return undefined;
     }
-    this.entries.delete(orderId);
-    this.entries.set(orderId, entry);
+    this.entries.delete(row.orderId);
+    this.entries.set(row.orderId, entry);
     return entry.snapshot;
   }
 
@@ -512,10 +617,11 @@ class SnapshotCache {
     this.entries.delete(orderId);
   }
 
-  set(orderId: string, seq: number, snapshot: OrderSnapshot): void {
+  set(row: OrderRow, snapshot: OrderSnapshot): void {
     if (this.max === 0) return;
+    const { orderId, version, status, nextDeadline, seq } = row;
     this.entries.delete(orderId);
-    this.entries.set(orderId, { seq, snapshot });
+    this.entries.set(orderId, { row: { orderId, version, status, nextDeadline, seq }, snapshot });
     if (this.entries.size <= this.max) return;
     // The oldest sixteenth goes at once: a Map walks past every key deleted from its front, so evicting one
     // entry per write would cost more the longer the cache runs.

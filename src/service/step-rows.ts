@@ -1,4 +1,17 @@
-import { applyEvent, nextDeadline, orderStatus, restoreOrder, serializeOrder, type OrderSnapshot, type OrderStatus, type RestoreOrderOptions, type StepResult } from '../index.js';
+import {
+  MACHINE_VERSION,
+  RestoreError,
+  SNAPSHOT_SCHEMA_VERSION,
+  applyEvent,
+  nextDeadline,
+  orderStatus,
+  restoreOrder,
+  serializeOrder,
+  type OrderSnapshot,
+  type OrderStatus,
+  type RestoreOrderOptions,
+  type StepResult,
+} from '../index.js';
 import type { OrderRow } from '../store/index.js';
 import { UnreadableOrderError } from './errors.js';
 
@@ -67,22 +80,58 @@ export function tickDue(row: OrderRow, restore: (row: OrderRow) => Restored): Du
 }
 
 /**
- * How a service reads stored rows: `snapshotOf` restores a row with every check of the core's `restoreOrder` and
- * names the order when it cannot; `restored` adds the snapshot's canonical text.
+ * How a service reads stored rows: `snapshotOf` restores a snapshot text with every check of the core's
+ * `restoreOrder` and checks that it is the named order's; `restored` also checks the row's columns against the
+ * snapshot (see `rowMismatch`) and adds the snapshot's canonical text. Either throws `UnreadableOrderError`
+ * naming the order.
  */
 export function rowReader(options: RestoreOrderOptions = {}) {
   const snapshotOf = (row: Pick<OrderRow, 'orderId' | 'snapshot'>): OrderSnapshot => {
+    let snapshot: OrderSnapshot;
     try {
-      return restoreOrder(row.snapshot, options);
+      snapshot = restoreOrder(row.snapshot, options);
     } catch (error) {
       throw new UnreadableOrderError(row.orderId, error);
     }
+    // A row holding another order's snapshot would be stepped as that order and written under this id.
+    if (snapshot.context.orderId !== row.orderId) {
+      throw new UnreadableOrderError(row.orderId, new RestoreError(`Its row holds the snapshot of order ${JSON.stringify(snapshot.context.orderId)}.`));
+    }
+    return snapshot;
   };
-  const restored = (row: Pick<OrderRow, 'orderId' | 'snapshot'>): Restored => {
+  const restored = (row: OrderRow): Restored => {
     const snapshot = snapshotOf(row);
-    return { snapshot, text: serializeOrder(snapshot) };
+    const text = serializeOrder(snapshot);
+    const mismatch = rowMismatch(row, snapshot, text);
+    if (mismatch) throw new UnreadableOrderError(row.orderId, new RestoreError(mismatch));
+    return { snapshot, text };
   };
   return { snapshotOf, restored };
+}
+
+/**
+ * Why the columns of a row disagree with its snapshot, or undefined: `seq` a whole number from 1, `version` one
+ * from 1 to `seq` (it grows at most once per history row), `status` and `next_deadline` those of the snapshot. A
+ * row that an older schema or machine version wrote (read through `migrate`) keeps the status and deadline that
+ * version computed until its next write; only its id, seq and version are checked.
+ */
+export function rowMismatch(row: OrderRow, snapshot: OrderSnapshot, text: string): string | undefined {
+  if (!Number.isSafeInteger(row.seq) || row.seq < 1) return `Its seq column is ${row.seq}, expected a whole number of at least 1.`;
+  if (!Number.isSafeInteger(row.version) || row.version < 1 || row.version > row.seq) {
+    return `Its version column is ${row.version}, expected a whole number from 1 to its seq ${row.seq}.`;
+  }
+  if (text !== row.snapshot && !isCurrentEnvelope(row.snapshot)) return undefined;
+  const status = orderStatus(snapshot);
+  if (row.status !== status) return `Its status column is ${JSON.stringify(row.status)}, but its snapshot's status is ${JSON.stringify(status)}.`;
+  const deadline = nextDeadline(snapshot);
+  if (row.nextDeadline !== deadline) return `Its next_deadline column is ${row.nextDeadline}, but its snapshot's next deadline is ${deadline}.`;
+  return undefined;
+}
+
+/** Whether stored text that restored is of this package's schema and machine versions (not upgraded on read). */
+function isCurrentEnvelope(text: string): boolean {
+  const envelope = JSON.parse(text) as { schemaVersion?: unknown; machineVersion?: unknown };
+  return envelope.schemaVersion === SNAPSHOT_SCHEMA_VERSION && envelope.machineVersion === MACHINE_VERSION;
 }
 
 /** Restores a row on the package's own machine, as a service without `machine` or `migrate` does. */
