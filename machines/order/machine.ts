@@ -150,6 +150,8 @@ export const orderMachine = setup({
     hasShippedAny: ({ context }) => hasShippedAny(context),
     isReportedUnshipped: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'unshipped',
     isReportedPending: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'pending',
+    /** A readiness report older than the one the order follows: it changes nothing. */
+    isStaleReport: ({ context, event }) => context.marketplaceStatusAt !== null && event.at < context.marketplaceStatusAt,
     shipsUnits: ({ context, event }) => event.type === 'marketplace.orderShipped' && shippedByFact(context, event).length > 0,
     isRepeatedRequest: ({ context, event }) => {
       assertEvent(event, 'buyer.requestCancellation');
@@ -192,10 +194,12 @@ export const orderMachine = setup({
     reachDeadline: assign(({ context, event }) => ({ clock: judgedAt(context, event) })),
     /**
      * Time passing is accepted whatever the deadlines did; so is the marketplace's word that agrees with how time
-     * alone has just ended the order: cancelled, or shipped when some units had shipped before the auto-cancel.
+     * alone has just ended the order (its auto-cancel, or a shipment when some units had shipped before it), and a
+     * readiness report, which an ended order has outlived.
      */
     acknowledgeTick: enqueueActions(({ context, event, enqueue }) => {
-      const agrees = event.type === 'marketplace.orderCanceled' ? !hasShippedAny(context) : event.type === 'marketplace.orderShipped' && hasShippedAny(context);
+      const agrees =
+        event.type === 'marketplace.orderCanceled' || event.type === 'marketplace.statusReported' || (event.type === 'marketplace.orderShipped' && hasShippedAny(context));
       if (event.type === 'clock.tick' || agrees) enqueue.emit({ type: 'order.accepted', eventType: event.type });
     }),
     /** After a deadline moved the order on, the event is judged again in its new state. */
@@ -236,7 +240,8 @@ export const orderMachine = setup({
     notifyCancellation: enqueueActions(({ context, enqueue }) => {
       const record = context.cancellations[context.cancellations.length - 1]!;
       const { orderId } = context;
-      const topic = hasNothingLeft(context) ? 'orderCanceled' : 'itemsCanceled';
+      // Cancelling what was left of a partly shipped order cancels items, not the order.
+      const topic = hasNothingLeft(context) && !hasShippedAny(context) ? 'orderCanceled' : 'itemsCanceled';
       enqueue.emit({ type: 'buyer.notified', orderId, at: record.at, topic });
       enqueue.emit({ type: 'seller.notified', orderId, at: record.at, topic: record.by === 'system' ? 'autoCanceled' : topic });
       enqueue.emit({ type: 'items.refunded', orderId, at: record.at, items: record.items });
@@ -289,7 +294,11 @@ export const orderMachine = setup({
     /** The marketplace says the order (or some units) shipped: recorded at the fact's own instant; it is no longer Pending. */
     recordMarketplaceShipment: assign(({ context, event }) => {
       assertEvent(event, 'marketplace.orderShipped');
-      return { ...withShipment(context, shippedByFact(context, event), event.at, { shipmentSource: 'marketplace' }), marketplaceStatus: 'unshipped' as const };
+      return {
+        ...withShipment(context, shippedByFact(context, event), event.at, { shipmentSource: 'marketplace' }),
+        marketplaceStatus: 'unshipped' as const,
+        marketplaceStatusAt: Math.max(context.marketplaceStatusAt ?? event.at, event.at),
+      };
     }),
     /**
      * The marketplace says whether it holds the order (Pending) or lets the seller ship it (Unshipped), and may name
@@ -297,11 +306,13 @@ export const orderMachine = setup({
      */
     recordMarketplaceStatus: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'marketplace.statusReported');
-      const latestShipDate = context.latestShipDate ?? event.latestShipDate ?? null;
+      // The newest report's date wins (Amazon may move it); one before the purchase is not a date this order can have.
+      const reported = event.latestShipDate !== undefined && event.latestShipDate >= context.placedAt ? event.latestShipDate : undefined;
+      const latestShipDate = reported ?? context.latestShipDate;
       const autoCancelAt = autoCancelAtOf(context.fulfillmentChannel, latestShipDate, context.policy.autoCancelAfterMs);
       // A shipment confirmed before the date was known is late if it came after it.
       const shippedLate = context.shippedAt === null ? null : context.shippedLate === true || isLateShipment({ ...context, latestShipDate }, context.shippedAt);
-      enqueue.assign({ marketplaceStatus: event.status, latestShipDate, autoCancelAt, shippedLate });
+      enqueue.assign({ marketplaceStatus: event.status, marketplaceStatusAt: event.at, latestShipDate, autoCancelAt, shippedLate });
     }),
     /** A deadline that was not running (unknown, or held while Pending) may have passed already: it applies now. */
     applyReleasedDeadline: enqueueActions(({ context, event, enqueue }) => {
@@ -344,6 +355,7 @@ export const orderMachine = setup({
         'marketplace.statusReported': [
           ...timeFirst,
           windowClosesFromPlaced,
+          { guard: 'isStaleReport', actions: 'acceptEvent' },
           {
             guard: and([stateIn(id.buyerCancellable), 'isReportedUnshipped']),
             target: id.unshipped,

@@ -164,6 +164,7 @@ function statusFact(orderId: string, at: number, status: StatusReportedFact['sta
     at,
     status,
     ...(latestShipDate === undefined ? {} : { latestShipDate: ms(latestShipDate) }),
+    // Like every id, it names the change, not the time; a report older than the one the order follows changes nothing.
     eventId: eventIdOf(NAMESPACE, orderId, 'status', status, ...(latestShipDate === undefined ? [] : [String(ms(latestShipDate))])),
   };
 }
@@ -237,31 +238,32 @@ function eventsOf2026(o: SpApiOrder2026): AmazonOrderEvent[] {
   const status: FulfillmentStatus2026 | undefined = o.fulfillment?.fulfillmentStatus;
   const readiness = status === undefined ? undefined : readinessOf2026[status];
   if (readiness) events.push(statusFact(o.orderId, at, readiness, o.fulfillment?.shipByWindow?.latestDateTime));
+  // What shipped comes first: a cancelled line cancels only what did not ship of it.
+  const shipTimes = (o.packages ?? []).flatMap((pkg) => (pkg.shipTime ? [ms(pkg.shipTime)] : []));
+  const shippedAt = shipTimes.length ? Math.max(...shipTimes) : at;
+  const fulfilled = (item: SpApiOrder2026['orderItems'][number]) => item.fulfillment?.quantityFulfilled ?? 0;
+  const shipped = o.orderItems.filter((item) => fulfilled(item) > 0).map((item) => ({ orderItemId: item.orderItemId, quantity: fulfilled(item) }));
   const executed = o.orderItems.filter((item) => item.cancellation?.cancellationExecution);
+  // A SHIPPED order shipped every open unit, unless some lines were cancelled: then what Amazon counted as fulfilled.
+  if (status === 'SHIPPED' && (!executed.length || !shipped.length)) events.push(shippedFact(o.orderId, shippedAt));
+  else if ((status === 'SHIPPED' || status === 'PARTIALLY_SHIPPED') && shipped.length) events.push(shippedFact(o.orderId, shippedAt, shipped));
   if (status === 'CANCELLED' || status === 'UNFULFILLABLE') {
     // Amazon itself finds an order unfulfillable; who cancelled otherwise is what the execution says, or unknown.
     const cancellation = cancellationOf2026(executed[0], status === 'UNFULFILLABLE' ? { by: 'amazon', reason: 'Unfulfillable' } : { by: 'unknown' });
     events.push({ type: 'marketplace.orderCanceled', at, ...cancellation, eventId: eventIdOf(NAMESPACE, o.orderId, 'canceled') });
   } else {
-    // Item-level cancellations of an order that goes on: one fact per cancelled line.
+    // Item-level cancellations of an order that goes on: one fact per cancelled line, of what did not ship of it.
     for (const item of executed) {
+      const quantity = item.quantityOrdered - fulfilled(item);
+      if (quantity <= 0) continue;
       events.push({
         type: 'marketplace.orderCanceled',
         at,
         ...cancellationOf2026(item),
-        items: [{ orderItemId: item.orderItemId, quantity: item.quantityOrdered }],
+        items: [{ orderItemId: item.orderItemId, quantity }],
         eventId: eventIdOf(NAMESPACE, o.orderId, 'canceled', item.orderItemId),
       });
     }
-  }
-  const shipTimes = (o.packages ?? []).flatMap((pkg) => (pkg.shipTime ? [ms(pkg.shipTime)] : []));
-  const shippedAt = shipTimes.length ? Math.max(...shipTimes) : at;
-  if (status === 'SHIPPED') events.push(shippedFact(o.orderId, shippedAt));
-  if (status === 'PARTIALLY_SHIPPED') {
-    const shipped = o.orderItems
-      .filter((item) => (item.fulfillment?.quantityFulfilled ?? 0) > 0)
-      .map((item) => ({ orderItemId: item.orderItemId, quantity: item.fulfillment!.quantityFulfilled! }));
-    if (shipped.length) events.push(shippedFact(o.orderId, shippedAt, shipped));
   }
   return events;
 }
@@ -354,9 +356,13 @@ const partiallyShipped: SpApiStatus = { v0: 'PartiallyShipped', v2026: 'PARTIALL
  * @example
  * spApiStatus(createOrder(input).snapshot); // { v0: 'Pending', v2026: 'PENDING' }
  */
-export function spApiStatus(snapshot: Pick<OrderSnapshot, 'value'> & { context?: { items: ReadonlyArray<{ quantityShipped: number }> } }): SpApiStatus {
+export function spApiStatus(
+  snapshot: Pick<OrderSnapshot, 'value'> & { context?: { items: ReadonlyArray<{ quantityShipped: number }>; marketplaceStatus?: string | null } },
+): SpApiStatus {
   const status = orderStatus(snapshot);
   const open = status === 'buyer-cancellable' || status === 'unshipped' || status === 'label-generated';
   if (open && snapshot.context?.items.some((item) => item.quantityShipped > 0)) return { ...partiallyShipped };
+  // Amazon's own word wins while the order is open: a labelled order it reports Pending is Pending there.
+  if (open && snapshot.context?.marketplaceStatus === 'pending') return { ...statusTable['buyer-cancellable'] };
   return { ...statusTable[status] };
 }

@@ -76,6 +76,7 @@ const byNames: Record<string, Message> = {
   buyer: { en: 'buyer', 'zh-CN': '买家' },
   seller: { en: 'seller', 'zh-CN': '卖家' },
   amazon: { en: 'marketplace', 'zh-CN': '亚马逊' },
+  unknown: { en: 'party the marketplace did not name', 'zh-CN': '平台未注明的一方' },
 };
 
 /** "30 minutes" / "30 分钟": a policy duration in words. */

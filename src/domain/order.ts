@@ -27,6 +27,7 @@ export function createOrderContext(input: unknown, policyOverride?: PolicyOverri
     placedAt: parsed.placedAt,
     latestShipDate: parsed.latestShipDate ?? null,
     marketplaceStatus: null,
+    marketplaceStatusAt: null,
     utcOffsetMinutes: offsetMinutesOf((input as { placedAt?: unknown }).placedAt),
     buyerCancelUntil: parsed.placedAt + policy.buyerCancelWindowMs,
     autoCancelAt: autoCancelAtOf(parsed.fulfillmentChannel, parsed.latestShipDate ?? null, policy.autoCancelAfterMs),

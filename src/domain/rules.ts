@@ -378,12 +378,14 @@ export function marketplaceCancellation(order: OrderContext, event: EventOf<'mar
     .map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) }))
     .filter((item) => item.quantity > 0);
   const known = CancelReason.safeParse(event.reason);
-  const autoCancel = event.reason === 'NotShippedInTime' || (order.autoCancelAt !== null && event.at >= order.autoCancelAt);
+  // Nothing is the seller's doing while Amazon holds the order as Pending: no auto-cancel, no counted seller cancel.
+  const pending = isMarketplacePending(order);
+  const autoCancel = event.reason === 'NotShippedInTime' || (!pending && order.autoCancelAt !== null && event.at >= order.autoCancelAt);
   const by = event.cancelledBy === 'amazon' ? 'system' : event.cancelledBy;
   const reason =
     by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (known.success ? known.data : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
   // Whoever cancelled when nobody says is left out of the rate here; sellerMetrics reports it as unattributed.
-  const counts = order.fulfillmentChannel !== 'AFN' && (by === 'seller' ? countsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  const counts = order.fulfillmentChannel !== 'AFN' && (by === 'seller' ? !pending && countsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
   const note = event.note ?? (event.reason !== undefined && event.reason !== reason ? event.reason : undefined);
   return {
     by,
@@ -398,10 +400,11 @@ export function marketplaceCancellation(order: OrderContext, event: EventOf<'mar
 
 /** What the local rules would have said of the fact as a command: a refusal means the fact overrides them. */
 function contradiction(order: OrderContext, status: OrderStatus, event: Fact): boolean {
-  // An order that ended here cannot be Pending or Unshipped there; an open one follows the marketplace's word.
-  if (event.type === 'marketplace.statusReported') return status === 'shipped' || status === 'canceled' || status === 'auto-canceled';
+  // A readiness report never contradicts: an ended order has outlived it, an open one follows it.
+  if (event.type === 'marketplace.statusReported') return false;
   if (event.type === 'marketplace.orderShipped') return status === 'buyer-cancellable' || status === 'canceled' || status === 'auto-canceled';
-  if (status === 'shipped') return true;
+  // A shipped order some of which was (or is just now being) cancelled agrees with a cancel.
+  if (status === 'shipped') return !(order.cancellations.length > 0 || !hasNothingLeft(order));
   if (status === 'canceled' || status === 'auto-canceled') return false;
   if (event.cancelledBy === 'seller') return status !== 'unshipped';
   if (event.cancelledBy === 'buyer') return status === 'label-generated';

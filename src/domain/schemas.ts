@@ -225,6 +225,8 @@ export const OrderContext = z.strictObject({
   latestShipDate: z.number().int().nullable(),
   /** What the marketplace last reported about readiness (null: nothing reported; the buyer's window decides). */
   marketplaceStatus: MarketplaceStatus.nullable(),
+  /** The instant of the report `marketplaceStatus` comes from: an older report arriving later changes nothing. */
+  marketplaceStatusAt: z.number().int().nullable(),
   /** UTC offset of `placedAt` as the marketplace gave it, in minutes; messages show times in it. */
   utcOffsetMinutes: z.number().int().min(-18 * 60).max(18 * 60),
   buyerCancelUntil: z.number().int(),

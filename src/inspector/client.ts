@@ -858,7 +858,8 @@ export function inspectorClient(config: ClientConfig): void {
       ...(first.marketplaceId === undefined ? {} : { marketplaceId: first.marketplaceId }),
       fulfillmentChannel: first.fulfillmentChannel,
       placedAt: first.placedAt,
-      latestShipDate: first.latestShipDate,
+      // An order Amazon gave no latest ship date yet starts without one (the input leaves it out).
+      ...(first.latestShipDate === null || first.latestShipDate === undefined ? {} : { latestShipDate: first.latestShipDate }),
       items: first.items.map((item) => ({ orderItemId: item.orderItemId, ...(item.sku === undefined ? {} : { sku: item.sku }), quantity: item.quantity })),
       policy: first.policy,
     };

@@ -77,6 +77,7 @@ function compact(context: OrderContext): Record<string, unknown> {
   out['placedAt'] = context.placedAt;
   if (context.latestShipDate !== null) out['latestShipDate'] = context.latestShipDate;
   if (context.marketplaceStatus !== null) out['marketplaceStatus'] = context.marketplaceStatus;
+  if (context.marketplaceStatusAt !== null) out['marketplaceStatusAt'] = context.marketplaceStatusAt;
   if (context.utcOffsetMinutes !== 0) out['utcOffsetMinutes'] = context.utcOffsetMinutes;
   if (context.clock !== context.placedAt) out['clock'] = context.clock;
   out['items'] = context.items.map((item) => {
@@ -111,6 +112,7 @@ function expand(stored: Record<string, unknown>): unknown {
     fulfillmentChannel: 'MFN',
     latestShipDate: null,
     marketplaceStatus: null,
+    marketplaceStatusAt: null,
     utcOffsetMinutes: 0,
     clock: stored['placedAt'],
     ...emptyRecords(),
@@ -180,6 +182,9 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
 
   // State against deadlines, the clock and the marketplace's word: Pending holds an order, Unshipped frees it.
   const pending = c.marketplaceStatus === 'pending';
+  if ((c.marketplaceStatus === null) !== (c.marketplaceStatusAt === null)) {
+    return ['context.marketplaceStatusAt', c.marketplaceStatusAt, c.marketplaceStatus === null ? 'null without a marketplace status' : 'the instant of the marketplace status'];
+  }
   if (state === stateKeys.buyerCancellable && c.marketplaceStatus === 'unshipped') return ['state', state, 'unshipped, since the marketplace reports the order Unshipped'];
   if (state === stateKeys.buyerCancellable && c.clock >= c.buyerCancelUntil && !pending) {
     return ['state', state, `a state after the buyer's window, since the clock ${c.clock} is at or after buyerCancelUntil ${c.buyerCancelUntil}`];

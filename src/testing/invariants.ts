@@ -173,7 +173,12 @@ export function invariantProperties(
       if (v.effects.length) fail(`A ${statusOf(v.before.value)} order emitted ${fc.stringify(v.effects)} on ${fc.stringify(v.event)}.`);
       const placed = instantMs(v.event.at) >= v.before.context.placedAt;
       const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
-      const agrees = v.event.type === 'marketplace.orderShipped' ? statusOf(v.before.value) === 'shipped' : v.event.type === 'marketplace.orderCanceled' && statusOf(v.before.value) !== 'shipped';
+      // A fact agrees with the end it finds: a shipment with a shipped order, a cancel with an order some of which
+      // was cancelled; a readiness report is outlived by any end.
+      const ended = statusOf(v.before.value);
+      const agrees =
+        v.event.type === 'marketplace.statusReported' ||
+        (v.event.type === 'marketplace.orderShipped' ? ended === 'shipped' : v.event.type === 'marketplace.orderCanceled' && (ended !== 'shipped' || v.before.context.cancellations.length > 0));
       if (v.verdict.accepted !== (known || ((v.event.type === 'clock.tick' || agrees) && placed))) fail(`A ${statusOf(v.before.value)} order answered ${fc.stringify(v.verdict)} to ${fc.stringify(v.event)}.`);
     }),
 
@@ -223,8 +228,8 @@ export function invariantProperties(
       const pending = v.before.context.marketplaceStatus === 'pending';
       const due = open && own >= v.before.context.placedAt && autoCancelAt !== null && !pending && at >= autoCancelAt;
       if (!open) return;
-      // A fact that starts a deadline (the first latest ship date, or the end of Pending) may find it past already.
-      const learnsDeadline = isFactEvent(v.event) && (autoCancelAt === null || pending) && v.after.context.marketplaceStatus !== 'pending';
+      // A fact that starts or moves a deadline (a latest ship date, the end of Pending) may find it past already.
+      const learnsDeadline = isFactEvent(v.event) && (autoCancelAt === null || pending || v.after.context.autoCancelAt !== autoCancelAt);
       const shippedBefore = v.before.context.items.some((item) => item.quantityShipped > 0);
       const autoCanceled = after === 'auto-canceled' || (shippedBefore && after === 'shipped' && ruledRecords(v).some((record) => record.by === 'system'));
       if (due !== autoCanceled && !learnsDeadline) fail(`${fc.stringify(v.event)} (autoCancelAt ${autoCancelAt}) took a ${before} order to ${after}.`);
@@ -236,7 +241,7 @@ export function invariantProperties(
         .filter((item) => item.quantity > 0);
       assertEqual(records, [{ by: 'system', reason: 'NotShippedInTime', at: autoCancelAt, items: remaining, countsAgainstRate: v.channel === 'MFN' }], 'The auto-cancellation record');
       // Only time itself, and the marketplace's word that agrees with how time ended the order, are accepted.
-      const agrees = v.event.type === (after === 'shipped' ? 'marketplace.orderShipped' : 'marketplace.orderCanceled');
+      const agrees = v.event.type === 'marketplace.orderCanceled' || v.event.type === 'marketplace.statusReported' || (v.event.type === 'marketplace.orderShipped' && after === 'shipped');
       if (v.event.type !== 'clock.tick' && !agrees && v.verdict.accepted) fail(`${v.event.type} after autoCancelAt was accepted.`);
     }),
 

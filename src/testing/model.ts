@@ -65,6 +65,8 @@ export interface ModelOrder {
   autoCancelAt: number | null;
   /** What the marketplace last said: Pending holds the order, Unshipped lets the seller act; null when it said nothing. */
   marketplaceStatus: 'pending' | 'unshipped' | null;
+  /** When it said it: an older report changes nothing. */
+  marketplaceStatusAt: number | null;
   /** The order's own clock: the latest instant it applied; later events that are earlier are judged at it. */
   clock: number;
   /** Ids of the events the order accepted. */
@@ -131,10 +133,14 @@ const SELLER_REASONS = [
 
 type ModelFact = Extract<ModelEvent, { type: 'marketplace.orderCanceled' | 'marketplace.orderShipped' | 'marketplace.statusReported' }>;
 
-/** Whether a fact agrees with how an order ended: a cancel with a cancelled order, a shipment with a shipped one. */
-function agreesWithEnd(status: ModelStatus, fact: ModelFact): boolean {
-  if (fact.type === 'marketplace.statusReported') return false;
-  return fact.type === 'marketplace.orderShipped' ? status === 'shipped' : status !== 'shipped';
+/**
+ * Whether a fact agrees with how an order ended: a cancel with an order some of which was cancelled, a shipment with a
+ * shipped one; a readiness report is outlived by any end.
+ */
+function agreesWithEnd(order: ModelOrder, fact: ModelFact): boolean {
+  if (fact.type === 'marketplace.statusReported') return true;
+  if (fact.type === 'marketplace.orderShipped') return order.status === 'shipped';
+  return order.status !== 'shipped' || order.cancellations.length > 0;
 }
 
 const anyShipped = (order: ModelOrder): boolean => order.items.some((item) => item.shipped > 0);
@@ -181,24 +187,33 @@ function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder 
         })
       : modelRemaining(order);
     // Nothing new shipped: the order only learns that the marketplace no longer holds it as Pending.
-    const ready: ModelOrder = { ...order, status: order.status === 'buyer-cancellable' ? 'unshipped' : order.status, marketplaceStatus: 'unshipped' };
+    const ready: ModelOrder = {
+      ...order,
+      status: order.status === 'buyer-cancellable' ? 'unshipped' : order.status,
+      marketplaceStatus: 'unshipped',
+      marketplaceStatusAt: Math.max(order.marketplaceStatusAt ?? own, own),
+    };
     return units.length ? ship({ ...ready, status: 'unshipped' }, units, own) : ready;
   }
   if (fact.type === 'marketplace.statusReported') {
-    const latestShipDate = order.latestShipDate ?? (fact.latestShipDate === undefined ? null : toMs(fact.latestShipDate));
+    // An older report than the one the order follows changes nothing.
+    if (order.marketplaceStatusAt !== null && own < order.marketplaceStatusAt) return order;
+    const reported = fact.latestShipDate === undefined ? null : toMs(fact.latestShipDate);
+    const latestShipDate = reported !== null && reported >= order.placedAt ? reported : order.latestShipDate;
     const autoCancelAt = order.channel === 'AFN' || latestShipDate === null ? null : latestShipDate + order.autoCancelAfterMs;
     let status = order.status;
     if (status === 'buyer-cancellable' && fact.status === 'unshipped') status = 'unshipped';
     if (status === 'unshipped' && fact.status === 'pending') status = 'buyer-cancellable';
     const shippedLate = order.shippedAt === null ? null : order.shippedLate === true || (order.channel === 'MFN' && latestShipDate !== null && order.shippedAt > latestShipDate);
-    return { ...order, status, marketplaceStatus: fact.status, latestShipDate, autoCancelAt, shippedLate };
+    return { ...order, status, marketplaceStatus: fact.status, marketplaceStatusAt: own, latestShipDate, autoCancelAt, shippedLate };
   }
   const left = new Map(modelRemaining(order).map((item) => [item.orderItemId, item.quantity]));
   const items = (fact.items ?? modelRemaining(order)).map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) })).filter((item) => item.quantity > 0);
-  const autoCancel = fact.reason === 'NotShippedInTime' || (order.autoCancelAt !== null && own >= order.autoCancelAt);
+  const pending = order.marketplaceStatus === 'pending';
+  const autoCancel = fact.reason === 'NotShippedInTime' || (!pending && order.autoCancelAt !== null && own >= order.autoCancelAt);
   const by = fact.cancelledBy === 'amazon' ? 'system' : fact.cancelledBy;
   const reason = by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (SELLER_REASONS.includes(fact.reason ?? '') ? fact.reason! : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
-  const counts = order.channel === 'MFN' && (by === 'seller' ? modelCountsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  const counts = order.channel === 'MFN' && (by === 'seller' ? !pending && modelCountsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
   return settle(withRecord(order, { by, reason, at: own, source: 'marketplace', items, countsAgainstRate: counts }));
 }
 
@@ -283,6 +298,7 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
     autoCancelAfterMs: autoAfter,
     autoCancelAt: (input.fulfillmentChannel ?? 'MFN') === 'AFN' || latestShipDate === null ? null : latestShipDate + autoAfter,
     marketplaceStatus: null,
+    marketplaceStatusAt: null,
     clock: placedAt,
     eventIds: [],
     status: 'buyer-cancellable',
@@ -348,7 +364,7 @@ function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, 
   const next = withRecord(order, record);
   const whole = modelRemaining(next).length === 0;
   if (whole) next.status = anyShipped(next) ? 'shipped' : by === 'system' ? 'auto-canceled' : 'canceled';
-  const topic = whole ? 'orderCanceled' : 'itemsCanceled';
+  const topic = whole && !anyShipped(next) ? 'orderCanceled' : 'itemsCanceled';
   return {
     order: next,
     verdict: { accepted: true },
@@ -400,7 +416,7 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
     // Facts are not judged, and never late; time still comes first.
     if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', false);
     const ended = (order: ModelOrder, effects: ModelEffect[]): ModelStep =>
-      agreesWithEnd(order.status, event)
+      agreesWithEnd(order, event)
         ? { order, effects, verdict: { accepted: true } }
         : refused(order, effects, order.status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED', false);
     if (isFinalStatus(start.status)) return ended(start, []);

@@ -325,6 +325,23 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     });
   });
 
+  it('should ship first and cancel only the units of a v2026 line that did not ship (1 of 3 fulfilled, the rest cancelled)', () => {
+    const order = v2026Order();
+    order.order.fulfillment.fulfillmentStatus = 'SHIPPED';
+    const [lamp, bulb] = order.order.orderItems;
+    lamp.fulfillment = { quantityFulfilled: 1, quantityUnfulfilled: 0 };
+    lamp.cancellation = { cancellationExecution: { cancelledBy: 'MERCHANT', cancelReason: 'Out of stock' } };
+    bulb.fulfillment = { quantityFulfilled: 1, quantityUnfulfilled: 0 };
+    const events = eventsFromSpApi(order);
+    let { snapshot } = createOrder(orderInputFromSpApi(order));
+    for (const event of events) snapshot = applyEvent(snapshot, event).snapshot;
+    expect(orderStatus(snapshot)).toBe('shipped');
+    expect(snapshot.context.items.map((item) => [item.orderItemId, item.quantityShipped, item.quantityCanceled])).toEqual([
+      ['61034518273401', 1, 2],
+      ['61034518273402', 1, 0],
+    ]);
+  });
+
   it('should keep every eventId within 128 characters, hashing long ones deterministically', () => {
     const order = v0Order();
     const items = v0Items();

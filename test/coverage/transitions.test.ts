@@ -132,6 +132,8 @@ function explicitEvents(snapshot: { context: { placedAt: number; buyerCancelUnti
       { type: 'clock.tick', at },
     );
   }
+  // A report older than one the order follows (it arrived late).
+  events.push({ type: 'marketplace.statusReported', at: placedAt, status: 'pending' });
   return events;
 }
 
@@ -209,6 +211,7 @@ describe('statechart coverage', () => {
       'order.placed --marketplace.orderShipped[shipsUnits]--> order.placed.unshipped',
       'order.placed --marketplace.orderShipped[in]--> order.placed.unshipped',
       'order.placed --marketplace.orderShipped[]--> (self)',
+      'order.placed --marketplace.statusReported[isStaleReport]--> (self)',
       'order.placed --marketplace.statusReported[in&&isReportedUnshipped]--> order.placed.unshipped',
       'order.placed --marketplace.statusReported[in&&isReportedPending]--> order.placed.buyerCancellable',
       'order.placed --marketplace.statusReported[]--> (self)',

@@ -197,3 +197,50 @@ describe('an order whose latest ship date Amazon has not given yet', () => {
     expect(restoreOrder(serializeOrder(snapshot)).context.autoCancelAt).toBe(autoCancelAt);
   });
 });
+
+describe("Amazon's reports as they really arrive (review of issue 19)", () => {
+  it('should let an older Pending report that arrives after an Unshipped one change nothing', () => {
+    const [unshipped, stale] = run(
+      newOrder(),
+      { type: 'marketplace.statusReported', at: minute(120), status: 'unshipped' },
+      { type: 'marketplace.statusReported', at: minute(5), status: 'pending' },
+    );
+    expect(stale!.verdict.accepted).toBe(true);
+    expect(stale!.snapshot.context).toEqual({ ...unshipped!.snapshot.context });
+    expect(applyEvent(stale!.snapshot, { type: 'seller.confirmShipment', at: minute(121) }).verdict.accepted).toBe(true);
+  });
+
+  it('should follow the newest latest ship date Amazon reports, and ignore one before the purchase', () => {
+    const later = latestShipDate + 2 * DAY;
+    const pending = last(newOrder(), { type: 'marketplace.statusReported', at: minute(1), status: 'pending' }).snapshot;
+    const { snapshot } = applyEvent(pending, { type: 'marketplace.statusReported', at: autoCancelAt + DAY, status: 'unshipped', latestShipDate: later });
+    expect(orderStatus(snapshot)).toBe('unshipped');
+    expect(snapshot.context).toMatchObject({ latestShipDate: later, autoCancelAt: later + 7 * DAY });
+    const before = applyEvent(snapshot, { type: 'marketplace.statusReported', at: autoCancelAt + DAY + 1, status: 'unshipped', latestShipDate: placedAt - DAY }).snapshot;
+    expect(before.context.latestShipDate).toBe(later);
+    expect(restoreOrder(serializeOrder(before)).context.latestShipDate).toBe(later);
+  });
+
+  it('should accept a readiness report on an order that has ended, without a conflict', () => {
+    const shipped = last(unshippedOrder(), { type: 'seller.confirmShipment', at: minute(300) }).snapshot;
+    const { verdict, snapshot } = applyEvent(shipped, { type: 'marketplace.statusReported', at: minute(240), status: 'unshipped' });
+    expect(verdict).toMatchObject({ accepted: true });
+    expect(verdict.conflict).toBeUndefined();
+    expect(snapshot).toBe(shipped);
+  });
+
+  it("should agree with Amazon's report of the auto-cancel of a partly shipped order, and tell the buyer items were cancelled", () => {
+    const partial = last(unshippedOrder(), { type: 'seller.confirmShipment', at: minute(60), items: [{ orderItemId: 'A', quantity: 1 }] }).snapshot;
+    const { verdict, effects } = applyEvent(partial, { type: 'marketplace.orderCanceled', at: autoCancelAt + 1, cancelledBy: 'amazon' });
+    expect(verdict).toMatchObject({ accepted: true });
+    expect(effects.filter((effect) => effect.type === 'buyer.notified')).toEqual([{ type: 'buyer.notified', orderId: '113-1234567-1234567', at: autoCancelAt, topic: 'itemsCanceled' }]);
+  });
+
+  it('should count neither an auto-cancel nor a seller cancel Amazon reports while it holds the order as Pending', () => {
+    const pending = last(newOrder(), { type: 'marketplace.statusReported', at: minute(1), status: 'pending' }).snapshot;
+    const amazon = applyEvent(pending, { type: 'marketplace.orderCanceled', at: autoCancelAt + DAY, cancelledBy: 'amazon' }).snapshot;
+    expect(amazon.context.cancellations[0]).toMatchObject({ by: 'system', reason: 'MarketplaceCanceled', countsAgainstRate: false });
+    const seller = applyEvent(pending, { type: 'marketplace.orderCanceled', at: minute(60), cancelledBy: 'seller', reason: 'NoInventory' }).snapshot;
+    expect(seller.context.cancellations[0]).toMatchObject({ by: 'seller', countsAgainstRate: false });
+  });
+});
