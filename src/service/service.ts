@@ -528,13 +528,15 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       const entries = await store.claimOutbox({ now: at, batch, leaseMs });
       if (entries.length === 0) return result;
       const held = new Set<string>();
-      const skipped: number[] = [];
-      for (const entry of entries) {
+      const skipped: OutboxEntry[] = [];
+      for (const [index, entry] of entries.entries()) {
         if (held.has(entry.orderId)) {
-          skipped.push(entry.id);
+          skipped.push(entry);
           continue;
         }
         const item = toItem(entry);
+        // Each outcome carries the entry's claim token: it counts only while no other drainer claimed the row since.
+        let current: boolean | undefined;
         try {
           await handler(item);
         } catch (error) {
@@ -542,15 +544,22 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
           const parked = attempts >= maxAttempts;
           const message = error instanceof Error ? error.message : String(error);
           const delay = Math.min(backoffMs * 2 ** (attempts - 1), 3_600_000);
-          await store.failOutbox(entry.id, { attempts, availableAt: now() + delay, parked, error: message });
+          current = await store.failOutbox(entry, { attempts, availableAt: now() + delay, parked, error: message });
           result.failed++;
-          if (parked) result.parked.push({ ...item, attempts, error: message });
+          if (parked && current) result.parked.push({ ...item, attempts, error: message });
           // Later effects of this order wait until this one is delivered or parked.
           held.add(entry.orderId);
-          continue;
         }
-        await store.completeOutbox(entry.id);
-        result.delivered++;
+        if (current === undefined) {
+          current = await store.completeOutbox(entry);
+          result.delivered++;
+        }
+        if (!current) {
+          // The lease ran out and another drainer claimed the row: the rest of the batch, claimed with it, may be
+          // that drainer's too. Hand out none of it; claim afresh.
+          skipped.push(...entries.slice(index + 1));
+          break;
+        }
       }
       await store.releaseOutbox(skipped, at);
     }

@@ -14,6 +14,7 @@ export type {
   HistoryRecord,
   OutboxRecord,
   OutboxEntry,
+  OutboxClaim,
   IdempotencyRecord,
   OutboxClaimOptions,
   OrderListOptions,

@@ -8,6 +8,7 @@ import type {
   OrderListOptions,
   OrderRow,
   OrderStore,
+  OutboxClaim,
   OutboxClaimOptions,
   OutboxEntry,
   OutboxRecord,
@@ -86,7 +87,7 @@ export class MemoryStore implements OrderStore {
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
         for (const row of rows) {
-          this.outbox.push({ ...row, id: this.nextOutboxId++, state: 'pending', attempts: 0, availableAt, lastError: null });
+          this.outbox.push({ ...row, id: this.nextOutboxId++, state: 'pending', attempts: 0, availableAt, lastError: null, claim: 0 });
           undo.push(() => this.outbox.pop());
         }
       },
@@ -133,34 +134,50 @@ export class MemoryStore implements OrderStore {
         }
         if (blocked.has(entry.orderId)) continue;
         entry.availableAt = now + leaseMs;
+        entry.claim++;
         claimed.push({ ...entry });
       }
       return claimed;
     });
   }
 
-  completeOutbox(id: number): Promise<void> {
+  completeOutbox(claim: OutboxClaim): Promise<boolean> {
     return this.mutex.run(() => {
-      const entry = this.outbox.find((candidate) => candidate.id === id);
+      const entry = this.claimed(claim);
       if (entry) entry.state = 'done';
+      return entry !== undefined;
     });
   }
 
-  failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void> {
+  failOutbox(claim: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean> {
     return this.mutex.run(() => {
-      const entry = this.outbox.find((candidate) => candidate.id === id);
-      if (!entry) return;
+      const entry = this.claimed(claim);
+      if (!entry) return false;
       entry.attempts = update.attempts;
       entry.availableAt = update.availableAt;
       entry.state = update.parked ? 'parked' : 'pending';
       entry.lastError = update.error;
+      return true;
     });
   }
 
-  releaseOutbox(ids: readonly number[], availableAt: number): Promise<void> {
+  releaseOutbox(claims: readonly OutboxClaim[], availableAt: number): Promise<number> {
     return this.mutex.run(() => {
-      for (const entry of this.outbox) if (ids.includes(entry.id) && entry.state === 'pending') entry.availableAt = availableAt;
+      let released = 0;
+      for (const claim of claims) {
+        const entry = this.claimed(claim);
+        if (!entry) continue;
+        entry.availableAt = availableAt;
+        released++;
+      }
+      return released;
     });
+  }
+
+  /** The pending row `claim` names, when its claim is still the current one. */
+  private claimed({ id, claim }: OutboxClaim): OutboxEntry | undefined {
+    const entry = this.outbox.find((candidate) => candidate.id === id);
+    return entry && entry.claim === claim && entry.state === 'pending' ? entry : undefined;
   }
 
   outboxEntries(orderId?: string): Promise<OutboxEntry[]> {

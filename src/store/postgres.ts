@@ -6,12 +6,13 @@ import type {
   OrderListOptions,
   OrderRow,
   OrderStore,
+  OutboxClaim,
   OutboxClaimOptions,
   OutboxEntry,
   OutboxRecord,
   StoreTransaction,
 } from './types.js';
-import { WriteConflictError } from './types.js';
+import { StoreConnectionError, WriteConflictError } from './types.js';
 import { normalizeListOptions } from './list.js';
 
 /** Options of `PostgresStore`. */
@@ -65,7 +66,8 @@ CREATE TABLE IF NOT EXISTS %s.order_outbox (
   state        TEXT NOT NULL DEFAULT 'pending',
   attempts     INTEGER NOT NULL DEFAULT 0,
   available_at BIGINT NOT NULL,
-  last_error   TEXT
+  last_error   TEXT,
+  claim        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS order_outbox_pending ON %s.order_outbox (id) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS order_outbox_order ON %s.order_outbox (order_id, id) WHERE state = 'pending';
@@ -122,24 +124,94 @@ export class PostgresStore implements OrderStore {
 
   async init(): Promise<void> {
     if (this.readOnly) return;
-    const client = await this.pool.connect();
-    try {
+    await this.inTransaction(async (client) => {
       // Two processes creating the same schema at once would collide on the catalog: take a lock first.
-      await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-lifecycle:${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await client.query(POSTGRES_SCHEMA.replaceAll('%s', `"${this.schema}"`));
+      // An outbox an older version created has no fencing token. Looked up first: ALTER TABLE locks the table
+      // against every reader and writer even when the column is already there.
+      const found = await client.query(
+        `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'order_outbox' AND column_name = 'claim'`,
+        [this.schema],
+      );
+      if (found.rowCount === 0) await client.query(`ALTER TABLE ${this.t.outbox} ADD COLUMN claim INTEGER NOT NULL DEFAULT 0`);
+    });
+  }
+
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.inTransaction((client) => fn(this.txOn(client)));
+  }
+
+  /**
+   * Runs `work` between BEGIN and COMMIT on a client of its own. A lost connection fails this transaction alone
+   * with a StoreConnectionError (`committed: 'no'` before COMMIT was sent, `'unknown'` during it) and the client is
+   * discarded; the pool and the process go on.
+   */
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const watch = watchClient(client);
+    let committing = false;
+    let discard: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      // pg refuses every query on a client whose connection failed: this COMMIT would not even be sent.
+      if (watch.lost) throw watch.lost;
+      committing = true;
       await client.query('COMMIT');
+      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      const loss = watch.lost ?? (isConnectionLoss(error) ? error : undefined);
+      if (loss !== undefined) {
+        // The server rolls back what the connection held when it goes; there is nothing to ROLLBACK on.
+        discard = asError(loss);
+        throw lostConnection(loss, committing ? 'during-commit' : 'before-commit');
+      }
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        discard = asError(rollbackError);
+      });
+      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
+      const code = (error as { code?: string }).code;
+      if (code === '23505' || code === '40001' || code === '40P01') {
+        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+      }
       throw error;
     } finally {
-      client.release();
+      // release(error) closes the client instead of returning it to the pool.
+      client.release(discard);
+      watch.stop();
     }
   }
 
-  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  /** Runs one statement on a client of its own (autocommit), with the same handling of a lost connection. */
+  private async statement(text: string, values: unknown[], writes: boolean): Promise<pg.QueryResult> {
+    const client = await this.connect();
+    const watch = watchClient(client);
+    let discard: Error | undefined;
+    try {
+      return await client.query(text, values);
+    } catch (error) {
+      const loss = watch.lost ?? (isConnectionLoss(error) ? error : undefined);
+      if (loss === undefined) throw error;
+      discard = asError(loss);
+      throw lostConnection(loss, writes ? 'during-commit' : 'read');
+    } finally {
+      client.release(discard);
+      watch.stop();
+    }
+  }
+
+  /** A client from the pool; a server that cannot be reached (yet) is a StoreConnectionError, `committed: 'no'`. */
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw isConnectionLoss(error, true) ? lostConnection(error, 'connect') : error;
+    }
+  }
+
+  private txOn(client: pg.PoolClient): StoreTransaction {
     const { orders, history, outbox, keys } = this.t;
     const tx: StoreTransaction = {
       getOrder: async (orderId) => toOrder((await client.query(`SELECT * FROM ${orders} WHERE order_id = $1`, [orderId])).rows[0]),
@@ -186,35 +258,17 @@ export class PostgresStore implements OrderStore {
         );
       },
     };
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(tx);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
-      const code = (error as { code?: string }).code;
-      if (code === '23505' || code === '40001' || code === '40P01') {
-        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
-      }
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return tx;
   }
 
   async getOrder(orderId: string): Promise<OrderRow | null> {
-    return toOrder((await this.pool.query(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId])).rows[0]);
+    return toOrder((await this.statement(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId], false)).rows[0]);
   }
 
   async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
     const { status, idContains, limit, afterId } = normalizeListOptions(options);
     // COLLATE "C": ids sort by their bytes, as in SQLite and the memory store, whatever the database's locale.
-    const result = await this.pool.query(
+    const result = await this.statement(
       `SELECT o.order_id, o.status, o.version, o.next_deadline, h.recorded_at
        FROM ${this.t.orders} o LEFT JOIN ${this.t.history} h ON h.order_id = o.order_id AND h.seq = o.seq
        WHERE ($1::text IS NULL OR o.status = $1)
@@ -222,6 +276,7 @@ export class PostgresStore implements OrderStore {
          AND ($3::text IS NULL OR o.order_id COLLATE "C" > $3::text COLLATE "C")
        ORDER BY o.order_id COLLATE "C" LIMIT $4`,
       [status ?? null, idContains ?? null, afterId ?? null, limit],
+      false,
     );
     return result.rows.map((row: Row) => ({
       orderId: row['order_id'] as string,
@@ -233,23 +288,21 @@ export class PostgresStore implements OrderStore {
   }
 
   async history(orderId: string): Promise<HistoryRecord[]> {
-    const result = await this.pool.query(`SELECT * FROM ${this.t.history} WHERE order_id = $1 ORDER BY seq`, [orderId]);
+    const result = await this.statement(`SELECT * FROM ${this.t.history} WHERE order_id = $1 ORDER BY seq`, [orderId], false);
     return result.rows.map(toHistory);
   }
 
   async countDue(now: number): Promise<number> {
-    const result = await this.pool.query(`SELECT count(*)::int AS n FROM ${this.t.orders} WHERE next_deadline <= $1`, [now]);
+    const result = await this.statement(`SELECT count(*)::int AS n FROM ${this.t.orders} WHERE next_deadline <= $1`, [now], false);
     return result.rows[0].n as number;
   }
 
-  async claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
+    return this.inTransaction(async (client) => {
       // Claims are short and serialized, so "an earlier row of the order is reserved" is always seen.
       await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_CLAIM_LOCK]);
       const result = await client.query(
-        `UPDATE ${this.t.outbox} SET available_at = $2 WHERE id IN (
+        `UPDATE ${this.t.outbox} SET available_at = $2, claim = claim + 1 WHERE id IN (
            SELECT o.id FROM ${this.t.outbox} o
            WHERE o.state = 'pending' AND o.available_at <= $1
              AND NOT EXISTS (
@@ -260,40 +313,40 @@ export class PostgresStore implements OrderStore {
          ) RETURNING *`,
         [now, now + leaseMs, batch],
       );
-      await client.query('COMMIT');
       return result.rows.map(toOutbox).sort((a, b) => a.id - b.id);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
-  async completeOutbox(id: number): Promise<void> {
-    await this.pool.query(`UPDATE ${this.t.outbox} SET state = 'done' WHERE id = $1`, [id]);
+  async completeOutbox({ id, claim }: OutboxClaim): Promise<boolean> {
+    const result = await this.statement(`UPDATE ${this.t.outbox} SET state = 'done' WHERE id = $1 AND claim = $2 AND state = 'pending'`, [id, claim], true);
+    return result.rowCount === 1;
   }
 
-  async failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void> {
-    await this.pool.query(`UPDATE ${this.t.outbox} SET attempts = $2, available_at = $3, state = $4, last_error = $5 WHERE id = $1`, [
-      id,
-      update.attempts,
-      update.availableAt,
-      update.parked ? 'parked' : 'pending',
-      update.error,
-    ]);
+  async failOutbox({ id, claim }: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean> {
+    const result = await this.statement(
+      `UPDATE ${this.t.outbox} SET attempts = $3, available_at = $4, state = $5, last_error = $6 WHERE id = $1 AND claim = $2 AND state = 'pending'`,
+      [id, claim, update.attempts, update.availableAt, update.parked ? 'parked' : 'pending', update.error],
+      true,
+    );
+    return result.rowCount === 1;
   }
 
-  async releaseOutbox(ids: readonly number[], availableAt: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.pool.query(`UPDATE ${this.t.outbox} SET available_at = $2 WHERE id = ANY($1::bigint[]) AND state = 'pending'`, [ids, availableAt]);
+  async releaseOutbox(claims: readonly OutboxClaim[], availableAt: number): Promise<number> {
+    if (claims.length === 0) return 0;
+    const result = await this.statement(
+      `UPDATE ${this.t.outbox} o SET available_at = $3 FROM unnest($1::bigint[], $2::int[]) AS c (id, claim)
+       WHERE o.id = c.id AND o.claim = c.claim AND o.state = 'pending'`,
+      [claims.map((c) => c.id), claims.map((c) => c.claim), availableAt],
+      true,
+    );
+    return result.rowCount ?? 0;
   }
 
   async outboxEntries(orderId?: string): Promise<OutboxEntry[]> {
     const result =
       orderId === undefined
-        ? await this.pool.query(`SELECT * FROM ${this.t.outbox} ORDER BY id`)
-        : await this.pool.query(`SELECT * FROM ${this.t.outbox} WHERE order_id = $1 ORDER BY id`, [orderId]);
+        ? await this.statement(`SELECT * FROM ${this.t.outbox} ORDER BY id`, [], false)
+        : await this.statement(`SELECT * FROM ${this.t.outbox} WHERE order_id = $1 ORDER BY id`, [orderId], false);
     return result.rows.map(toOutbox);
   }
 
@@ -343,5 +396,67 @@ function toOutbox(row: Row): OutboxEntry {
     attempts: row['attempts'] as number,
     availableAt: Number(row['available_at']),
     lastError: (row['last_error'] as string | null) ?? null,
+    // A read-only store on tables an older version created has no claim column.
+    claim: (row['claim'] as number | undefined) ?? 0,
+  };
+}
+
+/** Why a connection was given up, for the message of its StoreConnectionError. */
+type LossPhase = 'connect' | 'read' | 'before-commit' | 'during-commit';
+
+/** Socket errors: the connection to the server is gone or could not be made. */
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN']);
+/** Server errors that end or refuse a session and that a later attempt may not meet: shutdown, restart, too many connections. */
+const SESSION_ENDED = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/**
+ * Whether `error` means the connection is gone (or, `connecting`, could not be made for a passing reason), not that
+ * the server refused a statement. A FATAL error ends the session; while connecting, a FATAL such as a wrong password
+ * or a missing database is a configuration error that no retry mends.
+ */
+function isConnectionLoss(error: unknown, connecting = false): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || code.startsWith('08') || SESSION_ENDED.has(code))) return true;
+  if (!connecting && (severity === 'FATAL' || severity === 'PANIC')) return true;
+  // pg's own errors for a connection that ended or cannot be used, which carry no code.
+  const message = error instanceof Error ? error.message : '';
+  return message.startsWith('Connection terminated') || message.includes('is not queryable') || message.startsWith('timeout exceeded when trying to connect');
+}
+
+function lostConnection(loss: unknown, phase: LossPhase): StoreConnectionError {
+  const reason = JSON.stringify(asError(loss).message);
+  const options = { cause: loss };
+  switch (phase) {
+    case 'connect':
+      return new StoreConnectionError(`Could not connect to PostgreSQL (${reason}): nothing was written.`, 'no', options);
+    case 'read':
+      return new StoreConnectionError(`The PostgreSQL connection was lost during a read (${reason}): nothing was written.`, 'no', options);
+    case 'before-commit':
+      return new StoreConnectionError(`The PostgreSQL connection was lost before COMMIT was sent (${reason}): the transaction was rolled back.`, 'no', options);
+    case 'during-commit':
+      return new StoreConnectionError(`The PostgreSQL connection was lost while a commit was in flight (${reason}): it may or may not have been stored.`, 'unknown', options);
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/**
+ * Listens for 'error' on a client checked out of the pool, which has no listener of the pool's meanwhile: without
+ * one, a connection the server drops (pg_terminate_backend, a failover, a pooler restart) would end the process.
+ */
+function watchClient(client: pg.PoolClient): { readonly lost: Error | undefined; stop(): void } {
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost ??= error;
+  };
+  client.on('error', onError);
+  return {
+    get lost() {
+      return lost;
+    },
+    // After release the pool's own listener is back on the client.
+    stop: () => client.removeListener('error', onError),
   };
 }

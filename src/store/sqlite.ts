@@ -1,9 +1,10 @@
 import { AsyncResource } from 'node:async_hooks';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
 import { normalizeListOptions } from './list.js';
-import { WriteConflictError } from './types.js';
+import { StoreBusyError, WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
@@ -11,6 +12,7 @@ import type {
   OrderListOptions,
   OrderRow,
   OrderStore,
+  OutboxClaim,
   OutboxClaimOptions,
   OutboxEntry,
   OutboxRecord,
@@ -21,7 +23,13 @@ import type {
 export interface SqliteStoreOptions {
   /** The database file (created when missing); `:memory:` for a private in-process database. */
   filename: string;
-  /** How long a writer waits for another process's write lock before failing, in ms (SQLite `busy_timeout`). */
+  /**
+   * How long a transaction waits for a lock another connection or process holds before it fails with
+   * `StoreBusyError`, in ms (default 30,000). The wait does not block the event loop (except, once, when the
+   * constructor switches a file to WAL): the store tries again after pauses that double, with jitter.
+   */
+  lockTimeoutMs?: number;
+  /** @deprecated The former name of `lockTimeoutMs`, read when `lockTimeoutMs` is not given. */
   busyTimeoutMs?: number;
   /**
    * Open an existing file read-only (the inspector does): no write ever reaches it, `init()` creates nothing,
@@ -35,6 +43,9 @@ export interface SqliteStoreOptions {
    */
   checkpointPages?: number;
 }
+
+/** How long a transaction waits for another connection's lock by default, in ms. */
+const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /** The SQLite schema: one file, WAL journal. Exported for docs/service.md and the tests. */
 export const SQLITE_SCHEMA = `
@@ -70,7 +81,8 @@ CREATE TABLE IF NOT EXISTS order_outbox (
   state        TEXT NOT NULL DEFAULT 'pending',
   attempts     INTEGER NOT NULL DEFAULT 0,
   available_at INTEGER NOT NULL,
-  last_error   TEXT
+  last_error   TEXT,
+  claim        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS order_outbox_pending ON order_outbox (id) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS order_outbox_order ON order_outbox (order_id, id) WHERE state = 'pending';
@@ -110,109 +122,99 @@ interface OutboxColumns {
   attempts: number;
   available_at: number;
   last_error: string | null;
+  /** Missing on a file an older version created, until `init()` adds it. */
+  claim?: number;
 }
 
 /**
  * The embedded default: one SQLite file in WAL mode through better-sqlite3. Several processes may share the
  * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice.
  * Transactions asked for while another runs share its COMMIT (group commit), each after the first in a savepoint
- * of its own.
+ * of its own. A lock held elsewhere is waited for without blocking the event loop, and reads run on a connection
+ * of their own, so they never wait behind writes.
  * @example
- * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db' }) });
+ * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db', lockTimeoutMs: 10_000 }) });
  */
 export class SqliteStore implements OrderStore {
   readonly kind = 'sqlite';
-  /** The better-sqlite3 connection, for inspection and benchmarks. */
+  /** The better-sqlite3 connection that writes, for inspection and benchmarks. */
   readonly db: Database.Database;
+  /** How long a transaction waits for another connection's lock before it fails with StoreBusyError, in ms. */
+  readonly lockTimeoutMs: number;
+  /** The connection reads run on: another one to the same file, or `db` itself for `:memory:` and read-only stores. */
+  private readonly reader: Database.Database;
+  /** The file as named in errors. */
+  private readonly location: string;
   private readonly mutex: Mutex;
-  private statements?: ReturnType<SqliteStore['prepare']>;
+  private readonly control: ReturnType<typeof prepareControl>;
+  private writeStatements?: ReturnType<typeof prepareWrites>;
+  private readStatements?: ReturnType<typeof prepareReads>;
 
   private readonly readOnly: boolean;
 
   constructor(options: SqliteStoreOptions) {
     this.readOnly = options.readonly === true;
+    const inMemory = options.filename === ':memory:' || options.filename === '';
+    this.location = inMemory ? ':memory:' : resolve(options.filename);
+    this.lockTimeoutMs = Math.max(0, Math.floor(options.lockTimeoutMs ?? options.busyTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
     this.db = new Database(options.filename, this.readOnly ? { readonly: true, fileMustExist: true } : {});
-    // better-sqlite3 blocks the thread while it waits for a lock: two connections of one process to one file
-    // would wait on each other forever, so they share one mutex.
+    // Writes of this process's stores on one file take turns here rather than meet each other's lock.
     this.mutex = sharedMutex(options.filename);
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 30_000))}`);
-    if (this.readOnly) return;
-    this.db.pragma('journal_mode = WAL');
-    // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
-    // last commits but never corrupts the file.
-    this.db.pragma('synchronous = NORMAL');
-    // The savepoint of each transaction in a group journals the pages it changes: in memory rather than in a
-    // temporary file, which every write of a group would otherwise write to.
-    this.db.pragma('temp_store = MEMORY');
-    this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
-    // After a checkpoint the WAL file is cut back to this size rather than kept at its largest.
-    this.db.pragma('journal_size_limit = 67108864');
+    if (!this.readOnly) {
+      // Switching a new file to WAL needs its lock for a moment; this one wait, at open, blocks.
+      this.db.pragma(`busy_timeout = ${this.lockTimeoutMs}`);
+      const start = performance.now();
+      try {
+        this.db.pragma('journal_mode = WAL');
+      } catch (error) {
+        this.db.close();
+        throw isBusy(error) ? this.busy(performance.now() - start, 'open', error) : error;
+      }
+      // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
+      // last commits but never corrupts the file.
+      this.db.pragma('synchronous = NORMAL');
+      // The savepoint of each transaction in a group journals the pages it changes: in memory rather than in a
+      // temporary file, which every write of a group would otherwise write to.
+      this.db.pragma('temp_store = MEMORY');
+      this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
+      // After a checkpoint the WAL file is cut back to this size rather than kept at its largest.
+      this.db.pragma('journal_size_limit = 67108864');
+    }
+    // better-sqlite3 would wait out busy_timeout on the event-loop thread, stalling every timer and socket of the
+    // process: SQLite answers SQLITE_BUSY at once instead, and the store waits asynchronously (see whenFree).
+    this.db.pragma('busy_timeout = 0');
+    this.control = prepareControl(this.db);
+    if (inMemory || this.readOnly) {
+      this.reader = this.db;
+    } else {
+      // In WAL mode a reader sees the last commit and never waits for the writer, on a connection of its own.
+      this.reader = new Database(options.filename);
+      this.reader.pragma('busy_timeout = 0');
+      this.reader.pragma('query_only = ON');
+    }
   }
 
   async init(): Promise<void> {
-    await this.mutex.run(() => {
-      if (!this.readOnly) this.db.exec(SQLITE_SCHEMA);
-      this.statements = this.prepare();
-    });
-  }
-
-  private prepare() {
-    const db = this.db;
-    return {
-      getOrder: db.prepare<[string], OrderColumns>('SELECT * FROM orders WHERE order_id = ?'),
-      claimDue: db.prepare<[number, number], OrderColumns>(
-        'SELECT * FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ? ORDER BY next_deadline, order_id LIMIT ?',
-      ),
-      insertOrder: db.prepare(
-        'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot) ON CONFLICT (order_id) DO NOTHING',
-      ),
-      updateOrder: db.prepare(
-        'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND seq = @expectedSeq',
-      ),
-      getKey: db.prepare<[string, string], IdempotencyRecord>('SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?'),
-      putKey: db.prepare('INSERT INTO order_idempotency (order_id, key, request, result) VALUES (?, ?, ?, ?)'),
-      appendHistory: db.prepare(
-        'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion)',
-      ),
-      addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
-      history: db.prepare<[string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? ORDER BY seq'),
-      // Every filter is in the one statement, switched off by a NULL parameter; order_id uses the primary key.
-      listOrders: db.prepare<[{ status: string | null; idContains: string | null; afterId: string | null; limit: number }], ListingColumns>(`
-        SELECT o.order_id, o.status, o.version, o.next_deadline, h.recorded_at
-        FROM orders o LEFT JOIN order_history h ON h.order_id = o.order_id AND h.seq = o.seq
-        WHERE (@status IS NULL OR o.status = @status)
-          AND (@idContains IS NULL OR instr(o.order_id, @idContains) > 0)
-          AND (@afterId IS NULL OR o.order_id > @afterId)
-        ORDER BY o.order_id LIMIT @limit`),
-      countDue: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ?'),
-      // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
-      claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`
-        SELECT * FROM order_outbox o
-        WHERE o.state = 'pending' AND o.available_at <= @now
-          AND NOT EXISTS (
-            SELECT 1 FROM order_outbox p
-            WHERE p.order_id = o.order_id AND p.state = 'pending' AND p.id < o.id AND p.available_at > @now
-          )
-        ORDER BY o.id LIMIT @batch`),
-      lease: db.prepare('UPDATE order_outbox SET available_at = ? WHERE id = ?'),
-      complete: db.prepare("UPDATE order_outbox SET state = 'done' WHERE id = ?"),
-      fail: db.prepare('UPDATE order_outbox SET attempts = @attempts, available_at = @availableAt, state = @state, last_error = @error WHERE id = @id'),
-      release: db.prepare("UPDATE order_outbox SET available_at = ? WHERE id = ? AND state = 'pending'"),
-      outboxAll: db.prepare<[], OutboxColumns>('SELECT * FROM order_outbox ORDER BY id'),
-      outboxOf: db.prepare<[string], OutboxColumns>('SELECT * FROM order_outbox WHERE order_id = ? ORDER BY id'),
-      // Prepared once: `exec` would parse these three on every transaction.
-      begin: db.prepare('BEGIN IMMEDIATE'),
-      commit: db.prepare('COMMIT'),
-      rollback: db.prepare('ROLLBACK'),
-      savepoint: db.prepare('SAVEPOINT member'),
-      releaseMember: db.prepare('RELEASE member'),
-      rollbackTo: db.prepare('ROLLBACK TO member'),
-    };
+    if (!this.readOnly) {
+      await this.write(() => {
+        this.db.exec(SQLITE_SCHEMA);
+        // A file an older version created has an outbox without the fencing token.
+        const columns = this.db.pragma('table_info(order_outbox)') as Array<{ name: string }>;
+        if (!columns.some((column) => column.name === 'claim')) this.db.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
+      });
+    }
+    // Prepared now so that a file without the tables fails here; statements of a read-only store on a file an
+    // older version wrote never name the claim column.
+    this.readStatements ??= prepareReads(this.reader);
   }
 
   private get sql() {
     // A store opened on an existing file may be used without init(); the tables must exist by then.
-    return (this.statements ??= this.prepare());
+    return (this.writeStatements ??= prepareWrites(this.db));
+  }
+
+  private get reads() {
+    return (this.readStatements ??= prepareReads(this.reader));
   }
 
   /**
@@ -220,9 +222,22 @@ export class SqliteStore implements OrderStore {
    * at the same time (group commit; see `runGroup`): a back end's concurrent requests share one COMMIT.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // Run later by the group, in the caller's async context (AsyncLocalStorage, tracing), as if awaited here.
+    const inContext = AsyncResource.bind(fn);
+    return this.write(async () => {
+      const tx = this.txApi(this.sql);
+      try {
+        return await inContext(tx.api);
+      } finally {
+        tx.close();
+      }
+    });
+  }
+
+  /** Queues `work` to run in the next group's SQLite transaction; resolves once that transaction committed. */
+  private write<T>(work: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      // Run later by the group, in the caller's async context (AsyncLocalStorage, tracing), as if awaited here.
-      this.waiting.push({ fn: AsyncResource.bind(fn), resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ run: work, resolve: resolve as (value: unknown) => void, reject, since: performance.now() });
       if (this.scheduled) return;
       this.scheduled = true;
       void this.mutex.run(() => this.runGroup());
@@ -238,41 +253,27 @@ export class SqliteStore implements OrderStore {
    * One SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`) for the transactions waiting now and those asked for
    * while it runs, at most GROUP_LIMIT, one after the other in the order asked; each after the first runs inside a
    * savepoint. One that throws is rolled back (to its savepoint, or the whole SQLite transaction when it was the
-   * first) and rejected at once, and the group goes on. The others resolve only once the COMMIT has returned;
-   * when it fails, or SQLite itself ended the transaction, they all reject and nothing of the group is stored.
+   * first, which ends the group) and rejected at once, and the group goes on. The others resolve only once the
+   * COMMIT has returned; when it fails, or SQLite itself ended the transaction, they all reject and nothing of the
+   * group is stored.
    */
   private async runGroup(): Promise<void> {
     const members: Array<{ member: Waiting; result: unknown }> = [];
     try {
-      let sql: ReturnType<SqliteStore['prepare']>;
-      try {
-        sql = this.sql;
-        sql.begin.run();
-      } catch (error) {
-        // No transaction to begin (a closed store, a file without the tables, another process's lock held past
-        // busy_timeout): every transaction waiting now would meet the same.
-        for (const member of this.waiting.splice(0)) member.reject(error);
-        return;
-      }
+      if (!(await this.begin())) return;
       let open = true;
-      for (let taken = 0; taken < GROUP_LIMIT && this.waiting.length > 0; taken++) {
-        if (!open) {
-          sql.begin.run();
-          open = true;
-        }
+      for (let taken = 0; open && taken < GROUP_LIMIT && this.waiting.length > 0; taken++) {
         const member = this.waiting.shift()!;
         // The first transaction of the SQLite transaction needs no savepoint: rolling back all of it undoes that
         // one alone. A savepoint keeps a copy of every page its transaction changes (megabytes for a sweep batch).
         const guarded = members.length > 0;
-        if (guarded) sql.savepoint.run();
-        const tx = this.txApi(sql);
+        if (guarded) this.control.savepoint.run();
         let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
         try {
-          outcome = { ok: true, result: await member.fn(tx.api) };
+          outcome = { ok: true, result: await member.run() };
         } catch (error) {
           outcome = { ok: false, error };
         }
-        tx.close();
         if (!this.db.inTransaction) {
           // SQLite ended the whole transaction (SQLITE_FULL, SQLITE_IOERR), even if the callback caught the error:
           // this transaction and the ones before it in the group are gone.
@@ -281,21 +282,21 @@ export class SqliteStore implements OrderStore {
           throw error;
         }
         if (outcome.ok) {
-          if (guarded) sql.releaseMember.run();
+          if (guarded) this.control.releaseMember.run();
           members.push({ member, result: outcome.result });
           continue;
         }
         member.reject(conflictOf(outcome.error));
         if (guarded) {
-          sql.rollbackTo.run();
-          sql.releaseMember.run();
+          this.control.rollbackTo.run();
+          this.control.releaseMember.run();
         } else {
-          // It was alone in the SQLite transaction; the next one, if any, begins another.
-          sql.rollback.run();
+          // It was alone in the SQLite transaction; the next group, if any wait, begins another.
+          this.control.rollback.run();
           open = false;
         }
       }
-      if (open) sql.commit.run();
+      if (open) await this.whenFree(() => this.control.commit.run(), 'commit');
       for (const { member, result } of members) member.resolve(result);
     } catch (error) {
       // Nothing of the group is stored: reject first, then roll back what SQLite still holds open.
@@ -307,8 +308,75 @@ export class SqliteStore implements OrderStore {
     }
   }
 
+  /**
+   * Takes the write lock (`BEGIN IMMEDIATE`) for the transactions waiting. While another connection holds it, tries
+   * again after a pause that doubles up to BACKOFF_MAX_MS, with jitter, so timers, sockets and reads go on meanwhile;
+   * a transaction that waited `lockTimeoutMs` for it (since it was asked for, or since this group met the lock if
+   * later) is rejected with StoreBusyError. False when none is left to run.
+   */
+  private async begin(): Promise<boolean> {
+    let metLock: number | undefined;
+    for (let attempt = 0; this.waiting.length > 0; attempt++) {
+      try {
+        this.control.begin.run();
+        return true;
+      } catch (error) {
+        if (!isBusy(error)) {
+          // No transaction to begin (a closed store, a read-only file): every transaction waiting would meet the same.
+          for (const member of this.waiting.splice(0)) member.reject(error);
+          return false;
+        }
+      }
+      const now = performance.now();
+      metLock ??= now;
+      let untilFirstTimeout = Infinity;
+      for (const member of this.waiting.splice(0)) {
+        const from = Math.max(member.since, metLock);
+        const waited = now - from;
+        if (waited >= this.lockTimeoutMs) {
+          member.reject(this.busy(waited, 'write'));
+          continue;
+        }
+        this.waiting.push(member);
+        untilFirstTimeout = Math.min(untilFirstTimeout, this.lockTimeoutMs - waited);
+      }
+      if (this.waiting.length === 0) return false;
+      await pause(Math.min(backoff(attempt), untilFirstTimeout));
+    }
+    return false;
+  }
+
+  /** Runs `work` (one statement) until SQLite does not answer SQLITE_BUSY, waiting asynchronously in between. */
+  private async whenFree<T>(work: () => T, doing: 'read' | 'commit'): Promise<T> {
+    const start = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return work();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        const waited = performance.now() - start;
+        if (waited >= this.lockTimeoutMs) throw this.busy(waited, doing === 'read' ? 'read' : 'write', error);
+        await pause(Math.min(backoff(attempt), this.lockTimeoutMs - waited));
+      }
+    }
+  }
+
+  private busy(waited: number, doing: 'open' | 'read' | 'write', cause?: unknown): StoreBusyError {
+    const outcome = { open: 'it was not opened', read: 'nothing was read', write: 'nothing was written' }[doing];
+    return new StoreBusyError(
+      `SQLite database ${JSON.stringify(this.location)} stayed locked by another connection for ${Math.round(waited)} ms (lockTimeoutMs ${this.lockTimeoutMs}): ${outcome}.`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+
+  /** Runs a read on the read connection, outside the write queue; on `:memory:` between groups, on its one connection. */
+  private read<T>(work: (sql: ReturnType<typeof prepareReads>) => T): Promise<T> {
+    if (this.reader === this.db && !this.readOnly) return this.mutex.run(() => work(this.reads));
+    return this.whenFree(() => work(this.reads), 'read');
+  }
+
   /** The reads and writes of one transaction of a group; after `close()` they throw instead of joining another's. */
-  private txApi(sql: ReturnType<SqliteStore['prepare']>): { api: StoreTransaction; close(): void } {
+  private txApi(sql: ReturnType<typeof prepareWrites>): { api: StoreTransaction; close(): void } {
     let open = true;
     const live = () => {
       if (!open) throw new Error('This store transaction has ended: use the transaction object only inside its own callback.');
@@ -345,13 +413,13 @@ export class SqliteStore implements OrderStore {
   }
 
   getOrder(orderId: string): Promise<OrderRow | null> {
-    return this.mutex.run(() => toOrder(this.sql.getOrder.get(orderId)));
+    return this.read((sql) => toOrder(sql.getOrder.get(orderId)));
   }
 
   async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
     const { status, idContains, limit, afterId } = normalizeListOptions(options);
-    return this.mutex.run(() =>
-      this.sql.listOrders.all({ status: status ?? null, idContains: idContains ?? null, afterId: afterId ?? null, limit }).map((row) => ({
+    return this.read((sql) =>
+      sql.listOrders.all({ status: status ?? null, idContains: idContains ?? null, afterId: afterId ?? null, limit }).map((row) => ({
         orderId: row.order_id,
         status: row.status as OrderListing['status'],
         version: row.version,
@@ -362,64 +430,155 @@ export class SqliteStore implements OrderStore {
   }
 
   history(orderId: string): Promise<HistoryRecord[]> {
-    return this.mutex.run(() => this.sql.history.all(orderId).map(toHistory));
+    return this.read((sql) => sql.history.all(orderId).map(toHistory));
   }
 
   countDue(now: number): Promise<number> {
-    return this.mutex.run(() => this.sql.countDue.get(now)!.n);
+    return this.read((sql) => sql.countDue.get(now)!.n);
   }
 
   claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
-    return this.mutex.run(() => {
+    return this.write(() => {
       const sql = this.sql;
-      return this.db
-        .transaction(() => {
-          const rows = sql.claimCandidates.all({ now, batch });
-          for (const row of rows) sql.lease.run(now + leaseMs, row.id);
-          return rows.map(toOutbox);
-        })
-        .immediate();
+      const rows = sql.claimCandidates.all({ now, batch });
+      for (const row of rows) sql.lease.run(now + leaseMs, row.id);
+      return rows.map((row) => toOutbox({ ...row, available_at: now + leaseMs, claim: (row.claim ?? 0) + 1 }));
     });
   }
 
-  completeOutbox(id: number): Promise<void> {
-    return this.mutex.run(() => {
-      this.sql.complete.run(id);
-    });
+  completeOutbox({ id, claim }: OutboxClaim): Promise<boolean> {
+    return this.write(() => this.sql.complete.run(id, claim).changes === 1);
   }
 
-  failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void> {
-    return this.mutex.run(() => {
-      this.sql.fail.run({ id, attempts: update.attempts, availableAt: update.availableAt, state: update.parked ? 'parked' : 'pending', error: update.error });
-    });
+  failOutbox({ id, claim }: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean> {
+    return this.write(
+      () =>
+        this.sql.fail.run({ id, claim, attempts: update.attempts, availableAt: update.availableAt, state: update.parked ? 'parked' : 'pending', error: update.error })
+          .changes === 1,
+    );
   }
 
-  releaseOutbox(ids: readonly number[], availableAt: number): Promise<void> {
-    return this.mutex.run(() => {
-      this.db.transaction(() => {
-        for (const id of ids) this.sql.release.run(availableAt, id);
-      })();
+  releaseOutbox(claims: readonly OutboxClaim[], availableAt: number): Promise<number> {
+    if (claims.length === 0) return Promise.resolve(0);
+    return this.write(() => {
+      let released = 0;
+      for (const { id, claim } of claims) released += this.sql.release.run(availableAt, id, claim).changes;
+      return released;
     });
   }
 
   outboxEntries(orderId?: string): Promise<OutboxEntry[]> {
-    return this.mutex.run(() => (orderId === undefined ? this.sql.outboxAll.all() : this.sql.outboxOf.all(orderId)).map(toOutbox));
+    return this.read((sql) => (orderId === undefined ? sql.outboxAll.all() : sql.outboxOf.all(orderId)).map(toOutbox));
   }
 
   async close(): Promise<void> {
-    await this.mutex.run(() => this.db.close());
+    await this.mutex.run(() => {
+      if (this.reader !== this.db) this.reader.close();
+      this.db.close();
+    });
   }
+}
+
+/** BEGIN, COMMIT and the savepoints of a group, prepared once: `exec` would parse them on every transaction. */
+function prepareControl(db: Database.Database) {
+  return {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    savepoint: db.prepare('SAVEPOINT member'),
+    releaseMember: db.prepare('RELEASE member'),
+    rollbackTo: db.prepare('ROLLBACK TO member'),
+  };
+}
+
+/** The statements of write transactions, on the connection that writes. */
+function prepareWrites(db: Database.Database) {
+  return {
+    getOrder: db.prepare<[string], OrderColumns>('SELECT * FROM orders WHERE order_id = ?'),
+    claimDue: db.prepare<[number, number], OrderColumns>(
+      'SELECT * FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ? ORDER BY next_deadline, order_id LIMIT ?',
+    ),
+    insertOrder: db.prepare(
+      'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot) ON CONFLICT (order_id) DO NOTHING',
+    ),
+    updateOrder: db.prepare(
+      'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND seq = @expectedSeq',
+    ),
+    getKey: db.prepare<[string, string], IdempotencyRecord>('SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?'),
+    putKey: db.prepare('INSERT INTO order_idempotency (order_id, key, request, result) VALUES (?, ?, ?, ?)'),
+    appendHistory: db.prepare(
+      'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion)',
+    ),
+    addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
+    // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
+    claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`
+      SELECT * FROM order_outbox o
+      WHERE o.state = 'pending' AND o.available_at <= @now
+        AND NOT EXISTS (
+          SELECT 1 FROM order_outbox p
+          WHERE p.order_id = o.order_id AND p.state = 'pending' AND p.id < o.id AND p.available_at > @now
+        )
+      ORDER BY o.id LIMIT @batch`),
+    lease: db.prepare('UPDATE order_outbox SET available_at = ?, claim = claim + 1 WHERE id = ?'),
+    // An outcome counts only with the claim still current: a drainer whose lease ran out changes nothing.
+    complete: db.prepare("UPDATE order_outbox SET state = 'done' WHERE id = ? AND claim = ? AND state = 'pending'"),
+    fail: db.prepare(
+      "UPDATE order_outbox SET attempts = @attempts, available_at = @availableAt, state = @state, last_error = @error WHERE id = @id AND claim = @claim AND state = 'pending'",
+    ),
+    release: db.prepare("UPDATE order_outbox SET available_at = ? WHERE id = ? AND claim = ? AND state = 'pending'"),
+  };
+}
+
+/** The statements of reads, on the read connection. None names the claim column: a read-only store may open an older file. */
+function prepareReads(db: Database.Database) {
+  return {
+    getOrder: db.prepare<[string], OrderColumns>('SELECT * FROM orders WHERE order_id = ?'),
+    history: db.prepare<[string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? ORDER BY seq'),
+    // Every filter is in the one statement, switched off by a NULL parameter; order_id uses the primary key.
+    listOrders: db.prepare<[{ status: string | null; idContains: string | null; afterId: string | null; limit: number }], ListingColumns>(`
+      SELECT o.order_id, o.status, o.version, o.next_deadline, h.recorded_at
+      FROM orders o LEFT JOIN order_history h ON h.order_id = o.order_id AND h.seq = o.seq
+      WHERE (@status IS NULL OR o.status = @status)
+        AND (@idContains IS NULL OR instr(o.order_id, @idContains) > 0)
+        AND (@afterId IS NULL OR o.order_id > @afterId)
+      ORDER BY o.order_id LIMIT @limit`),
+    countDue: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ?'),
+    outboxAll: db.prepare<[], OutboxColumns>('SELECT * FROM order_outbox ORDER BY id'),
+    outboxOf: db.prepare<[string], OutboxColumns>('SELECT * FROM order_outbox WHERE order_id = ? ORDER BY id'),
+  };
 }
 
 /** A transaction asked for and not yet run. */
 interface Waiting {
-  fn: (tx: StoreTransaction) => Promise<unknown>;
+  run: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** `performance.now()` when it was asked for. */
+  since: number;
 }
 
 /** At most this many transactions share a COMMIT; the rest wait for the next group. */
 const GROUP_LIMIT = 256;
+
+/** The first pause after SQLITE_BUSY, and the longest, in ms: the pauses double in between. */
+const BACKOFF_FIRST_MS = 1;
+const BACKOFF_MAX_MS = 100;
+
+/** The pause before try `attempt` (0-based) at a busy lock: doubling, capped, with jitter so waiters spread out. */
+function backoff(attempt: number): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** attempt);
+  return ceiling / 2 + (Math.random() * ceiling) / 2;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, Math.max(0, ms)));
+}
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
 
 /** A unique-key violation is a lost race the caller may retry (`WriteConflictError`); anything else as it is. */
 function conflictOf(error: unknown): unknown {
@@ -470,5 +629,6 @@ function toOutbox(row: OutboxColumns): OutboxEntry {
     attempts: row.attempts,
     availableAt: row.available_at,
     lastError: row.last_error,
+    claim: row.claim ?? 0,
   };
 }

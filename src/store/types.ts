@@ -77,6 +77,17 @@ export interface OutboxEntry extends OutboxRecord {
   attempts: number;
   availableAt: number;
   lastError: string | null;
+  /**
+   * The row's fencing token: how many times it was claimed (0: never). `claimOutbox` adds one and returns the new
+   * value; an outcome (`completeOutbox`, `failOutbox`, `releaseOutbox`) counts only with the value still stored.
+   */
+  claim: number;
+}
+
+/** A claimed outbox row as its drainer names it: the row's id and the `claim` token `claimOutbox` returned with it. */
+export interface OutboxClaim {
+  id: number;
+  claim: number;
 }
 
 /** The first result of a request made with an idempotency key, and the request it answered. */
@@ -168,15 +179,25 @@ export interface OrderStore {
   countDue(now: number): Promise<number>;
   /**
    * Reserves up to `batch` pending outbox rows available at `now`, oldest first, never a row while an earlier
-   * pending row of the same order is reserved or waiting for a retry.
+   * pending row of the same order is reserved or waiting for a retry. Each claimed row's `claim` goes up by one:
+   * the token its outcome must carry.
    */
   claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]>;
-  /** Marks a delivered row done. */
-  completeOutbox(id: number): Promise<void>;
-  /** Records a failed delivery: back to pending at `availableAt`, or parked. */
-  failOutbox(id: number, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<void>;
-  /** Makes reserved rows available again (a drainer skipped them to keep an order's effects in order). */
-  releaseOutbox(ids: readonly number[], availableAt: number): Promise<void>;
+  /**
+   * Marks a delivered row done, if `claim` is still the row's current claim and the row is pending; false (nothing
+   * changed) when another drainer claimed the row since or it is no longer pending.
+   */
+  completeOutbox(claim: OutboxClaim): Promise<boolean>;
+  /**
+   * Records a failed delivery (back to pending at `availableAt`, or parked), under the same condition as
+   * `completeOutbox`; false when the claim is stale and nothing changed.
+   */
+  failOutbox(claim: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean>;
+  /**
+   * Makes reserved rows available again at `availableAt` (a drainer skipped them to keep an order's effects in
+   * order); rows whose claim is stale or that are no longer pending are left as they are. Returns how many it released.
+   */
+  releaseOutbox(claims: readonly OutboxClaim[], availableAt: number): Promise<number>;
   /** Outbox rows, oldest first, of one order or of all orders. */
   outboxEntries(orderId?: string): Promise<OutboxEntry[]>;
   /** Releases connections and file handles. */

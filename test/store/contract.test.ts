@@ -131,22 +131,70 @@ describe.each(storeKinds)('the $name store contract', (kind) => {
     // a1 is reserved until 110: a2 must wait, b1 may go.
     const other = await store.claimOutbox({ now: 20, batch: 10, leaseMs: 100 });
     expect(effects(other)).toEqual(['b1']);
-    await store.completeOutbox(other[0]!.id);
-    await store.failOutbox(firstClaim[0]!.id, { attempts: 1, availableAt: 500, parked: false, error: 'down' });
+    expect(await store.completeOutbox(other[0]!)).toBe(true);
+    expect(await store.failOutbox(firstClaim[0]!, { attempts: 1, availableAt: 500, parked: false, error: 'down' })).toBe(true);
     expect(effects(await store.claimOutbox({ now: 200, batch: 10, leaseMs: 100 }))).toEqual([]);
     const retry = await store.claimOutbox({ now: 500, batch: 10, leaseMs: 100 });
     expect(effects(retry)).toEqual(['a1', 'a2']);
-    await store.completeOutbox(retry[0]!.id);
-    await store.releaseOutbox([retry[1]!.id], 500);
+    expect(await store.completeOutbox(retry[0]!)).toBe(true);
+    expect(await store.releaseOutbox([retry[1]!], 500)).toBe(1);
     const last = await store.claimOutbox({ now: 500, batch: 10, leaseMs: 100 });
     expect(effects(last)).toEqual(['a2']);
-    await store.failOutbox(last[0]!.id, { attempts: 3, availableAt: 500, parked: true, error: 'gone' });
+    expect(await store.failOutbox(last[0]!, { attempts: 3, availableAt: 500, parked: true, error: 'gone' })).toBe(true);
     const entries = await store.outboxEntries('a');
     expect(entries.map((e) => [JSON.parse(e.effect), e.state, e.attempts, e.lastError])).toEqual([
       ['a1', 'done', 1, 'down'],
       ['a2', 'parked', 3, 'gone'],
     ]);
     expect(await store.claimOutbox({ now: 10_000, batch: 10, leaseMs: 100 })).toEqual([]);
+  });
+
+  it.skipIf(kind.skip)('should return a new claim token with every claim of a row, starting from 0 for a row never claimed', async () => {
+    await store.transaction((tx) => tx.addOutbox([{ orderId: 'a', version: 1, seq: 1, effect: '"a1"' }], 0));
+    expect((await store.outboxEntries()).map((e) => e.claim)).toEqual([0]);
+    const first = await store.claimOutbox({ now: 10, batch: 10, leaseMs: 100 });
+    expect(first.map((e) => [e.claim, e.availableAt])).toEqual([[1, 110]]);
+    // The lease ran out: another drainer claims the row again and gets a new token.
+    const second = await store.claimOutbox({ now: 200, batch: 10, leaseMs: 100 });
+    expect(second.map((e) => [e.claim, e.availableAt])).toEqual([[2, 300]]);
+    expect(await store.outboxEntries()).toEqual([expect.objectContaining({ id: first[0]!.id, claim: 2, availableAt: 300, state: 'pending' })]);
+  });
+
+  it.skipIf(kind.skip)('should ignore the outcome of a drainer whose claim is stale: a late failure cannot undo a delivery', async () => {
+    await store.transaction((tx) =>
+      tx.addOutbox(
+        [
+          { orderId: 'a', version: 1, seq: 1, effect: '"a1"' },
+          { orderId: 'b', version: 1, seq: 1, effect: '"b1"' },
+        ],
+        0,
+      ),
+    );
+    const [late, lateB] = await store.claimOutbox({ now: 10, batch: 10, leaseMs: 100 });
+    // The first drainer's lease ran out; a second drainer claims both rows.
+    const [current, currentB] = await store.claimOutbox({ now: 200, batch: 10, leaseMs: 100 });
+    expect([current!.id, currentB!.id]).toEqual([late!.id, lateB!.id]);
+    // Stale outcomes change nothing while the row is still the second drainer's.
+    expect(await store.failOutbox(late!, { attempts: 1, availableAt: 0, parked: false, error: 'late failure' })).toBe(false);
+    expect(await store.completeOutbox(lateB!)).toBe(false);
+    expect(await store.releaseOutbox([late!, lateB!], 0)).toBe(0);
+    const untouched = { state: 'pending', attempts: 0, lastError: null, availableAt: 300, claim: 2 };
+    expect(await store.outboxEntries()).toEqual([expect.objectContaining(untouched), expect.objectContaining(untouched)]);
+    expect(await store.claimOutbox({ now: 250, batch: 10, leaseMs: 100 })).toEqual([]);
+    // The second drainer delivers a1; the first one's late failure, or a late delivery, cannot make it pending again.
+    expect(await store.completeOutbox(current!)).toBe(true);
+    expect(await store.failOutbox(late!, { attempts: 1, availableAt: 0, parked: false, error: 'late failure' })).toBe(false);
+    expect(await store.failOutbox(late!, { attempts: 9, availableAt: 0, parked: true, error: 'late park' })).toBe(false);
+    expect(await store.completeOutbox(late!)).toBe(false);
+    // An outcome counts once: the current drainer's second word on a row it completed changes nothing either.
+    expect(await store.failOutbox(current!, { attempts: 1, availableAt: 0, parked: false, error: 'twice' })).toBe(false);
+    expect(await store.failOutbox(currentB!, { attempts: 1, availableAt: 400, parked: false, error: 'down' })).toBe(true);
+    const entries = await store.outboxEntries();
+    expect(entries.map((e) => [JSON.parse(e.effect), e.state, e.attempts, e.lastError, e.availableAt])).toEqual([
+      ['a1', 'done', 0, null, 300],
+      ['b1', 'pending', 1, 'down', 400],
+    ]);
+    expect(await store.claimOutbox({ now: 10_000, batch: 10, leaseMs: 100 })).toEqual([expect.objectContaining({ effect: '"b1"', claim: 3 })]);
   });
 
   it.skipIf(kind.skip)('should list orders by id in byte order, filtered by status and id text, page by page', async () => {
