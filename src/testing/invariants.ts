@@ -360,9 +360,10 @@ export function invariantProperties(
       }
       if (c.clock < v.before.context.clock) fail(`The order's clock ran backwards from ${v.before.context.clock} to ${c.clock}.`);
       // Inside the buyer's window the seller acts only once the marketplace has said the order is ready. Acts are
-      // checked against the auto-cancel of the input's own ship date: one learned later may fall before them.
+      // checked against the auto-cancel of the input's own ship date while it stands: a date Amazon reported later
+      // (learned, or moved) may fall before or after them.
       const told = c.marketplaceStatus !== null;
-      const autoCancelAt = v.autoCancelAt;
+      const autoCancelAt = c.autoCancelAt === v.autoCancelAt ? v.autoCancelAt : null;
       for (const record of ruledRecords(v)) {
         if (record.by === 'buyer' && record.at >= v.windowEnd) fail(`A buyer self-cancel recorded at ${record.at}, after the window closed at ${v.windowEnd}.`);
         if (record.by === 'seller' && record.at < v.windowEnd && !told) fail(`A seller cancel recorded at ${record.at}, inside the buyer's window (until ${v.windowEnd}).`);
