@@ -1,3 +1,17 @@
+/** How many issues an InvalidInputError's message names; `issues` keeps them all. */
+const MAX_ISSUES_SHOWN = 10;
+
+/** The longest one issue is shown, in characters: a backstop for messages that quote a value whole. */
+const MAX_ISSUE_CHARACTERS = 500;
+
+function shorten(text: string): string {
+  if (text.length <= MAX_ISSUE_CHARACTERS) return text;
+  const end = MAX_ISSUE_CHARACTERS - 3;
+  const last = text.charCodeAt(end - 1);
+  // Never half a surrogate pair: the message stays well-formed.
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end)}...`;
+}
+
 /** The base class of every error this package throws on purpose. */
 export class OrderLifecycleError extends Error {
   override name = 'OrderLifecycleError';
@@ -21,7 +35,10 @@ export class InvalidInputError extends OrderLifecycleError {
     issues: string | ReadonlyArray<InputIssue>,
   ) {
     const list = typeof issues === 'string' ? [{ path: '', message: issues }] : issues;
-    const details = list.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+    // An array of a million bad items is a million issues: the message names the first few and counts the rest.
+    const shown = list.slice(0, MAX_ISSUES_SHOWN).map((issue) => shorten(issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+    const more = list.length - shown.length;
+    const details = `${shown.join('; ')}${more > 0 ? `; and ${more} more issue${more === 1 ? '' : 's'}` : ''}`;
     super(`Invalid ${subject}: ${details}`);
     this.issues = list;
     this.details = details;

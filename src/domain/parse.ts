@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
+import { preview } from './text.js';
 
 /**
  * Parses untrusted input, or throws an InvalidInputError whose message names each bad field and value; `prefix`
@@ -27,11 +28,11 @@ export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** An untrusted value as an error message shows it: JSON, cut at 80 characters; a Date as written. */
+/**
+ * An untrusted value as an error message shows it: JSON, cut at 80 characters; a Date as written. Bounded in time
+ * and size whatever the value (a 10 MB string, arrays nested 5,000 deep, a cycle).
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  // A Date shows as the caller wrote it, `Invalid Date` included, not as JSON's null.
-  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()})`;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return preview(value);
 }

@@ -1,6 +1,52 @@
 import * as z from 'zod';
 import { Instant } from './time.js';
 import { PolicyOverride, Policy } from './policy.js';
+import { textProblem } from './text.js';
+import { describe, parseOrThrow } from './parse.js';
+
+/**
+ * The longest id the package takes, in characters (UTF-16 code units): order ids, order item ids, SKUs,
+ * marketplace ids and event ids. Amazon's own are far shorter (an order id has 19 characters,
+ * `113-1234567-1234567`; an order item id 14 digits; a SKU at most 40; a marketplace id 13 or 14); 128 leaves room
+ * for other marketplaces' ids and for event ids made of several parts.
+ */
+export const MAX_ID_LENGTH = 128;
+/** The longest free text the package takes, in characters: a request's subject and reason, a cancellation's reason and note. */
+export const MAX_TEXT_LENGTH = 1000;
+/** The longest idempotency key the service takes, in characters. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/**
+ * A string of at most `max` characters that every store keeps as given: well-formed Unicode (no lone surrogate,
+ * which PostgreSQL would store as U+FFFD, so two ids would share a row) and no control character (PostgreSQL
+ * refuses U+0000); free text may have tabs and line breaks.
+ */
+function boundedString(max: number, lineBreaks: boolean) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = textProblem(value, { max, lineBreaks });
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+/**
+ * An id (order, order item, SKU, marketplace, event): 1 to 128 characters, well-formed Unicode, no control characters.
+ * @example
+ * Identifier.parse('113-1234567-1234567');
+ */
+export const Identifier = boundedString(MAX_ID_LENGTH, false).min(1);
+/**
+ * Free text (a subject, a reason, a note): at most 1,000 characters, well-formed Unicode, no control characters
+ * but tabs and line breaks.
+ * @example
+ * Text.parse('Order cancellation request from Amazon customer');
+ */
+export const Text = boundedString(MAX_TEXT_LENGTH, true);
+/**
+ * An idempotency key of the order service: 1 to 255 characters, well-formed Unicode, no control characters.
+ * @example
+ * IdempotencyKey.parse('req-1');
+ */
+export const IdempotencyKey = boundedString(MAX_IDEMPOTENCY_KEY_LENGTH, false).min(1);
 
 /**
  * Amazon's cancel reason codes (order acknowledgement feed `CancelReason`), older and newer.
@@ -29,7 +75,30 @@ export type CancelReason = z.infer<typeof CancelReason>;
 export const CancellationReason = z.union([CancelReason, z.enum(['BuyerSelfCanceled', 'NotShippedInTime', 'MarketplaceCanceled'])]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
-const OrderItemId = z.string().min(1);
+/**
+ * Checks an order id given beside a payload (`service.apply(orderId, …)`, `get`, `history`) with the bounds of
+ * `Identifier`, before any store sees it; throws InvalidInputError naming `orderId` and the value.
+ * @example
+ * checkOrderId('113-1234567-1234567');
+ */
+export function checkOrderId(orderId: unknown): void {
+  parseOrThrow(Identifier, orderId, 'order id', 'orderId');
+}
+
+/**
+ * Checks an idempotency key, when one is given, with the bounds of `IdempotencyKey`, before any store sees it;
+ * throws InvalidInputError naming `idempotencyKey` and the value.
+ * @example
+ * checkIdempotencyKey(request.idempotencyKey);
+ */
+export function checkIdempotencyKey(key: unknown): void {
+  if (key !== undefined) parseOrThrow(IdempotencyKey, key, 'request options', 'idempotencyKey');
+}
+
+const OrderItemId = Identifier;
+// Stored snapshots are read with the shapes they were written with: the bounds above apply to what comes in, so a
+// row written before them stays readable.
+const StoredId = z.string().min(1);
 const Quantity = z.number().int().positive();
 
 /**
@@ -42,7 +111,7 @@ export type MarketplaceStatus = z.infer<typeof MarketplaceStatus>;
 /** One line of an order as Amazon reports it. */
 export const OrderItemInput = z.strictObject({
   orderItemId: OrderItemId,
-  sku: z.string().min(1).optional(),
+  sku: Identifier.optional(),
   quantity: Quantity,
 });
 
@@ -56,12 +125,12 @@ export const OrderItemInput = z.strictObject({
  */
 export const OrderInput = z
   .strictObject({
-    orderId: z.string().min(1),
+    orderId: Identifier,
     placedAt: Instant,
     latestShipDate: Instant.optional(),
     items: z.array(OrderItemInput).min(1),
     fulfillmentChannel: z.enum(['MFN', 'AFN']).default('MFN'),
-    marketplaceId: z.string().min(1).optional(),
+    marketplaceId: Identifier.optional(),
     policy: PolicyOverride.optional(),
   })
   .superRefine((input, ctx) => {
@@ -71,7 +140,7 @@ export const OrderInput = z
     const seen = new Set<string>();
     input.items.forEach((item, index) => {
       if (seen.has(item.orderItemId)) {
-        ctx.addIssue({ code: 'custom', path: ['items', index, 'orderItemId'], message: `orderItemId "${item.orderItemId}" is listed twice` });
+        ctx.addIssue({ code: 'custom', path: ['items', index, 'orderItemId'], message: `orderItemId ${describe(item.orderItemId)} is listed twice` });
       }
       seen.add(item.orderItemId);
     });
@@ -85,7 +154,7 @@ const ItemQuantities = z
     const seen = new Set<string>();
     items.forEach((item, index) => {
       if (seen.has(item.orderItemId)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'orderItemId'], message: `orderItemId "${item.orderItemId}" is listed twice` });
+        ctx.addIssue({ code: 'custom', path: [index, 'orderItemId'], message: `orderItemId ${describe(item.orderItemId)} is listed twice` });
       }
       seen.add(item.orderItemId);
     });
@@ -93,9 +162,9 @@ const ItemQuantities = z
 
 /**
  * An optional id an event carries so that an order applies it once: a redelivered event with a known id
- * changes nothing (1 to 128 characters).
+ * changes nothing (1 to 128 characters, well-formed Unicode, no control characters).
  */
-export const EventId = z.string().min(1).max(128);
+export const EventId = Identifier;
 
 const eventBase = { at: Instant, eventId: EventId.optional() };
 
@@ -110,9 +179,9 @@ export const OrderEvent = z.discriminatedUnion('type', [
     type: z.literal('buyer.requestCancellation'),
     ...eventBase,
     source: z.enum(['order-flag', 'message']),
-    subject: z.string().optional(),
+    subject: Text.optional(),
     orderItemIds: z.array(OrderItemId).min(1).optional(),
-    reason: z.string().optional(),
+    reason: Text.optional(),
   }),
   z.strictObject({ type: z.literal('seller.cancel'), ...eventBase, reason: CancelReason, items: ItemQuantities.optional() }),
   z.strictObject({ type: z.literal('seller.generateLabel'), ...eventBase }),
@@ -126,9 +195,9 @@ export const OrderEvent = z.discriminatedUnion('type', [
     ...eventBase,
     /** Who cancelled, as the marketplace says; `unknown` when it does not say (Orders v0 `Canceled`). */
     cancelledBy: z.enum(['buyer', 'seller', 'amazon', 'unknown']),
-    reason: z.string().min(1).optional(),
+    reason: Text.min(1).optional(),
     /** The marketplace's own words, kept on the record when `reason` is a code (e.g. v2026 free text). */
-    note: z.string().min(1).optional(),
+    note: Text.min(1).optional(),
     items: ItemQuantities.optional(),
   }),
   // `items`: how many of each item the marketplace says have shipped in all (a pull reports totals).
@@ -161,7 +230,7 @@ export const orderEventTypes = OrderEvent.options.map((option) => option.shape.t
 
 /** One item of an order with what has been cancelled of it so far. */
 export const OrderItem = z.strictObject({
-  orderItemId: OrderItemId,
+  orderItemId: StoredId,
   sku: z.string().optional(),
   quantity: Quantity,
   quantityCanceled: z.number().int().nonnegative(),
@@ -172,7 +241,7 @@ export const OrderItem = z.strictObject({
 export type OrderItem = z.infer<typeof OrderItem>;
 
 /** A quantity of one order item, as in a partial cancellation: `{ orderItemId, quantity }`. */
-export const ItemQuantity = z.strictObject({ orderItemId: OrderItemId, quantity: Quantity });
+export const ItemQuantity = z.strictObject({ orderItemId: StoredId, quantity: Quantity });
 /** A quantity of one order item: `{ orderItemId, quantity }`. */
 export type ItemQuantity = z.infer<typeof ItemQuantity>;
 
@@ -204,7 +273,7 @@ export const CancellationRequest = z.strictObject({
   occurredAt: z.number().int().optional(),
   source: z.enum(['order-flag', 'message']),
   official: z.boolean(),
-  orderItemIds: z.array(OrderItemId),
+  orderItemIds: z.array(StoredId),
   subject: z.string().optional(),
   reason: z.string().optional(),
 });
@@ -249,7 +318,7 @@ export const OrderContext = z.strictObject({
   /** Whether any shipment confirmation came after the latest ship date (Late Shipment Rate); null until one. */
   shippedLate: z.boolean().nullable(),
   /** Ids of the events the order has applied, oldest first; a known id is not applied again. */
-  eventIds: z.array(EventId),
+  eventIds: z.array(z.string().min(1).max(MAX_ID_LENGTH)),
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 

@@ -28,6 +28,7 @@ import {
   type OutboxEntry,
   type StoreTransaction,
 } from '../store/index.js';
+import { checkIdempotencyKey, checkOrderId } from '../domain/index.js';
 import { stepParsed } from '../runtime/step.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 import { mayRetry, resolveBackoff, retryDelay, sleep, type RetryBackoff } from './retry.js';
@@ -376,7 +377,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   async function apply(orderId: string, event: OrderEventInput, request: RequestOptions = {}): Promise<ApplyResult> {
-    check('order id', 'orderId', typeof orderId === 'string' && orderId.length > 0, orderId, 'a non-empty string');
+    checkOrderId(orderId);
     checkKey(request);
     const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
     const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
@@ -418,6 +419,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   async function get(orderId: string): Promise<StoredOrder | null> {
+    checkOrderId(orderId);
     const row = await read(() => store.getOrder(orderId));
     if (!row) return null;
     const { snapshot } = restore(row);
@@ -425,6 +427,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
   }
 
   async function history(orderId: string): Promise<HistoryRow[]> {
+    checkOrderId(orderId);
     const rows = await read(() => store.history(orderId));
     if (rows.length === 0 && !(await read(() => store.getOrder(orderId)))) throw new OrderNotFoundError(orderId);
     return rows.map((row) => ({
@@ -589,8 +592,7 @@ const SHARED_BATCH = 64;
 const OWN_SHARE = 0.45;
 
 function checkKey(request: RequestOptions): void {
-  const key = request.idempotencyKey;
-  check('request options', 'idempotencyKey', key === undefined || (typeof key === 'string' && key.length > 0 && key.length <= 255), key, 'a string of 1 to 255 characters');
+  checkIdempotencyKey(request.idempotencyKey);
 }
 
 function toItem(entry: OutboxEntry): OutboxItem {
