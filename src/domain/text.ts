@@ -1,6 +1,7 @@
 /**
  * The index of the first lone surrogate in `text` (a UTF-16 half that has no partner), or -1 when the text is
- * well-formed Unicode. `String.prototype.isWellFormed` does the same from Node 20.x's V8 onwards, not on every 20.
+ * well-formed Unicode. `String.prototype.isWellFormed` (ES2024) answers only yes or no, and is not in the ES2022
+ * library the package compiles against.
  * @example
  * loneSurrogateAt('a\uD800b'); // 1
  */
