@@ -119,6 +119,31 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
     expect((await call('GET', '/orders/113-0000002-0000002')).status).toBe(404);
   });
 
+  it('should answer 400 for hostile input, keep serving, and change nothing', async () => {
+    const before = (await call('GET', orderPath)).body;
+    // A malformed %-escape, and the UTF-8 of a lone surrogate, in the order id.
+    for (const path of ['/orders/%E0%A4%A', '/orders/113-%ED%A0%80/events']) {
+      const bad = await call(path.endsWith('events') ? 'POST' : 'GET', path, path.endsWith('events') ? { type: 'clock.tick', at: minute(90) } : undefined);
+      expect(bad.status, path).toBe(400);
+      expect(bad.body['error']).toMatch(/^The order id in the path is not valid percent-encoded UTF-8: "/);
+    }
+    // A NUL in the order id: refused before the store sees it.
+    const nul = await call('GET', '/orders/113-%00');
+    expect(nul).toMatchObject({ status: 400, body: { error: 'Invalid order id: orderId: must not contain control characters: U+0000 at index 4 (got "113-\\u0000")' } });
+    // A body nesting 5,000 arrays, as the event and as a field of it: a short message, not a stack overflow.
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    for (const body of [deep, `{"type":"seller.cancel","at":${minute(90)},"reason":${deep}}`]) {
+      const answer = await call('POST', `${orderPath}/events`, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body['error']).toMatch(/^Invalid event: .*\(got \[{77}\.\.\.\)$/);
+      expect(String(answer.body['error']).length).toBeLessThan(1_000);
+    }
+    // An order id of 1,000 characters fits in the body limit: refused by name.
+    const long = await call('POST', '/orders', { ...input, orderId: 'x'.repeat(1_000) });
+    expect(long).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^Invalid order input: orderId: must be at most 128 characters \(this one has 1000\)/) } });
+    expect((await call('GET', orderPath)).body).toEqual(before);
+  });
+
   it('should answer 405 with Allow for a method a route does not take', async () => {
     const put = await call('PUT', orderPath, {});
     expect(put.status).toBe(405);

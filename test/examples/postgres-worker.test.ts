@@ -109,4 +109,25 @@ describe('the PostgreSQL worker example, given a bad setting', () => {
     expect(await worker.exited).toEqual({ code: 2, signal: null });
     expect(worker.stderr()).toBe('WORKER_BATCH must be a positive whole number (got "lots").\n');
   });
+
+  it('should exit with status 2 and one line when DATABASE_URL is not set, instead of using the postgres maintenance database', async () => {
+    const worker = startExample('postgres-worker', { DATABASE_URL: '' });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.stderr()).toBe(`DATABASE_URL must name the orders' database, e.g. postgres://app@db/orders (got "").\n`);
+    expect(worker.stdout).toEqual([]);
+  });
+
+  it('should exit with status 2 and one line naming the database, without its password, when it cannot be reached', async () => {
+    const worker = startExample('postgres-worker', { DATABASE_URL: 'postgres://app:secret@127.0.0.1:1/orders', ORDERS_SCHEMA: 'shop' });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    // One line: what, where, and the driver's own reason (the store may word it around the driver's).
+    expect(worker.stderr()).toMatch(/^cannot open the order store at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/orders \(schema "shop"\): [^\n]*ECONNREFUSED 127\.0\.0\.1:1[^\n]*\n$/);
+    expect(worker.stderr()).not.toContain('secret');
+  });
+
+  it('should exit with status 2 and one line naming a schema name the store refuses', async () => {
+    const worker = startExample('postgres-worker', { DATABASE_URL: 'postgres://app@127.0.0.1:1/orders', ORDERS_SCHEMA: 'no such"schema' });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.stderr()).toMatch(/^ORDERS_SCHEMA: [^\n]*no such\\?"schema[^\n]*\n$/);
+  });
 });

@@ -44,6 +44,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A path segment with its %-escapes decoded; a malformed escape (`%E0%A4%A`, or UTF-8 for a lone surrogate) is a 400. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `The order id in the path is not valid percent-encoded UTF-8: ${JSON.stringify(segment.slice(0, 80))}.`);
+  }
+}
+
 /** The `Idempotency-Key` header, if the client sent one (the service checks its length). */
 function idempotencyKey(req: IncomingMessage): { idempotencyKey?: string } {
   const key = req.headers['idempotency-key'];
@@ -69,7 +78,7 @@ export function createOrderHandler(service: OrderService): (req: IncomingMessage
     try {
       const { pathname } = new URL(req.url ?? '/', 'http://localhost');
       const [, collection, rawId, sub, ...rest] = pathname.split('/');
-      const orderId = rawId === undefined ? undefined : decodeURIComponent(rawId);
+      const orderId = rawId === undefined ? undefined : decodeSegment(rawId);
       if (collection !== 'orders' || rest.length > 0 || orderId === '') throw new HttpError(404, `No route for ${req.method} ${pathname}.`);
 
       if (orderId === undefined) {

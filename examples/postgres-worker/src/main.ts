@@ -5,10 +5,11 @@
  *
  * It delivers each effect as one JSON line on standard output (pipe it to your mailer or queue, or replace
  * `deliver`), and logs to standard error. On SIGTERM or SIGINT it finishes the round in progress, closes its
- * connections and exits 0.
+ * connections and exits 0. A missing or bad setting, or a database it cannot open, is one line on standard error
+ * and exit status 2.
  */
 import { upgradeOrderSnapshot } from 'order-lifecycle';
-import { createOrderService, type OutboxItem } from 'order-lifecycle/service';
+import { createOrderService, type OrderService, type OutboxItem } from 'order-lifecycle/service';
 import { PostgresStore } from 'order-lifecycle/store';
 import { runWorker } from './worker.js';
 
@@ -22,14 +23,53 @@ function numberFrom(name: string, fallback: number): number {
   return value;
 }
 
+/** Stops before the first round: one line naming what is wrong, status 2, nothing written. */
+function stopWith(line: string): never {
+  console.error(line);
+  process.exit(2);
+}
+
+/** The URL as a log may show it: without its password. */
+function shown(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** An error's own words on one line (the first of several addresses tried). */
+function reason(error: unknown): string {
+  const inner = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  return (inner instanceof Error ? inner.message || inner.name : String(inner)).replace(/\s*\n\s*/g, ' ');
+}
+
 const idleMs = numberFrom('WORKER_IDLE_MS', 1_000);
 const batch = numberFrom('WORKER_BATCH', 100);
-const store = new PostgresStore({
-  connectionString: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  schema: process.env['ORDERS_SCHEMA'] ?? 'public',
-  max: 2, // a worker uses one connection at a time; the second serves close() while a round ends
-});
-const service = await createOrderService({ store, migrate: upgradeOrderSnapshot });
+// No default: a default would be some database the operator did not choose (pg's would be the `postgres`
+// maintenance database), and the worker creates its tables where it connects.
+const url = process.env['DATABASE_URL'];
+if (!url) stopWith(`DATABASE_URL must name the orders' database, e.g. postgres://app@db/orders (got ${JSON.stringify(url ?? null)}).`);
+const schema = process.env['ORDERS_SCHEMA'] ?? 'public';
+let store: PostgresStore;
+try {
+  store = new PostgresStore({
+    connectionString: url,
+    schema,
+    max: 2, // a worker uses one connection at a time; the second serves close() while a round ends
+  });
+} catch (error) {
+  stopWith(`ORDERS_SCHEMA: ${reason(error)}`);
+}
+let service: OrderService;
+try {
+  service = await createOrderService({ store, migrate: upgradeOrderSnapshot });
+} catch (error) {
+  await store.close().catch(() => {});
+  stopWith(`cannot open the order store at ${shown(url)} (schema ${JSON.stringify(schema)}): ${reason(error)}`);
+}
 
 /** At least once: a consumer that must not act twice keys on `outboxId`. */
 const deliver = ({ id, orderId, version, effect }: OutboxItem) => {
