@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { CancelReason, OrderLifecycleError, type Message } from '../index.js';
+import { Identifier } from '../domain/index.js';
 import { digest, eventIdOf, type ItemQuantity, type SellerCancelEvent } from './events.js';
-import { AdjustmentReason, AMAZON_ORDER_ID, cancelReasonOfAdjustment, envelope, MerchantIdentifier, parseFeed, type FeedKind, type FeedRow } from './feeds.js';
+import {
+  AdjustmentReason,
+  AMAZON_ORDER_ID,
+  cancelReasonOfAdjustment,
+  checkFeed,
+  DEFAULT_FEED_MAX_BYTES,
+  envelope,
+  MerchantIdentifier,
+  readFeed,
+  readFeedText,
+  type FeedKind,
+  type FeedMessage,
+  type FeedRow,
+} from './feeds.js';
 import { describe as show, parseAmazon } from './parse.js';
 
 /** What applyFeed needs of an order: its items, with the quantities ordered and cancelled so far. */
@@ -116,6 +130,7 @@ const ApplyOptions = z.strictObject({
   at: AtInput,
   lang: z.enum(['en', 'zh-CN']).default('en'),
   feedId: z.string().min(1).max(64).regex(/^[^:\s]+$/, { message: 'must not contain colons or spaces' }).optional(),
+  maxBytes: z.number().int().positive().default(DEFAULT_FEED_MAX_BYTES),
 });
 
 /** A row that passed validation: what to cancel, ready for the service. */
@@ -165,6 +180,12 @@ function badField(messageId: number, orderId: string, field: string, problem: st
   return fail(messageId, orderId, 'INVALID_ROW', { field, problem: `${problem} (got ${show(value === '' ? undefined : value)})` });
 }
 
+/** What is wrong with an id of a feed row by the core's bounds (`Identifier`), or undefined. */
+function idProblem(id: string): string | undefined {
+  const parsed = Identifier.safeParse(id);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
+
 /** Validates one row on its own: every field, the reasons, the quantities; nothing is read or applied. */
 function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<number>, feedId: string | undefined): Checked {
   const messageId = PositiveInt.test(row.messageId) ? Number(row.messageId) : position;
@@ -174,6 +195,9 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
   seen.add(messageId);
   const orderField = kind === 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA' ? 'order-id' : 'AmazonOrderID';
   if (!orderId) return badField(messageId, orderId, orderField, 'is required', orderId);
+  const badId = idProblem(orderId);
+  // A bad id stays out of AdditionalInfo: the report names it only in the description, shortened.
+  if (badId) return badField(messageId, '', orderField, badId, orderId);
   if (kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA') {
     if (row.statusCode === 'Success') return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'StatusCode Success' }, 'Warning');
     if (row.statusCode !== 'Failure') return badField(messageId, orderId, 'StatusCode', 'must be Failure (cancel) or Success', row.statusCode);
@@ -208,6 +232,8 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
   for (const [index, item] of row.items.entries()) {
     const suffix = row.items.length > 1 ? ` of item ${index + 1}` : '';
     if (!item.orderItemId) return badField(messageId, orderId, `${itemField}${suffix}`, 'is required', item.orderItemId);
+    const badItem = idProblem(item.orderItemId);
+    if (badItem) return badField(messageId, orderId, `${itemField}${suffix}`, badItem, item.orderItemId);
     if (items.some((other) => other.orderItemId === item.orderItemId)) {
       return badField(messageId, orderId, `${itemField}${suffix}`, 'is listed twice in this message', item.orderItemId);
     }
@@ -236,58 +262,148 @@ function isOrderError(error: unknown): error is Error {
 }
 
 /**
+ * Thrown by `applyFeed` when it stopped part way through a feed: the store failed, or the feed, read a second time
+ * to be applied, was no longer what the first reading checked. `report` is the processing report of the
+ * `processed` messages before the one it stopped at: those without an error in it were applied, and nothing after
+ * them was. The feed's event ids make the same feed, applied again, apply each message once.
+ * @example
+ * try { await applyFeed(service, () => createReadStream(file), { at }); }
+ * catch (e) { if (e instanceof FeedStoppedError) writeFileSync('report.xml', processingReportXml(e.report)); }
+ */
+export class FeedStoppedError extends OrderLifecycleError {
+  override name = 'FeedStoppedError';
+  constructor(
+    message: string,
+    /** The processing report of the messages before the stop. */
+    readonly report: ProcessingReport,
+    /** How many messages were processed (applied, or reported with an error or a warning) before the stop. */
+    readonly processed: number,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * Applies a cancellation feed (`POST_ORDER_ACKNOWLEDGEMENT_DATA` or `POST_PAYMENT_ADJUSTMENT_DATA` XML,
- * or the OrderCancellation flat file) as a bulk cancellation through the order service: every row is
- * validated first; each valid row becomes one `seller.cancel` at `at`, applied on its own (a bad row never
- * stops the others, and a row applies whole or not at all). An acknowledgement item cancels what remains of it
+ * or the OrderCancellation flat file) as a bulk cancellation through the order service: the whole document is
+ * read and checked first (a malformed or oversized feed throws InvalidInputError and changes nothing); then each
+ * message becomes one `seller.cancel` at `at`, checked and applied on its own (a bad row never stops the others,
+ * and a row applies whole or not at all). An acknowledgement item cancels what remains of it
  * (or its `Quantity`, in files this package wrote before it followed the XSD); an acknowledgement with
  * `StatusCode` Failure and no `Item` cancels the whole order, with the reason GeneralAdjustment, as a flat-file
  * row without an item code does with its own reason. Each event has an `eventId` derived from the feed's
  * message id, which the order applies once, so re-running a feed changes nothing. Returns a
  * processing report in Amazon's shape, descriptions in `lang` (en or zh-CN).
+ *
+ * `source` is the feed's text, or a function that opens it as a stream of chunks (e.g. `() =>
+ * createReadStream(file)`): it is called twice, once to check the document and once to apply it, and memory stays
+ * bounded by one message, not the feed. A feed larger than `maxBytes` (default 100 MiB) is refused. When the store
+ * fails part way, or the second reading differs from the first, it throws FeedStoppedError with the report of
+ * what was processed.
  * @example
  * const report = await applyFeed(service, readFileSync('cancel.xml', 'utf8'), { at: new Date() });
  * console.log(report.processingSummary.messagesWithError);
  */
 export async function applyFeed(
   service: FeedOrderService,
-  source: string,
-  options: { at: number | string | Date; lang?: 'en' | 'zh-CN'; feedId?: string },
+  source: string | (() => AsyncIterable<string | Uint8Array>),
+  options: { at: number | string | Date; lang?: 'en' | 'zh-CN'; feedId?: string; maxBytes?: number },
 ): Promise<ProcessingReport> {
   const opts = parseAmazon(ApplyOptions, options, 'applyFeed options');
-  const feed = parseFeed(source);
+  let messages: () => AsyncIterable<FeedMessage>;
+  if (typeof source === 'function') {
+    // The first reading checks the whole document; nothing is applied unless it is a feed from start to end.
+    await checkFeed(source(), { maxBytes: opts.maxBytes });
+    messages = () => readFeed(source(), { maxBytes: opts.maxBytes });
+  } else {
+    const read = readFeedText(source, opts.maxBytes);
+    messages = async function* () {
+      yield* read;
+    };
+  }
   const seen = new Set<number>();
-  const checked = feed.rows.map((row, index) => checkRow(feed.kind, row, index + 1, seen, opts.feedId));
   const results: ProcessingResult[] = [];
   const describe = (result: PendingResult): ProcessingResult => {
     const { params, ...rest } = result;
     const template = descriptions[result.code] ?? descriptions['REFUSED']!;
     return { ...rest, resultDescription: fill(template[opts.lang], params, opts.lang) };
   };
+  let processed = 0;
   let successful = 0;
-  for (const check of checked) {
-    if (check.ok !== true) {
-      results.push(describe(check.result));
-      if (check.ok === 'skip') successful += 1;
-      continue;
-    }
-    const outcome = await applyRow(service, check.plan, opts.at);
-    if (outcome === 'ok') {
-      successful += 1;
-      continue;
-    }
-    if (outcome.ok === 'skip') successful += 1;
-    results.push(describe(outcome.result));
-  }
-  return {
+  let applied = 0;
+  const report = (): ProcessingReport => ({
     processingSummary: {
-      messagesProcessed: checked.length,
+      messagesProcessed: processed,
       messagesSuccessful: successful,
       messagesWithError: results.filter((result) => result.resultCode === 'Error').length,
       messagesWithWarning: results.filter((result) => result.resultCode === 'Warning').length,
     },
     results,
-  };
+  });
+  // The message being applied, if the stop comes while it is.
+  let applying: FeedMessage | undefined;
+  let last: FeedMessage | undefined;
+  try {
+    for await (const message of messages()) {
+      last = message;
+      const check = checkRow(message.kind, message.row, processed + 1, seen, opts.feedId);
+      if (check.ok !== true) {
+        results.push(describe(check.result));
+        if (check.ok === 'skip') successful += 1;
+        processed += 1;
+        continue;
+      }
+      applying = message;
+      const outcome = await applyRow(service, check.plan, opts.at);
+      applying = undefined;
+      processed += 1;
+      if (outcome === 'ok') {
+        successful += 1;
+        applied += 1;
+        continue;
+      }
+      if (outcome.ok === 'skip') successful += 1;
+      results.push(describe(outcome.result));
+    }
+  } catch (error) {
+    throw stopped(error, report(), { processed, applied, applying, last });
+  }
+  return report();
+}
+
+/** The FeedStoppedError for a feed that stopped after `processed` messages, saying exactly what was applied. */
+function stopped(
+  error: unknown,
+  report: ProcessingReport,
+  at: { processed: number; applied: number; applying: FeedMessage | undefined; last: FeedMessage | undefined },
+): FeedStoppedError {
+  const { processed, applied, applying, last } = at;
+  const reason = error instanceof Error ? error.message : String(error);
+  const notApplied = report.results.length;
+  const where = applying
+    ? `at message ${processed + 1} (MessageID ${show(applying.row.messageId)}, line ${applying.line})`
+    : processed > 0
+      ? `after message ${processed}${last ? ` (line ${last.line})` : ''}`
+      : 'before its first message';
+  const uncertain = (error as { committed?: unknown } | null)?.committed === 'unknown';
+  const done =
+    processed > 0
+      ? `Messages 1 to ${processed} were processed: ${applied} applied, and the ${notApplied} the report lists not (${report.processingSummary.messagesWithError} with an error, ${report.processingSummary.messagesWithWarning} with a warning); `
+      : '';
+  const rest = applying
+    ? uncertain
+      ? `message ${processed + 1} may have been applied (the connection was lost during COMMIT); those after it were not. `
+      : `message ${processed + 1} and those after it were not applied. `
+    : processed > 0
+      ? 'no message after them was applied. '
+      : 'no message was applied. ';
+  return new FeedStoppedError(
+    `Feed stopped ${where}: ${reason.replace(/\.$/, '')}. ${done}${rest}Applying the same feed again applies each message once.`,
+    report,
+    processed,
+    { cause: error },
+  );
 }
 
 async function applyRow(service: FeedOrderService, plan: Planned, at: number): Promise<'ok' | Problem> {

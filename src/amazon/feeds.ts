@@ -1,4 +1,4 @@
-import { parse as parseTsv } from 'csv-parse/sync';
+import { parse as parseTsv, type Options as TsvOptions } from 'csv-parse/sync';
 import { stringify as stringifyTsv } from 'csv-stringify/sync';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
@@ -339,17 +339,32 @@ export interface ParsedFeed {
   rows: FeedRow[];
 }
 
-const ARRAYS = new Set([
-  'AmazonEnvelope.Message',
-  'AmazonEnvelope.Message.OrderAcknowledgement.Item',
-  'AmazonEnvelope.Message.OrderAdjustment.AdjustedItem',
-]);
+/**
+ * The most a feed may hold when `applyFeed` reads it as a stream, unless told otherwise: 100 MiB, ten times the
+ * 10 MiB Amazon recommends for one feed document (SP-API "Feeds API Best Practices").
+ */
+export const DEFAULT_FEED_MAX_BYTES = 100 * 1024 * 1024;
+
+/**
+ * The longest one message (an XML `Message`, a flat-file line) may be, in characters: what the reader holds in
+ * memory at once, whatever the size of the feed.
+ */
+const MAX_MESSAGE_CHARACTERS = 1024 * 1024;
+
+/** One message of a feed as the reader yields it: the feed's type, the message, and the line it starts on. */
+export interface FeedMessage {
+  kind: FeedKind;
+  row: FeedRow;
+  line: number;
+}
+
+const MESSAGE_ARRAYS = new Set(['Message.OrderAcknowledgement.Item', 'Message.OrderAdjustment.AdjustedItem']);
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
   trimValues: true,
-  isArray: (_name, path) => ARRAYS.has(String(path)),
+  isArray: (_name, path) => MESSAGE_ARRAYS.has(String(path)),
 });
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'object' ? String((value as Record<string, unknown>)['#text'] ?? '') : String(value));
@@ -358,82 +373,354 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : valu
 
 const SUBJECT = 'feed';
 
-function parseXmlFeed(source: string): ParsedFeed {
-  const valid = XMLValidator.validate(source);
-  if (valid !== true) {
-    throw invalid(SUBJECT, `line ${valid.err.line}`, `is not well-formed XML: ${valid.err.msg}`);
-  }
-  const root = record(parser.parse(source))['AmazonEnvelope'];
-  if (root === undefined) throw invalid(SUBJECT, 'AmazonEnvelope', 'is missing: an Amazon XML feed starts with <AmazonEnvelope>');
-  const envelopeNode = record(root);
-  const messageType = text(envelopeNode['MessageType']);
-  const messages = list(envelopeNode['Message']).map(record);
-  if (messageType === 'OrderAcknowledgement') {
+const notWellFormed = (line: number, why: string) => invalid(SUBJECT, `line ${line}`, `is not well-formed XML: ${why}`);
+
+/** The row of one `Message` of an acknowledgement or adjustment feed. */
+function xmlRow(kind: FeedKind, message: Record<string, unknown>): FeedRow {
+  if (kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA') {
+    const ack = record(message['OrderAcknowledgement']);
     return {
-      kind: 'POST_ORDER_ACKNOWLEDGEMENT_DATA',
-      rows: messages.map((message) => {
-        const ack = record(message['OrderAcknowledgement']);
-        return {
-          messageId: text(message['MessageID']),
-          orderId: text(ack['AmazonOrderID']),
-          statusCode: text(ack['StatusCode']),
-          items: list(ack['Item']).map(record).map((item) => ({
-            orderItemId: text(item['AmazonOrderItemCode']),
-            reason: text(item['CancelReason']),
-            ...(item['Quantity'] === undefined ? {} : { quantity: text(item['Quantity']) }),
-          })),
-        };
-      }),
+      messageId: text(message['MessageID']),
+      orderId: text(ack['AmazonOrderID']),
+      statusCode: text(ack['StatusCode']),
+      items: list(ack['Item']).map(record).map((item) => ({
+        orderItemId: text(item['AmazonOrderItemCode']),
+        reason: text(item['CancelReason']),
+        ...(item['Quantity'] === undefined ? {} : { quantity: text(item['Quantity']) }),
+      })),
     };
   }
-  if (messageType === 'OrderAdjustment') {
-    return {
-      kind: 'POST_PAYMENT_ADJUSTMENT_DATA',
-      rows: messages.map((message) => {
-        const adjustment = record(message['OrderAdjustment']);
-        return {
-          messageId: text(message['MessageID']),
-          orderId: text(adjustment['AmazonOrderID']),
-          items: list(adjustment['AdjustedItem']).map(record).map((item) => ({
-            orderItemId: text(item['AmazonOrderItemCode']),
-            reason: text(item['AdjustmentReason']),
-            ...(item['QuantityCancelled'] === undefined ? {} : { quantity: text(item['QuantityCancelled']) }),
-          })),
-        };
-      }),
-    };
-  }
-  throw invalid(SUBJECT, 'MessageType', 'must be OrderAcknowledgement or OrderAdjustment', messageType || undefined);
+  const adjustment = record(message['OrderAdjustment']);
+  return {
+    messageId: text(message['MessageID']),
+    orderId: text(adjustment['AmazonOrderID']),
+    items: list(adjustment['AdjustedItem']).map(record).map((item) => ({
+      orderItemId: text(item['AmazonOrderItemCode']),
+      reason: text(item['AdjustmentReason']),
+      ...(item['QuantityCancelled'] === undefined ? {} : { quantity: text(item['QuantityCancelled']) }),
+    })),
+  };
 }
 
-function parseFlatFile(source: string): ParsedFeed {
-  const lines: string[][] = parseTsv(source, { delimiter: '\t', quote: false, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true });
-  const template = lines[0] ?? [];
-  if (template[0] !== 'TemplateType=OrderCancellation') {
-    throw invalid(SUBJECT, 'TemplateType', 'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)', template[0]);
+const NAME = /^[^\s/>]*/;
+
+/** The markup from `from` to just past `terminator`, or -1 when the buffer ends first. */
+function after(b: string, terminator: string, from: number, kind: 'comment' | 'cdata' | 'pi'): { end: number; kind: 'comment' | 'cdata' | 'pi'; name: string } | -1 {
+  const index = b.indexOf(terminator, from);
+  return index < 0 ? -1 : { end: index + terminator.length, kind, name: '' };
+}
+
+/**
+ * Reads an Amazon XML feed given in pieces, one child of `<AmazonEnvelope>` at a time: it finds where each child
+ * (`Header`, `MessageType`, each `Message`) ends, has fast-xml-parser check and parse that child alone, and keeps no
+ * more text than the child it is in (at most MAX_MESSAGE_CHARACTERS). A DOCTYPE is refused: feeds have none, and
+ * entity declarations are the way to make a small document large.
+ */
+class XmlFeedSplitter {
+  private buffer = '';
+  /** Where scanning goes on in `buffer`. */
+  private pos = 0;
+  /** The line `pos` is on. */
+  private line = 1;
+  private state: 'prolog' | 'envelope' | 'child' | 'epilog' = 'prolog';
+  /** The child being read: where it starts in `buffer`, its line and name, and how deep the scan is inside it. */
+  private child = { start: 0, line: 1, name: '', depth: 0 };
+  private messageType: string | undefined;
+  /** The feed's type, once its `MessageType` has been read. */
+  kind: FeedKind | undefined;
+  /** Messages checked so far. */
+  count = 0;
+
+  /** `rows: false` checks each message without building its row (a first reading that only checks the document). */
+  constructor(private readonly rows = true) {}
+
+  /** Reads the next piece of the document; returns the messages it completed. */
+  push(piece: string): FeedMessage[] {
+    this.buffer += piece;
+    const messages = this.scan(false);
+    // Only the child being read (or the markup not yet complete) stays in memory.
+    const keep = this.state === 'child' ? this.child.start : this.pos;
+    if (keep > 0) {
+      this.buffer = this.buffer.slice(keep);
+      this.pos -= keep;
+      this.child.start -= keep;
+    }
+    const held = this.buffer.length - (this.state === 'child' ? this.child.start : this.pos);
+    if (held > MAX_MESSAGE_CHARACTERS) {
+      const what = this.state === 'child' ? `<${this.child.name}> starting on line ${this.child.line}` : 'markup';
+      throw invalid(SUBJECT, `line ${this.state === 'child' ? this.child.line : this.line}`, `${what} is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`);
+    }
+    return messages;
   }
-  const header = lines[1] ?? [];
-  const column = Object.fromEntries(
-    FLAT_FILE_COLUMNS.map((name) => {
-      const index = header.indexOf(name);
-      if (index < 0) throw invalid(SUBJECT, name, 'column is missing from the second line of the flat file', header.join('\t'));
-      return [name, index];
-    }),
-  ) as Record<(typeof FLAT_FILE_COLUMNS)[number], number>;
-  return {
-    kind: 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA',
-    rows: lines.slice(2).map((cells, index) => {
-      const cell = (name: (typeof FLAT_FILE_COLUMNS)[number]) => cells[column[name]] ?? '';
-      const reason = cell('cancellation-reason-code');
-      const orderItemId = cell('amazon-order-item-code');
-      return {
-        messageId: String(index + 1),
-        orderId: cell('order-id'),
-        items: orderItemId ? [{ orderItemId, reason }] : [],
-        ...(orderItemId ? {} : { reason }),
-      };
-    }),
-  };
+
+  /** The end of the document: the messages still held, or an error when it is not complete. */
+  end(): FeedMessage[] {
+    const messages = this.scan(true);
+    if (this.state === 'prolog') throw invalid(SUBJECT, 'AmazonEnvelope', 'is missing: an Amazon XML feed starts with <AmazonEnvelope>');
+    if (this.state !== 'epilog') throw notWellFormed(this.line, `the document ends before </AmazonEnvelope>${this.state === 'child' ? ` (inside <${this.child.name}> of line ${this.child.line})` : ''}`);
+    if (this.kind === undefined) throw invalid(SUBJECT, 'MessageType', 'must be OrderAcknowledgement or OrderAdjustment', this.messageType || undefined);
+    return messages;
+  }
+
+  private advance(to: number): void {
+    for (let index = this.buffer.indexOf('\n', this.pos); index >= 0 && index < to; index = this.buffer.indexOf('\n', index + 1)) this.line++;
+    this.pos = to;
+  }
+
+  /** The index just past the markup starting at `at` (a `<`), or -1 when the buffer ends first. */
+  private markupEnd(at: number, ended: boolean): { end: number; kind: 'comment' | 'cdata' | 'pi' | 'close' | 'open' | 'empty'; name: string } | -1 {
+    const b = this.buffer;
+    if (!ended && b.length - at < 9) return -1;
+    if (b.startsWith('<!--', at)) return after(b, '-->', at + 4, 'comment');
+    if (b.startsWith('<![CDATA[', at)) return after(b, ']]>', at + 9, 'cdata');
+    if (b.startsWith('<?', at)) return after(b, '?>', at + 2, 'pi');
+    if (b.startsWith('<!', at)) throw invalid(SUBJECT, `line ${this.line}`, `${JSON.stringify(b.slice(at, at + 9))}: a DOCTYPE or declaration is not allowed in a feed`);
+    // A tag: up to the first `>` outside a quoted attribute value.
+    let end = -1;
+    for (let index = at + 1; index < b.length; index++) {
+      const code = b.charCodeAt(index);
+      if (code === 0x3e) {
+        end = index + 1;
+        break;
+      }
+      if (code === 0x22 || code === 0x27) {
+        index = b.indexOf(code === 0x22 ? '"' : "'", index + 1);
+        if (index < 0) return -1;
+      }
+    }
+    if (end < 0) return -1;
+    const closing = b.charCodeAt(at + 1) === 0x2f;
+    const name = NAME.exec(b.slice(at + (closing ? 2 : 1), end))![0];
+    if (!name) throw notWellFormed(this.line, `a tag without a name: ${JSON.stringify(b.slice(at, Math.min(end, at + 40)))}`);
+    return { end, kind: closing ? 'close' : b.charCodeAt(end - 2) === 0x2f ? 'empty' : 'open', name };
+  }
+
+  private scan(ended: boolean): FeedMessage[] {
+    const messages: FeedMessage[] = [];
+    const b = () => this.buffer;
+    for (;;) {
+      if (this.state === 'child') {
+        const lt = b().indexOf('<', this.pos);
+        if (lt < 0) {
+          this.pos = b().length;
+          return messages;
+        }
+        this.pos = lt;
+        const markup = this.markupEnd(lt, ended);
+        if (markup === -1) return messages;
+        this.pos = markup.end;
+        if (markup.kind === 'open') this.child.depth++;
+        if (markup.kind === 'close' && --this.child.depth === 0) {
+          const chunk = b().slice(this.child.start, markup.end);
+          const message = this.read(chunk);
+          // The lines of the child, counted once it is whole.
+          for (let index = chunk.indexOf('\n'); index >= 0; index = chunk.indexOf('\n', index + 1)) this.line++;
+          this.state = 'envelope';
+          if (message) messages.push(message);
+        }
+        continue;
+      }
+      // Between elements: whitespace, text the feed does not use, comments and processing instructions.
+      const lt = b().indexOf('<', this.pos);
+      const stray = b().slice(this.pos, lt < 0 ? undefined : lt);
+      if (stray.replace(/^\uFEFF/, '').trim() !== '' && this.state !== 'envelope') {
+        throw notWellFormed(this.line, `text ${this.state === 'prolog' ? 'before the root element' : 'after </AmazonEnvelope>'}: ${JSON.stringify(stray.trim().slice(0, 40))}`);
+      }
+      if (lt < 0) {
+        this.advance(b().length);
+        return messages;
+      }
+      this.advance(lt);
+      const markup = this.markupEnd(lt, ended);
+      if (markup === -1) {
+        if (ended) throw notWellFormed(this.line, `unclosed markup ${JSON.stringify(b().slice(lt, lt + 40))}`);
+        return messages;
+      }
+      if (markup.kind === 'comment' || markup.kind === 'pi') {
+        this.advance(markup.end);
+        continue;
+      }
+      if (markup.kind === 'cdata' && this.state === 'envelope') {
+        this.advance(markup.end);
+        continue;
+      }
+      const tag = b().slice(lt, markup.end);
+      if (this.state === 'prolog') {
+        if (markup.kind === 'close' || markup.kind === 'cdata') throw notWellFormed(this.line, `${JSON.stringify(tag.slice(0, 40))} before the root element`);
+        if (markup.name !== 'AmazonEnvelope') throw invalid(SUBJECT, 'AmazonEnvelope', 'is missing: an Amazon XML feed starts with <AmazonEnvelope>', `<${markup.name}>`);
+        this.check(markup.kind === 'empty' ? tag : `${tag}</AmazonEnvelope>`, this.line);
+        this.advance(markup.end);
+        this.state = markup.kind === 'empty' ? 'epilog' : 'envelope';
+        continue;
+      }
+      if (this.state === 'epilog') throw notWellFormed(this.line, `${JSON.stringify(tag.slice(0, 40))} after </AmazonEnvelope>`);
+      // Inside <AmazonEnvelope>.
+      if (markup.kind === 'close') {
+        if (markup.name !== 'AmazonEnvelope') throw notWellFormed(this.line, `</${markup.name}> closes <AmazonEnvelope>`);
+        this.advance(markup.end);
+        this.state = 'epilog';
+        continue;
+      }
+      this.child = { start: lt, line: this.line, name: markup.name, depth: 1 };
+      if (markup.kind === 'empty') {
+        const message = this.read(tag);
+        this.advance(markup.end);
+        if (message) messages.push(message);
+        continue;
+      }
+      this.pos = markup.end;
+      this.state = 'child';
+    }
+  }
+
+  /** Checks a child's text with fast-xml-parser, reporting errors at the document's line. */
+  private check(xml: string, line: number): void {
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) throw notWellFormed(line + valid.err.line - 1, valid.err.msg);
+  }
+
+  /** One child of the envelope: a message becomes a row, `MessageType` sets the feed's kind, the rest is skipped. */
+  private read(chunk: string): FeedMessage | undefined {
+    const { line, name } = this.child;
+    this.check(chunk, line);
+    if (name === 'MessageType') {
+      this.messageType = text(record(parser.parse(chunk))['MessageType']);
+      if (this.messageType === 'OrderAcknowledgement') this.kind = 'POST_ORDER_ACKNOWLEDGEMENT_DATA';
+      else if (this.messageType === 'OrderAdjustment') this.kind = 'POST_PAYMENT_ADJUSTMENT_DATA';
+      else throw invalid(SUBJECT, 'MessageType', 'must be OrderAcknowledgement or OrderAdjustment', this.messageType || undefined);
+      return undefined;
+    }
+    if (name !== 'Message') return undefined;
+    if (this.kind === undefined) throw invalid(SUBJECT, 'MessageType', `must come before the first Message (line ${line})`, this.messageType || undefined);
+    this.count++;
+    if (!this.rows) return undefined;
+    return { kind: this.kind, row: xmlRow(this.kind, record(record(parser.parse(chunk))['Message'])), line };
+  }
+}
+
+const TSV_OPTIONS: TsvOptions = { delimiter: '\t', quote: false, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true };
+
+/**
+ * Turns the lines of a flat file into messages: the template line first (given on its own), then the column names
+ * and the data rows with the line each is on.
+ */
+class FlatFileRows {
+  private seen = 0;
+  private column: Record<(typeof FLAT_FILE_COLUMNS)[number], number> | undefined;
+
+  constructor(template: string[]) {
+    if (template[0] !== 'TemplateType=OrderCancellation') {
+      throw invalid(SUBJECT, 'TemplateType', 'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)', template[0]);
+    }
+  }
+
+  add(cells: string[], line: number): FeedMessage | undefined {
+    const index = this.seen++;
+    if (index === 0) {
+      this.column = Object.fromEntries(
+        FLAT_FILE_COLUMNS.map((name) => {
+          const at = cells.indexOf(name);
+          if (at < 0) throw invalid(SUBJECT, name, 'column is missing from the second line of the flat file', cells.join('\t'));
+          return [name, at];
+        }),
+      ) as Record<(typeof FLAT_FILE_COLUMNS)[number], number>;
+      return undefined;
+    }
+    const column = this.column!;
+    const cell = (name: (typeof FLAT_FILE_COLUMNS)[number]) => cells[column[name]] ?? '';
+    const reason = cell('cancellation-reason-code');
+    const orderItemId = cell('amazon-order-item-code');
+    return {
+      kind: 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA',
+      line,
+      row: { messageId: String(index), orderId: cell('order-id'), items: orderItemId ? [{ orderItemId, reason }] : [], ...(orderItemId ? {} : { reason }) },
+    };
+  }
+
+  end(): void {
+    // A template line and no column names: the column check names the first one.
+    if (this.seen === 0) throw invalid(SUBJECT, FLAT_FILE_COLUMNS[0], 'column is missing from the second line of the flat file', '');
+  }
+}
+
+/**
+ * Reads an OrderCancellation flat file given in pieces, a batch of whole lines at a time through csv-parse: the file
+ * is tab-separated without quotes, so a line is a record and a batch ends at its last line break. It holds no more
+ * than one batch and the line after it (at most MAX_MESSAGE_CHARACTERS). The template line is parsed on its own,
+ * so that csv-parse expects the column names' count of fields, not the template's (a count that differs costs it
+ * an error object per row).
+ */
+class FlatFileReader {
+  private buffer = '';
+  /** The line `buffer` starts on. */
+  private line = 1;
+  private rows: FlatFileRows | undefined;
+
+  push(piece: string): FeedMessage[] {
+    this.buffer += piece;
+    const last = this.buffer.lastIndexOf('\n');
+    let messages: FeedMessage[] = [];
+    if (last >= 0) {
+      const complete = this.buffer.slice(0, last + 1);
+      this.buffer = this.buffer.slice(last + 1);
+      messages = this.lines(complete);
+    }
+    if (this.buffer.length > MAX_MESSAGE_CHARACTERS) throw invalid(SUBJECT, `line ${this.line}`, `is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`);
+    return messages;
+  }
+
+  end(): FeedMessage[] {
+    const messages = this.buffer ? this.lines(this.buffer) : [];
+    this.buffer = '';
+    if (!this.rows) throw invalid(SUBJECT, 'TemplateType', 'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)', undefined);
+    this.rows.end();
+    return messages;
+  }
+
+  private lines(text: string): FeedMessage[] {
+    const first = this.line;
+    for (let start = 0, index = text.indexOf('\n'); start < text.length; start = index + 1, index = text.indexOf('\n', start)) {
+      if ((index < 0 ? text.length : index) - start > MAX_MESSAGE_CHARACTERS) {
+        throw invalid(SUBJECT, `line ${this.line}`, `is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`);
+      }
+      if (index < 0) break;
+      this.line++;
+    }
+    let from = 1;
+    if (!this.rows) {
+      const begin = text.length - text.replace(/^[\uFEFF\s]+/, '').length;
+      if (begin === text.length) return [];
+      const lineStart = text.lastIndexOf('\n', begin - 1) + 1;
+      const lineEnd = text.indexOf('\n', begin);
+      from = text.slice(0, lineStart).split('\n').length + 1;
+      this.rows = new FlatFileRows((parseTsv(text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd), TSV_OPTIONS) as string[][])[0] ?? []);
+    }
+    const records = parseTsv(text, { ...TSV_OPTIONS, info: true, from_line: from }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    const rows = this.rows;
+    return records.flatMap(({ record: cells, info }) => rows.add(cells, first + info.lines - 1) ?? []);
+  }
+}
+
+/** Which format a feed is in, from its first characters (a BOM and whitespace skipped); undefined: not known yet. */
+function formatOf(start: string, ended: boolean): 'xml' | 'flat' | undefined {
+  const begin = start.replace(/^\uFEFF/, '').trimStart();
+  if (begin.startsWith('<')) return 'xml';
+  if (begin.startsWith('TemplateType=')) return 'flat';
+  if (!ended && 'TemplateType='.startsWith(begin)) return undefined;
+  throw invalid(SUBJECT, '(root)', 'is neither an Amazon XML feed (<AmazonEnvelope>) nor an OrderCancellation flat file (TemplateType=OrderCancellation)', begin.slice(0, 40));
+}
+
+/** A whole feed's messages, read from its text at once. */
+function messagesOf(source: string): { kind: FeedKind; messages: FeedMessage[] } {
+  if (typeof source !== 'string') throw invalid(SUBJECT, '(root)', 'expected the feed as text', source);
+  if (formatOf(source, true) === 'xml') {
+    const splitter = new XmlFeedSplitter();
+    const messages = [...splitter.push(source), ...splitter.end()];
+    return { kind: splitter.kind!, messages };
+  }
+  const reader = new FlatFileReader();
+  const messages = [...reader.push(source), ...reader.end()];
+  return { kind: 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA', messages };
 }
 
 /**
@@ -445,9 +732,86 @@ function parseFlatFile(source: string): ParsedFeed {
  * const { kind, rows } = parseFeed(readFileSync('cancel.txt', 'utf8'));
  */
 export function parseFeed(source: string): ParsedFeed {
-  if (typeof source !== 'string') throw invalid(SUBJECT, '(root)', 'expected the feed as text', source);
-  const start = source.replace(/^\uFEFF/, '').trimStart();
-  if (start.startsWith('<')) return parseXmlFeed(source);
-  if (start.startsWith('TemplateType=')) return parseFlatFile(source);
-  throw invalid(SUBJECT, '(root)', 'is neither an Amazon XML feed (<AmazonEnvelope>) nor an OrderCancellation flat file (TemplateType=OrderCancellation)', start.slice(0, 40));
+  const { kind, messages } = messagesOf(source);
+  return { kind, rows: messages.map((message) => message.row) };
+}
+
+/** Checks a feed held as text against a byte limit, then reads all its messages. */
+export function readFeedText(source: string, maxBytes = DEFAULT_FEED_MAX_BYTES): FeedMessage[] {
+  if (typeof source === 'string' && Buffer.byteLength(source) > maxBytes) throw tooLarge(maxBytes);
+  return messagesOf(source).messages;
+}
+
+function tooLarge(maxBytes: number) {
+  return invalid(SUBJECT, '(size)', `is larger than ${maxBytes} bytes, the most this reads (maxBytes; --max-bytes on the command line)`);
+}
+
+/** The text of a stream of chunks, decoded as UTF-8, refused once it passes `maxBytes`. */
+async function* decoded(chunks: AsyncIterable<string | Uint8Array>, maxBytes: number): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (bytes > maxBytes) throw tooLarge(maxBytes);
+    const piece = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (piece) yield piece;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+/**
+ * Reads a feed from a stream of chunks (a file's read stream), one message at a time, holding no more than one
+ * message in memory: XML one `<AmazonEnvelope>` child at a time, the flat file a batch of lines at a time. Refuses
+ * with InvalidInputError a feed larger than `maxBytes` (default 100 MiB) as soon as it passes it, a message longer
+ * than 1 MiB, and a document that is not one of the feeds, naming the line.
+ * @example
+ * for await (const { row, line } of readFeed(createReadStream('cancel.xml'))) console.log(line, row.orderId);
+ */
+export function readFeed(chunks: AsyncIterable<string | Uint8Array>, options: { maxBytes?: number } = {}): AsyncGenerator<FeedMessage> {
+  return messagesFrom(chunks, options.maxBytes ?? DEFAULT_FEED_MAX_BYTES, { rows: true, count: 0 });
+}
+
+/**
+ * Reads a whole feed from a stream of chunks as `readFeed` does, without building its rows: the document is a feed
+ * from start to end, within the limits, or this throws InvalidInputError naming the line. Returns how many messages
+ * it has.
+ * @example
+ * const { messages } = await checkFeed(createReadStream('cancel.xml'));
+ */
+export async function checkFeed(chunks: AsyncIterable<string | Uint8Array>, options: { maxBytes?: number } = {}): Promise<{ messages: number }> {
+  const tally = { rows: false, count: 0 };
+  for await (const _ of messagesFrom(chunks, options.maxBytes ?? DEFAULT_FEED_MAX_BYTES, tally)) tally.count++;
+  return { messages: tally.count };
+}
+
+/** The messages of a feed read from chunks; with `tally.rows` false, XML messages are checked and counted in `tally`, not yielded. */
+async function* messagesFrom(chunks: AsyncIterable<string | Uint8Array>, maxBytes: number, tally: { rows: boolean; count: number }): AsyncGenerator<FeedMessage> {
+  const pieces = decoded(chunks, maxBytes)[Symbol.asyncIterator]();
+  let start = '';
+  let format: 'xml' | 'flat' | undefined;
+  let done = false;
+  try {
+    while (format === undefined) {
+      const next = await pieces.next();
+      done = next.done === true;
+      if (!done) start += next.value;
+      format = formatOf(start, done);
+      if (start.length > MAX_MESSAGE_CHARACTERS) throw invalid(SUBJECT, '(root)', `has more than ${MAX_MESSAGE_CHARACTERS} characters of whitespace before its first line`);
+    }
+    if (format === 'xml') {
+      const splitter = new XmlFeedSplitter(tally.rows);
+      yield* splitter.push(start);
+      for (let next = done ? undefined : await pieces.next(); next && !next.done; next = await pieces.next()) yield* splitter.push(next.value);
+      yield* splitter.end();
+      if (!tally.rows) tally.count += splitter.count;
+      return;
+    }
+    const reader = new FlatFileReader();
+    yield* reader.push(start);
+    for (let next = done ? undefined : await pieces.next(); next && !next.done; next = await pieces.next()) yield* reader.push(next.value);
+    yield* reader.end();
+  } finally {
+    await pieces.return?.(undefined);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Lang } from '../domain/index.js';
+import { describe, MAX_IDEMPOTENCY_KEY_LENGTH, textProblem, type Lang } from '../domain/index.js';
 import { formatOutcome, outcomeJson } from './format.js';
 import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, withEventArguments, storedOrder, usageError, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
 
@@ -7,6 +7,7 @@ interface ApplyOptions extends StoreOptions {
   idempotencyKey?: string;
   lang: Lang;
   json: boolean;
+  maxBytes?: string;
 }
 
 /**
@@ -27,9 +28,11 @@ export function applyCommand(): Command {
   );
   command.addHelpText('after', '\nA refused event is stored in the history too (time still passes for the order). Exit status 0 when the event\nis accepted, 1 when it is refused, 2 for a wrong argument (an unknown order id included), 3 when the store fails.');
   command.action(async (orderId: string, eventJson: string, options: ApplyOptions) => {
-    const event = readEventArgument(command, eventJson);
+    const event = await readEventArgument(command, eventJson, options.maxBytes);
     const key = options.idempotencyKey;
-    if (key !== undefined && (key.length === 0 || key.length > 255)) usageError(command, `--idempotency-key must be 1 to 255 characters (got ${JSON.stringify(key)})`);
+    // The service's own bounds, checked here to say which option is wrong.
+    const problem = key === undefined ? undefined : key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH ? `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` : textProblem(key, { max: MAX_IDEMPOTENCY_KEY_LENGTH });
+    if (problem !== undefined) usageError(command, `--idempotency-key ${problem} (got ${describe(key)})`);
     const { before, result } = await withService(command, options, async (service) => {
       const before = await storedOrder(command, service, orderId);
       const result = await service.apply(orderId, event, key === undefined ? {} : { idempotencyKey: key });

@@ -8,6 +8,7 @@ import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, withE
 interface ExplainOptions extends StoreOptions {
   lang: Lang;
   json: boolean;
+  maxBytes?: string;
 }
 
 /** A context change for people: `path: before -> after`, values as JSON. */
@@ -33,7 +34,7 @@ export function explainCommand(): Command {
   );
   command.addHelpText('after', '\nNothing is written: the order, its history and the outbox stay as they are. Exit status 0 when the event\nwould be accepted, 1 when it would be refused, 2 for a wrong argument (an unknown order id included).');
   command.action(async (orderId: string, eventJson: string, options: ExplainOptions) => {
-    const event = readEventArgument(command, eventJson);
+    const event = await readEventArgument(command, eventJson, options.maxBytes);
     const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), { readonly: true });
     const step = applyEvent(stored.snapshot, event);
     const changed = serializeOrder(step.snapshot) !== serializeOrder(stored.snapshot);

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { Instant, InvalidInputError, languages, type ParsedOrderEvent } from '../domain/index.js';
+import { describe, Instant, InvalidInputError, languages, type ParsedOrderEvent } from '../domain/index.js';
 import { parseEvent } from '../runtime/index.js';
 import type { HistoryRow, OrderService, OrderServiceOptions, StoredOrder } from '../service/index.js';
 
@@ -217,30 +217,91 @@ export function instantOption(command: Command, flag: string, value: string | un
  * withEventArguments(withStoreOptions(cliCommand('apply'))).action((orderId, eventJson, options) => ...);
  */
 export function withEventArguments(command: Command): Command {
-  return command.argument('<orderId>', 'the order id').argument('<event-json>', 'the event as JSON, @file.json, or - to read it from standard input');
+  return command
+    .argument('<orderId>', 'the order id')
+    .argument('<event-json>', 'the event as JSON, @file.json, or - to read it from standard input')
+    .addOption(maxBytesOption('the most the event JSON may hold', DEFAULT_EVENT_MAX_BYTES));
+}
+
+/** How much event JSON `explain` and `apply` read at most, unless `--max-bytes` says otherwise: 1 MiB. */
+export const DEFAULT_EVENT_MAX_BYTES = 1024 * 1024;
+
+/**
+ * `--max-bytes <n>`: the most an input may hold, in bytes (`K`, `M` and `G` suffixes for KiB, MiB and GiB).
+ * @example
+ * command.addOption(maxBytesOption('the most the event JSON may hold', DEFAULT_EVENT_MAX_BYTES));
+ */
+export const maxBytesOption = (description: string, fallback: number) =>
+  new Option('--max-bytes <n>', `${description}, in bytes; K, M, G for KiB, MiB, GiB (default: ${fallback})`);
+
+/**
+ * The `--max-bytes` value as a number of bytes (`fallback` when the option was not given), or a wrong-argument
+ * error naming the value.
+ * @example
+ * const limit = byteLimit(command, options.maxBytes, DEFAULT_EVENT_MAX_BYTES);
+ */
+export function byteLimit(command: Command, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const match = /^([1-9]\d{0,15})(?:([KMG])(?:i?B)?)?$/i.exec(value.trim());
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(match?.[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const bytes = match ? Number(match[1]) * unit : NaN;
+  if (!Number.isSafeInteger(bytes)) usageError(command, `--max-bytes must be a positive whole number of bytes, like 1048576 or 1M (got ${JSON.stringify(value)})`);
+  return bytes;
 }
 
 /**
- * The `<event-json>` argument as a checked event: the JSON text itself, `@file.json`, or `-` for standard input.
- * Malformed JSON or a field the event schema refuses is a wrong argument naming the field and the value:
- * `error: event-json: at: expected an ISO-8601 date-time … (got "yesterday")`.
+ * Reads at most `maxBytes` of a file (`-`: standard input), or a wrong-argument error naming `what`, the limit and
+ * `--max-bytes` when it holds more: reading stops there, so an endless input (`/dev/zero`, a pipe that never
+ * closes) costs no more than the limit.
  * @example
- * const event = readEventArgument(command, '{"type":"seller.generateLabel","at":"2026-12-01T10:00:00Z"}');
+ * const text = await readLimited(command, '-', 1024 * 1024, 'event-json: standard input');
  */
-export function readEventArgument(command: Command, argument: string): ParsedOrderEvent {
+export async function readLimited(command: Command, file: string, maxBytes: number, what: string): Promise<string> {
+  // A regular file says its size: one larger than the limit is refused before it is read.
+  if (file !== '-' && statSync(file).isFile() && statSync(file).size > maxBytes) tooLarge(command, what, maxBytes);
+  const stream = file === '-' ? process.stdin : createReadStream(file);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) tooLarge(command, what, maxBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^(EISDIR|EACCES|ENOENT)$/.test(error.code)) usageError(command, `${what}: ${oneLine(error)}`);
+    throw error;
+  } finally {
+    if (file !== '-') (stream as ReturnType<typeof createReadStream>).destroy();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(command: Command, what: string, maxBytes: number): never {
+  return usageError(command, `${what} is larger than ${maxBytes} bytes: nothing was read past that (raise --max-bytes to allow more)`);
+}
+
+/**
+ * The `<event-json>` argument as a checked event: the JSON text itself, `@file.json`, or `-` for standard input,
+ * at most `--max-bytes` (1 MiB by default) long. Malformed JSON or a field the event schema refuses is a wrong argument naming the
+ * field and the value: `error: event-json: at: expected an ISO-8601 date-time … (got "yesterday")`.
+ * @example
+ * const event = await readEventArgument(command, eventJson, options.maxBytes);
+ */
+export async function readEventArgument(command: Command, argument: string, maxBytesOption?: string): Promise<ParsedOrderEvent> {
+  const maxBytes = byteLimit(command, maxBytesOption, DEFAULT_EVENT_MAX_BYTES);
   let text = argument;
-  if (argument === '-') text = readFileSync(0, 'utf8');
+  if (argument === '-') text = await readLimited(command, '-', maxBytes, 'event-json: standard input');
   else if (argument.startsWith('@')) {
     const file = argument.slice(1);
     if (!existsSync(file)) usageError(command, `event-json: file ${JSON.stringify(file)} does not exist`);
-    text = readFileSync(file, 'utf8');
-  }
+    text = await readLimited(command, file, maxBytes, `event-json: file ${JSON.stringify(file)}`);
+  } else if (Buffer.byteLength(argument) > maxBytes) tooLarge(command, 'event-json', maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const shown = text.trim().length > 60 ? `${text.trim().slice(0, 57)}...` : text.trim();
-    usageError(command, `event-json: not valid JSON (${oneLine(error)}) (got ${JSON.stringify(shown)})`);
+    usageError(command, `event-json: not valid JSON (${oneLine(error)}) (got ${describe(text.trim())})`);
   }
   try {
     return parseEvent(value);

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyFeed, buildAdjustmentFeed, buildCancellationFeed, processingReportXml, type ProcessingReport } from '../../src/amazon/index.js';
+import { FeedStoppedError } from '../../src/amazon/apply-feed.js';
 import { InvalidInputError, type OrderInput } from '../../src/index.js';
 import { MINUTE, placedAt } from '../support/orders.js';
 import { fixtureText, orderService, type TestService } from './support.js';
@@ -261,6 +262,153 @@ describe('applyFeed with the flat file and the adjustment feed', () => {
     const [o1, , o3] = await state(service);
     expect(o1!.cancellations).toMatchObject([{ reason: 'BuyerCanceled', items: [{ orderItemId: '40000000000011', quantity: 1 }], countsAgainstRate: true }]);
     expect(o3!.canceled).toEqual([0, 1]);
+  });
+});
+
+/** The feed's text as a stream of `size`-byte chunks: boundaries fall inside tags, lines and UTF-8 characters. */
+const chunked = (text: string, size: number) =>
+  async function* () {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+  };
+
+/** A stream that never ends: `head`, then `line` again and again. */
+const endless = (head: string, line: string) =>
+  async function* () {
+    yield head;
+    for (;;) yield line;
+  };
+
+/** A flat file of cancellations, one row per [order id, item id]. */
+const flatFile = (rows: Array<[string, string]>, reason = 'NoInventory') =>
+  `TemplateType=OrderCancellation\tVersion=1.0\norder-id\tcancellation-reason-code\tamazon-order-item-code\n${rows.map(([order, item]) => `${order}\t${reason}\t${item}\n`).join('')}`;
+
+describe('applyFeed with a feed read as a stream', () => {
+  let service: TestService;
+  beforeEach(async () => {
+    service = await setUp();
+  });
+
+  it.each([1, 7, 4096])('should apply a feed read in %i-byte chunks as it applies the same text', async (size) => {
+    const other = await setUp();
+    const fromText = await applyFeed(other, fixtureText('cancel-ack.xml'), { at });
+    const fromStream = await applyFeed(service, chunked(fixtureText('cancel-ack.xml'), size), { at });
+    expect(fromStream).toEqual(fromText);
+    expect(await state(service)).toEqual(await state(other));
+    const flat = await applyFeed(service, chunked(fixtureText('cancel-flat.txt'), size), { at });
+    expect(flat.processingSummary.messagesProcessed).toBe(4);
+  });
+
+  it('should keep characters that a chunk boundary splits, and name them in the row they belong to', async () => {
+    const feed = flatFile([[O1, '40000000000012']], '取消');
+    const report = await applyFeed(service, chunked(feed, 1), { at });
+    expect(report.results[0]!.resultDescription).toContain('(got "取消")');
+  });
+
+  it('should refuse a stream that never ends once it passes maxBytes, having applied nothing', async () => {
+    const before = await state(service);
+    const row = `${O1}\tNoInventory\t40000000000012\n`;
+    const feed = endless('TemplateType=OrderCancellation\tVersion=1.0\norder-id\tcancellation-reason-code\tamazon-order-item-code\n', row);
+    await expect(applyFeed(service, feed, { at, maxBytes: 100_000 })).rejects.toThrow(/^Invalid feed: \(size\): is larger than 100000 bytes/);
+    await expect(applyFeed(service, endless('<AmazonEnvelope>', ' '), { at, maxBytes: 100_000 })).rejects.toThrow(/larger than 100000 bytes/);
+    // Whitespace alone, never a first character: refused too, bounded by the limit.
+    await expect(applyFeed(service, endless('', '\n'), { at, maxBytes: 10_000 })).rejects.toThrow(/larger than 10000 bytes/);
+    expect(await state(service)).toEqual(before);
+  });
+
+  it('should refuse a feed held as text that is larger than maxBytes', async () => {
+    await expect(applyFeed(service, fixtureText('cancel-ack.xml'), { at, maxBytes: 100 })).rejects.toThrow(/is larger than 100 bytes/);
+  });
+
+  it('should check the whole streamed feed before applying any message, and apply nothing when its end is malformed', async () => {
+    const before = await state(service);
+    const good = fixtureText('cancel-ack.xml');
+    const lastClose = good.lastIndexOf('</Message>');
+    const unclosed = good.slice(0, lastClose) + good.slice(lastClose + '</Message>'.length);
+    for (const broken of [good.replace('</AmazonEnvelope>', ''), good.replace('</AmazonEnvelope>', '</AmazonEnvelope><Extra/>'), unclosed]) {
+      await expect(applyFeed(service, chunked(broken, 64), { at })).rejects.toThrow(InvalidInputError);
+    }
+    await expect(applyFeed(service, chunked(good.replace('</AmazonEnvelope>', ''), 64), { at })).rejects.toThrow(/^Invalid feed: line \d+: is not well-formed XML: the document ends before <\/AmazonEnvelope>/);
+    const flat = `${fixtureText('cancel-flat.txt')}${'x'.repeat(1024 * 1024 + 1)}\n`;
+    await expect(applyFeed(service, chunked(flat, 65_536), { at })).rejects.toThrow(/^Invalid feed: line 7: is longer than 1048576 characters/);
+    expect(await state(service)).toEqual(before);
+  });
+
+  it('should refuse a DOCTYPE, the way to make a small XML document large', async () => {
+    const feed = `<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]>${fixtureText('cancel-ack.xml').replace(/^<\?xml[^>]*>/, '')}`;
+    await expect(applyFeed(service, chunked(feed, 100), { at })).rejects.toThrow(/DOCTYPE or declaration is not allowed/);
+    await expect(applyFeed(service, feed, { at })).rejects.toThrow(/DOCTYPE or declaration is not allowed/);
+  });
+
+  it("should report a row whose ids break the core's bounds as an invalid row naming the field, and apply the others", async () => {
+    const feed = flatFile([
+      [`${O1}\u0000`, '40000000000012'],
+      [O1, `4${'0'.repeat(200)}`],
+      [O3, '40000000000032'],
+    ]);
+    const report = await applyFeed(service, chunked(feed, 50), { at });
+    expect(report.results.map(({ messageId, code }) => [messageId, code])).toEqual([
+      [1, 'INVALID_ROW'],
+      [2, 'INVALID_ROW'],
+    ]);
+    expect(report.results[0]).not.toHaveProperty('additionalInfo');
+    expect(report.results[0]!.resultDescription).toBe('Message 1 was not applied: order-id must not contain control characters: U+0000 at index 19 (got "113-1000000-0000001\\u0000").');
+    expect(report.results[1]!.resultDescription).toMatch(/^Message 2 was not applied: amazon-order-item-code must be at most 128 characters \(this one has 201\)/);
+    expect((await state(service))[2]!.canceled).toEqual([0, 1]);
+  });
+
+  it('should stop at a failure of the store part way, saying exactly which messages were applied, and apply the rest once when run again', async () => {
+    const feed = flatFile([
+      [O1, '40000000000012'],
+      [O1, '40000000000099'],
+      [O3, '40000000000032'],
+      [O1, '40000000000011'],
+    ]);
+    let calls = 0;
+    const failing: TestService = {
+      ...service,
+      get: (orderId) => service.get(orderId),
+      apply: async (orderId, event, options) => {
+        if (++calls === 3) throw new Error('disk full');
+        return service.apply(orderId, event, options);
+      },
+    };
+    let stopped: FeedStoppedError | undefined;
+    try {
+      await applyFeed(failing, chunked(feed, 30), { at });
+    } catch (error) {
+      stopped = error as FeedStoppedError;
+    }
+    expect(stopped).toBeInstanceOf(FeedStoppedError);
+    expect(stopped!.message).toBe(
+      'Feed stopped at message 3 (MessageID "3", line 5): disk full. Messages 1 to 2 were processed: 1 applied, and the 1 the report lists not (1 with an error, 0 with a warning); message 3 and those after it were not applied. Applying the same feed again applies each message once.',
+    );
+    expect(stopped!.processed).toBe(2);
+    expect(stopped!.report).toMatchObject({ processingSummary: { messagesProcessed: 2, messagesSuccessful: 1, messagesWithError: 1 }, results: [{ messageId: 2, code: 'UNKNOWN_ITEM' }] });
+    expect((await state(service)).map((order) => order.canceled)).toEqual([[0, 1], [0], [0, 0]]);
+    const again = await applyFeed(service, chunked(feed, 30), { at: at + MINUTE });
+    expect(again.results.map(({ messageId, code }) => [messageId, code])).toEqual([
+      [1, 'ALREADY_APPLIED'],
+      [2, 'UNKNOWN_ITEM'],
+    ]);
+    expect((await state(service)).map((order) => order.canceled)).toEqual([[2, 1], [0], [0, 1]]);
+  });
+
+  it('should stop, saying which messages were applied, when the second reading is not the document the first one checked', async () => {
+    const good = flatFile([
+      [O1, '40000000000012'],
+      [O3, '40000000000032'],
+    ]);
+    let readings = 0;
+    // Changed between the check and the application: its second row is now longer than a message may be.
+    const source = () => chunked(++readings === 1 ? good : good.replace(`${O3}\t`, `${O3}${'x'.repeat(1024 * 1024)}\t`), 4096)();
+    const error = (await applyFeed(service, source, { at }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as FeedStoppedError;
+    expect(error).toBeInstanceOf(FeedStoppedError);
+    expect(error.message).toMatch(/^Feed stopped after message 1 \(line 3\): Invalid feed: line 4: is longer than 1048576 characters.*Messages 1 to 1 were processed: 1 applied, .*no message after them was applied/);
+    expect((await state(service)).map((order) => order.canceled)).toEqual([[0, 1], [0], [0, 0]]);
   });
 });
 
