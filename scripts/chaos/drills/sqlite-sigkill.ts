@@ -1,0 +1,43 @@
+/**
+ * SIGKILL of writers and sweepers on SQLite: three writers (four orders each at a time) and two sweepers (one in
+ * batches of 10, the other of 100, which the service steps on two threads) share one file; a random one of them
+ * is killed at a random moment, again and again, and started again at once. A writer started again sends what it
+ * had not seen answered with the same key and `eventId`.
+ */
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trace, allReady, byRole, createTables, judgeStore, killAtRandom, outcome, plural, replayFigures, writeFigures, type Drill } from '../drill.js';
+import type { StoreSpec } from '../package.js';
+import { Fleet } from '../processes.js';
+import { Ledger } from '../verdict.js';
+
+export const sqliteSigkill: Drill = {
+  name: 'sqlite-sigkill',
+  label: 'sqlite sigkill',
+  usesPostgres: false,
+  async run(context) {
+    const { pkg, short, seed } = context;
+    const spec: StoreSpec = { kind: 'sqlite', filename: join(context.workDir, 'orders.db') };
+    await createTables(pkg, spec);
+    const ledger = new Ledger();
+    const fleet = context.track(new Fleet((from, message) => ledger.record(from.name, message)));
+    const writers = ['w1', 'w2', 'w3'];
+    const start = (name: string) =>
+      name.startsWith('w')
+        ? fleet.start(name, { kind: 'worker', name, seed, store: spec, write: ledger.resume(name, { writerIndex: writers.indexOf(name), concurrency: 4, clientRetries: 20, paceMs: 40 }) })
+        : fleet.start(name, { kind: 'worker', name, seed, store: spec, sweep: { from: ledger.nextSweep(name), batch: name === 's1' ? 10 : 100, pauseMs: 100 } });
+    await allReady([...writers, 's1', 's2'].map(start));
+    trace('ready');
+    const killed = await killAtRandom(context, fleet, { kills: short ? 5 : 40, pauseMs: [100, 800], restart: start });
+    trace(`killed; ${ledger.acknowledged} acknowledged`);
+    await sleep(1_000); // the last one started again does some work too
+    await fleet.stopAll(30_000);
+    trace(`stopped; ${ledger.acknowledged} acknowledged`);
+    const verdict = await judgeStore(pkg, spec, ledger);
+    const kills = [...killed.values()].reduce((a, b) => a + b, 0);
+    return outcome(
+      `${plural(kills, 'kill')} (${byRole(killed, { w: 'writers', s: 'sweepers' })}), ${writeFigures(verdict)}; ${replayFigures(verdict)}; ${plural(ledger.ticks, 'tick')} by ${plural(ledger.sweepsDone, 'sweep')}`,
+      [...fleet.deaths, ...ledger.unexpected, ...ledger.sweepFailures, ...verdict.problems],
+    );
+  },
+};
