@@ -736,7 +736,11 @@ export function parseFeed(source: string): ParsedFeed {
   return { kind, rows: messages.map((message) => message.row) };
 }
 
-/** Checks a feed held as text against a byte limit, then reads all its messages. */
+/**
+ * Checks a feed held as text against a byte limit, then reads all its messages, each with the line it starts on.
+ * @example
+ * const messages = readFeedText(readFileSync('cancel.txt', 'utf8'), 10 * 1024 * 1024);
+ */
 export function readFeedText(source: string, maxBytes = DEFAULT_FEED_MAX_BYTES): FeedMessage[] {
   if (typeof source === 'string' && Buffer.byteLength(source) > maxBytes) throw tooLarge(maxBytes);
   return messagesOf(source).messages;

@@ -42,7 +42,11 @@ export function controlCharacterAt(text: string, options: { lineBreaks?: boolean
   return -1;
 }
 
-/** A UTF-16 code unit as `U+XXXX`. */
+/**
+ * The UTF-16 code unit at `index` as `U+XXXX`.
+ * @example
+ * codeUnitName('a\u0000', 1); // 'U+0000'
+ */
 export function codeUnitName(text: string, index: number): string {
   return `U+${text.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')}`;
 }
