@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pg from 'pg';
-import { count, type Drill, type DrillContext, type DrillOutcome } from './drill.js';
+import { count, trace, type Drill, type DrillContext, type DrillOutcome } from './drill.js';
 import { drainerSigkill } from './drills/drainers.js';
 import { fullDisk } from './drills/full-disk.js';
 import { heldLock } from './drills/held-lock.js';
@@ -189,6 +189,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
           onCleanup: (fn) => cleanups.push(fn),
           track: (fleet) => (fleets.add(fleet), fleet),
         };
+        trace(`${drill.name}: started`);
         try {
           result = await drill.run(context);
         } catch (error) {

@@ -105,11 +105,13 @@ export async function killAtRandom(
   return killed;
 }
 
-/** "28 writers, 12 sweepers": kills summed by the role each name's first letter stands for. */
+/** "28 writers, 12 sweepers": kills summed by the role each name's first letter stands for, in the roles' order. */
 export function byRole(killed: Map<string, number>, roles: Record<string, string>): string {
-  const sums = new Map<string, number>();
-  for (const [name, n] of killed) sums.set(roles[name[0]!] ?? name, (sums.get(roles[name[0]!] ?? name) ?? 0) + n);
-  return [...sums].map(([role, n]) => `${count(n)} ${role}`).join(', ');
+  return Object.entries(roles)
+    .map(([letter, role]) => [role, [...killed].filter(([name]) => name.startsWith(letter)).reduce((sum, [, n]) => sum + n, 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([role, n]) => plural(n, role))
+    .join(', ');
 }
 
 /**
@@ -156,12 +158,18 @@ export function writeFigures(verdict: Verdict): string {
 /** "1,203 orders (5,012 history rows, 2,977 outbox rows) equal a replay", or how many do not. */
 export function replayFigures(verdict: Verdict): string {
   const agreeing = verdict.orders - verdict.disagreeing;
-  return `${count(agreeing)} of ${plural(verdict.orders, 'order')} (${count(verdict.historyRows)} history rows, ${count(verdict.outboxRows)} outbox rows) equal a replay`;
+  const rows = `${count(verdict.historyRows)} history rows, ${count(verdict.outboxRows)} outbox rows`;
+  return `${count(agreeing)} of ${plural(verdict.orders, 'order')} (${rows}) equal a replay`;
 }
 
-/** "3,100 effects delivered (41 more than once, 12 stale outcomes refused), 0 undone, 0 out of order". */
-export function deliveryFigures(verdict: DeliveryVerdict): string {
-  return `${count(verdict.effects)} effects delivered at least once (${count(verdict.redelivered)} more than once, ${count(verdict.staleRefused)} stale outcomes refused), ${count(verdict.lost)} undelivered, ${count(verdict.undone)} undone, ${count(verdict.outOfOrder)} out of order`;
+/**
+ * "3,100 effects delivered at least once (41 more than once, 12 stale outcomes refused), 0 undelivered, 0 undone,
+ * 0 out of order", with `more` figures first in the parentheses.
+ */
+export function deliveryFigures(verdict: DeliveryVerdict, more: string[] = []): string {
+  const inside = [...more, `${count(verdict.redelivered)} more than once`, `${plural(verdict.staleRefused, 'stale outcome')} refused`];
+  const wrong = [`${count(verdict.lost)} undelivered`, `${count(verdict.undone)} undone`, `${count(verdict.outOfOrder)} out of order`];
+  return `${count(verdict.effects)} effects delivered at least once (${inside.join(', ')}), ${wrong.join(', ')}`;
 }
 
 export { DeliveryLog };

@@ -130,7 +130,8 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
   for (const entry of entries) outbox.set(entry.orderId, [...(outbox.get(entry.orderId) ?? []), entry]);
   const stored = await allOrderIds(store);
   const orderIds = [...new Set([...stored, ...ledger.places.keys(), ...ledger.applies.values()])].sort();
-  const eventIds = new Map<string, number>();
+  /** Each eventId's history rows: seq and whether the rules accepted the event. */
+  const eventIds = new Map<string, Array<{ seq: number; accepted: boolean }>>();
   const deadlines = new Map<string, number | null>();
 
   for (const orderId of orderIds) {
@@ -157,8 +158,11 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
       disagree(orderId, `${places} places in its history`);
     }
     const ticks = new Map<number, number>();
-    for (const event of events) {
-      if (event.eventId !== undefined) eventIds.set(event.eventId, (eventIds.get(event.eventId) ?? 0) + 1);
+    for (const [index, event] of events.entries()) {
+      if (event.eventId !== undefined) {
+        const accepted = (JSON.parse(history[index]!.verdict) as { accepted?: boolean }).accepted === true;
+        eventIds.set(event.eventId, [...(eventIds.get(event.eventId) ?? []), { seq: history[index]!.seq, accepted }]);
+      }
       if (event.type === 'clock.tick') ticks.set(event.at!, (ticks.get(event.at!) ?? 0) + 1);
     }
     for (const [at, count] of ticks) {
@@ -206,10 +210,11 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
     }
   }
 
-  for (const [eventId, count] of eventIds) {
-    if (count === 1) continue;
-    doubled += count - 1;
-    problems.push(`event ${eventId} is ${count} times in its history`);
+  for (const [eventId, rows] of eventIds) {
+    if (rows.length === 1) continue;
+    doubled += rows.length - 1;
+    const how = rows.map((row) => `seq ${row.seq} ${row.accepted ? 'accepted' : 'refused'}`).join(', ');
+    problems.push(`event ${eventId} is ${rows.length} times in its history (${how})`);
   }
   for (const [eventId, orderId] of ledger.applies) {
     if (eventIds.has(eventId)) continue;

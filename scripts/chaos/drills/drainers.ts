@@ -6,7 +6,7 @@
  * then the drainers finish the work, and a final drain in the runner delivers what they left.
  */
 import { join } from 'node:path';
-import { allReady, count, createTables, until, DeliveryLog, deliveryFigures, finalDrain, judgeStore, killAtRandom, outcome, plural, replayFigures, writeFigures, type Drill } from '../drill.js';
+import { allReady, count, createTables, until, DeliveryLog, deliveryFigures, finalDrain, judgeStore, killAtRandom, outcome, plural, replayFigures, trace, writeFigures, type Drill } from '../drill.js';
 import { openStore, type StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import { Ledger } from '../verdict.js';
@@ -56,7 +56,9 @@ export const drainerSigkill: Drill = {
         store: spec,
         drain: { batch: 8, leaseMs: 300, backoffMs: 10, pauseMs: 50, slowPerMille: 30, slowMs: [350, 600], failPerMille: 50 },
       });
+    trace(`${orders} orders written`);
     await allReady(['d1', 'd2', 'd3'].map(start));
+    trace('drainers ready');
     const effects = await (async () => {
       const store = openStore(pkg, spec);
       const n = (await store.outboxEntries()).length;
@@ -75,12 +77,15 @@ export const drainerSigkill: Drill = {
     // The drainers go on (those started again too) until everything was delivered, or for at most 20 s (5 s short).
     await until(() => delivered() >= effects, short ? 5_000 : 20_000);
     const byDrainers = delivered();
+    trace(`kills done; ${byDrainers} delivered by the drainers`);
     await fleet.stopAll(30_000);
     const deliveries = await finalDrain(pkg, spec, log);
     const verdict = await judgeStore(pkg, spec, ledger);
     const kills = [...killed.values()].reduce((a, b) => a + b, 0);
+    const by = byDrainers >= effects ? 'all by the drainers' : `${count(byDrainers)} by the drainers, the rest by a final drain`;
+    const figures = deliveryFigures(deliveries, [by, `${plural(deliveries.injectedFailures, 'failure')} injected`]);
     return outcome(
-      `${plural(kills, 'kill')} of 3 drainers (${count(midDelivery)} mid-delivery), ${deliveryFigures(deliveries)} (${byDrainers >= effects ? 'all' : `${count(byDrainers)}`} by the drainers${byDrainers >= effects ? '' : ', the rest by a final drain'}), ${plural(deliveries.injectedFailures, 'failure')} injected; ${writeFigures(verdict)}; ${replayFigures(verdict)}`,
+      `${plural(kills, 'kill')} of 3 drainers (${count(midDelivery)} mid-delivery), ${figures}; ${writeFigures(verdict)}; ${replayFigures(verdict)}`,
       [...fleet.deaths, ...ledger.unexpected, ...verdict.problems, ...deliveries.problems],
     );
   },

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { count, createTables, judgeStore, outcome, plural, replayFigures, until, writeFigures, type Drill } from '../drill.js';
+import { count, createTables, trace, judgeStore, outcome, plural, replayFigures, until, writeFigures, type Drill } from '../drill.js';
 import type { StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import type { ChildMessage } from '../protocol.js';
@@ -55,6 +55,7 @@ export const fullDisk: Drill = {
     const problems: string[] = [];
     const filled = await until(() => fulls > 0 || writer.child.exitCode !== null, Math.max(30_000, context.deadline - Date.now()));
     const atFull = ledger.acknowledged;
+    trace(`full after ${atFull} acknowledged`);
     const refusedAtFull = errors.length;
     let after = 0;
     if (!filled || fulls === 0) {

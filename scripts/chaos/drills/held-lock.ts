@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { count, createTables, until, judgeStore, outcome, writeFigures, replayFigures, type Drill } from '../drill.js';
+import { count, createTables, trace, until, judgeStore, outcome, writeFigures, replayFigures, type Drill } from '../drill.js';
 import { openStore, type StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import type { ChildMessage } from '../protocol.js';
@@ -60,8 +60,10 @@ export const heldLock: Drill = {
       const holder = new Database(filename);
       holder.exec('BEGIN IMMEDIATE');
       const heldAt = performance.now();
+      trace(`${name}: lock held`);
       probe.send('go');
       const settled = probe.waitFor('settled', holdMs + 60_000);
+      settled.catch(() => {}); // awaited below; a process that dies meanwhile is reported there
       await sleep(holdMs);
       holder.exec('ROLLBACK');
       holder.close();

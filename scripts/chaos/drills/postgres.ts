@@ -18,6 +18,7 @@ import {
   outcome,
   plural,
   replayFigures,
+  trace,
   writeFigures,
   type Drill,
   type DrillContext,
@@ -63,6 +64,7 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
     return fleet.start(name, job);
   };
   await allReady(names.map(start));
+  trace(`${mode}: workers ready`);
 
   let figures: string;
   if (mode === 'terminate') {
@@ -90,7 +92,9 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
     const kills = [...killed.values()].reduce((a, b) => a + b, 0);
     figures = `${plural(kills, 'kill')} of 2 workers (${count(midDelivery)} mid-delivery)`;
   }
+  trace(`${mode}: faults done; ${ledger.acknowledged} acknowledged`);
   await fleet.stopAll(30_000);
+  trace(`${mode}: stopped`);
   const deliveries = await finalDrain(pkg, spec, log);
   const verdict = await judgeStore(pkg, spec, ledger);
   return outcome(

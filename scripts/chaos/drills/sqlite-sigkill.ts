@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { trace, allReady, byRole, createTables, judgeStore, killAtRandom, outcome, plural, replayFigures, writeFigures, type Drill } from '../drill.js';
+import { allReady, byRole, createTables, judgeStore, killAtRandom, outcome, plural, replayFigures, trace, writeFigures, type Drill } from '../drill.js';
 import type { StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import { Ledger } from '../verdict.js';
@@ -36,7 +36,7 @@ export const sqliteSigkill: Drill = {
     const verdict = await judgeStore(pkg, spec, ledger);
     const kills = [...killed.values()].reduce((a, b) => a + b, 0);
     return outcome(
-      `${plural(kills, 'kill')} (${byRole(killed, { w: 'writers', s: 'sweepers' })}), ${writeFigures(verdict)}; ${replayFigures(verdict)}; ${plural(ledger.ticks, 'tick')} by ${plural(ledger.sweepsDone, 'sweep')}`,
+      `${plural(kills, 'kill')} (${byRole(killed, { w: 'writer', s: 'sweeper' })}), ${writeFigures(verdict)}; ${replayFigures(verdict)}; ${plural(ledger.ticks, 'tick')} by ${plural(ledger.sweepsDone, 'sweep')}`,
       [...fleet.deaths, ...ledger.unexpected, ...ledger.sweepFailures, ...verdict.problems],
     );
   },
