@@ -241,11 +241,11 @@ async function lockProbe(lockJob: LockJob): Promise<void> {
       const started = performance.now();
       try {
         await service.apply(orderId, event(orderId));
-        say({ t: 'write', id: event(orderId).eventId, ok: true, ms: performance.now() - started });
+        say({ t: 'write', id: event(orderId).eventId, ok: true, ms: performance.now() - started, at: now() });
         say({ t: 'ack', id: event(orderId).eventId, order: orderId, kind: 'apply', at: Date.now() });
       } catch (error) {
         refused.push(orderId);
-        say({ t: 'write', id: event(orderId).eventId, ok: false, ...describeError(error), ms: performance.now() - started });
+        say({ t: 'write', id: event(orderId).eventId, ok: false, ...describeError(error), ms: performance.now() - started, at: now() });
       }
     }),
   );

@@ -105,6 +105,17 @@ export async function killAtRandom(
   return killed;
 }
 
+/**
+ * "40 kills of 2 workers (15 mid-delivery)", or "39 of 40 kills of 2 workers (15 mid-delivery; the time limit came
+ * first)" when the drill stopped early, for `why`.
+ */
+export function killFigure(killed: Map<string, number>, target: number, options: { of?: string; notes?: string[]; why?: string } = {}): string {
+  const kills = [...killed.values()].reduce((a, b) => a + b, 0);
+  const notes = [...(options.notes ?? []), ...(kills < target ? [options.why ?? 'the time limit came first'] : [])];
+  const head = kills >= target ? plural(kills, 'kill') : `${count(kills)} of ${plural(target, 'kill')}`;
+  return `${head}${options.of ? ` of ${options.of}` : ''}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+}
+
 /** "28 writers, 12 sweepers": kills summed by the role each name's first letter stands for, in the roles' order. */
 export function byRole(killed: Map<string, number>, roles: Record<string, string>): string {
   return Object.entries(roles)

@@ -76,7 +76,8 @@ export type ChildMessage =
   | { t: 'outcome'; op: 'complete' | 'fail'; id: number; claim: number | null; ok: boolean }
   | { t: 'full'; failures: number }
   | { t: 'read-while-full'; ok: boolean; message?: string }
-  | { t: 'write'; id: string; ok: boolean; name?: string; message?: string; ms: number }
+  /** Held lock drill: how one event ended, `ms` after it was sent, at instant `at`. */
+  | { t: 'write'; id: string; ok: boolean; name?: string; message?: string; ms: number; at: number }
   | { t: 'settled' }
   | { t: 'lock-figures'; maxTimerDelayMs: number; reads: number; readMaxMs: number; readErrors: string[] }
   | { t: 'bye' };

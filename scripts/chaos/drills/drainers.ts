@@ -6,7 +6,7 @@
  * then the drainers finish the work, and a final drain in the runner delivers what they left.
  */
 import { join } from 'node:path';
-import { allReady, count, createTables, until, DeliveryLog, deliveryFigures, finalDrain, judgeStore, killAtRandom, outcome, plural, replayFigures, trace, writeFigures, type Drill } from '../drill.js';
+import { allReady, count, createTables, until, DeliveryLog, deliveryFigures, finalDrain, judgeStore, killAtRandom, killFigure, outcome, plural, replayFigures, trace, writeFigures, type Drill } from '../drill.js';
 import { openStore, type StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import { Ledger } from '../verdict.js';
@@ -67,8 +67,9 @@ export const drainerSigkill: Drill = {
     })();
     const delivered = () => [...log.rows.values()].filter((row) => row.ends.length > 0).length;
     let midDelivery = 0;
+    const kills = short ? 4 : 20;
     const killed = await killAtRandom(context, fleet, {
-      kills: short ? 4 : 20,
+      kills,
       pauseMs: [100, 600],
       restart: start,
       enough: () => delivered() >= effects,
@@ -81,11 +82,10 @@ export const drainerSigkill: Drill = {
     await fleet.stopAll(30_000);
     const deliveries = await finalDrain(pkg, spec, log);
     const verdict = await judgeStore(pkg, spec, ledger);
-    const kills = [...killed.values()].reduce((a, b) => a + b, 0);
     const by = byDrainers >= effects ? 'all by the drainers' : `${count(byDrainers)} by the drainers, the rest by a final drain`;
     const figures = deliveryFigures(deliveries, [by, `${plural(deliveries.injectedFailures, 'failure')} injected`]);
     return outcome(
-      `${plural(kills, 'kill')} of 3 drainers (${count(midDelivery)} mid-delivery), ${figures}; ${writeFigures(verdict)}; ${replayFigures(verdict)}`,
+      `${killFigure(killed, kills, { of: '3 drainers', notes: [`${count(midDelivery)} mid-delivery`], ...(delivered() >= effects ? { why: 'everything was delivered first' } : {}) })}, ${figures}; ${writeFigures(verdict)}; ${replayFigures(verdict)}`,
       [...fleet.deaths, ...ledger.unexpected, ...verdict.problems, ...deliveries.problems],
     );
   },

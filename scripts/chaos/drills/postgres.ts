@@ -15,6 +15,7 @@ import {
   finalDrain,
   judgeStore,
   killAtRandom,
+  killFigure,
   outcome,
   plural,
   replayFigures,
@@ -84,13 +85,15 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
     }
     await sleep(1_000); // time to notice the last one
     const alive = fleet.living().length;
-    figures = `${plural(terminated, 'backend termination')} (${count(busy)} mid-statement or mid-transaction), ${alive} of 2 workers alive`;
+    const early = terminated < target ? '; the time limit came first' : '';
+    const terminations = terminated < target ? `${count(terminated)} of ${plural(target, 'backend termination')}` : plural(terminated, 'backend termination');
+    figures = `${terminations} (${count(busy)} mid-statement or mid-transaction${early}), ${alive} of 2 workers alive`;
   } else {
     let midDelivery = 0;
-    const killed = await killAtRandom(context, fleet, { kills: short ? 4 : 40, pauseMs: [200, 1_200], restart: start, onKill: (name) => (midDelivery += log.midDelivery(name) ? 1 : 0) });
+    const kills = short ? 4 : 40;
+    const killed = await killAtRandom(context, fleet, { kills, pauseMs: [200, 1_200], restart: start, onKill: (name) => (midDelivery += log.midDelivery(name) ? 1 : 0) });
     await sleep(1_000);
-    const kills = [...killed.values()].reduce((a, b) => a + b, 0);
-    figures = `${plural(kills, 'kill')} of 2 workers (${count(midDelivery)} mid-delivery)`;
+    figures = killFigure(killed, kills, { of: '2 workers', notes: [`${count(midDelivery)} mid-delivery`] });
   }
   trace(`${mode}: faults done; ${ledger.acknowledged} acknowledged`);
   await fleet.stopAll(30_000);

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allReady, byRole, createTables, judgeStore, killAtRandom, outcome, plural, replayFigures, trace, writeFigures, type Drill } from '../drill.js';
+import { allReady, byRole, createTables, killFigure, judgeStore, killAtRandom, outcome, plural, replayFigures, trace, writeFigures, type Drill } from '../drill.js';
 import type { StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import { Ledger } from '../verdict.js';
@@ -28,15 +28,15 @@ export const sqliteSigkill: Drill = {
         : fleet.start(name, { kind: 'worker', name, seed, store: spec, sweep: { from: ledger.nextSweep(name), batch: name === 's1' ? 10 : 100, pauseMs: 100 } });
     await allReady([...writers, 's1', 's2'].map(start));
     trace('ready');
-    const killed = await killAtRandom(context, fleet, { kills: short ? 5 : 40, pauseMs: [100, 800], restart: start });
+    const kills = short ? 5 : 40;
+    const killed = await killAtRandom(context, fleet, { kills, pauseMs: [100, 800], restart: start });
     trace(`killed; ${ledger.acknowledged} acknowledged`);
     await sleep(1_000); // the last one started again does some work too
     await fleet.stopAll(30_000);
     trace(`stopped; ${ledger.acknowledged} acknowledged`);
     const verdict = await judgeStore(pkg, spec, ledger);
-    const kills = [...killed.values()].reduce((a, b) => a + b, 0);
     return outcome(
-      `${plural(kills, 'kill')} (${byRole(killed, { w: 'writer', s: 'sweeper' })}), ${writeFigures(verdict)}; ${replayFigures(verdict)}; ${plural(ledger.ticks, 'tick')} by ${plural(ledger.sweepsDone, 'sweep')}`,
+      `${killFigure(killed, kills, { notes: [byRole(killed, { w: 'writer', s: 'sweeper' })] })}, ${writeFigures(verdict)}; ${replayFigures(verdict)}; ${plural(ledger.ticks, 'tick')} by ${plural(ledger.sweepsDone, 'sweep')}`,
       [...fleet.deaths, ...ledger.unexpected, ...ledger.sweepFailures, ...verdict.problems],
     );
   },
