@@ -25,7 +25,7 @@ export interface DrillProcess {
   send(line: string): void;
   /** Resolves with the first message that matches, or rejects when the process exits or `ms` pass first. */
   waitFor<T extends ChildMessage['t']>(type: T, ms: number): Promise<Extract<ChildMessage, { t: T }>>;
-  /** The last lines it wrote to standard error. */
+  /** The last 40 lines it wrote to standard error, indented under a problem's line. */
   stderr(): string;
 }
 
@@ -70,7 +70,7 @@ export class Fleet {
           };
           waiters.add(waiter);
         }),
-      stderr: () => stderr.trim().split('\n').slice(-6).join('\n'),
+      stderr: () => stderr.trim().split('\n').slice(-40).join('\n    '),
     };
     child.stdin!.on('error', () => {}); // a killed process's pipe: nothing more to say to it
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
