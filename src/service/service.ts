@@ -292,6 +292,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       statusAfter: step.status,
       recordedAt: now(),
       machineVersion: MACHINE_VERSION,
+      ...(step.eventId === undefined ? {} : { eventId: step.eventId }),
     });
     await tx.addOutbox(
       step.effects.map((effect) => ({ orderId, version, seq, effect })),
@@ -399,9 +400,14 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       const before = restore(row);
       const step = stepParsed(before.snapshot, parsed);
-      if ((step.verdict as Verdict & { duplicate?: boolean }).duplicate === true) {
-        // The order applied this eventId before: the core returned it unchanged, and the order is not written.
-        const result = { orderId, status: orderStatus(before.snapshot), version: row.version, verdict: step.verdict, effects: step.effects, snapshot: row.snapshot };
+      // An event id is judged once per order. The order remembers the ids it accepted (the core answers them as
+      // duplicates); the history also holds those it refused, so that an event sent again after an answer that
+      // was lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
+      const first = step.verdict.duplicate !== true && parsed.eventId !== undefined ? await tx.findEvent(orderId, parsed.eventId) : null;
+      if (step.verdict.duplicate === true || first) {
+        // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
+        const verdict: Verdict = first ? { ...(JSON.parse(first.verdict) as Verdict), duplicate: true } : step.verdict;
+        const result = { orderId, status: orderStatus(before.snapshot), version: row.version, verdict, effects: first ? [] : step.effects, snapshot: row.snapshot };
         // The key is remembered all the same, or a later request with it would apply whatever that one carries.
         if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
         return { kind: 'done', result };
@@ -584,7 +590,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
 }
 
 /** What a history row and its outbox rows take from a step. */
-type HistoryFields = Pick<PreparedStep, 'status' | 'statusBefore' | 'event' | 'verdict' | 'effects'>;
+type HistoryFields = Pick<PreparedStep, 'status' | 'statusBefore' | 'event' | 'verdict' | 'effects' | 'eventId'>;
 
 /** Due rows in one batch from which the sweep shares the stepping with its worker thread. */
 const SHARED_BATCH = 64;

@@ -39,12 +39,16 @@ export interface PreparedStep {
   verdict: string;
   /** Each effect as JSON: one outbox row each, and the history row's list. */
   effects: string[];
+  /** The event's `eventId`, stored beside the history row so that the id is judged once. */
+  eventId?: string;
 }
 
 /** The write of `step`, taken from the order `before`, for `event` as the history records it. */
-export function prepareStep(before: Restored, step: StepResult, event: unknown): PreparedStep {
+export function prepareStep(before: Restored, step: StepResult, event: object): PreparedStep {
   const text = serializeOrder(step.snapshot);
+  const eventId = (event as { eventId?: unknown }).eventId;
   return {
+    ...(typeof eventId === 'string' ? { eventId } : {}),
     text,
     changed: text !== before.text,
     status: orderStatus(step.snapshot),

@@ -55,8 +55,10 @@ CREATE TABLE IF NOT EXISTS %s.order_history (
   status_after    TEXT NOT NULL,
   recorded_at     BIGINT NOT NULL,
   machine_version INTEGER NOT NULL,
+  event_id        TEXT,
   PRIMARY KEY (order_id, seq)
 );
+CREATE INDEX IF NOT EXISTS order_history_event ON %s.order_history (order_id, event_id) WHERE event_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS %s.order_outbox (
   id           BIGSERIAL PRIMARY KEY,
   order_id     TEXT NOT NULL,
@@ -120,6 +122,14 @@ export class PostgresStore implements OrderStore {
       });
     // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
     this.pool.on('error', () => {});
+    // A client being handed out has neither the pool's idle listener nor yet the store's (see watchClient): a FATAL
+    // read together with the ReadyForQuery that completes its connection would end the process. Listened for from
+    // the moment it connects; the error is kept for the transaction that gets the client.
+    this.pool.on('connect', (client) => {
+      client.on('error', (error: Error) => {
+        if (!earlyErrors.has(client)) earlyErrors.set(client, error);
+      });
+    });
   }
 
   async init(): Promise<void> {
@@ -128,14 +138,21 @@ export class PostgresStore implements OrderStore {
       // Two processes creating the same schema at once would collide on the catalog: take a lock first.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-lifecycle:${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      // Tables an older version created lack columns. Looked up first: ALTER TABLE locks the table against every
+      // reader and writer even when the column is already there.
+      const columns = async (table: string) =>
+        (await client.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [this.schema, table])).rows.map(
+          (row) => row.name,
+        );
+      // A history without the event id column: added, and filled in from each row's event, before the schema's index on it.
+      const history = await columns('order_history');
+      if (history.length > 0 && !history.includes('event_id')) {
+        await client.query(`ALTER TABLE ${this.t.history} ADD COLUMN event_id TEXT`);
+        await client.query(`UPDATE ${this.t.history} SET event_id = event::jsonb ->> 'eventId'`);
+      }
       await client.query(POSTGRES_SCHEMA.replaceAll('%s', `"${this.schema}"`));
-      // An outbox an older version created has no fencing token. Looked up first: ALTER TABLE locks the table
-      // against every reader and writer even when the column is already there.
-      const found = await client.query(
-        `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'order_outbox' AND column_name = 'claim'`,
-        [this.schema],
-      );
-      if (found.rowCount === 0) await client.query(`ALTER TABLE ${this.t.outbox} ADD COLUMN claim INTEGER NOT NULL DEFAULT 0`);
+      // An outbox without the fencing token.
+      if (!(await columns('order_outbox')).includes('claim')) await client.query(`ALTER TABLE ${this.t.outbox} ADD COLUMN claim INTEGER NOT NULL DEFAULT 0`);
     });
   }
 
@@ -244,10 +261,14 @@ export class PostgresStore implements OrderStore {
       },
       appendHistory: async (row) => {
         await client.query(
-          `INSERT INTO ${history} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [row.orderId, row.seq, row.version, row.event, row.verdict, row.effects, row.statusBefore, row.statusAfter, row.recordedAt, row.machineVersion],
+          `INSERT INTO ${history} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [row.orderId, row.seq, row.version, row.event, row.verdict, row.effects, row.statusBefore, row.statusAfter, row.recordedAt, row.machineVersion, row.eventId ?? null],
         );
+      },
+      findEvent: async (orderId, eventId) => {
+        const result = await client.query(`SELECT * FROM ${history} WHERE order_id = $1 AND event_id = $2 ORDER BY seq LIMIT 1`, [orderId, eventId]);
+        return result.rows[0] ? toHistory(result.rows[0]) : null;
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
         if (rows.length === 0) return;
@@ -382,6 +403,7 @@ function toHistory(row: Row): HistoryRecord {
     statusAfter: row['status_after'] as string,
     recordedAt: Number(row['recorded_at']),
     machineVersion: row['machine_version'] as number,
+    ...(typeof row['event_id'] === 'string' ? { eventId: row['event_id'] } : {}),
   };
 }
 
@@ -442,12 +464,15 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
+/** The first error of each client the store's pool connected, kept by the listener put on it at connect. */
+const earlyErrors = new WeakMap<pg.Client, Error>();
+
 /**
  * Listens for 'error' on a client checked out of the pool, which has no listener of the pool's meanwhile: without
  * one, a connection the server drops (pg_terminate_backend, a failover, a pooler restart) would end the process.
  */
 function watchClient(client: pg.PoolClient): { readonly lost: Error | undefined; stop(): void } {
-  let lost: Error | undefined;
+  let lost: Error | undefined = earlyErrors.get(client);
   const onError = (error: Error) => {
     lost ??= error;
   };

@@ -70,8 +70,10 @@ CREATE TABLE IF NOT EXISTS order_history (
   status_after    TEXT NOT NULL,
   recorded_at     INTEGER NOT NULL,
   machine_version INTEGER NOT NULL,
+  event_id        TEXT,
   PRIMARY KEY (order_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS order_history_event ON order_history (order_id, event_id) WHERE event_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS order_outbox (
   id           INTEGER PRIMARY KEY AUTOINCREMENT,
   order_id     TEXT NOT NULL,
@@ -197,10 +199,16 @@ export class SqliteStore implements OrderStore {
   async init(): Promise<void> {
     if (!this.readOnly) {
       await this.write(() => {
+        const columns = (table: string) => (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name);
+        // A file an older version created has a history without the event id column (added, and filled in from
+        // each row's event, before the schema's index on it) and an outbox without the fencing token.
+        const history = columns('order_history');
+        if (history.length > 0 && !history.includes('event_id')) {
+          this.db.exec('ALTER TABLE order_history ADD COLUMN event_id TEXT');
+          this.db.exec("UPDATE order_history SET event_id = json_extract(event, '$.eventId') WHERE json_valid(event)");
+        }
         this.db.exec(SQLITE_SCHEMA);
-        // A file an older version created has an outbox without the fencing token.
-        const columns = this.db.pragma('table_info(order_outbox)') as Array<{ name: string }>;
-        if (!columns.some((column) => column.name === 'claim')) this.db.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
+        if (!columns('order_outbox').includes('claim')) this.db.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
       });
     }
     // Prepared now so that a file without the tables fails here; statements of a read-only store on a file an
@@ -397,7 +405,11 @@ export class SqliteStore implements OrderStore {
         live().putKey.run(orderId, key, record.request, record.result);
       },
       appendHistory: async (row) => {
-        live().appendHistory.run(row);
+        live().appendHistory.run(row.eventId === undefined ? { ...row, eventId: null } : row);
+      },
+      findEvent: async (orderId, eventId) => {
+        const row = live().findEvent.get(orderId, eventId);
+        return row ? toHistory(row) : null;
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
         const statements = live();
@@ -507,8 +519,9 @@ function prepareWrites(db: Database.Database) {
     getKey: db.prepare<[string, string], IdempotencyRecord>('SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?'),
     putKey: db.prepare('INSERT INTO order_idempotency (order_id, key, request, result) VALUES (?, ?, ?, ?)'),
     appendHistory: db.prepare(
-      'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion)',
+      'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion, @eventId)',
     ),
+    findEvent: db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? AND event_id = ? ORDER BY seq LIMIT 1'),
     addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
     // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
     claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`
@@ -615,6 +628,7 @@ function toHistory(row: Record<string, unknown>): HistoryRecord {
     statusAfter: row['status_after'] as string,
     recordedAt: row['recorded_at'] as number,
     machineVersion: row['machine_version'] as number,
+    ...(typeof row['event_id'] === 'string' ? { eventId: row['event_id'] } : {}),
   };
 }
 

@@ -59,6 +59,11 @@ export interface HistoryRecord {
   statusAfter: string;
   recordedAt: number;
   machineVersion: number;
+  /**
+   * The `eventId` the event carried, if any: `findEvent` looks rows up by it. Rows an older version wrote get it
+   * from their event when `init()` adds the column.
+   */
+  eventId?: string;
 }
 
 /** One effect written to the outbox with the event that produced it. */
@@ -140,6 +145,8 @@ export interface StoreTransaction {
   putIdempotency(orderId: string, key: string, record: IdempotencyRecord): Promise<void>;
   /** Appends one history row. */
   appendHistory(row: HistoryRecord): Promise<void>;
+  /** The order's first history row whose event carried `eventId`, or null: an event id is judged once per order. */
+  findEvent(orderId: string, eventId: string): Promise<HistoryRecord | null>;
   /** Adds effects to the outbox, deliverable from `availableAt`. */
   addOutbox(rows: readonly OutboxRecord[], availableAt: number): Promise<void>;
 }

@@ -109,6 +109,23 @@ describe.each(sqlStoreKinds)('retries on the $name store', (kind) => {
     expect(await disagreements(opened.store, ['c-4'])).toEqual([]);
   });
 
+  it.skipIf(kind.skip)('should retry a refused event with an eventId whose COMMIT went through unacknowledged and record it once, with its first verdict', async () => {
+    const opened = open();
+    const store = faultyStore(opened.store);
+    const service = await serviceOn(store);
+    await service.place(orderInput({ orderId: 'c-8' }));
+    store.faults.push('lost during commit, committed');
+    // A label inside the buyer's window is refused; the order does not remember a refused event's id.
+    const refused = await service.apply('c-8', { type: 'seller.generateLabel', at: minute(10), eventId: 'label-early' } as OrderEventInput);
+    expect(refused).toMatchObject({ status: 'buyer-cancellable', version: 1, effects: [], verdict: { accepted: false, duplicate: true } });
+    const history = await opened.store.history('c-8');
+    expect(history.map((row) => [JSON.parse(row.event).type, JSON.parse(row.verdict).accepted])).toEqual([
+      ['order.place', true],
+      ['seller.generateLabel', false],
+    ]);
+    expect(await disagreements(opened.store, ['c-8'])).toEqual([]);
+  });
+
   it.skipIf(kind.skip)('should not retry an event without key or eventId after a COMMIT of unknown outcome, and surface the error', async () => {
     const opened = open();
     const store = faultyStore(opened.store);

@@ -149,6 +149,25 @@ describe.each(storeKinds)('the order service on the $name store', (kind) => {
     expect(await service.history('o-1')).toHaveLength(2);
   });
 
+  it.skipIf(kind.skip)('should answer a refused event sent again with its eventId with its first verdict, even once the order would accept it', async () => {
+    await place('o-1');
+    // Inside the buyer's window a label is refused; after it, the same event would be accepted as a late one.
+    const event = { type: 'seller.generateLabel', at: minute(10), eventId: 'evt-early' } as OrderEventInput;
+    const first = await service.apply('o-1', event);
+    expect(first.verdict).toMatchObject({ accepted: false });
+    expect(first.verdict.duplicate).toBeUndefined();
+    await service.apply('o-1', tick(buyerCancelUntil));
+    const again = await service.apply('o-1', event);
+    expect(again.verdict).toEqual({ ...first.verdict, duplicate: true });
+    expect(again.effects).toEqual([]);
+    expect(again.status).toBe('unshipped');
+    const history = await service.history('o-1');
+    expect(history.map((row) => row.event.type)).toEqual(['order.place', 'seller.generateLabel', 'clock.tick']);
+    // Another id is another event, judged on its own.
+    const other = await service.apply('o-1', { ...event, eventId: 'evt-later', at: minute(40) } as OrderEventInput);
+    expect(other).toMatchObject({ status: 'label-generated', verdict: { accepted: true } });
+  });
+
   it.skipIf(kind.skip)('should let two racing writers both land, one after the other, never both on the same version', async () => {
     await place('o-1');
     await service.apply('o-1', tick(buyerCancelUntil));

@@ -81,3 +81,20 @@ describe.skipIf(skipPostgres)('PostgresStore when the server drops a connection'
     expect(report.stored).toEqual(['next']);
   });
 });
+
+describe('PostgresStore when a server ends a connection as it hands it out', () => {
+  it('should fail that read or transaction with StoreConnectionError and live on, not die of an unhandled error event', async () => {
+    const run = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'postgres-handout.child.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((done) => run.on('exit', done));
+    expect(stderr).not.toMatch(/Unhandled 'error' event|ERR_UNHANDLED_ERROR/);
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, { name: string; committed: string; message: string }>;
+    expect(report['read']).toMatchObject({ name: 'StoreConnectionError', committed: 'no' });
+    expect(report['read']!.message).toContain('terminating connection due to administrator command');
+    expect(report['transaction']).toMatchObject({ name: 'StoreConnectionError', committed: 'no' });
+  });
+});
