@@ -72,7 +72,7 @@ function describeError(error: unknown): { name: string; message: string; code?: 
   return typeof e?.code === 'string' ? { ...described, code: e.code } : described;
 }
 
-const isFull = (error: { message: string; code?: string }) => error.code === 'SQLITE_FULL' || /disk is full|ENOSPC|no space/i.test(error.message);
+const isFull = (error: { name: string; message: string; code?: string }) => error.name === 'StoreFullError' || error.code === 'SQLITE_FULL' || /disk is full|ENOSPC|no space/i.test(error.message);
 
 const store = openStore(pkg, job.store);
 if (job.kind === 'worker' && job.drain) reportOutboxCalls(store, say);

@@ -12,7 +12,7 @@ import type {
   OutboxRecord,
   StoreTransaction,
 } from './types.js';
-import { StoreConnectionError, WriteConflictError } from './types.js';
+import { StoreConnectionError, StoreFullError, WriteConflictError } from './types.js';
 import { normalizeListOptions } from './list.js';
 
 /** Options of `PostgresStore`. */
@@ -192,6 +192,10 @@ export class PostgresStore implements OrderStore {
       const code = (error as { code?: string }).code;
       if (code === '23505' || code === '40001' || code === '40P01') {
         throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+      }
+      // 53100 disk_full: the server rolled the transaction back.
+      if (code === '53100') {
+        throw new StoreFullError(`PostgreSQL schema "${this.schema}" is full (the server's disk has no space left): nothing of the transaction was stored; free space and send it again.`, { cause: error });
       }
       throw error;
     } finally {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
 import { normalizeListOptions } from './list.js';
-import { StoreBusyError, WriteConflictError } from './types.js';
+import { StoreBusyError, StoreFullError, WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
@@ -286,7 +286,7 @@ export class SqliteStore implements OrderStore {
           // SQLite ended the whole transaction (SQLITE_FULL, SQLITE_IOERR), even if the callback caught the error:
           // this transaction and the ones before it in the group are gone.
           const error = outcome.ok ? new Error('SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.') : outcome.error;
-          member.reject(conflictOf(error));
+          member.reject(this.failureOf(error));
           throw error;
         }
         if (outcome.ok) {
@@ -294,7 +294,7 @@ export class SqliteStore implements OrderStore {
           members.push({ member, result: outcome.result });
           continue;
         }
-        member.reject(conflictOf(outcome.error));
+        member.reject(this.failureOf(outcome.error));
         if (guarded) {
           this.control.rollbackTo.run();
           this.control.releaseMember.run();
@@ -308,7 +308,7 @@ export class SqliteStore implements OrderStore {
       for (const { member, result } of members) member.resolve(result);
     } catch (error) {
       // Nothing of the group is stored: reject first, then roll back what SQLite still holds open.
-      for (const { member } of members) member.reject(conflictOf(error));
+      for (const { member } of members) member.reject(this.failureOf(error));
       if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
     } finally {
       this.scheduled = this.waiting.length > 0;
@@ -367,6 +367,18 @@ export class SqliteStore implements OrderStore {
         await pause(Math.min(backoff(attempt), this.lockTimeoutMs - waited));
       }
     }
+  }
+
+  /** The package's error for what SQLite answered a transaction: a lost race on a key, a full disk; others as they are. */
+  private failureOf(error: unknown): unknown {
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      return new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+    }
+    if (code === 'SQLITE_FULL') {
+      return new StoreFullError(`SQLite database ${JSON.stringify(this.location)} is full (its disk has no space left): nothing of the transaction was stored; free space and send it again.`, { cause: error });
+    }
+    return error;
   }
 
   private busy(waited: number, doing: 'open' | 'read' | 'write', cause?: unknown): StoreBusyError {
@@ -594,13 +606,6 @@ function isBusy(error: unknown): boolean {
 }
 
 /** A unique-key violation is a lost race the caller may retry (`WriteConflictError`); anything else as it is. */
-function conflictOf(error: unknown): unknown {
-  const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
-  }
-  return error;
-}
 
 const mutexes = new Map<string, Mutex>();
 function sharedMutex(filename: string): Mutex {

@@ -32,6 +32,14 @@ export class StoreBusyError extends Error {
   override name = 'StoreBusyError';
 }
 
+/**
+ * Thrown by a store when the database's disk (or its size limit) is full: nothing of the transaction was stored,
+ * reads go on, and the same request succeeds once space is freed. The message names the database.
+ */
+export class StoreFullError extends Error {
+  override name = 'StoreFullError';
+}
+
 /** The stored row of one order: its `serializeOrder` text and the columns the service queries. */
 export interface OrderRow {
   orderId: string;

@@ -1,6 +1,6 @@
 /**
  * A full disk: the SQLite file lives on a 2 MiB tmpfs that also holds 384 KiB of ballast, and a writer process
- * (four orders at a time) writes until the disk is full. Every refused request must say so clearly (the disk is
+ * (four orders at a time) writes until the disk is full. Every refused request must be the package's `StoreFullError` (the disk is
  * full), the process must stay alive and keep serving reads, and nothing half-written may be left: the history
  * replays to every stored order and SQLite's integrity check passes. Then the runner deletes the ballast and the
  * same process must write again (the refused requests, sent again, are stored once). Mounting needs root where
@@ -17,7 +17,8 @@ import type { ChildMessage } from '../protocol.js';
 import { Ledger } from '../verdict.js';
 
 const BALLAST = 384 * 1024;
-const clear = (error: { message: string; code?: string }) => error.code === 'SQLITE_FULL' || /full|ENOSPC|no space/i.test(error.message);
+/** A refusal is clear when it is the package's own `StoreFullError`, which names the file and says nothing was stored. */
+const clear = (error: { name: string }) => error.name === 'StoreFullError';
 
 export const fullDisk: Drill = {
   name: 'full-disk',
