@@ -9,6 +9,8 @@ export {
   buildCancellationFeed,
   buildAdjustmentFeed,
   parseFeed,
+  readFeed,
+  DEFAULT_FEED_MAX_BYTES,
   FeedCancellation,
   FeedAdjustment,
   FeedKind,
@@ -16,9 +18,11 @@ export {
   type FeedRow,
   type FeedRowItem,
   type ParsedFeed,
+  type FeedMessage,
 } from './feeds.js';
 export {
   applyFeed,
+  FeedStoppedError,
   processingReportXml,
   feedResultCodes,
   type FeedOrderService,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidInputError } from '../domain/index.js';
+import { InvalidInputError, preview } from '../domain/index.js';
 import { replayRecording, type ReplayStep } from '../runtime/index.js';
 import { InspectorError } from './errors.js';
 
@@ -10,10 +10,8 @@ export interface LoadedRecording {
   steps: ReplayStep[];
 }
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+/** A recorded value as an error shows it: JSON cut at 60 characters, bounded however large or deep the value. */
+const describe = (value: unknown): string => preview(value, 60);
 
 function replayOne(recording: unknown, name: string): LoadedRecording {
   try {

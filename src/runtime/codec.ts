@@ -9,6 +9,7 @@ import {
   marketplacePolicies,
   OrderContext,
   placedStateKeys,
+  preview,
   resolvePolicy,
   RestoreError,
   stateKeys,
@@ -148,10 +149,8 @@ export function serializeOrder(snapshot: OrderSnapshot): string {
   });
 }
 
-const describe = (value: unknown) => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-};
+/** A stored value as a restore error shows it: JSON cut at 60 characters, bounded however large or deep the value. */
+const describe = (value: unknown) => preview(value, 60);
 
 /** The last instant a JavaScript Date holds (year 275760), as `Instant` bounds every event's `at`. */
 const LAST_INSTANT = 8_640_000_000_000_000;

@@ -1,4 +1,4 @@
-import { InvalidInputError, OrderStatus } from '../index.js';
+import { InvalidInputError, MAX_ID_LENGTH, OrderStatus, describe, textProblem } from '../domain/index.js';
 import type { OrderListOptions } from './types.js';
 
 /** How many orders `listOrders` returns when no limit is given, and the most it returns. */
@@ -14,7 +14,7 @@ export interface NormalizedListOptions {
 }
 
 function fail(path: string, value: unknown, expected: string): never {
-  throw new InvalidInputError('order list options', [{ path, message: `expected ${expected} (got ${JSON.stringify(value) ?? String(value)})` }]);
+  throw new InvalidInputError('order list options', [{ path, message: `expected ${expected} (got ${describe(value)})` }]);
 }
 
 /**
@@ -26,8 +26,13 @@ export function normalizeListOptions(options: OrderListOptions = {}): Normalized
   if (typeof options !== 'object' || options === null) fail('', options, 'an object');
   const { status, idContains, limit, afterId } = options;
   if (status !== undefined && !OrderStatus.safeParse(status).success) fail('status', status, `one of ${OrderStatus.options.join(', ')}`);
-  if (idContains !== undefined && (typeof idContains !== 'string' || idContains.length > 256)) fail('idContains', idContains, 'a string of at most 256 characters');
-  if (afterId !== undefined && typeof afterId !== 'string') fail('afterId', afterId, 'a string');
+  // Ids are well-formed text without control characters (a NUL would be a raw database error on PostgreSQL).
+  if (idContains !== undefined && (typeof idContains !== 'string' || textProblem(idContains, { max: 256 }))) {
+    fail('idContains', idContains, 'a string of at most 256 characters, well-formed, without control characters');
+  }
+  if (afterId !== undefined && (typeof afterId !== 'string' || textProblem(afterId, { max: MAX_ID_LENGTH }))) {
+    fail('afterId', afterId, `an order id: a string of at most ${MAX_ID_LENGTH} characters, well-formed, without control characters`);
+  }
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIST_LIMIT)) fail('limit', limit, `an integer from 1 to ${MAX_LIST_LIMIT}`);
   return { status, idContains: idContains || undefined, limit: limit ?? DEFAULT_LIST_LIMIT, afterId };
 }

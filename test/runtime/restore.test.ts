@@ -55,6 +55,12 @@ describe('restoreOrder refuses what the machine could never have produced', () =
     expect(() => restoreOrder(text())).toThrow(message);
   });
 
+  it('should describe a field nested 200,000 arrays deep in 60 characters, with RestoreError, not a stack overflow', () => {
+    const text = serializeOrder(unshippedOrder()).replace(/"orderId":"[^"]*"/, `"orderId":${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    expect(() => restoreOrder(text)).toThrow(RestoreError);
+    expect(() => restoreOrder(text)).toThrow(`context.orderId Invalid input: expected string, received array (got ${'['.repeat(57)}...).`);
+  });
+
   it('should name the allowed states as they are written', () => {
     expect(() => restoreOrder(tamper((d) => (d.state = 'lost' as never)))).toThrow(/buyerCancellable.*labelGenerated.*autoCanceled/);
   });

@@ -259,6 +259,13 @@ describe.each(storeKinds)('the $name store contract', (kind) => {
     await expect(store.listOrders({ afterId: 3 as never })).rejects.toThrow(/afterId.*got 3/);
   });
 
+  it.skipIf(kind.skip)('should refuse a NUL, a lone surrogate or an overlong id in list options alike on every store, before the database sees it', async () => {
+    await expect(store.listOrders({ afterId: 'a\u0000b' })).rejects.toThrow(/afterId: expected an order id: .* \(got "a\\u0000b"\)/);
+    await expect(store.listOrders({ idContains: '\ud800' })).rejects.toThrow(InvalidInputError);
+    await expect(store.listOrders({ afterId: 'x'.repeat(129) })).rejects.toThrow(/afterId/);
+    await expect(store.listOrders({ idContains: 'x'.repeat(257) })).rejects.toThrow(/idContains/);
+  });
+
   it.skipIf(kind.skip)('should list placed orders through the service', async () => {
     const service = await createOrderService({ store, now: () => placedAt });
     await service.place(orderInput({ orderId: 'order-2' }));
