@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderStatus, type OrderInput, type OrderSnapshot, type OrderStatus } from '../index.js';
 import { eventIdOf, type AmazonOrderEvent, type ItemQuantity, type OrderCanceledFact, type StatusReportedFact } from './events.js';
-import { invalid, parseAmazon } from './parse.js';
+import { fitText, invalid, parseAmazon } from './parse.js';
 import {
   EasyShipShipmentStatus,
   OrderChangeNotification,
@@ -128,7 +128,7 @@ function requestEvent(orderId: string, orderItemId: string, at: number, reason: 
     at,
     source: 'order-flag',
     orderItemIds: [orderItemId],
-    ...(reason ? { reason } : {}),
+    ...(reason ? { reason: fitText(reason) } : {}),
     eventId: eventIdOf(NAMESPACE, orderId, 'buyer-request', orderItemId),
   };
 }
@@ -213,7 +213,8 @@ function cancellationOf2026(
   const execution = item?.cancellation?.cancellationExecution;
   const cancelledBy = execution?.cancelledBy === undefined ? fallback.by : cancelledByOf[execution.cancelledBy];
   const fallbackReason = fallback.reason;
-  const text = execution?.cancelReason ?? fallbackReason;
+  const sent = execution?.cancelReason ?? fallbackReason;
+  const text = sent === undefined ? undefined : fitText(sent);
   if (cancelledBy === 'seller' && item?.cancellation?.cancellationRequest?.requester === 'BUYER') {
     return { cancelledBy, reason: 'BuyerCanceled', ...(text ? { note: text } : {}) };
   }

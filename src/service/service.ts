@@ -389,6 +389,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     // Safe to run again after a COMMIT of unknown outcome only when a second run cannot apply the event twice: the
     // key then answers with the first result, or the order knows the eventId and records nothing.
     const idempotent = key !== undefined || parsed.eventId !== undefined;
+    // The event as the history records it, worked out once for the lookup and the write.
+    let eventText: string | undefined;
     const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow }>(orderId, idempotent, async (tx) => {
       // The order is read before the key: a writer that commits the key in between also moves the order on,
       // so this attempt then loses on the guard and retries, and sees the key.
@@ -400,10 +402,10 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       const before = restore(row);
       const step = stepParsed(before.snapshot, parsed);
-      // An event id is judged once per order. The order remembers the ids it accepted (the core answers them as
-      // duplicates); the history also holds those it refused, so that an event sent again after an answer that
-      // was lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
-      const first = step.verdict.duplicate !== true && parsed.eventId !== undefined ? await tx.findEvent(orderId, parsed.eventId) : null;
+      // An event is judged once. The order remembers the ids it accepted (the core answers them as duplicates);
+      // the history also holds the events it refused, so that one sent again as it was after an answer that was
+      // lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
+      const first = step.verdict.duplicate !== true && parsed.eventId !== undefined ? await tx.findEvent(orderId, parsed.eventId, (eventText ??= JSON.stringify(stored))) : null;
       if (step.verdict.duplicate === true || first) {
         // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
         const verdict: Verdict = first ? { ...(JSON.parse(first.verdict) as Verdict), duplicate: true } : step.verdict;
@@ -412,7 +414,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
         return { kind: 'done', result };
       }
-      const saved = await saveStep(tx, row, prepareStep(before, step, stored));
+      const saved = await saveStep(tx, row, prepareStep(before, step, stored, eventText));
       if (!saved.ok) return { kind: 'conflict' };
       const result = { orderId, status: orderStatus(step.snapshot), version: saved.written.version, verdict: step.verdict, effects: step.effects, snapshot: saved.written.snapshot };
       if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });

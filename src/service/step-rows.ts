@@ -43,8 +43,8 @@ export interface PreparedStep {
   eventId?: string;
 }
 
-/** The write of `step`, taken from the order `before`, for `event` as the history records it. */
-export function prepareStep(before: Restored, step: StepResult, event: object): PreparedStep {
+/** The write of `step`, taken from the order `before`, for `event` as the history records it (`eventText`: its JSON, when the caller has it). */
+export function prepareStep(before: Restored, step: StepResult, event: object, eventText = JSON.stringify(event)): PreparedStep {
   const text = serializeOrder(step.snapshot);
   const eventId = (event as { eventId?: unknown }).eventId;
   return {
@@ -54,7 +54,7 @@ export function prepareStep(before: Restored, step: StepResult, event: object): 
     status: orderStatus(step.snapshot),
     statusBefore: orderStatus(before.snapshot),
     nextDeadline: nextDeadline(step.snapshot),
-    event: JSON.stringify(event),
+    event: eventText,
     verdict: JSON.stringify(step.verdict),
     effects: step.effects.map((effect) => JSON.stringify(effect)),
   };

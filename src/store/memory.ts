@@ -85,7 +85,7 @@ export class MemoryStore implements OrderStore {
         this.histories.set(row.orderId, list);
         undo.push(() => list.pop());
       },
-      findEvent: async (orderId, eventId) => copy(this.histories.get(orderId)?.find((row) => row.eventId === eventId)),
+      findEvent: async (orderId, eventId, event) => copy(this.histories.get(orderId)?.find((row) => row.eventId === eventId && row.event === event)),
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
         for (const row of rows) {
           this.outbox.push({ ...row, id: this.nextOutboxId++, state: 'pending', attempts: 0, availableAt, lastError: null, claim: 0 });

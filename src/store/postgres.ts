@@ -270,8 +270,8 @@ export class PostgresStore implements OrderStore {
           [row.orderId, row.seq, row.version, row.event, row.verdict, row.effects, row.statusBefore, row.statusAfter, row.recordedAt, row.machineVersion, row.eventId ?? null],
         );
       },
-      findEvent: async (orderId, eventId) => {
-        const result = await client.query(`SELECT * FROM ${history} WHERE order_id = $1 AND event_id = $2 ORDER BY seq LIMIT 1`, [orderId, eventId]);
+      findEvent: async (orderId, eventId, event) => {
+        const result = await client.query(`SELECT * FROM ${history} WHERE order_id = $1 AND event_id = $2 AND event = $3 ORDER BY seq LIMIT 1`, [orderId, eventId, event]);
         return result.rows[0] ? toHistory(result.rows[0]) : null;
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {

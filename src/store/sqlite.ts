@@ -419,8 +419,8 @@ export class SqliteStore implements OrderStore {
       appendHistory: async (row) => {
         live().appendHistory.run(row.eventId === undefined ? { ...row, eventId: null } : row);
       },
-      findEvent: async (orderId, eventId) => {
-        const row = live().findEvent.get(orderId, eventId);
+      findEvent: async (orderId, eventId, event) => {
+        const row = live().findEvent.get(orderId, eventId, event);
         return row ? toHistory(row) : null;
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
@@ -533,7 +533,7 @@ function prepareWrites(db: Database.Database) {
     appendHistory: db.prepare(
       'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion, @eventId)',
     ),
-    findEvent: db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? AND event_id = ? ORDER BY seq LIMIT 1'),
+    findEvent: db.prepare<[string, string, string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? AND event_id = ? AND event = ? ORDER BY seq LIMIT 1'),
     addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
     // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
     claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`

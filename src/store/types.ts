@@ -153,8 +153,11 @@ export interface StoreTransaction {
   putIdempotency(orderId: string, key: string, record: IdempotencyRecord): Promise<void>;
   /** Appends one history row. */
   appendHistory(row: HistoryRecord): Promise<void>;
-  /** The order's first history row whose event carried `eventId`, or null: an event id is judged once per order. */
-  findEvent(orderId: string, eventId: string): Promise<HistoryRecord | null>;
+  /**
+   * The order's first history row that recorded this very event, or null: its `eventId` and its `event` text
+   * are these. The service answers an event sent again with the verdict it got then.
+   */
+  findEvent(orderId: string, eventId: string, event: string): Promise<HistoryRecord | null>;
   /** Adds effects to the outbox, deliverable from `availableAt`. */
   addOutbox(rows: readonly OutboxRecord[], availableAt: number): Promise<void>;
 }

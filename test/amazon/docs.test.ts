@@ -27,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('docs/amazon.md', () => {
   it('should type-check every TypeScript block against the package source', () => {
-    expect(blocks.length).toBe(4);
+    expect(blocks.length).toBe(5);
     const files = blocks.map((block, index) => {
       const file = join(dir, `block-${index}.ts`);
       writeFileSync(file, `${block.context}\n${block.code}\nexport {};\n`);
@@ -70,12 +70,16 @@ describe('docs/amazon.md', () => {
     }
   });
 
-  it('should document every function the entry exports', () => {
-    const functions = Object.entries(amazon).filter(([, value]) => typeof value === 'function' && !('safeParse' in (value as object)));
+  it('should document every function and error class the entry exports', () => {
+    const isClass = (value: unknown) => /^class\b/.test(Function.prototype.toString.call(value));
+    const functions = Object.entries(amazon).filter(([, value]) => typeof value === 'function' && !('safeParse' in (value as object)) && !isClass(value));
     expect(functions.map(([name]) => name).sort()).toEqual(
-      ['applyFeed', 'buildAdjustmentFeed', 'buildCancellationFeed', 'eventsFromNotification', 'eventsFromSpApi', 'orderInputFromSpApi', 'parseFeed', 'processingReportXml', 'spApiStatus'],
+      ['applyFeed', 'buildAdjustmentFeed', 'buildCancellationFeed', 'eventsFromNotification', 'eventsFromSpApi', 'orderInputFromSpApi', 'parseFeed', 'processingReportXml', 'readFeed', 'spApiStatus'],
     );
     for (const [name] of functions) expect(doc, name).toContain(`\`${name}(`);
+    const classes = Object.entries(amazon).filter(([, value]) => typeof value === 'function' && isClass(value));
+    expect(classes.map(([name]) => name)).toEqual(['FeedStoppedError']);
+    for (const [name] of classes) expect(doc, name).toContain(`\`${name}\``);
   });
 
   it('should list every result code with its number', () => {

@@ -207,6 +207,19 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     expect(again[0]!.at).toBe(Date.parse('2026-11-26T09:00:00Z'));
   });
 
+  it("should fit a buyer's reason that the core would refuse (5,000 characters, a NUL, a lone surrogate) and apply the request, not drop it", () => {
+    const items = v0Items();
+    items.payload.OrderItems[0].BuyerRequestedCancel.BuyerCancelReason = `Wrong\u0000size \ud800${'x'.repeat(5_000)}`;
+    const [request] = requests(eventsFromSpApi(v0Order(), items));
+    const reason = (request as { reason: string }).reason;
+    expect(reason).toHaveLength(1_000);
+    expect(reason.startsWith('Wrong size \ufffdxxx')).toBe(true);
+    expect(reason.endsWith('x…')).toBe(true);
+    const order = createOrder(orderInputFromSpApi(v0Order(), v0Items())).snapshot;
+    const step = applyEvent(order, request!);
+    expect(step.verdict.accepted).toBe(true);
+  });
+
   it('should map a v2026 buyer cancellationRequest to an official request', () => {
     expect(requests(eventsFromSpApi(v2026Order()))).toEqual([
       {

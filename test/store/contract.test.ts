@@ -114,17 +114,21 @@ describe.each(storeKinds)('the $name store contract', (kind) => {
     expect((await store.history('b')).map((h) => h.seq)).toEqual([1]);
   });
 
-  it.skipIf(kind.skip)('should find an order’s first history row by the event id it carried, and only that order’s', async () => {
-    const withId = (orderId: string, seq: number, eventId: string) => ({ ...history(orderId, seq), event: `{"type":"seller.cancel","eventId":"${eventId}"}`, eventId });
+  it.skipIf(kind.skip)('should find the first history row of an order that recorded the same event, by its id and its text', async () => {
+    const text = (eventId: string, at = 1) => `{"type":"seller.cancel","at":${at},"eventId":"${eventId}"}`;
+    const withId = (orderId: string, seq: number, eventId: string, at = 1) => ({ ...history(orderId, seq), event: text(eventId, at), eventId });
     await store.transaction(async (tx) => {
       await tx.appendHistory(history('a', 1));
       await tx.appendHistory(withId('a', 2, 'e1'));
       await tx.appendHistory(withId('a', 3, 'e1'));
+      await tx.appendHistory(withId('a', 4, 'e1', 2));
       await tx.appendHistory(withId('b', 1, 'e2'));
     });
-    expect(await store.transaction((tx) => tx.findEvent('a', 'e1'))).toEqual(withId('a', 2, 'e1'));
-    expect(await store.transaction((tx) => tx.findEvent('a', 'e2'))).toBeNull();
-    expect(await store.transaction((tx) => tx.findEvent('b', 'e2'))).toEqual(withId('b', 1, 'e2'));
+    expect(await store.transaction((tx) => tx.findEvent('a', 'e1', text('e1')))).toEqual(withId('a', 2, 'e1'));
+    expect(await store.transaction((tx) => tx.findEvent('a', 'e1', text('e1', 2)))).toEqual(withId('a', 4, 'e1', 2));
+    expect(await store.transaction((tx) => tx.findEvent('a', 'e1', text('e1', 3)))).toBeNull();
+    expect(await store.transaction((tx) => tx.findEvent('a', 'e2', text('e2')))).toBeNull();
+    expect(await store.transaction((tx) => tx.findEvent('b', 'e2', text('e2')))).toEqual(withId('b', 1, 'e2'));
     // A row without an id is never found, and keeps no eventId when read back.
     expect((await store.history('a'))[0]).toEqual(history('a', 1));
     expect((await store.history('a'))[0]).not.toHaveProperty('eventId');

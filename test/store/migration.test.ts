@@ -87,8 +87,8 @@ const oldHistory = (history: string) => `
 
 async function checkEventIds(store: OrderStore): Promise<void> {
   expect((await store.history('a')).map((row) => row.eventId)).toEqual([undefined, 'e1', undefined]);
-  expect((await store.transaction((tx) => tx.findEvent('a', 'e1')))?.seq).toBe(2);
-  expect(await store.transaction((tx) => tx.findEvent('a', 'e2'))).toBeNull();
+  expect((await store.transaction((tx) => tx.findEvent('a', 'e1', '{"type":"seller.generateLabel","at":5,"eventId":"e1"}')))?.seq).toBe(2);
+  expect(await store.transaction((tx) => tx.findEvent('a', 'e2', '{"type":"seller.generateLabel","at":5,"eventId":"e2"}'))).toBeNull();
 }
 
 describe('a history written by the version before event ids', () => {
