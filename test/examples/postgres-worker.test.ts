@@ -6,6 +6,10 @@ import { createOrderService, type OrderService } from '../../src/service/index.j
 import { PostgresStore } from '../../src/store/index.js';
 import { DATABASE_URL, dropSchema, pgQuery, skipPostgres, testSchemaName } from '../support/postgres.js';
 import { startExample, type ExampleProcess } from './processes.js';
+import { faultyStore, sqlStoreKinds } from '../service/real-stores.js';
+import { runWorker } from '../../examples/postgres-worker/src/worker.js';
+
+const sqliteKind = sqlStoreKinds.find((kind) => kind.name === 'sqlite')!;
 
 const root = resolve(import.meta.dirname, '../..');
 const MINUTE = 60_000;
@@ -129,5 +133,46 @@ describe('the PostgreSQL worker example, given a bad setting', () => {
     const worker = startExample('postgres-worker', { DATABASE_URL: 'postgres://app@127.0.0.1:1/orders', ORDERS_SCHEMA: 'no such"schema' });
     expect(await worker.exited).toEqual({ code: 2, signal: null });
     expect(worker.stderr()).toMatch(/^ORDERS_SCHEMA: [^\n]*no such\\?"schema[^\n]*\n$/);
+  });
+});
+
+describe("the worker example's rounds (examples/postgres-worker/src/worker.ts) on a store that fails", () => {
+  it.skipIf(sqliteKind.skip)('should log a round that met a passing database fault in one line, wait, and go on until the work is done', async () => {
+    const opened = sqliteKind.open();
+    const store = faultyStore(opened.store);
+    const service = await createOrderService({ store, sweepWorker: false });
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 6; i++) await service.place(orderAt(i, now).input);
+      // The next three transactions meet a held lock, which the service does not retry: three rounds fail.
+      store.faults.push('busy', 'busy', 'busy');
+      const lines: string[] = [];
+      const delivered: number[] = [];
+      const stop = new AbortController();
+      const running = runWorker({ service, signal: stop.signal, idleMs: 1, maxBackoffMs: 4, log: (line) => lines.push(line), deliver: (item) => void delivered.push(item.id) });
+      // Done once nothing is due and every effect is out (read outside transactions: the faults stay queued for the worker).
+      const done = async () => store.faults.length === 0 && (await store.countDue(Date.now())) === 0 && (await store.outboxEntries()).every((entry) => entry.state === 'done');
+      while (!(await done())) await new Promise((wait) => setTimeout(wait, 5));
+      stop.abort();
+      const totals = await running;
+      expect(totals.failed).toBe(3);
+      expect(lines).toEqual([
+        'round 1 failed, trying again in 1 ms: StoreBusyError: The database stayed locked by another connection for 5000 ms.',
+        'round 2 failed, trying again in 2 ms: StoreBusyError: The database stayed locked by another connection for 5000 ms.',
+        'round 3 failed, trying again in 4 ms: StoreBusyError: The database stayed locked by another connection for 5000 ms.',
+      ]);
+      // Two orders past their buyer window (one tick each), two past their auto-cancel too (two ticks each).
+      expect(totals.swept).toBe(6);
+      expect(delivered.sort((a, b) => a - b)).toEqual((await store.outboxEntries()).map((entry) => entry.id));
+      expect(delivered.length).toBeGreaterThan(0);
+    } finally {
+      await service.close();
+      await opened.cleanup();
+    }
+  });
+
+  it('should stop on an error that is not a database fault, throwing it', async () => {
+    const failing = { sweep: () => Promise.reject(new TypeError('a bug')) } as unknown as OrderService;
+    await expect(runWorker({ service: failing, signal: new AbortController().signal, deliver: () => {}, log: () => {} })).rejects.toThrow('a bug');
   });
 });

@@ -6,7 +6,8 @@
  * It delivers each effect as one JSON line on standard output (pipe it to your mailer or queue, or replace
  * `deliver`), and logs to standard error. On SIGTERM or SIGINT it finishes the round in progress, closes its
  * connections and exits 0. A missing or bad setting, or a database it cannot open, is one line on standard error
- * and exit status 2.
+ * and exit status 2. A round that meets a passing database fault (a dropped connection, a held lock, a full disk)
+ * is logged in one line and tried again after a pause; any other error is one line and exit status 1.
  */
 import { upgradeOrderSnapshot } from 'order-lifecycle';
 import { createOrderService, type OrderService, type OutboxItem } from 'order-lifecycle/service';
@@ -84,6 +85,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 console.error(`worker ${process.pid} started`);
-const totals = await runWorker({ service, deliver, signal: stop.signal, idleMs, batch });
-await service.close();
-console.error(`worker ${process.pid} stopped: ${JSON.stringify(totals)}`);
+try {
+  const { failed, ...totals } = await runWorker({ service, deliver, signal: stop.signal, idleMs, batch });
+  await service.close();
+  console.error(`worker ${process.pid} stopped: ${JSON.stringify(totals)}; ${failed} rounds failed on the database and were tried again`);
+} catch (error) {
+  // Not a passing database fault (runWorker waits those out): one line, and a status a supervisor restarts on.
+  await service.close().catch(() => {});
+  console.error(`worker ${process.pid} stopped on an error: ${reason(error)}`);
+  process.exitCode = 1;
+}
