@@ -1,9 +1,10 @@
 /** What every drill gets from the runner and gives back, and the helpers several drills share. */
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderStore } from '../../src/store/index.js';
 import { openStore, type BuiltPackage, type StoreSpec } from './package.js';
 import type { DrillProcess, Fleet } from './processes.js';
-import { DeliveryLog, judge, judgeDeliveries, reportOutboxCalls, type DeliveryVerdict, type Ledger, type Verdict } from './verdict.js';
+import { DeliveryLog, Ledger, judge, judgeDeliveries, reportOutboxCalls, type DeliveryVerdict, type Verdict } from './verdict.js';
 import { HOUR, Random } from './workload.js';
 
 export interface DrillContext {
@@ -54,6 +55,27 @@ export const plural = (n: number, word: string, words = `${word}s`) => `${count(
 /** An outcome whose status follows from its problems. */
 export function outcome(figures: string, problems: string[]): DrillOutcome {
   return { status: problems.length === 0 ? 'held' : 'failed', figures, problems };
+}
+
+/**
+ * A drill on one SQLite file: `run` gets the file's store spec (`orders.db` in the drill's own folder), its tables
+ * already created, and an empty ledger.
+ */
+export function sqliteDrill(
+  name: string,
+  label: string,
+  run: (context: DrillContext, start: { spec: StoreSpec & { kind: 'sqlite' }; ledger: Ledger }) => Promise<DrillOutcome>,
+): Drill {
+  return {
+    name,
+    label,
+    usesPostgres: false,
+    async run(context) {
+      const spec = { kind: 'sqlite' as const, filename: join(context.workDir, 'orders.db') };
+      await createTables(context.pkg, spec);
+      return run(context, { spec, ledger: new Ledger() });
+    },
+  };
 }
 
 /** Creates the tables (once, before any drill process opens the store) and closes. */
