@@ -120,7 +120,7 @@ describe.skipIf(!built)('the chaos verdict', () => {
     const { spec, judge } = await written(2);
     const db = new Database(spec.filename);
     // The buyer's cancel (history seq 2 of 3) once more as seq 4: a replay finds it a duplicate, not a cancel.
-    db.exec(`INSERT INTO order_history SELECT order_id, 4, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version
+    db.exec(`INSERT INTO order_history SELECT order_id, 4, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id
              FROM order_history WHERE order_id = 'chaos-t-0' AND seq = 2;
              UPDATE orders SET seq = seq + 1 WHERE order_id = 'chaos-t-0';`);
     db.close();
