@@ -36,13 +36,24 @@ const namespaceZod = (dir: string): esbuild.Plugin => ({
   setup(build) {
     build.onLoad({ filter: /\.js$/ }, (args) =>
       args.path.startsWith(dir + sep)
-        ? { contents: readFileSync(args.path, 'utf8').replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"), loader: 'js' }
+        ? {
+            contents: readFileSync(args.path, 'utf8').replace(
+              /import \{ z \} from 'zod';/g,
+              "import * as z from 'zod';",
+            ),
+            loader: 'js',
+          }
         : undefined,
     );
   },
 });
 
-async function measure(label: string, contents: string, external: string[], plugins: esbuild.Plugin[] = []): Promise<Measured> {
+async function measure(
+  label: string,
+  contents: string,
+  external: string[],
+  plugins: esbuild.Plugin[] = [],
+): Promise<Measured> {
   const result = await esbuild.build({
     plugins,
     stdin: { contents, resolveDir: root, sourcefile: 'app.js' },
@@ -77,7 +88,8 @@ async function measure(label: string, contents: string, external: string[], plug
  * built root entry (default dist/src/index.js); `npm run bench` measures a fresh build of the working tree instead.
  */
 export async function measureBundles(entry = distEntry): Promise<Measured[]> {
-  if (!existsSync(entry)) throw new Error(`Missing ${entry}: run \`npm run build\` first (\`npm run bench:bundle\` does).`);
+  if (!existsSync(entry))
+    throw new Error(`Missing ${entry}: run \`npm run build\` first (\`npm run bench:bundle\` does).`);
   const builtDir = resolve(entry, '../..');
   const everything = `export * from ${JSON.stringify(entry)};`;
   const appImports = `export { createOrderActor, explain, serializeOrder, restoreOrder, orderStatus, nextDeadline } from ${JSON.stringify(entry)};`;
@@ -86,7 +98,12 @@ export async function measureBundles(entry = distEntry): Promise<Measured[]> {
     await measure('root entry without xstate (own + zod)', everything, ['xstate']),
     await measure("root entry, package's own code (xstate, zod external)", everything, ['xstate', 'zod']),
     await measure('a UI import: createOrderActor, explain, codec, status (all in)', appImports, []),
-    await measure("what-if: without xstate, the package importing zod as `* as z`", everything, ['xstate'], [namespaceZod(builtDir)]),
+    await measure(
+      'what-if: without xstate, the package importing zod as `* as z`',
+      everything,
+      ['xstate'],
+      [namespaceZod(builtDir)],
+    ),
     await measure('baseline: xstate alone (export * from xstate)', `export * from 'xstate';`, []),
     await measure('baseline: zod alone (export { z } from zod)', `export { z } from 'zod';`, []),
   ];
@@ -99,7 +116,9 @@ export async function printBundles(): Promise<void> {
   const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
   const own = rows[2]!;
   const full = rows[0]!;
-  console.log(`Browser bundle of ${entry.replace(`${root}/`, '')} (esbuild ${esbuild.version}, minified, ESM, platform browser; 1 KB = 1024 B)\n`);
+  console.log(
+    `Browser bundle of ${entry.replace(`${root}/`, '')} (esbuild ${esbuild.version}, minified, ESM, platform browser; 1 KB = 1024 B)\n`,
+  );
   console.table(
     rows.map((row) => ({
       bundle: row.label,
@@ -109,7 +128,10 @@ export async function printBundles(): Promise<void> {
       'share of full (gzip)': `${((row.gzip / full.gzip) * 100).toFixed(0)}%`,
     })),
   );
-  console.log('Minified bytes by origin in the full bundle:', Object.fromEntries(Object.entries(full.parts).map(([k, v]) => [k, kb(v)])));
+  console.log(
+    'Minified bytes by origin in the full bundle:',
+    Object.fromEntries(Object.entries(full.parts).map(([k, v]) => [k, kb(v)])),
+  );
   console.log();
   console.table([
     {
@@ -133,11 +155,17 @@ function buildScratch(): { entry: string; remove: () => void } {
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, '--declaration', 'false', '--sourceMap', 'false'], { cwd: root, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, '--declaration', 'false', '--sourceMap', 'false'],
+      { cwd: root, stdio: 'pipe' },
+    );
   } catch (error) {
     remove();
     const output = (error as { stdout?: Buffer }).stdout?.toString().trim() ?? '';
-    throw new Error(`The bundle section could not build the package (tsc -p tsconfig.build.json): ${output.split('\n').slice(0, 5).join(' ') || String(error)}`);
+    throw new Error(
+      `The bundle section could not build the package (tsc -p tsconfig.build.json): ${output.split('\n').slice(0, 5).join(' ') || String(error)}`,
+    );
   }
   return { entry: join(dir, 'src/index.js'), remove };
 }
@@ -157,12 +185,36 @@ export const bundleSection = defineSection('bundle', async (t) => {
   } finally {
     remove();
   }
-  const [full, withoutXstate, own, ui, , xstate, zod] = rows as [Measured, Measured, Measured, Measured, Measured, Measured, Measured];
-  t.bytes("browser bundle, package's own code (xstate, zod external), minified + gzipped vs xstate alone", own.gzip, { baseline: xstate.gzip, maxBytes: GOAL_OWN_GZIP });
-  t.bytes('browser bundle of the root entry without xstate (own + zod), minified + gzipped vs zod alone', withoutXstate.gzip, { baseline: zod.gzip });
-  t.bytes('browser bundle of the root entry with xstate (own + zod + xstate), minified + gzipped vs xstate alone', full.gzip, { baseline: xstate.gzip });
-  t.bytes('browser bundle of a UI import (createOrderActor, explain, codec, status; all in), minified + gzipped vs the whole entry', ui.gzip, { baseline: full.gzip });
-  const sizes = (row: Measured) => `minified ${formatBytes(row.minified)}, gzip ${formatBytes(row.gzip)}, brotli ${formatBytes(row.brotli)}`;
+  const [full, withoutXstate, own, ui, , xstate, zod] = rows as [
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+  ];
+  t.bytes("browser bundle, package's own code (xstate, zod external), minified + gzipped vs xstate alone", own.gzip, {
+    baseline: xstate.gzip,
+    maxBytes: GOAL_OWN_GZIP,
+  });
+  t.bytes(
+    'browser bundle of the root entry without xstate (own + zod), minified + gzipped vs zod alone',
+    withoutXstate.gzip,
+    { baseline: zod.gzip },
+  );
+  t.bytes(
+    'browser bundle of the root entry with xstate (own + zod + xstate), minified + gzipped vs xstate alone',
+    full.gzip,
+    { baseline: xstate.gzip },
+  );
+  t.bytes(
+    'browser bundle of a UI import (createOrderActor, explain, codec, status; all in), minified + gzipped vs the whole entry',
+    ui.gzip,
+    { baseline: full.gzip },
+  );
+  const sizes = (row: Measured) =>
+    `minified ${formatBytes(row.minified)}, gzip ${formatBytes(row.gzip)}, brotli ${formatBytes(row.brotli)}`;
   t.note(
     `esbuild ${esbuild.version}, platform browser, ESM, minified; gzip is zlib level 9, brotli quality 11, on the bundles' bytes; built from the working tree with tsconfig.build.json in ${formatMs(built)} (untimed). ` +
       `Own code: ${sizes(own)}; without xstate: ${sizes(withoutXstate)}; with xstate: ${sizes(full)}; xstate alone: ${sizes(xstate)}; zod alone: ${sizes(zod)}. \`npm run bench:bundle\` prints every bundle of dist/.`,

@@ -16,7 +16,14 @@ import {
   type OrderSnapshot,
 } from '../src/index.js';
 import { minimalMachine } from './baselines/minimal-machine.js';
-import { plainApply, plainOrder, plainStep, type PlainEvent, type PlainState, type PlainStatus } from './baselines/reducer.js';
+import {
+  plainApply,
+  plainOrder,
+  plainStep,
+  type PlainEvent,
+  type PlainState,
+  type PlainStatus,
+} from './baselines/reducer.js';
 import { instantMs, orderScenarioArbitrary } from '../src/testing/index.js';
 import { consume, defineSection, formatBytes, type Table } from './lib.js';
 
@@ -41,10 +48,25 @@ const itemB = threeItemInput.items[1]!;
 
 /** A typical order's life, in time order: an official request for one item, a partial cancel, a label, a refused cancel, shipment. */
 export const journey = [
-  { type: 'buyer.requestCancellation', at: placedAt + 45 * MINUTE, source: 'order-flag', orderItemIds: [itemA.orderItemId] },
-  { type: 'seller.cancel', at: placedAt + 50 * MINUTE, reason: 'BuyerCanceled', items: [{ orderItemId: itemA.orderItemId, quantity: 1 }] },
+  {
+    type: 'buyer.requestCancellation',
+    at: placedAt + 45 * MINUTE,
+    source: 'order-flag',
+    orderItemIds: [itemA.orderItemId],
+  },
+  {
+    type: 'seller.cancel',
+    at: placedAt + 50 * MINUTE,
+    reason: 'BuyerCanceled',
+    items: [{ orderItemId: itemA.orderItemId, quantity: 1 }],
+  },
   { type: 'seller.generateLabel', at: placedAt + 60 * MINUTE },
-  { type: 'seller.cancel', at: placedAt + 61 * MINUTE, reason: 'NoInventory', items: [{ orderItemId: itemB.orderItemId, quantity: 1 }] },
+  {
+    type: 'seller.cancel',
+    at: placedAt + 61 * MINUTE,
+    reason: 'NoInventory',
+    items: [{ orderItemId: itemB.orderItemId, quantity: 1 }],
+  },
   { type: 'seller.confirmShipment', at: placedAt + 90 * MINUTE },
 ] satisfies OrderEventInput[] & PlainEvent[];
 
@@ -63,7 +85,13 @@ function outcome(state: string, context: PlainState['order'] | OrderSnapshot['co
   return JSON.stringify({
     state,
     items: context.items.map((item) => [item.orderItemId, item.quantityCanceled, item.buyerRequestedCancel]),
-    cancellations: context.cancellations.map((record) => [record.by, record.reason, record.at, record.items, record.countsAgainstRate]),
+    cancellations: context.cancellations.map((record) => [
+      record.by,
+      record.reason,
+      record.at,
+      record.items,
+      record.countsAgainstRate,
+    ]),
     requests: context.requests.map((request) => [request.at, request.source, request.official, request.orderItemIds]),
     label: context.labelGeneratedAt,
     shipped: [context.shippedAt, context.shippedLate],
@@ -79,7 +107,9 @@ function minimalOutcome(actor: AnyActorRef): string {
 
 function sameWork(what: string, ours: string, baseline: string): void {
   if (ours !== baseline) {
-    throw new Error(`The baseline of "${what}" does not do the same work as the package:\n  package:  ${ours}\n  baseline: ${baseline}`);
+    throw new Error(
+      `The baseline of "${what}" does not do the same work as the package:\n  package:  ${ours}\n  baseline: ${baseline}`,
+    );
   }
 }
 
@@ -93,7 +123,9 @@ function checkSameWork(table: Table): void {
     const ours = applyEvent(snapshot, event);
     const hand = plainApply(plain, event);
     if (ours.verdict.accepted !== hand.accepted || ours.effects.length !== hand.effects.length) {
-      throw new Error(`The hand reducer judges ${event.type} differently: package ${JSON.stringify(ours.verdict)}, reducer ${JSON.stringify(hand)}.`);
+      throw new Error(
+        `The hand reducer judges ${event.type} differently: package ${JSON.stringify(ours.verdict)}, reducer ${JSON.stringify(hand)}.`,
+      );
     }
     snapshot = ours.snapshot;
     plain = hand.next;
@@ -105,7 +137,9 @@ function checkSameWork(table: Table): void {
   }
   actor.stop();
   live.stop();
-  table.note(`checked before timing: the package, a live order actor, the hand reducer and the minimal machine reach the same state, items, records, label and shipment after each of the ${journey.length} journey events (same verdicts and effect counts from the reducer), and the 1,000-item cancel ends the same in package and reducer.`);
+  table.note(
+    `checked before timing: the package, a live order actor, the hand reducer and the minimal machine reach the same state, items, records, label and shipment after each of the ${journey.length} journey events (same verdicts and effect counts from the reducer), and the 1,000-item cancel ends the same in package and reducer.`,
+  );
 }
 
 /**
@@ -115,13 +149,20 @@ function checkSameWork(table: Table): void {
  */
 function compareOnRandomScenarios(table: Table, runs = 300): void {
   const seed = Number(process.env['BENCH_SEED'] ?? 20261126);
-  const scenarios = fc.sample(orderScenarioArbitrary({ channel: 'MFN', withPolicy: false, maxEvents: 12 }), { numRuns: runs, seed });
+  const scenarios = fc.sample(orderScenarioArbitrary({ channel: 'MFN', withPolicy: false, maxEvents: 12 }), {
+    numRuns: runs,
+    seed,
+  });
   let differing = 0;
   let first = '';
   let machineDiffering = 0;
   let machineFirst = '';
   for (const { input, events } of scenarios) {
-    const base = { ...input, placedAt: instantMs(input.placedAt as number | string), latestShipDate: instantMs(input.latestShipDate as number | string) };
+    const base = {
+      ...input,
+      placedAt: instantMs(input.placedAt as number | string),
+      latestShipDate: instantMs(input.latestShipDate as number | string),
+    };
     delete (base as { marketplaceId?: string }).marketplaceId;
     let snapshot = createOrder(base).snapshot;
     let plain = plainOrder(base);
@@ -165,7 +206,10 @@ function bigOrder(count: number) {
     orderId: '113-0000000-0001000',
     placedAt,
     latestShipDate,
-    items: Array.from({ length: count }, (_, i) => ({ orderItemId: `item-${String(i).padStart(5, '0')}`, quantity: 1 })),
+    items: Array.from({ length: count }, (_, i) => ({
+      orderItemId: `item-${String(i).padStart(5, '0')}`,
+      quantity: 1,
+    })),
   } satisfies OrderInput;
   const tick = { type: 'clock.tick', at: placedAt + 35 * MINUTE } as const;
   const cancel = {
@@ -207,7 +251,12 @@ export const backEnd = defineSection('back-end', async (t) => {
       },
     },
   ]);
-  t.ratio('step: restoreOrder + applyEvent + serializeOrder, per event (3 items, 5-event journey) vs hand reducer with JSON parse/stringify', m.get('package'), m.get('hand'), { max: 3 });
+  t.ratio(
+    'step: restoreOrder + applyEvent + serializeOrder, per event (3 items, 5-event journey) vs hand reducer with JSON parse/stringify',
+    m.get('package'),
+    m.get('hand'),
+    { max: 3 },
+  );
 
   // The same step in its three parts, each against the hand reducer's part, on the journey's own inputs.
   const texts: string[] = [];
@@ -226,18 +275,41 @@ export const backEnd = defineSection('back-end', async (t) => {
   }
   const after = journey.map((event, i) => applyEvent(snapshots[i]!, event).snapshot);
   const plainAfter = journey.map((event, i) => plainApply(plainStates[i]!, event).next);
-  const each = <T>(values: readonly T[], f: (value: T, i: number) => unknown) => () => values.map((value, i) => f(value, i));
+  const each =
+    <T>(values: readonly T[], f: (value: T, i: number) => unknown) =>
+    () =>
+      values.map((value, i) => f(value, i));
   const parts = await t.interleave([
     { name: 'restoreOrder', opsPerCall: journey.length, run: each(texts, (value) => restoreOrder(value)) },
     { name: 'JSON.parse', opsPerCall: journey.length, run: each(plainTexts, (value) => JSON.parse(value)) },
-    { name: 'applyEvent', opsPerCall: journey.length, run: each(snapshots, (value, i) => applyEvent(value, journey[i]!)) },
-    { name: 'plainApply', opsPerCall: journey.length, run: each(plainStates, (value, i) => plainApply(value, journey[i]!)) },
+    {
+      name: 'applyEvent',
+      opsPerCall: journey.length,
+      run: each(snapshots, (value, i) => applyEvent(value, journey[i]!)),
+    },
+    {
+      name: 'plainApply',
+      opsPerCall: journey.length,
+      run: each(plainStates, (value, i) => plainApply(value, journey[i]!)),
+    },
     { name: 'serializeOrder', opsPerCall: journey.length, run: each(after, (value) => serializeOrder(value)) },
     { name: 'JSON.stringify', opsPerCall: journey.length, run: each(plainAfter, (value) => JSON.stringify(value)) },
   ]);
-  t.ratio('part of the step: restoreOrder vs JSON.parse of the hand reducer\'s text', parts.get('restoreOrder'), parts.get('JSON.parse'));
-  t.ratio('part of the step: applyEvent (in memory) vs the hand reducer\'s apply', parts.get('applyEvent'), parts.get('plainApply'));
-  t.ratio('part of the step: serializeOrder vs JSON.stringify of the hand reducer\'s state', parts.get('serializeOrder'), parts.get('JSON.stringify'));
+  t.ratio(
+    "part of the step: restoreOrder vs JSON.parse of the hand reducer's text",
+    parts.get('restoreOrder'),
+    parts.get('JSON.parse'),
+  );
+  t.ratio(
+    "part of the step: applyEvent (in memory) vs the hand reducer's apply",
+    parts.get('applyEvent'),
+    parts.get('plainApply'),
+  );
+  t.ratio(
+    "part of the step: serializeOrder vs JSON.stringify of the hand reducer's state",
+    parts.get('serializeOrder'),
+    parts.get('JSON.stringify'),
+  );
 
   // Repeated identical requests (no eventId) must not make later steps slower.
   // Both orders hold the first request; one has also received it 100 more times.
@@ -248,7 +320,10 @@ export const backEnd = defineSection('back-end', async (t) => {
     subject: 'please cancel',
     orderItemIds: [itemA.orderItemId],
   });
-  const unshipped = applyEvent(createOrder(threeItemInput).snapshot, { type: 'clock.tick', at: placedAt + 35 * MINUTE }).snapshot;
+  const unshipped = applyEvent(createOrder(threeItemInput).snapshot, {
+    type: 'clock.tick',
+    at: placedAt + 35 * MINUTE,
+  }).snapshot;
   const once = applyEvent(unshipped, request(0)).snapshot;
   let repeated = once;
   for (let i = 1; i <= 100; i++) repeated = applyEvent(repeated, request(i)).snapshot;
@@ -260,17 +335,32 @@ export const backEnd = defineSection('back-end', async (t) => {
     { name: 'after 100', run: () => step(after100) },
     { name: 'after 0', run: () => step(after0) },
   ]);
-  t.ratio('step after a request and 100 identical repeats vs after the request alone (same event: generateLabel)', flat.get('after 100'), flat.get('after 0'), { max: 1.2 });
-  t.bytes('stored order after a request and 100 identical repeats vs after the request alone', Buffer.byteLength(after100), { baseline: Buffer.byteLength(after0) });
+  t.ratio(
+    'step after a request and 100 identical repeats vs after the request alone (same event: generateLabel)',
+    flat.get('after 100'),
+    flat.get('after 0'),
+    { max: 1.2 },
+  );
+  t.bytes(
+    'stored order after a request and 100 identical repeats vs after the request alone',
+    Buffer.byteLength(after100),
+    { baseline: Buffer.byteLength(after0) },
+  );
 
   // A full cancel of 1,000 items, in memory (no JSON), against the hand reducer's same decision.
   const big = bigOrder(1000);
-  sameWork('1,000-item cancel', packageOutcome(applyEvent(big.snapshot, big.cancel).snapshot), plainOutcome(plainApply(big.plain, big.cancel).next));
+  sameWork(
+    '1,000-item cancel',
+    packageOutcome(applyEvent(big.snapshot, big.cancel).snapshot),
+    plainOutcome(plainApply(big.plain, big.cancel).next),
+  );
   const cancel = await t.interleave([
     { name: 'package', run: () => applyEvent(big.snapshot, big.cancel) },
     { name: 'hand', run: () => plainApply(big.plain, big.cancel) },
   ]);
-  t.time('full seller cancel of 1,000 items listed one by one: applyEvent (in memory)', cancel.get('package'), { underMs: 1 });
+  t.time('full seller cancel of 1,000 items listed one by one: applyEvent (in memory)', cancel.get('package'), {
+    underMs: 1,
+  });
   t.ratio('full seller cancel of 1,000 items vs hand reducer (in memory)', cancel.get('package'), cancel.get('hand'));
 
   // For reference: the in-memory step against XState's public transition() on the minimal machine.
@@ -296,7 +386,11 @@ export const backEnd = defineSection('back-end', async (t) => {
       },
     },
   ]);
-  t.ratio('in-memory step: applyEvent per event vs xstate transition() on the minimal machine', pure.get('package'), pure.get('transition'));
+  t.ratio(
+    'in-memory step: applyEvent per event vs xstate transition() on the minimal machine',
+    pure.get('package'),
+    pure.get('transition'),
+  );
 });
 
 /** Live actors: `send` through createOrderActor against a raw actor of the minimal machine. */
@@ -305,7 +399,8 @@ export const live = defineSection('live', async (t) => {
     {
       name: 'package',
       opsPerCall: journey.length,
-      setup: (calls: number) => Array.from({ length: calls }, () => createOrderActor(threeItemInput, { clock: stubClock })),
+      setup: (calls: number) =>
+        Array.from({ length: calls }, () => createOrderActor(threeItemInput, { clock: stubClock })),
       run: (actors: ReturnType<typeof createOrderActor>[], i: number) => {
         const actor = actors[i]!;
         for (const event of journey) actor.send(event);
@@ -316,7 +411,10 @@ export const live = defineSection('live', async (t) => {
     {
       name: 'raw',
       opsPerCall: journey.length,
-      setup: (calls: number) => Array.from({ length: calls }, () => createActor(minimalMachine, { input: plainOrder(threeItemInput).order }).start()),
+      setup: (calls: number) =>
+        Array.from({ length: calls }, () =>
+          createActor(minimalMachine, { input: plainOrder(threeItemInput).order }).start(),
+        ),
       run: (actors: AnyActorRef[], i: number) => {
         const actor = actors[i]!;
         for (const event of journey) actor.send(event);
@@ -325,7 +423,12 @@ export const live = defineSection('live', async (t) => {
       teardown: (actors: AnyActorRef[]) => actors.forEach((actor) => actor.stop()),
     },
   ]);
-  t.ratio('live send per event: createOrderActor(...).send vs raw actor.send on the minimal machine (actor creation untimed)', m.get('package'), m.get('raw'), { max: 1.3 });
+  t.ratio(
+    'live send per event: createOrderActor(...).send vs raw actor.send on the minimal machine (actor creation untimed)',
+    m.get('package'),
+    m.get('raw'),
+    { max: 1.3 },
+  );
 });
 
 /** Retained heap of `count` values made by `make`, per value: the gc() delta while they are all kept. */
@@ -351,21 +454,33 @@ export const memory = defineSection('memory', (t) => {
   const created = createOrder(threeItemInput).snapshot;
   const stored = serializeOrder(created);
   const plainStored = JSON.stringify(plainOrder(threeItemInput));
-  t.bytes('stored three-item order, new (Buffer.byteLength of serializeOrder) vs hand reducer JSON', Buffer.byteLength(stored), {
-    baseline: Buffer.byteLength(plainStored),
-    maxBytes: 500,
-  });
+  t.bytes(
+    'stored three-item order, new (Buffer.byteLength of serializeOrder) vs hand reducer JSON',
+    Buffer.byteLength(stored),
+    {
+      baseline: Buffer.byteLength(plainStored),
+      maxBytes: 500,
+    },
+  );
   // The same order with one-letter item ids and short SKUs, as in the issue's first measurement.
   const short = {
     ...threeItemInput,
     marketplaceId: undefined,
-    items: threeItemInput.items.map((item, i) => ({ orderItemId: 'ABC'[i]!, sku: item.sku.slice(0, -4), quantity: item.quantity })),
+    items: threeItemInput.items.map((item, i) => ({
+      orderItemId: 'ABC'[i]!,
+      sku: item.sku.slice(0, -4),
+      quantity: item.quantity,
+    })),
   };
   delete short.marketplaceId;
-  t.bytes('stored three-item order, new, one-letter item ids, no marketplaceId vs hand reducer JSON', Buffer.byteLength(serializeOrder(createOrder(short).snapshot)), {
-    baseline: Buffer.byteLength(JSON.stringify(plainOrder(short))),
-    maxBytes: 500,
-  });
+  t.bytes(
+    'stored three-item order, new, one-letter item ids, no marketplaceId vs hand reducer JSON',
+    Buffer.byteLength(serializeOrder(createOrder(short).snapshot)),
+    {
+      baseline: Buffer.byteLength(JSON.stringify(plainOrder(short))),
+      maxBytes: 500,
+    },
+  );
   let snapshot = created;
   let plain = plainOrder(threeItemInput);
   for (const event of journey) {
@@ -373,18 +488,25 @@ export const memory = defineSection('memory', (t) => {
     plain = plainApply(plain, event).next;
   }
   const shipped = serializeOrder(snapshot);
-  t.bytes('stored three-item order after the 5-event journey vs hand reducer JSON', Buffer.byteLength(shipped), { baseline: Buffer.byteLength(JSON.stringify(plain)) });
+  t.bytes('stored three-item order after the 5-event journey vs hand reducer JSON', Buffer.byteLength(shipped), {
+    baseline: Buffer.byteLength(JSON.stringify(plain)),
+  });
   if (!(globalThis as { gc?: unknown }).gc) {
     t.note('retained heap not measured: run node with --expose-gc.');
     return;
   }
   // Each text gets its own order id so that no two restored orders share strings.
-  const texts = Array.from({ length: 5000 }, (_, i) => shipped.replaceAll(threeItemInput.orderId, `113-${String(i).padStart(7, '0')}-1234567`));
-  const plainTexts = texts.map((_, i) => JSON.stringify(plain).replaceAll(threeItemInput.orderId, `113-${String(i).padStart(7, '0')}-1234567`));
+  const texts = Array.from({ length: 5000 }, (_, i) =>
+    shipped.replaceAll(threeItemInput.orderId, `113-${String(i).padStart(7, '0')}-1234567`),
+  );
+  const plainTexts = texts.map((_, i) =>
+    JSON.stringify(plain).replaceAll(threeItemInput.orderId, `113-${String(i).padStart(7, '0')}-1234567`),
+  );
   const heapOurs = retained((i) => restoreOrder(texts[i]!), texts.length);
   const heapHand = retained((i) => JSON.parse(plainTexts[i]!), plainTexts.length);
   t.add({
-    measure: 'retained heap per restored order after the journey (gc() delta over 5,000 kept, approximate) vs JSON.parse of the hand reducer\'s JSON',
+    measure:
+      "retained heap per restored order after the journey (gc() delta over 5,000 kept, approximate) vs JSON.parse of the hand reducer's JSON",
     value: formatBytes(heapOurs),
     baseline: formatBytes(heapHand),
     ratio: `${(heapOurs / heapHand).toFixed(2)}×`,
@@ -392,9 +514,13 @@ export const memory = defineSection('memory', (t) => {
     met: undefined,
   });
   const actorsOurs = retained(() => createOrderActor(threeItemInput, { clock: stubClock }), 2000);
-  const actorsRaw = retained(() => createActor(minimalMachine, { input: plainOrder(threeItemInput).order }).start(), 2000);
+  const actorsRaw = retained(
+    () => createActor(minimalMachine, { input: plainOrder(threeItemInput).order }).start(),
+    2000,
+  );
   t.add({
-    measure: 'retained heap per started live actor, new order (gc() delta over 2,000 kept, approximate) vs raw actor of the minimal machine',
+    measure:
+      'retained heap per started live actor, new order (gc() delta over 2,000 kept, approximate) vs raw actor of the minimal machine',
     value: formatBytes(actorsOurs),
     baseline: formatBytes(actorsRaw),
     ratio: `${(actorsOurs / actorsRaw).toFixed(2)}×`,

@@ -35,7 +35,8 @@ function events(count: number): OrderEventInput[] {
     const at = placedAt + 31 * MINUTE + i * MINUTE;
     const eventId = `evt-${String(i).padStart(6, '0')}`;
     if (i % 3 === 0) return { type: 'clock.tick', at, eventId };
-    if (i % 3 === 1) return { type: 'buyer.requestCancellation', at, source: 'order-flag', orderItemIds: ['A'], eventId };
+    if (i % 3 === 1)
+      return { type: 'buyer.requestCancellation', at, source: 'order-flag', orderItemIds: ['A'], eventId };
     return { type: 'buyer.cancel', at, eventId };
   });
 }
@@ -62,7 +63,9 @@ async function drive(inspector: Inspector, scenario: Scenario): Promise<{ lastSe
   const connection = connectInspector(inspector.socketUrl);
   await until(() => connection.connected);
   const list = events(scenario.eventsPerOrder);
-  const actors = Array.from({ length: scenario.orders }, (_, n) => createOrderActor(input(n), { inspect: connection.inspect, clock: new SimulatedClock() }));
+  const actors = Array.from({ length: scenario.orders }, (_, n) =>
+    createOrderActor(input(n), { inspect: connection.inspect, clock: new SimulatedClock() }),
+  );
   for (const event of list) for (const actor of actors) actor.send(event);
   const lastSend = performance.now();
   return {
@@ -81,7 +84,12 @@ async function serverOnly(scenario: Scenario): Promise<number> {
   const run = await drive(inspector, scenario);
   await until(() => {
     const orders = inspector.orders();
-    return orders.length === scenario.orders && orders.every((order) => order.steps.length === expectedSteps(scenario) && !order.steps.some((step) => step.pending));
+    return (
+      orders.length === scenario.orders &&
+      orders.every(
+        (order) => order.steps.length === expectedSteps(scenario) && !order.steps.some((step) => step.pending),
+      )
+    );
   });
   const elapsed = performance.now() - run.lastSend;
   run.stop();
@@ -127,7 +135,10 @@ async function retainedPerStep(count: number): Promise<{ kept: number; contextPe
   await until(() => connection.connected);
   const actor = createOrderActor(input(1), { inspect: connection.inspect, clock: new SimulatedClock() });
   for (const event of events(count)) actor.send(event);
-  await until(() => inspector.orders()[0]?.steps.length === count + 1 && !inspector.orders()[0]!.steps.some((step) => step.pending));
+  await until(
+    () =>
+      inspector.orders()[0]?.steps.length === count + 1 && !inspector.orders()[0]!.steps.some((step) => step.pending),
+  );
   const order = inspector.orders()[0]!;
   actor.stop();
   connection.stop();
@@ -144,7 +155,12 @@ async function retainedPerStep(count: number): Promise<{ kept: number; contextPe
     return (after - before) / (count + 1);
   };
   const kept = measure(() => structuredClone(order));
-  const contextPerStep = measure(() => structuredClone({ ...order, steps: order.steps.map((step, index) => ({ ...step, context: contextAt(order, index) })) }));
+  const contextPerStep = measure(() =>
+    structuredClone({
+      ...order,
+      steps: order.steps.map((step, index) => ({ ...step, context: contextAt(order, index) })),
+    }),
+  );
   return { kept, contextPerStep };
 }
 
@@ -153,7 +169,9 @@ if (!hasChromium) {
   process.exit(1);
 }
 const browser = await launchChromium();
-console.log(`inspector: time from the last send until shown, ${ROUNDS} interleaved rounds, medians (headless Chromium, 1280x800)\n`);
+console.log(
+  `inspector: time from the last send until shown, ${ROUNDS} interleaved rounds, medians (headless Chromium, 1280x800)\n`,
+);
 for (const scenario of scenarios) {
   const page: number[] = [];
   const server: number[] = [];
@@ -176,5 +194,7 @@ await browser.close();
 console.log('\nserver memory: one live order as the inspector keeps it, retained heap per step (flat = linear growth)');
 for (const count of [250, 500, 1000]) {
   const { kept, contextPerStep } = await retainedPerStep(count);
-  console.log(`  ${String(count).padStart(5)} events: ${kept.toFixed(0)} B per step | baseline, a context per step ${contextPerStep.toFixed(0)} B per step | ratio ${(kept / contextPerStep).toFixed(2)}x`);
+  console.log(
+    `  ${String(count).padStart(5)} events: ${kept.toFixed(0)} B per step | baseline, a context per step ${contextPerStep.toFixed(0)} B per step | ratio ${(kept / contextPerStep).toFixed(2)}x`,
+  );
 }

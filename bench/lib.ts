@@ -131,7 +131,10 @@ export const defaults: Required<InterleaveOptions> = { rounds: 3, taskMs: 1000, 
  * from other processes, GC and CPU frequency hits every task alike. Between rounds the heap is collected
  * when `--expose-gc` is on.
  */
-export async function interleave(tasks: readonly Task[], options: InterleaveOptions = {}): Promise<Map<string, Measured>> {
+export async function interleave(
+  tasks: readonly Task[],
+  options: InterleaveOptions = {},
+): Promise<Map<string, Measured>> {
   const { rounds, taskMs, batchMs, warmupMs } = { ...defaults, ...options };
   // Calibrate: warm each task up and find how many calls fill one batch.
   const plan = [];
@@ -217,7 +220,12 @@ export class Table {
    * A time ratio subject/baseline, taken per round on the p50s (so both saw the same noise); the goal is
    * met when the median round's ratio is at most `goal.max`.
    */
-  ratio(measure: string, subject: Measured | undefined, baseline: Measured | undefined, goal?: { max: number }): number {
+  ratio(
+    measure: string,
+    subject: Measured | undefined,
+    baseline: Measured | undefined,
+    goal?: { max: number },
+  ): number {
     if (!subject || !baseline) throw new Error(`Measure "${measure}" is missing a task's result.`);
     const ratios = subject.p50.map((value, round) => value / baseline.p50[round]!);
     const r = spread(ratios);
@@ -261,7 +269,15 @@ export class Table {
 
   /** The rows as a Markdown table (what `npm run bench` prints and docs/performance.md holds). */
   markdown(): string {
-    const header = ['section', 'measure', 'subject (min / median of 3 rounds)', 'baseline (same rounds)', 'ratio (min / median)', 'goal', 'met'];
+    const header = [
+      'section',
+      'measure',
+      'subject (min / median of 3 rounds)',
+      'baseline (same rounds)',
+      'ratio (min / median)',
+      'goal',
+      'met',
+    ];
     const lines = [header, header.map(() => '---')];
     for (const row of this.rows) {
       const met = row.met === undefined ? '—' : row.met ? 'met' : 'NOT met';
@@ -285,15 +301,23 @@ export function defineSection(name: string, run: Section['run']): Section {
 /** The machine and runtime the numbers come from. */
 export function environment(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   return `${availableParallelism()} cores (${cpu}), Node ${process.version}, ${process.platform}/${process.arch}, load average at start ${load}`;
 }
 
 /** The commit measured, with "+ changes" when the worktree differs from it. */
 export function revision(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return dirty ? `${head} + uncommitted changes` : head;
   } catch {
     return 'unknown commit';
@@ -326,21 +350,31 @@ export async function runMain(sections: readonly Section[], argv: string[] = pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { rounds: { type: 'string' }, 'task-ms': { type: 'string' }, quick: { type: 'boolean' }, write: { type: 'string' } },
+    options: {
+      rounds: { type: 'string' },
+      'task-ms': { type: 'string' },
+      quick: { type: 'boolean' },
+      write: { type: 'string' },
+    },
   });
   if (values.quick) Object.assign(defaults, { rounds: 1, taskMs: 100, warmupMs: 50 });
-  for (const [flag, key] of [['rounds', 'rounds'], ['task-ms', 'taskMs']] as const) {
+  for (const [flag, key] of [
+    ['rounds', 'rounds'],
+    ['task-ms', 'taskMs'],
+  ] as const) {
     const text = values[flag];
     if (text === undefined) continue;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`Option --${flag} must be a positive integer, got "${text}".`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`Option --${flag} must be a positive integer, got "${text}".`);
     defaults[key] = value;
   }
   const known = sections.map((section) => section.name);
   const unknown = positionals.find((name) => !known.includes(name));
   if (unknown !== undefined) throw new Error(`There is no bench section "${unknown}"; sections: ${known.join(', ')}.`);
   const chosen = positionals.length ? sections.filter((section) => positionals.includes(section.name)) : sections;
-  if (!(globalThis as { gc?: unknown }).gc) console.warn('Run node with --expose-gc (npm run bench does) for collections between rounds and heap figures.');
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.warn('Run node with --expose-gc (npm run bench does) for collections between rounds and heap figures.');
 
   const lines: string[] = [];
   const print = (line: string) => {
@@ -348,7 +382,9 @@ export async function runMain(sections: readonly Section[], argv: string[] = pro
     console.log(line);
   };
   print(`# ${environment()}`);
-  print(`# commit ${revision()}; ${defaults.rounds} round(s), ${defaults.taskMs} ms per task per round, batches of ≈ ${defaults.batchMs} ms; p50/p90 are of batch means`);
+  print(
+    `# commit ${revision()}; ${defaults.rounds} round(s), ${defaults.taskMs} ms per task per round, batches of ≈ ${defaults.batchMs} ms; p50/p90 are of batch means`,
+  );
   const table = new Table();
   const started = now();
   for (const section of chosen) {
@@ -359,7 +395,11 @@ export async function runMain(sections: readonly Section[], argv: string[] = pro
   }
   print(table.markdown());
   for (const note of table.notes) print(`- ${note}`);
-  print(`# total ${formatMs(now() - started)}; load average at end ${loadavg().map((value) => value.toFixed(2)).join(" ")}; sink ${sink.filter((value) => value !== undefined).length}/64 slots live`);
+  print(
+    `# total ${formatMs(now() - started)}; load average at end ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}; sink ${sink.filter((value) => value !== undefined).length}/64 slots live`,
+  );
   if (values.write !== undefined) {
     writeBlock(values.write, lines.join('\n'));
     console.error(`wrote the table into ${values.write}`);

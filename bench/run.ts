@@ -11,22 +11,40 @@ import { runMain } from './lib.js';
 import { bundleSection } from './bundle.js';
 import { sections as core } from './core.js';
 
-const standalone: Record<string, string> = { service: 'bench/service.ts', inspector: 'bench/inspector.ts', simulation: 'bench/simulation.ts' };
+const standalone: Record<string, string> = {
+  service: 'bench/service.ts',
+  inspector: 'bench/inspector.ts',
+  simulation: 'bench/simulation.ts',
+};
 const argv = process.argv.slice(2);
 const { positionals } = parseArgs({
   args: argv,
   allowPositionals: true,
   strict: false,
-  options: { rounds: { type: 'string' }, 'task-ms': { type: 'string' }, quick: { type: 'boolean' }, write: { type: 'string' } },
+  options: {
+    rounds: { type: 'string' },
+    'task-ms': { type: 'string' },
+    quick: { type: 'boolean' },
+    write: { type: 'string' },
+  },
 });
 const own = positionals.filter((name) => !(name in standalone));
 const others = positionals.length ? positionals.filter((name) => name in standalone) : Object.keys(standalone);
 
-if (own.length || !positionals.length) await runMain([...core, bundleSection], argv.filter((arg) => !(arg in standalone)));
+if (own.length || !positionals.length)
+  await runMain(
+    [...core, bundleSection],
+    argv.filter((arg) => !(arg in standalone)),
+  );
 for (const name of others) {
   console.log(`\n# ${name}: node --expose-gc --import tsx ${standalone[name]}`);
   // The simulation takes its own flags (`--orders=N`, `--pg-orders=N`, `--workers=1,2`): they are passed on.
-  const flags = name === 'simulation' ? argv.filter((arg) => arg.startsWith('--') && !['--quick', '--write'].some((own) => arg.startsWith(own))) : [];
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', standalone[name]!, ...flags], { stdio: 'inherit' });
+  const flags =
+    name === 'simulation'
+      ? argv.filter((arg) => arg.startsWith('--') && !['--quick', '--write'].some((own) => arg.startsWith(own)))
+      : [];
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', standalone[name]!, ...flags], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) process.exitCode = run.status ?? 1;
 }

@@ -50,7 +50,14 @@ function rowMaker(placedAt: number) {
   const text = serializeOrder(template);
   const status = orderStatus(template);
   const deadline = nextDeadline(template);
-  return (orderId: string) => ({ orderId, version: 1, status, nextDeadline: deadline, seq: 1, snapshot: text.replaceAll('TEMPLATE-ORDER-ID', orderId) });
+  return (orderId: string) => ({
+    orderId,
+    version: 1,
+    status,
+    nextDeadline: deadline,
+    seq: 1,
+    snapshot: text.replaceAll('TEMPLATE-ORDER-ID', orderId),
+  });
 }
 /** The snapshot text after the measured event on such an order: what the bare baseline writes. */
 function labelledText(placedAt: number) {
@@ -85,7 +92,8 @@ if (process.argv[2] === '--worker') {
   process.stdout.write('ready\n');
   await new Promise<void>((go) => process.stdin.once('data', () => go()));
   let accepted = 0;
-  for (const orderId of job.orderIds) if ((await service.apply(orderId, label(job.placedAt))).verdict.accepted) accepted++;
+  for (const orderId of job.orderIds)
+    if ((await service.apply(orderId, label(job.placedAt))).verdict.accepted) accepted++;
   await service.close();
   process.stdout.write(`done ${accepted}\n`);
   process.exit(0);
@@ -109,7 +117,9 @@ async function sqliteBackend(dir: string): Promise<Backend> {
   const store = new SqliteStore({ filename: join(dir, 'bench.db') });
   const service = await createOrderService({ store });
   const db = store.db;
-  const insert = db.prepare('INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)');
+  const insert = db.prepare(
+    'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)',
+  );
   const update = db.prepare('UPDATE orders SET snapshot = ?, version = version + 1, seq = seq + 1 WHERE order_id = ?');
   const insertMany = db.transaction((rows: ReturnType<ReturnType<typeof rowMaker>>[]) => {
     for (const r of rows) insert.run(r);
@@ -126,7 +136,14 @@ async function sqliteBackend(dir: string): Promise<Backend> {
     },
     bareBatch: async (items) => updateMany(items),
     bytes: async () => {
-      const pages = new Map((db.prepare('SELECT name, sum(pgsize) AS size FROM dbstat GROUP BY name').all() as Array<{ name: string; size: number }>).map((r) => [r.name, r.size]));
+      const pages = new Map(
+        (
+          db.prepare('SELECT name, sum(pgsize) AS size FROM dbstat GROUP BY name').all() as Array<{
+            name: string;
+            size: number;
+          }>
+        ).map((r) => [r.name, r.size]),
+      );
       const size = (...names: string[]) => names.reduce((sum, n) => sum + (pages.get(n) ?? 0), 0);
       const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
       return {
@@ -151,18 +168,32 @@ async function postgresBackend(schema: string): Promise<Backend> {
         const chunk = rows.slice(i, i + 5_000);
         await store.pool.query(
           `INSERT INTO ${t('orders')} (order_id, version, status, next_deadline, seq, snapshot) SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[])`,
-          [chunk.map((r) => r.orderId), chunk.map((r) => r.version), chunk.map((r) => r.status), chunk.map((r) => r.nextDeadline), chunk.map((r) => r.seq), chunk.map((r) => r.snapshot)],
+          [
+            chunk.map((r) => r.orderId),
+            chunk.map((r) => r.version),
+            chunk.map((r) => r.status),
+            chunk.map((r) => r.nextDeadline),
+            chunk.map((r) => r.seq),
+            chunk.map((r) => r.snapshot),
+          ],
         );
       }
     },
     bareUpdate: async (id, text) => {
-      await store.pool.query(`UPDATE ${t('orders')} SET snapshot = $1, version = version + 1, seq = seq + 1 WHERE order_id = $2`, [text, id]);
+      await store.pool.query(
+        `UPDATE ${t('orders')} SET snapshot = $1, version = version + 1, seq = seq + 1 WHERE order_id = $2`,
+        [text, id],
+      );
     },
     bareBatch: async (items) => {
       const client = await store.pool.connect();
       try {
         await client.query('BEGIN');
-        for (const [id, text] of items) await client.query(`UPDATE ${t('orders')} SET snapshot = $1, version = version + 1, seq = seq + 1 WHERE order_id = $2`, [text, id]);
+        for (const [id, text] of items)
+          await client.query(
+            `UPDATE ${t('orders')} SET snapshot = $1, version = version + 1, seq = seq + 1 WHERE order_id = $2`,
+            [text, id],
+          );
         await client.query('COMMIT');
       } finally {
         client.release();
@@ -171,7 +202,9 @@ async function postgresBackend(schema: string): Promise<Backend> {
     bytes: async () => {
       await store.pool.query(`VACUUM ANALYZE ${t('orders')}, ${t('order_history')}, ${t('order_outbox')}`);
       const per = async (name: string) => {
-        const r = await store.pool.query(`SELECT pg_total_relation_size('${t(name)}')::float8 / greatest(count(*), 1) AS b FROM ${t(name)}`);
+        const r = await store.pool.query(
+          `SELECT pg_total_relation_size('${t(name)}')::float8 / greatest(count(*), 1) AS b FROM ${t(name)}`,
+        );
         return r.rows[0].b as number;
       };
       return { order: await per('orders'), history: await per('order_history'), outbox: await per('order_outbox') };
@@ -204,7 +237,12 @@ async function throughput(backend: Backend, perRound: number) {
     const dueIds = Array.from({ length: 1_000 }, (_, i) => `${backend.name}-due-${round}-${i}`);
     const bareDueIds = dueIds.map((id) => `${id}-bare`);
     await backend.insert([...dueIds, ...bareDueIds].map(makeDue));
-    const dueText = serializeOrder(applyEvent(createOrder(input(bareDueIds[0]!, batchAt)).snapshot, { type: 'clock.tick', at: batchAt + 30 * MINUTE }).snapshot);
+    const dueText = serializeOrder(
+      applyEvent(createOrder(input(bareDueIds[0]!, batchAt)).snapshot, {
+        type: 'clock.tick',
+        at: batchAt + 30 * MINUTE,
+      }).snapshot,
+    );
     const bareDue = bareDueIds.map((id): [string, string] => [id, dueText.replaceAll(bareDueIds[0]!, id)]);
 
     const order = round % 2 ? ['service', 'bare'] : ['bare', 'service'];
@@ -214,11 +252,15 @@ async function throughput(backend: Backend, perRound: number) {
     const singles = [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)];
     for (const which of singles) {
       const start = performance.now();
-      if (which === 'service') for (const id of ids) consumed += (await backend.service.apply(id, label(singleAt))).version;
+      if (which === 'service')
+        for (const id of ids) consumed += (await backend.service.apply(id, label(singleAt))).version;
       else if (which === 'concurrent') {
-        for (const result of await Promise.all(concurrentIds.map((id) => backend.service.apply(id, label(singleAt))))) consumed += result.version;
+        for (const result of await Promise.all(concurrentIds.map((id) => backend.service.apply(id, label(singleAt)))))
+          consumed += result.version;
       } else for (let i = 0; i < bareIds.length; i++) await backend.bareUpdate(bareIds[i]!, texts[i]!);
-      (which === 'service' ? serviceTimes : which === 'concurrent' ? concurrentTimes : bareTimes).push(performance.now() - start);
+      (which === 'service' ? serviceTimes : which === 'concurrent' ? concurrentTimes : bareTimes).push(
+        performance.now() - start,
+      );
     }
     for (const which of order) {
       const start = performance.now();
@@ -235,12 +277,30 @@ async function throughput(backend: Backend, perRound: number) {
   const eps = (ms: number, n: number) => (n * 1000) / ms;
   const single = eps(median(serviceTimes), perRound);
   const bare = eps(median(bareTimes), perRound);
-  row('events/s, one event per transaction', backend.name, fmt(single), `${fmt(bare)} bare UPDATE/s`, `${(bare / single).toFixed(1)}x the bare write's time`);
+  row(
+    'events/s, one event per transaction',
+    backend.name,
+    fmt(single),
+    `${fmt(bare)} bare UPDATE/s`,
+    `${(bare / single).toFixed(1)}x the bare write's time`,
+  );
   const concurrent = eps(median(concurrentTimes), perRound);
-  row(`events/s, ${fmt(perRound)} one-event requests at once`, backend.name, fmt(concurrent), `${fmt(single)} one after another`, `${(concurrent / single).toFixed(2)}x`);
+  row(
+    `events/s, ${fmt(perRound)} one-event requests at once`,
+    backend.name,
+    fmt(concurrent),
+    `${fmt(single)} one after another`,
+    `${(concurrent / single).toFixed(2)}x`,
+  );
   const batch = eps(median(batchTimes), 1_000);
   const bareB = eps(median(bareBatchTimes), 1_000);
-  row('events/s, sweep batch of 1,000 in one transaction', backend.name, fmt(batch), `${fmt(bareB)} bare UPDATE/s`, `${(bareB / batch).toFixed(1)}x the bare write's time`);
+  row(
+    'events/s, sweep batch of 1,000 in one transaction',
+    backend.name,
+    fmt(batch),
+    `${fmt(bareB)} bare UPDATE/s`,
+    `${(bareB / batch).toFixed(1)}x the bare write's time`,
+  );
   if (consumed === 0) throw new Error('nothing was applied');
 }
 
@@ -258,12 +318,15 @@ async function sweepAtScale(dir: string) {
   for (const size of sizes) {
     const store = new SqliteStore({ filename: join(dir, `sweep-${size}.db`) });
     const service = await createOrderService({ store });
-    const insert = store.db.prepare('INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)');
+    const insert = store.db.prepare(
+      'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)',
+    );
     const fill = store.db.transaction((from: number, to: number, make: (id: string) => unknown) => {
       for (let i = from; i < to; i++) insert.run(make(`n-${i}`));
     });
     const due = total * 1_000;
-    if (due > size) throw new Error(`${total} rounds of 1,000 due orders do not fit among ${size} stored: lower BENCH_SWEEP_WARMUP`);
+    if (due > size)
+      throw new Error(`${total} rounds of 1,000 due orders do not fit among ${size} stored: lower BENCH_SWEEP_WARMUP`);
     for (let from = 0; from < size - due; from += 50_000) fill(from, Math.min(from + 50_000, size - due), notDue);
     for (let round = 0; round < total; round++) {
       const make = rowMaker(T0 + round * HOUR);
@@ -282,15 +345,30 @@ async function sweepAtScale(dir: string) {
       const swept = await service.sweep(T0 + round * HOUR + 30 * MINUTE, { batch: 1_000 });
       const ms = performance.now() - start;
       if (swept.applied !== 1_000) throw new Error(`swept ${swept.applied}, expected 1,000`);
-      if (warm) console.log(`sweep warm-up ${round + 1} of ${WARMUP} among ${size.toLocaleString('en-US')} (not counted): ${ms.toFixed(1)} ms`);
+      if (warm)
+        console.log(
+          `sweep warm-up ${round + 1} of ${WARMUP} among ${size.toLocaleString('en-US')} (not counted): ${ms.toFixed(1)} ms`,
+        );
       else times.get(size)!.push(ms);
     }
   }
-  for (const size of sizes) console.log(`sweep among ${size.toLocaleString('en-US')}, ms per round: ${times.get(size)!.map((t) => t.toFixed(1)).join(' ')}`);
+  for (const size of sizes)
+    console.log(
+      `sweep among ${size.toLocaleString('en-US')}, ms per round: ${times
+        .get(size)!
+        .map((t) => t.toFixed(1))
+        .join(' ')}`,
+    );
   const base = median(times.get(sizes[0]!)!);
   for (const size of sizes) {
     const ms = median(times.get(size)!);
-    row(`sweep of 1,000 due among ${size.toLocaleString('en-US')} stored`, 'sqlite', `${ms.toFixed(1)} ms`, size === sizes[0] ? '' : `${base.toFixed(1)} ms at ${sizes[0]!.toLocaleString('en-US')}`, size === sizes[0] ? '' : `${(ms / base).toFixed(2)}x`);
+    row(
+      `sweep of 1,000 due among ${size.toLocaleString('en-US')} stored`,
+      'sqlite',
+      `${ms.toFixed(1)} ms`,
+      size === sizes[0] ? '' : `${base.toFixed(1)} ms at ${sizes[0]!.toLocaleString('en-US')}`,
+      size === sizes[0] ? '' : `${(ms / base).toFixed(2)}x`,
+    );
   }
   for (const { service } of stores.values()) await service.close();
 }
@@ -304,10 +382,14 @@ async function workers(schema: string, backend: Backend) {
   const results = new Map<number, number[]>(counts.map((c) => [c, []]));
   for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
     for (const count of round % 2 ? [...counts].reverse() : counts) {
-      const jobs = Array.from({ length: count }, (_, w) => Array.from({ length: perWorker }, (_, i) => `w-${round}-${count}-${w}-${i}`));
+      const jobs = Array.from({ length: count }, (_, w) =>
+        Array.from({ length: perWorker }, (_, i) => `w-${round}-${count}-${w}-${i}`),
+      );
       await backend.insert(jobs.flat().map(make));
       const children = jobs.map((orderIds) =>
-        spawn(process.execPath, ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orderIds, placedAt })], { stdio: ['pipe', 'pipe', 'inherit'] }),
+        spawn(process.execPath, ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orderIds, placedAt })], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }),
       );
       const lineOf = (child: (typeof children)[number], prefix: string) =>
         new Promise<string>((resolve, reject) => {
@@ -332,7 +414,13 @@ async function workers(schema: string, backend: Backend) {
   const one = median(results.get(1)!);
   for (const count of counts) {
     const eps = median(results.get(count)!);
-    row(`events/s with ${count} worker process${count > 1 ? 'es' : ''}`, 'postgres', fmt(eps), count === 1 ? '' : `${fmt(one)} with 1`, count === 1 ? '' : `${(eps / one).toFixed(2)}x`);
+    row(
+      `events/s with ${count} worker process${count > 1 ? 'es' : ''}`,
+      'postgres',
+      fmt(eps),
+      count === 1 ? '' : `${fmt(one)} with 1`,
+      count === 1 ? '' : `${(eps / one).toFixed(2)}x`,
+    );
   }
 }
 
@@ -345,11 +433,18 @@ try {
   await throughput(sqlite, 1_000);
   const postgres = hasPostgres ? await postgresBackend(schema) : null;
   if (postgres) await throughput(postgres, 300);
-  else console.log(`PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`);
+  else
+    console.log(
+      `PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`,
+    );
   for (const backend of [sqlite, postgres]) {
     if (!backend) continue;
     const bytes = await backend.bytes();
-    row('bytes per stored order / history row / outbox row', backend.name, `${Math.round(bytes.order)} / ${Math.round(bytes.history)} / ${Math.round(bytes.outbox)}`);
+    row(
+      'bytes per stored order / history row / outbox row',
+      backend.name,
+      `${Math.round(bytes.order)} / ${Math.round(bytes.history)} / ${Math.round(bytes.outbox)}`,
+    );
   }
   await sqlite.close();
   await sweepAtScale(dir);

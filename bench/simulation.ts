@@ -53,7 +53,9 @@ if (process.argv[2] === '--worker') {
   const service = await createOrderService({ store, now: simulationNow(clock) });
   // Feeds name many orders: one worker applies them all.
   const runner = new SimulationRunner(service, plan, clock, (action) =>
-    action.kind === 'feed' ? job.worker === 0 : owner.get(action.kind === 'place' ? action.input.orderId : action.orderId) === job.worker,
+    action.kind === 'feed'
+      ? job.worker === 0
+      : owner.get(action.kind === 'place' ? action.input.orderId : action.orderId) === job.worker,
   );
   process.stdout.write('ready\n');
   let buffered = '';
@@ -106,7 +108,15 @@ async function bareServiceRate(store: OrderStore, count: number, tag: string): P
   const placedAt = Date.parse('2030-01-01T00:00:00Z');
   const ids = Array.from({ length: count }, (_, i) => `bare-${tag}-${i}`);
   for (const orderId of ids) {
-    await service.place({ orderId, placedAt, latestShipDate: placedAt + 2 * 86_400_000, items: [{ orderItemId: 'A', sku: 'MUG-RED', quantity: 2 }, { orderItemId: 'B', sku: 'MUG-BLUE', quantity: 1 }] });
+    await service.place({
+      orderId,
+      placedAt,
+      latestShipDate: placedAt + 2 * 86_400_000,
+      items: [
+        { orderItemId: 'A', sku: 'MUG-RED', quantity: 2 },
+        { orderItemId: 'B', sku: 'MUG-BLUE', quantity: 1 },
+      ],
+    });
   }
   const start = performance.now();
   for (const orderId of ids) await service.apply(orderId, { type: 'buyer.cancel', at: placedAt + 5 * 60_000 });
@@ -229,7 +239,11 @@ async function postgresRun(schema: string, workers: number): Promise<{ seconds: 
   await init.init();
   await init.close();
   const children = Array.from({ length: workers }, (_, worker) =>
-    spawn(process.execPath, ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orders: pgOrders, worker, workers })], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orders: pgOrders, worker, workers })],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    ),
   );
   const waiting = children.map(() => [] as Array<(line: string) => void>);
   children.forEach((child, i) => {
@@ -271,10 +285,15 @@ async function postgresRun(schema: string, workers: number): Promise<{ seconds: 
     else if (due > 0) await all(`sweep ${at}`, 1);
   });
   await watch.close();
-  const counters = (await all('end')).reduce((sum, line) => addCounters(sum, JSON.parse(line.slice(5)) as SimulationCounters), emptyCounters());
+  const counters = (await all('end')).reduce(
+    (sum, line) => addCounters(sum, JSON.parse(line.slice(5)) as SimulationCounters),
+    emptyCounters(),
+  );
   // As the command counts them: one sweep per clock step.
   counters.sweeper.sweeps = steps;
-  const reader = await createOrderService({ store: new PostgresStore({ connectionString: DATABASE_URL, schema, max: 8 }) });
+  const reader = await createOrderService({
+    store: new PostgresStore({ connectionString: DATABASE_URL, schema, max: 8 }),
+  });
   const figures = figuresOf(plan, await storedSnapshots(reader), counters);
   await reader.close();
   return { seconds: (performance.now() - start) / 1000, figures };
@@ -283,12 +302,21 @@ async function postgresRun(schema: string, workers: number): Promise<{ seconds: 
 const dir = mkdtempSync(join(tmpdir(), 'ol-bench-sim-'));
 const schema = `ol_bench_sim_${process.pid}`;
 try {
-  console.log(`node ${process.version}; seed ${SEED}, ${DAYS} days; SQLite ${fmt(sqliteOrders)} orders, PostgreSQL ${fmt(pgOrders)} orders with ${workerCounts.join(', ')} workers`);
+  console.log(
+    `node ${process.version}; seed ${SEED}, ${DAYS} days; SQLite ${fmt(sqliteOrders)} orders, PostgreSQL ${fmt(pgOrders)} orders with ${workerCounts.join(', ')} workers`,
+  );
   if (!values['skip-sqlite']) await sqliteRun(dir);
   if (!values['skip-postgres']) {
-    if (!(await postgresReachable())) console.log(`PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`);
+    if (!(await postgresReachable()))
+      console.log(
+        `PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`,
+      );
     else {
-      const bare = await bareServiceRate(new PostgresStore({ connectionString: DATABASE_URL, schema: `${schema}_bare`, max: 2 }), 300, 'pg');
+      const bare = await bareServiceRate(
+        new PostgresStore({ connectionString: DATABASE_URL, schema: `${schema}_bare`, max: 2 }),
+        300,
+        'pg',
+      );
       await resetSchema(`${schema}_bare`);
       let first: { seconds: number; figures: SimulationFigures } | undefined;
       for (const workers of workerCounts) {
@@ -302,8 +330,12 @@ try {
           `simulation of ${fmt(pgOrders)} orders end to end with ${workers} worker process${workers > 1 ? 'es' : ''}`,
           'postgres',
           `${run.seconds.toFixed(1)} s, ${fmt(writes)} writes/s`,
-          workers === workerCounts[0] ? `${fmt(bare)} single-event service.apply/s` : `${first.seconds.toFixed(1)} s with ${workerCounts[0]}`,
-          workers === workerCounts[0] ? `${(writes / bare).toFixed(2)}x` : `${(first.seconds / run.seconds).toFixed(2)}x faster`,
+          workers === workerCounts[0]
+            ? `${fmt(bare)} single-event service.apply/s`
+            : `${first.seconds.toFixed(1)} s with ${workerCounts[0]}`,
+          workers === workerCounts[0]
+            ? `${(writes / bare).toFixed(2)}x`
+            : `${(first.seconds / run.seconds).toFixed(2)}x faster`,
         );
       }
     }

@@ -9,7 +9,19 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Application, Converter, ReflectionKind, ReflectionType, Type, UnknownType, type Context, type DeclarationReflection, type Reflection, type SomeType, type TypeDocOptions } from 'typedoc';
+import {
+  Application,
+  Converter,
+  ReflectionKind,
+  ReflectionType,
+  Type,
+  UnknownType,
+  type Context,
+  type DeclarationReflection,
+  type Reflection,
+  type SomeType,
+  type TypeDocOptions,
+} from 'typedoc';
 import ts from 'typescript';
 import type { PluginOptions } from 'typedoc-plugin-markdown';
 import { renderStatechartDoc } from './statechart.js';
@@ -19,7 +31,9 @@ const check = process.argv.includes('--check');
 
 /** The source file behind each public entry point: `./dist/src/x/index.d.ts` → `src/x/index.ts`. */
 export function entryPoints(): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { types?: string }> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { types?: string }>;
+  };
   return Object.values(pkg.exports)
     .flatMap((target) => (typeof target === 'object' && target.types ? [target.types] : []))
     .map((types) => types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts'));
@@ -40,7 +54,11 @@ const intentionallyNotExported = [
 const MAX_TYPE_LENGTH = 160;
 
 /** Calls `visit` on every reflection declared inside a type (object literals, nested at any depth). */
-function forEachReflectionIn(type: unknown, visit: (reflection: DeclarationReflection) => void, seen = new Set<unknown>()): void {
+function forEachReflectionIn(
+  type: unknown,
+  visit: (reflection: DeclarationReflection) => void,
+  seen = new Set<unknown>(),
+): void {
   if (typeof type !== 'object' || type === null || seen.has(type)) return;
   seen.add(type);
   if (type instanceof ReflectionType) {
@@ -81,7 +99,12 @@ async function renderApi(out: string): Promise<{ warnings: number; errors: numbe
   const declared = new Map<Reflection, string>();
   const recordDeclaredType = (context: Context, reflection: Reflection) => {
     const node = context.getSymbolFromReflection(reflection)?.declarations?.[0];
-    const typed = node && (ts.isParameter(node) || ts.isPropertySignature(node) || ts.isPropertyDeclaration(node) || ts.isVariableDeclaration(node));
+    const typed =
+      node &&
+      (ts.isParameter(node) ||
+        ts.isPropertySignature(node) ||
+        ts.isPropertyDeclaration(node) ||
+        ts.isVariableDeclaration(node));
     if (typed && node.type) declared.set(reflection, node.type.getText());
   };
   app.converter.on(Converter.EVENT_CREATE_PARAMETER, recordDeclaredType);
@@ -128,7 +151,8 @@ try {
   const problems: string[] = [];
   if (warnings + errors > 0) problems.push(`TypeDoc reported ${errors} error(s) and ${warnings} warning(s) (above).`);
   if (check) {
-    if (readFileSync(join(root, 'docs/statechart.md'), 'utf8') !== statechart) problems.push('docs/statechart.md is out of date.');
+    if (readFileSync(join(root, 'docs/statechart.md'), 'utf8') !== statechart)
+      problems.push('docs/statechart.md is out of date.');
     const fresh = filesUnder(api);
     const committed = filesUnder(join(root, 'docs/api'));
     for (const name of new Set([...fresh.keys(), ...committed.keys()])) {

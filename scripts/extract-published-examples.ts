@@ -72,9 +72,11 @@ const skippedOperations: Record<string, string> = {
   getOrderBuyerInfo: 'buyer information only (restricted data), no status, items or dates',
   getOrderAddress: 'shipping address only, no status, items or dates',
   getOrderItemsBuyerInfo: 'per-item buyer customization and gift data only, no quantities or status',
-  updateShipmentStatus: 'a request to update a shipment status (ReadyForPickup, ...); its responses are empty or errors, no order',
+  updateShipmentStatus:
+    'a request to update a shipment status (ReadyForPickup, ...); its responses are empty or errors, no order',
   getOrderRegulatedInfo: 'regulated-product (prescription) verification data, not the order lifecycle',
-  updateVerificationStatus: 'a request to update a regulated-product verification; its responses are empty or errors, no order',
+  updateVerificationStatus:
+    'a request to update a regulated-product verification; its responses are empty or errors, no order',
   confirmShipment: 'a confirmShipment request; its responses are empty or errors, no order',
 };
 
@@ -83,8 +85,10 @@ const orderChangeFragments: Record<string, Kind> = {
   '/properties/Payload': 'order-change-payload',
   '/properties/Payload/properties/OrderChangeNotification': 'order-change-body',
   '/properties/Payload/properties/OrderChangeNotification/properties/Summary': 'order-change-summary',
-  '/properties/Payload/properties/OrderChangeNotification/properties/Summary/properties/OrderItems': 'order-change-items',
-  '/properties/Payload/properties/OrderChangeNotification/properties/Summary/properties/OrderItems/items': 'order-change-item',
+  '/properties/Payload/properties/OrderChangeNotification/properties/Summary/properties/OrderItems':
+    'order-change-items',
+  '/properties/Payload/properties/OrderChangeNotification/properties/Summary/properties/OrderItems/items':
+    'order-change-item',
 };
 
 /** The value lists the adapters read (src/amazon/schemas.ts), by the name the enum test uses. */
@@ -92,11 +96,27 @@ const enumSources: { name: string; path: string; pointer: string }[] = [
   { name: 'v0.Order.OrderStatus', path: V0, pointer: '/definitions/Order/properties/OrderStatus/enum' },
   { name: 'v0.Order.FulfillmentChannel', path: V0, pointer: '/definitions/Order/properties/FulfillmentChannel/enum' },
   { name: 'v0.EasyShipShipmentStatus', path: V0, pointer: '/definitions/EasyShipShipmentStatus/enum' },
-  { name: 'v0.BuyerRequestedCancel.IsBuyerRequestedCancel', path: V0, pointer: '/definitions/BuyerRequestedCancel/properties/IsBuyerRequestedCancel/description' },
+  {
+    name: 'v0.BuyerRequestedCancel.IsBuyerRequestedCancel',
+    path: V0,
+    pointer: '/definitions/BuyerRequestedCancel/properties/IsBuyerRequestedCancel/description',
+  },
   { name: 'v2026.FulfillmentStatus', path: V2026, pointer: '/definitions/FulfillmentStatus/enum' },
-  { name: 'v2026.OrderFulfillment.fulfilledBy', path: V2026, pointer: '/definitions/OrderFulfillment/properties/fulfilledBy/description' },
-  { name: 'v2026.ItemCancellationRequest.requester', path: V2026, pointer: '/definitions/ItemCancellationRequest/properties/requester/description' },
-  { name: 'v2026.ItemCancellationExecution.cancelledBy', path: V2026, pointer: '/definitions/ItemCancellationExecution/properties/cancelledBy/description' },
+  {
+    name: 'v2026.OrderFulfillment.fulfilledBy',
+    path: V2026,
+    pointer: '/definitions/OrderFulfillment/properties/fulfilledBy/description',
+  },
+  {
+    name: 'v2026.ItemCancellationRequest.requester',
+    path: V2026,
+    pointer: '/definitions/ItemCancellationRequest/properties/requester/description',
+  },
+  {
+    name: 'v2026.ItemCancellationExecution.cancelledBy',
+    path: V2026,
+    pointer: '/definitions/ItemCancellationExecution/properties/cancelledBy/description',
+  },
   ...[
     ['NotificationLevel', 'NotificationLevel'],
     ['OrderChangeType', 'OrderChangeType'],
@@ -113,7 +133,11 @@ const enumSources: { name: string; path: string; pointer: string }[] = [
 
 /** The objects the adapters' schemas model, whose `required` lists the schemas must not exceed. */
 const requiredSources: { name: string; path: string; pointer: string }[] = [
-  ...['OrdersList', 'Order', 'OrderItemsList', 'OrderItem', 'BuyerRequestedCancel'].map((name) => ({ name: `v0.${name}`, path: V0, pointer: `/definitions/${name}` })),
+  ...['OrdersList', 'Order', 'OrderItemsList', 'OrderItem', 'BuyerRequestedCancel'].map((name) => ({
+    name: `v0.${name}`,
+    path: V0,
+    pointer: `/definitions/${name}`,
+  })),
   ...[
     'SearchOrdersResponse',
     'Order',
@@ -135,7 +159,10 @@ const requiredSources: { name: string; path: string; pointer: string }[] = [
     ['OrderChangeNotification', '/properties/Payload/properties/OrderChangeNotification'],
     ['OrderChangeTrigger', '/properties/Payload/properties/OrderChangeNotification/properties/OrderChangeTrigger'],
     ['Summary', '/properties/Payload/properties/OrderChangeNotification/properties/Summary'],
-    ['OrderItem', '/properties/Payload/properties/OrderChangeNotification/properties/Summary/properties/OrderItems/items'],
+    [
+      'OrderItem',
+      '/properties/Payload/properties/OrderChangeNotification/properties/Summary/properties/OrderItems/items',
+    ],
     ['NotificationMetadata', '/properties/NotificationMetadata'],
   ].map(([name, pointer]) => ({ name: `orderChange.${name}`, path: ORDER_CHANGE, pointer: pointer! })),
 ];
@@ -154,16 +181,19 @@ function at(document: Json, pointer: string): Json {
   return value;
 }
 
-const isObject = (value: Json | undefined): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Reads a model file from a checkout, or from a bare git directory at its HEAD. */
 function reader(repo: string): { commit: string; read(path: string): Json } {
-  const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const commit = git('rev-parse', 'HEAD').trim();
   const worktree = MODELS.every((path) => existsSync(join(repo, path)));
   return {
     commit,
-    read: (path) => JSON.parse(worktree ? readFileSync(join(repo, path), 'utf8') : git('show', `${commit}:${path}`)) as Json,
+    read: (path) =>
+      JSON.parse(worktree ? readFileSync(join(repo, path), 'utf8') : git('show', `${commit}:${path}`)) as Json,
   };
 }
 
@@ -173,7 +203,8 @@ function exampleLocations(node: Json, pointer = ''): string[] {
   const found: string[] = [];
   for (const [key, child] of Object.entries(node)) {
     const here = `${pointer}/${escapeToken(key)}`;
-    if (['examples', 'example', 'x-example', 'x-amzn-api-sandbox'].includes(key) && !Array.isArray(node)) found.push(here);
+    if (['examples', 'example', 'x-example', 'x-amzn-api-sandbox'].includes(key) && !Array.isArray(node))
+      found.push(here);
     else found.push(...exampleLocations(child, here));
   }
   return found;
@@ -185,14 +216,26 @@ function responseOf(pointer: string): { apiPath: string; method: string; code: s
   return match ? { apiPath: unescapeToken(match[1]!), method: match[2]!, code: match[3]! } : undefined;
 }
 
-function extractOrdersModel(path: string, model: Json, commit: string, extracted: Extracted[], skipped: Skipped[]): void {
+function extractOrdersModel(
+  path: string,
+  model: Json,
+  commit: string,
+  extracted: Extracted[],
+  skipped: Skipped[],
+): void {
   const prefix = path === V0 ? 'v0' : 'v2026';
   for (const pointer of exampleLocations(model)) {
     const response = responseOf(pointer);
     if (!response) {
-      if (/\/parameters\/\d+\/x-example$/.test(pointer)) skipped.push({ path, pointer, reason: 'a query or path parameter value, not a response' });
+      if (/\/parameters\/\d+\/x-example$/.test(pointer))
+        skipped.push({ path, pointer, reason: 'a query or path parameter value, not a response' });
       else if (/^\/definitions\/(ItemPacking|AssociatedOrderItem)\/example$/.test(pointer)) {
-        skipped.push({ path, pointer, reason: 'a fragment of an order item (gift packing / an associated service item), already inside the order examples' });
+        skipped.push({
+          path,
+          pointer,
+          reason:
+            'a fragment of an order item (gift packing / an associated service item), already inside the order examples',
+        });
       } else throw new Error(`${path}${pointer} is an example this script does not know: classify it.`);
       continue;
     }
@@ -203,12 +246,21 @@ function extractOrdersModel(path: string, model: Json, commit: string, extracted
     const entries: { pointer: string; name: string; request?: Json; payload: Json }[] = [];
     if (pointer.endsWith('/examples')) {
       for (const [mediaType, payload] of Object.entries(container)) {
-        entries.push({ pointer: `${pointer}/${escapeToken(mediaType)}`, name: mediaType === 'application/json' ? 'example' : `example-${mediaType}`, payload });
+        entries.push({
+          pointer: `${pointer}/${escapeToken(mediaType)}`,
+          name: mediaType === 'application/json' ? 'example' : `example-${mediaType}`,
+          payload,
+        });
       }
     } else {
       for (const [mode, list] of Object.entries(container)) {
         (list as JsonObject[]).forEach((entry, index) => {
-          entries.push({ pointer: `${pointer}/${mode}/${index}/response`, name: `sandbox-${mode}-${index}`, request: entry['request']!, payload: entry['response']! });
+          entries.push({
+            pointer: `${pointer}/${mode}/${index}/response`,
+            name: `sandbox-${mode}-${index}`,
+            request: entry['request']!,
+            payload: entry['response']!,
+          });
         });
       }
     }
@@ -270,7 +322,9 @@ function describeExample(example: Extracted): string {
     `${order['AmazonOrderId']} ${order['OrderStatus']} ${order['FulfillmentChannel'] ?? ''}${order['EasyShipShipmentStatus'] ? ` EasyShip ${order['EasyShipShipmentStatus']}` : ''}`.trim();
   const v2026Order = (order: JsonObject) => {
     const fulfillment = (order['fulfillment'] ?? {}) as JsonObject;
-    const items = (order['orderItems'] as JsonObject[]).map((item) => `${item['orderItemId']}×${item['quantityOrdered']}`).join(', ');
+    const items = (order['orderItems'] as JsonObject[])
+      .map((item) => `${item['orderItemId']}×${item['quantityOrdered']}`)
+      .join(', ');
     return `${order['orderId']} ${fulfillment['fulfillmentStatus'] ?? '(no fulfillment)'} ${fulfillment['fulfilledBy'] ?? ''}${fulfillment['shipByWindow'] ? '' : ' (no shipByWindow)'}: ${items}`;
   };
   switch (example.kind) {
@@ -305,7 +359,7 @@ const requestOf = (example: Extracted): string => {
 function readme(commit: string, extracted: Extracted[], skipped: Skipped[]): string {
   const row = (cells: string[]) => `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [
-    '# Amazon\'s published order examples',
+    "# Amazon's published order examples",
     '',
     `Written by \`npx tsx scripts/extract-published-examples.ts <${REPOSITORY} checkout or bare git dir>\` from`,
     `[${REPOSITORY}](https://github.com/${REPOSITORY}) at commit \`${commit}\`:`,
@@ -332,7 +386,15 @@ function readme(commit: string, extracted: Extracted[], skipped: Skipped[]): str
     '',
     row(['file', 'kind', 'pointer', 'sandbox request', 'holds']),
     row(['---', '---', '---', '---', '---']),
-    ...extracted.map((example) => row([`\`${example.file}\``, example.kind, `\`${example.source.path.split('/').pop()}#${example.source.pointer}\``, requestOf(example), describeExample(example)])),
+    ...extracted.map((example) =>
+      row([
+        `\`${example.file}\``,
+        example.kind,
+        `\`${example.source.path.split('/').pop()}#${example.source.pointer}\``,
+        requestOf(example),
+        describeExample(example),
+      ]),
+    ),
     '',
     '## Skipped',
     '',
@@ -346,11 +408,15 @@ function readme(commit: string, extracted: Extracted[], skipped: Skipped[]): str
 }
 
 /** Files the script wrote before (and writes again): everything but the hand-written ones. */
-const generated = (file: string): boolean => /^(v0-|v2026-|order-change)/.test(file) || ['enums.json', 'required.json', 'README.md'].includes(file);
+const generated = (file: string): boolean =>
+  /^(v0-|v2026-|order-change)/.test(file) || ['enums.json', 'required.json', 'README.md'].includes(file);
 
 function main(): void {
   const [repoArg, outArg] = process.argv.slice(2);
-  if (!repoArg) throw new Error('Usage: npx tsx scripts/extract-published-examples.ts <selling-partner-api-models checkout or bare git dir> [out dir]');
+  if (!repoArg)
+    throw new Error(
+      'Usage: npx tsx scripts/extract-published-examples.ts <selling-partner-api-models checkout or bare git dir> [out dir]',
+    );
   const out = resolve(outArg ?? join(import.meta.dirname, '../test/fixtures/amazon/published'));
   const { commit, read } = reader(resolve(repoArg));
   const models = Object.fromEntries(MODELS.map((path) => [path, read(path)])) as Record<string, Json>;
@@ -364,25 +430,43 @@ function main(): void {
     enumSources.map(({ name, path, pointer }) => {
       const value = at(models[path]!, pointer);
       const values = Array.isArray(value) ? value.map(String) : possibleValues(String(value), `${path}#${pointer}`);
-      return [name, { source: { repository: REPOSITORY, path, pointer, commit }, valuesFrom: Array.isArray(value) ? 'enum' : 'description', values }];
+      return [
+        name,
+        {
+          source: { repository: REPOSITORY, path, pointer, commit },
+          valuesFrom: Array.isArray(value) ? 'enum' : 'description',
+          values,
+        },
+      ];
     }),
   );
   const required = Object.fromEntries(
     requiredSources.map(({ name, path, pointer }) => {
       const schema = at(models[path]!, pointer);
-      if (!isObject(schema) || !isObject(schema['properties'])) throw new Error(`${path}#${pointer} is not an object schema.`);
-      return [name, { source: { repository: REPOSITORY, path, pointer, commit }, required: (schema['required'] ?? []) as string[], properties: Object.keys(schema['properties']) }];
+      if (!isObject(schema) || !isObject(schema['properties']))
+        throw new Error(`${path}#${pointer} is not an object schema.`);
+      return [
+        name,
+        {
+          source: { repository: REPOSITORY, path, pointer, commit },
+          required: (schema['required'] ?? []) as string[],
+          properties: Object.keys(schema['properties']),
+        },
+      ];
     }),
   );
 
   mkdirSync(out, { recursive: true });
   for (const file of readdirSync(out)) if (generated(file)) rmSync(join(out, file));
-  const write = (file: string, value: unknown) => writeFileSync(join(out, file), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+  const write = (file: string, value: unknown) =>
+    writeFileSync(join(out, file), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
   for (const { file, ...example } of extracted) write(file, example);
   write('enums.json', enums);
   write('required.json', required);
   write('README.md', readme(commit, extracted, skipped));
-  console.log(`${extracted.length} examples, ${Object.keys(enums).length} enums, ${Object.keys(required).length} required lists written to ${out}; ${skipped.length} examples skipped (see README.md).`);
+  console.log(
+    `${extracted.length} examples, ${Object.keys(enums).length} enums, ${Object.keys(required).length} required lists written to ${out}; ${skipped.length} examples skipped (see README.md).`,
+  );
 }
 
 main();

@@ -12,7 +12,7 @@ export function renderStatechartDoc(): string {
     '# The order statechart',
     '',
     'Generated from `machines/order/machine.ts` by `npm run docs`; a test fails when it is out of date.',
-    'Deadline transitions are labelled with the default policy. States show the product brief\'s names;',
+    "Deadline transitions are labelled with the default policy. States show the product brief's names;",
     'self-loops are events that are accepted without changing state (they may still change context).',
     'Events not drawn from a state are refused there (see docs/rules.md) and change nothing but time.',
     '',

@@ -46,4 +46,13 @@ export {
   type EffectType,
   type ItemQuantity,
 } from './domain/index.js';
-export { sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RATE_TARGET, type SellerMetrics, type CancellationRate, type LateShipmentRate, type SuppressionRisk, type SkuCancellation } from './domain/index.js';
+export {
+  sellerMetrics,
+  CANCELLATION_RATE_TARGET,
+  LATE_SHIPMENT_RATE_TARGET,
+  type SellerMetrics,
+  type CancellationRate,
+  type LateShipmentRate,
+  type SuppressionRisk,
+  type SkuCancellation,
+} from './domain/index.js';

@@ -32,8 +32,10 @@ function withCancellation(order: PlainOrder, record: PlainCancellation): Partial
 const sellerItems = (order: PlainOrder, event: EventOf<'seller.cancel'>) => event.items ?? plainRemaining(order);
 /** The instant an event is judged at: the order's clock never runs backwards. */
 const judged = (order: PlainOrder, event: PlainEvent) => Math.max(order.clock, event.at);
-const isKnown = (order: PlainOrder, event: PlainEvent) => event.eventId !== undefined && order.eventIds.includes(event.eventId);
-const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+const isKnown = (order: PlainOrder, event: PlainEvent) =>
+  event.eventId !== undefined && order.eventIds.includes(event.eventId);
+const sameIds = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
 const requestIds = (order: PlainOrder, event: EventOf<'buyer.requestCancellation'>) =>
   [...new Set(event.orderItemIds ?? order.items.map((item) => item.orderItemId))].sort();
 /** The guards' deadline: a child transition is tried before the parent's `*`, so each guard checks its state's own. */
@@ -48,13 +50,20 @@ export const minimalMachine = setup({
   types: { context: {} as PlainOrder, events: {} as PlainEvent, input: {} as PlainOrder, emitted: {} as PlainEffect },
   guards: {
     // A known event id changes nothing, not even time: it was applied before.
-    isAutoCancelDue: ({ context, event }) => !isKnown(context, event) && context.fulfillmentChannel === 'MFN' && event.at >= context.placedAt && judged(context, event) >= context.autoCancelAt,
-    hasBuyerWindowClosed: ({ context, event }) => !isKnown(context, event) && event.at >= context.placedAt && judged(context, event) >= context.buyerCancelUntil,
+    isAutoCancelDue: ({ context, event }) =>
+      !isKnown(context, event) &&
+      context.fulfillmentChannel === 'MFN' &&
+      event.at >= context.placedAt &&
+      judged(context, event) >= context.autoCancelAt,
+    hasBuyerWindowClosed: ({ context, event }) =>
+      !isKnown(context, event) && event.at >= context.placedAt && judged(context, event) >= context.buyerCancelUntil,
     isRepeatedRequest: ({ context, event }) => {
       const request = event as EventOf<'buyer.requestCancellation'>;
       const official = plainIsOfficial(request.source, request.subject);
       const ids = requestIds(context, request);
-      return context.requests.some((known) => known.source === request.source && known.official === official && sameIds(known.orderItemIds, ids));
+      return context.requests.some(
+        (known) => known.source === request.source && known.official === official && sameIds(known.orderItemIds, ids),
+      );
     },
     mayBuyerCancel: ({ context, event }) => beforeDeadline(context, event, pending),
     mayRequestCancellation: ({ context, event }, params: Until) => {
@@ -66,10 +75,13 @@ export const minimalMachine = setup({
       context.fulfillmentChannel === 'MFN' &&
       beforeDeadline(context, event, open) &&
       plainSellerCancelRefusal(context, sellerItems(context, event as EventOf<'seller.cancel'>)) === undefined,
-    cancelsAllThatRemains: ({ context, event }) => plainCancelsAll(context, sellerItems(context, event as EventOf<'seller.cancel'>)),
-    mayGenerateLabel: ({ context, event }) => context.fulfillmentChannel === 'MFN' && beforeDeadline(context, event, open),
+    cancelsAllThatRemains: ({ context, event }) =>
+      plainCancelsAll(context, sellerItems(context, event as EventOf<'seller.cancel'>)),
+    mayGenerateLabel: ({ context, event }) =>
+      context.fulfillmentChannel === 'MFN' && beforeDeadline(context, event, open),
     mayVoidLabel: ({ context, event }) => beforeDeadline(context, event, open),
-    mayConfirmShipment: ({ context, event }) => context.fulfillmentChannel === 'MFN' && beforeDeadline(context, event, open),
+    mayConfirmShipment: ({ context, event }) =>
+      context.fulfillmentChannel === 'MFN' && beforeDeadline(context, event, open),
   },
   actions: {
     replayEvent: raise(({ event }) => event),
@@ -80,22 +92,45 @@ export const minimalMachine = setup({
     })),
     reachDeadline: assign(({ context, event }) => ({ clock: judged(context, event) })),
     recordBuyerCancellation: assign(({ context, event }) =>
-      withCancellation(context, { by: 'buyer', reason: 'BuyerSelfCanceled', at: judged(context, event), items: plainRemaining(context), countsAgainstRate: false }),
+      withCancellation(context, {
+        by: 'buyer',
+        reason: 'BuyerSelfCanceled',
+        at: judged(context, event),
+        items: plainRemaining(context),
+        countsAgainstRate: false,
+      }),
     ),
     recordSellerCancellation: assign(({ context, event }) => {
       const { reason } = event as EventOf<'seller.cancel'>;
       const items = sellerItems(context, event as EventOf<'seller.cancel'>);
-      return withCancellation(context, { by: 'seller', reason, at: judged(context, event), items, countsAgainstRate: plainCounts(context, reason, items) });
+      return withCancellation(context, {
+        by: 'seller',
+        reason,
+        at: judged(context, event),
+        items,
+        countsAgainstRate: plainCounts(context, reason, items),
+      });
     }),
     recordAutoCancellation: assign(({ context }) =>
-      withCancellation(context, { by: 'system', reason: 'NotShippedInTime', at: context.autoCancelAt, items: plainRemaining(context), countsAgainstRate: true }),
+      withCancellation(context, {
+        by: 'system',
+        reason: 'NotShippedInTime',
+        at: context.autoCancelAt,
+        items: plainRemaining(context),
+        countsAgainstRate: true,
+      }),
     ),
     notifyCancellation: enqueueActions(({ context, enqueue }) => {
       const record = context.cancellations[context.cancellations.length - 1]!;
       const { orderId } = context;
       const topic = plainRemaining(context).length === 0 ? 'orderCanceled' : 'itemsCanceled';
       enqueue.emit({ type: 'buyer.notified', orderId, at: record.at, topic });
-      enqueue.emit({ type: 'seller.notified', orderId, at: record.at, topic: record.by === 'system' ? 'autoCanceled' : topic });
+      enqueue.emit({
+        type: 'seller.notified',
+        orderId,
+        at: record.at,
+        topic: record.by === 'system' ? 'autoCanceled' : topic,
+      });
       enqueue.emit({ type: 'items.refunded', orderId, at: record.at, items: record.items });
     }),
     recordCancellationRequest: assign(({ context, event }) => {
@@ -115,21 +150,40 @@ export const minimalMachine = setup({
             ...(request.reason === undefined ? {} : { reason: request.reason }),
           },
         ],
-        items: official ? context.items.map((item) => (flagged.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item)) : context.items,
+        items: official
+          ? context.items.map((item) =>
+              flagged.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item,
+            )
+          : context.items,
       };
     }),
     answerCancellationRequest: enqueueActions(({ context, event, enqueue }) => {
       const request = event as EventOf<'buyer.requestCancellation'>;
       if (plainIsOfficial(request.source, request.subject)) {
-        enqueue.emit({ type: 'seller.notified', orderId: context.orderId, at: judged(context, event), topic: 'cancellationRequested' });
+        enqueue.emit({
+          type: 'seller.notified',
+          orderId: context.orderId,
+          at: judged(context, event),
+          topic: 'cancellationRequested',
+        });
       } else {
         enqueue.emit({ type: 'buyer.guidance', orderId: context.orderId, at: judged(context, event) });
       }
     }),
-    recordLabel: assign(({ context, event }) => ({ labelGeneratedAt: context.labelGeneratedAt ?? judged(context, event) })),
-    recordShipment: assign(({ context, event }) => ({ shippedAt: judged(context, event), shippedLate: judged(context, event) > context.latestShipDate })),
+    recordLabel: assign(({ context, event }) => ({
+      labelGeneratedAt: context.labelGeneratedAt ?? judged(context, event),
+    })),
+    recordShipment: assign(({ context, event }) => ({
+      shippedAt: judged(context, event),
+      shippedLate: judged(context, event) > context.latestShipDate,
+    })),
     notifyShipment: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: judged(context, event), topic: 'orderShipped' });
+      enqueue.emit({
+        type: 'buyer.notified',
+        orderId: context.orderId,
+        at: judged(context, event),
+        topic: 'orderShipped',
+      });
     }),
   },
 }).createMachine({
@@ -141,25 +195,49 @@ export const minimalMachine = setup({
       initial: 'buyerCancellable',
       on: {
         '*': [
-          { guard: 'isAutoCancelDue', target: 'autoCanceled', actions: ['recordAutoCancellation', 'reachDeadline', 'notifyCancellation'] },
-          { guard: and([stateIn('#order.placed.buyerCancellable'), 'hasBuyerWindowClosed']), target: '.unshipped', actions: ['reachDeadline', 'replayEvent'] },
+          {
+            guard: 'isAutoCancelDue',
+            target: 'autoCanceled',
+            actions: ['recordAutoCancellation', 'reachDeadline', 'notifyCancellation'],
+          },
+          {
+            guard: and([stateIn('#order.placed.buyerCancellable'), 'hasBuyerWindowClosed']),
+            target: '.unshipped',
+            actions: ['reachDeadline', 'replayEvent'],
+          },
         ],
       },
       states: {
         buyerCancellable: {
           on: {
-            'buyer.cancel': { guard: 'mayBuyerCancel', target: '#order.canceled', actions: ['recordBuyerCancellation', 'acceptEvent', 'notifyCancellation'] },
+            'buyer.cancel': {
+              guard: 'mayBuyerCancel',
+              target: '#order.canceled',
+              actions: ['recordBuyerCancellation', 'acceptEvent', 'notifyCancellation'],
+            },
             'buyer.requestCancellation': [
-              { guard: and([{ type: 'mayRequestCancellation', params: pending }, 'isRepeatedRequest']), actions: 'acceptEvent' },
-              { guard: { type: 'mayRequestCancellation', params: pending }, actions: ['recordCancellationRequest', 'answerCancellationRequest', 'acceptEvent'] },
+              {
+                guard: and([{ type: 'mayRequestCancellation', params: pending }, 'isRepeatedRequest']),
+                actions: 'acceptEvent',
+              },
+              {
+                guard: { type: 'mayRequestCancellation', params: pending },
+                actions: ['recordCancellationRequest', 'answerCancellationRequest', 'acceptEvent'],
+              },
             ],
           },
         },
         unshipped: {
           on: {
             'buyer.requestCancellation': [
-              { guard: and([{ type: 'mayRequestCancellation', params: open }, 'isRepeatedRequest']), actions: 'acceptEvent' },
-              { guard: { type: 'mayRequestCancellation', params: open }, actions: ['recordCancellationRequest', 'answerCancellationRequest', 'acceptEvent'] },
+              {
+                guard: and([{ type: 'mayRequestCancellation', params: open }, 'isRepeatedRequest']),
+                actions: 'acceptEvent',
+              },
+              {
+                guard: { type: 'mayRequestCancellation', params: open },
+                actions: ['recordCancellationRequest', 'answerCancellationRequest', 'acceptEvent'],
+              },
             ],
             'seller.cancel': [
               {
@@ -169,15 +247,27 @@ export const minimalMachine = setup({
               },
               { guard: 'maySellerCancel', actions: ['recordSellerCancellation', 'acceptEvent', 'notifyCancellation'] },
             ],
-            'seller.generateLabel': { guard: 'mayGenerateLabel', target: 'labelGenerated', actions: ['recordLabel', 'acceptEvent'] },
-            'seller.confirmShipment': { guard: 'mayConfirmShipment', target: '#order.shipped', actions: ['notifyShipment', 'recordShipment', 'acceptEvent'] },
+            'seller.generateLabel': {
+              guard: 'mayGenerateLabel',
+              target: 'labelGenerated',
+              actions: ['recordLabel', 'acceptEvent'],
+            },
+            'seller.confirmShipment': {
+              guard: 'mayConfirmShipment',
+              target: '#order.shipped',
+              actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
+            },
           },
         },
         labelGenerated: {
           on: {
             'seller.voidLabel': { guard: 'mayVoidLabel', actions: 'acceptEvent' },
             'seller.generateLabel': { guard: 'mayGenerateLabel', actions: 'acceptEvent' },
-            'seller.confirmShipment': { guard: 'mayConfirmShipment', target: '#order.shipped', actions: ['notifyShipment', 'recordShipment', 'acceptEvent'] },
+            'seller.confirmShipment': {
+              guard: 'mayConfirmShipment',
+              target: '#order.shipped',
+              actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
+            },
           },
         },
       },

@@ -56,7 +56,14 @@ export interface PlainState {
 }
 export type PlainEvent = { eventId?: string } & (
   | { type: 'buyer.cancel'; at: number }
-  | { type: 'buyer.requestCancellation'; at: number; source: 'order-flag' | 'message'; subject?: string; orderItemIds?: string[]; reason?: string }
+  | {
+      type: 'buyer.requestCancellation';
+      at: number;
+      source: 'order-flag' | 'message';
+      subject?: string;
+      orderItemIds?: string[];
+      reason?: string;
+    }
   | { type: 'seller.cancel'; at: number; reason: string; items?: PlainQuantity[] }
   | { type: 'seller.generateLabel'; at: number }
   | { type: 'seller.voidLabel'; at: number }
@@ -120,7 +127,8 @@ export function plainRemaining(order: PlainOrder): PlainQuantity[] {
   return left;
 }
 
-const isOpen = (state: PlainStatus) => state === 'buyerCancellable' || state === 'unshipped' || state === 'labelGenerated';
+const isOpen = (state: PlainStatus) =>
+  state === 'buyerCancellable' || state === 'unshipped' || state === 'labelGenerated';
 
 /** The state after time alone moved to `at`, with the auto-cancel record and its effects when it fell due. */
 export function plainAdvance(current: PlainState, at: number, effects: PlainEffect[]): PlainState {
@@ -128,7 +136,13 @@ export function plainAdvance(current: PlainState, at: number, effects: PlainEffe
   if (state === 'buyerCancellable' && at >= order.buyerCancelUntil) state = 'unshipped';
   if (isOpen(state) && order.fulfillmentChannel === 'MFN' && at >= order.autoCancelAt) {
     const items = plainRemaining(order);
-    order = cancelItems(order, { by: 'system', reason: 'NotShippedInTime', at: order.autoCancelAt, items, countsAgainstRate: true });
+    order = cancelItems(order, {
+      by: 'system',
+      reason: 'NotShippedInTime',
+      at: order.autoCancelAt,
+      items,
+      countsAgainstRate: true,
+    });
     notifyCancellation(order, effects, true);
     state = 'autoCanceled';
   }
@@ -152,7 +166,12 @@ function notifyCancellation(order: PlainOrder, effects: PlainEffect[], whole: bo
   const record = order.cancellations[order.cancellations.length - 1]!;
   const topic = whole ? 'orderCanceled' : 'itemsCanceled';
   effects.push({ type: 'buyer.notified', orderId: order.orderId, at: record.at, topic });
-  effects.push({ type: 'seller.notified', orderId: order.orderId, at: record.at, topic: record.by === 'system' ? 'autoCanceled' : topic });
+  effects.push({
+    type: 'seller.notified',
+    orderId: order.orderId,
+    at: record.at,
+    topic: record.by === 'system' ? 'autoCanceled' : topic,
+  });
   effects.push({ type: 'items.refunded', orderId: order.orderId, at: record.at, items: record.items });
 }
 
@@ -193,10 +212,12 @@ export interface PlainResult {
 
 /** Applies one event once per `eventId`: time first (the order's clock never runs backwards), then the rules. */
 export function plainApply(current: PlainState, event: PlainEvent): PlainResult {
-  if (event.eventId !== undefined && current.order.eventIds.includes(event.eventId)) return { next: current, accepted: true, effects: [] };
+  if (event.eventId !== undefined && current.order.eventIds.includes(event.eventId))
+    return { next: current, accepted: true, effects: [] };
   const result = judgeAndApply(current, event);
   // Ids are remembered for the commands that changed the order; time passing (a tick) keeps none.
-  if (!result.accepted || event.eventId === undefined || event.type === 'clock.tick' || result.next === current) return result;
+  if (!result.accepted || event.eventId === undefined || event.type === 'clock.tick' || result.next === current)
+    return result;
   const { state, order } = result.next;
   return { ...result, next: { state, order: { ...order, eventIds: [...order.eventIds, event.eventId] } } };
 }
@@ -232,7 +253,10 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
       const official = plainIsOfficial(event.source, event.subject);
       // The same request again (same source, items and officialness) records nothing and notifies no one.
       const repeated = order.requests.some(
-        (request) => request.source === event.source && request.official === official && request.orderItemIds.join('\n') === ids.join('\n'),
+        (request) =>
+          request.source === event.source &&
+          request.official === official &&
+          request.orderItemIds.join('\n') === ids.join('\n'),
       );
       if (repeated) return { next: { state, order }, accepted: true, effects };
       const request: PlainRequest = { at, source: event.source, official, orderItemIds: ids };
@@ -242,9 +266,12 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
       order = {
         ...order,
         requests: [...order.requests, request],
-        items: official ? order.items.map((item) => (flagged.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item)) : order.items,
+        items: official
+          ? order.items.map((item) => (flagged.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item))
+          : order.items,
       };
-      if (official) effects.push({ type: 'seller.notified', orderId: order.orderId, at, topic: 'cancellationRequested' });
+      if (official)
+        effects.push({ type: 'seller.notified', orderId: order.orderId, at, topic: 'cancellationRequested' });
       else effects.push({ type: 'buyer.guidance', orderId: order.orderId, at });
       return { next: { state, order }, accepted: true, effects };
     }
@@ -256,7 +283,13 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
       const refused = plainSellerCancelRefusal(order, items);
       if (refused) return refuse(refused, unchanged);
       const whole = plainCancelsAll(order, items);
-      order = cancelItems(order, { by: 'seller', reason: event.reason, at, items, countsAgainstRate: plainCounts(order, event.reason, items) });
+      order = cancelItems(order, {
+        by: 'seller',
+        reason: event.reason,
+        at,
+        items,
+        countsAgainstRate: plainCounts(order, event.reason, items),
+      });
       notifyCancellation(order, effects, whole);
       return { next: { state: whole ? 'canceled' : state, order }, accepted: true, effects };
     }
@@ -264,7 +297,11 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
       if (afn) return refuse('FULFILLED_BY_AMAZON', unchanged);
       if (state === 'buyerCancellable') return refuse('ORDER_PENDING', unchanged);
       if (state === 'labelGenerated') return { next: { state, order }, accepted: true, effects };
-      return { next: { state: 'labelGenerated', order: { ...order, labelGeneratedAt: order.labelGeneratedAt ?? at } }, accepted: true, effects };
+      return {
+        next: { state: 'labelGenerated', order: { ...order, labelGeneratedAt: order.labelGeneratedAt ?? at } },
+        accepted: true,
+        effects,
+      };
     case 'seller.voidLabel':
       if (state !== 'labelGenerated') return refuse('NO_LABEL', unchanged);
       return { next: { state, order }, accepted: true, effects };
@@ -272,7 +309,11 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
       if (afn) return refuse('FULFILLED_BY_AMAZON', unchanged);
       if (state === 'buyerCancellable') return refuse('ORDER_PENDING', unchanged);
       effects.push({ type: 'buyer.notified', orderId: order.orderId, at, topic: 'orderShipped' });
-      return { next: { state: 'shipped', order: { ...order, shippedAt: at, shippedLate: at > order.latestShipDate } }, accepted: true, effects };
+      return {
+        next: { state: 'shipped', order: { ...order, shippedAt: at, shippedLate: at > order.latestShipDate } },
+        accepted: true,
+        effects,
+      };
   }
 }
 

@@ -70,7 +70,12 @@ function withCancellation(context: OrderContext, record: Cancellation): Partial<
  * Applies a shipment to the context: each item's shipped quantity, the first confirmation's instant, whether any was
  * late. A label serves the package it shipped: when units stay open, they return to unshipped without a label.
  */
-function withShipment(context: OrderContext, items: readonly ItemQuantity[], at: number, extra: Partial<OrderContext>): Partial<OrderContext> {
+function withShipment(
+  context: OrderContext,
+  items: readonly ItemQuantity[],
+  at: number,
+  extra: Partial<OrderContext>,
+): Partial<OrderContext> {
   const shipped = new Map(items.map((entry) => [entry.orderItemId, entry.quantity]));
   const next = context.items.map((item) => {
     const quantity = shipped.get(item.orderItemId);
@@ -112,9 +117,17 @@ const beforePlacement = { guard: 'isBeforePlacement' } as const;
 const alreadyApplied = { guard: 'isDuplicateEvent' } as const;
 const autoCancelActions = ['reachDeadline', 'recordAutoCancellation', 'notifyCancellation', 'acknowledgeTick'] as const;
 /** The auto-cancel of an order some of whose units shipped: its open units are cancelled and it ends shipped. */
-const autoCancelAfterShipment = { guard: and(['isAutoCancelDue', 'hasShippedAny']), target: id.shipped, actions: autoCancelActions } as const;
+const autoCancelAfterShipment = {
+  guard: and(['isAutoCancelDue', 'hasShippedAny']),
+  target: id.shipped,
+  actions: autoCancelActions,
+} as const;
 const autoCancel = { guard: 'isAutoCancelDue', target: id.autoCanceled, actions: autoCancelActions } as const;
-const windowCloses = { guard: 'hasBuyerWindowClosed', target: id.unshipped, actions: ['reachDeadline', 'replayEvent'] } as const;
+const windowCloses = {
+  guard: 'hasBuyerWindowClosed',
+  target: id.unshipped,
+  actions: ['reachDeadline', 'replayEvent'],
+} as const;
 const timeFirst = [alreadyApplied, beforePlacement, autoCancelAfterShipment, autoCancel] as const;
 /** The window's end, for events `placed` itself handles: only while the order is in `buyerCancellable`. */
 const windowClosesFromPlaced = {
@@ -144,15 +157,18 @@ export const orderMachine = setup({
     isBeforePlacement: ({ context, event }) => isBeforePlacement(context, event),
     isAutoCancelDue: ({ context, event }) => isAutoCancelDueAt(context, judgedAt(context, event)),
     /** The window has closed and the marketplace does not hold the order as Pending: the seller may act. */
-    hasBuyerWindowClosed: ({ context, event }) => hasBuyerWindowClosedAt(context, judgedAt(context, event)) && context.marketplaceStatus !== 'pending',
+    hasBuyerWindowClosed: ({ context, event }) =>
+      hasBuyerWindowClosedAt(context, judgedAt(context, event)) && context.marketplaceStatus !== 'pending',
     isInsideBuyerWindow: ({ context, event }) => !hasBuyerWindowClosedAt(context, judgedAt(context, event)),
     hasNothingLeft: ({ context }) => hasNothingLeft(context),
     hasShippedAny: ({ context }) => hasShippedAny(context),
     isReportedUnshipped: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'unshipped',
     isReportedPending: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'pending',
     /** A readiness report older than the one the order follows: it changes nothing. */
-    isStaleReport: ({ context, event }) => context.marketplaceStatusAt !== null && event.at < context.marketplaceStatusAt,
-    shipsUnits: ({ context, event }) => event.type === 'marketplace.orderShipped' && shippedByFact(context, event).length > 0,
+    isStaleReport: ({ context, event }) =>
+      context.marketplaceStatusAt !== null && event.at < context.marketplaceStatusAt,
+    shipsUnits: ({ context, event }) =>
+      event.type === 'marketplace.orderShipped' && shippedByFact(context, event).length > 0,
     isRepeatedRequest: ({ context, event }) => {
       assertEvent(event, 'buyer.requestCancellation');
       return isRepeatedRequest(context, event);
@@ -199,7 +215,9 @@ export const orderMachine = setup({
      */
     acknowledgeTick: enqueueActions(({ context, event, enqueue }) => {
       const agrees =
-        event.type === 'marketplace.orderCanceled' || event.type === 'marketplace.statusReported' || (event.type === 'marketplace.orderShipped' && hasShippedAny(context));
+        event.type === 'marketplace.orderCanceled' ||
+        event.type === 'marketplace.statusReported' ||
+        (event.type === 'marketplace.orderShipped' && hasShippedAny(context));
       if (event.type === 'clock.tick' || agrees) enqueue.emit({ type: 'order.accepted', eventType: event.type });
     }),
     /** After a deadline moved the order on, the event is judged again in its new state. */
@@ -243,7 +261,12 @@ export const orderMachine = setup({
       // Cancelling what was left of a partly shipped order cancels items, not the order.
       const topic = hasNothingLeft(context) && !hasShippedAny(context) ? 'orderCanceled' : 'itemsCanceled';
       enqueue.emit({ type: 'buyer.notified', orderId, at: record.at, topic });
-      enqueue.emit({ type: 'seller.notified', orderId, at: record.at, topic: record.by === 'system' ? 'autoCanceled' : topic });
+      enqueue.emit({
+        type: 'seller.notified',
+        orderId,
+        at: record.at,
+        topic: record.by === 'system' ? 'autoCanceled' : topic,
+      });
       enqueue.emit({ type: 'items.refunded', orderId, at: record.at, items: record.items });
     }),
     recordCancellationRequest: assign(({ context, event }) => {
@@ -264,7 +287,11 @@ export const orderMachine = setup({
             ...(event.reason === undefined ? {} : { reason: event.reason }),
           },
         ],
-        items: official ? context.items.map((item) => (covered.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item)) : context.items,
+        items: official
+          ? context.items.map((item) =>
+              covered.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item,
+            )
+          : context.items,
       };
     }),
     answerCancellationRequest: enqueueActions(({ context, event, enqueue }) => {
@@ -279,12 +306,22 @@ export const orderMachine = setup({
       }
     }),
     recordLabel: assign(({ context, event }) =>
-      context.labelGeneratedAt !== null ? {} : { labelGeneratedAt: judgedAt(context, event), ...(event.at < context.clock ? { labelOccurredAt: event.at } : {}) },
+      context.labelGeneratedAt !== null
+        ? {}
+        : {
+            labelGeneratedAt: judgedAt(context, event),
+            ...(event.at < context.clock ? { labelOccurredAt: event.at } : {}),
+          },
     ),
     recordShipment: assign(({ context, event }) => {
       assertEvent(event, 'seller.confirmShipment');
       const at = judgedAt(context, event);
-      return withShipment(context, itemsToShip(context, event), at, event.at < context.clock ? { shipmentOccurredAt: event.at } : {});
+      return withShipment(
+        context,
+        itemsToShip(context, event),
+        at,
+        event.at < context.clock ? { shipmentOccurredAt: event.at } : {},
+      );
     }),
     /** The marketplace says the order (or some of it) was cancelled: recorded at the fact's own instant. */
     recordMarketplaceCancellation: assign(({ context, event }) => {
@@ -307,20 +344,38 @@ export const orderMachine = setup({
     recordMarketplaceStatus: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'marketplace.statusReported');
       // The newest report's date wins (Amazon may move it); one before the purchase is not a date this order can have.
-      const reported = event.latestShipDate !== undefined && event.latestShipDate >= context.placedAt ? event.latestShipDate : undefined;
+      const reported =
+        event.latestShipDate !== undefined && event.latestShipDate >= context.placedAt
+          ? event.latestShipDate
+          : undefined;
       const latestShipDate = reported ?? context.latestShipDate;
       const autoCancelAt = autoCancelAtOf(context.fulfillmentChannel, latestShipDate, context.policy.autoCancelAfterMs);
       // A shipment confirmed before the date was known is late if it came after it.
-      const shippedLate = context.shippedAt === null ? null : context.shippedLate === true || isLateShipment({ ...context, latestShipDate }, context.shippedAt);
-      enqueue.assign({ marketplaceStatus: event.status, marketplaceStatusAt: event.at, latestShipDate, autoCancelAt, shippedLate });
+      const shippedLate =
+        context.shippedAt === null
+          ? null
+          : context.shippedLate === true || isLateShipment({ ...context, latestShipDate }, context.shippedAt);
+      enqueue.assign({
+        marketplaceStatus: event.status,
+        marketplaceStatusAt: event.at,
+        latestShipDate,
+        autoCancelAt,
+        shippedLate,
+      });
     }),
     /** A deadline that was not running (unknown, or held while Pending) may have passed already: it applies now. */
     applyReleasedDeadline: enqueueActions(({ context, event, enqueue }) => {
-      if (isAutoCancelDueAt(context, judgedAt(context, event))) enqueue.raise({ type: 'clock.tick', at: judgedAt(context, event) });
+      if (isAutoCancelDueAt(context, judgedAt(context, event)))
+        enqueue.raise({ type: 'clock.tick', at: judgedAt(context, event) });
     }),
     // Amazon mails the buyer for every confirmed shipment, whole or in part.
     notifyShipment: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: judgedAt(context, event), topic: 'orderShipped' });
+      enqueue.emit({
+        type: 'buyer.notified',
+        orderId: context.orderId,
+        at: judgedAt(context, event),
+        topic: 'orderShipped',
+      });
     }),
   },
 }).createMachine({
@@ -341,15 +396,27 @@ export const orderMachine = setup({
         // Facts the marketplace reports already happened: the order follows them whatever its rules say, and
         // the marketplace, not this machine, tells the buyer. Deadlines do not stand in their way.
         // Time still comes first: a fact at or after the auto-cancel finds the order auto-cancelled.
-        'marketplace.orderCanceled': [...timeFirst, windowClosesFromPlaced, { actions: ['acceptEvent', 'recordMarketplaceCancellation'] }],
+        'marketplace.orderCanceled': [
+          ...timeFirst,
+          windowClosesFromPlaced,
+          { actions: ['acceptEvent', 'recordMarketplaceCancellation'] },
+        ],
         // A shipment (of all or some units) also says the marketplace no longer holds the order as Pending.
         // Units shipped leave the rest unshipped (nothing open: shipped, by `always`); a report that ships nothing new
         // only says the order is no longer Pending, and leaves an order the seller could act on as it was.
         'marketplace.orderShipped': [
           ...timeFirst,
           windowClosesFromPlaced,
-          { guard: 'shipsUnits', target: id.unshipped, actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'] },
-          { guard: stateIn(id.buyerCancellable), target: id.unshipped, actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'] },
+          {
+            guard: 'shipsUnits',
+            target: id.unshipped,
+            actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'],
+          },
+          {
+            guard: stateIn(id.buyerCancellable),
+            target: id.unshipped,
+            actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'],
+          },
           { actions: ['acceptEvent', 'recordMarketplaceShipment', 'applyReleasedDeadline'] },
         ],
         'marketplace.statusReported': [
@@ -380,7 +447,10 @@ export const orderMachine = setup({
               // The window is checked here as structure too: while Amazon says Pending the order stays here after it.
               // Nothing is left then: `always` ends the order cancelled (shipped, when Amazon had shipped some units).
               {
-                guard: and(['isInsideBuyerWindow', { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } as const }]),
+                guard: and([
+                  'isInsideBuyerWindow',
+                  { type: 'mayBuyerCancel', params: { status: 'buyer-cancellable' } as const },
+                ]),
                 actions: ['acceptEvent', 'recordBuyerCancellation', 'notifyCancellation'],
               },
             ],
@@ -401,7 +471,10 @@ export const orderMachine = setup({
             'buyer.cancel': [
               ...timeFirst,
               {
-                guard: and(['isInsideBuyerWindow', { type: 'mayBuyerCancel', params: { status: 'unshipped' } as const }]),
+                guard: and([
+                  'isInsideBuyerWindow',
+                  { type: 'mayBuyerCancel', params: { status: 'unshipped' } as const },
+                ]),
                 actions: ['acceptEvent', 'recordBuyerCancellation', 'notifyCancellation'],
               },
             ],
@@ -441,8 +514,14 @@ export const orderMachine = setup({
         [S.labelGenerated]: {
           on: {
             // Voiding or re-buying a label is accepted but does not reopen cancellation.
-            'seller.voidLabel': [...timeFirst, { guard: { type: 'mayVoidLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' }],
-            'seller.generateLabel': [...timeFirst, { guard: { type: 'mayGenerateLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' }],
+            'seller.voidLabel': [
+              ...timeFirst,
+              { guard: { type: 'mayVoidLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' },
+            ],
+            'seller.generateLabel': [
+              ...timeFirst,
+              { guard: { type: 'mayGenerateLabel', params: { status: 'label-generated' } }, actions: 'acceptEvent' },
+            ],
             // The label served this package: units still open go back to unshipped, a full shipment ends the order.
             'seller.confirmShipment': [
               ...timeFirst,

@@ -9,7 +9,16 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBuiltPackage, openStore } from './package.js';
-import { transientErrors, type ChildJob, type ChildMessage, type DrainerPlan, type LockJob, type SweeperPlan, type WorkerJob, type WriterPlan } from './protocol.js';
+import {
+  transientErrors,
+  type ChildJob,
+  type ChildMessage,
+  type DrainerPlan,
+  type LockJob,
+  type SweeperPlan,
+  type WorkerJob,
+  type WriterPlan,
+} from './protocol.js';
 import { reportOutboxCalls } from './verdict.js';
 import { BASE, MINUTE, orderIdOf, orderWrites, Random, seedFor, sweepInstant, type WriteRequest } from './workload.js';
 
@@ -68,11 +77,17 @@ async function tracked<T>(label: string, call: () => Promise<T>): Promise<T> {
 
 function describeError(error: unknown): { name: string; message: string; code?: string } {
   const e = error as { name?: unknown; message?: unknown; code?: unknown };
-  const described = { name: typeof e?.name === 'string' ? e.name : typeof error, message: typeof e?.message === 'string' ? e.message : String(error) };
+  const described = {
+    name: typeof e?.name === 'string' ? e.name : typeof error,
+    message: typeof e?.message === 'string' ? e.message : String(error),
+  };
   return typeof e?.code === 'string' ? { ...described, code: e.code } : described;
 }
 
-const isFull = (error: { name: string; message: string; code?: string }) => error.name === 'StoreFullError' || error.code === 'SQLITE_FULL' || /disk is full|ENOSPC|no space/i.test(error.message);
+const isFull = (error: { name: string; message: string; code?: string }) =>
+  error.name === 'StoreFullError' ||
+  error.code === 'SQLITE_FULL' ||
+  /disk is full|ENOSPC|no space/i.test(error.message);
 
 const store = openStore(pkg, job.store);
 if (job.kind === 'worker' && job.drain) reportOutboxCalls(store, say);
@@ -81,7 +96,11 @@ say({ t: 'ready', pid: process.pid });
 
 if (job.kind === 'worker') {
   const random = new Random(seedFor(job.seed, job.name));
-  await Promise.all([job.write && writer(job, job.write, random), job.sweep && sweeper(job.sweep), job.drain && drainer(job.drain, random)]);
+  await Promise.all([
+    job.write && writer(job, job.write, random),
+    job.sweep && sweeper(job.sweep),
+    job.drain && drainer(job.drain, random),
+  ]);
 } else {
   await lockProbe(job);
 }
@@ -102,8 +121,19 @@ async function writer(worker: WorkerJob, plan: WriterPlan, random: Random): Prom
     const options = request.key === undefined ? {} : { idempotencyKey: request.key };
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await tracked(`${request.kind} ${request.id}`, () => (request.kind === 'place' ? service.place(request.input, options) : service.apply(request.orderId, request.event, options)));
-        say({ t: 'ack', id: request.id, order: request.orderId, kind: request.kind, at: Date.now(), ...(result.verdict.duplicate ? { duplicate: true as const } : {}) });
+        const result = await tracked(`${request.kind} ${request.id}`, () =>
+          request.kind === 'place'
+            ? service.place(request.input, options)
+            : service.apply(request.orderId, request.event, options),
+        );
+        say({
+          t: 'ack',
+          id: request.id,
+          order: request.orderId,
+          kind: request.kind,
+          at: Date.now(),
+          ...(result.verdict.duplicate ? { duplicate: true as const } : {}),
+        });
         return true;
       } catch (error) {
         const described = describeError(error);
@@ -165,12 +195,20 @@ async function writer(worker: WorkerJob, plan: WriterPlan, random: Random): Prom
 }
 
 async function sweeper(plan: SweeperPlan): Promise<void> {
-  for (let k = plan.from; !stopping; ) {
+  for (let k = plan.from; !stopping;) {
     const instant = sweepInstant(k);
     const startedAt = Date.now();
     try {
       const result = await tracked(`sweep ${k}`, () => service.sweep(instant, { batch: plan.batch }));
-      say({ t: 'swept', k, instant, startedAt, applied: result.applied, remaining: result.remaining, failed: result.failed });
+      say({
+        t: 'swept',
+        k,
+        instant,
+        startedAt,
+        applied: result.applied,
+        remaining: result.remaining,
+        failed: result.failed,
+      });
       k++;
     } catch (error) {
       const described = describeError(error);
@@ -194,7 +232,14 @@ async function drainer(plan: DrainerPlan, random: Random): Promise<void> {
   };
   while (!stopping) {
     try {
-      const result = await tracked('drain', () => service.outbox.drain(handler, { batch: plan.batch, leaseMs: plan.leaseMs, backoffMs: plan.backoffMs, maxAttempts: 1_000 }));
+      const result = await tracked('drain', () =>
+        service.outbox.drain(handler, {
+          batch: plan.batch,
+          leaseMs: plan.leaseMs,
+          backoffMs: plan.backoffMs,
+          maxAttempts: 1_000,
+        }),
+      );
       if (result.delivered + result.failed === 0) await sleep(plan.pauseMs);
     } catch (error) {
       const described = describeError(error);
@@ -234,7 +279,12 @@ async function lockProbe(lockJob: LockJob): Promise<void> {
       await sleep(20);
     }
   })();
-  const event = (orderId: string) => ({ type: 'buyer.requestCancellation' as const, at: BASE + 45 * MINUTE, source: 'message' as const, eventId: `${lockJob.name}-${orderId}` });
+  const event = (orderId: string) => ({
+    type: 'buyer.requestCancellation' as const,
+    at: BASE + 45 * MINUTE,
+    source: 'message' as const,
+    eventId: `${lockJob.name}-${orderId}`,
+  });
   const refused: string[] = [];
   await Promise.all(
     lockJob.orderIds.map(async (orderId) => {
@@ -245,7 +295,14 @@ async function lockProbe(lockJob: LockJob): Promise<void> {
         say({ t: 'ack', id: event(orderId).eventId, order: orderId, kind: 'apply', at: Date.now() });
       } catch (error) {
         refused.push(orderId);
-        say({ t: 'write', id: event(orderId).eventId, ok: false, ...describeError(error), ms: performance.now() - started, at: now() });
+        say({
+          t: 'write',
+          id: event(orderId).eventId,
+          ok: false,
+          ...describeError(error),
+          ms: performance.now() - started,
+          at: now(),
+        });
       }
     }),
   );
@@ -263,6 +320,11 @@ async function lockProbe(lockJob: LockJob): Promise<void> {
   reading = false;
   await reader;
   clearInterval(timer);
-  say({ t: 'lock-figures', maxTimerDelayMs, reads: reads.count, readMaxMs: reads.maxMs, readErrors: reads.errors.slice(0, 5) });
+  say({
+    t: 'lock-figures',
+    maxTimerDelayMs,
+    reads: reads.count,
+    readMaxMs: reads.maxMs,
+    readErrors: reads.errors.slice(0, 5),
+  });
 }
-

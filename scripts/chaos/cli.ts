@@ -47,18 +47,27 @@ export function localDatabaseUrl(text: string): string {
   } catch {
     throw new InvalidArgumentError(`not a URL: ${JSON.stringify(text)}.`);
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new InvalidArgumentError(`not a postgres:// URL: ${JSON.stringify(text)}.`);
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new InvalidArgumentError(`not a postgres:// URL: ${JSON.stringify(text)}.`);
   const host = url.hostname || url.searchParams.get('host') || '';
   if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host) && !host.startsWith('/')) {
-    throw new InvalidArgumentError(`the drills run against a PostgreSQL on this machine only (127.0.0.1, localhost, ::1 or a socket), not ${JSON.stringify(host)}.`);
+    throw new InvalidArgumentError(
+      `the drills run against a PostgreSQL on this machine only (127.0.0.1, localhost, ::1 or a socket), not ${JSON.stringify(host)}.`,
+    );
   }
   return text;
 }
 
 function drillNames(text: string, previous: string[] | undefined): string[] {
-  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!drills.some((drill) => drill.name === name)) throw new InvalidArgumentError(`unknown drill ${JSON.stringify(name)}: one of ${drills.map((d) => d.name).join(', ')}.`);
+    if (!drills.some((drill) => drill.name === name))
+      throw new InvalidArgumentError(
+        `unknown drill ${JSON.stringify(name)}: one of ${drills.map((d) => d.name).join(', ')}.`,
+      );
   }
   if (names.length === 0) throw new InvalidArgumentError('name at least one drill.');
   return [...(previous ?? []), ...names];
@@ -66,7 +75,8 @@ function drillNames(text: string, previous: string[] | undefined): string[] {
 
 function wholeNumber(text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) throw new InvalidArgumentError(`a whole number, not ${JSON.stringify(text)}.`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
+    throw new InvalidArgumentError(`a whole number, not ${JSON.stringify(text)}.`);
   return value;
 }
 
@@ -79,9 +89,22 @@ export function chaosCommand(write: { out: (text: string) => void; err: (text: s
         'database afterwards. Loopback only; PostgreSQL 15 at --database-url (the drills skip it when it is down, unless CI is set).',
     )
     .option('--short', 'a short run, for CI: few kills and terminations, short holds (about a minute in all)', false)
-    .option('--only <drills>', `run these drills only, comma-separated (${drills.map((d) => d.name).join(', ')})`, drillNames)
-    .option('--seed <n>', 'seed of the random choices (kill targets, pauses, the drainers\' slow and failed deliveries)', wholeNumber)
-    .addOption(new Option('--database-url <url>', 'PostgreSQL on this machine; each drill uses a schema of its own and drops it').env('DATABASE_URL').default(DEFAULT_DATABASE_URL).argParser(localDatabaseUrl))
+    .option(
+      '--only <drills>',
+      `run these drills only, comma-separated (${drills.map((d) => d.name).join(', ')})`,
+      drillNames,
+    )
+    .option(
+      '--seed <n>',
+      "seed of the random choices (kill targets, pauses, the drainers' slow and failed deliveries)",
+      wholeNumber,
+    )
+    .addOption(
+      new Option('--database-url <url>', 'PostgreSQL on this machine; each drill uses a schema of its own and drops it')
+        .env('DATABASE_URL')
+        .default(DEFAULT_DATABASE_URL)
+        .argParser(localDatabaseUrl),
+    )
     .option('--list', 'print the drills and exit', false)
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
@@ -97,10 +120,24 @@ export function parseChaosArguments(argv: readonly string[]): ChaosOptions | { h
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) return { help };
-    throw new ChaosUsageError(error instanceof Error ? error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ') : String(error));
+    throw new ChaosUsageError(
+      error instanceof Error ? error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ') : String(error),
+    );
   }
-  const options = command.opts<{ short: boolean; only?: string[]; seed?: number; databaseUrl: string; list: boolean }>();
-  return { short: options.short, only: options.only, seed: options.seed ?? Date.now() % 1_000_000_007, databaseUrl: options.databaseUrl, list: options.list };
+  const options = command.opts<{
+    short: boolean;
+    only?: string[];
+    seed?: number;
+    databaseUrl: string;
+    list: boolean;
+  }>();
+  return {
+    short: options.short,
+    only: options.only,
+    seed: options.seed ?? Date.now() % 1_000_000_007,
+    databaseUrl: options.databaseUrl,
+    list: options.list,
+  };
 }
 
 /** Whether PostgreSQL answers at `url` (within 3 s); the reason when it does not. */
@@ -174,7 +211,9 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
       const drillStarted = Date.now();
       if (drill.usesPostgres && postgresReason !== null) {
         const reason = `PostgreSQL not reachable at ${options.databaseUrl} (${postgresReason})`;
-        result = process.env['CI'] ? { status: 'failed', figures: `${reason}, and CI is set`, problems: [] } : { status: 'skipped', figures: `${reason}; start it, or set DATABASE_URL`, problems: [] };
+        result = process.env['CI']
+          ? { status: 'failed', figures: `${reason}, and CI is set`, problems: [] }
+          : { status: 'skipped', figures: `${reason}; start it, or set DATABASE_URL`, problems: [] };
       } else {
         const workDir = mkdtempSync(join(tmpdir(), `ol-chaos-${drill.name}-`));
         cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
@@ -193,7 +232,11 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
         try {
           result = await drill.run(context);
         } catch (error) {
-          result = { status: 'failed', figures: 'the drill itself failed', problems: [(error as Error).stack ?? String(error)] };
+          result = {
+            status: 'failed',
+            figures: 'the drill itself failed',
+            problems: [(error as Error).stack ?? String(error)],
+          };
         }
         await cleanUp();
         fleets.clear();

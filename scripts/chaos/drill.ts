@@ -4,7 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderStore } from '../../src/store/index.js';
 import { openStore, type BuiltPackage, type StoreSpec } from './package.js';
 import type { DrillProcess, Fleet } from './processes.js';
-import { DeliveryLog, Ledger, judge, judgeDeliveries, reportOutboxCalls, type DeliveryVerdict, type Verdict } from './verdict.js';
+import {
+  DeliveryLog,
+  Ledger,
+  judge,
+  judgeDeliveries,
+  reportOutboxCalls,
+  type DeliveryVerdict,
+  type Verdict,
+} from './verdict.js';
 import { HOUR, Random } from './workload.js';
 
 export interface DrillContext {
@@ -64,7 +72,10 @@ export function outcome(figures: string, problems: string[]): DrillOutcome {
 export function sqliteDrill(
   name: string,
   label: string,
-  run: (context: DrillContext, start: { spec: StoreSpec & { kind: 'sqlite' }; ledger: Ledger }) => Promise<DrillOutcome>,
+  run: (
+    context: DrillContext,
+    start: { spec: StoreSpec & { kind: 'sqlite' }; ledger: Ledger },
+  ) => Promise<DrillOutcome>,
 ): Drill {
   return {
     name,
@@ -107,7 +118,13 @@ export async function allReady(processes: DrillProcess[], ms = 60_000): Promise<
 export async function killAtRandom(
   context: DrillContext,
   fleet: Fleet,
-  options: { kills: number; pauseMs: [number, number]; restart: (name: string) => void; enough?: () => boolean; onKill?: (name: string) => void },
+  options: {
+    kills: number;
+    pauseMs: [number, number];
+    restart: (name: string) => void;
+    enough?: () => boolean;
+    onKill?: (name: string) => void;
+  },
 ): Promise<Map<string, number>> {
   const killed = new Map<string, number>();
   let done = 0;
@@ -131,7 +148,11 @@ export async function killAtRandom(
  * "40 kills of 2 workers (15 mid-delivery)", or "39 of 40 kills of 2 workers (15 mid-delivery; the time limit came
  * first)" when the drill stopped early, for `why`.
  */
-export function killFigure(killed: Map<string, number>, target: number, options: { of?: string; notes?: string[]; why?: string } = {}): string {
+export function killFigure(
+  killed: Map<string, number>,
+  target: number,
+  options: { of?: string; notes?: string[]; why?: string } = {},
+): string {
   const kills = [...killed.values()].reduce((a, b) => a + b, 0);
   const notes = [...(options.notes ?? []), ...(kills < target ? [options.why ?? 'the time limit came first'] : [])];
   const head = kills >= target ? plural(kills, 'kill') : `${count(kills)} of ${plural(target, 'kill')}`;
@@ -141,7 +162,10 @@ export function killFigure(killed: Map<string, number>, target: number, options:
 /** "28 writers, 12 sweepers": kills summed by the role each name's first letter stands for, in the roles' order. */
 export function byRole(killed: Map<string, number>, roles: Record<string, string>): string {
   return Object.entries(roles)
-    .map(([letter, role]) => [role, [...killed].filter(([name]) => name.startsWith(letter)).reduce((sum, [, n]) => sum + n, 0)] as const)
+    .map(
+      ([letter, role]) =>
+        [role, [...killed].filter(([name]) => name.startsWith(letter)).reduce((sum, [, n]) => sum + n, 0)] as const,
+    )
     .filter(([, n]) => n > 0)
     .map(([role, n]) => plural(n, role))
     .join(', ');
@@ -200,8 +224,16 @@ export function replayFigures(verdict: Verdict): string {
  * 0 out of order", with `more` figures first in the parentheses.
  */
 export function deliveryFigures(verdict: DeliveryVerdict, more: string[] = []): string {
-  const inside = [...more, `${count(verdict.redelivered)} more than once`, `${plural(verdict.staleRefused, 'stale outcome')} refused`];
-  const wrong = [`${count(verdict.lost)} undelivered`, `${count(verdict.undone)} undone`, `${count(verdict.outOfOrder)} out of order`];
+  const inside = [
+    ...more,
+    `${count(verdict.redelivered)} more than once`,
+    `${plural(verdict.staleRefused, 'stale outcome')} refused`,
+  ];
+  const wrong = [
+    `${count(verdict.lost)} undelivered`,
+    `${count(verdict.undone)} undone`,
+    `${count(verdict.outOfOrder)} out of order`,
+  ];
   return `${count(verdict.effects)} effects delivered at least once (${inside.join(', ')}), ${wrong.join(', ')}`;
 }
 

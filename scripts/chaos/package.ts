@@ -15,7 +15,11 @@ export interface BuiltPackage {
   store: typeof import('../../src/store/index.js');
 }
 
-const entries = { core: 'dist/src/index.js', service: 'dist/src/service/index.js', store: 'dist/src/store/index.js' } as const;
+const entries = {
+  core: 'dist/src/index.js',
+  service: 'dist/src/service/index.js',
+  store: 'dist/src/store/index.js',
+} as const;
 
 /** Thrown when dist/ is missing: the drills run against the built package only. */
 export class NotBuiltError extends Error {
@@ -25,7 +29,8 @@ export class NotBuiltError extends Error {
 /** Imports the built package's core, service and store entries from dist/. */
 export async function loadBuiltPackage(): Promise<BuiltPackage> {
   const missing = Object.values(entries).filter((path) => !existsSync(resolve(root, path)));
-  if (missing.length > 0) throw new NotBuiltError(`${missing.join(', ')} missing: run \`npm run -s build\` first (\`npm run chaos\` does).`);
+  if (missing.length > 0)
+    throw new NotBuiltError(`${missing.join(', ')} missing: run \`npm run -s build\` first (\`npm run chaos\` does).`);
   const load = (path: string) => import(pathToFileURL(resolve(root, path)).href);
   const [core, service, store] = await Promise.all([load(entries.core), load(entries.service), load(entries.store)]);
   return { core, service, store };
@@ -38,7 +43,8 @@ export type StoreSpec =
 
 /** Opens the built package's store for `spec`. */
 export function openStore(pkg: BuiltPackage, spec: StoreSpec) {
-  if (spec.kind === 'sqlite') return new pkg.store.SqliteStore({ filename: spec.filename, lockTimeoutMs: spec.lockTimeoutMs });
+  if (spec.kind === 'sqlite')
+    return new pkg.store.SqliteStore({ filename: spec.filename, lockTimeoutMs: spec.lockTimeoutMs });
   const url = new URL(spec.connectionString);
   if (spec.applicationName) url.searchParams.set('application_name', spec.applicationName);
   return new pkg.store.PostgresStore({ connectionString: url.toString(), schema: spec.schema, max: spec.max ?? 4 });

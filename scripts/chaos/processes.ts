@@ -41,7 +41,10 @@ export class Fleet {
   constructor(private readonly onMessage: (from: DrillProcess, message: ChildMessage) => void) {}
 
   start(name: string, job: ChildJob): DrillProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(job)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(job)], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let buffer = '';
     const waiters = new Set<{ type: string; done: (message: ChildMessage) => void; fail: (error: Error) => void }>();
@@ -98,10 +101,13 @@ export class Fleet {
     this.running.add(handle);
     void handle.exited.then((exit) => {
       this.running.delete(handle);
-      for (const waiter of waiters) waiter.fail(new Error(`${name} exited (${exit.code ?? exit.signal}): ${handle.stderr()}`));
+      for (const waiter of waiters)
+        waiter.fail(new Error(`${name} exited (${exit.code ?? exit.signal}): ${handle.stderr()}`));
       waiters.clear();
       if (!this.expected.has(handle) || (exit.signal === null && exit.code !== 0)) {
-        this.deaths.push(`${name} (pid ${child.pid}) exited on its own with ${exit.signal ?? `status ${exit.code}`}: ${handle.stderr() || 'nothing on standard error'}`);
+        this.deaths.push(
+          `${name} (pid ${child.pid}) exited on its own with ${exit.signal ?? `status ${exit.code}`}: ${handle.stderr() || 'nothing on standard error'}`,
+        );
       }
     });
     return handle;

@@ -68,7 +68,15 @@ export type ChildMessage =
   | { t: 'error'; op: string; id?: string; name: string; message: string; code?: string; transient: boolean }
   | { t: 'gave-up'; id: string }
   | { t: 'order-done'; n: number }
-  | { t: 'swept'; k: number; instant: number; startedAt: number; applied: number; remaining: number; failed: Array<{ orderId: string; message: string }> }
+  | {
+      t: 'swept';
+      k: number;
+      instant: number;
+      startedAt: number;
+      applied: number;
+      remaining: number;
+      failed: Array<{ orderId: string; message: string }>;
+    }
   | { t: 'claimed'; rows: Array<[id: number, claim: number | null]> }
   | { t: 'deliver'; id: number; order: string; at: number }
   | { t: 'delivered'; id: number; at: number }

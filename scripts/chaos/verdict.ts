@@ -52,12 +52,20 @@ export class Ledger {
         this.sweepsDone++;
         this.ticks += message.applied;
         this.process(name).sweptTo = message.k;
-        if (message.remaining === 0 && message.failed.length === 0) this.sweeps.push({ startedAt: message.startedAt, instant: message.instant });
+        if (message.remaining === 0 && message.failed.length === 0)
+          this.sweeps.push({ startedAt: message.startedAt, instant: message.instant });
         for (const failed of message.failed) this.sweepFailures.push(`${failed.orderId}: ${failed.message}`);
         break;
       case 'error':
-        if (message.transient) this.transient.set(`${message.name} (${message.op})`, (this.transient.get(`${message.name} (${message.op})`) ?? 0) + 1);
-        else this.unexpected.push(`${name} ${message.op}${message.id ? ` ${message.id}` : ''}: ${message.name}${message.code ? ` (${message.code})` : ''}: ${message.message}`);
+        if (message.transient)
+          this.transient.set(
+            `${message.name} (${message.op})`,
+            (this.transient.get(`${message.name} (${message.op})`) ?? 0) + 1,
+          );
+        else
+          this.unexpected.push(
+            `${name} ${message.op}${message.id ? ` ${message.id}` : ''}: ${message.name}${message.code ? ` (${message.code})` : ''}: ${message.message}`,
+          );
         break;
     }
   }
@@ -151,7 +159,9 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
     const seqs = history.map((h) => h.seq);
     if (seqs.join() !== seqs.map((_, i) => i + 1).join()) disagree(orderId, `history seqs ${seqs.join()}`);
     if (row.seq !== history.length) disagree(orderId, `row seq ${row.seq} but ${history.length} history rows`);
-    const events = history.map((h) => JSON.parse(h.event) as { type: string; at?: number; eventId?: string; input?: unknown });
+    const events = history.map(
+      (h) => JSON.parse(h.event) as { type: string; at?: number; eventId?: string; input?: unknown },
+    );
     const places = events.filter((e) => e.type === 'order.place').length;
     if (places !== 1) {
       doubled += Math.max(0, places - 1);
@@ -180,22 +190,31 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
       let snapshot = created.snapshot;
       let version = 1;
       const expected = new Map<number, string[]>([[1, created.effects.map((e) => JSON.stringify(e))]]);
-      if (history[0]!.effects !== JSON.stringify(created.effects)) disagree(orderId, 'place effects differ from a replay');
+      if (history[0]!.effects !== JSON.stringify(created.effects))
+        disagree(orderId, 'place effects differ from a replay');
       for (const [index, record] of history.entries()) {
         if (index === 0) continue;
         const step = applyEvent(snapshot, events[index] as Parameters<typeof applyEvent>[1]);
         if (serializeOrder(step.snapshot) !== serializeOrder(snapshot)) version++;
         snapshot = step.snapshot;
-        if (record.version !== version) disagree(orderId, `history seq ${record.seq} version ${record.version}, replay ${version}`);
-        if (record.verdict !== JSON.stringify(step.verdict)) disagree(orderId, `history seq ${record.seq} verdict differs from a replay`);
-        if (record.effects !== JSON.stringify(step.effects)) disagree(orderId, `history seq ${record.seq} effects differ from a replay`);
-        expected.set(record.seq, step.effects.map((e) => JSON.stringify(e)));
+        if (record.version !== version)
+          disagree(orderId, `history seq ${record.seq} version ${record.version}, replay ${version}`);
+        if (record.verdict !== JSON.stringify(step.verdict))
+          disagree(orderId, `history seq ${record.seq} verdict differs from a replay`);
+        if (record.effects !== JSON.stringify(step.effects))
+          disagree(orderId, `history seq ${record.seq} effects differ from a replay`);
+        expected.set(
+          record.seq,
+          step.effects.map((e) => JSON.stringify(e)),
+        );
       }
-      if (row.snapshot !== serializeOrder(snapshot)) disagree(orderId, 'stored snapshot differs from a replay of its history');
+      if (row.snapshot !== serializeOrder(snapshot))
+        disagree(orderId, 'stored snapshot differs from a replay of its history');
       if (row.version !== version) disagree(orderId, `stored version ${row.version}, replay ${version}`);
       restoreOrder(row.snapshot);
       const written = new Map<number, string[]>();
-      for (const entry of outbox.get(orderId) ?? []) written.set(entry.seq, [...(written.get(entry.seq) ?? []), entry.effect]);
+      for (const entry of outbox.get(orderId) ?? [])
+        written.set(entry.seq, [...(written.get(entry.seq) ?? []), entry.effect]);
       for (const [seq, effects] of expected) {
         const got = written.get(seq) ?? [];
         if (JSON.stringify(got) !== JSON.stringify(effects)) {
@@ -204,7 +223,8 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
         }
         written.delete(seq);
       }
-      for (const seq of written.keys()) disagree(orderId, `outbox rows of history seq ${seq}, which is not in the history`);
+      for (const seq of written.keys())
+        disagree(orderId, `outbox rows of history seq ${seq}, which is not in the history`);
     } catch (error) {
       disagree(orderId, `replay failed: ${(error as Error).message}`);
     }
@@ -230,9 +250,20 @@ export async function judge(pkg: BuiltPackage, store: OrderStore, ledger: Ledger
     const deadline = deadlines.get(orderId);
     if (first < 0 || deadline === undefined || deadline === null || deadline > latestAfter[first]!) continue;
     lost++;
-    problems.push(`${orderId}: still due at ${new Date(deadline).toISOString()}, yet a sweep at ${new Date(latestAfter[first]!).toISOString()} begun after its place was acknowledged found nothing due`);
+    problems.push(
+      `${orderId}: still due at ${new Date(deadline).toISOString()}, yet a sweep at ${new Date(latestAfter[first]!).toISOString()} begun after its place was acknowledged found nothing due`,
+    );
   }
-  return { orders: stored.length, historyRows, outboxRows: entries.length, acknowledged: ledger.acknowledged, lost, doubled, disagreeing: disagreeing.size, problems };
+  return {
+    orders: stored.length,
+    historyRows,
+    outboxRows: entries.length,
+    acknowledged: ledger.acknowledged,
+    lost,
+    doubled,
+    disagreeing: disagreeing.size,
+    problems,
+  };
 }
 
 /**
@@ -297,7 +328,8 @@ export class DeliveryLog {
 
   private row(id: number): RowDeliveries {
     let row = this.rows.get(id);
-    if (!row) this.rows.set(id, (row = { order: '', claims: [], starts: [], ends: [], failures: 0, completed: [], stale: 0 }));
+    if (!row)
+      this.rows.set(id, (row = { order: '', claims: [], starts: [], ends: [], failures: 0, completed: [], stale: 0 }));
     return row;
   }
 
@@ -320,7 +352,8 @@ export class DeliveryLog {
         break;
       case 'outcome':
         if (!message.ok) this.row(message.id).stale++;
-        else if (message.op === 'complete' && message.claim !== null) this.row(message.id).completed.push(message.claim);
+        else if (message.op === 'complete' && message.claim !== null)
+          this.row(message.id).completed.push(message.claim);
         break;
     }
   }
@@ -348,8 +381,19 @@ export interface DeliveryVerdict {
  */
 export function judgeDeliveries(log: DeliveryLog, entries: readonly OutboxEntry[]): DeliveryVerdict {
   const problems: string[] = [];
-  const verdict: DeliveryVerdict = { effects: entries.length, deliveries: 0, redelivered: 0, injectedFailures: 0, staleRefused: 0, lost: 0, undone: 0, outOfOrder: 0, problems };
-  if (log.untokened > 0) problems.push(`${log.untokened} claimed rows came without a claim token: this build's store has no outbox fencing`);
+  const verdict: DeliveryVerdict = {
+    effects: entries.length,
+    deliveries: 0,
+    redelivered: 0,
+    injectedFailures: 0,
+    staleRefused: 0,
+    lost: 0,
+    undone: 0,
+    outOfOrder: 0,
+    problems,
+  };
+  if (log.untokened > 0)
+    problems.push(`${log.untokened} claimed rows came without a claim token: this build's store has no outbox fencing`);
   const byOrder = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const row = log.rows.get(entry.id);
@@ -360,14 +404,18 @@ export function judgeDeliveries(log: DeliveryLog, entries: readonly OutboxEntry[
     if ((row?.ends.length ?? 0) > 1) verdict.redelivered++;
     if (entry.state !== 'done' || !row || row.ends.length === 0) {
       verdict.lost++;
-      problems.push(`outbox row ${entry.id} (${entry.orderId}) is ${entry.state} after ${row?.ends.length ?? 0} deliveries`);
+      problems.push(
+        `outbox row ${entry.id} (${entry.orderId}) is ${entry.state} after ${row?.ends.length ?? 0} deliveries`,
+      );
       continue;
     }
     const completions = [...row.completed].sort((a, b) => a - b);
     const reclaimed = completions.length > 0 ? row.claims.filter((claim) => claim > completions[0]!) : [];
     if (completions.length > 1 || reclaimed.length > 0) {
       verdict.undone++;
-      problems.push(`outbox row ${entry.id} (${entry.orderId}): completed with claims ${completions.join(', ')}, claimed again with ${reclaimed.join(', ') || 'none'}`);
+      problems.push(
+        `outbox row ${entry.id} (${entry.orderId}): completed with claims ${completions.join(', ')}, claimed again with ${reclaimed.join(', ') || 'none'}`,
+      );
     }
   }
   for (const [orderId, rows] of byOrder) {
@@ -381,7 +429,9 @@ export function judgeDeliveries(log: DeliveryLog, entries: readonly OutboxEntry[
       const firstEnd = before && before.ends.length > 0 ? Math.min(...before.ends) : Infinity;
       if (firstStart >= firstEnd - 5) continue;
       verdict.outOfOrder++;
-      problems.push(`${orderId}: outbox row ${rows[i]!.id} was handed out before row ${rows[i - 1]!.id} had been delivered`);
+      problems.push(
+        `${orderId}: outbox row ${rows[i]!.id} was handed out before row ${rows[i - 1]!.id} had been delivered`,
+      );
     }
   }
   return verdict;

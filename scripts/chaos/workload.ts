@@ -65,7 +65,13 @@ export function orderWrites(writer: string, writerIndex: number, n: number): Wri
   const keyed = (step: number) => ((n + step) % 2 === 0 ? { key: `key-${id(step)}` } : {});
   return [
     { id: id(0), orderId, kind: 'place', input, ...keyed(0) },
-    ...events[n % events.length]!.map((event, i): WriteRequest => ({ id: id(i + 1), orderId, kind: 'apply', event: { ...event, eventId: id(i + 1) }, ...keyed(i + 1) })),
+    ...events[n % events.length]!.map((event, i): WriteRequest => ({
+      id: id(i + 1),
+      orderId,
+      kind: 'apply',
+      event: { ...event, eventId: id(i + 1) },
+      ...keyed(i + 1),
+    })),
   ];
 }
 

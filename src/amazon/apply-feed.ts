@@ -55,7 +55,12 @@ export interface ProcessingResult {
 
 /** A processing report in Amazon's shape. Successful messages without a warning have no result row. */
 export interface ProcessingReport {
-  processingSummary: { messagesProcessed: number; messagesSuccessful: number; messagesWithError: number; messagesWithWarning: number };
+  processingSummary: {
+    messagesProcessed: number;
+    messagesSuccessful: number;
+    messagesWithError: number;
+    messagesWithWarning: number;
+  };
   results: ProcessingResult[];
 }
 
@@ -95,12 +100,18 @@ function fill(template: string, params: Params, lang: keyof Message): string {
 }
 
 const descriptions: Record<string, Message> = {
-  INVALID_ROW: { en: 'Message {messageId} was not applied: {field} {problem}.', 'zh-CN': '消息 {messageId} 未执行:{field} {problem}。' },
+  INVALID_ROW: {
+    en: 'Message {messageId} was not applied: {field} {problem}.',
+    'zh-CN': '消息 {messageId} 未执行:{field} {problem}。',
+  },
   DUPLICATE_MESSAGE_ID: {
     en: 'Message {messageId} was not applied: MessageID {messageId} appears earlier in this feed.',
     'zh-CN': '消息 {messageId} 未执行:MessageID {messageId} 在本上传数据中已出现过。',
   },
-  ORDER_NOT_FOUND: { en: 'Message {messageId} was not applied: order {orderId} is not known.', 'zh-CN': '消息 {messageId} 未执行:订单 {orderId} 不存在。' },
+  ORDER_NOT_FOUND: {
+    en: 'Message {messageId} was not applied: order {orderId} is not known.',
+    'zh-CN': '消息 {messageId} 未执行:订单 {orderId} 不存在。',
+  },
   ORDER_UNREADABLE: {
     en: 'Message {messageId} was not applied to order {orderId}: {problem}',
     'zh-CN': '消息 {messageId} 未应用到订单 {orderId}:{problem}',
@@ -120,16 +131,24 @@ const descriptions: Record<string, Message> = {
   REFUSED: { en: 'Order {orderId}: {message}', 'zh-CN': '订单 {orderId}:{message}' },
 };
 
-const AtInput = z.union([
-  z.number().int().nonnegative(),
-  z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
-  z.date().transform((value) => value.getTime()),
-], { error: 'expected epoch milliseconds, an ISO-8601 date-time with an offset, or a Date' });
+const AtInput = z.union(
+  [
+    z.number().int().nonnegative(),
+    z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
+    z.date().transform((value) => value.getTime()),
+  ],
+  { error: 'expected epoch milliseconds, an ISO-8601 date-time with an offset, or a Date' },
+);
 
 const ApplyOptions = z.strictObject({
   at: AtInput,
   lang: z.enum(['en', 'zh-CN']).default('en'),
-  feedId: z.string().min(1).max(64).regex(/^[^:\s]+$/, { message: 'must not contain colons or spaces' }).optional(),
+  feedId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^:\s]+$/, { message: 'must not contain colons or spaces' })
+    .optional(),
   maxBytes: z.number().int().positive().default(DEFAULT_FEED_MAX_BYTES),
 });
 
@@ -164,7 +183,13 @@ const PositiveInt = /^[1-9]\d{0,17}$/;
  */
 const WHOLE_ORDER_ACKNOWLEDGEMENT_REASON: CancelReason = 'GeneralAdjustment';
 
-function fail(messageId: number, orderId: string, code: string, params: Params, resultCode: 'Error' | 'Warning' = 'Error'): Problem {
+function fail(
+  messageId: number,
+  orderId: string,
+  code: string,
+  params: Params,
+  resultCode: 'Error' | 'Warning' = 'Error',
+): Problem {
   const result = {
     messageId,
     resultCode,
@@ -177,7 +202,10 @@ function fail(messageId: number, orderId: string, code: string, params: Params, 
 }
 
 function badField(messageId: number, orderId: string, field: string, problem: string, value: unknown): Problem {
-  return fail(messageId, orderId, 'INVALID_ROW', { field, problem: `${problem} (got ${show(value === '' ? undefined : value)})` });
+  return fail(messageId, orderId, 'INVALID_ROW', {
+    field,
+    problem: `${problem} (got ${show(value === '' ? undefined : value)})`,
+  });
 }
 
 /** What is wrong with an id of a feed row by the core's bounds (`Identifier`), or undefined. */
@@ -187,10 +215,17 @@ function idProblem(id: string): string | undefined {
 }
 
 /** Validates one row on its own: every field, the reasons, the quantities; nothing is read or applied. */
-function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<number>, feedId: string | undefined): Checked {
+function checkRow(
+  kind: FeedKind,
+  row: FeedRow,
+  position: number,
+  seen: Set<number>,
+  feedId: string | undefined,
+): Checked {
   const messageId = PositiveInt.test(row.messageId) ? Number(row.messageId) : position;
   const { orderId } = row;
-  if (!PositiveInt.test(row.messageId)) return badField(messageId, orderId, 'MessageID', 'must be a positive whole number', row.messageId);
+  if (!PositiveInt.test(row.messageId))
+    return badField(messageId, orderId, 'MessageID', 'must be a positive whole number', row.messageId);
   if (seen.has(messageId)) return fail(messageId, orderId, 'DUPLICATE_MESSAGE_ID', {});
   seen.add(messageId);
   const orderField = kind === 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA' ? 'order-id' : 'AmazonOrderID';
@@ -199,19 +234,27 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
   // A bad id stays out of AdditionalInfo: the report names it only in the description, shortened.
   if (badId) return badField(messageId, '', orderField, badId, orderId);
   if (kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA') {
-    if (row.statusCode === 'Success') return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'StatusCode Success' }, 'Warning');
-    if (row.statusCode !== 'Failure') return badField(messageId, orderId, 'StatusCode', 'must be Failure (cancel) or Success', row.statusCode);
+    if (row.statusCode === 'Success')
+      return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'StatusCode Success' }, 'Warning');
+    if (row.statusCode !== 'Failure')
+      return badField(messageId, orderId, 'StatusCode', 'must be Failure (cancel) or Success', row.statusCode);
   }
   if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && row.items.length === 0) {
     return badField(messageId, orderId, 'AdjustedItem', 'is required', undefined);
   }
-  const itemField = kind === 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA' ? 'amazon-order-item-code' : 'AmazonOrderItemCode';
-  const reasonField = { POST_ORDER_ACKNOWLEDGEMENT_DATA: 'CancelReason', POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA: 'cancellation-reason-code', POST_PAYMENT_ADJUSTMENT_DATA: 'AdjustmentReason' }[kind];
+  const itemField =
+    kind === 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA' ? 'amazon-order-item-code' : 'AmazonOrderItemCode';
+  const reasonField = {
+    POST_ORDER_ACKNOWLEDGEMENT_DATA: 'CancelReason',
+    POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA: 'cancellation-reason-code',
+    POST_PAYMENT_ADJUSTMENT_DATA: 'AdjustmentReason',
+  }[kind];
   const quantityField = kind === 'POST_PAYMENT_ADJUSTMENT_DATA' ? 'QuantityCancelled' : 'Quantity';
   const reasons: CancelReason[] = [];
   const items: Planned['items'] = [];
   // A message without items cancels the whole order: a flat-file row gives its reason, an acknowledgement none.
-  const wholeOrderReason = kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA' ? WHOLE_ORDER_ACKNOWLEDGEMENT_REASON : (row.reason ?? '');
+  const wholeOrderReason =
+    kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA' ? WHOLE_ORDER_ACKNOWLEDGEMENT_REASON : (row.reason ?? '');
   const rawReasons = row.items.length ? row.items.map((item) => item.reason) : [wholeOrderReason];
   for (const [index, raw] of rawReasons.entries()) {
     const field = row.items.length > 1 ? `${reasonField} of item ${index + 1}` : reasonField;
@@ -223,7 +266,8 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
       reasons.push(mapped);
     } else {
       const reason = CancelReason.safeParse(raw);
-      if (!reason.success) return badField(messageId, orderId, field, `must be one of ${CancelReason.options.join(', ')}`, raw);
+      if (!reason.success)
+        return badField(messageId, orderId, field, `must be one of ${CancelReason.options.join(', ')}`, raw);
       reasons.push(reason.data);
     }
   }
@@ -231,18 +275,28 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
   if (distinct.length > 1) return fail(messageId, orderId, 'MIXED_REASONS', { reasons: distinct.join(', ') });
   for (const [index, item] of row.items.entries()) {
     const suffix = row.items.length > 1 ? ` of item ${index + 1}` : '';
-    if (!item.orderItemId) return badField(messageId, orderId, `${itemField}${suffix}`, 'is required', item.orderItemId);
+    if (!item.orderItemId)
+      return badField(messageId, orderId, `${itemField}${suffix}`, 'is required', item.orderItemId);
     const badItem = idProblem(item.orderItemId);
     if (badItem) return badField(messageId, orderId, `${itemField}${suffix}`, badItem, item.orderItemId);
     if (items.some((other) => other.orderItemId === item.orderItemId)) {
       return badField(messageId, orderId, `${itemField}${suffix}`, 'is listed twice in this message', item.orderItemId);
     }
     if (item.quantity !== undefined && !PositiveInt.test(item.quantity)) {
-      return badField(messageId, orderId, `${quantityField}${suffix}`, 'must be a positive whole number', item.quantity);
+      return badField(
+        messageId,
+        orderId,
+        `${quantityField}${suffix}`,
+        'must be a positive whole number',
+        item.quantity,
+      );
     }
     // An adjusted item without QuantityCancelled is a refund only: nothing of it is cancelled.
     if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && item.quantity === undefined) continue;
-    items.push({ orderItemId: item.orderItemId, ...(item.quantity === undefined ? {} : { quantity: Number(item.quantity) }) });
+    items.push({
+      orderItemId: item.orderItemId,
+      ...(item.quantity === undefined ? {} : { quantity: Number(item.quantity) }),
+    });
   }
   if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && items.length === 0) {
     return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'no QuantityCancelled' }, 'Warning');
@@ -258,7 +312,11 @@ function checkRow(kind: FeedKind, row: FeedRow, position: number, seen: Set<numb
 
 /** Whether an error thrown by the service concerns this order only (so the feed goes on). */
 function isOrderError(error: unknown): error is Error {
-  return error instanceof OrderLifecycleError || (error instanceof Error && /^(OrderNotFoundError|InvalidInputError|RestoreError|OrderConflictError|UnreadableOrderError)$/.test(error.name));
+  return (
+    error instanceof OrderLifecycleError ||
+    (error instanceof Error &&
+      /^(OrderNotFoundError|InvalidInputError|RestoreError|OrderConflictError|UnreadableOrderError)$/.test(error.name))
+  );
 }
 
 /**
@@ -423,7 +481,13 @@ async function applyRow(service: FeedOrderService, plan: Planned, at: number): P
         return { orderItemId: item.orderItemId, quantity: remaining > 0 ? remaining : (line?.quantity ?? 1) };
       });
     }
-    const event: SellerCancelEvent = { type: 'seller.cancel', at, reason: plan.reason, ...(items ? { items } : {}), eventId: plan.eventId };
+    const event: SellerCancelEvent = {
+      type: 'seller.cancel',
+      at,
+      reason: plan.reason,
+      ...(items ? { items } : {}),
+      eventId: plan.eventId,
+    };
     // No idempotency key: a re-run happens at another `at`, which the service would take for another
     // request under the same key; the order itself applies an eventId once and reports the duplicate.
     const { verdict } = await service.apply(orderId, event);
@@ -444,7 +508,12 @@ async function applyRow(service: FeedOrderService, plan: Planned, at: number): P
 function hasNonXmlCharacter(text: string): boolean {
   return [...text].some((char) => {
     const code = char.codePointAt(0)!;
-    return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff || (code >= 0xd800 && code <= 0xdfff);
+    return (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+      code === 0xfffe ||
+      code === 0xffff ||
+      (code >= 0xd800 && code <= 0xdfff)
+    );
   });
 }
 
@@ -460,7 +529,9 @@ const ReportSchema = z.strictObject({
       messageId: z.number().int().nonnegative(),
       resultCode: z.enum(['Error', 'Warning']),
       resultMessageCode: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-      resultDescription: z.string().refine((value) => !hasNonXmlCharacter(value), { message: 'must not contain characters XML cannot carry (control characters, lone surrogates)' }),
+      resultDescription: z.string().refine((value) => !hasNonXmlCharacter(value), {
+        message: 'must not contain characters XML cannot carry (control characters, lone surrogates)',
+      }),
       code: z.string().optional(),
       additionalInfo: z.strictObject({ amazonOrderId: z.string().min(1) }).optional(),
     }),
@@ -471,7 +542,10 @@ const ReportXmlOptions = z.strictObject({
   merchantIdentifier: MerchantIdentifier.optional(),
   documentTransactionId: z
     .string()
-    .regex(/^[1-9]\d{0,19}$/, { message: 'must be a positive whole number of at most 20 digits, such as the feed id (DocumentTransactionID in the XSD)' })
+    .regex(/^[1-9]\d{0,19}$/, {
+      message:
+        'must be a positive whole number of at most 20 digits, such as the feed id (DocumentTransactionID in the XSD)',
+    })
     .optional(),
 });
 
@@ -487,7 +561,10 @@ const DEFAULT_DOCUMENT_TRANSACTION_ID = '1';
  * @example
  * writeFileSync('report.xml', processingReportXml(await applyFeed(service, feed, { at: Date.now() })));
  */
-export function processingReportXml(report: ProcessingReport, options: { merchantIdentifier?: string; documentTransactionId?: string } = {}): string {
+export function processingReportXml(
+  report: ProcessingReport,
+  options: { merchantIdentifier?: string; documentTransactionId?: string } = {},
+): string {
   const parsed = parseAmazon(ReportSchema, report, 'processing report');
   const opts = parseAmazon(ReportXmlOptions, options, 'report options');
   const summary = parsed.processingSummary;
@@ -512,7 +589,9 @@ export function processingReportXml(report: ProcessingReport, options: { merchan
             ResultMessageCode: result.resultMessageCode,
             ResultDescription: result.resultDescription,
             // AdditionalInfo/AmazonOrderID admits only Amazon's order id format: another id stays out of the XML.
-            ...(result.additionalInfo && AMAZON_ORDER_ID.test(result.additionalInfo.amazonOrderId) ? { AdditionalInfo: { AmazonOrderID: result.additionalInfo.amazonOrderId } } : {}),
+            ...(result.additionalInfo && AMAZON_ORDER_ID.test(result.additionalInfo.amazonOrderId)
+              ? { AdditionalInfo: { AmazonOrderID: result.additionalInfo.amazonOrderId } }
+              : {}),
           })),
         },
       },

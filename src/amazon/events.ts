@@ -66,7 +66,8 @@ export interface OrderShippedFact {
  * What the SP-API mapping returns: official requests, marketplace facts and Easy Ship labels, each with a
  * deterministic `eventId`. They are the core's event shapes (`applyEvent(snapshot, event)` takes them as they are).
  */
-export type AmazonOrderEvent = BuyerRequestEvent | OrderCanceledFact | OrderShippedFact | StatusReportedFact | EasyShipLabelEvent;
+export type AmazonOrderEvent =
+  BuyerRequestEvent | OrderCanceledFact | OrderShippedFact | StatusReportedFact | EasyShipLabelEvent;
 
 const MAX_EVENT_ID = 128;
 

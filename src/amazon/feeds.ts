@@ -6,7 +6,11 @@ import { CancelReason } from '../index.js';
 import { invalid, parseAmazon } from './parse.js';
 
 /** The feed types this module writes and reads, by their SP-API `feedType` names. */
-export const FeedKind = z.enum(['POST_ORDER_ACKNOWLEDGEMENT_DATA', 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA', 'POST_PAYMENT_ADJUSTMENT_DATA']);
+export const FeedKind = z.enum([
+  'POST_ORDER_ACKNOWLEDGEMENT_DATA',
+  'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA',
+  'POST_PAYMENT_ADJUSTMENT_DATA',
+]);
 export type FeedKind = z.infer<typeof FeedKind>;
 
 /**
@@ -31,8 +35,12 @@ export const AMAZON_ORDER_ID = /^[A-Za-z0-9]{3}-[A-Za-z0-9]{7}-[A-Za-z0-9]{7}$/;
 /** `AmazonOrderItemCode` as Amazon's feed XSD admits it: 14 digits. */
 const AMAZON_ORDER_ITEM_CODE = /^\d{14}$/;
 
-const AmazonOrderId = Cell.regex(AMAZON_ORDER_ID, { message: 'must be an Amazon order id such as 113-1234567-1234567 (AmazonOrderID in the feed XSD)' });
-const AmazonOrderItemCode = Cell.regex(AMAZON_ORDER_ITEM_CODE, { message: 'must be an Amazon order item code of 14 digits (AmazonOrderItemCode in the feed XSD)' });
+const AmazonOrderId = Cell.regex(AMAZON_ORDER_ID, {
+  message: 'must be an Amazon order id such as 113-1234567-1234567 (AmazonOrderID in the feed XSD)',
+});
+const AmazonOrderItemCode = Cell.regex(AMAZON_ORDER_ITEM_CODE, {
+  message: 'must be an Amazon order item code of 14 digits (AmazonOrderItemCode in the feed XSD)',
+});
 
 /**
  * `MerchantIdentifier` of the envelope: at most 50 characters (the XSD's `String` type), none of them a control
@@ -47,7 +55,11 @@ function uniqueItems(items: ReadonlyArray<{ orderItemId: string }>, ctx: z.Refin
   const seen = new Set<string>();
   items.forEach((item, index) => {
     if (seen.has(item.orderItemId)) {
-      ctx.addIssue({ code: 'custom', path: ['items', index, 'orderItemId'], message: `orderItemId "${item.orderItemId}" is listed twice` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items', index, 'orderItemId'],
+        message: `orderItemId "${item.orderItemId}" is listed twice`,
+      });
     }
     seen.add(item.orderItemId);
   });
@@ -67,9 +79,16 @@ export const FeedCancellation = z
 export type FeedCancellation = z.infer<typeof FeedCancellation>;
 
 /** The four newer cancel reasons, which the OrderAcknowledgement XSD's `CancelReason` list does not have. */
-const NEWER_CANCEL_REASONS: readonly CancelReason[] = ['CannotVerifyInformation', 'PricingError', 'RejectOrder', 'WeatherDelay'];
+const NEWER_CANCEL_REASONS: readonly CancelReason[] = [
+  'CannotVerifyInformation',
+  'PricingError',
+  'RejectOrder',
+  'WeatherDelay',
+];
 /** The `CancelReason` values of the OrderAcknowledgement XSD: the core's reasons but the four newer ones. */
-const ACKNOWLEDGEMENT_CANCEL_REASONS: ReadonlySet<CancelReason> = new Set(CancelReason.options.filter((reason) => !NEWER_CANCEL_REASONS.includes(reason)));
+const ACKNOWLEDGEMENT_CANCEL_REASONS: ReadonlySet<CancelReason> = new Set(
+  CancelReason.options.filter((reason) => !NEWER_CANCEL_REASONS.includes(reason)),
+);
 
 /** A cancellation as the acknowledgement XML can carry it: Amazon's id formats and the XSD's CancelReason list. */
 const XmlCancellation = z
@@ -182,7 +201,9 @@ export const FeedAdjustment = z
             .array(
               z.strictObject({
                 type: PriceComponentType,
-                amount: z.string().regex(/^-?\d{1,18}(\.\d{1,2})?$/, { message: 'must be a decimal amount such as 19.99' }),
+                amount: z
+                  .string()
+                  .regex(/^-?\d{1,18}(\.\d{1,2})?$/, { message: 'must be a decimal amount such as 19.99' }),
                 currency: AdjustmentCurrency,
               }),
             )
@@ -213,10 +234,21 @@ const AdjustmentOptions = z.strictObject({ merchantIdentifier: MerchantIdentifie
 /** The envelope header; SP-API takes the seller from the authorisation, but the schema requires the element. */
 const DEFAULT_MERCHANT = 'MERCHANT';
 
-const builder = new XMLBuilder({ format: true, indentBy: '  ', ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: '  ',
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+});
 
 /** An Amazon feed envelope around `messages` of `messageType`, as XML text. */
-export function envelope(messageType: string, merchantIdentifier: string, messages: unknown[], documentVersion = '1.01'): string {
+export function envelope(
+  messageType: string,
+  merchantIdentifier: string,
+  messages: unknown[],
+  documentVersion = '1.01',
+): string {
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     AmazonEnvelope: {
@@ -245,12 +277,25 @@ const FLAT_FILE_COLUMNS = ['order-id', 'cancellation-reason-code', 'amazon-order
  * const xml = buildCancellationFeed([{ orderId: '113-1234567-1234567', reason: 'NoInventory',
  *   items: [{ orderItemId: '12345678901234' }] }], { format: 'xml', merchantIdentifier: 'A1B2C3' });
  */
-export function buildCancellationFeed(cancellations: readonly FeedCancellation[], options: { format: 'xml' | 'flat-file'; merchantIdentifier?: string }): string {
+export function buildCancellationFeed(
+  cancellations: readonly FeedCancellation[],
+  options: { format: 'xml' | 'flat-file'; merchantIdentifier?: string },
+): string {
   const opts = parseAmazon(FeedOptions, options, 'feed options');
-  const list = parseAmazon(z.array(opts.format === 'xml' ? XmlCancellation : FeedCancellation).min(1), cancellations, 'cancellation');
+  const list = parseAmazon(
+    z.array(opts.format === 'xml' ? XmlCancellation : FeedCancellation).min(1),
+    cancellations,
+    'cancellation',
+  );
   if (opts.format === 'flat-file') {
-    const rows = list.flatMap((cancellation) => cancellation.items.map((item) => [cancellation.orderId, cancellation.reason, item.orderItemId]));
-    return stringifyTsv([FLAT_FILE_TEMPLATE, [...FLAT_FILE_COLUMNS], ...rows], { delimiter: '\t', quote: false, record_delimiter: '\n' });
+    const rows = list.flatMap((cancellation) =>
+      cancellation.items.map((item) => [cancellation.orderId, cancellation.reason, item.orderItemId]),
+    );
+    return stringifyTsv([FLAT_FILE_TEMPLATE, [...FLAT_FILE_COLUMNS], ...rows], {
+      delimiter: '\t',
+      quote: false,
+      record_delimiter: '\n',
+    });
   }
   return envelope(
     'OrderAcknowledgement',
@@ -260,7 +305,10 @@ export function buildCancellationFeed(cancellations: readonly FeedCancellation[]
       OrderAcknowledgement: {
         AmazonOrderID: cancellation.orderId,
         StatusCode: 'Failure',
-        Item: cancellation.items.map((item) => ({ AmazonOrderItemCode: item.orderItemId, CancelReason: cancellation.reason })),
+        Item: cancellation.items.map((item) => ({
+          AmazonOrderItemCode: item.orderItemId,
+          CancelReason: cancellation.reason,
+        })),
       },
     })),
   );
@@ -275,7 +323,10 @@ export function buildCancellationFeed(cancellations: readonly FeedCancellation[]
  * const xml = buildAdjustmentFeed([{ orderId: '113-1234567-1234567', reason: 'NoInventory',
  *   items: [{ orderItemId: '12345678901234', quantity: 1 }] }]);
  */
-export function buildAdjustmentFeed(adjustments: readonly FeedAdjustment[], options: { merchantIdentifier?: string } = {}): string {
+export function buildAdjustmentFeed(
+  adjustments: readonly FeedAdjustment[],
+  options: { merchantIdentifier?: string } = {},
+): string {
   const opts = parseAmazon(AdjustmentOptions, options, 'feed options');
   const list = parseAmazon(z.array(FeedAdjustment).min(1), adjustments, 'adjustment');
   return envelope(
@@ -367,8 +418,16 @@ const parser = new XMLParser({
   isArray: (_name, path) => MESSAGE_ARRAYS.has(String(path)),
 });
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'object' ? String((value as Record<string, unknown>)['#text'] ?? '') : String(value));
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+const text = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+      ? ''
+      : typeof value === 'object'
+        ? String((value as Record<string, unknown>)['#text'] ?? '')
+        : String(value);
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
 const SUBJECT = 'feed';
@@ -383,29 +442,38 @@ function xmlRow(kind: FeedKind, message: Record<string, unknown>): FeedRow {
       messageId: text(message['MessageID']),
       orderId: text(ack['AmazonOrderID']),
       statusCode: text(ack['StatusCode']),
-      items: list(ack['Item']).map(record).map((item) => ({
-        orderItemId: text(item['AmazonOrderItemCode']),
-        reason: text(item['CancelReason']),
-        ...(item['Quantity'] === undefined ? {} : { quantity: text(item['Quantity']) }),
-      })),
+      items: list(ack['Item'])
+        .map(record)
+        .map((item) => ({
+          orderItemId: text(item['AmazonOrderItemCode']),
+          reason: text(item['CancelReason']),
+          ...(item['Quantity'] === undefined ? {} : { quantity: text(item['Quantity']) }),
+        })),
     };
   }
   const adjustment = record(message['OrderAdjustment']);
   return {
     messageId: text(message['MessageID']),
     orderId: text(adjustment['AmazonOrderID']),
-    items: list(adjustment['AdjustedItem']).map(record).map((item) => ({
-      orderItemId: text(item['AmazonOrderItemCode']),
-      reason: text(item['AdjustmentReason']),
-      ...(item['QuantityCancelled'] === undefined ? {} : { quantity: text(item['QuantityCancelled']) }),
-    })),
+    items: list(adjustment['AdjustedItem'])
+      .map(record)
+      .map((item) => ({
+        orderItemId: text(item['AmazonOrderItemCode']),
+        reason: text(item['AdjustmentReason']),
+        ...(item['QuantityCancelled'] === undefined ? {} : { quantity: text(item['QuantityCancelled']) }),
+      })),
   };
 }
 
 const NAME = /^[^\s/>]*/;
 
 /** The markup from `from` to just past `terminator`, or -1 when the buffer ends first. */
-function after(b: string, terminator: string, from: number, kind: 'comment' | 'cdata' | 'pi'): { end: number; kind: 'comment' | 'cdata' | 'pi'; name: string } | -1 {
+function after(
+  b: string,
+  terminator: string,
+  from: number,
+  kind: 'comment' | 'cdata' | 'pi',
+): { end: number; kind: 'comment' | 'cdata' | 'pi'; name: string } | -1 {
   const index = b.indexOf(terminator, from);
   return index < 0 ? -1 : { end: index + terminator.length, kind, name: '' };
 }
@@ -448,7 +516,11 @@ class XmlFeedSplitter {
     const held = this.buffer.length - (this.state === 'child' ? this.child.start : this.pos);
     if (held > MAX_MESSAGE_CHARACTERS) {
       const what = this.state === 'child' ? `<${this.child.name}> starting on line ${this.child.line}` : 'markup';
-      throw invalid(SUBJECT, `line ${this.state === 'child' ? this.child.line : this.line}`, `${what} is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`);
+      throw invalid(
+        SUBJECT,
+        `line ${this.state === 'child' ? this.child.line : this.line}`,
+        `${what} is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`,
+      );
     }
     return messages;
   }
@@ -456,25 +528,49 @@ class XmlFeedSplitter {
   /** The end of the document: the messages still held, or an error when it is not complete. */
   end(): FeedMessage[] {
     const messages = this.scan(true);
-    if (this.state === 'prolog') throw invalid(SUBJECT, 'AmazonEnvelope', 'is missing: an Amazon XML feed starts with <AmazonEnvelope>');
-    if (this.state !== 'epilog') throw notWellFormed(this.line, `the document ends before </AmazonEnvelope>${this.state === 'child' ? ` (inside <${this.child.name}> of line ${this.child.line})` : ''}`);
-    if (this.kind === undefined) throw invalid(SUBJECT, 'MessageType', 'must be OrderAcknowledgement or OrderAdjustment', this.messageType || undefined);
+    if (this.state === 'prolog')
+      throw invalid(SUBJECT, 'AmazonEnvelope', 'is missing: an Amazon XML feed starts with <AmazonEnvelope>');
+    if (this.state !== 'epilog')
+      throw notWellFormed(
+        this.line,
+        `the document ends before </AmazonEnvelope>${this.state === 'child' ? ` (inside <${this.child.name}> of line ${this.child.line})` : ''}`,
+      );
+    if (this.kind === undefined)
+      throw invalid(
+        SUBJECT,
+        'MessageType',
+        'must be OrderAcknowledgement or OrderAdjustment',
+        this.messageType || undefined,
+      );
     return messages;
   }
 
   private advance(to: number): void {
-    for (let index = this.buffer.indexOf('\n', this.pos); index >= 0 && index < to; index = this.buffer.indexOf('\n', index + 1)) this.line++;
+    for (
+      let index = this.buffer.indexOf('\n', this.pos);
+      index >= 0 && index < to;
+      index = this.buffer.indexOf('\n', index + 1)
+    )
+      this.line++;
     this.pos = to;
   }
 
   /** The index just past the markup starting at `at` (a `<`), or -1 when the buffer ends first. */
-  private markupEnd(at: number, ended: boolean): { end: number; kind: 'comment' | 'cdata' | 'pi' | 'close' | 'open' | 'empty'; name: string } | -1 {
+  private markupEnd(
+    at: number,
+    ended: boolean,
+  ): { end: number; kind: 'comment' | 'cdata' | 'pi' | 'close' | 'open' | 'empty'; name: string } | -1 {
     const b = this.buffer;
     if (!ended && b.length - at < 9) return -1;
     if (b.startsWith('<!--', at)) return after(b, '-->', at + 4, 'comment');
     if (b.startsWith('<![CDATA[', at)) return after(b, ']]>', at + 9, 'cdata');
     if (b.startsWith('<?', at)) return after(b, '?>', at + 2, 'pi');
-    if (b.startsWith('<!', at)) throw invalid(SUBJECT, `line ${this.line}`, `${JSON.stringify(b.slice(at, at + 9))}: a DOCTYPE or declaration is not allowed in a feed`);
+    if (b.startsWith('<!', at))
+      throw invalid(
+        SUBJECT,
+        `line ${this.line}`,
+        `${JSON.stringify(b.slice(at, at + 9))}: a DOCTYPE or declaration is not allowed in a feed`,
+      );
     // A tag: up to the first `>` outside a quoted attribute value.
     let end = -1;
     for (let index = at + 1; index < b.length; index++) {
@@ -491,7 +587,8 @@ class XmlFeedSplitter {
     if (end < 0) return -1;
     const closing = b.charCodeAt(at + 1) === 0x2f;
     const name = NAME.exec(b.slice(at + (closing ? 2 : 1), end))![0];
-    if (!name) throw notWellFormed(this.line, `a tag without a name: ${JSON.stringify(b.slice(at, Math.min(end, at + 40)))}`);
+    if (!name)
+      throw notWellFormed(this.line, `a tag without a name: ${JSON.stringify(b.slice(at, Math.min(end, at + 40)))}`);
     return { end, kind: closing ? 'close' : b.charCodeAt(end - 2) === 0x2f ? 'empty' : 'open', name };
   }
 
@@ -524,7 +621,10 @@ class XmlFeedSplitter {
       const lt = b().indexOf('<', this.pos);
       const stray = b().slice(this.pos, lt < 0 ? undefined : lt);
       if (stray.replace(/^\uFEFF/, '').trim() !== '' && this.state !== 'envelope') {
-        throw notWellFormed(this.line, `text ${this.state === 'prolog' ? 'before the root element' : 'after </AmazonEnvelope>'}: ${JSON.stringify(stray.trim().slice(0, 40))}`);
+        throw notWellFormed(
+          this.line,
+          `text ${this.state === 'prolog' ? 'before the root element' : 'after </AmazonEnvelope>'}: ${JSON.stringify(stray.trim().slice(0, 40))}`,
+        );
       }
       if (lt < 0) {
         this.advance(b().length);
@@ -546,17 +646,26 @@ class XmlFeedSplitter {
       }
       const tag = b().slice(lt, markup.end);
       if (this.state === 'prolog') {
-        if (markup.kind === 'close' || markup.kind === 'cdata') throw notWellFormed(this.line, `${JSON.stringify(tag.slice(0, 40))} before the root element`);
-        if (markup.name !== 'AmazonEnvelope') throw invalid(SUBJECT, 'AmazonEnvelope', 'is missing: an Amazon XML feed starts with <AmazonEnvelope>', `<${markup.name}>`);
+        if (markup.kind === 'close' || markup.kind === 'cdata')
+          throw notWellFormed(this.line, `${JSON.stringify(tag.slice(0, 40))} before the root element`);
+        if (markup.name !== 'AmazonEnvelope')
+          throw invalid(
+            SUBJECT,
+            'AmazonEnvelope',
+            'is missing: an Amazon XML feed starts with <AmazonEnvelope>',
+            `<${markup.name}>`,
+          );
         this.check(markup.kind === 'empty' ? tag : `${tag}</AmazonEnvelope>`, this.line);
         this.advance(markup.end);
         this.state = markup.kind === 'empty' ? 'epilog' : 'envelope';
         continue;
       }
-      if (this.state === 'epilog') throw notWellFormed(this.line, `${JSON.stringify(tag.slice(0, 40))} after </AmazonEnvelope>`);
+      if (this.state === 'epilog')
+        throw notWellFormed(this.line, `${JSON.stringify(tag.slice(0, 40))} after </AmazonEnvelope>`);
       // Inside <AmazonEnvelope>.
       if (markup.kind === 'close') {
-        if (markup.name !== 'AmazonEnvelope') throw notWellFormed(this.line, `</${markup.name}> closes <AmazonEnvelope>`);
+        if (markup.name !== 'AmazonEnvelope')
+          throw notWellFormed(this.line, `</${markup.name}> closes <AmazonEnvelope>`);
         this.advance(markup.end);
         this.state = 'epilog';
         continue;
@@ -587,18 +696,37 @@ class XmlFeedSplitter {
       this.messageType = text(record(parser.parse(chunk))['MessageType']);
       if (this.messageType === 'OrderAcknowledgement') this.kind = 'POST_ORDER_ACKNOWLEDGEMENT_DATA';
       else if (this.messageType === 'OrderAdjustment') this.kind = 'POST_PAYMENT_ADJUSTMENT_DATA';
-      else throw invalid(SUBJECT, 'MessageType', 'must be OrderAcknowledgement or OrderAdjustment', this.messageType || undefined);
+      else
+        throw invalid(
+          SUBJECT,
+          'MessageType',
+          'must be OrderAcknowledgement or OrderAdjustment',
+          this.messageType || undefined,
+        );
       return undefined;
     }
     if (name !== 'Message') return undefined;
-    if (this.kind === undefined) throw invalid(SUBJECT, 'MessageType', `must come before the first Message (line ${line})`, this.messageType || undefined);
+    if (this.kind === undefined)
+      throw invalid(
+        SUBJECT,
+        'MessageType',
+        `must come before the first Message (line ${line})`,
+        this.messageType || undefined,
+      );
     this.count++;
     if (!this.rows) return undefined;
     return { kind: this.kind, row: xmlRow(this.kind, record(record(parser.parse(chunk))['Message'])), line };
   }
 }
 
-const TSV_OPTIONS: TsvOptions = { delimiter: '\t', quote: false, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true };
+const TSV_OPTIONS: TsvOptions = {
+  delimiter: '\t',
+  quote: false,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  bom: true,
+  trim: true,
+};
 
 /**
  * Turns the lines of a flat file into messages: the template line first (given on its own), then the column names
@@ -610,7 +738,12 @@ class FlatFileRows {
 
   constructor(template: string[]) {
     if (template[0] !== 'TemplateType=OrderCancellation') {
-      throw invalid(SUBJECT, 'TemplateType', 'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)', template[0]);
+      throw invalid(
+        SUBJECT,
+        'TemplateType',
+        'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)',
+        template[0],
+      );
     }
   }
 
@@ -620,7 +753,8 @@ class FlatFileRows {
       this.column = Object.fromEntries(
         FLAT_FILE_COLUMNS.map((name) => {
           const at = cells.indexOf(name);
-          if (at < 0) throw invalid(SUBJECT, name, 'column is missing from the second line of the flat file', cells.join('\t'));
+          if (at < 0)
+            throw invalid(SUBJECT, name, 'column is missing from the second line of the flat file', cells.join('\t'));
           return [name, at];
         }),
       ) as Record<(typeof FLAT_FILE_COLUMNS)[number], number>;
@@ -633,13 +767,19 @@ class FlatFileRows {
     return {
       kind: 'POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA',
       line,
-      row: { messageId: String(index), orderId: cell('order-id'), items: orderItemId ? [{ orderItemId, reason }] : [], ...(orderItemId ? {} : { reason }) },
+      row: {
+        messageId: String(index),
+        orderId: cell('order-id'),
+        items: orderItemId ? [{ orderItemId, reason }] : [],
+        ...(orderItemId ? {} : { reason }),
+      },
     };
   }
 
   end(): void {
     // A template line and no column names: the column check names the first one.
-    if (this.seen === 0) throw invalid(SUBJECT, FLAT_FILE_COLUMNS[0], 'column is missing from the second line of the flat file', '');
+    if (this.seen === 0)
+      throw invalid(SUBJECT, FLAT_FILE_COLUMNS[0], 'column is missing from the second line of the flat file', '');
   }
 }
 
@@ -665,23 +805,42 @@ class FlatFileReader {
       this.buffer = this.buffer.slice(last + 1);
       messages = this.lines(complete);
     }
-    if (this.buffer.length > MAX_MESSAGE_CHARACTERS) throw invalid(SUBJECT, `line ${this.line}`, `is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`);
+    if (this.buffer.length > MAX_MESSAGE_CHARACTERS)
+      throw invalid(
+        SUBJECT,
+        `line ${this.line}`,
+        `is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`,
+      );
     return messages;
   }
 
   end(): FeedMessage[] {
     const messages = this.buffer ? this.lines(this.buffer) : [];
     this.buffer = '';
-    if (!this.rows) throw invalid(SUBJECT, 'TemplateType', 'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)', undefined);
+    if (!this.rows)
+      throw invalid(
+        SUBJECT,
+        'TemplateType',
+        'must be OrderCancellation (POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA)',
+        undefined,
+      );
     this.rows.end();
     return messages;
   }
 
   private lines(text: string): FeedMessage[] {
     const first = this.line;
-    for (let start = 0, index = text.indexOf('\n'); start < text.length; start = index + 1, index = text.indexOf('\n', start)) {
+    for (
+      let start = 0, index = text.indexOf('\n');
+      start < text.length;
+      start = index + 1, index = text.indexOf('\n', start)
+    ) {
       if ((index < 0 ? text.length : index) - start > MAX_MESSAGE_CHARACTERS) {
-        throw invalid(SUBJECT, `line ${this.line}`, `is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`);
+        throw invalid(
+          SUBJECT,
+          `line ${this.line}`,
+          `is longer than ${MAX_MESSAGE_CHARACTERS} characters, the most one message may have`,
+        );
       }
       if (index < 0) break;
       this.line++;
@@ -693,9 +852,14 @@ class FlatFileReader {
       const lineStart = text.lastIndexOf('\n', begin - 1) + 1;
       const lineEnd = text.indexOf('\n', begin);
       from = text.slice(0, lineStart).split('\n').length + 1;
-      this.rows = new FlatFileRows((parseTsv(text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd), TSV_OPTIONS) as string[][])[0] ?? []);
+      this.rows = new FlatFileRows(
+        (parseTsv(text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd), TSV_OPTIONS) as string[][])[0] ?? [],
+      );
     }
-    const records = parseTsv(text, { ...TSV_OPTIONS, info: true, from_line: from }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    const records = parseTsv(text, { ...TSV_OPTIONS, info: true, from_line: from }) as unknown as Array<{
+      record: string[];
+      info: { lines: number };
+    }>;
     const rows = this.rows;
     return records.flatMap(({ record: cells, info }) => rows.add(cells, first + info.lines - 1) ?? []);
   }
@@ -707,7 +871,12 @@ function formatOf(start: string, ended: boolean): 'xml' | 'flat' | undefined {
   if (begin.startsWith('<')) return 'xml';
   if (begin.startsWith('TemplateType=')) return 'flat';
   if (!ended && 'TemplateType='.startsWith(begin)) return undefined;
-  throw invalid(SUBJECT, '(root)', 'is neither an Amazon XML feed (<AmazonEnvelope>) nor an OrderCancellation flat file (TemplateType=OrderCancellation)', begin.slice(0, 40));
+  throw invalid(
+    SUBJECT,
+    '(root)',
+    'is neither an Amazon XML feed (<AmazonEnvelope>) nor an OrderCancellation flat file (TemplateType=OrderCancellation)',
+    begin.slice(0, 40),
+  );
 }
 
 /** A whole feed's messages, read from its text at once. */
@@ -747,7 +916,11 @@ export function readFeedText(source: string, maxBytes = DEFAULT_FEED_MAX_BYTES):
 }
 
 function tooLarge(maxBytes: number) {
-  return invalid(SUBJECT, '(size)', `is larger than ${maxBytes} bytes, the most this reads (maxBytes; --max-bytes on the command line)`);
+  return invalid(
+    SUBJECT,
+    '(size)',
+    `is larger than ${maxBytes} bytes, the most this reads (maxBytes; --max-bytes on the command line)`,
+  );
 }
 
 /** The text of a stream of chunks, decoded as UTF-8, refused once it passes `maxBytes`. */
@@ -772,7 +945,10 @@ async function* decoded(chunks: AsyncIterable<string | Uint8Array>, maxBytes: nu
  * @example
  * for await (const { row, line } of readFeed(createReadStream('cancel.xml'))) console.log(line, row.orderId);
  */
-export function readFeed(chunks: AsyncIterable<string | Uint8Array>, options: { maxBytes?: number } = {}): AsyncGenerator<FeedMessage> {
+export function readFeed(
+  chunks: AsyncIterable<string | Uint8Array>,
+  options: { maxBytes?: number } = {},
+): AsyncGenerator<FeedMessage> {
   return messagesFrom(chunks, options.maxBytes ?? DEFAULT_FEED_MAX_BYTES, { rows: true, count: 0 });
 }
 
@@ -783,14 +959,21 @@ export function readFeed(chunks: AsyncIterable<string | Uint8Array>, options: { 
  * @example
  * const { messages } = await checkFeed(createReadStream('cancel.xml'));
  */
-export async function checkFeed(chunks: AsyncIterable<string | Uint8Array>, options: { maxBytes?: number } = {}): Promise<{ messages: number }> {
+export async function checkFeed(
+  chunks: AsyncIterable<string | Uint8Array>,
+  options: { maxBytes?: number } = {},
+): Promise<{ messages: number }> {
   const tally = { rows: false, count: 0 };
   for await (const _ of messagesFrom(chunks, options.maxBytes ?? DEFAULT_FEED_MAX_BYTES, tally)) tally.count++;
   return { messages: tally.count };
 }
 
 /** The messages of a feed read from chunks; with `tally.rows` false, XML messages are checked and counted in `tally`, not yielded. */
-async function* messagesFrom(chunks: AsyncIterable<string | Uint8Array>, maxBytes: number, tally: { rows: boolean; count: number }): AsyncGenerator<FeedMessage> {
+async function* messagesFrom(
+  chunks: AsyncIterable<string | Uint8Array>,
+  maxBytes: number,
+  tally: { rows: boolean; count: number },
+): AsyncGenerator<FeedMessage> {
   const pieces = decoded(chunks, maxBytes)[Symbol.asyncIterator]();
   let start = '';
   let format: 'xml' | 'flat' | undefined;
@@ -801,19 +984,26 @@ async function* messagesFrom(chunks: AsyncIterable<string | Uint8Array>, maxByte
       done = next.done === true;
       if (!done) start += next.value;
       format = formatOf(start, done);
-      if (start.length > MAX_MESSAGE_CHARACTERS) throw invalid(SUBJECT, '(root)', `has more than ${MAX_MESSAGE_CHARACTERS} characters of whitespace before its first line`);
+      if (start.length > MAX_MESSAGE_CHARACTERS)
+        throw invalid(
+          SUBJECT,
+          '(root)',
+          `has more than ${MAX_MESSAGE_CHARACTERS} characters of whitespace before its first line`,
+        );
     }
     if (format === 'xml') {
       const splitter = new XmlFeedSplitter(tally.rows);
       yield* splitter.push(start);
-      for (let next = done ? undefined : await pieces.next(); next && !next.done; next = await pieces.next()) yield* splitter.push(next.value);
+      for (let next = done ? undefined : await pieces.next(); next && !next.done; next = await pieces.next())
+        yield* splitter.push(next.value);
       yield* splitter.end();
       if (!tally.rows) tally.count += splitter.count;
       return;
     }
     const reader = new FlatFileReader();
     yield* reader.push(start);
-    for (let next = done ? undefined : await pieces.next(); next && !next.done; next = await pieces.next()) yield* reader.push(next.value);
+    for (let next = done ? undefined : await pieces.next(); next && !next.done; next = await pieces.next())
+      yield* reader.push(next.value);
     yield* reader.end();
   } finally {
     await pieces.return?.(undefined);

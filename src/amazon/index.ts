@@ -4,7 +4,13 @@
  * @packageDocumentation
  * @module order-lifecycle/amazon
  */
-export { orderInputFromSpApi, eventsFromSpApi, eventsFromNotification, spApiStatus, type SpApiStatus } from './orders.js';
+export {
+  orderInputFromSpApi,
+  eventsFromSpApi,
+  eventsFromNotification,
+  spApiStatus,
+  type SpApiStatus,
+} from './orders.js';
 export {
   buildCancellationFeed,
   buildAdjustmentFeed,

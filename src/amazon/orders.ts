@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { orderStatus, type OrderInput, type OrderSnapshot, type OrderStatus } from '../index.js';
-import { eventIdOf, type AmazonOrderEvent, type ItemQuantity, type OrderCanceledFact, type StatusReportedFact } from './events.js';
+import {
+  eventIdOf,
+  type AmazonOrderEvent,
+  type ItemQuantity,
+  type OrderCanceledFact,
+  type StatusReportedFact,
+} from './events.js';
 import { fitText, invalid, parseAmazon } from './parse.js';
 import {
   EasyShipShipmentStatus,
@@ -19,8 +25,7 @@ const NAMESPACE = 'amzn';
 const SUBJECT = 'SP-API order';
 
 type Parsed =
-  | { version: 'v0'; order: SpApiOrderV0; items: SpApiOrderItemV0[] }
-  | { version: 'v2026'; order: SpApiOrder2026 };
+  { version: 'v0'; order: SpApiOrderV0; items: SpApiOrderItemV0[] } | { version: 'v2026'; order: SpApiOrder2026 };
 
 /** Unwraps `{ payload }` (v0 responses) and `{ order }` (v2026 getOrder) around the order itself. */
 function unwrap(value: unknown): unknown {
@@ -46,14 +51,24 @@ function parseOrder(order: unknown, orderItems: unknown): Parsed {
       ? parseAmazon(z.array(SpApiOrderItemV0), rawItems, SUBJECT, 'orderItems')
       : parseAmazon(SpApiOrderItemsListV0, rawItems, SUBJECT, 'orderItems');
     if (!Array.isArray(items) && items.AmazonOrderId !== parsed.AmazonOrderId) {
-      throw invalid(SUBJECT, 'orderItems.AmazonOrderId', `belongs to another order than ${parsed.AmazonOrderId}`, items.AmazonOrderId);
+      throw invalid(
+        SUBJECT,
+        'orderItems.AmazonOrderId',
+        `belongs to another order than ${parsed.AmazonOrderId}`,
+        items.AmazonOrderId,
+      );
     }
     return { version: 'v0', order: parsed, items: Array.isArray(items) ? items : items.OrderItems };
   }
   if (value && typeof value === 'object' && 'orderId' in value) {
     return { version: 'v2026', order: parseAmazon(SpApiOrder2026, value, SUBJECT) };
   }
-  throw invalid(SUBJECT, 'AmazonOrderId', 'expected an Orders v0 order (AmazonOrderId) or an Orders v2026-01-01 order (orderId)', value);
+  throw invalid(
+    SUBJECT,
+    'AmazonOrderId',
+    'expected an Orders v0 order (AmazonOrderId) or an Orders v2026-01-01 order (orderId)',
+    value,
+  );
 }
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -74,7 +89,12 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
     if (items.length === 0) throw invalid(SUBJECT, 'orderItems', 'must list at least one item');
     items.forEach((item, index) => {
       if (item.QuantityOrdered < 1) {
-        throw invalid(SUBJECT, `orderItems.${index}.QuantityOrdered`, 'must be at least 1 to start an order', item.QuantityOrdered);
+        throw invalid(
+          SUBJECT,
+          `orderItems.${index}.QuantityOrdered`,
+          'must be at least 1 to start an order',
+          item.QuantityOrdered,
+        );
       }
     });
     return {
@@ -93,7 +113,11 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
   }
   const o = parsed.order;
   if (!o.fulfillment) {
-    throw invalid(SUBJECT, 'fulfillment', 'is required to start an order: request the order with includedData=FULFILLMENT');
+    throw invalid(
+      SUBJECT,
+      'fulfillment',
+      'is required to start an order: request the order with includedData=FULFILLMENT',
+    );
   }
   const channel = o.fulfillment.fulfilledBy === 'AMAZON' ? 'AFN' : 'MFN';
   // Optional in Amazon's model: an order without its ship-by window has no auto-cancel deadline until a later
@@ -102,7 +126,12 @@ export function orderInputFromSpApi(order: unknown, orderItems?: unknown): Order
   if (o.orderItems.length === 0) throw invalid(SUBJECT, 'orderItems', 'must list at least one item');
   o.orderItems.forEach((item, index) => {
     if (item.quantityOrdered < 1) {
-      throw invalid(SUBJECT, `orderItems.${index}.quantityOrdered`, 'must be at least 1 to start an order', item.quantityOrdered);
+      throw invalid(
+        SUBJECT,
+        `orderItems.${index}.quantityOrdered`,
+        'must be at least 1 to start an order',
+        item.quantityOrdered,
+      );
     }
   });
   return {
@@ -133,7 +162,12 @@ function requestEvent(orderId: string, orderItemId: string, at: number, reason: 
   };
 }
 
-function canceledFact(orderId: string, at: number, cancelledBy: OrderCanceledFact['cancelledBy'], reason?: string): AmazonOrderEvent {
+function canceledFact(
+  orderId: string,
+  at: number,
+  cancelledBy: OrderCanceledFact['cancelledBy'],
+  reason?: string,
+): AmazonOrderEvent {
   return {
     type: 'marketplace.orderCanceled',
     at,
@@ -158,19 +192,32 @@ function shippedFact(orderId: string, at: number, items?: ItemQuantity[]): Amazo
  * lets the seller ship and cancel at once, whatever the buyer's window. It carries the latest ship date, so an
  * order that started without one learns it.
  */
-function statusFact(orderId: string, at: number, status: StatusReportedFact['status'], latestShipDate: string | undefined): AmazonOrderEvent {
+function statusFact(
+  orderId: string,
+  at: number,
+  status: StatusReportedFact['status'],
+  latestShipDate: string | undefined,
+): AmazonOrderEvent {
   return {
     type: 'marketplace.statusReported',
     at,
     status,
     ...(latestShipDate === undefined ? {} : { latestShipDate: ms(latestShipDate) }),
     // Like every id, it names the change, not the time; a report older than the one the order follows changes nothing.
-    eventId: eventIdOf(NAMESPACE, orderId, 'status', status, ...(latestShipDate === undefined ? [] : [String(ms(latestShipDate))])),
+    eventId: eventIdOf(
+      NAMESPACE,
+      orderId,
+      'status',
+      status,
+      ...(latestShipDate === undefined ? [] : [String(ms(latestShipDate))]),
+    ),
   };
 }
 
 /** Amazon Easy Ship statuses from `PendingPickUp` on: a pickup is scheduled, so a label exists. */
-const easyShipLabelled = new Set<EasyShipShipmentStatus>(EasyShipShipmentStatus.options.filter((status) => status !== 'PendingSchedule' && status !== 'LabelCanceled'));
+const easyShipLabelled = new Set<EasyShipShipmentStatus>(
+  EasyShipShipmentStatus.options.filter((status) => status !== 'PendingSchedule' && status !== 'LabelCanceled'),
+);
 
 /** An Easy Ship pickup (a label Amazon bought for the seller); judged by the rules like the seller's own label. */
 function easyShipLabel(orderId: string, at: number, status: EasyShipShipmentStatus | undefined): AmazonOrderEvent[] {
@@ -179,13 +226,22 @@ function easyShipLabel(orderId: string, at: number, status: EasyShipShipmentStat
 }
 
 /** What an Orders v0 status says: readiness, shipment or cancellation (v0 does not say who cancelled). */
-function factsOfV0Status(orderId: string, status: OrderStatusV0, at: number, shipped: ItemQuantity[], latestShipDate: string | undefined): AmazonOrderEvent[] {
+function factsOfV0Status(
+  orderId: string,
+  status: OrderStatusV0,
+  at: number,
+  shipped: ItemQuantity[],
+  latestShipDate: string | undefined,
+): AmazonOrderEvent[] {
   switch (status) {
     case 'Shipped':
     case 'InvoiceUnconfirmed':
       return [shippedFact(orderId, at)];
     case 'PartiallyShipped':
-      return [statusFact(orderId, at, 'unshipped', latestShipDate), ...(shipped.length ? [shippedFact(orderId, at, shipped)] : [])];
+      return [
+        statusFact(orderId, at, 'unshipped', latestShipDate),
+        ...(shipped.length ? [shippedFact(orderId, at, shipped)] : []),
+      ];
     case 'Canceled':
       // Orders v0 does not say who cancelled: the metrics report such a cancellation as unattributed.
       return [canceledFact(orderId, at, 'unknown')];
@@ -199,7 +255,11 @@ function factsOfV0Status(orderId: string, status: OrderStatusV0, at: number, shi
   }
 }
 
-const cancelledByOf: Record<CancelledBy2026, OrderCanceledFact['cancelledBy']> = { BUYER: 'buyer', MERCHANT: 'seller', AMAZON: 'amazon' };
+const cancelledByOf: Record<CancelledBy2026, OrderCanceledFact['cancelledBy']> = {
+  BUYER: 'buyer',
+  MERCHANT: 'seller',
+  AMAZON: 'amazon',
+};
 
 /**
  * A v2026 cancellation fact: who executed it and why. A merchant's cancel of an item the buyer asked to cancel
@@ -234,7 +294,8 @@ function eventsOf2026(o: SpApiOrder2026): AmazonOrderEvent[] {
   const events: AmazonOrderEvent[] = [];
   for (const item of o.orderItems) {
     const request = item.cancellation?.cancellationRequest;
-    if (request?.requester === 'BUYER') events.push(requestEvent(o.orderId, item.orderItemId, at, request.cancelReason));
+    if (request?.requester === 'BUYER')
+      events.push(requestEvent(o.orderId, item.orderItemId, at, request.cancelReason));
   }
   const status: FulfillmentStatus2026 | undefined = o.fulfillment?.fulfillmentStatus;
   const readiness = status === undefined ? undefined : readinessOf2026[status];
@@ -243,15 +304,26 @@ function eventsOf2026(o: SpApiOrder2026): AmazonOrderEvent[] {
   const shipTimes = (o.packages ?? []).flatMap((pkg) => (pkg.shipTime ? [ms(pkg.shipTime)] : []));
   const shippedAt = shipTimes.length ? Math.max(...shipTimes) : at;
   const fulfilled = (item: SpApiOrder2026['orderItems'][number]) => item.fulfillment?.quantityFulfilled ?? 0;
-  const shipped = o.orderItems.filter((item) => fulfilled(item) > 0).map((item) => ({ orderItemId: item.orderItemId, quantity: fulfilled(item) }));
+  const shipped = o.orderItems
+    .filter((item) => fulfilled(item) > 0)
+    .map((item) => ({ orderItemId: item.orderItemId, quantity: fulfilled(item) }));
   const executed = o.orderItems.filter((item) => item.cancellation?.cancellationExecution);
   // A SHIPPED order shipped every open unit, unless some lines were cancelled: then what Amazon counted as fulfilled.
   if (status === 'SHIPPED' && (!executed.length || !shipped.length)) events.push(shippedFact(o.orderId, shippedAt));
-  else if ((status === 'SHIPPED' || status === 'PARTIALLY_SHIPPED') && shipped.length) events.push(shippedFact(o.orderId, shippedAt, shipped));
+  else if ((status === 'SHIPPED' || status === 'PARTIALLY_SHIPPED') && shipped.length)
+    events.push(shippedFact(o.orderId, shippedAt, shipped));
   if (status === 'CANCELLED' || status === 'UNFULFILLABLE') {
     // Amazon itself finds an order unfulfillable; who cancelled otherwise is what the execution says, or unknown.
-    const cancellation = cancellationOf2026(executed[0], status === 'UNFULFILLABLE' ? { by: 'amazon', reason: 'Unfulfillable' } : { by: 'unknown' });
-    events.push({ type: 'marketplace.orderCanceled', at, ...cancellation, eventId: eventIdOf(NAMESPACE, o.orderId, 'canceled') });
+    const cancellation = cancellationOf2026(
+      executed[0],
+      status === 'UNFULFILLABLE' ? { by: 'amazon', reason: 'Unfulfillable' } : { by: 'unknown' },
+    );
+    events.push({
+      type: 'marketplace.orderCanceled',
+      at,
+      ...cancellation,
+      eventId: eventIdOf(NAMESPACE, o.orderId, 'canceled'),
+    });
   } else {
     // Item-level cancellations of an order that goes on: one fact per cancelled line, of what did not ship of it.
     for (const item of executed) {
@@ -288,8 +360,15 @@ export function eventsFromSpApi(order: unknown, orderItems?: unknown): AmazonOrd
   const shipped = items
     .filter((item) => (item.QuantityShipped ?? 0) > 0)
     .map((item) => ({ orderItemId: item.OrderItemId, quantity: item.QuantityShipped! }));
-  const [ready, ...facts] = factsWithReadinessFirst(factsOfV0Status(o.AmazonOrderId, o.OrderStatus, at, shipped, o.LatestShipDate));
-  return [...requests, ...(ready ? [ready] : []), ...easyShipLabel(o.AmazonOrderId, at, o.EasyShipShipmentStatus), ...facts];
+  const [ready, ...facts] = factsWithReadinessFirst(
+    factsOfV0Status(o.AmazonOrderId, o.OrderStatus, at, shipped, o.LatestShipDate),
+  );
+  return [
+    ...requests,
+    ...(ready ? [ready] : []),
+    ...easyShipLabel(o.AmazonOrderId, at, o.EasyShipShipmentStatus),
+    ...facts,
+  ];
 }
 
 /** The readiness fact first (a label is judged once Amazon has said Unshipped), then the others; undefined when none. */
@@ -319,16 +398,25 @@ export function eventsFromNotification(notification: unknown): {
   const orderId = change.AmazonOrderId;
   const at = ms(change.OrderChangeTrigger.TimeOfOrderChange ?? parsed.EventTime);
   const items = change.Summary.OrderItems;
-  const requests = items.filter((item) => isFlagged(item.IsBuyerRequestedCancel)).map((item) => requestEvent(orderId, item.OrderItemId, at, undefined));
+  const requests = items
+    .filter((item) => isFlagged(item.IsBuyerRequestedCancel))
+    .map((item) => requestEvent(orderId, item.OrderItemId, at, undefined));
   const shipped = items
     .filter((item) => (item.QuantityShipped ?? 0) > 0)
     .map((item) => ({ orderItemId: item.OrderItemId, quantity: item.QuantityShipped! }));
-  const [ready, ...facts] = factsWithReadinessFirst(factsOfV0Status(orderId, change.Summary.OrderStatus, at, shipped, change.Summary.LatestShipDate));
+  const [ready, ...facts] = factsWithReadinessFirst(
+    factsOfV0Status(orderId, change.Summary.OrderStatus, at, shipped, change.Summary.LatestShipDate),
+  );
   return {
     orderId,
     changeType: change.OrderChangeType,
     changeReason: change.OrderChangeTrigger.ChangeReason,
-    events: [...requests, ...(ready ? [ready] : []), ...easyShipLabel(orderId, at, change.Summary.EasyShipShipmentStatus), ...facts],
+    events: [
+      ...requests,
+      ...(ready ? [ready] : []),
+      ...easyShipLabel(orderId, at, change.Summary.EasyShipShipmentStatus),
+      ...facts,
+    ],
   };
 }
 
@@ -358,7 +446,9 @@ const partiallyShipped: SpApiStatus = { v0: 'PartiallyShipped', v2026: 'PARTIALL
  * spApiStatus(createOrder(input).snapshot); // { v0: 'Pending', v2026: 'PENDING' }
  */
 export function spApiStatus(
-  snapshot: Pick<OrderSnapshot, 'value'> & { context?: { items: ReadonlyArray<{ quantityShipped: number }>; marketplaceStatus?: string | null } },
+  snapshot: Pick<OrderSnapshot, 'value'> & {
+    context?: { items: ReadonlyArray<{ quantityShipped: number }>; marketplaceStatus?: string | null };
+  },
 ): SpApiStatus {
   const status = orderStatus(snapshot);
   const open = status === 'buyer-cancellable' || status === 'unshipped' || status === 'label-generated';

@@ -13,10 +13,10 @@ export function parseAmazon<S extends z.ZodType>(schema: S, value: unknown, subj
 
 /** One issue at a path, as the core's InvalidInputError carries it. */
 export function invalid(subject: string, path: string, message: string, value?: unknown): InvalidInputError {
-  return new InvalidInputError(subject, [{ path, message: arguments.length > 3 ? `${message} (got ${describe(value)})` : message }]);
+  return new InvalidInputError(subject, [
+    { path, message: arguments.length > 3 ? `${message} (got ${describe(value)})` : message },
+  ]);
 }
-
-
 
 /**
  * Amazon's free text (a buyer's cancel reason, a cancellation's reason) as the core accepts it: well-formed

@@ -11,7 +11,10 @@ import { z } from 'zod';
  */
 
 /** An ISO-8601 date-time as Amazon sends it (`2026-11-26T02:00:00Z`, `2026-11-26T02:00:00.123Z`, or with an offset). */
-const DateTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time with an offset, such as 2026-11-26T02:00:00Z' });
+const DateTime = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO-8601 date-time with an offset, such as 2026-11-26T02:00:00Z',
+});
 
 /** `IsBuyerRequestedCancel`: the string "true"/"false" in Orders v0, a boolean in ORDER_CHANGE notifications; both are accepted. */
 export const BuyerRequestedCancelFlag = z.union([z.boolean(), z.enum(['true', 'false'])], {
@@ -154,8 +157,12 @@ export const SpApiOrderItem2026 = z.looseObject({
   cancellation: z
     .looseObject({
       // Both reasons are free text in the model.
-      cancellationRequest: z.looseObject({ requester: CancellationRequester2026.optional(), cancelReason: z.string().optional() }).optional(),
-      cancellationExecution: z.looseObject({ cancelledBy: CancelledBy2026.optional(), cancelReason: z.string().optional() }).optional(),
+      cancellationRequest: z
+        .looseObject({ requester: CancellationRequester2026.optional(), cancelReason: z.string().optional() })
+        .optional(),
+      cancellationExecution: z
+        .looseObject({ cancelledBy: CancelledBy2026.optional(), cancelReason: z.string().optional() })
+        .optional(),
     })
     .optional(),
   fulfillment: z

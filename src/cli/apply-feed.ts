@@ -1,4 +1,15 @@
-import { closeSync, createReadStream, existsSync, ftruncateSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,7 +66,8 @@ const words = {
 function formatReport(file: string, report: ProcessingReport, lang: Lang, reportFile: string | undefined): string {
   const w = words[lang];
   const results = report.results.map(
-    (result) => `  ${w.message} ${result.messageId}  ${result.resultCode} ${result.resultMessageCode} ${result.code}${result.additionalInfo ? `  ${result.additionalInfo.amazonOrderId}` : ''}\n      ${result.resultDescription}`,
+    (result) =>
+      `  ${w.message} ${result.messageId}  ${result.resultCode} ${result.resultMessageCode} ${result.code}${result.additionalInfo ? `  ${result.additionalInfo.amazonOrderId}` : ''}\n      ${result.resultDescription}`,
   );
   return `${[w.title(file), w.summary(report.processingSummary), ...(results.length ? results : [w.none]), ...(reportFile ? [w.report(reportFile)] : [])].join('\n')}\n`;
 }
@@ -139,16 +151,33 @@ async function spool(file: string, maxBytes: number): Promise<{ path: string; re
  * buildProgram().addCommand(applyFeedCommand());
  */
 export function applyFeedCommand(): Command {
-  const command = withStoreOptions(cliCommand('apply-feed').description('apply an Amazon cancellation feed (XML or flat file) to the stored orders and print the processing report'))
-    .argument('<file>', 'the feed: POST_ORDER_ACKNOWLEDGEMENT_DATA or POST_PAYMENT_ADJUSTMENT_DATA XML, or an OrderCancellation flat file')
+  const command = withStoreOptions(
+    cliCommand('apply-feed').description(
+      'apply an Amazon cancellation feed (XML or flat file) to the stored orders and print the processing report',
+    ),
+  )
+    .argument(
+      '<file>',
+      'the feed: POST_ORDER_ACKNOWLEDGEMENT_DATA or POST_PAYMENT_ADJUSTMENT_DATA XML, or an OrderCancellation flat file',
+    )
     .option('--at <iso>', 'the instant the cancellations happen, ISO-8601 with an offset (default: now)')
-    .option('--feed-id <id>', "the feed's id (no colons or spaces): its messages are applied once per feed id, whatever they say")
-    .option('--report <file>', "also write Amazon's ProcessingReport XML to this file (opened before anything is applied)")
+    .option(
+      '--feed-id <id>',
+      "the feed's id (no colons or spaces): its messages are applied once per feed id, whatever they say",
+    )
+    .option(
+      '--report <file>',
+      "also write Amazon's ProcessingReport XML to this file (opened before anything is applied)",
+    )
     .addOption(maxBytesOption('the most the feed may hold', DEFAULT_FEED_MAX_BYTES))
     .option('--xml', "print Amazon's ProcessingReport XML instead of the text summary", false)
     .addOption(langOption('language of the result descriptions and the summary'))
     .addOption(jsonOption('print the report as JSON: { processingSummary, results }'));
-  withExamples(command, 'apply-feed cancel.xml --db orders.db', 'apply-feed cancel.txt --db orders.db --at 2026-12-01T10:00:00Z --feed-id 50012345 --report report.xml');
+  withExamples(
+    command,
+    'apply-feed cancel.xml --db orders.db',
+    'apply-feed cancel.txt --db orders.db --at 2026-12-01T10:00:00Z --feed-id 50012345 --report report.xml',
+  );
   command.addHelpText(
     'after',
     '\nThe whole feed is read and checked first (a malformed feed, or one larger than --max-bytes, changes nothing);\n' +
@@ -164,15 +193,20 @@ export function applyFeedCommand(): Command {
     if (!existsSync(file)) usageError(command, `feed file ${JSON.stringify(file)} does not exist`);
     const info = statSync(file);
     if (info.isDirectory()) usageError(command, `feed file ${JSON.stringify(file)} is a folder`);
-    const tooLarge = () => `feed file ${JSON.stringify(file)} is larger than ${maxBytes} bytes (--max-bytes): nothing was applied`;
+    const tooLarge = () =>
+      `feed file ${JSON.stringify(file)} is larger than ${maxBytes} bytes (--max-bytes): nothing was applied`;
     if (info.isFile() && info.size > maxBytes) usageError(command, tooLarge());
     // Checked before anything is applied: a report that cannot be written must not follow a feed that was.
-    if (options.report !== undefined && !existsSync(dirname(resolve(options.report)))) usageError(command, `--report: the folder of ${JSON.stringify(options.report)} does not exist`);
+    if (options.report !== undefined && !existsSync(dirname(resolve(options.report))))
+      usageError(command, `--report: the folder of ${JSON.stringify(options.report)} does not exist`);
     const reportFile = options.report === undefined ? undefined : openReport(command, options.report);
     const copy = info.isFile() ? undefined : await spool(file, maxBytes).catch((error: unknown) => error as Error);
     if (copy === null || copy instanceof Error) {
       reportFile?.discard();
-      usageError(command, copy === null ? tooLarge() : `feed file ${JSON.stringify(file)} cannot be read: ${oneLine(copy)}`);
+      usageError(
+        command,
+        copy === null ? tooLarge() : `feed file ${JSON.stringify(file)} cannot be read: ${oneLine(copy)}`,
+      );
     }
     const path = copy?.path ?? file;
     const { applyFeed, processingReportXml, FeedStoppedError: Stopped } = await import('../amazon/apply-feed.js');
@@ -181,7 +215,12 @@ export function applyFeedCommand(): Command {
     try {
       outcome = await withService(command, options, async (service): Promise<Outcome> => {
         try {
-          const report = await applyFeed(service, () => createReadStream(path), { at, lang: options.lang, maxBytes, ...(options.feedId === undefined ? {} : { feedId: options.feedId }) });
+          const report = await applyFeed(service, () => createReadStream(path), {
+            at,
+            lang: options.lang,
+            maxBytes,
+            ...(options.feedId === undefined ? {} : { feedId: options.feedId }),
+          });
           return { report };
         } catch (error) {
           if (error instanceof Stopped) return { stopped: error };
@@ -212,7 +251,8 @@ export function applyFeedCommand(): Command {
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (options.xml) process.stdout.write(processingReportXml(report));
     else process.stdout.write(formatReport(file, report, options.lang, options.report));
-    if ('stopped' in outcome) throw new CliFailure(`feed file ${JSON.stringify(file)}: ${oneLine(outcome.stopped, false)}`, exitCodes.failure);
+    if ('stopped' in outcome)
+      throw new CliFailure(`feed file ${JSON.stringify(file)}: ${oneLine(outcome.stopped, false)}`, exitCodes.failure);
     process.exitCode = report.processingSummary.messagesWithError > 0 ? exitCodes.refused : exitCodes.ok;
   });
   return command;

@@ -1,7 +1,20 @@
 import type { Command } from 'commander';
 import { describe, MAX_IDEMPOTENCY_KEY_LENGTH, textProblem, type Lang } from '../domain/index.js';
 import { formatOutcome, outcomeJson } from './format.js';
-import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, withEventArguments, storedOrder, usageError, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+import {
+  cliCommand,
+  exitCodes,
+  jsonOption,
+  langOption,
+  readEventArgument,
+  withEventArguments,
+  storedOrder,
+  usageError,
+  withExamples,
+  withService,
+  withStoreOptions,
+  type StoreOptions,
+} from './options.js';
 
 interface ApplyOptions extends StoreOptions {
   idempotencyKey?: string;
@@ -17,8 +30,17 @@ interface ApplyOptions extends StoreOptions {
  * buildProgram().addCommand(applyCommand());
  */
 export function applyCommand(): Command {
-  const command = withEventArguments(withStoreOptions(cliCommand('apply').description('apply an event to a stored order through the order service and print the verdict')))
-    .option('--idempotency-key <key>', 'a request key (1 to 255 characters): the same key again returns the first result and applies nothing')
+  const command = withEventArguments(
+    withStoreOptions(
+      cliCommand('apply').description(
+        'apply an event to a stored order through the order service and print the verdict',
+      ),
+    ),
+  )
+    .option(
+      '--idempotency-key <key>',
+      'a request key (1 to 255 characters): the same key again returns the first result and applies nothing',
+    )
     .addOption(langOption('language of the verdict and labels'))
     .addOption(jsonOption());
   withExamples(
@@ -26,12 +48,20 @@ export function applyCommand(): Command {
     `apply 114-3941689-8772232 '{"type":"seller.generateLabel","at":"2026-12-01T10:00:00Z"}' --db orders.db`,
     `echo '{"type":"seller.confirmShipment","at":"2026-12-01T12:00:00Z"}' | order-lifecycle apply 114-3941689-8772232 - --db orders.db --idempotency-key ship-1 --json`,
   );
-  command.addHelpText('after', '\nA refused event is stored in the history too (time still passes for the order). Exit status 0 when the event\nis accepted, 1 when it is refused, 2 for a wrong argument (an unknown order id included), 3 when the store fails.');
+  command.addHelpText(
+    'after',
+    '\nA refused event is stored in the history too (time still passes for the order). Exit status 0 when the event\nis accepted, 1 when it is refused, 2 for a wrong argument (an unknown order id included), 3 when the store fails.',
+  );
   command.action(async (orderId: string, eventJson: string, options: ApplyOptions) => {
     const event = await readEventArgument(command, eventJson, options.maxBytes);
     const key = options.idempotencyKey;
     // The service's own bounds, checked here to say which option is wrong.
-    const problem = key === undefined ? undefined : key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH ? `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` : textProblem(key, { max: MAX_IDEMPOTENCY_KEY_LENGTH });
+    const problem =
+      key === undefined
+        ? undefined
+        : key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH
+          ? `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`
+          : textProblem(key, { max: MAX_IDEMPOTENCY_KEY_LENGTH });
     if (problem !== undefined) usageError(command, `--idempotency-key ${problem} (got ${describe(key)})`);
     const { before, result } = await withService(command, options, async (service) => {
       const before = await storedOrder(command, service, orderId);

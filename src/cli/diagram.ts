@@ -19,12 +19,20 @@ interface DiagramOptions {
 export function diagramCommand(): Command {
   const command = cliCommand('diagram')
     .description('print the order statechart as Mermaid or as SVG (laid out by Graphviz, as the inspector draws it)')
-    .addOption(new Option('--format <format>', 'mermaid (a stateDiagram-v2 for Markdown) or svg').choices(['mermaid', 'svg']).default('mermaid'))
+    .addOption(
+      new Option('--format <format>', 'mermaid (a stateDiagram-v2 for Markdown) or svg')
+        .choices(['mermaid', 'svg'])
+        .default('mermaid'),
+    )
     .option('--output <file>', 'write the diagram to this file instead of standard output');
   withExamples(command, 'diagram --format mermaid', 'diagram --format svg --output statechart.svg');
-  command.addHelpText('after', '\nBoth are generated from machines/order/machine.ts with the default policy (deadline labels show its durations).');
+  command.addHelpText(
+    'after',
+    '\nBoth are generated from machines/order/machine.ts with the default policy (deadline labels show its durations).',
+  );
   command.action(async (options: DiagramOptions) => {
-    if (options.output !== undefined && !existsSync(dirname(resolve(options.output)))) usageError(command, `--output: the folder of ${JSON.stringify(options.output)} does not exist`);
+    if (options.output !== undefined && !existsSync(dirname(resolve(options.output))))
+      usageError(command, `--output: the folder of ${JSON.stringify(options.output)} does not exist`);
     let text: string;
     if (options.format === 'svg') {
       const { renderStatechart } = await import('../inspector/chart.js');

@@ -3,7 +3,19 @@ import { type Lang } from '../domain/index.js';
 import { diffContext, type ContextChange } from '../inspector/orders.js';
 import { applyEvent, orderStatus, serializeOrder } from '../runtime/index.js';
 import { formatOutcome, outcomeJson, type Outcome } from './format.js';
-import { cliCommand, exitCodes, jsonOption, langOption, readEventArgument, withEventArguments, storedOrder, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+import {
+  cliCommand,
+  exitCodes,
+  jsonOption,
+  langOption,
+  readEventArgument,
+  withEventArguments,
+  storedOrder,
+  withExamples,
+  withService,
+  withStoreOptions,
+  type StoreOptions,
+} from './options.js';
 
 interface ExplainOptions extends StoreOptions {
   lang: Lang;
@@ -24,7 +36,11 @@ function changeText(change: ContextChange): string {
  * buildProgram().addCommand(explainCommand());
  */
 export function explainCommand(): Command {
-  const command = withEventArguments(withStoreOptions(cliCommand('explain').description('show what an event would do to a stored order, without storing anything')))
+  const command = withEventArguments(
+    withStoreOptions(
+      cliCommand('explain').description('show what an event would do to a stored order, without storing anything'),
+    ),
+  )
     .addOption(langOption('language of the verdict and labels'))
     .addOption(jsonOption());
   withExamples(
@@ -32,10 +48,15 @@ export function explainCommand(): Command {
     `explain 114-3941689-8772232 '{"type":"seller.cancel","at":"2026-12-01T10:00:00Z","reason":"NoInventory"}' --db orders.db`,
     'explain 114-3941689-8772232 @ship.json --db orders.db --json',
   );
-  command.addHelpText('after', '\nNothing is written: the order, its history and the outbox stay as they are. Exit status 0 when the event\nwould be accepted, 1 when it would be refused, 2 for a wrong argument (an unknown order id included).');
+  command.addHelpText(
+    'after',
+    '\nNothing is written: the order, its history and the outbox stay as they are. Exit status 0 when the event\nwould be accepted, 1 when it would be refused, 2 for a wrong argument (an unknown order id included).',
+  );
   command.action(async (orderId: string, eventJson: string, options: ExplainOptions) => {
     const event = await readEventArgument(command, eventJson, options.maxBytes);
-    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), { readonly: true });
+    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), {
+      readonly: true,
+    });
     const step = applyEvent(stored.snapshot, event);
     const changed = serializeOrder(step.snapshot) !== serializeOrder(stored.snapshot);
     const outcome: Outcome = {
@@ -51,13 +72,17 @@ export function explainCommand(): Command {
     };
     const changes = diffContext(stored.snapshot.context, step.snapshot.context);
     if (options.json) {
-      process.stdout.write(outcomeJson(outcome, { contextChanges: changes.map(({ keys: _keys, ...change }) => change), stored: false }));
+      process.stdout.write(
+        outcomeJson(outcome, { contextChanges: changes.map(({ keys: _keys, ...change }) => change), stored: false }),
+      );
     } else {
       const label = options.lang === 'zh-CN' ? '上下文' : 'context';
       const none = options.lang === 'zh-CN' ? '无变化' : 'unchanged';
       const [first, ...rest] = changes.length ? changes.map(changeText) : [none];
       const note = options.lang === 'zh-CN' ? '(仅为说明,未存储任何内容)' : '(explained only: nothing was stored)';
-      process.stdout.write(`${formatOutcome(outcome, options.lang, [[label, first!], ...rest.map((line) => ['', line] as const)])}${note}\n`);
+      process.stdout.write(
+        `${formatOutcome(outcome, options.lang, [[label, first!], ...rest.map((line) => ['', line] as const)])}${note}\n`,
+      );
     }
     process.exitCode = step.verdict.accepted ? exitCodes.ok : exitCodes.refused;
   });

@@ -1,4 +1,12 @@
-import { formatInstant, statusNames, type Effect, type Lang, type OrderStatus, type ParsedOrderEvent, type Verdict } from '../domain/index.js';
+import {
+  formatInstant,
+  statusNames,
+  type Effect,
+  type Lang,
+  type OrderStatus,
+  type ParsedOrderEvent,
+  type Verdict,
+} from '../domain/index.js';
 import { orderStatus, type ReplayStep } from '../runtime/index.js';
 
 /** One line per step: the event, accepted or refused (with code), the status after it, and the message. */
@@ -6,14 +14,19 @@ export function formatStep(step: ReplayStep, index: number, lang: Lang): string 
   const event = step.event ? String(step.event['type']) : 'order.placed';
   const offset = step.snapshot.context.utcOffsetMinutes;
   const at = step.event ? formatAt(step.event['at'], offset) : formatInstant(step.snapshot.context.placedAt, offset);
-  const mark = step.verdict.accepted ? (lang === 'zh-CN' ? '接受' : 'accepted') : `${lang === 'zh-CN' ? '拒绝' : 'refused'} ${step.verdict.code}`;
+  const mark = step.verdict.accepted
+    ? lang === 'zh-CN'
+      ? '接受'
+      : 'accepted'
+    : `${lang === 'zh-CN' ? '拒绝' : 'refused'} ${step.verdict.code}`;
   const effects = step.effects.length ? `\n      effects: ${step.effects.map((effect) => effect.type).join(', ')}` : '';
   return `  ${String(index).padStart(2)}. ${at}  ${event.padEnd(26)} ${mark} -> ${orderStatus(step.snapshot)}\n      ${step.verdict.message[lang]}${effects}`;
 }
 
 /** An event's instant in the order's own offset (as given when it is not an instant). */
 export function formatAt(at: unknown, offset: number): string {
-  const ms = typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at instanceof Date ? at.getTime() : NaN;
+  const ms =
+    typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at instanceof Date ? at.getTime() : NaN;
   return Number.isNaN(ms) ? String(at) : formatInstant(ms, offset);
 }
 
@@ -31,8 +44,16 @@ export function statusText(status: string | null, lang: Lang): string {
 /** `accepted` or `refused CODE`, in the language, with the verdict's flags (late, duplicate, conflict). */
 export function verdictMark(verdict: Verdict, lang: Lang): string {
   const zh = lang === 'zh-CN';
-  const mark = verdict.accepted ? (zh ? '接受' : 'accepted') : `${zh ? '拒绝' : 'refused'} ${verdict.code ?? ''}`.trimEnd();
-  const flags = [verdict.late ? (zh ? '迟到' : 'late') : '', verdict.duplicate ? (zh ? '重复' : 'duplicate') : '', verdict.conflict ? (zh ? '冲突' : 'conflict') : ''].filter(Boolean);
+  const mark = verdict.accepted
+    ? zh
+      ? '接受'
+      : 'accepted'
+    : `${zh ? '拒绝' : 'refused'} ${verdict.code ?? ''}`.trimEnd();
+  const flags = [
+    verdict.late ? (zh ? '迟到' : 'late') : '',
+    verdict.duplicate ? (zh ? '重复' : 'duplicate') : '',
+    verdict.conflict ? (zh ? '冲突' : 'conflict') : '',
+  ].filter(Boolean);
   return flags.length ? `${mark} (${flags.join(', ')})` : mark;
 }
 
@@ -41,8 +62,10 @@ export function effectsText(effects: readonly Effect[], lang: Lang): string {
   if (effects.length === 0) return lang === 'zh-CN' ? '无' : 'none';
   return effects
     .map((effect) => {
-      if (effect.type === 'buyer.notified' || effect.type === 'seller.notified') return `${effect.type} (${effect.topic})`;
-      if (effect.type === 'items.refunded') return `${effect.type} (${effect.items.map((item) => `${item.orderItemId}×${item.quantity}`).join(', ')})`;
+      if (effect.type === 'buyer.notified' || effect.type === 'seller.notified')
+        return `${effect.type} (${effect.topic})`;
+      if (effect.type === 'items.refunded')
+        return `${effect.type} (${effect.items.map((item) => `${item.orderItemId}×${item.quantity}`).join(', ')})`;
       return effect.type;
     })
     .join(', ');
@@ -66,7 +89,10 @@ export function labelled(rows: ReadonlyArray<readonly [string, string]>, indent 
  */
 export function columns(text: string): number {
   let total = 0;
-  for (const char of text) total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
+  for (const char of text)
+    total += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char)
+      ? 2
+      : 1;
   return total;
 }
 
@@ -95,7 +121,11 @@ const outcomeWords = {
  * @example
  * process.stdout.write(formatOutcome(outcome, 'en'));
  */
-export function formatOutcome(outcome: Outcome, lang: Lang, more: ReadonlyArray<readonly [string, string]> = []): string {
+export function formatOutcome(
+  outcome: Outcome,
+  lang: Lang,
+  more: ReadonlyArray<readonly [string, string]> = [],
+): string {
   const w = outcomeWords[lang];
   const rows: Array<readonly [string, string]> = [
     [w.verdict, `${verdictMark(outcome.verdict, lang)}: ${outcome.verdict.message[lang]}`],

@@ -18,12 +18,27 @@ export function inspectCommand(): Command {
   );
   command.addHelpText(
     'after',
-    '\nStored orders: with --db or --database-url the page lists the store\'s orders by id, searchable by id and\nstate; opening one replays its history (each step\'s stored verdict, effects and context diff). Nothing is written.',
+    "\nStored orders: with --db or --database-url the page lists the store's orders by id, searchable by id and\nstate; opening one replays its history (each step's stored verdict, effects and context diff). Nothing is written.",
   );
-  withExamples(command, 'inspect', 'inspect --port 0 --db orders.db', 'inspect --open test/inspector/fixtures/buyer-asks-after-label.json');
-  command.action(async (options: { port: string; host: string; allowRemote: boolean; open?: string; db?: string; databaseUrl?: string; schema?: string }) => {
-    const { runInspectCommand } = await import('../inspector/command.js');
-    await runInspectCommand(options);
-  });
+  withExamples(
+    command,
+    'inspect',
+    'inspect --port 0 --db orders.db',
+    'inspect --open test/inspector/fixtures/buyer-asks-after-label.json',
+  );
+  command.action(
+    async (options: {
+      port: string;
+      host: string;
+      allowRemote: boolean;
+      open?: string;
+      db?: string;
+      databaseUrl?: string;
+      schema?: string;
+    }) => {
+      const { runInspectCommand } = await import('../inspector/command.js');
+      await runInspectCommand(options);
+    },
+  );
   return command;
 }

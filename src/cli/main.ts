@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     const { status, message } = failure(error);
     process.stderr.write(`error: ${message}\n`);
     // ORDER_LIFECYCLE_DEBUG=1 adds the stack, for bugs.
-    if (process.env['ORDER_LIFECYCLE_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (process.env['ORDER_LIFECYCLE_DEBUG'] && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
     process.exitCode = status;
   }
 }

@@ -108,16 +108,25 @@ export async function openService(
   options: StoreOptions,
   extra: OpenServiceOptions = {},
 ): Promise<OrderService> {
-  if ((options.db === undefined) === (options.databaseUrl === undefined)) usageError(command, 'give exactly one of --db <file> or --database-url <url>');
-  if (options.db !== undefined && extra.create !== true && !existsSync(options.db)) usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
+  if ((options.db === undefined) === (options.databaseUrl === undefined))
+    usageError(command, 'give exactly one of --db <file> or --database-url <url>');
+  if (options.db !== undefined && extra.create !== true && !existsSync(options.db))
+    usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
   const { createOrderService } = await import('../service/index.js');
   const { SqliteStore, PostgresStore } = await import('../store/index.js');
   const { hidePassword } = await import('../inspector/stored.js');
-  const where = options.db !== undefined ? `SQLite file ${JSON.stringify(options.db)}` : `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`;
+  const where =
+    options.db !== undefined
+      ? `SQLite file ${JSON.stringify(options.db)}`
+      : `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`;
   let store: InstanceType<typeof SqliteStore> | InstanceType<typeof PostgresStore> | undefined;
   if (options.databaseUrl !== undefined) {
     try {
-      store = new PostgresStore({ connectionString: options.databaseUrl, schema: options.schema, readonly: extra.readonly === true });
+      store = new PostgresStore({
+        connectionString: options.databaseUrl,
+        schema: options.schema,
+        readonly: extra.readonly === true,
+      });
     } catch (error) {
       // The constructor checks the schema name and nothing else.
       usageError(command, `--schema: ${oneLine(error)}`);
@@ -143,7 +152,9 @@ export async function openService(
  */
 export function oneLine(error: unknown, dropStop = true): string {
   const inner = error instanceof AggregateError && error.errors.length ? error.errors[0] : error;
-  const text = (inner instanceof Error ? inner.message || (error as Error).message || inner.name : String(inner)).replace(/\s*\n\s*/g, ' ').trim();
+  const text = (inner instanceof Error ? inner.message || (error as Error).message || inner.name : String(inner))
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   return dropStop ? text.replace(/\.$/, '') : text;
 }
 
@@ -152,7 +163,12 @@ export function oneLine(error: unknown, dropStop = true): string {
  * @example
  * await withService(command, options, async (service) => print(await service.history(orderId)));
  */
-export async function withService<T>(command: Command, options: StoreOptions, work: (service: OrderService) => Promise<T>, open: OpenServiceOptions = {}): Promise<T> {
+export async function withService<T>(
+  command: Command,
+  options: StoreOptions,
+  work: (service: OrderService) => Promise<T>,
+  open: OpenServiceOptions = {},
+): Promise<T> {
   const service = await openService(command, options, open);
   try {
     return await work(service);
@@ -196,7 +212,8 @@ export function unknownOrder(command: Command, orderId: string): never {
 }
 
 /** `--json`: print JSON instead of text. */
-export const jsonOption = (description = 'print JSON instead of text') => new Option('--json', description).default(false);
+export const jsonOption = (description = 'print JSON instead of text') =>
+  new Option('--json', description).default(false);
 
 /**
  * An ISO-8601 option value as epoch ms (`fallback` when the option was not given), or a wrong-argument error
@@ -207,7 +224,11 @@ export const jsonOption = (description = 'print JSON instead of text') => new Op
 export function instantOption(command: Command, flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Instant.safeParse(value);
-  if (!parsed.success) usageError(command, `${flag} must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(value)})`);
+  if (!parsed.success)
+    usageError(
+      command,
+      `${flag} must be an ISO-8601 date-time with an offset, like 2026-12-10T00:00:00Z (got ${JSON.stringify(value)})`,
+    );
   return parsed.data!;
 }
 
@@ -245,7 +266,11 @@ export function byteLimit(command: Command, value: string | undefined, fallback:
   const match = /^([1-9]\d{0,15})(?:([KMG])(?:i?B)?)?$/i.exec(value.trim());
   const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(match?.[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G'];
   const bytes = match ? Number(match[1]) * unit : NaN;
-  if (!Number.isSafeInteger(bytes)) usageError(command, `--max-bytes must be a positive whole number of bytes, like 1048576 or 1M (got ${JSON.stringify(value)})`);
+  if (!Number.isSafeInteger(bytes))
+    usageError(
+      command,
+      `--max-bytes must be a positive whole number of bytes, like 1048576 or 1M (got ${JSON.stringify(value)})`,
+    );
   return bytes;
 }
 
@@ -269,7 +294,13 @@ export async function readLimited(command: Command, file: string, maxBytes: numb
       chunks.push(chunk);
     }
   } catch (error) {
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^(EISDIR|EACCES|ENOENT)$/.test(error.code)) usageError(command, `${what}: ${oneLine(error)}`);
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      typeof error.code === 'string' &&
+      /^(EISDIR|EACCES|ENOENT)$/.test(error.code)
+    )
+      usageError(command, `${what}: ${oneLine(error)}`);
     throw error;
   } finally {
     if (file !== '-') (stream as ReturnType<typeof createReadStream>).destroy();
@@ -278,7 +309,10 @@ export async function readLimited(command: Command, file: string, maxBytes: numb
 }
 
 function tooLarge(command: Command, what: string, maxBytes: number): never {
-  return usageError(command, `${what} is larger than ${maxBytes} bytes: nothing was read past that (raise --max-bytes to allow more)`);
+  return usageError(
+    command,
+    `${what} is larger than ${maxBytes} bytes: nothing was read past that (raise --max-bytes to allow more)`,
+  );
 }
 
 /**
@@ -288,7 +322,11 @@ function tooLarge(command: Command, what: string, maxBytes: number): never {
  * @example
  * const event = await readEventArgument(command, eventJson, options.maxBytes);
  */
-export async function readEventArgument(command: Command, argument: string, maxBytesOption?: string): Promise<ParsedOrderEvent> {
+export async function readEventArgument(
+  command: Command,
+  argument: string,
+  maxBytesOption?: string,
+): Promise<ParsedOrderEvent> {
   const maxBytes = byteLimit(command, maxBytesOption, DEFAULT_EVENT_MAX_BYTES);
   let text = argument;
   if (argument === '-') text = await readLimited(command, '-', maxBytes, 'event-json: standard input');
@@ -317,5 +355,8 @@ export async function readEventArgument(command: Command, argument: string, maxB
  * withExamples(command, 'status 114-1 --db orders.db', 'status 114-1 --db orders.db --json');
  */
 export function withExamples(command: Command, ...examples: string[]): Command {
-  return command.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((line) => `  $ order-lifecycle ${line}`).join('\n')}`);
+  return command.addHelpText(
+    'after',
+    `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((line) => `  $ order-lifecycle ${line}`).join('\n')}`,
+  );
 }

@@ -41,7 +41,10 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: oneLineError })
     // --help and --version exit 0; no command, an unknown command or an unknown option exit 2.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage))
-    .addHelpText('after', '\nRun order-lifecycle <command> --help for its options and an example. See docs/cli.md.\nExit status: 0 done, 1 event refused, 2 wrong argument, 3 other failure (e.g. the database is unreachable).');
+    .addHelpText(
+      'after',
+      '\nRun order-lifecycle <command> --help for its options and an example. See docs/cli.md.\nExit status: 0 done, 1 event refused, 2 wrong argument, 3 other failure (e.g. the database is unreachable).',
+    );
 
   const simulate = simulateCommand();
   program.addCommand(simulate);

@@ -5,7 +5,19 @@ import type { Lang, OrderInput, Verdict } from '../domain/index.js';
 import { orderStatus, replayRecording, type ReplayStep } from '../runtime/index.js';
 import type { HistoryRow } from '../service/index.js';
 import { effectsText, eventJson, formatStep, statusText, verdictMark } from './format.js';
-import { CliFailure, cliCommand, exitCodes, jsonOption, langOption, oneLine, storedHistory, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+import {
+  CliFailure,
+  cliCommand,
+  exitCodes,
+  jsonOption,
+  langOption,
+  oneLine,
+  storedHistory,
+  withExamples,
+  withService,
+  withStoreOptions,
+  type StoreOptions,
+} from './options.js';
 
 interface ReplayOptions extends StoreOptions {
   lang: Lang;
@@ -27,7 +39,10 @@ const decision = (verdict: Verdict) => plain({ ...verdict, message: undefined })
 /** Replays a stored history on the current machine and compares every row with its replayed step. */
 function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[] {
   const first = rows[0];
-  if (first?.event.type !== 'order.place') throw new CliFailure(`stored order ${JSON.stringify(orderId)} cannot be replayed: its history does not start with order.place`);
+  if (first?.event.type !== 'order.place')
+    throw new CliFailure(
+      `stored order ${JSON.stringify(orderId)} cannot be replayed: its history does not start with order.place`,
+    );
   let steps: ReplayStep[];
   try {
     steps = replayRecording({ input: first.event.input as OrderInput, events: rows.slice(1).map((row) => row.event) });
@@ -48,7 +63,8 @@ function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[
 
 const words = {
   en: {
-    title: (orderId: string, n: number) => `${orderId}: ${n} stored step${n === 1 ? '' : 's'} replayed through the current machine (version ${MACHINE_VERSION})`,
+    title: (orderId: string, n: number) =>
+      `${orderId}: ${n} stored step${n === 1 ? '' : 's'} replayed through the current machine (version ${MACHINE_VERSION})`,
     same: 'reproduced',
     differs: (what: string[]) => `DIFFERS in ${what.join(', ')}`,
     stored: 'stored',
@@ -89,7 +105,12 @@ function comparedJson(orderId: string, compared: readonly Compared[]): string {
         event: row.event.type === 'order.place' ? row.event : eventJson(row.event as Record<string, unknown>),
         reproduced: differences.length === 0,
         differences,
-        stored: { verdict: row.verdict, statusAfter: row.statusAfter, effects: row.effects, machineVersion: row.machineVersion },
+        stored: {
+          verdict: row.verdict,
+          statusAfter: row.statusAfter,
+          effects: row.effects,
+          machineVersion: row.machineVersion,
+        },
         replayed: { verdict: step.verdict, statusAfter: orderStatus(step.snapshot), effects: step.effects },
       })),
     },
@@ -107,13 +128,23 @@ function comparedJson(orderId: string, compared: readonly Compared[]): string {
  */
 export function replayCommand(): Command {
   const command = withStoreOptions(
-    cliCommand('replay').description("replay a recorded order file, or (with --db/--database-url) a stored order's history, and print each verdict"),
+    cliCommand('replay').description(
+      "replay a recorded order file, or (with --db/--database-url) a stored order's history, and print each verdict",
+    ),
     'a SQLite order store file: <source> is then an order id whose stored history is replayed',
   )
-    .argument('<source>', 'a recorded order JSON file ({ input, events } or an array of them); with --db or --database-url, an order id')
+    .argument(
+      '<source>',
+      'a recorded order JSON file ({ input, events } or an array of them); with --db or --database-url, an order id',
+    )
     .addOption(langOption())
     .addOption(jsonOption());
-  withExamples(command, 'replay test/inspector/fixtures/buyer-asks-after-label.json', 'replay 114-3941689-8772232 --db orders.db', 'replay 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json');
+  withExamples(
+    command,
+    'replay test/inspector/fixtures/buyer-asks-after-label.json',
+    'replay 114-3941689-8772232 --db orders.db',
+    'replay 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json',
+  );
   command.addHelpText(
     'after',
     '\nA stored order is replayed from its order.place row, event after event, on the machine of this version; each\nstep is compared with the stored verdict (decision and message), status after and effects. Nothing is written.\nExit status 0 when every stored verdict is reproduced, 1 when one is not, 2 for a wrong argument.',
@@ -125,7 +156,12 @@ export function replayCommand(): Command {
       if (options.json) {
         const json = recordings.map((recording) => ({
           name: recording.name,
-          steps: recording.steps.map((step) => ({ event: step.event ? eventJson(step.event) : null, verdict: step.verdict, status: orderStatus(step.snapshot), effects: step.effects })),
+          steps: recording.steps.map((step) => ({
+            event: step.event ? eventJson(step.event) : null,
+            verdict: step.verdict,
+            status: orderStatus(step.snapshot),
+            effects: step.effects,
+          })),
         }));
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
@@ -136,9 +172,13 @@ export function replayCommand(): Command {
       }
       return;
     }
-    const rows = await withService(command, options, (service) => storedHistory(command, service, source), { readonly: true });
+    const rows = await withService(command, options, (service) => storedHistory(command, service, source), {
+      readonly: true,
+    });
     const compared = compareHistory(source, rows);
-    process.stdout.write(options.json ? comparedJson(source, compared) : formatCompared(source, compared, options.lang));
+    process.stdout.write(
+      options.json ? comparedJson(source, compared) : formatCompared(source, compared, options.lang),
+    );
     process.exitCode = compared.every((each) => each.differences.length === 0) ? exitCodes.ok : exitCodes.refused;
   });
   return command;

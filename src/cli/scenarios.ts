@@ -36,14 +36,20 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R2',
-    title: { en: 'After 30 minutes the buyer can only request a cancellation', 'zh-CN': '30 分钟后买家只能申请取消订单' },
+    title: {
+      en: 'After 30 minutes the buyer can only request a cancellation',
+      'zh-CN': '30 分钟后买家只能申请取消订单',
+    },
     input: order('113-0000002-0000002'),
     events: [{ event: { type: 'buyer.cancel', at: at(30) }, expect: 'BUYER_WINDOW_CLOSED' }],
     endsIn: 'unshipped',
   },
   {
     id: 'R3',
-    title: { en: 'While the order is pending the seller can neither cancel nor ship', 'zh-CN': '订单等待中时卖家既不能取消也不能发货' },
+    title: {
+      en: 'While the order is pending the seller can neither cancel nor ship',
+      'zh-CN': '订单等待中时卖家既不能取消也不能发货',
+    },
     input: order('113-0000003-0000003'),
     events: [
       { event: { type: 'seller.cancel', at: at(10), reason: 'NoInventory' }, expect: 'ORDER_PENDING' },
@@ -54,34 +60,52 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R4',
-    title: { en: 'Standard process: an official request, cancelled as Buyer Canceled, does not count', 'zh-CN': '标准流程:正式申请并以【买家取消】取消,不影响指标' },
+    title: {
+      en: 'Standard process: an official request, cancelled as Buyer Canceled, does not count',
+      'zh-CN': '标准流程:正式申请并以【买家取消】取消,不影响指标',
+    },
     input: order('113-0000004-0000004'),
     events: [
-      { event: { type: 'buyer.requestCancellation', at: at(45), source: 'message', subject: officialSubject }, expect: null },
+      {
+        event: { type: 'buyer.requestCancellation', at: at(45), source: 'message', subject: officialSubject },
+        expect: null,
+      },
       { event: { type: 'seller.cancel', at: at(50), reason: 'BuyerCanceled' }, expect: null },
     ],
     endsIn: 'canceled',
   },
   {
     id: 'R5',
-    title: { en: 'A request without the standard subject: ask for an official one, or the cancel counts', 'zh-CN': '没有标准主题行的申请:请买家提交正式申请,否则取消会影响指标' },
+    title: {
+      en: 'A request without the standard subject: ask for an official one, or the cancel counts',
+      'zh-CN': '没有标准主题行的申请:请买家提交正式申请,否则取消会影响指标',
+    },
     input: order('113-0000005-0000005'),
     events: [
-      { event: { type: 'buyer.requestCancellation', at: at(45), source: 'message', subject: 'please cancel my order' }, expect: null },
+      {
+        event: { type: 'buyer.requestCancellation', at: at(45), source: 'message', subject: 'please cancel my order' },
+        expect: null,
+      },
       { event: { type: 'seller.cancel', at: at(50), reason: 'BuyerCanceled' }, expect: null },
     ],
     endsIn: 'canceled',
   },
   {
     id: 'R6',
-    title: { en: 'No inventory: cancel with the reason No Inventory (it counts)', 'zh-CN': '库存不足:以【无库存】为原因取消(会影响指标)' },
+    title: {
+      en: 'No inventory: cancel with the reason No Inventory (it counts)',
+      'zh-CN': '库存不足:以【无库存】为原因取消(会影响指标)',
+    },
     input: order('113-0000006-0000006'),
     events: [{ event: { type: 'seller.cancel', at: at(60), reason: 'NoInventory' }, expect: null }],
     endsIn: 'canceled',
   },
   {
     id: 'R7',
-    title: { en: 'With a shipping label nobody can cancel: ask the buyer to return the item', 'zh-CN': '已生成货件标签后无法取消:请买家通过退货获得退款' },
+    title: {
+      en: 'With a shipping label nobody can cancel: ask the buyer to return the item',
+      'zh-CN': '已生成货件标签后无法取消:请买家通过退货获得退款',
+    },
     input: order('113-0000007-0000007'),
     events: [
       { event: { type: 'seller.generateLabel', at: at(40) }, expect: null },
@@ -103,7 +127,10 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R9',
-    title: { en: 'Shipped and confirmed: tell the buyer it is on its way and to return it', 'zh-CN': '已发货并确认:告诉买家订单已在途中,请退货退款' },
+    title: {
+      en: 'Shipped and confirmed: tell the buyer it is on its way and to return it',
+      'zh-CN': '已发货并确认:告诉买家订单已在途中,请退货退款',
+    },
     input: order('113-0000009-0000009'),
     events: [
       { event: { type: 'seller.confirmShipment', at: at(90) }, expect: null },
@@ -114,7 +141,10 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R10',
-    title: { en: 'A cancellation cannot be undone: invite the buyer to order again', 'zh-CN': '取消无法撤销:鼓励买家重新下单' },
+    title: {
+      en: 'A cancellation cannot be undone: invite the buyer to order again',
+      'zh-CN': '取消无法撤销:鼓励买家重新下单',
+    },
     input: order('113-0000010-0000010'),
     events: [
       { event: { type: 'seller.cancel', at: at(60), reason: 'PricingError' }, expect: null },
@@ -124,14 +154,49 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R11',
-    title: { en: 'Partial cancellation reduces what remains; cancelling the rest cancels the order', 'zh-CN': '部分取消减少剩余数量;取消全部剩余商品即取消订单' },
+    title: {
+      en: 'Partial cancellation reduces what remains; cancelling the rest cancels the order',
+      'zh-CN': '部分取消减少剩余数量;取消全部剩余商品即取消订单',
+    },
     input: order('113-0000011-0000011'),
     events: [
-      { event: { type: 'seller.cancel', at: at(60), reason: 'NoInventory', items: [{ orderItemId: 'ITEM-A', quantity: 1 }] }, expect: null },
-      { event: { type: 'seller.cancel', at: at(61), reason: 'NoInventory', items: [{ orderItemId: 'ITEM-A', quantity: 2 }] }, expect: 'QUANTITY_EXCEEDS_REMAINING' },
-      { event: { type: 'seller.cancel', at: at(62), reason: 'NoInventory', items: [{ orderItemId: 'ITEM-Z', quantity: 1 }] }, expect: 'UNKNOWN_ITEM' },
       {
-        event: { type: 'seller.cancel', at: at(63), reason: 'NoInventory', items: [{ orderItemId: 'ITEM-A', quantity: 1 }, { orderItemId: 'ITEM-B', quantity: 1 }] },
+        event: {
+          type: 'seller.cancel',
+          at: at(60),
+          reason: 'NoInventory',
+          items: [{ orderItemId: 'ITEM-A', quantity: 1 }],
+        },
+        expect: null,
+      },
+      {
+        event: {
+          type: 'seller.cancel',
+          at: at(61),
+          reason: 'NoInventory',
+          items: [{ orderItemId: 'ITEM-A', quantity: 2 }],
+        },
+        expect: 'QUANTITY_EXCEEDS_REMAINING',
+      },
+      {
+        event: {
+          type: 'seller.cancel',
+          at: at(62),
+          reason: 'NoInventory',
+          items: [{ orderItemId: 'ITEM-Z', quantity: 1 }],
+        },
+        expect: 'UNKNOWN_ITEM',
+      },
+      {
+        event: {
+          type: 'seller.cancel',
+          at: at(63),
+          reason: 'NoInventory',
+          items: [
+            { orderItemId: 'ITEM-A', quantity: 1 },
+            { orderItemId: 'ITEM-B', quantity: 1 },
+          ],
+        },
         expect: null,
       },
     ],
@@ -139,7 +204,10 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R12',
-    title: { en: 'Not ship-confirmed 7 days after the latest ship date: Amazon cancels (a label does not stop it)', 'zh-CN': '最晚发货日期后 7 天仍未确认发货:亚马逊自动取消(已有标签也一样)' },
+    title: {
+      en: 'Not ship-confirmed 7 days after the latest ship date: Amazon cancels (a label does not stop it)',
+      'zh-CN': '最晚发货日期后 7 天仍未确认发货:亚马逊自动取消(已有标签也一样)',
+    },
     input: order('113-0000012-0000012'),
     events: [
       { event: { type: 'seller.generateLabel', at: at(40) }, expect: null },

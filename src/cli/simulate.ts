@@ -4,7 +4,16 @@ import { Option, type Command } from 'commander';
 import { statusNames, type Lang } from '../domain/index.js';
 import type { OrderStore } from '../store/index.js';
 import type { SimulationFigures } from '../sim/index.js';
-import { CliFailure, cliCommand, jsonOption, langOption, oneLine, usageError, withExamples, withStoreOptions } from './options.js';
+import {
+  CliFailure,
+  cliCommand,
+  jsonOption,
+  langOption,
+  oneLine,
+  usageError,
+  withExamples,
+  withStoreOptions,
+} from './options.js';
 import { formatTable } from './table.js';
 
 interface SimulateOptions {
@@ -36,8 +45,10 @@ const words = {
     states: ['final state', 'orders', 'share'],
     reasons: ['cancellation reason', 'records', 'by'],
     byWho: ['cancelled by', 'records', 'counted against the seller'],
-    counted: (f: SimulationFigures) => `${n(f.cancellations.total)} cancellation records (a partial cancel is one), ${n(f.cancellations.counted)} count against the seller.`,
-    health: (f: SimulationFigures) => `Account health at the end of the week (${f.weekEnd.slice(0, 16)}Z, sellerMetrics, seller-fulfilled orders):`,
+    counted: (f: SimulationFigures) =>
+      `${n(f.cancellations.total)} cancellation records (a partial cancel is one), ${n(f.cancellations.counted)} count against the seller.`,
+    health: (f: SimulationFigures) =>
+      `Account health at the end of the week (${f.weekEnd.slice(0, 16)}Z, sellerMetrics, seller-fulfilled orders):`,
     metrics: ['metric', 'count', 'orders', 'rate', 'target', 'status'],
     cancellationRate: 'Cancellation Rate (7 days)',
     lateShipmentRate: 'Late Shipment Rate (10 days)',
@@ -65,8 +76,10 @@ const words = {
     states: ['最终状态', '订单数', '占比'],
     reasons: ['取消原因', '记录数', '取消方'],
     byWho: ['取消方', '记录数', '计入卖家取消率'],
-    counted: (f: SimulationFigures) => `共 ${n(f.cancellations.total)} 条取消记录（部分取消算一条），其中 ${n(f.cancellations.counted)} 条计入卖家取消率。`,
-    health: (f: SimulationFigures) => `本周结束时的账户状况（${f.weekEnd.slice(0, 16)}Z，sellerMetrics，卖家自配送订单）：`,
+    counted: (f: SimulationFigures) =>
+      `共 ${n(f.cancellations.total)} 条取消记录（部分取消算一条），其中 ${n(f.cancellations.counted)} 条计入卖家取消率。`,
+    health: (f: SimulationFigures) =>
+      `本周结束时的账户状况（${f.weekEnd.slice(0, 16)}Z，sellerMetrics，卖家自配送订单）：`,
     metrics: ['指标', '计数', '订单数', '比率', '目标', '状态'],
     cancellationRate: '取消率（7 天）',
     lateShipmentRate: '迟发率（10 天）',
@@ -78,7 +91,8 @@ const words = {
     daily: '每日取消率（每天结束时）：',
     amazon: (f: SimulationFigures) =>
       `亚马逊：${n(f.amazon.notifications.received)} 条 ORDER_CHANGE 通知（${n(f.amazon.notifications.events)} 个事件），${n(f.amazon.feeds.applied)} 份取消上传数据（${n(f.amazon.feeds.messages)} 条消息，${n(f.amazon.feeds.errors)} 条出错）。`,
-    events: (f: SimulationFigures) => `事件：应用 ${n(f.events.applied)} 个，接受 ${n(f.events.accepted)} 个，拒绝 ${n(f.events.refused)} 个${refusals(f, 'zh-CN')}。`,
+    events: (f: SimulationFigures) =>
+      `事件：应用 ${n(f.events.applied)} 个，接受 ${n(f.events.accepted)} 个，拒绝 ${n(f.events.refused)} 个${refusals(f, 'zh-CN')}。`,
     chart: (file: string) => `每日取消率图表：${file}`,
     next: '下一步：',
     nextMetrics: '任意一天的同样比率',
@@ -97,7 +111,14 @@ const refusals = (f: SimulationFigures, lang: Lang = 'en') => {
 
 /** Which side a cancel reason comes from, for the reasons table. */
 function sideOf(reason: string, lang: Lang): string {
-  const side = reason === 'BuyerSelfCanceled' ? 'buyer' : reason === 'NotShippedInTime' ? 'auto' : reason === 'MarketplaceCanceled' ? 'marketplace' : 'seller';
+  const side =
+    reason === 'BuyerSelfCanceled'
+      ? 'buyer'
+      : reason === 'NotShippedInTime'
+        ? 'auto'
+        : reason === 'MarketplaceCanceled'
+          ? 'marketplace'
+          : 'seller';
   return who[lang][side];
 }
 
@@ -107,7 +128,11 @@ function sideOf(reason: string, lang: Lang): string {
  * @example
  * process.stdout.write(formatSimulation(figures, 'zh-CN', { store: 'simulation.db', chart: 'simulation.svg' }));
  */
-export function formatSimulation(f: SimulationFigures, lang: Lang, where: { store: string; chart: string; next: string[] }): string {
+export function formatSimulation(
+  f: SimulationFigures,
+  lang: Lang,
+  where: { store: string; chart: string; next: string[] },
+): string {
   const w = words[lang];
   const total = f.orders;
   const share = (count: number) => (total ? `${((count / total) * 100).toFixed(1)}%` : '0.0%');
@@ -121,11 +146,27 @@ export function formatSimulation(f: SimulationFigures, lang: Lang, where: { stor
   const lsr = f.lateShipmentRate;
   const blocks = [
     [w.title(f, where.store), w.clock(f)],
-    formatTable([w.states, ...states.map(([state, count]) => [statusNames[state]?.[lang] ?? state, n(count), share(count)])], { right: [1, 2] }),
-    formatTable([w.reasons, ...Object.entries(f.cancellations.byReason).map(([reason, count]) => [reason, n(count), sideOf(reason, lang)])], { right: [1] }),
+    formatTable(
+      [w.states, ...states.map(([state, count]) => [statusNames[state]?.[lang] ?? state, n(count), share(count)])],
+      { right: [1, 2] },
+    ),
+    formatTable(
+      [
+        w.reasons,
+        ...Object.entries(f.cancellations.byReason).map(([reason, count]) => [reason, n(count), sideOf(reason, lang)]),
+      ],
+      { right: [1] },
+    ),
     [
       ...formatTable(
-        [w.byWho, ...(Object.keys(who[lang]) as Array<keyof typeof who.en>).map((key) => [who[lang][key], n(f.cancellations.byWho[key]), n(countedBy[key])])],
+        [
+          w.byWho,
+          ...(Object.keys(who[lang]) as Array<keyof typeof who.en>).map((key) => [
+            who[lang][key],
+            n(f.cancellations.byWho[key]),
+            n(countedBy[key]),
+          ]),
+        ],
         { right: [1, 2] },
       ),
       w.counted(f),
@@ -135,14 +176,40 @@ export function formatSimulation(f: SimulationFigures, lang: Lang, where: { stor
       ...formatTable(
         [
           w.metrics,
-          [w.cancellationRate, n(cr.canceled), n(cr.orders), percent(cr.rate), `< ${percent(cr.target)}`, status(cr.healthy)],
-          [w.lateShipmentRate, n(lsr.late), n(lsr.orders), percent(lsr.rate), `< ${percent(lsr.target)}`, status(lsr.healthy)],
+          [
+            w.cancellationRate,
+            n(cr.canceled),
+            n(cr.orders),
+            percent(cr.rate),
+            `< ${percent(cr.target)}`,
+            status(cr.healthy),
+          ],
+          [
+            w.lateShipmentRate,
+            n(lsr.late),
+            n(lsr.orders),
+            percent(lsr.rate),
+            `< ${percent(lsr.target)}`,
+            status(lsr.healthy),
+          ],
         ],
         { right: [1, 2, 3] },
       ),
     ],
     f.offersAtRisk.length ? [w.risks, ...f.offersAtRisk.map((risk) => w.risk(risk.sku, risk.inARow))] : [w.noRisks],
-    [w.daily, ...formatTable(f.daily.map((d) => [`  ${d.date}`, percent(d.rate), `${n(d.canceled)}/${n(d.orders)}`, d.rate >= cr.target ? status(false) : '']), { right: [1, 2] }), w.chart(where.chart)],
+    [
+      w.daily,
+      ...formatTable(
+        f.daily.map((d) => [
+          `  ${d.date}`,
+          percent(d.rate),
+          `${n(d.canceled)}/${n(d.orders)}`,
+          d.rate >= cr.target ? status(false) : '',
+        ]),
+        { right: [1, 2] },
+      ),
+      w.chart(where.chart),
+    ],
     [w.amazon(f), w.events(f)],
     [w.next, ...where.next],
   ];
@@ -161,7 +228,15 @@ function positiveInteger(command: Command, flag: string, text: string, max: numb
 async function progressBar(): Promise<{ update(done: number, total: number): void; stop(): void }> {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const { SingleBar, Presets } = (await import('cli-progress')).default;
-  const bar = new SingleBar({ stream: process.stderr, format: 'simulating {bar} {percentage}% | {value}/{total} actions | {eta_formatted} left', hideCursor: true, etaBuffer: 200 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      format: 'simulating {bar} {percentage}% | {value}/{total} actions | {eta_formatted} left',
+      hideCursor: true,
+      etaBuffer: 200,
+    },
+    Presets.shades_classic,
+  );
   let started = false;
   return {
     update(done, total) {
@@ -181,7 +256,9 @@ async function progressBar(): Promise<{ update(done: number, total: number): voi
  */
 export function simulateCommand(): Command {
   const command = withStoreOptions(
-    cliCommand('simulate').description("simulate a seller's week through the order service on an embedded database: buyers, sellers, Amazon notifications and feeds, the sweeper as the clock"),
+    cliCommand('simulate').description(
+      "simulate a seller's week through the order service on an embedded database: buyers, sellers, Amazon notifications and feeds, the sweeper as the clock",
+    ),
     `the SQLite file to simulate into, replaced when it exists (default ${DEFAULT_DB})`,
   )
     .option('--orders <n>', 'orders to place', '10000')
@@ -189,12 +266,21 @@ export function simulateCommand(): Command {
     .option('--seed <n>', 'seed of the scenario mix: the same seed gives the same figures', '1')
     .addOption(langOption('language of the summary and the chart'))
     .addOption(jsonOption('print the figures as JSON instead of the summary'))
-    .option('--chart <file>', 'where to write the SVG chart of the daily Cancellation Rate (default: next to the --db file, or simulation.svg)')
+    .option(
+      '--chart <file>',
+      'where to write the SVG chart of the daily Cancellation Rate (default: next to the --db file, or simulation.svg)',
+    )
     .addHelpText(
       'after',
       `\nThe store must be empty for the same seed to give the same figures: an existing --db file is replaced, and with\n--database-url the --schema (default ${DEFAULT_SCHEMA}) is dropped and created again. See docs/simulation.md.`,
     );
-  withExamples(command, 'simulate', 'simulate --orders 1000 --seed 7 --lang zh-CN', 'simulate --db week.db --json > week.json', 'simulate --database-url postgres://postgres@127.0.0.1:5432/test');
+  withExamples(
+    command,
+    'simulate',
+    'simulate --orders 1000 --seed 7 --lang zh-CN',
+    'simulate --db week.db --json > week.json',
+    'simulate --database-url postgres://postgres@127.0.0.1:5432/test',
+  );
   // The shared store options default to the public schema, which a simulation must never drop.
   const schemaOption = command.options.find((option: Option) => option.attributeName() === 'schema')!;
   schemaOption.description = 'the PostgreSQL schema to simulate into, dropped and created again (with --database-url)';
@@ -203,14 +289,20 @@ export function simulateCommand(): Command {
   command.action(async (options: SimulateOptions) => {
     const orders = positiveInteger(command, '--orders', options.orders, 10_000_000);
     const days = positiveInteger(command, '--days', options.days, 366);
-    if (!/^\d{1,9}$/.test(options.seed)) usageError(command, `--seed must be a whole number from 0 to 999999999 (got ${JSON.stringify(options.seed)})`);
+    if (!/^\d{1,9}$/.test(options.seed))
+      usageError(command, `--seed must be a whole number from 0 to 999999999 (got ${JSON.stringify(options.seed)})`);
     const seed = Number(options.seed);
-    if (options.db !== undefined && options.databaseUrl !== undefined) usageError(command, 'give at most one of --db <file> or --database-url <url>');
+    if (options.db !== undefined && options.databaseUrl !== undefined)
+      usageError(command, 'give at most one of --db <file> or --database-url <url>');
     const postgres = options.databaseUrl !== undefined;
     if (postgres && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
-      usageError(command, `--schema must be letters, digits and underscores, starting with a letter or underscore (got ${JSON.stringify(options.schema)})`);
+      usageError(
+        command,
+        `--schema must be letters, digits and underscores, starting with a letter or underscore (got ${JSON.stringify(options.schema)})`,
+      );
     }
-    if (postgres && options.schema.toLowerCase() === 'public') usageError(command, '--schema public would be dropped: give the simulation a schema of its own');
+    if (postgres && options.schema.toLowerCase() === 'public')
+      usageError(command, '--schema public would be dropped: give the simulation a schema of its own');
     const db = options.db ?? DEFAULT_DB;
     const chart = options.chart ?? (postgres ? 'simulation.svg' : `${db.replace(/\.(db|sqlite3?)$/i, '')}.svg`);
     let store: OrderStore;
@@ -219,7 +311,9 @@ export function simulateCommand(): Command {
       await store.init();
     } catch (error) {
       const { hidePassword } = await import('../inspector/stored.js');
-      const where = postgres ? `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}` : `SQLite file ${JSON.stringify(db)}`;
+      const where = postgres
+        ? `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`
+        : `SQLite file ${JSON.stringify(db)}`;
       throw new CliFailure(`cannot open the order store (${where}): ${oneLine(error)}`);
     }
     const storeName = postgres ? `PostgreSQL schema ${options.schema}` : `SQLite ${db}`;

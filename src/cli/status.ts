@@ -1,9 +1,26 @@
 import type { Command } from 'commander';
-import { formatInstant, statusAt, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
+import {
+  formatInstant,
+  statusAt,
+  type Lang,
+  type OrderEvent,
+  type OrderStatus,
+  type Verdict,
+} from '../domain/index.js';
 import { explain, type OrderSnapshot } from '../runtime/index.js';
 import type { StoredOrder } from '../service/index.js';
 import { isoTime, labelled, statusText, verdictMark } from './format.js';
-import { cliCommand, instantOption, jsonOption, langOption, storedOrder, withExamples, withService, withStoreOptions, type StoreOptions } from './options.js';
+import {
+  cliCommand,
+  instantOption,
+  jsonOption,
+  langOption,
+  storedOrder,
+  withExamples,
+  withService,
+  withStoreOptions,
+  type StoreOptions,
+} from './options.js';
 
 interface StatusOptions extends StoreOptions {
   now?: string;
@@ -47,7 +64,8 @@ function deadlineKind(stored: StoredOrder): 'buyerWindowCloses' | 'autoCancel' |
 /** Why an open order has no deadline: Amazon holds it as Pending, or has not given a latest ship date yet. */
 function whyNoDeadline(stored: StoredOrder): 'marketplacePending' | 'noLatestShipDate' | null {
   const context = stored.snapshot.context;
-  if (stored.nextDeadline !== null || !['buyer-cancellable', 'unshipped', 'label-generated'].includes(stored.status)) return null;
+  if (stored.nextDeadline !== null || !['buyer-cancellable', 'unshipped', 'label-generated'].includes(stored.status))
+    return null;
   if (context.marketplaceStatus === 'pending') return 'marketplacePending';
   return context.latestShipDate === null && context.fulfillmentChannel === 'MFN' ? 'noLatestShipDate' : null;
 }
@@ -60,7 +78,8 @@ const words = {
     placed: 'placed',
     latestShip: 'latest ship date',
     deadline: 'next deadline',
-    due: (status: string, at: string) => `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
+    due: (status: string, at: string) =>
+      `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
     none: 'none',
     notKnown: 'not known yet',
     marketplacePending: 'Amazon reports the order Pending',
@@ -68,7 +87,14 @@ const words = {
     buyerWindowCloses: "the buyer's cancel window closes",
     autoCancel: 'auto-cancel if not shipped',
     items: 'items',
-    item: (id: string, sku: string | undefined, quantity: number, canceled: number, shipped: number, requested: boolean) =>
+    item: (
+      id: string,
+      sku: string | undefined,
+      quantity: number,
+      canceled: number,
+      shipped: number,
+      requested: boolean,
+    ) =>
       `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${shipped ? `, shipped ${shipped}` : ''}${requested ? ', buyer asked to cancel' : ''}`,
     may: (at: string) => `the seller at ${at}:`,
     yes: 'yes',
@@ -89,7 +115,14 @@ const words = {
     buyerWindowCloses: '买家取消窗口关闭',
     autoCancel: '未发货则自动取消',
     items: '商品',
-    item: (id: string, sku: string | undefined, quantity: number, canceled: number, shipped: number, requested: boolean) =>
+    item: (
+      id: string,
+      sku: string | undefined,
+      quantity: number,
+      canceled: number,
+      shipped: number,
+      requested: boolean,
+    ) =>
       `${id}${sku ? `(${sku})` : ''}:数量 ${quantity},已取消 ${canceled}${shipped ? `,已发货 ${shipped}` : ''}${requested ? ',买家已请求取消' : ''}`,
     may: (at: string) => `卖家在 ${at} 可以:`,
     yes: '可以',
@@ -110,18 +143,31 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
   const offset = context.utcOffsetMinutes;
   const kind = deadlineKind(stored);
   const why = whyNoDeadline(stored);
-  const deadline = stored.nextDeadline === null || kind === null ? (why ? `${w.none} (${w[why]})` : w.none) : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
+  const deadline =
+    stored.nextDeadline === null || kind === null
+      ? why
+        ? `${w.none} (${w[why]})`
+        : w.none
+      : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
   const head = labelled([
     [w.order, stored.orderId],
     [w.status, statusText(stored.status, lang)],
-    ...(current === stored.status ? [] : [['', w.due(statusText(current, lang), formatInstant(Math.max(now, context.clock), offset))] as const]),
+    ...(current === stored.status
+      ? []
+      : [['', w.due(statusText(current, lang), formatInstant(Math.max(now, context.clock), offset))] as const]),
     [w.version, String(stored.version)],
     [w.placed, formatInstant(context.placedAt, offset)],
     [w.latestShip, context.latestShipDate === null ? w.notKnown : formatInstant(context.latestShipDate, offset)],
     [w.deadline, deadline],
   ]);
-  const items = context.items.map((item) => `    ${w.item(item.orderItemId, item.sku, item.quantity, item.quantityCanceled, item.quantityShipped, item.buyerRequestedCancel)}`);
-  const may = actions.map((action) => `    ${action.event.padEnd(23)} ${action.allowed ? w.yes : `${w.no}, ${verdictMark(action.verdict, lang)}`}: ${action.verdict.message[lang]}`);
+  const items = context.items.map(
+    (item) =>
+      `    ${w.item(item.orderItemId, item.sku, item.quantity, item.quantityCanceled, item.quantityShipped, item.buyerRequestedCancel)}`,
+  );
+  const may = actions.map(
+    (action) =>
+      `    ${action.event.padEnd(23)} ${action.allowed ? w.yes : `${w.no}, ${verdictMark(action.verdict, lang)}`}: ${action.verdict.message[lang]}`,
+  );
   return `${head}\n  ${w.items}:\n${items.join('\n')}\n  ${w.may(formatInstant(Math.max(now, context.clock), offset))}\n${may.join('\n')}\n`;
 }
 
@@ -140,7 +186,10 @@ function statusJson(stored: StoredOrder, actions: readonly SellerAction[], now: 
     ...(whyNoDeadline(stored) ? { noDeadlineBecause: whyNoDeadline(stored) } : {}),
     items: context.items,
     cancellations: context.cancellations.map((cancellation) => ({ ...cancellation, at: isoTime(cancellation.at) })),
-    sellerMayNow: { at: isoTime(Math.max(now, context.clock)), actions: actions.map((action) => ({ event: action.event, allowed: action.allowed, verdict: action.verdict })) },
+    sellerMayNow: {
+      at: isoTime(Math.max(now, context.clock)),
+      actions: actions.map((action) => ({ event: action.event, allowed: action.allowed, verdict: action.verdict })),
+    },
   };
 }
 
@@ -151,17 +200,31 @@ function statusJson(stored: StoredOrder, actions: readonly SellerAction[], now: 
  * buildProgram().addCommand(statusCommand());
  */
 export function statusCommand(): Command {
-  const command = withStoreOptions(cliCommand('status').description("print a stored order's status, version, next deadline, items and what the seller may do now"))
+  const command = withStoreOptions(
+    cliCommand('status').description(
+      "print a stored order's status, version, next deadline, items and what the seller may do now",
+    ),
+  )
     .argument('<orderId>', 'the order id, e.g. 114-3941689-8772232')
     .option('--now <iso>', 'the instant "now" means for what the seller may do, ISO-8601 with an offset (default: now)')
     .addOption(langOption('language of the text and messages'))
     .addOption(jsonOption());
-  withExamples(command, 'status 114-3941689-8772232 --db orders.db', 'status 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json');
+  withExamples(
+    command,
+    'status 114-3941689-8772232 --db orders.db',
+    'status 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json',
+  );
   command.action(async (orderId: string, options: StatusOptions) => {
     const now = instantOption(command, '--now', options.now, Date.now());
-    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), { readonly: true });
+    const stored = await withService(command, options, (service) => storedOrder(command, service, orderId), {
+      readonly: true,
+    });
     const actions = sellerActions(stored.snapshot, now);
-    process.stdout.write(options.json ? `${JSON.stringify(statusJson(stored, actions, now), null, 2)}\n` : formatStatus(stored, actions, now, options.lang));
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(statusJson(stored, actions, now), null, 2)}\n`
+        : formatStatus(stored, actions, now, options.lang),
+    );
   });
   return command;
 }

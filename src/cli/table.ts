@@ -6,7 +6,10 @@ import { columns } from './format.js';
  * @example
  * formatTable([['metric', 'rate'], ['取消率', '2.50%']]); // ['metric  rate', '取消率  2.50%']
  */
-export function formatTable(rows: readonly (readonly string[])[], options: { right?: readonly number[] } = {}): string[] {
+export function formatTable(
+  rows: readonly (readonly string[])[],
+  options: { right?: readonly number[] } = {},
+): string[] {
   const count = Math.max(...rows.map((row) => row.length));
   const widths = Array.from({ length: count }, (_, i) => Math.max(...rows.map((row) => columns(row[i] ?? ''))));
   const right = new Set(options.right ?? []);

@@ -1,7 +1,9 @@
 import type { OrderContext, OrderStatus } from './schemas.js';
 
 /** What the deadlines depend on: the absolute instants, the marketplace's word on readiness, the shipped units. */
-type DeadlineFacts = Pick<OrderContext, 'buyerCancelUntil' | 'autoCancelAt' | 'marketplaceStatus'> & { items: ReadonlyArray<{ quantityShipped: number }> };
+type DeadlineFacts = Pick<OrderContext, 'buyerCancelUntil' | 'autoCancelAt' | 'marketplaceStatus'> & {
+  items: ReadonlyArray<{ quantityShipped: number }>;
+};
 
 /**
  * The instant at which time alone next changes an order in `status`, or null when nothing is due: the end of the
@@ -32,7 +34,11 @@ export function deadlineFor(status: OrderStatus, order: DeadlineFacts): number |
  */
 export function statusAt(status: OrderStatus, order: DeadlineFacts, at: number): OrderStatus {
   let current = status;
-  for (let deadline = deadlineFor(current, order); deadline !== null && at >= deadline; deadline = deadlineFor(current, order)) {
+  for (
+    let deadline = deadlineFor(current, order);
+    deadline !== null && at >= deadline;
+    deadline = deadlineFor(current, order)
+  ) {
     if (current === 'buyer-cancellable') current = 'unshipped';
     else current = order.items.some((item) => item.quantityShipped > 0) ? 'shipped' : 'auto-canceled';
   }
@@ -40,7 +46,10 @@ export function statusAt(status: OrderStatus, order: DeadlineFacts, at: number):
 }
 
 /** Whether the auto-cancel instant has come by `at` (never for orders Amazon ships, nor while Amazon says Pending). */
-export function isAutoCancelDueAt(order: Pick<OrderContext, 'autoCancelAt' | 'marketplaceStatus'>, at: number): boolean {
+export function isAutoCancelDueAt(
+  order: Pick<OrderContext, 'autoCancelAt' | 'marketplaceStatus'>,
+  at: number,
+): boolean {
   return order.autoCancelAt !== null && at >= order.autoCancelAt && order.marketplaceStatus !== 'pending';
 }
 

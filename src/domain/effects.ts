@@ -7,7 +7,12 @@ import type { Message } from './messages.js';
  */
 export type Effect =
   | { type: 'buyer.notified'; orderId: string; at: number; topic: 'orderCanceled' | 'itemsCanceled' | 'orderShipped' }
-  | { type: 'seller.notified'; orderId: string; at: number; topic: 'orderCanceled' | 'itemsCanceled' | 'autoCanceled' | 'cancellationRequested' }
+  | {
+      type: 'seller.notified';
+      orderId: string;
+      at: number;
+      topic: 'orderCanceled' | 'itemsCanceled' | 'autoCanceled' | 'cancellationRequested';
+    }
   | { type: 'items.refunded'; orderId: string; at: number; items: ItemQuantity[] }
   | { type: 'buyer.guidance'; orderId: string; at: number; message: Message };
 /** The `type` of an effect: `buyer.notified`, `seller.notified`, `items.refunded` or `buyer.guidance`. */

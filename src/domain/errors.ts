@@ -36,7 +36,9 @@ export class InvalidInputError extends OrderLifecycleError {
   ) {
     const list = typeof issues === 'string' ? [{ path: '', message: issues }] : issues;
     // An array of a million bad items is a million issues: the message names the first few and counts the rest.
-    const shown = list.slice(0, MAX_ISSUES_SHOWN).map((issue) => shorten(issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+    const shown = list
+      .slice(0, MAX_ISSUES_SHOWN)
+      .map((issue) => shorten(issue.path ? `${issue.path}: ${issue.message}` : issue.message));
     const more = list.length - shown.length;
     const details = `${shown.join('; ')}${more > 0 ? `; and ${more} more issue${more === 1 ? '' : 's'}` : ''}`;
     super(`Invalid ${subject}: ${details}`);
@@ -52,7 +54,10 @@ export class InvalidInputError extends OrderLifecycleError {
   nested(prefix: string, subject: string): InvalidInputError {
     return new InvalidInputError(
       subject,
-      this.issues.map((issue) => ({ path: issue.path && issue.path !== '(root)' ? `${prefix}.${issue.path}` : prefix, message: issue.message })),
+      this.issues.map((issue) => ({
+        path: issue.path && issue.path !== '(root)' ? `${prefix}.${issue.path}` : prefix,
+        message: issue.message,
+      })),
     );
   }
 }

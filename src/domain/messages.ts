@@ -99,8 +99,10 @@ function durationText(ms: number, lang: Lang): string {
 function fill(template: string, params: MessageParams, lang: Lang): string {
   const offset = typeof params['offset'] === 'number' ? params['offset'] : 0;
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
-    if (key === 'window') return durationText(typeof params['windowMs'] === 'number' ? params['windowMs'] : 1_800_000, lang);
-    if (key === 'autoCancel') return durationText(typeof params['autoCancelMs'] === 'number' ? params['autoCancelMs'] : 7 * 86_400_000, lang);
+    if (key === 'window')
+      return durationText(typeof params['windowMs'] === 'number' ? params['windowMs'] : 1_800_000, lang);
+    if (key === 'autoCancel')
+      return durationText(typeof params['autoCancelMs'] === 'number' ? params['autoCancelMs'] : 7 * 86_400_000, lang);
     const value = params[key];
     if (value === undefined) return `{${key}}`;
     if (instantKeys.has(key) && typeof value === 'number') return formatInstant(value, offset);
@@ -119,7 +121,8 @@ const refusals: Record<RefusalCode, Message> = {
   },
   BUYER_WINDOW_CLOSED: {
     en: 'The {window} in which the buyer can cancel by themselves have passed: the buyer can request a cancellation (Your Account > Your Orders > Request Cancellation), but only the seller can cancel the order.',
-    'zh-CN': '买家自行取消订单的 {window}时限已过:买家可以申请取消订单(【我的账户】>【我的订单】>【申请取消】),但只有卖家才能取消相应订单。',
+    'zh-CN':
+      '买家自行取消订单的 {window}时限已过:买家可以申请取消订单(【我的账户】>【我的订单】>【申请取消】),但只有卖家才能取消相应订单。',
   },
   ORDER_PENDING: {
     en: 'The order is still pending: during the first {window} only the buyer can cancel it, and it cannot be shipped yet.',
@@ -139,7 +142,8 @@ const refusals: Record<RefusalCode, Message> = {
   },
   ALREADY_CANCELED: {
     en: 'The order is already cancelled, and a cancellation cannot be undone: if it was a mistake, contact the buyer through Buyer-Seller Messaging and, if the buyer wishes, encourage them to place a new order.',
-    'zh-CN': '订单已取消,取消无法撤销:如果您误取消了订单,可以通过“买家与卖家消息服务”联系买家;如果买家愿意,鼓励他们重新下单。',
+    'zh-CN':
+      '订单已取消,取消无法撤销:如果您误取消了订单,可以通过“买家与卖家消息服务”联系买家;如果买家愿意,鼓励他们重新下单。',
   },
   FULFILLED_BY_AMAZON: {
     en: 'This order is Fulfilled by Amazon: the seller cannot cancel it.',
@@ -163,7 +167,8 @@ const refusals: Record<RefusalCode, Message> = {
 const refusalVariants: Record<string, Message> = {
   'ALREADY_CANCELED:auto': {
     en: 'Amazon cancelled this order automatically because its shipment was not confirmed in time ({autoCancel} after the latest ship date); this cancellation counts against your Cancellation Rate and cannot be undone. Contact the buyer through Buyer-Seller Messaging and, if the buyer wishes, invite them to place a new order.',
-    'zh-CN': '由于未在规定时间内确认发货(最晚发货日期后 {autoCancel}),亚马逊已自动取消此订单;此次取消会计入您的取消率,且无法撤销。请通过“买家与卖家消息服务”联系买家;如果买家愿意,邀请他们重新下单。',
+    'zh-CN':
+      '由于未在规定时间内确认发货(最晚发货日期后 {autoCancel}),亚马逊已自动取消此订单;此次取消会计入您的取消率,且无法撤销。请通过“买家与卖家消息服务”联系买家;如果买家愿意,邀请他们重新下单。',
   },
   'ALREADY_SHIPPED:conflict': {
     en: 'The marketplace reports a cancellation, but this order has already shipped here and an ended order cannot change: reconcile the two by hand (the buyer may return the item).',
@@ -179,7 +184,8 @@ const refusalVariants: Record<string, Message> = {
   },
   'ORDER_PENDING:marketplace': {
     en: 'Amazon reports the order as Pending (not ready for shipment, e.g. payment not yet authorized): it cannot be shipped or cancelled by the seller until Amazon reports it Unshipped.',
-    'zh-CN': '亚马逊报告该订单为【等待中】(尚不能发货,例如付款尚未授权):在亚马逊报告其为【未发货】之前,卖家无法发货或取消订单。',
+    'zh-CN':
+      '亚马逊报告该订单为【等待中】(尚不能发货,例如付款尚未授权):在亚马逊报告其为【未发货】之前,卖家无法发货或取消订单。',
   },
   'QUANTITY_EXCEEDS_REMAINING:ship': {
     en: 'Cannot ship {requested} of item {orderItemId}: only {remaining} are neither shipped nor cancelled.',
@@ -203,11 +209,13 @@ const outcomes = {
   },
   officialRequest: {
     en: 'Official cancellation request recorded for items {items}: cancel them with the reason Buyer Canceled and it will not count against your metrics.',
-    'zh-CN': '已记录针对商品 {items} 的正式订单取消申请:选择【买家取消】作为原因取消这些商品,不会对您的指标产生不利影响。',
+    'zh-CN':
+      '已记录针对商品 {items} 的正式订单取消申请:选择【买家取消】作为原因取消这些商品,不会对您的指标产生不利影响。',
   },
   nonStandardRequest: {
     en: 'This request (items {items}) is not an official cancellation request, so cancelling on it may count against your metrics. Ask the buyer to submit one: "You can find the order in your Amazon account by clicking Your Account > Your Orders > Request Cancellation". If you cannot fulfil the order for lack of inventory, cancel with the reason No Inventory instead.',
-    'zh-CN': '此申请(商品 {items})不是正式的订单取消申请,据此取消订单可能会对您的指标产生不利影响。请买家按标准流程提交正式申请:“您可以在亚马逊账户中点击【我的账户】>【我的订单】>【申请取消】来找到相应订单”。如果因库存不足无法配送,请改选【无库存】作为原因取消订单。',
+    'zh-CN':
+      '此申请(商品 {items})不是正式的订单取消申请,据此取消订单可能会对您的指标产生不利影响。请买家按标准流程提交正式申请:“您可以在亚马逊账户中点击【我的账户】>【我的订单】>【申请取消】来找到相应订单”。如果因库存不足无法配送,请改选【无库存】作为原因取消订单。',
   },
   requestAlreadyRecorded: {
     en: 'The same cancellation request (items {items}) is already on record; nothing new was recorded and nobody is notified again.',
@@ -215,7 +223,8 @@ const outcomes = {
   },
   sellerCanceledNotCounted: {
     en: "Cancelled {quantity} unit(s) with the reason {reason} on the buyer's official request; this does not count against your Cancellation Rate. Amazon emails you and the buyer.",
-    'zh-CN': '已应买家的正式申请以{reason}为原因取消 {quantity} 件商品;这不会计入您的取消率。亚马逊会分别向您和买家发送确认邮件。',
+    'zh-CN':
+      '已应买家的正式申请以{reason}为原因取消 {quantity} 件商品;这不会计入您的取消率。亚马逊会分别向您和买家发送确认邮件。',
   },
   sellerCanceledCounted: {
     en: 'Cancelled {quantity} unit(s) with the reason {reason}; this counts against your Cancellation Rate. Amazon emails you and the buyer.',
@@ -223,11 +232,13 @@ const outcomes = {
   },
   buyerCanceledWithoutRequest: {
     en: 'Cancelled {quantity} unit(s) with the reason {reason}, but no official cancellation request covers items {items}, so this counts against your Cancellation Rate. Next time, ask the buyer to request cancellation first (Your Account > Your Orders > Request Cancellation).',
-    'zh-CN': '已以{reason}为原因取消 {quantity} 件商品,但商品 {items} 没有正式的取消申请,因此会计入您的取消率。下次请先请买家申请取消(【我的账户】>【我的订单】>【申请取消】)。',
+    'zh-CN':
+      '已以{reason}为原因取消 {quantity} 件商品,但商品 {items} 没有正式的取消申请,因此会计入您的取消率。下次请先请买家申请取消(【我的账户】>【我的订单】>【申请取消】)。',
   },
   buyerCanceledPartlyRequested: {
     en: 'Cancelled {quantity} unit(s) with the reason {reason}; the official request does not cover items {items}, so this cancellation counts against your Cancellation Rate. Cancel only the requested items with Buyer Canceled to keep it from counting.',
-    'zh-CN': '已以{reason}为原因取消 {quantity} 件商品;正式申请未涵盖商品 {items},因此此次取消会计入您的取消率。仅以【买家取消】取消已申请的商品,才不会计入。',
+    'zh-CN':
+      '已以{reason}为原因取消 {quantity} 件商品;正式申请未涵盖商品 {items},因此此次取消会计入您的取消率。仅以【买家取消】取消已申请的商品,才不会计入。',
   },
   labelGenerated: {
     en: 'Shipping label generated: from now on the order can no longer be cancelled.',
@@ -262,15 +273,16 @@ const outcomes = {
     'zh-CN': '平台报告该订单于 {at} 为{reported}状态;只有在订单不处于等待中时,卖家才能发货或取消订单。',
   },
   marketplaceConflict: {
-    en: 'The marketplace reports {fact} at {at}, which contradicts this order\'s history (it was {status}); the marketplace is right, so the report was applied over it. Check what your system did with the order.',
-    'zh-CN': '平台报告的 {fact}(时间 {at})与本订单的记录不一致(当时为{status});以平台为准,已按平台报告更新。请检查您的系统对该订单的处理。',
+    en: "The marketplace reports {fact} at {at}, which contradicts this order's history (it was {status}); the marketplace is right, so the report was applied over it. Check what your system did with the order.",
+    'zh-CN':
+      '平台报告的 {fact}(时间 {at})与本订单的记录不一致(当时为{status});以平台为准,已按平台报告更新。请检查您的系统对该订单的处理。',
   },
   duplicate: {
     en: 'Event {eventId} was already applied to this order; nothing changed.',
     'zh-CN': '事件 {eventId} 已应用于此订单;未做任何更改。',
   },
   acceptedByMachine: {
-    en: 'The machine accepted {event} in state {status}, although the package\'s rules would have refused it ({code}).',
+    en: "The machine accepted {event} in state {status}, although the package's rules would have refused it ({code}).",
     'zh-CN': '状态机在 {status} 状态下接受了 {event}(尽管本软件包的规则会拒绝:{code})。',
   },
 } satisfies Record<string, Message>;

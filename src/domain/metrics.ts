@@ -104,7 +104,12 @@ function cancellationRate(orders: readonly OrderContext[], now: number): Cancell
     else if (before.some((c) => c.by === 'unknown')) unattributed += 1;
   }
   const rateIfAllCounted = placed.length === 0 ? 0 : (canceled + unattributed) / placed.length;
-  return { canceled, unattributed, rateIfAllCounted, ...rateOf(canceled, placed.length, from, now, CANCELLATION_RATE_TARGET) };
+  return {
+    canceled,
+    unattributed,
+    rateIfAllCounted,
+    ...rateOf(canceled, placed.length, from, now, CANCELLATION_RATE_TARGET),
+  };
 }
 
 function lateShipmentRate(orders: readonly OrderContext[], now: number, days: number): LateShipmentRate {
@@ -117,7 +122,10 @@ function lateShipmentRate(orders: readonly OrderContext[], now: number, days: nu
       if (order.shippedAt! < from) continue;
       inWindow += 1;
       // A partially shipped order is late once any confirmation was, or once units are still open past the date.
-      const openPastDate = order.latestShipDate !== null && order.latestShipDate < now && order.items.some((item) => item.quantity > item.quantityCanceled + item.quantityShipped);
+      const openPastDate =
+        order.latestShipDate !== null &&
+        order.latestShipDate < now &&
+        order.items.some((item) => item.quantity > item.quantityCanceled + item.quantityShipped);
       if (order.shippedLate === true || openPastDate) late += 1;
       continue;
     }
@@ -152,16 +160,25 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
         // One entry per order and SKU: two partial cancels of one order are one cancelled order.
         if (sku === undefined || canceledSkus.has(sku)) continue;
         canceledSkus.add(sku);
-        add(sku, { at: record.at, kind: 'canceled', cancellation: { orderId: order.orderId, placedAt: order.placedAt, at: record.at, reason: record.reason } });
+        add(sku, {
+          at: record.at,
+          kind: 'canceled',
+          cancellation: { orderId: order.orderId, placedAt: order.placedAt, at: record.at, reason: record.reason },
+        });
       }
     }
     if (order.shippedAt !== null && order.shippedAt < now) {
       const canceledAt = new Map<string, number>();
       for (const record of order.cancellations) {
         if (record.at > order.shippedAt) break;
-        for (const item of record.items) canceledAt.set(item.orderItemId, (canceledAt.get(item.orderItemId) ?? 0) + item.quantity);
+        for (const item of record.items)
+          canceledAt.set(item.orderItemId, (canceledAt.get(item.orderItemId) ?? 0) + item.quantity);
       }
-      const shippedSkus = new Set(order.items.filter((i) => i.sku !== undefined && (canceledAt.get(i.orderItemId) ?? 0) < i.quantity).map((i) => i.sku!));
+      const shippedSkus = new Set(
+        order.items
+          .filter((i) => i.sku !== undefined && (canceledAt.get(i.orderItemId) ?? 0) < i.quantity)
+          .map((i) => i.sku!),
+      );
       for (const sku of shippedSkus) add(sku, { at: order.shippedAt, kind: 'shipped' });
     }
   }
@@ -199,7 +216,10 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
  * m.cancellationRate.orders; // 1
  * m.cancellationRate.unattributed; // 0
  */
-export function sellerMetrics(snapshots: ReadonlyArray<{ readonly context: OrderContext }>, options: { now: Instant }): SellerMetrics {
+export function sellerMetrics(
+  snapshots: ReadonlyArray<{ readonly context: OrderContext }>,
+  options: { now: Instant },
+): SellerMetrics {
   const { now } = parseOrThrow(MetricsOptions, options, 'metrics options');
   const orders = parseOrThrow(Snapshots, snapshots, 'order snapshots', 'snapshots')
     .map((s) => s.context)

@@ -6,7 +6,9 @@ import { offsetMinutesOf } from './time.js';
 
 // XState builds a throwaway actor without input inside `transition()`; throwing one shared error there
 // costs nothing, where parsing `undefined` and building a fresh error each time costs more than a step.
-const missingInput = new InvalidInputError('order input', [{ path: '(root)', message: 'expected an order input object (got nothing)' }]);
+const missingInput = new InvalidInputError('order input', [
+  { path: '(root)', message: 'expected an order input object (got nothing)' },
+]);
 
 /**
  * Validates an order input and builds the machine's context, with its absolute deadlines.
@@ -50,7 +52,11 @@ export function createOrderContext(input: unknown, policyOverride?: PolicyOverri
  * @example
  * autoCancelAtOf('MFN', Date.parse('2026-11-28T23:59:59Z'), 7 * 86_400_000); // epoch ms of 2026-12-05T23:59:59Z
  */
-export function autoCancelAtOf(channel: 'MFN' | 'AFN', latestShipDate: number | null, autoCancelAfterMs: number): number | null {
+export function autoCancelAtOf(
+  channel: 'MFN' | 'AFN',
+  latestShipDate: number | null,
+  autoCancelAfterMs: number,
+): number | null {
   return channel === 'AFN' || latestShipDate === null ? null : latestShipDate + autoCancelAfterMs;
 }
 
@@ -59,7 +65,10 @@ export function autoCancelAtOf(channel: 'MFN' | 'AFN', latestShipDate: number | 
  * @example
  * emptyRecords().cancellations; // []
  */
-export function emptyRecords(): Pick<OrderContext, 'requests' | 'cancellations' | 'labelGeneratedAt' | 'shippedAt' | 'shippedLate' | 'eventIds'> {
+export function emptyRecords(): Pick<
+  OrderContext,
+  'requests' | 'cancellations' | 'labelGeneratedAt' | 'shippedAt' | 'shippedLate' | 'eventIds'
+> {
   return { requests: [], cancellations: [], labelGeneratedAt: null, shippedAt: null, shippedLate: null, eventIds: [] };
 }
 

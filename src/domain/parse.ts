@@ -6,7 +6,12 @@ import { preview } from './text.js';
  * Parses untrusted input, or throws an InvalidInputError whose message names each bad field and value; `prefix`
  * puts the paths under where the value sits in a larger payload.
  */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, subject: string, prefix = ''): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  subject: string,
+  prefix = '',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new InvalidInputError(

@@ -1,4 +1,11 @@
-import { CancelReason, type Cancellation, type ItemQuantity, type OrderContext, type OrderStatus, type ParsedOrderEvent } from './schemas.js';
+import {
+  CancelReason,
+  type Cancellation,
+  type ItemQuantity,
+  type OrderContext,
+  type OrderStatus,
+  type ParsedOrderEvent,
+} from './schemas.js';
 import { outcomeMessage, refusalMessage, type Message, type MessageParams, type RefusalCode } from './messages.js';
 import { isOfficialRequest } from './subject.js';
 import { hasBuyerWindowClosedAt } from './deadlines.js';
@@ -27,13 +34,19 @@ type EventOf<T extends ParsedOrderEvent['type']> = Extract<ParsedOrderEvent, { t
  */
 function verdict(base: Omit<Verdict, 'message'>, word: () => Message): Verdict {
   let message: Message | undefined;
-  return Object.defineProperty(base, 'message', { enumerable: true, configurable: true, get: () => (message ??= word()) }) as Verdict;
+  return Object.defineProperty(base, 'message', {
+    enumerable: true,
+    configurable: true,
+    get: () => (message ??= word()),
+  }) as Verdict;
 }
 /**
  * The same verdict for the same order, state and event object: the machine's guards, its actions and the step's
  * verdict all ask, and a cancel of many items should be judged once.
  */
-function remembered<E extends ParsedOrderEvent>(judgeOnce: (order: OrderContext, status: OrderStatus, event: E) => Verdict) {
+function remembered<E extends ParsedOrderEvent>(
+  judgeOnce: (order: OrderContext, status: OrderStatus, event: E) => Verdict,
+) {
   // One slot is enough: within a step the same order, state and event object are asked about again and again.
   let last: { order: OrderContext; status: OrderStatus; event: E; verdict: Verdict } | undefined;
   return (order: OrderContext, status: OrderStatus, event: E): Verdict => {
@@ -50,7 +63,8 @@ const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = 
 /** What every message about an order may mention: its own window length and time zone. */
 function orderParams(order: OrderContext): MessageParams {
   const params: MessageParams = { windowMs: order.buyerCancelUntil - order.placedAt, offset: order.utcOffsetMinutes };
-  if (order.autoCancelAt !== null && order.latestShipDate !== null) params['autoCancelMs'] = order.autoCancelAt - order.latestShipDate;
+  if (order.autoCancelAt !== null && order.latestShipDate !== null)
+    params['autoCancelMs'] = order.autoCancelAt - order.latestShipDate;
   return params;
 }
 
@@ -80,8 +94,13 @@ export function hasApplied(order: Pick<OrderContext, 'eventIds'>, event: { event
 }
 
 /** Refusals that hold for every event type: before placement, or on an order that is already final. */
-function refuseForTimeOrFinalState(order: OrderContext, status: OrderStatus, event: ParsedOrderEvent): Verdict | undefined {
-  if (isBeforePlacement(order, event)) return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
+function refuseForTimeOrFinalState(
+  order: OrderContext,
+  status: OrderStatus,
+  event: ParsedOrderEvent,
+): Verdict | undefined {
+  if (isBeforePlacement(order, event))
+    return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
   if (event.type === 'clock.tick') return undefined;
   if (status === 'shipped') return refuse(order, 'ALREADY_SHIPPED');
   if (status === 'auto-canceled') return refuse(order, 'ALREADY_CANCELED', {}, 'auto');
@@ -90,7 +109,8 @@ function refuseForTimeOrFinalState(order: OrderContext, status: OrderStatus, eve
 }
 
 /** The units of an item neither cancelled nor shipped: ordered = cancelled + shipped + open. */
-const openQuantity = (item: OrderContext['items'][number]): number => item.quantity - item.quantityCanceled - item.quantityShipped;
+const openQuantity = (item: OrderContext['items'][number]): number =>
+  item.quantity - item.quantityCanceled - item.quantityShipped;
 
 /** The open (neither cancelled nor shipped) quantity of each item, in order; items with none left out. */
 export function remainingItems(order: OrderContext): ItemQuantity[] {
@@ -154,7 +174,9 @@ function itemIndex(order: OrderContext): Map<string, OrderContext['items'][numbe
 function checkItemIds(order: OrderContext, ids: readonly string[]): Verdict | undefined {
   const known = itemIndex(order);
   const unknown = ids.find((id) => !known.has(id));
-  return unknown === undefined ? undefined : refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown, orderId: order.orderId });
+  return unknown === undefined
+    ? undefined
+    : refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown, orderId: order.orderId });
 }
 
 /** Items a cancel or a shipment names: each must be on the order and no more than is open (`variant` words it). */
@@ -166,7 +188,12 @@ function checkQuantities(order: OrderContext, items: readonly ItemQuantity[], va
     const item = known.get(requested.orderItemId)!;
     const remaining = openQuantity(item);
     if (requested.quantity > remaining) {
-      return refuse(order, 'QUANTITY_EXCEEDS_REMAINING', { orderItemId: item.orderItemId, requested: requested.quantity, remaining }, variant);
+      return refuse(
+        order,
+        'QUANTITY_EXCEEDS_REMAINING',
+        { orderItemId: item.orderItemId, requested: requested.quantity, remaining },
+        variant,
+      );
     }
   }
   return undefined;
@@ -174,7 +201,8 @@ function checkQuantities(order: OrderContext, items: readonly ItemQuantity[], va
 
 /** Seller actions wait while the order is Pending: the buyer's window, or the marketplace's own word. */
 function refuseWhilePending(order: OrderContext, status: OrderStatus): Verdict | undefined {
-  if (status === 'buyer-cancellable' || isMarketplacePending(order)) return refuse(order, 'ORDER_PENDING', {}, isMarketplacePending(order) ? 'marketplace' : undefined);
+  if (status === 'buyer-cancellable' || isMarketplacePending(order))
+    return refuse(order, 'ORDER_PENDING', {}, isMarketplacePending(order) ? 'marketplace' : undefined);
   return undefined;
 }
 
@@ -216,7 +244,8 @@ function verdictOfBuyerCancel(order: OrderContext, status: OrderStatus, event: E
   if (hasBuyerWindowClosedAt(order, judgedAt(order, event))) return refuse(order, 'BUYER_WINDOW_CLOSED');
   return accept(() => outcomeMessage('buyerCanceled', orderParams(order)));
 }
-export const judgeBuyerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>) => Verdict = remembered(verdictOfBuyerCancel);
+export const judgeBuyerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>) => Verdict =
+  remembered(verdictOfBuyerCancel);
 
 /** Whether the same request (source, items and officialness) is already on record. */
 export function isRepeatedRequest(order: OrderContext, event: EventOf<'buyer.requestCancellation'>): boolean {
@@ -233,7 +262,9 @@ export function isRepeatedRequest(order: OrderContext, event: EventOf<'buyer.req
 
 /** The items a request covers, sorted: the ones it names, or all of them. */
 export function requestedItemIds(order: OrderContext, event: EventOf<'buyer.requestCancellation'>): string[] {
-  return event.orderItemIds ? [...new Set(event.orderItemIds)].sort() : order.items.map((item) => item.orderItemId).sort();
+  return event.orderItemIds
+    ? [...new Set(event.orderItemIds)].sort()
+    : order.items.map((item) => item.orderItemId).sort();
 }
 
 /** A buyer's request is recorded while the order can still be cancelled; with a label it is answered "return it". */
@@ -253,7 +284,11 @@ function verdictOfRequestCancellation(
   if (isRepeatedRequest(order, event)) return accept(() => outcomeMessage('requestAlreadyRecorded', params));
   return accept(() => outcomeMessage(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest', params));
 }
-export const judgeRequestCancellation: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.requestCancellation'>) => Verdict = remembered(verdictOfRequestCancellation);
+export const judgeRequestCancellation: (
+  order: OrderContext,
+  status: OrderStatus,
+  event: EventOf<'buyer.requestCancellation'>,
+) => Verdict = remembered(verdictOfRequestCancellation);
 
 /** The seller may cancel only an unshipped, seller-fulfilled order, and no more than remains of each item. */
 function verdictOfSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Verdict {
@@ -268,16 +303,22 @@ function verdictOfSellerCancel(order: OrderContext, status: OrderStatus, event: 
   if (invalid) return invalid;
   const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
   const params = { quantity, reason: event.reason };
-  if (!countsAgainstRate(order, 'seller', event.reason, items)) return accept(() => outcomeMessage('sellerCanceledNotCounted', params));
+  if (!countsAgainstRate(order, 'seller', event.reason, items))
+    return accept(() => outcomeMessage('sellerCanceledNotCounted', params));
   if (event.reason !== 'BuyerCanceled') return accept(() => outcomeMessage('sellerCanceledCounted', params));
   const uncovered = itemsWithoutOfficialRequest(order, items);
   const key = uncovered.length === items.length ? 'buyerCanceledWithoutRequest' : 'buyerCanceledPartlyRequested';
   return accept(() => outcomeMessage(key, { ...params, items: uncovered.join(', ') }));
 }
-export const judgeSellerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>) => Verdict = remembered(verdictOfSellerCancel);
+export const judgeSellerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>) => Verdict =
+  remembered(verdictOfSellerCancel);
 
 /** A label can be bought once the order leaves Pending and until it ships or is cancelled; Amazon ships AFN orders. */
-function verdictOfGenerateLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>): Verdict {
+function verdictOfGenerateLabel(
+  order: OrderContext,
+  status: OrderStatus,
+  event: EventOf<'seller.generateLabel'>,
+): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
@@ -285,7 +326,11 @@ function verdictOfGenerateLabel(order: OrderContext, status: OrderStatus, event:
   if (pending) return pending;
   return accept(() => outcomeMessage('labelGenerated'));
 }
-export const judgeGenerateLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.generateLabel'>) => Verdict = remembered(verdictOfGenerateLabel);
+export const judgeGenerateLabel: (
+  order: OrderContext,
+  status: OrderStatus,
+  event: EventOf<'seller.generateLabel'>,
+) => Verdict = remembered(verdictOfGenerateLabel);
 
 /** Voiding a label is allowed but does not reopen cancellation. */
 function verdictOfVoidLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>): Verdict {
@@ -294,13 +339,18 @@ function verdictOfVoidLabel(order: OrderContext, status: OrderStatus, event: Eve
   if (status !== 'label-generated') return refuse(order, 'NO_LABEL');
   return accept(() => outcomeMessage('labelVoided'));
 }
-export const judgeVoidLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>) => Verdict = remembered(verdictOfVoidLabel);
+export const judgeVoidLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>) => Verdict =
+  remembered(verdictOfVoidLabel);
 
 /**
  * Shipment can be confirmed once the order leaves Pending, for all open units or the ones a package holds; after
  * the latest ship date it is late; Amazon ships AFN orders.
  */
-function verdictOfConfirmShipment(order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>): Verdict {
+function verdictOfConfirmShipment(
+  order: OrderContext,
+  status: OrderStatus,
+  event: EventOf<'seller.confirmShipment'>,
+): Verdict {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
@@ -310,13 +360,20 @@ function verdictOfConfirmShipment(order: OrderContext, status: OrderStatus, even
   if (invalid) return invalid;
   return accept(() => outcomeMessage(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped'));
 }
-export const judgeConfirmShipment: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.confirmShipment'>) => Verdict = remembered(verdictOfConfirmShipment);
+export const judgeConfirmShipment: (
+  order: OrderContext,
+  status: OrderStatus,
+  event: EventOf<'seller.confirmShipment'>,
+) => Verdict = remembered(verdictOfConfirmShipment);
 
 /**
  * Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships, nor
  * while the latest ship date is unknown. An order with several confirmations is late when any of them is.
  */
-export function isLateShipment(order: Pick<OrderContext, 'fulfillmentChannel' | 'latestShipDate'>, at: number): boolean {
+export function isLateShipment(
+  order: Pick<OrderContext, 'fulfillmentChannel' | 'latestShipDate'>,
+  at: number,
+): boolean {
   return order.fulfillmentChannel !== 'AFN' && order.latestShipDate !== null && at > order.latestShipDate;
 }
 
@@ -358,7 +415,8 @@ export function judge(order: OrderContext, status: OrderStatus, event: ParsedOrd
   }
 }
 
-type Fact = EventOf<'marketplace.orderCanceled'> | EventOf<'marketplace.orderShipped'> | EventOf<'marketplace.statusReported'>;
+type Fact =
+  EventOf<'marketplace.orderCanceled'> | EventOf<'marketplace.orderShipped'> | EventOf<'marketplace.statusReported'>;
 
 /** Whether the event is a fact the marketplace reports (applied, never judged). */
 export function isFact(event: { type: string }): event is Fact {
@@ -372,20 +430,37 @@ export function isFact(event: { type: string }): event is Fact {
  * @example
  * marketplaceCancellation(order, { type: 'marketplace.orderCanceled', at, cancelledBy: 'buyer' }).countsAgainstRate; // false
  */
-export function marketplaceCancellation(order: OrderContext, event: EventOf<'marketplace.orderCanceled'>): Cancellation {
+export function marketplaceCancellation(
+  order: OrderContext,
+  event: EventOf<'marketplace.orderCanceled'>,
+): Cancellation {
   const left = new Map(remainingItems(order).map((item) => [item.orderItemId, item.quantity]));
   const items = (event.items ?? remainingItems(order))
-    .map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) }))
+    .map((item) => ({
+      orderItemId: item.orderItemId,
+      quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0),
+    }))
     .filter((item) => item.quantity > 0);
   const known = CancelReason.safeParse(event.reason);
   // Nothing is the seller's doing while Amazon holds the order as Pending: no auto-cancel, no counted seller cancel.
   const pending = isMarketplacePending(order);
-  const autoCancel = event.reason === 'NotShippedInTime' || (!pending && order.autoCancelAt !== null && event.at >= order.autoCancelAt);
+  const autoCancel =
+    event.reason === 'NotShippedInTime' || (!pending && order.autoCancelAt !== null && event.at >= order.autoCancelAt);
   const by = event.cancelledBy === 'amazon' ? 'system' : event.cancelledBy;
   const reason =
-    by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (known.success ? known.data : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
+    by === 'buyer'
+      ? 'BuyerSelfCanceled'
+      : by === 'seller'
+        ? known.success
+          ? known.data
+          : 'MarketplaceCanceled'
+        : autoCancel
+          ? 'NotShippedInTime'
+          : 'MarketplaceCanceled';
   // Whoever cancelled when nobody says is left out of the rate here; sellerMetrics reports it as unattributed.
-  const counts = order.fulfillmentChannel !== 'AFN' && (by === 'seller' ? !pending && countsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  const counts =
+    order.fulfillmentChannel !== 'AFN' &&
+    (by === 'seller' ? !pending && countsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
   const note = event.note ?? (event.reason !== undefined && event.reason !== reason ? event.reason : undefined);
   return {
     by,
@@ -402,7 +477,8 @@ export function marketplaceCancellation(order: OrderContext, event: EventOf<'mar
 function contradiction(order: OrderContext, status: OrderStatus, event: Fact): boolean {
   // A readiness report never contradicts: an ended order has outlived it, an open one follows it.
   if (event.type === 'marketplace.statusReported') return false;
-  if (event.type === 'marketplace.orderShipped') return status === 'buyer-cancellable' || status === 'canceled' || status === 'auto-canceled';
+  if (event.type === 'marketplace.orderShipped')
+    return status === 'buyer-cancellable' || status === 'canceled' || status === 'auto-canceled';
   // A shipped order some of which was (or is just now being) cancelled agrees with a cancel.
   if (status === 'shipped') return !(order.cancellations.length > 0 || !hasNothingLeft(order));
   if (status === 'canceled' || status === 'auto-canceled') return false;
@@ -413,8 +489,14 @@ function contradiction(order: OrderContext, status: OrderStatus, event: Fact): b
 
 /** A fact is applied whatever the rules say; the verdict reports when it contradicted the local history. */
 export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact): Verdict {
-  if (isBeforePlacement(order, event)) return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
-  const key = event.type === 'marketplace.orderShipped' ? 'marketplaceShipped' : event.type === 'marketplace.statusReported' ? 'marketplaceStatus' : 'marketplaceCanceled';
+  if (isBeforePlacement(order, event))
+    return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
+  const key =
+    event.type === 'marketplace.orderShipped'
+      ? 'marketplaceShipped'
+      : event.type === 'marketplace.statusReported'
+        ? 'marketplaceStatus'
+        : 'marketplaceCanceled';
   const params = {
     ...orderParams(order),
     at: event.at,
@@ -423,5 +505,10 @@ export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact)
     ...(event.type === 'marketplace.statusReported' ? { reported: event.status } : {}),
   };
   if (!contradiction(order, status, event)) return accept(() => outcomeMessage(key, params));
-  return { accepted: true, conflict: true, overrode: status, message: outcomeMessage('marketplaceConflict', { ...params, fact: event.type }) };
+  return {
+    accepted: true,
+    conflict: true,
+    overrode: status,
+    message: outcomeMessage('marketplaceConflict', { ...params, fact: event.type }),
+  };
 }

@@ -72,7 +72,10 @@ export const CancelReason = z.enum([
 export type CancelReason = z.infer<typeof CancelReason>;
 
 /** Why a cancellation record exists: a seller reason, the buyer's own cancel, or Amazon's auto-cancel. */
-export const CancellationReason = z.union([CancelReason, z.enum(['BuyerSelfCanceled', 'NotShippedInTime', 'MarketplaceCanceled'])]);
+export const CancellationReason = z.union([
+  CancelReason,
+  z.enum(['BuyerSelfCanceled', 'NotShippedInTime', 'MarketplaceCanceled']),
+]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
 /**
@@ -140,7 +143,11 @@ export const OrderInput = z
     const seen = new Set<string>();
     input.items.forEach((item, index) => {
       if (seen.has(item.orderItemId)) {
-        ctx.addIssue({ code: 'custom', path: ['items', index, 'orderItemId'], message: `orderItemId ${describe(item.orderItemId)} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', index, 'orderItemId'],
+          message: `orderItemId ${describe(item.orderItemId)} is listed twice`,
+        });
       }
       seen.add(item.orderItemId);
     });
@@ -154,7 +161,11 @@ const ItemQuantities = z
     const seen = new Set<string>();
     items.forEach((item, index) => {
       if (seen.has(item.orderItemId)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'orderItemId'], message: `orderItemId ${describe(item.orderItemId)} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'orderItemId'],
+          message: `orderItemId ${describe(item.orderItemId)} is listed twice`,
+        });
       }
       seen.add(item.orderItemId);
     });
@@ -183,7 +194,12 @@ export const OrderEvent = z.discriminatedUnion('type', [
     orderItemIds: z.array(OrderItemId).min(1).optional(),
     reason: Text.optional(),
   }),
-  z.strictObject({ type: z.literal('seller.cancel'), ...eventBase, reason: CancelReason, items: ItemQuantities.optional() }),
+  z.strictObject({
+    type: z.literal('seller.cancel'),
+    ...eventBase,
+    reason: CancelReason,
+    items: ItemQuantities.optional(),
+  }),
   z.strictObject({ type: z.literal('seller.generateLabel'), ...eventBase }),
   z.strictObject({ type: z.literal('seller.voidLabel'), ...eventBase }),
   // A shipment of the items and quantities named (the package's contents), or of every open unit.
@@ -297,7 +313,11 @@ export const OrderContext = z.strictObject({
   /** The instant of the report `marketplaceStatus` comes from: an older report arriving later changes nothing. */
   marketplaceStatusAt: z.number().int().nullable(),
   /** UTC offset of `placedAt` as the marketplace gave it, in minutes; messages show times in it. */
-  utcOffsetMinutes: z.number().int().min(-18 * 60).max(18 * 60),
+  utcOffsetMinutes: z
+    .number()
+    .int()
+    .min(-18 * 60)
+    .max(18 * 60),
   buyerCancelUntil: z.number().int(),
   /** Null for orders Fulfilled by Amazon (Amazon ships them) and while the latest ship date is unknown. */
   autoCancelAt: z.number().int().nullable(),
@@ -327,5 +347,12 @@ export type OrderContext = z.infer<typeof OrderContext>;
  * @example
  * OrderStatus.options; // ['buyer-cancellable', 'unshipped', ...]
  */
-export const OrderStatus = z.enum(['buyer-cancellable', 'unshipped', 'label-generated', 'shipped', 'canceled', 'auto-canceled']);
+export const OrderStatus = z.enum([
+  'buyer-cancellable',
+  'unshipped',
+  'label-generated',
+  'shipped',
+  'canceled',
+  'auto-canceled',
+]);
 export type OrderStatus = z.infer<typeof OrderStatus>;

@@ -9,33 +9,55 @@ const officialSubjects = [/^order cancellation request from amazon customer\b/i,
  */
 const replyPrefixes = [
   // English, and most clients in any language.
-  're', 'fw', 'fwd',
+  're',
+  'fw',
+  'fwd',
   // German: Antwort, Weitergeleitet.
-  'aw', 'wg',
+  'aw',
+  'wg',
   // French (France, Belgium, Canada): transféré, référence; typeset with a space before the colon ("RE :").
-  'tr', 'réf',
+  'tr',
+  'réf',
   // Spanish (Spain, Mexico, United States): reenviado.
   'rv',
   // Portuguese (Brazil): resposta, encaminhado.
-  'res', 'enc',
+  'res',
+  'enc',
   // Italian: risposta, riferimento, inoltrato.
-  'r', 'rif', 'i',
+  'r',
+  'rif',
+  'i',
   // Dutch (Netherlands, Belgium): antwoord, doorgestuurd.
-  'antw', 'doorst',
+  'antw',
+  'doorst',
   // Swedish: svar, vidarebefordrat.
-  'sv', 'vb',
+  'sv',
+  'vb',
   // Finnish (Sweden's Finnish speakers): vastaus, välitetty; Danish and Norwegian VS is videresendt.
-  'vs', 'vl',
+  'vs',
+  'vl',
   // Polish: odpowiedź, przekaż dalej.
-  'odp', 'pd',
+  'odp',
+  'pd',
   // Turkish: yanıt, ilet (a dotted capital İ is its own letter: JavaScript's case folding does not map it to i).
-  'ynt', 'ilt', 'İlt',
+  'ynt',
+  'ilt',
+  'İlt',
   // Arabic (Egypt, Saudi Arabia, United Arab Emirates): reply, forward.
-  'رد', 'توجيه', 'إعادة توجيه',
+  'رد',
+  'توجيه',
+  'إعادة توجيه',
   // Japanese: 返信 reply, 転送 forward.
-  '返信', '転送',
+  '返信',
+  '転送',
   // Chinese, simplified and traditional.
-  '回复', '答复', '转发', '回覆', '答覆', '轉寄', '轉發',
+  '回复',
+  '答复',
+  '转发',
+  '回覆',
+  '答覆',
+  '轉寄',
+  '轉發',
 ];
 
 /**
@@ -73,7 +95,10 @@ export function normalizeSubject(subject: string): string {
  * @example
  * isOfficialRequest({ source: 'message', subject: 'AW: Order cancellation request from Amazon customer Li' }); // true
  */
-export function isOfficialRequest(request: { source: 'order-flag' | 'message'; subject?: string | undefined }): boolean {
+export function isOfficialRequest(request: {
+  source: 'order-flag' | 'message';
+  subject?: string | undefined;
+}): boolean {
   if (request.source === 'order-flag') return true;
   const subject = normalizeSubject(request.subject ?? '');
   return officialSubjects.some((pattern) => pattern.test(subject));

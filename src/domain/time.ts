@@ -21,7 +21,10 @@ export const Instant = z.union(
       return z.NEVER;
     }),
   ],
-  { error: 'expected an ISO-8601 date-time with seconds and an offset (2026-11-26T10:00:00+08:00), epoch milliseconds or a Date' },
+  {
+    error:
+      'expected an ISO-8601 date-time with seconds and an offset (2026-11-26T10:00:00+08:00), epoch milliseconds or a Date',
+  },
 );
 export type Instant = z.input<typeof Instant>;
 

@@ -22,11 +22,14 @@ export function edgeElementId(edge: Pick<ChartEdge, 'source' | 'target' | 'event
 }
 
 const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const html = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const attrs = (entries: Record<string, string | number | undefined>) =>
   `[${Object.entries(entries)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => (typeof value === 'string' && value.startsWith('<') ? `${key}=${value}` : `${key}=${quote(String(value))}`))
+    .map(([key, value]) =>
+      typeof value === 'string' && value.startsWith('<') ? `${key}=${value}` : `${key}=${quote(String(value))}`,
+    )
     .join(', ')}]`;
 
 const palette = {
@@ -75,10 +78,15 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
       lines.push(
         `${indent}  graph ${attrs({ id: stateElementId(key), class: 'state compound', label: stateLabel(key), labeljust: 'l', style: 'rounded,filled', fillcolor: palette.cluster, color: palette.line, fontcolor: palette.muted, fontsize: 12, penwidth: 1.4, margin: 14 })};`,
       );
-      lines.push(`${indent}  ${quote(`initial-${key}`)} ${attrs({ shape: 'point', width: 0.12, color: palette.ink, label: '', id: `initial-${key}` })};`);
+      lines.push(
+        `${indent}  ${quote(`initial-${key}`)} ${attrs({ shape: 'point', width: 0.12, color: palette.ink, label: '', id: `initial-${key}` })};`,
+      );
       for (const child of children(key)) drawState(child.key, `${indent}  `, key);
       const initial = children(key).find((child) => child.initial);
-      if (initial) lines.push(`${indent}  ${quote(`initial-${key}`)} -> ${quote(anchor(initial.key).node)} ${attrs({ arrowsize: 0.6 })};`);
+      if (initial)
+        lines.push(
+          `${indent}  ${quote(`initial-${key}`)} -> ${quote(anchor(initial.key).node)} ${attrs({ arrowsize: 0.6 })};`,
+        );
       lines.push(`${indent}}`);
       return;
     }
@@ -93,7 +101,9 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
     );
   };
 
-  lines.push(`  ${quote('initial')} ${attrs({ shape: 'point', width: 0.14, color: palette.ink, label: '', id: 'initial' })};`);
+  lines.push(
+    `  ${quote('initial')} ${attrs({ shape: 'point', width: 0.14, color: palette.ink, label: '', id: 'initial' })};`,
+  );
   for (const state of children(null)) drawState(state.key, '  ', null);
   const rootInitial = children(null).find((state) => state.initial);
   if (rootInitial) {
@@ -109,12 +119,15 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
     return edgeElementId(edge, n);
   });
   const isLoop = (edge: ChartEdge) => !edge.deadline && (edge.target === null || edge.target === edge.source);
-  const describe = (edge: ChartEdge) => `${edge.event}${edge.guard ? ` [${edge.guard}]` : ''}${edge.actions.length ? ` / ${edge.actions.join(', ')}` : ''}`;
+  const describe = (edge: ChartEdge) =>
+    `${edge.event}${edge.guard ? ` [${edge.guard}]` : ''}${edge.actions.length ? ` / ${edge.actions.join(', ')}` : ''}`;
   // Graphviz overlaps the labels of several self-loops on one node: each node gets one loop listing them all.
   const drawnLoops = new Set<string>();
   edges.forEach((edge, index) => {
     const from = anchor(edge.source);
-    const loops = isLoop(edge) ? edges.filter((other) => isLoop(other) && anchor(other.source).node === from.node) : [edge];
+    const loops = isLoop(edge)
+      ? edges.filter((other) => isLoop(other) && anchor(other.source).node === from.node)
+      : [edge];
     if (isLoop(edge)) {
       if (drawnLoops.has(from.node)) return;
       drawnLoops.add(from.node);

@@ -37,7 +37,8 @@ export function inspectorClient(config: ClientConfig): void {
   const text = {
     en: {
       orders: 'Orders',
-      waiting: 'No orders yet. Point an actor at this server: createOrderActor(input, { inspect: connectInspector(url).inspect }), or open a recorded order.',
+      waiting:
+        'No orders yet. Point an actor at this server: createOrderActor(input, { inspect: connectInspector(url).inspect }), or open a recorded order.',
       waitingUrl: 'WebSocket address',
       live: 'live',
       recording: 'recording',
@@ -81,7 +82,8 @@ export function inspectorClient(config: ClientConfig): void {
       activity: 'Activity',
       noActivity: 'No dropped connections or ignored messages.',
       export: 'Export recording',
-      exportJoined: 'The inspector joined this order after it started, so its events cannot be replayed from the input.',
+      exportJoined:
+        'The inspector joined this order after it started, so its events cannot be replayed from the input.',
       close: 'Dismiss',
       zoomIn: 'Zoom in',
       zoomOut: 'Zoom out',
@@ -100,7 +102,8 @@ export function inspectorClient(config: ClientConfig): void {
     },
     'zh-CN': {
       orders: '订单',
-      waiting: '暂无订单。请将 actor 指向本服务器:createOrderActor(input, { inspect: connectInspector(url).inspect }),或打开一个录制的订单。',
+      waiting:
+        '暂无订单。请将 actor 指向本服务器:createOrderActor(input, { inspect: connectInspector(url).inspect }),或打开一个录制的订单。',
       waitingUrl: 'WebSocket 地址',
       live: '实时',
       recording: '录制',
@@ -266,7 +269,12 @@ export function inspectorClient(config: ClientConfig): void {
   function duration(ms: number): string {
     let rest = Math.floor(Math.abs(ms) / 1000);
     const parts: string[] = [];
-    for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]] as const) {
+    for (const [unit, size] of [
+      ['d', 86_400],
+      ['h', 3_600],
+      ['min', 60],
+      ['s', 1],
+    ] as const) {
       const n = Math.floor(rest / size);
       rest -= n * size;
       if (n > 0 || (unit === 's' && parts.length === 0)) parts.push(`${n} ${unit}`);
@@ -276,26 +284,49 @@ export function inspectorClient(config: ClientConfig): void {
 
   function countdown(deadline: number): string {
     const left = deadline - Date.now();
-    return left > 0 ? `${t('in')} ${duration(left)}` : lang === 'zh-CN' ? `${duration(left)}${t('ago')}` : `${duration(left)} ${t('ago')}`;
+    return left > 0
+      ? `${t('in')} ${duration(left)}`
+      : lang === 'zh-CN'
+        ? `${duration(left)}${t('ago')}`
+        : `${duration(left)} ${t('ago')}`;
   }
 
   /** Whether a context value is an instant: an epoch-ms number under a key such as `placedAt`, `buyerCancelUntil`, `clock`. */
   function isInstant(key: string | number | undefined, value: unknown): value is number {
-    return typeof value === 'number' && Number.isInteger(value) && value > 946_684_800_000 && value < 4_102_444_800_000 && /(^at$|At$|Until$|Date$|^clock$)/.test(String(key ?? ''));
+    return (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value > 946_684_800_000 &&
+      value < 4_102_444_800_000 &&
+      /(^at$|At$|Until$|Date$|^clock$)/.test(String(key ?? ''))
+    );
   }
 
   function formatAt(at: number | null, placedAt: number): string {
     if (at === null) return '';
     const minutes = Math.round((at - placedAt) / 60_000);
     const relative =
-      Math.abs(minutes) < 120 ? `${minutes} min` : Math.abs(minutes) < 48 * 60 ? `${(minutes / 60).toFixed(1)} h` : `${(minutes / 1440).toFixed(1)} d`;
+      Math.abs(minutes) < 120
+        ? `${minutes} min`
+        : Math.abs(minutes) < 48 * 60
+          ? `${(minutes / 60).toFixed(1)} h`
+          : `${(minutes / 1440).toFixed(1)} d`;
     return `${localDate(at)} · ${minutes >= 0 ? '+' : ''}${relative} ${t('afterPurchase')}`;
   }
 
   // ---- values: dates as dates, objects as expandable trees ----------------------------------------
 
   function leaf(value: unknown, key?: string | number): HTMLElement {
-    if (isInstant(key, value)) return h('time', { className: 'value date', datetime: new Date(value).toISOString(), title: `${new Date(value).toISOString()} (${value})` }, localDate(value));
+    if (isInstant(key, value))
+      return h(
+        'time',
+        {
+          className: 'value date',
+          datetime: new Date(value).toISOString(),
+          title: `${new Date(value).toISOString()} (${value})`,
+        },
+        localDate(value),
+      );
     if (value === undefined) return h('span', { className: 'value none' }, '—');
     const kind = value === null ? 'null' : typeof value;
     return h('span', { className: `value ${kind}` }, JSON.stringify(value) ?? String(value));
@@ -305,10 +336,15 @@ export function inspectorClient(config: ClientConfig): void {
   function preview(value: object): string {
     if (Array.isArray(value)) {
       if (value.length === 0) return '[]';
-      const first = typeof value[0] === 'object' && value[0] !== null ? preview(value[0] as object) : (JSON.stringify(value[0]) ?? '');
+      const first =
+        typeof value[0] === 'object' && value[0] !== null
+          ? preview(value[0] as object)
+          : (JSON.stringify(value[0]) ?? '');
       return `[${value.length}] ${first.length > 60 ? `${first.slice(0, 59)}…` : first}${value.length > 1 ? ', …' : ''}`;
     }
-    const text = JSON.stringify(value, (name: string, inner: unknown) => (isInstant(name, inner) ? localDate(inner) : inner)) ?? '';
+    const text =
+      JSON.stringify(value, (name: string, inner: unknown) => (isInstant(name, inner) ? localDate(inner) : inner)) ??
+      '';
     return text.length <= 80 ? text : `${text.slice(0, 79)}…`;
   }
 
@@ -318,18 +354,29 @@ export function inspectorClient(config: ClientConfig): void {
    */
   function valueTree(value: unknown, key: string | number | undefined, path: string): HTMLElement {
     if (typeof value !== 'object' || value === null) return leaf(value, key);
-    const details = h('details', { className: 'tree', 'data-path': path }, h('summary', {}, h('span', { className: 'summary-size' }, preview(value))));
+    const details = h(
+      'details',
+      { className: 'tree', 'data-path': path },
+      h('summary', {}, h('span', { className: 'summary-size' }, preview(value))),
+    );
     let built = false;
     const build = () => {
       if (built) return;
       built = true;
-      const entries = Array.isArray(value) ? value.map((inner, index) => [index, inner] as const) : Object.entries(value);
+      const entries = Array.isArray(value)
+        ? value.map((inner, index) => [index, inner] as const)
+        : Object.entries(value);
       details.append(
         h(
           'ul',
           {},
           ...entries.map(([name, inner]) =>
-            h('li', { 'data-key': String(name) }, h('span', { className: 'key' }, `${String(name)}: `), valueTree(inner, name, path ? `${path}.${String(name)}` : String(name))),
+            h(
+              'li',
+              { 'data-key': String(name) },
+              h('span', { className: 'key' }, `${String(name)}: `),
+              valueTree(inner, name, path ? `${path}.${String(name)}` : String(name)),
+            ),
           ),
         ),
       );
@@ -351,7 +398,9 @@ export function inspectorClient(config: ClientConfig): void {
     return h(
       'ul',
       { className: 'tree root' },
-      ...Object.entries(context).map(([name, value]) => h('li', { 'data-key': name }, h('span', { className: 'key' }, `${name}: `), valueTree(value, name, name))),
+      ...Object.entries(context).map(([name, value]) =>
+        h('li', { 'data-key': name }, h('span', { className: 'key' }, `${name}: `), valueTree(value, name, name)),
+      ),
     );
   }
 
@@ -364,18 +413,31 @@ export function inspectorClient(config: ClientConfig): void {
       for (const key of change.keys.slice(0, -1)) {
         // Own properties only, defined rather than assigned: a key such as `__proto__` is data here.
         const inner = Object.hasOwn(holder, key) ? holder[key] : undefined;
-        if (typeof inner !== 'object' || inner === null) Object.defineProperty(holder, key, { value: typeof key === 'number' ? [] : {}, writable: true, enumerable: true, configurable: true });
+        if (typeof inner !== 'object' || inner === null)
+          Object.defineProperty(holder, key, {
+            value: typeof key === 'number' ? [] : {},
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
         holder = holder[key] as Record<string | number, unknown>;
       }
       const last = change.keys[change.keys.length - 1]!;
-      if ('after' in change) Object.defineProperty(holder, last, { value: change.after, writable: true, enumerable: true, configurable: true });
+      if ('after' in change)
+        Object.defineProperty(holder, last, {
+          value: change.after,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
       else if (Array.isArray(holder) && typeof last === 'number') holder.length = Math.min(holder.length, last);
       else delete holder[last];
     }
   }
 
   /** The last context computed, so following a live order applies only the new steps' changes. */
-  let contextCache: { order: OrderView; index: number; context: Record<string, unknown>; version: number } | null = null;
+  let contextCache: { order: OrderView; index: number; context: Record<string, unknown>; version: number } | null =
+    null;
   let contextVersion = 0;
 
   function contextAt(order: OrderView, index: number): Record<string, unknown> {
@@ -506,7 +568,8 @@ export function inspectorClient(config: ClientConfig): void {
 
   function highlight(): void {
     const holder = $('chart');
-    for (const element of Array.from(holder.querySelectorAll('.active, .taken'))) element.classList.remove('active', 'taken');
+    for (const element of Array.from(holder.querySelectorAll('.active, .taken')))
+      element.classList.remove('active', 'taken');
     const order = selected === null ? undefined : orders.get(selected);
     if (!order) return;
     const index = cursorOf(order);
@@ -520,8 +583,10 @@ export function inspectorClient(config: ClientConfig): void {
       // Bring the state into view when it changes (the chart may be wider than its pane); leave panning alone otherwise.
       const box = node.getBoundingClientRect();
       const pane = holder.getBoundingClientRect();
-      if (box.left < pane.left || box.right > pane.right) holder.scrollLeft += box.left + box.width / 2 - (pane.left + pane.width / 2);
-      if (box.top < pane.top || box.bottom > pane.bottom) holder.scrollTop += box.top + box.height / 2 - (pane.top + pane.height / 2);
+      if (box.left < pane.left || box.right > pane.right)
+        holder.scrollLeft += box.left + box.width / 2 - (pane.left + pane.width / 2);
+      if (box.top < pane.top || box.bottom > pane.bottom)
+        holder.scrollTop += box.top + box.height / 2 - (pane.top + pane.height / 2);
     }
     const previous = order.steps[index - 1];
     if (!previous || !step.event) return;
@@ -577,7 +642,9 @@ export function inspectorClient(config: ClientConfig): void {
         hasRefusal(order) ? h('span', { className: 'badge refused' }, '✗') : null,
         h('span', { className: `status status-${last.state}` }, last.status),
       ),
-      order.source === 'recording' && order.name !== order.orderId ? h('span', { className: 'order-name' }, order.name) : null,
+      order.source === 'recording' && order.name !== order.orderId
+        ? h('span', { className: 'order-name' }, order.name)
+        : null,
     );
   }
 
@@ -585,7 +652,10 @@ export function inspectorClient(config: ClientConfig): void {
     const list = $('orders');
     if (orders.size === 0) {
       orderButtons.clear();
-      list.replaceChildren(h('p', { className: 'empty' }, t('waiting')), h('p', { className: 'empty' }, `${t('waitingUrl')}: `, h('code', {}, `ws://${location.host}`)));
+      list.replaceChildren(
+        h('p', { className: 'empty' }, t('waiting')),
+        h('p', { className: 'empty' }, `${t('waitingUrl')}: `, h('code', {}, `ws://${location.host}`)),
+      );
       $('filter-count').textContent = '';
       return;
     }
@@ -634,7 +704,11 @@ export function inspectorClient(config: ClientConfig): void {
 
   function renderEffect(effect: StepView['effects'][number]): HTMLElement {
     const detail =
-      'topic' in effect ? effect.topic : 'items' in effect ? effect.items.map((item) => `${item.orderItemId}×${item.quantity}`).join(', ') : effect.message[lang];
+      'topic' in effect
+        ? effect.topic
+        : 'items' in effect
+          ? effect.items.map((item) => `${item.orderItemId}×${item.quantity}`).join(', ')
+          : effect.message[lang];
     return h('li', { className: 'effect' }, h('code', {}, effect.type), ' ', detail);
   }
 
@@ -645,9 +719,17 @@ export function inspectorClient(config: ClientConfig): void {
       'tr',
       { 'data-path': change.path },
       h('td', { className: 'path' }, change.path),
-      h('td', { className: 'before' }, 'before' in change ? valueTree(change.before, key, `${base}:before`) : leaf(undefined)),
+      h(
+        'td',
+        { className: 'before' },
+        'before' in change ? valueTree(change.before, key, `${base}:before`) : leaf(undefined),
+      ),
       h('td', { className: 'arrow' }, '→'),
-      h('td', { className: 'after' }, 'after' in change ? valueTree(change.after, key, `${base}:after`) : leaf(undefined)),
+      h(
+        'td',
+        { className: 'after' },
+        'after' in change ? valueTree(change.after, key, `${base}:after`) : leaf(undefined),
+      ),
     );
   }
 
@@ -686,12 +768,19 @@ export function inspectorClient(config: ClientConfig): void {
         h('span', { className: `status status-${step.state}` }, step.status),
       ),
       h('div', { className: 'step-at' }, formatAt(step.at, placedAt)),
-      details ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`)) : null,
+      details
+        ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`))
+        : null,
       h('p', { className: 'message', 'data-testid': 'message', lang }, verdict.message[lang]),
       step.pending ? h('p', { className: 'pending' }, t('pending')) : null,
       step.mismatch ? h('p', { className: 'mismatch' }, step.mismatch) : null,
       step.effects.length
-        ? h('div', { className: 'effects' }, h('span', { className: 'label' }, t('effects')), h('ul', {}, ...step.effects.map(renderEffect)))
+        ? h(
+            'div',
+            { className: 'effects' },
+            h('span', { className: 'label' }, t('effects')),
+            h('ul', {}, ...step.effects.map(renderEffect)),
+          )
         : null,
       step.changes.length
         ? h(
@@ -754,14 +843,21 @@ export function inspectorClient(config: ClientConfig): void {
     } else if (current && !current.hidden && moved) {
       // Scroll the timeline pane only, never the page.
       const top = current.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
-      if (top < pane.scrollTop || top + current.offsetHeight > pane.scrollTop + pane.clientHeight) pane.scrollTop = top - 8;
+      if (top < pane.scrollTop || top + current.offsetHeight > pane.scrollTop + pane.clientHeight)
+        pane.scrollTop = top - 8;
     }
   }
 
   function renderDeadlines(context: Record<string, unknown>, step: StepView): void {
-    const clock = typeof context['clock'] === 'number' ? (context['clock'] as number) : step.at ?? (context['placedAt'] as number);
+    const clock =
+      typeof context['clock'] === 'number'
+        ? (context['clock'] as number)
+        : (step.at ?? (context['placedAt'] as number));
     const rows = (['buyerCancelUntil', 'latestShipDate', 'autoCancelAt'] as const)
-      .filter((key) => typeof context[key] === 'number' && !(key === 'autoCancelAt' && context['fulfillmentChannel'] === 'AFN'))
+      .filter(
+        (key) =>
+          typeof context[key] === 'number' && !(key === 'autoCancelAt' && context['fulfillmentChannel'] === 'AFN'),
+      )
       .map((key) => {
         const at = context[key] as number;
         const passed = clock >= at;
@@ -769,16 +865,29 @@ export function inspectorClient(config: ClientConfig): void {
           'tr',
           { 'data-deadline': key, 'data-passed': String(passed) },
           h('th', {}, t(key)),
-          h('td', {}, h('time', { className: 'value date', datetime: new Date(at).toISOString(), title: new Date(at).toISOString() }, localDate(at))),
+          h(
+            'td',
+            {},
+            h(
+              'time',
+              { className: 'value date', datetime: new Date(at).toISOString(), title: new Date(at).toISOString() },
+              localDate(at),
+            ),
+          ),
           h('td', { className: 'countdown', 'data-at': at }, countdown(at)),
-          h('td', { className: `at-step ${passed ? 'passed' : 'open'}` }, `${t('atThisStep')}: ${passed ? t('passed') : t('open')}`),
+          h(
+            'td',
+            { className: `at-step ${passed ? 'passed' : 'open'}` },
+            `${t('atThisStep')}: ${passed ? t('passed') : t('open')}`,
+          ),
         );
       });
     $('deadlines').replaceChildren(h('table', {}, h('tbody', {}, ...rows)));
   }
 
   function tickCountdowns(): void {
-    for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#deadlines .countdown'))) cell.textContent = countdown(Number(cell.dataset['at']));
+    for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#deadlines .countdown')))
+      cell.textContent = countdown(Number(cell.dataset['at']));
   }
 
   let detailKey = '';
@@ -823,7 +932,9 @@ export function inspectorClient(config: ClientConfig): void {
     };
     const exporter = $('export') as HTMLButtonElement;
     exporter.hidden = order.source !== 'live';
-    const replayable = order.steps.every((each, index) => (index === 0 ? each.kind === 'created' : each.kind === 'event'));
+    const replayable = order.steps.every((each, index) =>
+      index === 0 ? each.kind === 'created' : each.kind === 'event',
+    );
     exporter.disabled = !replayable;
     exporter.title = replayable ? '' : t('exportJoined');
     exporter.onclick = () => exportRecording(order);
@@ -836,10 +947,11 @@ export function inspectorClient(config: ClientConfig): void {
     const streaming = key !== detailKey && base === detailBase && following && performance.now() - detailDrawn < 200;
     if (streaming) {
       // While a live order streams in, its context and deadlines are redrawn at most five times a second.
-      if (!detailTimer) detailTimer = window.setTimeout(() => {
-        detailTimer = 0;
-        schedule();
-      }, 200);
+      if (!detailTimer)
+        detailTimer = window.setTimeout(() => {
+          detailTimer = 0;
+          schedule();
+        }, 200);
     } else if (fullRender || key !== detailKey) {
       detailKey = key;
       detailBase = base;
@@ -859,12 +971,20 @@ export function inspectorClient(config: ClientConfig): void {
       fulfillmentChannel: first.fulfillmentChannel,
       placedAt: first.placedAt,
       // An order Amazon gave no latest ship date yet starts without one (the input leaves it out).
-      ...(first.latestShipDate === null || first.latestShipDate === undefined ? {} : { latestShipDate: first.latestShipDate }),
-      items: first.items.map((item) => ({ orderItemId: item.orderItemId, ...(item.sku === undefined ? {} : { sku: item.sku }), quantity: item.quantity })),
+      ...(first.latestShipDate === null || first.latestShipDate === undefined
+        ? {}
+        : { latestShipDate: first.latestShipDate }),
+      items: first.items.map((item) => ({
+        orderItemId: item.orderItemId,
+        ...(item.sku === undefined ? {} : { sku: item.sku }),
+        quantity: item.quantity,
+      })),
       policy: first.policy,
     };
     const recording = { input, events: order.steps.slice(1).map((step) => step.event) };
-    const url = URL.createObjectURL(new Blob([`${JSON.stringify(recording, null, 2)}\n`], { type: 'application/json' }));
+    const url = URL.createObjectURL(
+      new Blob([`${JSON.stringify(recording, null, 2)}\n`], { type: 'application/json' }),
+    );
     const link = h('a', { href: url, download: `${order.orderId}.json` });
     document.body.append(link);
     link.click();
@@ -901,7 +1021,8 @@ export function inspectorClient(config: ClientConfig): void {
   function render(): void {
     scheduled = false;
     document.documentElement.lang = lang;
-    for (const element of Array.from(document.querySelectorAll<HTMLElement>('[data-text]'))) element.textContent = t(element.dataset['text'] as TextKey);
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('[data-text]')))
+      element.textContent = t(element.dataset['text'] as TextKey);
     for (const element of Array.from(document.querySelectorAll<HTMLElement>('[data-title]'))) {
       element.title = t(element.dataset['title'] as TextKey);
       element.setAttribute('aria-label', element.title);
@@ -940,7 +1061,10 @@ export function inspectorClient(config: ClientConfig): void {
   // ---- wiring ----------------------------------------------------------------------------------
 
   const stateFilter = $('filter-state') as HTMLSelectElement;
-  stateFilter.replaceChildren(h('option', { value: '', 'data-text': 'allStates' }), ...Object.entries(config.statuses).map(([key, name]) => h('option', { value: key }, name)));
+  stateFilter.replaceChildren(
+    h('option', { value: '', 'data-text': 'allStates' }),
+    ...Object.entries(config.statuses).map(([key, name]) => h('option', { value: key }, name)),
+  );
   stateFilter.addEventListener('change', () => {
     filters.state = stateFilter.value;
     rerender();
@@ -1037,7 +1161,10 @@ export function inspectorClient(config: ClientConfig): void {
   const storedStatus = $('stored-status') as HTMLSelectElement;
   const storedList = $('stored-list');
   const storedMore = $('stored-more') as HTMLButtonElement;
-  storedStatus.replaceChildren(h('option', { value: '', 'data-text': 'allStates' }, t('allStates')), ...[...new Set(Object.values(config.statuses))].map((name) => h('option', { value: name }, name)));
+  storedStatus.replaceChildren(
+    h('option', { value: '', 'data-text': 'allStates' }, t('allStates')),
+    ...[...new Set(Object.values(config.statuses))].map((name) => h('option', { value: name }, name)),
+  );
   let storedQuery = 0;
   let storedTimer: ReturnType<typeof setTimeout> | undefined;
   function loadStored(append: boolean): void {
@@ -1055,7 +1182,9 @@ export function inspectorClient(config: ClientConfig): void {
         schedule();
         return;
       }
-      const body = (await response.json()) as { orders: Array<{ orderId: string; status: string; version: number; updatedAt?: number }> };
+      const body = (await response.json()) as {
+        orders: Array<{ orderId: string; status: string; version: number; updatedAt?: number }>;
+      };
       if (query !== storedQuery) return;
       $('stored').hidden = false;
       const buttons = body.orders.map((order) =>
@@ -1075,12 +1204,19 @@ export function inspectorClient(config: ClientConfig): void {
             'span',
             { className: 'order-meta' },
             h('span', { className: 'status' }, order.status),
-            h('span', { className: 'order-name' }, `v${order.version}${order.updatedAt === undefined ? '' : ` · ${localDate(order.updatedAt)}`}`),
+            h(
+              'span',
+              { className: 'order-name' },
+              `v${order.version}${order.updatedAt === undefined ? '' : ` · ${localDate(order.updatedAt)}`}`,
+            ),
           ),
         ),
       );
       if (append) storedList.append(...buttons);
-      else storedList.replaceChildren(...(buttons.length ? buttons : [h('p', { className: 'empty', 'data-text': 'noStored' }, t('noStored'))]));
+      else
+        storedList.replaceChildren(
+          ...(buttons.length ? buttons : [h('p', { className: 'empty', 'data-text': 'noStored' }, t('noStored'))]),
+        );
       storedMore.hidden = body.orders.length < STORED_PAGE;
     });
   }

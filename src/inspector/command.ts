@@ -21,7 +21,9 @@ export async function runInspectCommand(options: {
 }): Promise<void> {
   const port = Port.safeParse(options.port);
   if (!port.success || options.port.trim() === '') {
-    throw new InspectorError(`Invalid --port ${JSON.stringify(options.port)}: expected a whole number from 0 to 65535.`);
+    throw new InspectorError(
+      `Invalid --port ${JSON.stringify(options.port)}: expected a whole number from 0 to 65535.`,
+    );
   }
   const stored =
     options.db === undefined && options.databaseUrl === undefined
@@ -44,7 +46,9 @@ export async function runInspectCommand(options: {
       `order-lifecycle inspector: ${inspector.url}`,
       `  live orders from Node: createOrderActor(input, { inspect: connectInspector('${inspector.socketUrl}').inspect })  (order-lifecycle/inspector)`,
       `  from a browser page:   createOrderActor(input, { inspect: createWebSocketInspector({ url: '${inspector.socketUrl}' }).inspect })`,
-      ...(stored ? [`  stored orders (read-only) from ${stored.kind} ${stored.where}: listed under "Stored orders" in the page`] : []),
+      ...(stored
+        ? [`  stored orders (read-only) from ${stored.kind} ${stored.where}: listed under "Stored orders" in the page`]
+        : []),
       ...(loaded ? [`  loaded ${loaded} recorded order${loaded === 1 ? '' : 's'} from ${options.open}`] : []),
       '  press Ctrl+C to stop',
       '',

@@ -53,14 +53,25 @@ function toMessage(event: InspectionEvent): Message | null {
     case '@xstate.actor': {
       const actorRef = event.actorRef as typeof event.actorRef & { id?: unknown; logic?: { id?: unknown } };
       // A machine actor's name is its machine's id (`order`), as @statelyai/inspect reports it.
-      const name = typeof actorRef.logic?.id === 'string' ? actorRef.logic.id : String(actorRef.id ?? actorRef.sessionId);
+      const name =
+        typeof actorRef.logic?.id === 'string' ? actorRef.logic.id : String(actorRef.id ?? actorRef.sessionId);
       // The snapshot cannot be read while the actor starts; its first '@xstate.snapshot' follows.
       return { type: '@xstate.actor', name, sessionId: actorRef.sessionId, snapshot: { status: 'active' } };
     }
     case '@xstate.event':
-      return { type: '@xstate.event', sessionId: event.actorRef.sessionId, ...(event.sourceRef ? { sourceId: event.sourceRef.sessionId } : {}), event: event.event };
+      return {
+        type: '@xstate.event',
+        sessionId: event.actorRef.sessionId,
+        ...(event.sourceRef ? { sourceId: event.sourceRef.sessionId } : {}),
+        event: event.event,
+      };
     case '@xstate.snapshot':
-      return { type: '@xstate.snapshot', sessionId: event.actorRef.sessionId, event: event.event, snapshot: event.snapshot };
+      return {
+        type: '@xstate.snapshot',
+        sessionId: event.actorRef.sessionId,
+        event: event.event,
+        snapshot: event.snapshot,
+      };
     default:
       return null;
   }
@@ -82,16 +93,22 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
   try {
     target = new URL(url);
   } catch {
-    throw new InspectorError(`Invalid inspector address ${JSON.stringify(url)}: expected a ws:// URL such as "ws://127.0.0.1:4820".`);
+    throw new InspectorError(
+      `Invalid inspector address ${JSON.stringify(url)}: expected a ws:// URL such as "ws://127.0.0.1:4820".`,
+    );
   }
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
-    throw new InspectorError(`Invalid inspector address ${JSON.stringify(url)}: expected a ws:// or wss:// URL, not ${target.protocol}.`);
+    throw new InspectorError(
+      `Invalid inspector address ${JSON.stringify(url)}: expected a ws:// or wss:// URL, not ${target.protocol}.`,
+    );
   }
   const parsed = Options.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || 'options';
-    throw new InspectorError(`Invalid connectInspector option ${field} ${JSON.stringify((options as Record<string, unknown>)[field])}: ${issue.message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Invalid connectInspector option ${field} ${JSON.stringify((options as Record<string, unknown>)[field])}: ${issue.message.replace(/\.$/, '')}.`,
+    );
   }
   const { minDelayMs, maxDelayMs, maxQueued } = parsed.data;
   // The inspector keys orders by this id, so a reconnection continues the same orders.
@@ -109,7 +126,9 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
 
   const encode = (message: Message): string | null => {
     try {
-      return JSON.stringify(message, (_key, value: unknown) => (typeof value === 'function' ? { type: value.name } : value));
+      return JSON.stringify(message, (_key, value: unknown) =>
+        typeof value === 'function' ? { type: value.name } : value,
+      );
     } catch {
       return null; // a cyclic context cannot be inspected; the actor itself is unaffected
     }
@@ -128,7 +147,15 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
   const resync = () => {
     for (const { actor, snapshot } of sessions.values()) {
       if (!snapshot || snapshot.type !== '@xstate.snapshot') continue;
-      for (const message of [actor, { type: '@xstate.snapshot', sessionId: snapshot.sessionId, snapshot: snapshot.snapshot, event: { type: RESYNC_EVENT } } satisfies Message]) {
+      for (const message of [
+        actor,
+        {
+          type: '@xstate.snapshot',
+          sessionId: snapshot.sessionId,
+          snapshot: snapshot.snapshot,
+          event: { type: RESYNC_EVENT },
+        } satisfies Message,
+      ]) {
         const text = encode(message);
         if (text !== null) socket!.send(text);
       }

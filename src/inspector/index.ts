@@ -12,7 +12,19 @@ export {
   type Inspector,
   type InspectorOptions,
 } from './server.js';
-export { OrderBook, InspectionMessage, diffContext, applyChanges, contextAt, RESYNC_EVENT, type OrderView, type StepView, type ContextChange, type OrderChange, type InspectorLogger } from './orders.js';
+export {
+  OrderBook,
+  InspectionMessage,
+  diffContext,
+  applyChanges,
+  contextAt,
+  RESYNC_EVENT,
+  type OrderView,
+  type StepView,
+  type ContextChange,
+  type OrderChange,
+  type InspectorLogger,
+} from './orders.js';
 export type { ActivityEntry, ServerMessage } from './client.js';
 export { loadRecordings, readRecordingFile, type LoadedRecording } from './recording.js';
 export { statechartDot, renderStatechart, stateElementId, edgeElementId } from './chart.js';

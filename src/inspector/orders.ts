@@ -12,7 +12,14 @@ import {
   type StateKey,
   type Verdict,
 } from '../domain/index.js';
-import { applyEvent, createOrder, restoreOrder, SNAPSHOT_SCHEMA_VERSION, stateKey, type OrderSnapshot } from '../runtime/index.js';
+import {
+  applyEvent,
+  createOrder,
+  restoreOrder,
+  SNAPSHOT_SCHEMA_VERSION,
+  stateKey,
+  type OrderSnapshot,
+} from '../runtime/index.js';
 import type { LoadedRecording } from './recording.js';
 
 /** One change to the order's context made by a step: a dotted path for people, the keys to apply it, before and after. */
@@ -84,8 +91,18 @@ const EventObject = z.looseObject({ type: z.string().min(1).max(200) });
  * InspectionMessage.safeParse(JSON.parse(text)).success;
  */
 export const InspectionMessage = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('@xstate.actor'), sessionId: SessionId, name: z.string().optional(), snapshot: z.unknown().optional() }),
-  z.looseObject({ type: z.literal('@xstate.event'), sessionId: SessionId, sourceId: z.string().nullish(), event: EventObject }),
+  z.looseObject({
+    type: z.literal('@xstate.actor'),
+    sessionId: SessionId,
+    name: z.string().optional(),
+    snapshot: z.unknown().optional(),
+  }),
+  z.looseObject({
+    type: z.literal('@xstate.event'),
+    sessionId: SessionId,
+    sourceId: z.string().nullish(),
+    event: EventObject,
+  }),
   z.looseObject({
     type: z.literal('@xstate.snapshot'),
     sessionId: SessionId,
@@ -148,11 +165,23 @@ export function applyChanges<T>(context: T, changes: readonly ContextChange[]): 
     for (const key of change.keys.slice(0, -1)) {
       // Own properties only, defined rather than assigned: a key such as `__proto__` is data here.
       const inner = Object.hasOwn(holder, key) ? holder[key] : undefined;
-      if (typeof inner !== 'object' || inner === null) Object.defineProperty(holder, key, { value: typeof key === 'number' ? [] : {}, writable: true, enumerable: true, configurable: true });
+      if (typeof inner !== 'object' || inner === null)
+        Object.defineProperty(holder, key, {
+          value: typeof key === 'number' ? [] : {},
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
       holder = holder[key] as Record<string | number, unknown>;
     }
     const last = change.keys.at(-1)!;
-    if ('after' in change) Object.defineProperty(holder, last, { value: change.after, writable: true, enumerable: true, configurable: true });
+    if ('after' in change)
+      Object.defineProperty(holder, last, {
+        value: change.after,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     else if (Array.isArray(holder) && typeof last === 'number') holder.length = Math.min(holder.length, last);
     else delete holder[last];
   }
@@ -165,7 +194,10 @@ export function applyChanges<T>(context: T, changes: readonly ContextChange[]): 
  * const context = contextAt(inspector.orders()[0], 3);
  */
 export function contextAt(order: Pick<OrderView, 'context' | 'steps'>, index: number): OrderContext {
-  return applyChanges(order.context, order.steps.slice(1, index + 1).flatMap((step) => step.changes));
+  return applyChanges(
+    order.context,
+    order.steps.slice(1, index + 1).flatMap((step) => step.changes),
+  );
 }
 
 interface PendingStep {
@@ -240,7 +272,15 @@ export class OrderBook {
     return loaded.map(({ name, steps }) => {
       let previous: OrderContext | null = null;
       const views = steps.map((step, index): StepView => {
-        const view = this.stepView(index, step.event === null ? 'created' : 'event', step.event, step.verdict, step.effects, step.snapshot, previous);
+        const view = this.stepView(
+          index,
+          step.event === null ? 'created' : 'event',
+          step.event,
+          step.verdict,
+          step.effects,
+          step.snapshot,
+          previous,
+        );
         previous = step.snapshot.context;
         return view;
       });
@@ -283,7 +323,9 @@ export class OrderBook {
       const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
       const issue = parsed.error.issues[0]!;
       const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'the message';
-      this.log(`Ignored a WebSocket message from ${from} of type ${JSON.stringify(type ?? null)}: ${where}: ${issue.message.replace(/\.$/, '')}.`);
+      this.log(
+        `Ignored a WebSocket message from ${from} of type ${JSON.stringify(type ?? null)}: ${where}: ${issue.message.replace(/\.$/, '')}.`,
+      );
       return;
     }
     try {
@@ -291,7 +333,9 @@ export class OrderBook {
     } catch (error) {
       // A message this package's functions refuse (a bad input, context or event) must not stop the server.
       const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
-      this.log(`Ignored a ${parsed.data.type} message from ${from} for session ${JSON.stringify(parsed.data.sessionId)}: ${reason}.`);
+      this.log(
+        `Ignored a ${parsed.data.type} message from ${from} for session ${JSON.stringify(parsed.data.sessionId)}: ${reason}.`,
+      );
     }
   }
 
@@ -315,7 +359,9 @@ export class OrderBook {
       case '@xstate.actor':
         if (message.name !== undefined && message.name !== 'order') {
           this.ignoredSessions.add(key);
-          this.log(`Ignored actor ${JSON.stringify(message.sessionId)} from connection ${connection}: its machine is ${JSON.stringify(message.name)}, not the order machine.`);
+          this.log(
+            `Ignored actor ${JSON.stringify(message.sessionId)} from connection ${connection}: its machine is ${JSON.stringify(message.name)}, not the order machine.`,
+          );
         }
         return;
       case '@xstate.event': {
@@ -324,11 +370,21 @@ export class OrderBook {
         if (event.type === 'xstate.init') {
           if (session) return;
           const created = createOrder((event as { input?: unknown }).input as Parameters<typeof createOrder>[0]);
-          this.startSession(key, message.sessionId, 'created', null, created.verdict, created.effects, created.snapshot, true);
+          this.startSession(
+            key,
+            message.sessionId,
+            'created',
+            null,
+            created.verdict,
+            created.effects,
+            created.snapshot,
+            true,
+          );
           return;
         }
         if (event.type.startsWith('xstate.') || event.type === RESYNC_EVENT) return;
-        if (!session) throw new OrderLifecycleError(`event ${JSON.stringify(event.type)} arrived before the order's creation`);
+        if (!session)
+          throw new OrderLifecycleError(`event ${JSON.stringify(event.type)} arrived before the order's creation`);
         this.addEvent(session, event);
         return;
       }
@@ -336,11 +392,17 @@ export class OrderBook {
         const { event } = message;
         if (session && event.type !== RESYNC_EVENT) {
           const same = canonical(event);
-          const index = session.pending.findIndex((candidate) => (candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same));
+          const index = session.pending.findIndex((candidate) =>
+            candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same,
+          );
           const candidate = session.pending[index];
           // The common case: the app's actor did exactly what this package predicted. Comparing is far
           // cheaper than checking and diffing a context that grows with the order's history.
-          if (candidate && stateKeyOf(message.snapshot.value) === candidate.step.state && sameJson(message.snapshot.context, candidate.predicted)) {
+          if (
+            candidate &&
+            stateKeyOf(message.snapshot.value) === candidate.step.state &&
+            sameJson(message.snapshot.context, candidate.predicted)
+          ) {
             session.pending.splice(index, 1);
             delete candidate.step.pending;
             this.emit({ type: 'confirm', id: session.view.id, index: candidate.step.index });
@@ -351,14 +413,31 @@ export class OrderBook {
         if (!session) {
           const created = event.type === 'xstate.init';
           const verdict: Verdict = created
-            ? { accepted: true, message: outcomeMessage('orderPlaced', { orderId: received.context.orderId, until: formatInstant(received.context.buyerCancelUntil) }) }
+            ? {
+                accepted: true,
+                message: outcomeMessage('orderPlaced', {
+                  orderId: received.context.orderId,
+                  until: formatInstant(received.context.buyerCancelUntil),
+                }),
+              }
             : { accepted: true, message: joinedMessage };
-          this.startSession(key, message.sessionId, created ? 'created' : 'joined', created || event.type === RESYNC_EVENT ? null : event, verdict, [], received, false);
+          this.startSession(
+            key,
+            message.sessionId,
+            created ? 'created' : 'joined',
+            created || event.type === RESYNC_EVENT ? null : event,
+            verdict,
+            [],
+            received,
+            false,
+          );
           return;
         }
         if (event.type === RESYNC_EVENT) return this.resync(session, received);
         const same = canonical(event);
-        let index = session.pending.findIndex((candidate) => (candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same));
+        let index = session.pending.findIndex((candidate) =>
+          candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same,
+        );
         if (index === -1) {
           // The event message was missed (or never sent, as with a bare `inspector.snapshot(...)`): judge it now.
           if (event.type.startsWith('xstate.')) return;
@@ -368,7 +447,15 @@ export class OrderBook {
         }
         const [pending] = session.pending.splice(index, 1);
         const { step, before } = pending!;
-        const confirmed = this.stepView(step.index, step.kind, step.event, step.verdict, step.effects, received, step.index === 0 ? null : before);
+        const confirmed = this.stepView(
+          step.index,
+          step.kind,
+          step.event,
+          step.verdict,
+          step.effects,
+          received,
+          step.index === 0 ? null : before,
+        );
         if (step.state !== confirmed.state) {
           confirmed.mismatch = `The app's actor is in ${confirmed.state}, but this package's machine would be in ${step.state}: are both running the same machine version?`;
         }
@@ -376,7 +463,11 @@ export class OrderBook {
         session.view.steps[step.index] = confirmed;
         if (step.index === 0) session.view.context = received.context;
         if (session.view.steps.at(-1) === confirmed) session.current = received;
-        this.emit(unchanged ? { type: 'confirm', id: session.view.id, index: step.index } : { type: 'step', id: session.view.id, step: confirmed });
+        this.emit(
+          unchanged
+            ? { type: 'confirm', id: session.view.id, index: step.index }
+            : { type: 'step', id: session.view.id, step: confirmed },
+        );
         return;
       }
     }
@@ -393,8 +484,20 @@ export class OrderBook {
       delete step.pending;
       this.emit({ type: 'step', id: session.view.id, step });
     }
-    if (stateKey(received) === stateKey(session.current) && canonical(received.context) === canonical(session.current.context)) return;
-    const step = this.stepView(session.view.steps.length, 'joined', null, { accepted: true, message: joinedMessage }, [], received, session.current.context);
+    if (
+      stateKey(received) === stateKey(session.current) &&
+      canonical(received.context) === canonical(session.current.context)
+    )
+      return;
+    const step = this.stepView(
+      session.view.steps.length,
+      'joined',
+      null,
+      { accepted: true, message: joinedMessage },
+      [],
+      received,
+      session.current.context,
+    );
     session.view.steps.push(step);
     session.current = received;
     this.emit({ type: 'step', id: session.view.id, step });
@@ -433,11 +536,24 @@ export class OrderBook {
 
   private addEvent(session: LiveSession, event: Record<string, unknown>): void {
     const result = applyEvent(session.current, event as Parameters<typeof applyEvent>[1]);
-    const step = this.stepView(session.view.steps.length, 'event', event, result.verdict, result.effects, result.snapshot, session.current.context);
+    const step = this.stepView(
+      session.view.steps.length,
+      'event',
+      event,
+      result.verdict,
+      result.effects,
+      result.snapshot,
+      session.current.context,
+    );
     // An actor that has ended takes no more snapshots: its refusal is final as computed here.
     if (session.current.status === 'active') {
       step.pending = true;
-      session.pending.push({ step, before: session.current.context, event: canonical(event), predicted: result.snapshot.context });
+      session.pending.push({
+        step,
+        before: session.current.context,
+        event: canonical(event),
+        predicted: result.snapshot.context,
+      });
     }
     session.view.steps.push(step);
     session.current = result.snapshot;
@@ -528,7 +644,10 @@ function toOrderSnapshot(raw: { value: unknown; context: unknown }): OrderSnapsh
       format: 'order-lifecycle/snapshot',
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
       machineVersion: MACHINE_VERSION,
-      state: typeof raw.value === 'string' || (typeof raw.value === 'object' && raw.value !== null) ? stateKey({ value: raw.value as OrderSnapshot['value'] }) ?? null : null,
+      state:
+        typeof raw.value === 'string' || (typeof raw.value === 'object' && raw.value !== null)
+          ? (stateKey({ value: raw.value as OrderSnapshot['value'] }) ?? null)
+          : null,
       context: raw.context,
     }),
   );

@@ -34,7 +34,9 @@ export function loadRecordings(value: unknown, name = 'recording'): LoadedRecord
     return value.map((recording, index) => replayOne(recording, `${name}[${index}]`));
   }
   if (typeof value !== 'object' || value === null) {
-    throw new InspectorError(`Cannot load recorded order "${name}": expected an object { input, events } or an array of them, got ${describe(value)}.`);
+    throw new InspectorError(
+      `Cannot load recorded order "${name}": expected an object { input, events } or an array of them, got ${describe(value)}.`,
+    );
   }
   return [replayOne(value, name)];
 }
@@ -58,7 +60,9 @@ export async function readRecordingFile(path: string): Promise<LoadedRecording[]
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InspectorError(`Recorded order "${path}" is not valid JSON: ${(error as Error).message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Recorded order "${path}" is not valid JSON: ${(error as Error).message.replace(/\.$/, '')}.`,
+    );
   }
   return loadRecordings(value, basename(path));
 }

@@ -66,7 +66,11 @@ const Options = z.strictObject({
   open: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   log: z.function().optional(),
   maxOrders: z.number().int().positive().optional(),
-  stored: z.custom<StoredOrders>((value) => typeof value === 'object' && value !== null && typeof (value as StoredOrders).list === 'function').optional(),
+  stored: z
+    .custom<StoredOrders>(
+      (value) => typeof value === 'object' && value !== null && typeof (value as StoredOrders).list === 'function',
+    )
+    .optional(),
 });
 
 /** How many activity entries (connections, ignored messages) the server keeps for pages that connect later. */
@@ -139,7 +143,9 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || 'options';
     const value = (options as Record<string, unknown>)[String(issue.path[0])];
-    throw new InspectorError(`Invalid inspector option ${field} ${JSON.stringify(value) ?? String(value)}: ${issue.message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Invalid inspector option ${field} ${JSON.stringify(value) ?? String(value)}: ${issue.message.replace(/\.$/, '')}.`,
+    );
   }
   const { port, host, allowRemote } = parsed.data;
   if (!allowRemote && !isLoopbackHost(host)) {
@@ -157,9 +163,15 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   const config: ClientConfig = {
     socketPath: PAGE_SOCKET_PATH,
     stored: stored !== undefined,
-    parents: Object.fromEntries(chart.states.filter((state) => state.parent !== null).map((state) => [state.key, state.parent!])),
+    parents: Object.fromEntries(
+      chart.states.filter((state) => state.parent !== null).map((state) => [state.key, state.parent!]),
+    ),
     edgeAliases: edgeAliases(),
-    statuses: Object.fromEntries(chart.states.filter((state) => state.kind !== 'compound').map((state) => [state.key, (statusOfStateKey as Record<string, string>)[state.key] ?? state.key])),
+    statuses: Object.fromEntries(
+      chart.states
+        .filter((state) => state.kind !== 'compound')
+        .map((state) => [state.key, (statusOfStateKey as Record<string, string>)[state.key] ?? state.key]),
+    ),
   };
   const script = pageScript(config);
   const html = pageHtml();
@@ -196,12 +208,19 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
 
   /** Opens a stored order's history as a recording (once; again when it has grown) and returns its view id. */
   const openStored = async (orderId: string): Promise<string> => {
-    if (!stored) throw new InspectorError(`Cannot open stored order ${JSON.stringify(orderId)}: no order store (start the inspector with --db or --database-url).`);
+    if (!stored)
+      throw new InspectorError(
+        `Cannot open stored order ${JSON.stringify(orderId)}: no order store (start the inspector with --db or --database-url).`,
+      );
     const rows = await stored.history(orderId).catch((error: Error) => {
-      throw new InspectorError(`Cannot open stored order ${JSON.stringify(orderId)}: ${error.message.replace(/\.$/, '')}.`);
+      throw new InspectorError(
+        `Cannot open stored order ${JSON.stringify(orderId)}: ${error.message.replace(/\.$/, '')}.`,
+      );
     });
     const name = `${stored.kind}: ${orderId}`;
-    const seen = book.list().find((order) => order.source === 'recording' && order.name === name && order.steps.length === rows.length);
+    const seen = book
+      .list()
+      .find((order) => order.source === 'recording' && order.name === name && order.steps.length === rows.length);
     if (seen) return seen.id;
     return book.addRecordings([recordingFromHistory(orderId, rows, name)])[0]!.id;
   };
@@ -214,15 +233,23 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'self'; connect-src 'self' ws: ; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'self'; connect-src 'self' ws: ; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
     });
     response.end(response.req.method === 'HEAD' ? undefined : body);
   };
 
   const server = createServer((request, response) => {
     void (async () => {
-      if (!hostAllowed(request)) return respond(response, 403, 'text/plain; charset=utf-8', `Forbidden: the Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback address.\n`);
-      if (request.method !== 'GET' && request.method !== 'HEAD') return respond(response, 405, 'text/plain; charset=utf-8', `Method ${request.method} is not allowed.\n`);
+      if (!hostAllowed(request))
+        return respond(
+          response,
+          403,
+          'text/plain; charset=utf-8',
+          `Forbidden: the Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback address.\n`,
+        );
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return respond(response, 405, 'text/plain; charset=utf-8', `Method ${request.method} is not allowed.\n`);
       const url = new URL(request.url ?? '/', 'http://inspector.invalid');
       switch (url.pathname) {
         case '/':
@@ -236,7 +263,12 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
           const policy = query.success ? Policy.safeParse(query.data) : query;
           if (!policy.success) {
             const issue = policy.error.issues[0]!;
-            return respond(response, 400, 'text/plain; charset=utf-8', `Bad chart query ${issue.path.join('.') || url.search}: ${issue.message}\n`);
+            return respond(
+              response,
+              400,
+              'text/plain; charset=utf-8',
+              `Bad chart query ${issue.path.join('.') || url.search}: ${issue.message}\n`,
+            );
           }
           return respond(response, 200, 'image/svg+xml; charset=utf-8', await renderStatechart(policy.data));
         }
@@ -244,9 +276,21 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
           return respond(response, 200, 'application/json; charset=utf-8', JSON.stringify(book.list()));
         case '/api/stored': {
           // The store's orders by id, filtered and paged as `service.list` does; read only.
-          if (!stored) return respond(response, 404, 'text/plain; charset=utf-8', 'No order store: start the inspector with --db or --database-url.\n');
+          if (!stored)
+            return respond(
+              response,
+              404,
+              'text/plain; charset=utf-8',
+              'No order store: start the inspector with --db or --database-url.\n',
+            );
           const query = StoredQuery.safeParse(Object.fromEntries(url.searchParams));
-          if (!query.success) return respond(response, 400, 'text/plain; charset=utf-8', `Bad stored-orders query ${url.search}: ${query.error.issues[0]!.message}\n`);
+          if (!query.success)
+            return respond(
+              response,
+              400,
+              'text/plain; charset=utf-8',
+              `Bad stored-orders query ${url.search}: ${query.error.issues[0]!.message}\n`,
+            );
           const { id, status, after, limit } = query.data;
           try {
             const orders = await stored.list({
@@ -255,9 +299,15 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
               ...(after ? { afterId: after } : {}),
               ...(limit === undefined ? {} : { limit }),
             });
-            return respond(response, 200, 'application/json; charset=utf-8', JSON.stringify({ kind: stored.kind, where: stored.where, orders }));
+            return respond(
+              response,
+              200,
+              'application/json; charset=utf-8',
+              JSON.stringify({ kind: stored.kind, where: stored.where, orders }),
+            );
           } catch (error) {
-            if ((error as Error).name === 'InvalidInputError') return respond(response, 400, 'text/plain; charset=utf-8', `${(error as Error).message}\n`);
+            if ((error as Error).name === 'InvalidInputError')
+              return respond(response, 400, 'text/plain; charset=utf-8', `${(error as Error).message}\n`);
             throw error;
           }
         }
@@ -281,10 +331,14 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     };
     const path = new URL(request.url ?? '/', 'http://inspector.invalid').pathname;
     const origin = request.headers.origin;
-    if (!hostAllowed(request)) return refuse(`the Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback address`);
+    if (!hostAllowed(request))
+      return refuse(`the Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback address`);
     if (path === PAGE_SOCKET_PATH) {
       // Only the inspector's own page may read the orders: a web page elsewhere must not.
-      if (origin !== `http://${request.headers.host}`) return refuse(`the page socket only accepts the inspector's own page, not origin ${JSON.stringify(origin ?? null)}`);
+      if (origin !== `http://${request.headers.host}`)
+        return refuse(
+          `the page socket only accepts the inspector's own page, not origin ${JSON.stringify(origin ?? null)}`,
+        );
     } else if (origin !== undefined && !allowRemote && !isLoopbackOrigin(origin)) {
       return refuse(`origin ${JSON.stringify(origin)} is not a loopback address`);
     }
@@ -298,7 +352,10 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
       ws.on('close', () => pages.delete(ws));
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const message = PageMessage.safeParse(safeJson(isBinary ? null : data.toString()));
-        if (!message.success) return report(`Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`);
+        if (!message.success)
+          return report(
+            `Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`,
+          );
         if (message.data.type === 'openStored') {
           const { orderId } = message.data;
           void openStored(orderId).then(
@@ -308,7 +365,9 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
           return;
         }
         try {
-          const added = book.addRecordings(loadRecordings(parseRecordingText(message.data.text, message.data.name), message.data.name));
+          const added = book.addRecordings(
+            loadRecordings(parseRecordingText(message.data.text, message.data.name), message.data.name),
+          );
           // After the new orders themselves, which go out with the next flush.
           const loaded: ServerMessage = { type: 'loaded', ids: added.map((order) => order.id) };
           setImmediate(() => send(ws, loaded));
@@ -321,10 +380,15 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     }
     connections += 1;
     // connectInspector names its connection, so the orders of an app that reconnects stay one order each.
-    const client = ClientId.safeParse(new URL(_request.url ?? '/', 'http://inspector.invalid').searchParams.get('client'));
+    const client = ClientId.safeParse(
+      new URL(_request.url ?? '/', 'http://inspector.invalid').searchParams.get('client'),
+    );
     const connection = client.success ? `client-${client.data}` : `c${connections}`;
     open.set(connection, (open.get(connection) ?? 0) + 1);
-    note('connected', `App connection ${connection} opened from ${_request.socket.remoteAddress ?? 'an unknown address'}.`);
+    note(
+      'connected',
+      `App connection ${connection} opened from ${_request.socket.remoteAddress ?? 'an unknown address'}.`,
+    );
     ws.on('message', (data: RawData, isBinary: boolean) => book.receive(connection, isBinary ? data : data.toString()));
     ws.on('close', (code: number) => {
       const left = (open.get(connection) ?? 1) - 1;
@@ -386,6 +450,8 @@ function parseRecordingText(text: string, name: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InspectorError(`Recorded order "${name}" is not valid JSON: ${(error as Error).message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Recorded order "${name}" is not valid JSON: ${(error as Error).message.replace(/\.$/, '')}.`,
+    );
   }
 }

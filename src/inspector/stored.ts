@@ -26,7 +26,11 @@ export interface StoredOrders {
  * const stored = await openStoredOrders({ db: 'orders.db' });
  * const page = await stored.list({ idContains: '114-' });
  */
-export async function openStoredOrders(options: { db?: string; databaseUrl?: string; schema?: string }): Promise<StoredOrders> {
+export async function openStoredOrders(options: {
+  db?: string;
+  databaseUrl?: string;
+  schema?: string;
+}): Promise<StoredOrders> {
   if ((options.db === undefined) === (options.databaseUrl === undefined)) {
     throw new InspectorError('Pass exactly one of --db <file> and --database-url <url> to open stored orders.');
   }
@@ -38,19 +42,34 @@ export async function openStoredOrders(options: { db?: string; databaseUrl?: str
       store = new SqliteStore({ filename: options.db, readonly: true });
     } else {
       where = hidePassword(options.databaseUrl!);
-      store = new PostgresStore({ connectionString: options.databaseUrl!, readonly: true, max: 2, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+      store = new PostgresStore({
+        connectionString: options.databaseUrl!,
+        readonly: true,
+        max: 2,
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
+      });
     }
   } catch (error) {
-    throw new InspectorError(`Cannot open the order database ${JSON.stringify(options.db ?? '')}: ${(error as Error).message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Cannot open the order database ${JSON.stringify(options.db ?? '')}: ${(error as Error).message.replace(/\.$/, '')}.`,
+    );
   }
   const service = await createOrderService({ store });
   try {
     await service.list({ limit: 1 });
   } catch (error) {
     await service.close().catch(() => {});
-    throw new InspectorError(`Cannot read stored orders from ${JSON.stringify(where)}: ${(error as Error).message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Cannot read stored orders from ${JSON.stringify(where)}: ${(error as Error).message.replace(/\.$/, '')}.`,
+    );
   }
-  return { kind: store.kind, where, list: (listOptions) => service.list(listOptions), history: (orderId) => service.history(orderId), close: () => service.close() };
+  return {
+    kind: store.kind,
+    where,
+    list: (listOptions) => service.list(listOptions),
+    history: (orderId) => service.history(orderId),
+    close: () => service.close(),
+  };
 }
 
 /**
@@ -78,7 +97,9 @@ export function recordingFromHistory(orderId: string, rows: readonly HistoryRow[
   const first = rows[0];
   const place = first?.event as { type?: unknown; input?: unknown } | undefined;
   if (!first || place?.type !== 'order.place') {
-    throw new InspectorError(`Cannot open stored order ${JSON.stringify(orderId)}: its history does not start with order.place.`);
+    throw new InspectorError(
+      `Cannot open stored order ${JSON.stringify(orderId)}: its history does not start with order.place.`,
+    );
   }
   let snapshot: OrderSnapshot;
   const steps: ReplayStep[] = [];
@@ -90,7 +111,9 @@ export function recordingFromHistory(orderId: string, rows: readonly HistoryRow[
       steps.push({ event: row.event as Record<string, unknown>, verdict: row.verdict, effects: row.effects, snapshot });
     }
   } catch (error) {
-    throw new InspectorError(`Cannot open stored order ${JSON.stringify(orderId)}: replaying its history failed: ${(error as Error).message.replace(/\.$/, '')}.`);
+    throw new InspectorError(
+      `Cannot open stored order ${JSON.stringify(orderId)}: replaying its history failed: ${(error as Error).message.replace(/\.$/, '')}.`,
+    );
   }
   return { name, steps };
 }

@@ -1,6 +1,14 @@
 import { createActor, type Actor, type InspectionEvent, type Observer, type Subscription } from 'xstate';
 import { orderMachine, type OrderMachine } from '../../machines/order/index.js';
-import { createOrderContext, hasApplied, InvalidInputError, type OrderEvent, type OrderInput, type PolicyOverride, type Verdict } from '../domain/index.js';
+import {
+  createOrderContext,
+  hasApplied,
+  InvalidInputError,
+  type OrderEvent,
+  type OrderInput,
+  type PolicyOverride,
+  type Verdict,
+} from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from './snapshot.js';
 import { decide, duplicateVerdict, endedVerdict, machineOf, parseEvent, withPolicy } from './step.js';
 
@@ -73,11 +81,17 @@ function isSnapshot(value: unknown): value is OrderSnapshot {
  * actor.on('order.refused', ({ verdict }) => console.log(verdict.code));
  * actor.send({ type: 'seller.generateLabel', at: '2026-11-26T11:00:00Z' });
  */
-export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, options: OrderActorOptions = {}): OrderActor {
+export function createOrderActor(
+  inputOrSnapshot: OrderInput | OrderSnapshot,
+  options: OrderActorOptions = {},
+): OrderActor {
   const clock = options.clock ?? systemClock;
   const restoring = isSnapshot(inputOrSnapshot);
   if (restoring && options.policy) {
-    throw new InvalidInputError('actor options', 'policy: a restored order keeps the policy it was created with (got a policy override)');
+    throw new InvalidInputError(
+      'actor options',
+      'policy: a restored order keeps the policy it was created with (got a policy override)',
+    );
   }
   const input = restoring ? undefined : withPolicy(inputOrSnapshot as OrderInput, options.policy);
   // Validate first: a bad input throws here, synchronously, instead of erroring the actor.
@@ -157,4 +171,3 @@ export function createOrderActor(inputOrSnapshot: OrderInput | OrderSnapshot, op
   schedule();
   return live;
 }
-

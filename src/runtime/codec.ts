@@ -54,7 +54,8 @@ export interface RestoreOrderOptions {
   migrate?: MigrateOrder;
 }
 
-const samePolicy = (a: Policy, b: Policy) => a.buyerCancelWindowMs === b.buyerCancelWindowMs && a.autoCancelAfterMs === b.autoCancelAfterMs;
+const samePolicy = (a: Policy, b: Policy) =>
+  a.buyerCancelWindowMs === b.buyerCancelWindowMs && a.autoCancelAfterMs === b.autoCancelAfterMs;
 
 /**
  * The context without what restore can fill in: defaults, empty lists, the deadlines (the policy gives them)
@@ -106,7 +107,9 @@ function compact(context: OrderContext): Record<string, unknown> {
 function expand(stored: Record<string, unknown>): unknown {
   const items = Array.isArray(stored['items'])
     ? stored['items'].map((item: unknown) =>
-        item !== null && typeof item === 'object' ? { quantityCanceled: 0, quantityShipped: 0, buyerRequestedCancel: false, ...item } : item,
+        item !== null && typeof item === 'object'
+          ? { quantityCanceled: 0, quantityShipped: 0, buyerRequestedCancel: false, ...item }
+          : item,
       )
     : stored['items'];
   const context: Record<string, unknown> = {
@@ -123,12 +126,24 @@ function expand(stored: Record<string, unknown>): unknown {
   const marketplaceId = typeof context['marketplaceId'] === 'string' ? context['marketplaceId'] : undefined;
   const policy = (context['policy'] ??= { ...basePolicy(marketplaceId) }) as Partial<Policy>;
   // The deadlines follow from the policy; a stored order that spells them out keeps its own.
-  if (context['buyerCancelUntil'] === undefined && typeof context['placedAt'] === 'number' && typeof policy.buyerCancelWindowMs === 'number') {
+  if (
+    context['buyerCancelUntil'] === undefined &&
+    typeof context['placedAt'] === 'number' &&
+    typeof policy.buyerCancelWindowMs === 'number'
+  ) {
     context['buyerCancelUntil'] = context['placedAt'] + policy.buyerCancelWindowMs;
   }
   const latestShipDate = context['latestShipDate'];
-  if (context['autoCancelAt'] === undefined && (latestShipDate === null || typeof latestShipDate === 'number') && typeof policy.autoCancelAfterMs === 'number') {
-    context['autoCancelAt'] = autoCancelAtOf(context['fulfillmentChannel'] === 'AFN' ? 'AFN' : 'MFN', latestShipDate, policy.autoCancelAfterMs);
+  if (
+    context['autoCancelAt'] === undefined &&
+    (latestShipDate === null || typeof latestShipDate === 'number') &&
+    typeof policy.autoCancelAfterMs === 'number'
+  ) {
+    context['autoCancelAt'] = autoCancelAtOf(
+      context['fulfillmentChannel'] === 'AFN' ? 'AFN' : 'MFN',
+      latestShipDate,
+      policy.autoCancelAfterMs,
+    );
   }
   return context;
 }
@@ -163,9 +178,14 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   const c = context;
   const open = (placedStateKeys as readonly string[]).includes(state);
   if (c.buyerCancelUntil !== c.placedAt + c.policy.buyerCancelWindowMs) {
-    return ['context.buyerCancelUntil', c.buyerCancelUntil, `placedAt + the policy's window, ${c.placedAt + c.policy.buyerCancelWindowMs}`];
+    return [
+      'context.buyerCancelUntil',
+      c.buyerCancelUntil,
+      `placedAt + the policy's window, ${c.placedAt + c.policy.buyerCancelWindowMs}`,
+    ];
   }
-  if (c.latestShipDate !== null && c.latestShipDate < c.placedAt) return ['context.latestShipDate', c.latestShipDate, `at or after placedAt ${c.placedAt}`];
+  if (c.latestShipDate !== null && c.latestShipDate < c.placedAt)
+    return ['context.latestShipDate', c.latestShipDate, `at or after placedAt ${c.placedAt}`];
   const autoCancelAt = autoCancelAtOf(c.fulfillmentChannel, c.latestShipDate, c.policy.autoCancelAfterMs);
   if (c.autoCancelAt !== autoCancelAt) {
     const expected =
@@ -176,58 +196,109 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   }
   if (c.clock < c.placedAt) return ['context.clock', c.clock, `at or after placedAt ${c.placedAt}`];
   // Every instant an event can carry is a valid Date; a clock past the last one was written by no event.
-  if (c.clock > LAST_INSTANT) return ['context.clock', c.clock, `at most ${LAST_INSTANT}, the last instant a Date holds`];
+  if (c.clock > LAST_INSTANT)
+    return ['context.clock', c.clock, `at most ${LAST_INSTANT}, the last instant a Date holds`];
   if (new Set(c.eventIds).size !== c.eventIds.length) return ['context.eventIds', c.eventIds, 'each id once'];
 
   // State against deadlines, the clock and the marketplace's word: Pending holds an order, Unshipped frees it.
   const pending = c.marketplaceStatus === 'pending';
   if ((c.marketplaceStatus === null) !== (c.marketplaceStatusAt === null)) {
-    return ['context.marketplaceStatusAt', c.marketplaceStatusAt, c.marketplaceStatus === null ? 'null without a marketplace status' : 'the instant of the marketplace status'];
+    return [
+      'context.marketplaceStatusAt',
+      c.marketplaceStatusAt,
+      c.marketplaceStatus === null ? 'null without a marketplace status' : 'the instant of the marketplace status',
+    ];
   }
-  if (state === stateKeys.buyerCancellable && c.marketplaceStatus === 'unshipped') return ['state', state, 'unshipped, since the marketplace reports the order Unshipped'];
+  if (state === stateKeys.buyerCancellable && c.marketplaceStatus === 'unshipped')
+    return ['state', state, 'unshipped, since the marketplace reports the order Unshipped'];
   if (state === stateKeys.buyerCancellable && c.clock >= c.buyerCancelUntil && !pending) {
-    return ['state', state, `a state after the buyer's window, since the clock ${c.clock} is at or after buyerCancelUntil ${c.buyerCancelUntil}`];
+    return [
+      'state',
+      state,
+      `a state after the buyer's window, since the clock ${c.clock} is at or after buyerCancelUntil ${c.buyerCancelUntil}`,
+    ];
   }
-  if (state === stateKeys.unshipped && pending) return ['state', state, 'buyerCancellable, since the marketplace reports the order Pending'];
-  if ((state === stateKeys.unshipped || state === stateKeys.labelGenerated) && c.clock < c.buyerCancelUntil && c.marketplaceStatus === null) {
-    return ['state', state, `buyerCancellable, since the clock ${c.clock} is before buyerCancelUntil ${c.buyerCancelUntil}`];
+  if (state === stateKeys.unshipped && pending)
+    return ['state', state, 'buyerCancellable, since the marketplace reports the order Pending'];
+  if (
+    (state === stateKeys.unshipped || state === stateKeys.labelGenerated) &&
+    c.clock < c.buyerCancelUntil &&
+    c.marketplaceStatus === null
+  ) {
+    return [
+      'state',
+      state,
+      `buyerCancellable, since the clock ${c.clock} is before buyerCancelUntil ${c.buyerCancelUntil}`,
+    ];
   }
   if (open && !pending && c.autoCancelAt !== null && c.clock >= c.autoCancelAt) {
     return ['state', state, `autoCanceled, since the clock ${c.clock} is at or after autoCancelAt ${c.autoCancelAt}`];
   }
-  if (state === stateKeys.labelGenerated && c.labelGeneratedAt === null) return ['context.labelGeneratedAt', null, 'the instant the label was generated in state labelGenerated'];
+  if (state === stateKeys.labelGenerated && c.labelGeneratedAt === null)
+    return ['context.labelGeneratedAt', null, 'the instant the label was generated in state labelGenerated'];
   if ((state === stateKeys.buyerCancellable || state === stateKeys.unshipped) && c.labelGeneratedAt !== null) {
     return ['context.labelGeneratedAt', c.labelGeneratedAt, `null in state ${state}`];
   }
   const shippedAny = c.items.some((item) => item.quantityShipped > 0);
-  if (state === stateKeys.shipped && c.shippedAt === null) return ['context.shippedAt', null, 'the instant of shipment in state shipped'];
-  if (shippedAny !== (c.shippedAt !== null)) return ['context.shippedAt', c.shippedAt, shippedAny ? 'the instant of the first shipment, since units shipped' : 'null, since no unit shipped'];
-  if ((c.shippedAt === null) !== (c.shippedLate === null)) return ['context.shippedLate', c.shippedLate, c.shippedAt === null ? 'null before any shipment' : 'true or false once units shipped'];
-  if (c.shippedAt !== null && isLateShipment(c, c.shippedAt) && !c.shippedLate) return ['context.shippedLate', c.shippedLate, `true for a shipment at ${c.shippedAt}`];
+  if (state === stateKeys.shipped && c.shippedAt === null)
+    return ['context.shippedAt', null, 'the instant of shipment in state shipped'];
+  if (shippedAny !== (c.shippedAt !== null))
+    return [
+      'context.shippedAt',
+      c.shippedAt,
+      shippedAny ? 'the instant of the first shipment, since units shipped' : 'null, since no unit shipped',
+    ];
+  if ((c.shippedAt === null) !== (c.shippedLate === null))
+    return [
+      'context.shippedLate',
+      c.shippedLate,
+      c.shippedAt === null ? 'null before any shipment' : 'true or false once units shipped',
+    ];
+  if (c.shippedAt !== null && isLateShipment(c, c.shippedAt) && !c.shippedLate)
+    return ['context.shippedLate', c.shippedLate, `true for a shipment at ${c.shippedAt}`];
   if (state === stateKeys.shipped && !shippedAny) return ['state', state, 'canceled, since no unit shipped'];
-  if ((state === stateKeys.canceled || state === stateKeys.autoCanceled) && shippedAny) return ['state', state, 'shipped, since some units shipped'];
+  if ((state === stateKeys.canceled || state === stateKeys.autoCanceled) && shippedAny)
+    return ['state', state, 'shipped, since some units shipped'];
 
   // Quantities: what each item lost is what its cancellation records took, never more than it had.
   const taken = new Map<string, number>();
   for (const [index, record] of c.cancellations.entries()) {
     for (const entry of record.items) {
-      if (!c.items.some((item) => item.orderItemId === entry.orderItemId)) return [`context.cancellations.${index}.items`, entry.orderItemId, 'an item of the order'];
+      if (!c.items.some((item) => item.orderItemId === entry.orderItemId))
+        return [`context.cancellations.${index}.items`, entry.orderItemId, 'an item of the order'];
       taken.set(entry.orderItemId, (taken.get(entry.orderItemId) ?? 0) + entry.quantity);
     }
   }
   for (const [index, item] of c.items.entries()) {
     if (item.quantityCanceled + item.quantityShipped > item.quantity) {
-      return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `at most the quantity ${item.quantity} less the ${item.quantityShipped} shipped`];
+      return [
+        `context.items.${index}.quantityCanceled`,
+        item.quantityCanceled,
+        `at most the quantity ${item.quantity} less the ${item.quantityShipped} shipped`,
+      ];
     }
     if (item.quantityCanceled !== (taken.get(item.orderItemId) ?? 0)) {
-      return [`context.items.${index}.quantityCanceled`, item.quantityCanceled, `${taken.get(item.orderItemId) ?? 0}, the sum of its cancellation records`];
+      return [
+        `context.items.${index}.quantityCanceled`,
+        item.quantityCanceled,
+        `${taken.get(item.orderItemId) ?? 0}, the sum of its cancellation records`,
+      ];
     }
   }
   const left = c.items.some((item) => item.quantityCanceled + item.quantityShipped < item.quantity);
-  if (open && !left) return ['state', state, `${shippedAny ? 'shipped' : 'canceled'}, since no unit of the order is open`];
-  if (state === stateKeys.canceled && left) return ['state', state, 'an open state, since some units are neither shipped nor cancelled'];
-  if (state === stateKeys.autoCanceled && !c.cancellations.some((record) => record.by === 'system' && c.autoCancelAt !== null && record.at >= c.autoCancelAt)) {
-    return ['context.cancellations', c.cancellations.length, `a system cancellation at autoCancelAt ${c.autoCancelAt} in state autoCanceled`];
+  if (open && !left)
+    return ['state', state, `${shippedAny ? 'shipped' : 'canceled'}, since no unit of the order is open`];
+  if (state === stateKeys.canceled && left)
+    return ['state', state, 'an open state, since some units are neither shipped nor cancelled'];
+  if (
+    state === stateKeys.autoCanceled &&
+    !c.cancellations.some((record) => record.by === 'system' && c.autoCancelAt !== null && record.at >= c.autoCancelAt)
+  ) {
+    return [
+      'context.cancellations',
+      c.cancellations.length,
+      `a system cancellation at autoCancelAt ${c.autoCancelAt} in state autoCanceled`,
+    ];
   }
   if (!open && left) return ['state', state, 'an open state, since some units are neither shipped nor cancelled'];
 
@@ -235,13 +306,19 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   const official = new Map<string, number>();
   let previous = c.placedAt;
   for (const [index, request] of c.requests.entries()) {
-    if (request.at < previous || request.at > c.clock) return [`context.requests.${index}.at`, request.at, `between ${previous} and the clock ${c.clock}`];
+    if (request.at < previous || request.at > c.clock)
+      return [`context.requests.${index}.at`, request.at, `between ${previous} and the clock ${c.clock}`];
     previous = request.at;
-    if (request.official) for (const itemId of request.orderItemIds) if (!official.has(itemId)) official.set(itemId, request.at);
+    if (request.official)
+      for (const itemId of request.orderItemIds) if (!official.has(itemId)) official.set(itemId, request.at);
   }
   for (const [index, item] of c.items.entries()) {
     if (item.buyerRequestedCancel !== official.has(item.orderItemId)) {
-      return [`context.items.${index}.buyerRequestedCancel`, item.buyerRequestedCancel, `${official.has(item.orderItemId)}, as its official requests say`];
+      return [
+        `context.items.${index}.buyerRequestedCancel`,
+        item.buyerRequestedCancel,
+        `${official.has(item.orderItemId)}, as its official requests say`,
+      ];
     }
   }
   previous = c.placedAt;
@@ -249,13 +326,18 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
     // A fact from the marketplace is recorded at its own instant and its flag follows its own rule.
     if (record.source === 'marketplace') continue;
     const upper = record.by === 'system' ? Math.max(c.clock, c.autoCancelAt ?? c.clock) : c.clock;
-    if (record.at < previous || record.at > upper) return [`context.cancellations.${index}.at`, record.at, `between ${previous} and the clock ${c.clock}`];
+    if (record.at < previous || record.at > upper)
+      return [`context.cancellations.${index}.at`, record.at, `between ${previous} and the clock ${c.clock}`];
     previous = record.at;
     // A request recorded at the same instant may have come before or after the cancellation: both are possible.
     const expected = countsAgainstRate(asOf(c, official, record, false), record.by, record.reason, record.items);
     const alsoPossible = countsAgainstRate(asOf(c, official, record, true), record.by, record.reason, record.items);
     if (record.countsAgainstRate !== expected && record.countsAgainstRate !== alsoPossible) {
-      return [`context.cancellations.${index}.countsAgainstRate`, record.countsAgainstRate, `${expected} for a ${record.by} cancellation with reason ${record.reason}`];
+      return [
+        `context.cancellations.${index}.countsAgainstRate`,
+        record.countsAgainstRate,
+        `${expected} for a ${record.by} cancellation with reason ${record.reason}`,
+      ];
     }
   }
   // Before the window's end only when the marketplace had said the order was ready.
@@ -270,14 +352,25 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
 }
 
 /** The order as it stood when `record` was made: items flagged by the official requests recorded by then. */
-function asOf(order: OrderContext, official: ReadonlyMap<string, number>, record: Cancellation, sameInstantCounts: boolean): OrderContext {
-  const requestedBy = (at: number | undefined) => at !== undefined && (at < record.at || (sameInstantCounts && at === record.at));
-  const items: OrderItem[] = order.items.map((item) => ({ ...item, buyerRequestedCancel: requestedBy(official.get(item.orderItemId)) }));
+function asOf(
+  order: OrderContext,
+  official: ReadonlyMap<string, number>,
+  record: Cancellation,
+  sameInstantCounts: boolean,
+): OrderContext {
+  const requestedBy = (at: number | undefined) =>
+    at !== undefined && (at < record.at || (sameInstantCounts && at === record.at));
+  const items: OrderItem[] = order.items.map((item) => ({
+    ...item,
+    buyerRequestedCancel: requestedBy(official.get(item.orderItemId)),
+  }));
   return { ...order, items };
 }
 
 function fail(orderId: string | undefined, detail: string): never {
-  throw new RestoreError(`Cannot restore order ${orderId === undefined ? '(unknown id)' : JSON.stringify(orderId)}: ${detail}.`);
+  throw new RestoreError(
+    `Cannot restore order ${orderId === undefined ? '(unknown id)' : JSON.stringify(orderId)}: ${detail}.`,
+  );
 }
 
 /**
@@ -294,11 +387,14 @@ export function restoreOrder(stored: string | PersistedOrder, options: RestoreOr
     try {
       raw = JSON.parse(stored);
     } catch {
-      throw new RestoreError(`Cannot restore an order from text that is not JSON: ${JSON.stringify(stored.slice(0, 40))}.`);
+      throw new RestoreError(
+        `Cannot restore an order from text that is not JSON: ${JSON.stringify(stored.slice(0, 40))}.`,
+      );
     }
   }
   let envelope = parseEnvelope(raw);
-  if (envelope.schemaVersion === SNAPSHOT_SCHEMA_VERSION && envelope.machineVersion === 2) envelope = fromMachineVersion2(envelope);
+  if (envelope.schemaVersion === SNAPSHOT_SCHEMA_VERSION && envelope.machineVersion === 2)
+    envelope = fromMachineVersion2(envelope);
   if (envelope.schemaVersion !== SNAPSHOT_SCHEMA_VERSION || envelope.machineVersion !== MACHINE_VERSION) {
     const orderId = typeof envelope.context['orderId'] === 'string' ? envelope.context['orderId'] : undefined;
     if (!options.migrate) {
@@ -309,7 +405,10 @@ export function restoreOrder(stored: string | PersistedOrder, options: RestoreOr
     }
     envelope = parseEnvelope(options.migrate(envelope));
     if (envelope.schemaVersion !== SNAPSHOT_SCHEMA_VERSION || envelope.machineVersion !== MACHINE_VERSION) {
-      fail(orderId, `migrate returned schemaVersion ${envelope.schemaVersion} and machine version ${envelope.machineVersion}`);
+      fail(
+        orderId,
+        `migrate returned schemaVersion ${envelope.schemaVersion} and machine version ${envelope.machineVersion}`,
+      );
     }
   }
   const parsed = OrderContext.safeParse(expand(envelope.context));
@@ -329,12 +428,16 @@ function parseEnvelope(raw: unknown): PersistedOrder {
   if (envelope.success) return envelope.data;
   const issue = envelope.error.issues[0]!;
   const path = issue.path.join('.') || '(root)';
-  throw new RestoreError(`Cannot restore an order: field "${path}" ${issue.message} (got ${describe(valueAt(raw, issue.path))}).`);
+  throw new RestoreError(
+    `Cannot restore an order: field "${path}" ${issue.message} (got ${describe(valueAt(raw, issue.path))}).`,
+  );
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
-  for (const key of path) current = current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    current =
+      current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined;
   return current;
 }
 
@@ -348,7 +451,9 @@ function fromMachineVersion2(stored: PersistedOrder): PersistedOrder {
     context['items'] = context['items'].map((item: unknown) => {
       if (item === null || typeof item !== 'object') return item;
       const { quantity, quantityCanceled = 0 } = item as { quantity?: unknown; quantityCanceled?: unknown };
-      return typeof quantity === 'number' && typeof quantityCanceled === 'number' && quantity > quantityCanceled ? { ...item, quantityShipped: quantity - quantityCanceled } : item;
+      return typeof quantity === 'number' && typeof quantityCanceled === 'number' && quantity > quantityCanceled
+        ? { ...item, quantityShipped: quantity - quantityCanceled }
+        : item;
     });
   }
   return { ...stored, machineVersion: MACHINE_VERSION, context };
@@ -364,16 +469,25 @@ function fromMachineVersion2(stored: PersistedOrder): PersistedOrder {
  */
 export function upgradeOrderSnapshot(stored: PersistedOrder): PersistedOrder {
   if (stored.schemaVersion === SNAPSHOT_SCHEMA_VERSION && stored.machineVersion === MACHINE_VERSION) return stored;
-  if (stored.schemaVersion === SNAPSHOT_SCHEMA_VERSION && stored.machineVersion === 2) return fromMachineVersion2(stored);
+  if (stored.schemaVersion === SNAPSHOT_SCHEMA_VERSION && stored.machineVersion === 2)
+    return fromMachineVersion2(stored);
   if (stored.schemaVersion !== 1 || stored.machineVersion !== 1) {
-    throw new RestoreError(`Cannot upgrade an order from schemaVersion ${stored.schemaVersion} and machine version ${stored.machineVersion}: only version 1 is known.`);
+    throw new RestoreError(
+      `Cannot upgrade an order from schemaVersion ${stored.schemaVersion} and machine version ${stored.machineVersion}: only version 1 is known.`,
+    );
   }
   const context = { ...stored.context };
   const instants: number[] = [context['placedAt'] as number];
-  for (const record of [...((context['requests'] as Array<{ at: number }>) ?? []), ...((context['cancellations'] as Array<{ at: number }>) ?? [])]) instants.push(record.at);
-  for (const key of ['labelGeneratedAt', 'shippedAt']) if (typeof context[key] === 'number') instants.push(context[key] as number);
+  for (const record of [
+    ...((context['requests'] as Array<{ at: number }>) ?? []),
+    ...((context['cancellations'] as Array<{ at: number }>) ?? []),
+  ])
+    instants.push(record.at);
+  for (const key of ['labelGeneratedAt', 'shippedAt'])
+    if (typeof context[key] === 'number') instants.push(context[key] as number);
   // Version 1 kept no clock: an open order past the window has seen at least the window's end.
-  if (stored.state === stateKeys.unshipped || stored.state === stateKeys.labelGenerated) instants.push(context['buyerCancelUntil'] as number);
+  if (stored.state === stateKeys.unshipped || stored.state === stateKeys.labelGenerated)
+    instants.push(context['buyerCancelUntil'] as number);
   if (stored.state === stateKeys.autoCanceled) instants.push(context['autoCancelAt'] as number);
   context['clock'] = Math.max(...instants);
   context['eventIds'] = [];

@@ -39,7 +39,8 @@ export function formatDuration(ms: number): string {
   return `${ms} ms`;
 }
 
-type GuardLike = string | { type: string } | ((...args: unknown[]) => boolean) & { guards?: GuardLike[]; stateValue?: unknown };
+type GuardLike =
+  string | { type: string } | (((...args: unknown[]) => boolean) & { guards?: GuardLike[]; stateValue?: unknown });
 
 function guardName(guard: GuardLike | undefined): string | null {
   if (guard === undefined) return null;
@@ -54,7 +55,11 @@ function guardName(guard: GuardLike | undefined): string | null {
 
 function stateInOf(guard: GuardLike | undefined): string | null {
   if (typeof guard !== 'function') return null;
-  if (guard.stateValue !== undefined) return String(guard.stateValue).replace(/^#[^.]+\./, '').split('.').pop()!;
+  if (guard.stateValue !== undefined)
+    return String(guard.stateValue)
+      .replace(/^#[^.]+\./, '')
+      .split('.')
+      .pop()!;
   for (const inner of guard.guards ?? []) {
     const found = stateInOf(inner);
     if (found) return found;
@@ -82,11 +87,24 @@ export function describeStatechart(machine: AnyStateMachine, policy: Policy = de
   const visit = (node: AnyStateMachine['root'], parent: string | null, initial: boolean) => {
     const kind = node.type === 'final' ? 'final' : node.type === 'compound' ? 'compound' : 'atomic';
     states.push({ id: node.id, key: node.key, parent, kind, initial });
-    const draw = (event: string, transition: { guard?: unknown; target?: ReadonlyArray<{ key: string }> | undefined; actions?: readonly unknown[] }) => {
+    const draw = (
+      event: string,
+      transition: {
+        guard?: unknown;
+        target?: ReadonlyArray<{ key: string }> | undefined;
+        actions?: readonly unknown[];
+      },
+    ) => {
       const guard = guardName(transition.guard as GuardLike | undefined);
       const deadline = deadlineLabel(guard, policy);
       // Time is checked at the head of every list (see the machine); it is drawn once, from `placed`'s `*`.
-      if (guard && timeGuards.some((name) => guard.includes(name)) && !(event === '*' && deadline) && event !== 'always') return;
+      if (
+        guard &&
+        timeGuards.some((name) => guard.includes(name)) &&
+        !(event === '*' && deadline) &&
+        event !== 'always'
+      )
+        return;
       if (event === 'clock.tick' && !guard) return;
       // A parent's transition guarded by in(child) is drawn from that child, which says the in(…) already.
       const child = stateInOf(transition.guard as GuardLike | undefined);

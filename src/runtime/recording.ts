@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { InvalidInputError, parseOrThrow, type Effect, type OrderEventInput, type OrderInput, type Verdict } from '../domain/index.js';
+import {
+  InvalidInputError,
+  parseOrThrow,
+  type Effect,
+  type OrderEventInput,
+  type OrderInput,
+  type Verdict,
+} from '../domain/index.js';
 import { applyEvent, createOrder } from './step.js';
 import type { OrderSnapshot } from './snapshot.js';
 

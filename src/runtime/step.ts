@@ -34,7 +34,8 @@ type Emitted = Effect | OrderAccepted;
 /** The emitted events among the actions XState's `transition()` returns. */
 function emitted(actions: ReadonlyArray<{ type: string; params?: unknown }>): Emitted[] {
   const events: Emitted[] = [];
-  for (const action of actions) if (action.type === 'xstate.emit') events.push((action.params as { event: Emitted }).event);
+  for (const action of actions)
+    if (action.type === 'xstate.emit') events.push((action.params as { event: Emitted }).event);
   return events;
 }
 
@@ -96,10 +97,18 @@ export function ruled(snapshot: OrderSnapshot, event: ParsedOrderEvent): { statu
  * The guard that refused an event the package's rules allow: the first guard of the state's transitions for
  * the event, other than the time guards, that an extension's implementation answers false.
  */
-function refusingGuard(machine: OrderMachine, status: OrderStatus, snapshot: OrderSnapshot, event: ParsedOrderEvent): string {
+function refusingGuard(
+  machine: OrderMachine,
+  status: OrderStatus,
+  snapshot: OrderSnapshot,
+  event: ParsedOrderEvent,
+): string {
   const key = stateKeyOfStatus[status];
   const node = machine.root.states[stateKeys.placed]?.states[key];
-  const guards = machine.implementations.guards as Record<string, ((args: unknown, params: unknown) => boolean) | undefined>;
+  const guards = machine.implementations.guards as Record<
+    string,
+    ((args: unknown, params: unknown) => boolean) | undefined
+  >;
   const args = { context: snapshot.context, event };
   for (const candidate of node?.on[event.type] ?? []) {
     const guard = candidate.guard as string | { type: string; params?: unknown } | undefined;
@@ -113,16 +122,31 @@ function refusingGuard(machine: OrderMachine, status: OrderStatus, snapshot: Ord
 }
 
 /** The machine's decision, worded by the rules when they agree and plainly when an extension decided otherwise. */
-export function decide(machine: OrderMachine, snapshot: OrderSnapshot, event: ParsedOrderEvent, accepted: boolean): Verdict {
+export function decide(
+  machine: OrderMachine,
+  snapshot: OrderSnapshot,
+  event: ParsedOrderEvent,
+  accepted: boolean,
+): Verdict {
   const { status, verdict } = ruled(snapshot, event);
   if (accepted === verdict.accepted) return verdict;
   // A fact that time ended the order before it could apply: reported as on an ended order.
   if (isFact(event) && !accepted && verdict.conflict) return endedVerdict(snapshot, event);
   const late = verdict.late ? { late: true as const } : {};
   const params = { event: event.type, status, offset: snapshot.context.utcOffsetMinutes };
-  if (accepted) return { accepted: true, message: outcomeMessage('acceptedByMachine', { ...params, code: verdict.code ?? '' }), ...late };
+  if (accepted)
+    return {
+      accepted: true,
+      message: outcomeMessage('acceptedByMachine', { ...params, code: verdict.code ?? '' }),
+      ...late,
+    };
   const guard = refusingGuard(machine, status, snapshot, event);
-  return { accepted: false, code: 'REFUSED_BY_MACHINE', message: refusalMessage('REFUSED_BY_MACHINE', { ...params, guard }), ...late };
+  return {
+    accepted: false,
+    code: 'REFUSED_BY_MACHINE',
+    message: refusalMessage('REFUSED_BY_MACHINE', { ...params, guard }),
+    ...late,
+  };
 }
 
 /**
@@ -133,7 +157,12 @@ export function endedVerdict(snapshot: OrderSnapshot, event: ParsedOrderEvent): 
   const { status, verdict } = ruled(snapshot, event);
   if (!isFact(event) || !verdict.conflict) return verdict;
   const code = status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED';
-  return { ...verdict, accepted: false, code, message: refusalMessage(code, { offset: snapshot.context.utcOffsetMinutes }, 'conflict') };
+  return {
+    ...verdict,
+    accepted: false,
+    code,
+    message: refusalMessage(code, { offset: snapshot.context.utcOffsetMinutes }, 'conflict'),
+  };
 }
 
 /** The answer to an event whose id the order has applied: nothing changes. */

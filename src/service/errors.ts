@@ -41,6 +41,9 @@ export class UnreadableOrderError extends RestoreError {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Stored order ${JSON.stringify(orderId)} cannot be read: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, { cause });
+    super(
+      `Stored order ${JSON.stringify(orderId)} cannot be read: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+      { cause },
+    );
   }
 }

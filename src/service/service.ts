@@ -182,7 +182,10 @@ export interface OrderService {
 }
 
 function check(subject: string, path: string, ok: boolean, value: unknown, expected: string): void {
-  if (!ok) throw new InvalidInputError(subject, [{ path, message: `expected ${expected} (got ${JSON.stringify(value) ?? String(value)})` }]);
+  if (!ok)
+    throw new InvalidInputError(subject, [
+      { path, message: `expected ${expected} (got ${JSON.stringify(value) ?? String(value)})` },
+    ]);
 }
 
 /** Every outcome of one attempt at a write transaction. */
@@ -212,7 +215,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const kept = cache.get(row);
     return kept ? { snapshot: kept, text: row.snapshot } : reader.restored(row);
   };
-  const create = (input: OrderInput) => createOrder(input, { ...(policy ? { policy } : {}), ...(machine ? { machine } : {}) });
+  const create = (input: OrderInput) =>
+    createOrder(input, { ...(policy ? { policy } : {}), ...(machine ? { machine } : {}) });
 
   /** Runs a read again after a lost connection (a read writes nothing, so it is always safe to), with backoff. */
   async function read<T>(run: () => Promise<T>): Promise<T> {
@@ -237,7 +241,9 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     if (!row || last === undefined || last <= row.seq) return undefined;
     return new UnreadableOrderError(
       orderId,
-      new RestoreError(`Its row is at seq ${row.seq} but its history goes on to seq ${last}, so no event can be recorded after it until the row is repaired.`),
+      new RestoreError(
+        `Its row is at seq ${row.seq} but its history goes on to seq ${last}, so no event can be recorded after it until the row is repaired.`,
+      ),
     );
   }
 
@@ -247,7 +253,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
    * 'unknown'`) is retried only for an `idempotent` request, which a second run cannot apply twice. A conflict
    * that comes from the order's row being behind its history is that order's `UnreadableOrderError`, at once.
    */
-  async function write<T>(orderId: string, idempotent: boolean, attempt: (tx: StoreTransaction) => Promise<Attempt<T>>): Promise<T> {
+  async function write<T>(
+    orderId: string,
+    idempotent: boolean,
+    attempt: (tx: StoreTransaction) => Promise<Attempt<T>>,
+  ): Promise<T> {
     for (let retry = 0; ; retry++) {
       let failure: unknown;
       try {
@@ -263,24 +273,44 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       if (retry >= maxRetries) {
         if (failure instanceof StoreConnectionError) throw failure;
-        throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} kept changing while an event was applied, ${maxRetries + 1} attempts in a row.`);
+        throw new OrderConflictError(
+          orderId,
+          `Order ${JSON.stringify(orderId)} kept changing while an event was applied, ${maxRetries + 1} attempts in a row.`,
+        );
       }
       await pause(retry);
     }
   }
 
   /** Writes a prepared step: order row (guarded by its version), history row and effects, in the caller's transaction. */
-  async function saveStep(tx: StoreTransaction, row: OrderRow, step: PreparedStep): Promise<{ ok: boolean; written: OrderRow }> {
+  async function saveStep(
+    tx: StoreTransaction,
+    row: OrderRow,
+    step: PreparedStep,
+  ): Promise<{ ok: boolean; written: OrderRow }> {
     const version = step.changed ? row.version + 1 : row.version;
     const seq = row.seq + 1;
-    const written: OrderRow = { orderId: row.orderId, version, status: step.status, nextDeadline: step.nextDeadline, seq, snapshot: step.text };
+    const written: OrderRow = {
+      orderId: row.orderId,
+      version,
+      status: step.status,
+      nextDeadline: step.nextDeadline,
+      seq,
+      snapshot: step.text,
+    };
     const ok = await tx.updateOrder(written, row.seq);
     if (ok) await record(tx, row.orderId, seq, version, step);
     return { ok, written };
   }
 
   /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
-  async function record(tx: StoreTransaction, orderId: string, seq: number, version: number, step: HistoryFields): Promise<void> {
+  async function record(
+    tx: StoreTransaction,
+    orderId: string,
+    seq: number,
+    version: number,
+    step: HistoryFields,
+  ): Promise<void> {
     await tx.appendHistory({
       orderId,
       seq,
@@ -317,7 +347,14 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         if (stored) return { kind: 'done', result: replayed(orderId, key, stored, fingerprint) };
       }
       const status = orderStatus(created.snapshot);
-      const row: OrderRow = { orderId, version: 1, status, nextDeadline: nextDeadline(created.snapshot), seq: 1, snapshot: placedText };
+      const row: OrderRow = {
+        orderId,
+        version: 1,
+        status,
+        nextDeadline: nextDeadline(created.snapshot),
+        seq: 1,
+        snapshot: placedText,
+      };
       if (!(await tx.insertOrder(row))) {
         if (key !== undefined) {
           const stored = await tx.getIdempotency(orderId, key);
@@ -335,7 +372,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         effects: created.effects.map((effect) => JSON.stringify(effect)),
       });
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
-      if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+      if (key !== undefined)
+        await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
       placed = row;
       return { kind: 'done', result };
     });
@@ -351,9 +389,16 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     } catch {
       same = false;
     }
-    if (!same || !first) throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} already exists with a different input.`);
+    if (!same || !first)
+      throw new OrderConflictError(orderId, `Order ${JSON.stringify(orderId)} already exists with a different input.`);
     const { snapshot } = restore(outcome.exists);
-    const result: PlaceResult = { orderId, status: orderStatus(snapshot), version: outcome.exists.version, verdict: JSON.parse(first.verdict), effects: JSON.parse(first.effects) };
+    const result: PlaceResult = {
+      orderId,
+      status: orderStatus(snapshot),
+      version: outcome.exists.version,
+      verdict: JSON.parse(first.verdict),
+      effects: JSON.parse(first.effects),
+    };
     return key === undefined ? result : remember(orderId, key, fingerprint, result);
   }
 
@@ -370,9 +415,17 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     });
   }
 
-  function replayed<T>(orderId: string, key: string, stored: { request: string; result: string }, fingerprint: string): T {
+  function replayed<T>(
+    orderId: string,
+    key: string,
+    stored: { request: string; result: string },
+    fingerprint: string,
+  ): T {
     if (stored.request !== fingerprint) {
-      throw new OrderConflictError(orderId, `Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} was first used for a different request.`);
+      throw new OrderConflictError(
+        orderId,
+        `Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} was first used for a different request.`,
+      );
     }
     return JSON.parse(stored.result) as T;
   }
@@ -391,7 +444,9 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const idempotent = key !== undefined || parsed.eventId !== undefined;
     // The event as the history records it, worked out once for the lookup and the write.
     let eventText: string | undefined;
-    const result = await write<Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow }>(orderId, idempotent, async (tx) => {
+    const result = await write<
+      Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow }
+    >(orderId, idempotent, async (tx) => {
       // The order is read before the key: a writer that commits the key in between also moves the order on,
       // so this attempt then loses on the guard and retries, and sees the key.
       const row = await tx.getOrder(orderId);
@@ -405,19 +460,38 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       // An event is judged once. The order remembers the ids it accepted (the core answers them as duplicates);
       // the history also holds the events it refused, so that one sent again as it was after an answer that was
       // lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
-      const first = step.verdict.duplicate !== true && parsed.eventId !== undefined ? await tx.findEvent(orderId, parsed.eventId, (eventText ??= JSON.stringify(stored))) : null;
+      const first =
+        step.verdict.duplicate !== true && parsed.eventId !== undefined
+          ? await tx.findEvent(orderId, parsed.eventId, (eventText ??= JSON.stringify(stored)))
+          : null;
       if (step.verdict.duplicate === true || first) {
         // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
         const verdict: Verdict = first ? { ...(JSON.parse(first.verdict) as Verdict), duplicate: true } : step.verdict;
-        const result = { orderId, status: orderStatus(before.snapshot), version: row.version, verdict, effects: first ? [] : step.effects, snapshot: row.snapshot };
+        const result = {
+          orderId,
+          status: orderStatus(before.snapshot),
+          version: row.version,
+          verdict,
+          effects: first ? [] : step.effects,
+          snapshot: row.snapshot,
+        };
         // The key is remembered all the same, or a later request with it would apply whatever that one carries.
-        if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+        if (key !== undefined)
+          await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
         return { kind: 'done', result };
       }
       const saved = await saveStep(tx, row, prepareStep(before, step, stored, eventText));
       if (!saved.ok) return { kind: 'conflict' };
-      const result = { orderId, status: orderStatus(step.snapshot), version: saved.written.version, verdict: step.verdict, effects: step.effects, snapshot: saved.written.snapshot };
-      if (key !== undefined) await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+      const result = {
+        orderId,
+        status: orderStatus(step.snapshot),
+        version: saved.written.version,
+        verdict: step.verdict,
+        effects: step.effects,
+        snapshot: saved.written.snapshot,
+      };
+      if (key !== undefined)
+        await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
       return { kind: 'done', result: { ...result, stepped: step.snapshot, written: saved.written } };
     });
     const { stepped, written, ...rest } = result;
@@ -431,7 +505,13 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     const row = await read(() => store.getOrder(orderId));
     if (!row) return null;
     const { snapshot } = restore(row);
-    return { orderId, status: orderStatus(snapshot), version: row.version, snapshot, nextDeadline: nextDeadline(snapshot) };
+    return {
+      orderId,
+      status: orderStatus(snapshot),
+      version: row.version,
+      snapshot,
+      nextDeadline: nextDeadline(snapshot),
+    };
   }
 
   async function history(orderId: string): Promise<HistoryRow[]> {
@@ -492,7 +572,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             }
           };
           // A large batch: the worker thread ticks the later rows while this thread ticks and writes the first ones.
-          const split = worker?.usable && rows.length >= SHARED_BATCH ? Math.floor(rows.length * OWN_SHARE) : rows.length;
+          const split =
+            worker?.usable && rows.length >= SHARED_BATCH ? Math.floor(rows.length * OWN_SHARE) : rows.length;
           const away = split < rows.length ? worker!.run(rows.slice(split)).catch(() => null) : null;
           for (const row of rows.slice(0, split)) await save(row, tickDue(row, restore));
           const ticks = (await away) ?? rows.slice(split).map((row) => tickDue(row, restore));
@@ -504,7 +585,8 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         // and ticks each order at its own stored deadline, so an order a lost COMMIT did tick is not due there again.
         if (!mayRetry(error, true)) throw error;
         const orderId = writing.orderId;
-        const behind = error instanceof WriteConflictError && orderId !== undefined ? await behindHistory(orderId) : undefined;
+        const behind =
+          error instanceof WriteConflictError && orderId !== undefined ? await behindHistory(orderId) : undefined;
         if (behind) {
           // That order's failure alone: the batch runs again without it.
           failed.push({ orderId: orderId!, message: behind.message });
@@ -623,7 +705,12 @@ class SnapshotCache {
     const written = entry.row;
     // Serialized again rather than compared with the text it was written as: a caller that changed the shared
     // snapshot object since cannot slip the change past this check. Columns changed by hand miss too.
-    if (written.version !== row.version || written.status !== row.status || written.nextDeadline !== row.nextDeadline || serializeOrder(entry.snapshot) !== row.snapshot) {
+    if (
+      written.version !== row.version ||
+      written.status !== row.status ||
+      written.nextDeadline !== row.nextDeadline ||
+      serializeOrder(entry.snapshot) !== row.snapshot
+    ) {
       this.entries.delete(row.orderId);
       return undefined;
     }

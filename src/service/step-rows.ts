@@ -44,7 +44,12 @@ export interface PreparedStep {
 }
 
 /** The write of `step`, taken from the order `before`, for `event` as the history records it (`eventText`: its JSON, when the caller has it). */
-export function prepareStep(before: Restored, step: StepResult, event: object, eventText = JSON.stringify(event)): PreparedStep {
+export function prepareStep(
+  before: Restored,
+  step: StepResult,
+  event: object,
+  eventText = JSON.stringify(event),
+): PreparedStep {
   const text = serializeOrder(step.snapshot);
   const eventId = (event as { eventId?: unknown }).eventId;
   return {
@@ -61,7 +66,8 @@ export function prepareStep(before: Restored, step: StepResult, event: object, e
 }
 
 /** One due order's `clock.tick` at its deadline: the write and the stepped snapshot, or why the order is skipped. */
-export type DueTick = { orderId: string; prepared: PreparedStep; snapshot?: OrderSnapshot } | { orderId: string; failed: string };
+export type DueTick =
+  { orderId: string; prepared: PreparedStep; snapshot?: OrderSnapshot } | { orderId: string; failed: string };
 
 /**
  * Steps a due row by a `clock.tick` at its stored deadline. A row that does not restore, a machine that throws and
@@ -75,7 +81,10 @@ export function tickDue(row: OrderRow, restore: (row: OrderRow) => Restored): Du
     const step = applyEvent(before.snapshot, tick);
     const next = nextDeadline(step.snapshot);
     if (next !== null && next <= tick.at) {
-      return { orderId, failed: `Order ${JSON.stringify(orderId)} is still due at ${next} after a clock.tick at its deadline ${tick.at}.` };
+      return {
+        orderId,
+        failed: `Order ${JSON.stringify(orderId)} is still due at ${next} after a clock.tick at its deadline ${tick.at}.`,
+      };
     }
     return { orderId, prepared: prepareStep(before, step, tick), snapshot: step.snapshot };
   } catch (error) {
@@ -99,7 +108,10 @@ export function rowReader(options: RestoreOrderOptions = {}) {
     }
     // A row holding another order's snapshot would be stepped as that order and written under this id.
     if (snapshot.context.orderId !== row.orderId) {
-      throw new UnreadableOrderError(row.orderId, new RestoreError(`Its row holds the snapshot of order ${JSON.stringify(snapshot.context.orderId)}.`));
+      throw new UnreadableOrderError(
+        row.orderId,
+        new RestoreError(`Its row holds the snapshot of order ${JSON.stringify(snapshot.context.orderId)}.`),
+      );
     }
     return snapshot;
   };
@@ -120,15 +132,18 @@ export function rowReader(options: RestoreOrderOptions = {}) {
  * version computed until its next write; only its id, seq and version are checked.
  */
 export function rowMismatch(row: OrderRow, snapshot: OrderSnapshot, text: string): string | undefined {
-  if (!Number.isSafeInteger(row.seq) || row.seq < 1) return `Its seq column is ${row.seq}, expected a whole number of at least 1.`;
+  if (!Number.isSafeInteger(row.seq) || row.seq < 1)
+    return `Its seq column is ${row.seq}, expected a whole number of at least 1.`;
   if (!Number.isSafeInteger(row.version) || row.version < 1 || row.version > row.seq) {
     return `Its version column is ${row.version}, expected a whole number from 1 to its seq ${row.seq}.`;
   }
   if (text !== row.snapshot && !isCurrentEnvelope(row.snapshot)) return undefined;
   const status = orderStatus(snapshot);
-  if (row.status !== status) return `Its status column is ${JSON.stringify(row.status)}, but its snapshot's status is ${JSON.stringify(status)}.`;
+  if (row.status !== status)
+    return `Its status column is ${JSON.stringify(row.status)}, but its snapshot's status is ${JSON.stringify(status)}.`;
   const deadline = nextDeadline(snapshot);
-  if (row.nextDeadline !== deadline) return `Its next_deadline column is ${row.nextDeadline}, but its snapshot's next deadline is ${deadline}.`;
+  if (row.nextDeadline !== deadline)
+    return `Its next_deadline column is ${row.nextDeadline}, but its snapshot's next deadline is ${deadline}.`;
   return undefined;
 }
 

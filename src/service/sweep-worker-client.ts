@@ -10,7 +10,9 @@ import type { DueTick } from './step-rows.js';
 function tsxEsmApi(): string {
   const require = createRequire(import.meta.url);
   const manifest = require.resolve('tsx/package.json');
-  const entry = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: string | { default: string } }> }).exports['./esm/api']!.import;
+  const entry = (
+    JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: string | { default: string } }> }
+  ).exports['./esm/api']!.import;
   return pathToFileURL(join(dirname(manifest), typeof entry === 'string' ? entry : entry.default)).href;
 }
 
@@ -23,7 +25,10 @@ function startWorker(): Worker {
   const url = new URL(`./sweep-worker.${source ? 'ts' : 'js'}`, import.meta.url);
   if (!source) return new Worker(url, { execArgv: [] });
   // Running from the sources: the worker registers tsx itself, then loads the TypeScript file.
-  return new Worker(`import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, execArgv: [] });
+  return new Worker(
+    `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`,
+    { eval: true, execArgv: [] },
+  );
 }
 
 /** How long a request may take before the thread counts as failed: generous, since the sweep holds its transaction. */
@@ -54,7 +59,14 @@ export class SweepWorker {
     }
     const id = this.nextId++;
     return new Promise<DueTick[]>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(current, new Error(`The sweep's worker thread did not answer within ${patienceMs(rows.length)} ms.`)), patienceMs(rows.length));
+      const timer = setTimeout(
+        () =>
+          this.fail(
+            current,
+            new Error(`The sweep's worker thread did not answer within ${patienceMs(rows.length)} ms.`),
+          ),
+        patienceMs(rows.length),
+      );
       current.pending.set(id, (outcome) => {
         clearTimeout(timer);
         if (outcome instanceof Error) reject(outcome);

@@ -4,7 +4,8 @@ import type { SimulationFigures } from './engine.js';
 const words = {
   en: {
     title: (orders: string, seed: number) => `Daily Cancellation Rate: ${orders} simulated orders, seed ${seed}`,
-    subtitle: 'sellerMetrics at the end of each day: seller-fulfilled orders placed in the 7 days before, cancelled by the seller or auto-cancelled',
+    subtitle:
+      'sellerMetrics at the end of each day: seller-fulfilled orders placed in the 7 days before, cancelled by the seller or auto-cancelled',
     target: (target: string) => `target < ${target}`,
     axisY: 'Cancellation Rate',
     axisX: 'simulated day (UTC)',
@@ -22,7 +23,8 @@ const words = {
   },
 } satisfies Record<Lang, unknown>;
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const percent = (rate: number, digits = 2) => `${(rate * 100).toFixed(digits)}%`;
 
 /**
@@ -54,20 +56,30 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
   const halo = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"';
   const parts: string[] = [];
   parts.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="title desc" ${font}>`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="title desc" ${font}>`,
+  );
   parts.push(`  <title id="title">${escape(w.title(figures.orders.toLocaleString('en-US'), figures.seed))}</title>`);
-  parts.push(`  <desc id="desc">${escape(figures.daily.map((d) => `${d.date}: ${percent(d.rate)} (${d.canceled}/${d.orders})`).join('; '))}</desc>`);
+  parts.push(
+    `  <desc id="desc">${escape(figures.daily.map((d) => `${d.date}: ${percent(d.rate)} (${d.canceled}/${d.orders})`).join('; '))}</desc>`,
+  );
   parts.push(`  <rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  parts.push(`  <text x="${left}" y="30" font-size="18" font-weight="bold" fill="#1f2933">${escape(w.title(figures.orders.toLocaleString('en-US'), figures.seed))}</text>`);
+  parts.push(
+    `  <text x="${left}" y="30" font-size="18" font-weight="bold" fill="#1f2933">${escape(w.title(figures.orders.toLocaleString('en-US'), figures.seed))}</text>`,
+  );
   parts.push(`  <text x="${left}" y="50" font-size="11" fill="#52606d">${escape(w.subtitle)}</text>`);
   for (let p = 0; p <= maxPercent + 1e-9; p += step) {
     const ty = y(p / 100).toFixed(1);
     parts.push(`  <line x1="${left}" y1="${ty}" x2="${width - right}" y2="${ty}" stroke="#e4e7eb" stroke-width="1"/>`);
-    parts.push(`  <text x="${left - 8}" y="${ty}" font-size="11" fill="#52606d" text-anchor="end" dominant-baseline="middle">${p.toFixed(step < 1 ? 1 : 0)}%</text>`);
+    parts.push(
+      `  <text x="${left - 8}" y="${ty}" font-size="11" fill="#52606d" text-anchor="end" dominant-baseline="middle">${p.toFixed(step < 1 ? 1 : 0)}%</text>`,
+    );
   }
   // The target line goes under the bars, its label over everything.
   const ty = y(target).toFixed(1);
-  parts.push(`  <line x1="${left}" y1="${ty}" x2="${width - right}" y2="${ty}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`);
+  parts.push(
+    `  <line x1="${left}" y1="${ty}" x2="${width - right}" y2="${ty}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`,
+  );
   figures.daily.forEach((day, i) => {
     const cx = left + slot * i + slot / 2;
     const by = y(day.rate);
@@ -75,22 +87,40 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
     parts.push(
       `  <rect x="${(cx - barW / 2).toFixed(1)}" y="${by.toFixed(1)}" width="${barW.toFixed(1)}" height="${(top + plotH - by).toFixed(1)}" fill="${over ? '#e8590c' : '#2f9e44'}"><title>${escape(`${day.date}: ${percent(day.rate)} (${day.canceled}/${day.orders})`)}</title></rect>`,
     );
-    parts.push(`  <text x="${cx.toFixed(1)}" y="${(by - 6).toFixed(1)}" font-size="11" fill="#1f2933" text-anchor="middle" ${halo}>${percent(day.rate)}</text>`);
-    parts.push(`  <text x="${cx.toFixed(1)}" y="${top + plotH + 18}" font-size="11" fill="#52606d" text-anchor="middle">${escape(day.date.slice(5))}</text>`);
-    parts.push(`  <text x="${cx.toFixed(1)}" y="${top + plotH + 32}" font-size="10" fill="#7b8794" text-anchor="middle">${day.canceled}/${day.orders}</text>`);
+    parts.push(
+      `  <text x="${cx.toFixed(1)}" y="${(by - 6).toFixed(1)}" font-size="11" fill="#1f2933" text-anchor="middle" ${halo}>${percent(day.rate)}</text>`,
+    );
+    parts.push(
+      `  <text x="${cx.toFixed(1)}" y="${top + plotH + 18}" font-size="11" fill="#52606d" text-anchor="middle">${escape(day.date.slice(5))}</text>`,
+    );
+    parts.push(
+      `  <text x="${cx.toFixed(1)}" y="${top + plotH + 32}" font-size="10" fill="#7b8794" text-anchor="middle">${day.canceled}/${day.orders}</text>`,
+    );
   });
-  parts.push(`  <text x="${width - right - 4}" y="${(Number(ty) - 6).toFixed(1)}" font-size="11" font-weight="bold" fill="#c92a2a" text-anchor="end" ${halo}>${escape(w.target(percent(target, 1)))}</text>`);
+  parts.push(
+    `  <text x="${width - right - 4}" y="${(Number(ty) - 6).toFixed(1)}" font-size="11" font-weight="bold" fill="#c92a2a" text-anchor="end" ${halo}>${escape(w.target(percent(target, 1)))}</text>`,
+  );
   parts.push(`  <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#52606d" stroke-width="1"/>`);
-  parts.push(`  <line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#52606d" stroke-width="1"/>`);
-  parts.push(`  <text transform="translate(18 ${top + plotH / 2}) rotate(-90)" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisY)}</text>`);
-  parts.push(`  <text x="${left + plotW / 2}" y="${top + plotH + 52}" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisX)}</text>`);
+  parts.push(
+    `  <line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#52606d" stroke-width="1"/>`,
+  );
+  parts.push(
+    `  <text transform="translate(18 ${top + plotH / 2}) rotate(-90)" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisY)}</text>`,
+  );
+  parts.push(
+    `  <text x="${left + plotW / 2}" y="${top + plotH + 52}" font-size="12" fill="#1f2933" text-anchor="middle">${escape(w.axisX)}</text>`,
+  );
   const legendY = height - 12;
   parts.push(`  <rect x="${left}" y="${legendY - 9}" width="10" height="10" fill="#2f9e44"/>`);
   parts.push(`  <text x="${left + 14}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.legendUnder)}</text>`);
   parts.push(`  <rect x="${left + 110}" y="${legendY - 9}" width="10" height="10" fill="#e8590c"/>`);
   parts.push(`  <text x="${left + 124}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.legendOver)}</text>`);
-  parts.push(`  <line x1="${left + 250}" y1="${legendY - 4}" x2="${left + 274}" y2="${legendY - 4}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`);
-  parts.push(`  <text x="${left + 280}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.target(percent(target, 1)))}</text>`);
+  parts.push(
+    `  <line x1="${left + 250}" y1="${legendY - 4}" x2="${left + 274}" y2="${legendY - 4}" stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>`,
+  );
+  parts.push(
+    `  <text x="${left + 280}" y="${legendY}" font-size="11" fill="#52606d">${escape(w.target(percent(target, 1)))}</text>`,
+  );
   parts.push(`</svg>`);
   return `${parts.join('\n')}\n`;
 }

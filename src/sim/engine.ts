@@ -1,5 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { OrderStatus, orderStatus, sellerMetrics, CANCELLATION_RATE_TARGET, LATE_SHIPMENT_RATE_TARGET, type OrderSnapshot } from '../index.js';
+import {
+  OrderStatus,
+  orderStatus,
+  sellerMetrics,
+  CANCELLATION_RATE_TARGET,
+  LATE_SHIPMENT_RATE_TARGET,
+  type OrderSnapshot,
+} from '../index.js';
 import { DAY } from '../domain/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
 import { createOrderService, type OrderService } from '../service/index.js';
@@ -133,7 +140,8 @@ export class SimulationRunner {
   async sweep(at: number): Promise<number> {
     this.clock.now = at;
     const result = await this.service.sweep(at);
-    if (result.failed.length) throw new Error(`The sweeper could not advance order ${result.failed[0]!.orderId}: ${result.failed[0]!.message}`);
+    if (result.failed.length)
+      throw new Error(`The sweeper could not advance order ${result.failed[0]!.orderId}: ${result.failed[0]!.message}`);
     this.counters.sweeper.sweeps++;
     this.counters.sweeper.ticks += result.applied;
     return result.applied;
@@ -165,7 +173,10 @@ export class SimulationRunner {
           action.cancellations.map((c) => ({ orderId: c.orderId, reason: 'NoInventory' as const, items: c.items })),
           { format: 'xml', merchantIdentifier: 'A3TH9S8BH6GOGM' },
         );
-        const report = await applyFeed(this.service, xml, { at: action.at, feedId: `sim-${this.plan.seed}-day-${action.day + 1}` });
+        const report = await applyFeed(this.service, xml, {
+          at: action.at,
+          feedId: `sim-${this.plan.seed}-day-${action.day + 1}`,
+        });
         const summary = report.processingSummary;
         const feeds = this.counters.feeds;
         feeds.applied++;
@@ -176,7 +187,9 @@ export class SimulationRunner {
         this.counters.events.applied += summary.messagesProcessed;
         this.counters.events.accepted += summary.messagesSuccessful - summary.messagesWithWarning;
         this.counters.events.refused += summary.messagesWithError;
-        for (const result of report.results) if (result.resultCode === 'Error') this.counters.refusals[result.code] = (this.counters.refusals[result.code] ?? 0) + 1;
+        for (const result of report.results)
+          if (result.resultCode === 'Error')
+            this.counters.refusals[result.code] = (this.counters.refusals[result.code] ?? 0) + 1;
         return;
       }
     }
@@ -230,7 +243,12 @@ export interface SimulationFigures {
   /** Orders by final state, from the store. */
   states: Record<OrderStatus, number>;
   /** Cancellation records (a partial cancel is one), by reason and by who; `counted`: those against the rate. */
-  cancellations: { total: number; counted: number; byReason: Record<string, number>; byWho: Record<CancelledBy, number> };
+  cancellations: {
+    total: number;
+    counted: number;
+    byReason: Record<string, number>;
+    byWho: Record<CancelledBy, number>;
+  };
   events: SimulationCounters['events'];
   refusals: Record<string, number>;
   amazon: { notifications: SimulationCounters['notifications']; feeds: SimulationCounters['feeds'] };
@@ -258,7 +276,11 @@ function whoOf(record: { by: string; reason: string }): CancelledBy {
  * @example
  * const figures = figuresOf(plan, await storedSnapshots(service), runner.counters);
  */
-export function figuresOf(plan: SimulationPlan, snapshots: readonly OrderSnapshot[], counters: SimulationCounters): SimulationFigures {
+export function figuresOf(
+  plan: SimulationPlan,
+  snapshots: readonly OrderSnapshot[],
+  counters: SimulationCounters,
+): SimulationFigures {
   const states = Object.fromEntries(OrderStatus.options.map((status) => [status, 0])) as Record<OrderStatus, number>;
   const byWho: Record<CancelledBy, number> = { buyer: 0, seller: 0, marketplace: 0, auto: 0 };
   const byReason: Record<string, number> = {};
@@ -283,9 +305,18 @@ export function figuresOf(plan: SimulationPlan, snapshots: readonly OrderSnapsho
   const daily = placedPerDay.map((placed, day): DailyRate => {
     const at = plan.start + (day + 1) * DAY;
     // Only orders placed in the 7 days before `at` are in its Cancellation Rate: the others need no checking.
-    const inWindow = snapshots.filter((snapshot) => snapshot.context.placedAt >= at - 7 * DAY && snapshot.context.placedAt < at);
+    const inWindow = snapshots.filter(
+      (snapshot) => snapshot.context.placedAt >= at - 7 * DAY && snapshot.context.placedAt < at,
+    );
     const rate = sellerMetrics(inWindow, { now: at }).cancellationRate;
-    return { day: day + 1, date: iso(at - DAY).slice(0, 10), placed, rate: rate.rate, canceled: rate.canceled, orders: rate.orders };
+    return {
+      day: day + 1,
+      date: iso(at - DAY).slice(0, 10),
+      placed,
+      rate: rate.rate,
+      canceled: rate.canceled,
+      orders: rate.orders,
+    };
   });
   return {
     seed: plan.seed,
@@ -296,14 +327,36 @@ export function figuresOf(plan: SimulationPlan, snapshots: readonly OrderSnapsho
     end: iso(plan.end),
     scenarios: plan.scenarios,
     states,
-    cancellations: { total, counted, byReason: Object.fromEntries(Object.entries(byReason).sort(([a], [b]) => (a < b ? -1 : 1))), byWho },
+    cancellations: {
+      total,
+      counted,
+      byReason: Object.fromEntries(Object.entries(byReason).sort(([a], [b]) => (a < b ? -1 : 1))),
+      byWho,
+    },
     events: counters.events,
     refusals: Object.fromEntries(Object.entries(counters.refusals).sort(([a], [b]) => (a < b ? -1 : 1))),
     amazon: { notifications: counters.notifications, feeds: counters.feeds },
     sweeper: { ...counters.sweeper, autoCanceled: states['auto-canceled'] },
-    cancellationRate: { rate: cr.rate, canceled: cr.canceled, orders: cr.orders, target: CANCELLATION_RATE_TARGET, healthy: cr.healthy },
-    lateShipmentRate: { rate: lsr.rate, late: lsr.late, orders: lsr.orders, target: LATE_SHIPMENT_RATE_TARGET, healthy: lsr.healthy, days: 10 },
-    offersAtRisk: metrics.suppressionRisks.map((risk) => ({ sku: risk.sku, inARow: risk.cancellations.length, orderIds: risk.cancellations.map((c) => c.orderId) })),
+    cancellationRate: {
+      rate: cr.rate,
+      canceled: cr.canceled,
+      orders: cr.orders,
+      target: CANCELLATION_RATE_TARGET,
+      healthy: cr.healthy,
+    },
+    lateShipmentRate: {
+      rate: lsr.rate,
+      late: lsr.late,
+      orders: lsr.orders,
+      target: LATE_SHIPMENT_RATE_TARGET,
+      healthy: lsr.healthy,
+      days: 10,
+    },
+    offersAtRisk: metrics.suppressionRisks.map((risk) => ({
+      sku: risk.sku,
+      inARow: risk.cancellations.length,
+      orderIds: risk.cancellations.map((c) => c.orderId),
+    })),
     daily,
   };
 }
@@ -330,7 +383,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationFigu
   const plan = planSimulation(options);
   const clock: SimulationClock = { now: plan.start };
   // Every order's snapshot is kept: the figures at the end read them all anyway.
-  const service = await createOrderService({ store: options.store, now: simulationNow(clock), snapshotCache: Math.max(10_000, options.orders) });
+  const service = await createOrderService({
+    store: options.store,
+    now: simulationNow(clock),
+    snapshotCache: Math.max(10_000, options.orders),
+  });
   try {
     const runner = new SimulationRunner(service, plan, clock);
     await runClock(plan, async (at) => {
@@ -352,5 +409,3 @@ export async function simulate(options: SimulateOptions): Promise<SimulationFigu
 export async function runClock(plan: SimulationPlan, step: (at: number) => Promise<void>): Promise<void> {
   for (let at = plan.start + SWEEP_STEP_MS; at <= plan.end; at += SWEEP_STEP_MS) await step(at);
 }
-
-

@@ -2,8 +2,23 @@
  * The simulation behind `order-lifecycle simulate` (internal): a seeded seller's week planned up front and pushed
  * through the durable order service in virtual time, with the sweeper as the clock.
  */
-export { simulate, figuresOf, SimulationRunner, runClock, simulationNow, emptyCounters, addCounters } from './engine.js';
-export type { SimulateOptions, SimulationFigures, SimulationCounters, SimulationClock, DailyRate, CancelledBy } from './engine.js';
+export {
+  simulate,
+  figuresOf,
+  SimulationRunner,
+  runClock,
+  simulationNow,
+  emptyCounters,
+  addCounters,
+} from './engine.js';
+export type {
+  SimulateOptions,
+  SimulationFigures,
+  SimulationCounters,
+  SimulationClock,
+  DailyRate,
+  CancelledBy,
+} from './engine.js';
 export { planSimulation, scenarioFractions, scenarioKinds, SIMULATION_START, SWEEP_STEP_MS } from './plan.js';
 export type { SimulationPlan, PlannedOrder, SimAction, ScenarioKind, PlanOptions } from './plan.js';
 export { dailyRateChart } from './chart.js';

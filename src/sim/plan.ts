@@ -54,7 +54,12 @@ export type SimAction =
   | { kind: 'place'; at: number; input: OrderInput }
   | { kind: 'apply'; at: number; orderId: string; event: OrderEventInput }
   | { kind: 'notify'; at: number; orderId: string; notification: OrderChangeNotificationBody }
-  | { kind: 'feed'; at: number; day: number; cancellations: Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }> };
+  | {
+      kind: 'feed';
+      at: number;
+      day: number;
+      cancellations: Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }>;
+    };
 
 /** An ORDER_CHANGE notification as Amazon sends it (SP-API notifications, NotificationVersion 1.0). */
 export interface OrderChangeNotificationBody {
@@ -69,7 +74,12 @@ export interface OrderChangeNotificationBody {
 /** One planned order: its input, its scenario and the index of its first action. */
 export interface PlannedOrder {
   index: number;
-  input: OrderInput & { orderId: string; placedAt: number; latestShipDate: number; items: Array<{ orderItemId: string; sku: string; quantity: number }> };
+  input: OrderInput & {
+    orderId: string;
+    placedAt: number;
+    latestShipDate: number;
+    items: Array<{ orderItemId: string; sku: string; quantity: number }>;
+  };
   scenario: ScenarioKind;
 }
 
@@ -128,7 +138,9 @@ function allocate(orders: number): Record<ScenarioKind, number> {
   const kinds = scenarioKinds.filter((kind) => kind !== 'normal');
   const exact = kinds.map((kind) => scenarioFractions[kind] * orders);
   const counts = exact.map((value) => Math.max(Math.floor(value), orders >= 100 ? 1 : 0));
-  const byRemainder = kinds.map((_, i) => i).sort((a, b) => exact[b]! - Math.floor(exact[b]!) - (exact[a]! - Math.floor(exact[a]!)) || a - b);
+  const byRemainder = kinds
+    .map((_, i) => i)
+    .sort((a, b) => exact[b]! - Math.floor(exact[b]!) - (exact[a]! - Math.floor(exact[a]!)) || a - b);
   let left = Math.round(exact.reduce((sum, value) => sum + value, 0)) - counts.reduce((sum, value) => sum + value, 0);
   for (const i of byRemainder) {
     if (left <= 0) break;
@@ -158,7 +170,13 @@ const OFFICIAL_SUBJECTS = [
   (name: string) => `RE: Order cancellation request from Amazon customer ${name}`,
   (name: string) => `亚马逊买家 ${name} 的订单取消申请`,
 ];
-const OTHER_SUBJECTS = ['Please cancel my order', 'Wrong size, can I cancel?', 'Ordered twice by mistake', '请取消我的订单', 'Question about my order'];
+const OTHER_SUBJECTS = [
+  'Please cancel my order',
+  'Wrong size, can I cancel?',
+  'Ordered twice by mistake',
+  '请取消我的订单',
+  'Question about my order',
+];
 
 /**
  * The seeded plan of a seller's week: `orders` orders placed over `days` days, each with a scenario and the
@@ -182,7 +200,10 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
   const kinds = random.shuffle(scenarioKinds.flatMap((kind) => Array.from({ length: scenarios[kind] }, () => kind)));
   const actions: SimAction[] = [];
   const orders: PlannedOrder[] = [];
-  const feedOrders = new Map<number, Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }>>();
+  const feedOrders = new Map<
+    number,
+    Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }>
+  >();
   const ids = new Set<string>();
   const feedAt = (day: number) => start + day * DAY + FEED_HOUR * HOUR;
   let lastAt = weekEnd;
@@ -204,9 +225,20 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
     const skus = new Set<string>();
     if (scenario === 'noInventory' || scenario === 'partialCancel') skus.add(random.pick(stockOuts));
     while (skus.size < itemCount) skus.add(random.pick(inStock));
-    const items = [...skus].map((sku, i) => ({ orderItemId: `${orderId.replaceAll('-', '').slice(-10)}${String(i + 1).padStart(4, '0')}`, sku, quantity: random.pick([1, 1, 1, 2, 3]) }));
+    const items = [...skus].map((sku, i) => ({
+      orderItemId: `${orderId.replaceAll('-', '').slice(-10)}${String(i + 1).padStart(4, '0')}`,
+      sku,
+      quantity: random.pick([1, 1, 1, 2, 3]),
+    }));
     const channel = scenario === 'afn' ? 'AFN' : 'MFN';
-    const input = { orderId, placedAt, latestShipDate, items, fulfillmentChannel: channel, marketplaceId: 'ATVPDKIKX0DER' } as PlannedOrder['input'];
+    const input = {
+      orderId,
+      placedAt,
+      latestShipDate,
+      items,
+      fulfillmentChannel: channel,
+      marketplaceId: 'ATVPDKIKX0DER',
+    } as PlannedOrder['input'];
     orders.push({ index, input, scenario });
     actions.push({ kind: 'place', at: placedAt, input });
 
@@ -215,14 +247,24 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
       lastAt = Math.max(lastAt, at);
     };
     const notify = (at: number, status: string, flagged: boolean, reason?: string) => {
-      actions.push({ kind: 'notify', at, orderId, notification: notification(input, at, status, flagged, reason, random) });
+      actions.push({
+        kind: 'notify',
+        at,
+        orderId,
+        notification: notification(input, at, status, flagged, reason, random),
+      });
       lastAt = Math.max(lastAt, at);
     };
     const afterWindow = placedAt + 35 * MINUTE;
     const shipOnTime = (from: number) => {
-      const label = random.between(Math.max(from, afterWindow), Math.max(from, afterWindow) + 0.4 * (latestShipDate - Math.max(from, afterWindow)));
+      const label = random.between(
+        Math.max(from, afterWindow),
+        Math.max(from, afterWindow) + 0.4 * (latestShipDate - Math.max(from, afterWindow)),
+      );
       apply(label, { type: 'seller.generateLabel' });
-      apply(random.between(label + 5 * MINUTE, label + 0.8 * (latestShipDate - label)), { type: 'seller.confirmShipment' });
+      apply(random.between(label + 5 * MINUTE, label + 0.8 * (latestShipDate - label)), {
+        type: 'seller.confirmShipment',
+      });
     };
     const name = random.pick(BUYERS);
     switch (scenario) {
@@ -241,7 +283,8 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
       case 'officialMessage':
       case 'messageOnly': {
         const at = random.between(placedAt + HOUR, placedAt + handling / 3);
-        const subject = scenario === 'officialMessage' ? random.pick(OFFICIAL_SUBJECTS)(name) : random.pick(OTHER_SUBJECTS);
+        const subject =
+          scenario === 'officialMessage' ? random.pick(OFFICIAL_SUBJECTS)(name) : random.pick(OTHER_SUBJECTS);
         apply(at, { type: 'buyer.requestCancellation', source: 'message', subject });
         apply(random.between(at + 10 * MINUTE, at + 4 * HOUR), { type: 'seller.cancel', reason: 'BuyerCanceled' });
         break;
@@ -252,22 +295,36 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
         const label = random.between(tried + 10 * MINUTE, tried + 0.3 * (latestShipDate - tried));
         apply(label, { type: 'seller.generateLabel' });
         const asked = random.between(label + 5 * MINUTE, label + 0.3 * (latestShipDate - label));
-        apply(asked, { type: 'buyer.requestCancellation', source: 'message', subject: random.pick(OFFICIAL_SUBJECTS)(name) });
-        apply(random.between(asked + 5 * MINUTE, asked + 0.5 * (latestShipDate - asked)), { type: 'seller.confirmShipment' });
+        apply(asked, {
+          type: 'buyer.requestCancellation',
+          source: 'message',
+          subject: random.pick(OFFICIAL_SUBJECTS)(name),
+        });
+        apply(random.between(asked + 5 * MINUTE, asked + 0.5 * (latestShipDate - asked)), {
+          type: 'seller.confirmShipment',
+        });
         break;
       }
       case 'noInventory': {
         // The seller finds the shelf empty, and the cancellation goes out with the day's feed.
         const found = random.between(afterWindow, placedAt + 12 * HOUR);
-        const feedDay = Math.floor((found - start) / DAY) + (found >= feedAt(Math.floor((found - start) / DAY)) ? 1 : 0);
+        const feedDay =
+          Math.floor((found - start) / DAY) + (found >= feedAt(Math.floor((found - start) / DAY)) ? 1 : 0);
         const list = feedOrders.get(feedDay) ?? [];
-        list.push({ orderId, items: items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })) });
+        list.push({
+          orderId,
+          items: items.map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity })),
+        });
         feedOrders.set(feedDay, list);
         break;
       }
       case 'partialCancel': {
         const at = random.between(afterWindow, placedAt + 0.3 * handling);
-        apply(at, { type: 'seller.cancel', reason: 'NoInventory', items: [{ orderItemId: items[0]!.orderItemId, quantity: items[0]!.quantity }] });
+        apply(at, {
+          type: 'seller.cancel',
+          reason: 'NoInventory',
+          items: [{ orderItemId: items[0]!.orderItemId, quantity: items[0]!.quantity }],
+        });
         shipOnTime(at + MINUTE);
         break;
       }
@@ -284,7 +341,12 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
         notify(random.between(placedAt + 2 * HOUR, placedAt + 30 * HOUR), 'Shipped', false);
         break;
       case 'marketplaceCancel':
-        notify(random.between(placedAt + HOUR, placedAt + handling / 2), 'Canceled', false, 'Amazon canceled the order');
+        notify(
+          random.between(placedAt + HOUR, placedAt + handling / 2),
+          'Canceled',
+          false,
+          'Amazon canceled the order',
+        );
         break;
     }
   }

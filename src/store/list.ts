@@ -14,7 +14,9 @@ export interface NormalizedListOptions {
 }
 
 function fail(path: string, value: unknown, expected: string): never {
-  throw new InvalidInputError('order list options', [{ path, message: `expected ${expected} (got ${describe(value)})` }]);
+  throw new InvalidInputError('order list options', [
+    { path, message: `expected ${expected} (got ${describe(value)})` },
+  ]);
 }
 
 /**
@@ -25,15 +27,21 @@ function fail(path: string, value: unknown, expected: string): never {
 export function normalizeListOptions(options: OrderListOptions = {}): NormalizedListOptions {
   if (typeof options !== 'object' || options === null) fail('', options, 'an object');
   const { status, idContains, limit, afterId } = options;
-  if (status !== undefined && !OrderStatus.safeParse(status).success) fail('status', status, `one of ${OrderStatus.options.join(', ')}`);
+  if (status !== undefined && !OrderStatus.safeParse(status).success)
+    fail('status', status, `one of ${OrderStatus.options.join(', ')}`);
   // Ids are well-formed text without control characters (a NUL would be a raw database error on PostgreSQL).
   if (idContains !== undefined && (typeof idContains !== 'string' || textProblem(idContains, { max: 256 }))) {
     fail('idContains', idContains, 'a string of at most 256 characters, well-formed, without control characters');
   }
   if (afterId !== undefined && (typeof afterId !== 'string' || textProblem(afterId, { max: MAX_ID_LENGTH }))) {
-    fail('afterId', afterId, `an order id: a string of at most ${MAX_ID_LENGTH} characters, well-formed, without control characters`);
+    fail(
+      'afterId',
+      afterId,
+      `an order id: a string of at most ${MAX_ID_LENGTH} characters, well-formed, without control characters`,
+    );
   }
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIST_LIMIT)) fail('limit', limit, `an integer from 1 to ${MAX_LIST_LIMIT}`);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIST_LIMIT))
+    fail('limit', limit, `an integer from 1 to ${MAX_LIST_LIMIT}`);
   return { status, idContains: idContains || undefined, limit: limit ?? DEFAULT_LIST_LIMIT, afterId };
 }
 

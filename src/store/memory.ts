@@ -72,23 +72,37 @@ export class MemoryStore implements OrderStore {
       getIdempotency: async (orderId, key) => copy(this.keys.get(keyOf(orderId, key))),
       putIdempotency: async (orderId, key, record) => {
         const id = keyOf(orderId, key);
-        if (this.keys.has(id)) throw new WriteConflictError(`Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} is already stored.`);
+        if (this.keys.has(id))
+          throw new WriteConflictError(
+            `Idempotency key ${JSON.stringify(key)} of order ${JSON.stringify(orderId)} is already stored.`,
+          );
         this.keys.set(id, { ...record });
         undo.push(() => this.keys.delete(id));
       },
       appendHistory: async (row) => {
         const list = this.histories.get(row.orderId) ?? [];
         if (list.some((existing) => existing.seq === row.seq)) {
-          throw new WriteConflictError(`History row ${row.seq} of order ${JSON.stringify(row.orderId)} is already stored.`);
+          throw new WriteConflictError(
+            `History row ${row.seq} of order ${JSON.stringify(row.orderId)} is already stored.`,
+          );
         }
         list.push({ ...row });
         this.histories.set(row.orderId, list);
         undo.push(() => list.pop());
       },
-      findEvent: async (orderId, eventId, event) => copy(this.histories.get(orderId)?.find((row) => row.eventId === eventId && row.event === event)),
+      findEvent: async (orderId, eventId, event) =>
+        copy(this.histories.get(orderId)?.find((row) => row.eventId === eventId && row.event === event)),
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
         for (const row of rows) {
-          this.outbox.push({ ...row, id: this.nextOutboxId++, state: 'pending', attempts: 0, availableAt, lastError: null, claim: 0 });
+          this.outbox.push({
+            ...row,
+            id: this.nextOutboxId++,
+            state: 'pending',
+            attempts: 0,
+            availableAt,
+            lastError: null,
+            claim: 0,
+          });
           undo.push(() => this.outbox.pop());
         }
       },
@@ -103,7 +117,11 @@ export class MemoryStore implements OrderStore {
     const { status, idContains, limit, afterId } = normalizeListOptions(options);
     return this.mutex.run(() =>
       [...this.orders.values()]
-        .filter((row) => (status === undefined || row.status === status) && (idContains === undefined || row.orderId.includes(idContains)))
+        .filter(
+          (row) =>
+            (status === undefined || row.status === status) &&
+            (idContains === undefined || row.orderId.includes(idContains)),
+        )
         .filter((row) => afterId === undefined || compareIds(row.orderId, afterId) > 0)
         .sort((a, b) => compareIds(a.orderId, b.orderId))
         .slice(0, limit)
@@ -115,11 +133,15 @@ export class MemoryStore implements OrderStore {
   }
 
   history(orderId: string): Promise<HistoryRecord[]> {
-    return this.mutex.run(() => (this.histories.get(orderId) ?? []).map((row) => ({ ...row })).sort((a, b) => a.seq - b.seq));
+    return this.mutex.run(() =>
+      (this.histories.get(orderId) ?? []).map((row) => ({ ...row })).sort((a, b) => a.seq - b.seq),
+    );
   }
 
   countDue(now: number): Promise<number> {
-    return this.mutex.run(() => [...this.orders.values()].filter((row) => row.nextDeadline !== null && row.nextDeadline <= now).length);
+    return this.mutex.run(
+      () => [...this.orders.values()].filter((row) => row.nextDeadline !== null && row.nextDeadline <= now).length,
+    );
   }
 
   claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
@@ -150,7 +172,10 @@ export class MemoryStore implements OrderStore {
     });
   }
 
-  failOutbox(claim: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean> {
+  failOutbox(
+    claim: OutboxClaim,
+    update: { attempts: number; availableAt: number; parked: boolean; error: string },
+  ): Promise<boolean> {
     return this.mutex.run(() => {
       const entry = this.claimed(claim);
       if (!entry) return false;
@@ -182,7 +207,9 @@ export class MemoryStore implements OrderStore {
   }
 
   outboxEntries(orderId?: string): Promise<OutboxEntry[]> {
-    return this.mutex.run(() => this.outbox.filter((entry) => orderId === undefined || entry.orderId === orderId).map((entry) => ({ ...entry })));
+    return this.mutex.run(() =>
+      this.outbox.filter((entry) => orderId === undefined || entry.orderId === orderId).map((entry) => ({ ...entry })),
+    );
   }
 
   async close(): Promise<void> {}
@@ -196,6 +223,18 @@ function copy<T extends object>(value: T | undefined): T | null {
   return value ? { ...value } : null;
 }
 
-function listing(orderId: string, status: string, version: number, nextDeadline: number | null, updatedAt: number | undefined): OrderListing {
-  return { orderId, status: status as OrderListing['status'], version, nextDeadline, ...(updatedAt === undefined ? {} : { updatedAt }) };
+function listing(
+  orderId: string,
+  status: string,
+  version: number,
+  nextDeadline: number | null,
+  updatedAt: number | undefined,
+): OrderListing {
+  return {
+    orderId,
+    status: status as OrderListing['status'],
+    version,
+    nextDeadline,
+    ...(updatedAt === undefined ? {} : { updatedAt }),
+  };
 }

@@ -106,11 +106,18 @@ export class PostgresStore implements OrderStore {
   constructor(options: PostgresStoreOptions = {}) {
     const schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema)) {
-      throw new TypeError(`Invalid schema ${JSON.stringify(schema)}: use letters, digits and underscores, starting with a letter or underscore.`);
+      throw new TypeError(
+        `Invalid schema ${JSON.stringify(schema)}: use letters, digits and underscores, starting with a letter or underscore.`,
+      );
     }
     this.schema = schema;
     const q = `"${schema}"`;
-    this.t = { orders: `${q}.orders`, history: `${q}.order_history`, outbox: `${q}.order_outbox`, keys: `${q}.order_idempotency` };
+    this.t = {
+      orders: `${q}.orders`,
+      history: `${q}.order_history`,
+      outbox: `${q}.order_outbox`,
+      keys: `${q}.order_idempotency`,
+    };
     this.ownsPool = !options.pool;
     this.readOnly = options.readonly === true;
     this.pool =
@@ -141,9 +148,12 @@ export class PostgresStore implements OrderStore {
       // Tables an older version created lack columns. Looked up first: ALTER TABLE locks the table against every
       // reader and writer even when the column is already there.
       const columns = async (table: string) =>
-        (await client.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [this.schema, table])).rows.map(
-          (row) => row.name,
-        );
+        (
+          await client.query<{ name: string }>(
+            `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+            [this.schema, table],
+          )
+        ).rows.map((row) => row.name);
       // A history without the event id column: added, and filled in from each row's event, before the schema's index on it.
       const history = await columns('order_history');
       if (history.length > 0 && !history.includes('event_id')) {
@@ -152,7 +162,8 @@ export class PostgresStore implements OrderStore {
       }
       await client.query(POSTGRES_SCHEMA.replaceAll('%s', `"${this.schema}"`));
       // An outbox without the fencing token.
-      if (!(await columns('order_outbox')).includes('claim')) await client.query(`ALTER TABLE ${this.t.outbox} ADD COLUMN claim INTEGER NOT NULL DEFAULT 0`);
+      if (!(await columns('order_outbox')).includes('claim'))
+        await client.query(`ALTER TABLE ${this.t.outbox} ADD COLUMN claim INTEGER NOT NULL DEFAULT 0`);
     });
   }
 
@@ -191,11 +202,16 @@ export class PostgresStore implements OrderStore {
       // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
       const code = (error as { code?: string }).code;
       if (code === '23505' || code === '40001' || code === '40P01') {
-        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, {
+          cause: error,
+        });
       }
       // 53100 disk_full: the server rolled the transaction back.
       if (code === '53100') {
-        throw new StoreFullError(`PostgreSQL schema "${this.schema}" is full (the server's disk has no space left): nothing of the transaction was stored; free space and send it again.`, { cause: error });
+        throw new StoreFullError(
+          `PostgreSQL schema "${this.schema}" is full (the server's disk has no space left): nothing of the transaction was stored; free space and send it again.`,
+          { cause: error },
+        );
       }
       throw error;
     } finally {
@@ -235,7 +251,8 @@ export class PostgresStore implements OrderStore {
   private txOn(client: pg.PoolClient): StoreTransaction {
     const { orders, history, outbox, keys } = this.t;
     const tx: StoreTransaction = {
-      getOrder: async (orderId) => toOrder((await client.query(`SELECT * FROM ${orders} WHERE order_id = $1`, [orderId])).rows[0]),
+      getOrder: async (orderId) =>
+        toOrder((await client.query(`SELECT * FROM ${orders} WHERE order_id = $1`, [orderId])).rows[0]),
       claimDue: async (now, limit, exclude) => {
         const result = await client.query(
           `SELECT * FROM ${orders} WHERE next_deadline <= $1 AND NOT (order_id = ANY($3::text[]))
@@ -259,19 +276,40 @@ export class PostgresStore implements OrderStore {
         return result.rowCount === 1;
       },
       getIdempotency: async (orderId, key) =>
-        ((await client.query(`SELECT request, result FROM ${keys} WHERE order_id = $1 AND key = $2`, [orderId, key])).rows[0] as IdempotencyRecord | undefined) ?? null,
+        ((await client.query(`SELECT request, result FROM ${keys} WHERE order_id = $1 AND key = $2`, [orderId, key]))
+          .rows[0] as IdempotencyRecord | undefined) ?? null,
       putIdempotency: async (orderId, key, record) => {
-        await client.query(`INSERT INTO ${keys} (order_id, key, request, result) VALUES ($1, $2, $3, $4)`, [orderId, key, record.request, record.result]);
+        await client.query(`INSERT INTO ${keys} (order_id, key, request, result) VALUES ($1, $2, $3, $4)`, [
+          orderId,
+          key,
+          record.request,
+          record.result,
+        ]);
       },
       appendHistory: async (row) => {
         await client.query(
           `INSERT INTO ${history} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [row.orderId, row.seq, row.version, row.event, row.verdict, row.effects, row.statusBefore, row.statusAfter, row.recordedAt, row.machineVersion, row.eventId ?? null],
+          [
+            row.orderId,
+            row.seq,
+            row.version,
+            row.event,
+            row.verdict,
+            row.effects,
+            row.statusBefore,
+            row.statusAfter,
+            row.recordedAt,
+            row.machineVersion,
+            row.eventId ?? null,
+          ],
         );
       },
       findEvent: async (orderId, eventId, event) => {
-        const result = await client.query(`SELECT * FROM ${history} WHERE order_id = $1 AND event_id = $2 AND event = $3 ORDER BY seq LIMIT 1`, [orderId, eventId, event]);
+        const result = await client.query(
+          `SELECT * FROM ${history} WHERE order_id = $1 AND event_id = $2 AND event = $3 ORDER BY seq LIMIT 1`,
+          [orderId, eventId, event],
+        );
         return result.rows[0] ? toHistory(result.rows[0]) : null;
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
@@ -279,7 +317,13 @@ export class PostgresStore implements OrderStore {
         await client.query(
           `INSERT INTO ${outbox} (order_id, version, seq, effect, available_at)
            SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bigint[])`,
-          [rows.map((r) => r.orderId), rows.map((r) => r.version), rows.map((r) => r.seq), rows.map((r) => r.effect), rows.map(() => availableAt)],
+          [
+            rows.map((r) => r.orderId),
+            rows.map((r) => r.version),
+            rows.map((r) => r.seq),
+            rows.map((r) => r.effect),
+            rows.map(() => availableAt),
+          ],
         );
       },
     };
@@ -287,7 +331,9 @@ export class PostgresStore implements OrderStore {
   }
 
   async getOrder(orderId: string): Promise<OrderRow | null> {
-    return toOrder((await this.statement(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId], false)).rows[0]);
+    return toOrder(
+      (await this.statement(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId], false)).rows[0],
+    );
   }
 
   async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
@@ -308,17 +354,27 @@ export class PostgresStore implements OrderStore {
       status: row['status'] as OrderListing['status'],
       version: row['version'] as number,
       nextDeadline: num(row['next_deadline']),
-      ...(row['recorded_at'] === null || row['recorded_at'] === undefined ? {} : { updatedAt: Number(row['recorded_at']) }),
+      ...(row['recorded_at'] === null || row['recorded_at'] === undefined
+        ? {}
+        : { updatedAt: Number(row['recorded_at']) }),
     }));
   }
 
   async history(orderId: string): Promise<HistoryRecord[]> {
-    const result = await this.statement(`SELECT * FROM ${this.t.history} WHERE order_id = $1 ORDER BY seq`, [orderId], false);
+    const result = await this.statement(
+      `SELECT * FROM ${this.t.history} WHERE order_id = $1 ORDER BY seq`,
+      [orderId],
+      false,
+    );
     return result.rows.map(toHistory);
   }
 
   async countDue(now: number): Promise<number> {
-    const result = await this.statement(`SELECT count(*)::int AS n FROM ${this.t.orders} WHERE next_deadline <= $1`, [now], false);
+    const result = await this.statement(
+      `SELECT count(*)::int AS n FROM ${this.t.orders} WHERE next_deadline <= $1`,
+      [now],
+      false,
+    );
     return result.rows[0].n as number;
   }
 
@@ -343,11 +399,18 @@ export class PostgresStore implements OrderStore {
   }
 
   async completeOutbox({ id, claim }: OutboxClaim): Promise<boolean> {
-    const result = await this.statement(`UPDATE ${this.t.outbox} SET state = 'done' WHERE id = $1 AND claim = $2 AND state = 'pending'`, [id, claim], true);
+    const result = await this.statement(
+      `UPDATE ${this.t.outbox} SET state = 'done' WHERE id = $1 AND claim = $2 AND state = 'pending'`,
+      [id, claim],
+      true,
+    );
     return result.rowCount === 1;
   }
 
-  async failOutbox({ id, claim }: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean> {
+  async failOutbox(
+    { id, claim }: OutboxClaim,
+    update: { attempts: number; availableAt: number; parked: boolean; error: string },
+  ): Promise<boolean> {
     const result = await this.statement(
       `UPDATE ${this.t.outbox} SET attempts = $3, available_at = $4, state = $5, last_error = $6 WHERE id = $1 AND claim = $2 AND state = 'pending'`,
       [id, claim, update.attempts, update.availableAt, update.parked ? 'parked' : 'pending', update.error],
@@ -431,7 +494,17 @@ function toOutbox(row: Row): OutboxEntry {
 type LossPhase = 'connect' | 'read' | 'before-commit' | 'during-commit';
 
 /** Socket errors: the connection to the server is gone or could not be made. */
-const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN']);
+const SOCKET_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
 /** Server errors that end or refuse a session and that a later attempt may not meet: shutdown, restart, too many connections. */
 const SESSION_ENDED = new Set(['57P01', '57P02', '57P03', '53300']);
 
@@ -442,11 +515,16 @@ const SESSION_ENDED = new Set(['57P01', '57P02', '57P03', '53300']);
  */
 function isConnectionLoss(error: unknown, connecting = false): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || code.startsWith('08') || SESSION_ENDED.has(code))) return true;
+  if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || code.startsWith('08') || SESSION_ENDED.has(code)))
+    return true;
   if (!connecting && (severity === 'FATAL' || severity === 'PANIC')) return true;
   // pg's own errors for a connection that ended or cannot be used, which carry no code.
   const message = error instanceof Error ? error.message : '';
-  return message.startsWith('Connection terminated') || message.includes('is not queryable') || message.startsWith('timeout exceeded when trying to connect');
+  return (
+    message.startsWith('Connection terminated') ||
+    message.includes('is not queryable') ||
+    message.startsWith('timeout exceeded when trying to connect')
+  );
 }
 
 function lostConnection(loss: unknown, phase: LossPhase): StoreConnectionError {
@@ -454,13 +532,29 @@ function lostConnection(loss: unknown, phase: LossPhase): StoreConnectionError {
   const options = { cause: loss };
   switch (phase) {
     case 'connect':
-      return new StoreConnectionError(`Could not connect to PostgreSQL (${reason}): nothing was written.`, 'no', options);
+      return new StoreConnectionError(
+        `Could not connect to PostgreSQL (${reason}): nothing was written.`,
+        'no',
+        options,
+      );
     case 'read':
-      return new StoreConnectionError(`The PostgreSQL connection was lost during a read (${reason}): nothing was written.`, 'no', options);
+      return new StoreConnectionError(
+        `The PostgreSQL connection was lost during a read (${reason}): nothing was written.`,
+        'no',
+        options,
+      );
     case 'before-commit':
-      return new StoreConnectionError(`The PostgreSQL connection was lost before COMMIT was sent (${reason}): the transaction was rolled back.`, 'no', options);
+      return new StoreConnectionError(
+        `The PostgreSQL connection was lost before COMMIT was sent (${reason}): the transaction was rolled back.`,
+        'no',
+        options,
+      );
     case 'during-commit':
-      return new StoreConnectionError(`The PostgreSQL connection was lost while a commit was in flight (${reason}): it may or may not have been stored.`, 'unknown', options);
+      return new StoreConnectionError(
+        `The PostgreSQL connection was lost while a commit was in flight (${reason}): it may or may not have been stored.`,
+        'unknown',
+        options,
+      );
   }
 }
 

@@ -158,7 +158,10 @@ export class SqliteStore implements OrderStore {
     this.readOnly = options.readonly === true;
     const inMemory = options.filename === ':memory:' || options.filename === '';
     this.location = inMemory ? ':memory:' : resolve(options.filename);
-    this.lockTimeoutMs = Math.max(0, Math.floor(options.lockTimeoutMs ?? options.busyTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
+    this.lockTimeoutMs = Math.max(
+      0,
+      Math.floor(options.lockTimeoutMs ?? options.busyTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
+    );
     this.db = new Database(options.filename, this.readOnly ? { readonly: true, fileMustExist: true } : {});
     // Writes of this process's stores on one file take turns here rather than meet each other's lock.
     this.mutex = sharedMutex(options.filename);
@@ -199,7 +202,8 @@ export class SqliteStore implements OrderStore {
   async init(): Promise<void> {
     if (!this.readOnly) {
       await this.write(() => {
-        const columns = (table: string) => (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name);
+        const columns = (table: string) =>
+          (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name);
         // A file an older version created has a history without the event id column (added, and filled in from
         // each row's event, before the schema's index on it) and an outbox without the fencing token.
         const history = columns('order_history');
@@ -208,7 +212,8 @@ export class SqliteStore implements OrderStore {
           this.db.exec("UPDATE order_history SET event_id = json_extract(event, '$.eventId') WHERE json_valid(event)");
         }
         this.db.exec(SQLITE_SCHEMA);
-        if (!columns('order_outbox').includes('claim')) this.db.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
+        if (!columns('order_outbox').includes('claim'))
+          this.db.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
       });
     }
     // Prepared now so that a file without the tables fails here; statements of a read-only store on a file an
@@ -285,7 +290,11 @@ export class SqliteStore implements OrderStore {
         if (!this.db.inTransaction) {
           // SQLite ended the whole transaction (SQLITE_FULL, SQLITE_IOERR), even if the callback caught the error:
           // this transaction and the ones before it in the group are gone.
-          const error = outcome.ok ? new Error('SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.') : outcome.error;
+          const error = outcome.ok
+            ? new Error(
+                'SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.',
+              )
+            : outcome.error;
           member.reject(this.failureOf(error));
           throw error;
         }
@@ -373,10 +382,15 @@ export class SqliteStore implements OrderStore {
   private failureOf(error: unknown): unknown {
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      return new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, { cause: error });
+      return new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, {
+        cause: error,
+      });
     }
     if (code === 'SQLITE_FULL') {
-      return new StoreFullError(`SQLite database ${JSON.stringify(this.location)} is full (its disk has no space left): nothing of the transaction was stored; free space and send it again.`, { cause: error });
+      return new StoreFullError(
+        `SQLite database ${JSON.stringify(this.location)} is full (its disk has no space left): nothing of the transaction was stored; free space and send it again.`,
+        { cause: error },
+      );
     }
     return error;
   }
@@ -399,15 +413,21 @@ export class SqliteStore implements OrderStore {
   private txApi(sql: ReturnType<typeof prepareWrites>): { api: StoreTransaction; close(): void } {
     let open = true;
     const live = () => {
-      if (!open) throw new Error('This store transaction has ended: use the transaction object only inside its own callback.');
+      if (!open)
+        throw new Error('This store transaction has ended: use the transaction object only inside its own callback.');
       return sql;
     };
     const api: StoreTransaction = {
       getOrder: async (orderId) => toOrder(live().getOrder.get(orderId)),
       claimDue: async (now, limit, exclude) => {
-        if (exclude.length === 0) return live().claimDue.all(now, limit).map((row) => toOrder(row)!);
+        if (exclude.length === 0)
+          return live()
+            .claimDue.all(now, limit)
+            .map((row) => toOrder(row)!);
         const skip = new Set(exclude);
-        const rows = live().claimDue.all(now, limit + skip.size).filter((row) => !skip.has(row.order_id));
+        const rows = live()
+          .claimDue.all(now, limit + skip.size)
+          .filter((row) => !skip.has(row.order_id));
         return rows.slice(0, limit).map((row) => toOrder(row)!);
       },
       insertOrder: async (row) => live().insertOrder.run(row).changes === 1,
@@ -443,13 +463,15 @@ export class SqliteStore implements OrderStore {
   async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
     const { status, idContains, limit, afterId } = normalizeListOptions(options);
     return this.read((sql) =>
-      sql.listOrders.all({ status: status ?? null, idContains: idContains ?? null, afterId: afterId ?? null, limit }).map((row) => ({
-        orderId: row.order_id,
-        status: row.status as OrderListing['status'],
-        version: row.version,
-        nextDeadline: row.next_deadline,
-        ...(row.recorded_at === null ? {} : { updatedAt: row.recorded_at }),
-      })),
+      sql.listOrders
+        .all({ status: status ?? null, idContains: idContains ?? null, afterId: afterId ?? null, limit })
+        .map((row) => ({
+          orderId: row.order_id,
+          status: row.status as OrderListing['status'],
+          version: row.version,
+          nextDeadline: row.next_deadline,
+          ...(row.recorded_at === null ? {} : { updatedAt: row.recorded_at }),
+        })),
     );
   }
 
@@ -474,11 +496,20 @@ export class SqliteStore implements OrderStore {
     return this.write(() => this.sql.complete.run(id, claim).changes === 1);
   }
 
-  failOutbox({ id, claim }: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean> {
+  failOutbox(
+    { id, claim }: OutboxClaim,
+    update: { attempts: number; availableAt: number; parked: boolean; error: string },
+  ): Promise<boolean> {
     return this.write(
       () =>
-        this.sql.fail.run({ id, claim, attempts: update.attempts, availableAt: update.availableAt, state: update.parked ? 'parked' : 'pending', error: update.error })
-          .changes === 1,
+        this.sql.fail.run({
+          id,
+          claim,
+          attempts: update.attempts,
+          availableAt: update.availableAt,
+          state: update.parked ? 'parked' : 'pending',
+          error: update.error,
+        }).changes === 1,
     );
   }
 
@@ -528,13 +559,19 @@ function prepareWrites(db: Database.Database) {
     updateOrder: db.prepare(
       'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND seq = @expectedSeq',
     ),
-    getKey: db.prepare<[string, string], IdempotencyRecord>('SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?'),
+    getKey: db.prepare<[string, string], IdempotencyRecord>(
+      'SELECT request, result FROM order_idempotency WHERE order_id = ? AND key = ?',
+    ),
     putKey: db.prepare('INSERT INTO order_idempotency (order_id, key, request, result) VALUES (?, ?, ?, ?)'),
     appendHistory: db.prepare(
       'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion, @eventId)',
     ),
-    findEvent: db.prepare<[string, string, string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? AND event_id = ? AND event = ? ORDER BY seq LIMIT 1'),
-    addOutbox: db.prepare('INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)'),
+    findEvent: db.prepare<[string, string, string], Record<string, unknown>>(
+      'SELECT * FROM order_history WHERE order_id = ? AND event_id = ? AND event = ? ORDER BY seq LIMIT 1',
+    ),
+    addOutbox: db.prepare(
+      'INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)',
+    ),
     // An earlier pending row of the same order that is reserved or waiting for a retry holds later ones back.
     claimCandidates: db.prepare<[{ now: number; batch: number }], OutboxColumns>(`
       SELECT * FROM order_outbox o
@@ -558,16 +595,23 @@ function prepareWrites(db: Database.Database) {
 function prepareReads(db: Database.Database) {
   return {
     getOrder: db.prepare<[string], OrderColumns>('SELECT * FROM orders WHERE order_id = ?'),
-    history: db.prepare<[string], Record<string, unknown>>('SELECT * FROM order_history WHERE order_id = ? ORDER BY seq'),
+    history: db.prepare<[string], Record<string, unknown>>(
+      'SELECT * FROM order_history WHERE order_id = ? ORDER BY seq',
+    ),
     // Every filter is in the one statement, switched off by a NULL parameter; order_id uses the primary key.
-    listOrders: db.prepare<[{ status: string | null; idContains: string | null; afterId: string | null; limit: number }], ListingColumns>(`
+    listOrders: db.prepare<
+      [{ status: string | null; idContains: string | null; afterId: string | null; limit: number }],
+      ListingColumns
+    >(`
       SELECT o.order_id, o.status, o.version, o.next_deadline, h.recorded_at
       FROM orders o LEFT JOIN order_history h ON h.order_id = o.order_id AND h.seq = o.seq
       WHERE (@status IS NULL OR o.status = @status)
         AND (@idContains IS NULL OR instr(o.order_id, @idContains) > 0)
         AND (@afterId IS NULL OR o.order_id > @afterId)
       ORDER BY o.order_id LIMIT @limit`),
-    countDue: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ?'),
+    countDue: db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM orders WHERE next_deadline IS NOT NULL AND next_deadline <= ?',
+    ),
     outboxAll: db.prepare<[], OutboxColumns>('SELECT * FROM order_outbox ORDER BY id'),
     outboxOf: db.prepare<[string], OutboxColumns>('SELECT * FROM order_outbox WHERE order_id = ? ORDER BY id'),
   };
@@ -618,7 +662,14 @@ function sharedMutex(filename: string): Mutex {
 
 function toOrder(row: OrderColumns | undefined): OrderRow | null {
   if (!row) return null;
-  return { orderId: row.order_id, version: row.version, status: row.status, nextDeadline: row.next_deadline, seq: row.seq, snapshot: row.snapshot };
+  return {
+    orderId: row.order_id,
+    version: row.version,
+    status: row.status,
+    nextDeadline: row.next_deadline,
+    seq: row.seq,
+    snapshot: row.snapshot,
+  };
 }
 
 function toHistory(row: Record<string, unknown>): HistoryRecord {

@@ -210,7 +210,10 @@ export interface OrderStore {
    * Records a failed delivery (back to pending at `availableAt`, or parked), under the same condition as
    * `completeOutbox`; false when the claim is stale and nothing changed.
    */
-  failOutbox(claim: OutboxClaim, update: { attempts: number; availableAt: number; parked: boolean; error: string }): Promise<boolean>;
+  failOutbox(
+    claim: OutboxClaim,
+    update: { attempts: number; availableAt: number; parked: boolean; error: string },
+  ): Promise<boolean>;
   /**
    * Makes reserved rows available again at `availableAt` (a drainer skipped them to keep an order's effects in
    * order); rows whose claim is stale or that are no longer pending are left as they are. Returns how many it released.

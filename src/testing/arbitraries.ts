@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { CancelReason, OrderEventInput, OrderInput } from '../domain/index.js';
-import { createModelOrder, stepModel, type ModelEvent, type ModelPolicy, type ModelInput, type ModelOrder } from './model.js';
+import {
+  createModelOrder,
+  stepModel,
+  type ModelEvent,
+  type ModelPolicy,
+  type ModelInput,
+  type ModelOrder,
+} from './model.js';
 
 /** The item ids generated orders draw from; events also name `UNKNOWN_ITEM_ID`, which no order has. */
 export const ITEM_IDS = ['A', 'B', 'C', 'D'] as const;
@@ -43,7 +50,10 @@ export function isoWithOffset(ms: number, offsetMinutes: number): string {
 }
 
 const instantText = (ms: number): fc.Arbitrary<number | string> =>
-  fc.oneof({ weight: 4, arbitrary: fc.constant(ms) }, { weight: 1, arbitrary: fc.constantFrom(0, 480, -300, 330).map((offset) => isoWithOffset(ms, offset)) });
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(ms) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 480, -300, 330).map((offset) => isoWithOffset(ms, offset)) },
+  );
 
 /** Options of `orderInputArbitrary`. */
 export interface OrderInputOptions {
@@ -59,7 +69,11 @@ export const policyOverrideArbitrary = (): fc.Arbitrary<NonNullable<OrderInput['
     fc.oneof(
       fc.record({
         buyerCancelWindowMs: fc.constant(window),
-        autoCancelAfterMs: fc.oneof(fc.constant(window + 1), fc.integer({ min: window + 1, max: 40 * DAY }), fc.constantFrom(5 * DAY, 7 * DAY)),
+        autoCancelAfterMs: fc.oneof(
+          fc.constant(window + 1),
+          fc.integer({ min: window + 1, max: 40 * DAY }),
+          fc.constantFrom(5 * DAY, 7 * DAY),
+        ),
       }),
       fc.record({ buyerCancelWindowMs: fc.constant(window) }),
       fc.record({ autoCancelAfterMs: fc.integer({ min: 30 * MINUTE + 1, max: 40 * DAY }) }),
@@ -77,11 +91,24 @@ export function orderInputArbitrary(options: OrderInputOptions = {}): fc.Arbitra
   const items = fc
     .uniqueArray(fc.constantFrom(...ITEM_IDS), { minLength: 1, maxLength: ITEM_IDS.length })
     .chain((ids) =>
-      fc.tuple(...ids.map((id) => fc.record({ orderItemId: fc.constant(id), quantity: fc.integer({ min: 1, max: 5 }), sku: fc.option(fc.constantFrom('SKU-1', 'SKU-2'), { nil: undefined }) }))),
+      fc.tuple(
+        ...ids.map((id) =>
+          fc.record({
+            orderItemId: fc.constant(id),
+            quantity: fc.integer({ min: 1, max: 5 }),
+            sku: fc.option(fc.constantFrom('SKU-1', 'SKU-2'), { nil: undefined }),
+          }),
+        ),
+      ),
     )
     .map((list) => list.map(({ sku, ...item }) => (sku === undefined ? item : { ...item, sku })));
-  const channel = options.channel ? fc.constant(options.channel) : fc.constantFrom<'MFN' | 'AFN'>('MFN', 'MFN', 'MFN', 'AFN');
-  const policy = options.withPolicy === false ? fc.constant(undefined) : fc.option(policyOverrideArbitrary(), { nil: undefined, freq: 3 });
+  const channel = options.channel
+    ? fc.constant(options.channel)
+    : fc.constantFrom<'MFN' | 'AFN'>('MFN', 'MFN', 'MFN', 'AFN');
+  const policy =
+    options.withPolicy === false
+      ? fc.constant(undefined)
+      : fc.option(policyOverrideArbitrary(), { nil: undefined, freq: 3 });
   return fc
     .record({
       orderId: fc.stringMatching(/^\d{3}-\d{7}-\d{7}$/),
@@ -89,17 +116,24 @@ export function orderInputArbitrary(options: OrderInputOptions = {}): fc.Arbitra
       shipAfter: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5 * DAY }), fc.constantFrom(30 * MINUTE, 2 * DAY)),
       items,
       channel,
-      marketplaceId: fc.option(fc.constantFrom('ATVPDKIKX0DER', 'A1PA6795UKMFR9', 'A1VC38T7YXB528', 'XXUNKNOWN'), { nil: undefined }),
+      marketplaceId: fc.option(fc.constantFrom('ATVPDKIKX0DER', 'A1PA6795UKMFR9', 'A1VC38T7YXB528', 'XXUNKNOWN'), {
+        nil: undefined,
+      }),
       policy,
     })
     .chain(({ placedAt, shipAfter, channel, marketplaceId, policy, ...rest }) =>
-      fc.record({ placedAt: instantText(placedAt), latestShipDate: fc.option(instantText(placedAt + shipAfter), { nil: undefined, freq: 10 }) }).map(({ latestShipDate, ...times }) => {
-        const input: OrderInput = { orderId: rest.orderId, ...times, items: rest.items, fulfillmentChannel: channel };
-        if (latestShipDate !== undefined) input.latestShipDate = latestShipDate;
-        if (marketplaceId !== undefined) input.marketplaceId = marketplaceId;
-        if (policy !== undefined) input.policy = policy;
-        return input;
-      }),
+      fc
+        .record({
+          placedAt: instantText(placedAt),
+          latestShipDate: fc.option(instantText(placedAt + shipAfter), { nil: undefined, freq: 10 }),
+        })
+        .map(({ latestShipDate, ...times }) => {
+          const input: OrderInput = { orderId: rest.orderId, ...times, items: rest.items, fulfillmentChannel: channel };
+          if (latestShipDate !== undefined) input.latestShipDate = latestShipDate;
+          if (marketplaceId !== undefined) input.marketplaceId = marketplaceId;
+          if (policy !== undefined) input.policy = policy;
+          return input;
+        }),
     );
 }
 
@@ -123,24 +157,62 @@ const timeAnchorArbitrary = (): fc.Arbitrary<TimeSpec> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.constant(0) }) },
     // Late: the event happened before what the order has already seen.
-    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -2 * DAY, max: -1 }) }) },
-    { weight: 3, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: 0, max: 20 * MINUTE }) }) },
-    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: 0, max: 2 * DAY }) }) },
-    { weight: 2, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(-1, 0, 1) }) },
-    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('autoCancelAt'), offset: fc.constantFrom(-1, -1, 0, 1) }) },
-    { weight: 1, arbitrary: fc.record({ anchor: fc.constantFrom<TimeAnchor>('placedAt', 'latestShipDate'), offset: fc.constantFrom(-1, 0, 1) }) },
-    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('placedAt'), offset: fc.oneof(fc.integer({ min: -DAY, max: -1 }), fc.integer({ min: 0, max: 3 * DAY })) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -2 * DAY, max: -1 }) }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        anchor: fc.constant<TimeAnchor>('now'),
+        offset: fc.integer({ min: 0, max: 20 * MINUTE }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: 0, max: 2 * DAY }) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(-1, 0, 1) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('autoCancelAt'), offset: fc.constantFrom(-1, -1, 0, 1) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        anchor: fc.constantFrom<TimeAnchor>('placedAt', 'latestShipDate'),
+        offset: fc.constantFrom(-1, 0, 1),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        anchor: fc.constant<TimeAnchor>('placedAt'),
+        offset: fc.oneof(fc.integer({ min: -DAY, max: -1 }), fc.integer({ min: 0, max: 3 * DAY })),
+      }),
+    },
   );
 
 /** An event's `at` in epoch ms (it may be ISO-8601 text). */
-export const instantMs = (at: number | string | Date): number => (typeof at === 'number' ? at : at instanceof Date ? at.getTime() : Date.parse(at));
+export const instantMs = (at: number | string | Date): number =>
+  typeof at === 'number' ? at : at instanceof Date ? at.getTime() : Date.parse(at);
 
 /** The auto-cancel instant, or for an order Amazon fulfils (which has none) where it would be. */
-const autoCancelOrNominal = (order: ModelOrder): number => order.autoCancelAt ?? (order.latestShipDate ?? order.placedAt) + 7 * DAY;
+const autoCancelOrNominal = (order: ModelOrder): number =>
+  order.autoCancelAt ?? (order.latestShipDate ?? order.placedAt) + 7 * DAY;
 
 /** Resolves a time spec against an order and the current time. */
 export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): number {
-  const base = { now, placedAt: order.placedAt, windowEnd: order.windowEnd, latestShipDate: order.latestShipDate ?? order.placedAt, autoCancelAt: autoCancelOrNominal(order) }[spec.anchor];
+  const base = {
+    now,
+    placedAt: order.placedAt,
+    windowEnd: order.windowEnd,
+    latestShipDate: order.latestShipDate ?? order.placedAt,
+    autoCancelAt: autoCancelOrNominal(order),
+  }[spec.anchor];
   return Math.max(0, base + spec.offset);
 }
 
@@ -152,11 +224,32 @@ export type QuantitySpec = number | 'remaining' | 'remaining+1' | 'shipped';
 
 /** An event whose instant and quantities are resolved against the order when it is sent. */
 export type EventTemplate = (
-  | { type: 'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick'; time: TimeSpec }
-  | { type: 'buyer.requestCancellation'; time: TimeSpec; source: 'order-flag' | 'message'; subject?: string; orderItemIds?: ItemRef[]; reason?: string }
-  | { type: 'seller.cancel'; time: TimeSpec; reason: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | {
+      type: 'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick';
+      time: TimeSpec;
+    }
+  | {
+      type: 'buyer.requestCancellation';
+      time: TimeSpec;
+      source: 'order-flag' | 'message';
+      subject?: string;
+      orderItemIds?: ItemRef[];
+      reason?: string;
+    }
+  | {
+      type: 'seller.cancel';
+      time: TimeSpec;
+      reason: string;
+      items?: { orderItemId: ItemRef; quantity: QuantitySpec }[];
+    }
   | { type: 'seller.confirmShipment'; time: TimeSpec; items: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
-  | { type: 'marketplace.orderCanceled'; time: TimeSpec; cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown'; reason?: string; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
+  | {
+      type: 'marketplace.orderCanceled';
+      time: TimeSpec;
+      cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown';
+      reason?: string;
+      items?: { orderItemId: ItemRef; quantity: QuantitySpec }[];
+    }
   | { type: 'marketplace.orderShipped'; time: TimeSpec; items?: { orderItemId: ItemRef; quantity: QuantitySpec }[] }
   | { type: 'marketplace.statusReported'; time: TimeSpec; status: 'pending' | 'unshipped'; latestShipDate?: number }
 ) & { eventId?: string };
@@ -197,14 +290,25 @@ export const nonStandardSubjectArbitrary = (): fc.Arbitrary<string> =>
 
 /** An item of the order by position (resolved modulo its item count), or an id the order does not have. */
 export type ItemRef = number | typeof UNKNOWN_ITEM_ID;
-const itemRefArbitrary: fc.Arbitrary<ItemRef> = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: ITEM_IDS.length - 1 }) }, { weight: 1, arbitrary: fc.constant(UNKNOWN_ITEM_ID) });
-const resolveRef = (ref: ItemRef, order: ModelOrder): string => (ref === UNKNOWN_ITEM_ID ? ref : order.items[ref % order.items.length]!.orderItemId);
+const itemRefArbitrary: fc.Arbitrary<ItemRef> = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 0, max: ITEM_IDS.length - 1 }) },
+  { weight: 1, arbitrary: fc.constant(UNKNOWN_ITEM_ID) },
+);
+const resolveRef = (ref: ItemRef, order: ModelOrder): string =>
+  ref === UNKNOWN_ITEM_ID ? ref : order.items[ref % order.items.length]!.orderItemId;
 
 /** Event templates of every type, with every cancel reason, official and non-standard requests, partial cancels. */
 export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
   const time = timeSpecArbitrary();
   const simple = fc.record({
-    type: fc.constantFrom('buyer.cancel', 'buyer.cancel', 'seller.generateLabel', 'seller.voidLabel', 'seller.confirmShipment', 'clock.tick') as fc.Arbitrary<
+    type: fc.constantFrom(
+      'buyer.cancel',
+      'buyer.cancel',
+      'seller.generateLabel',
+      'seller.voidLabel',
+      'seller.confirmShipment',
+      'clock.tick',
+    ) as fc.Arbitrary<
       'buyer.cancel' | 'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment' | 'clock.tick'
     >,
     time,
@@ -220,38 +324,73 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
     },
     { requiredKeys: ['type', 'time', 'source'] },
   );
-  const quantity: fc.Arbitrary<QuantitySpec> = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constantFrom<QuantitySpec>('remaining', 'remaining', 'remaining+1'));
+  const quantity: fc.Arbitrary<QuantitySpec> = fc.oneof(
+    fc.integer({ min: 1, max: 6 }),
+    fc.constantFrom<QuantitySpec>('remaining', 'remaining', 'remaining+1'),
+  );
   // Facts the marketplace reports: a cancel by anyone (some with Amazon's own reason words), a shipment.
   const marketplaceFact: fc.Arbitrary<EventTemplate> = fc.oneof(
-    { weight: 1, arbitrary: fc.record(
-      {
-        type: fc.constant('marketplace.orderCanceled' as const),
-        time,
-        cancelledBy: fc.constantFrom<'buyer' | 'seller' | 'amazon' | 'unknown'>('buyer', 'seller', 'amazon', 'unknown'),
-        reason: fc.constantFrom('BuyerCanceled', 'NoInventory', 'NotShippedInTime', 'Unfulfillable', 'BUYER_REQUESTED'),
-        items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 3 }),
-      },
-      { requiredKeys: ['type', 'time', 'cancelledBy'] },
-    ) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          type: fc.constant('marketplace.orderCanceled' as const),
+          time,
+          cancelledBy: fc.constantFrom<'buyer' | 'seller' | 'amazon' | 'unknown'>(
+            'buyer',
+            'seller',
+            'amazon',
+            'unknown',
+          ),
+          reason: fc.constantFrom(
+            'BuyerCanceled',
+            'NoInventory',
+            'NotShippedInTime',
+            'Unfulfillable',
+            'BUYER_REQUESTED',
+          ),
+          items: fc.array(
+            fc.record({
+              orderItemId: itemRefArbitrary,
+              quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+        },
+        { requiredKeys: ['type', 'time', 'cancelledBy'] },
+      ),
+    },
     // Amazon's pulls report the units shipped so far: a number in all, or every unit (`remaining`).
-    { weight: 1, arbitrary: fc.record(
-      {
-        type: fc.constant('marketplace.orderShipped' as const),
-        time,
-        items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 3 }),
-      },
-      { requiredKeys: ['type', 'time'] },
-    ) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          type: fc.constant('marketplace.orderShipped' as const),
+          time,
+          items: fc.array(
+            fc.record({
+              orderItemId: itemRefArbitrary,
+              quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant<QuantitySpec>('remaining')),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+        },
+        { requiredKeys: ['type', 'time'] },
+      ),
+    },
     // Amazon's word on readiness: Pending holds the order, Unshipped frees it, sometimes with a latest ship date.
-    { weight: 3, arbitrary: fc.record(
-      {
-        type: fc.constant('marketplace.statusReported' as const),
-        time,
-        status: fc.constantFrom<'pending' | 'unshipped'>('pending', 'unshipped', 'unshipped'),
-        latestShipDate: fc.constantFrom(0, 10 * MINUTE, 2 * DAY),
-      },
-      { requiredKeys: ['type', 'time', 'status'] },
-    ) },
+    {
+      weight: 3,
+      arbitrary: fc.record(
+        {
+          type: fc.constant('marketplace.statusReported' as const),
+          time,
+          status: fc.constantFrom<'pending' | 'unshipped'>('pending', 'unshipped', 'unshipped'),
+          latestShipDate: fc.constantFrom(0, 10 * MINUTE, 2 * DAY),
+        },
+        { requiredKeys: ['type', 'time', 'status'] },
+      ),
+    },
   );
   // Some of the open units in one package.
   const partialShipment = fc.record({
@@ -263,7 +402,10 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
     {
       type: fc.constant('seller.cancel' as const),
       time,
-      reason: fc.oneof({ weight: 3, arbitrary: fc.constant('BuyerCanceled') }, { weight: 4, arbitrary: fc.constantFrom(...cancelReasons) }),
+      reason: fc.oneof(
+        { weight: 3, arbitrary: fc.constant('BuyerCanceled') },
+        { weight: 4, arbitrary: fc.constantFrom(...cancelReasons) },
+      ),
       items: fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity }), { minLength: 1, maxLength: 4 }),
     },
     { requiredKeys: ['type', 'time', 'reason'] },
@@ -279,7 +421,9 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
       ),
       fc.option(eventIdArbitrary, { freq: 3, nil: undefined }),
     )
-    .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId })) as fc.Arbitrary<EventTemplate>;
+    .map(([template, eventId]) =>
+      eventId === undefined ? template : { ...template, eventId },
+    ) as fc.Arbitrary<EventTemplate>;
 }
 
 /**
@@ -292,22 +436,57 @@ export function eventTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
 export function labelPathTemplateArbitrary(): fc.Arbitrary<EventTemplate> {
   // (The path also ships some units: confirmed, or reported by Amazon, with or without the label.)
   const time = fc.oneof(
-    { weight: 4, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 * MINUTE })) }) },
-    { weight: 2, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(0, 1, MINUTE) }) },
-    { weight: 1, arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -DAY, max: -1 }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        anchor: fc.constant<TimeAnchor>('now'),
+        offset: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 * MINUTE })),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('windowEnd'), offset: fc.constantFrom(0, 1, MINUTE) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ anchor: fc.constant<TimeAnchor>('now'), offset: fc.integer({ min: -DAY, max: -1 }) }),
+    },
   );
-  const type = fc.constantFrom('seller.generateLabel', 'seller.voidLabel', 'seller.voidLabel', 'seller.confirmShipment') as fc.Arbitrary<'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment'>;
+  const type = fc.constantFrom(
+    'seller.generateLabel',
+    'seller.voidLabel',
+    'seller.voidLabel',
+    'seller.confirmShipment',
+  ) as fc.Arbitrary<'seller.generateLabel' | 'seller.voidLabel' | 'seller.confirmShipment'>;
   // A package of some units, confirmed by the seller or reported by Amazon in all (a label serves one package).
-  const some = fc.array(fc.record({ orderItemId: itemRefArbitrary, quantity: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant<QuantitySpec>('remaining')) }), { minLength: 1, maxLength: 2 });
+  const some = fc.array(
+    fc.record({
+      orderItemId: itemRefArbitrary,
+      quantity: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant<QuantitySpec>('remaining')),
+    }),
+    { minLength: 1, maxLength: 2 },
+  );
   // Amazon's totals: sometimes of an item the order does not have, or what already shipped (nothing new ships).
-  const reported = fc.oneof({ weight: 3, arbitrary: itemRefArbitrary }, { weight: 1, arbitrary: fc.constant<ItemRef>(UNKNOWN_ITEM_ID) });
-  const totals = fc.array(fc.record({ orderItemId: reported, quantity: fc.constantFrom<QuantitySpec>(1, 'remaining', 'shipped') }), { maxLength: 2, minLength: 1 });
+  const reported = fc.oneof(
+    { weight: 3, arbitrary: itemRefArbitrary },
+    { weight: 1, arbitrary: fc.constant<ItemRef>(UNKNOWN_ITEM_ID) },
+  );
+  const totals = fc.array(
+    fc.record({ orderItemId: reported, quantity: fc.constantFrom<QuantitySpec>(1, 'remaining', 'shipped') }),
+    { maxLength: 2, minLength: 1 },
+  );
   const shipment: fc.Arbitrary<EventTemplate> = fc.oneof(
     fc.record({ type: fc.constant('seller.confirmShipment' as const), time, items: some }),
     fc.record({ type: fc.constant('marketplace.orderShipped' as const), time, items: totals }),
   );
   return fc
-    .tuple(fc.oneof({ weight: 3, arbitrary: fc.record({ type, time }) as fc.Arbitrary<EventTemplate> }, { weight: 2, arbitrary: shipment }), fc.option(eventIdArbitrary, { freq: 4, nil: undefined }))
+    .tuple(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.record({ type, time }) as fc.Arbitrary<EventTemplate> },
+        { weight: 2, arbitrary: shipment },
+      ),
+      fc.option(eventIdArbitrary, { freq: 4, nil: undefined }),
+    )
     .map(([template, eventId]) => (eventId === undefined ? template : { ...template, eventId }));
 }
 
@@ -323,11 +502,19 @@ function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: 
   switch (template.type) {
     case 'buyer.requestCancellation': {
       const { time: _time, orderItemIds, eventId: _id, ...rest } = template;
-      return { ...rest, at, ...(orderItemIds ? { orderItemIds: [...new Set(orderItemIds.map((ref) => resolveRef(ref, order)))] } : {}) };
+      return {
+        ...rest,
+        at,
+        ...(orderItemIds ? { orderItemIds: [...new Set(orderItemIds.map((ref) => resolveRef(ref, order)))] } : {}),
+      };
     }
     case 'marketplace.statusReported': {
       const { time: _time, eventId: _id, latestShipDate, ...rest } = template;
-      return { ...rest, at, ...(latestShipDate === undefined ? {} : { latestShipDate: order.placedAt + latestShipDate }) };
+      return {
+        ...rest,
+        at,
+        ...(latestShipDate === undefined ? {} : { latestShipDate: order.placedAt + latestShipDate }),
+      };
     }
     case 'marketplace.orderShipped':
     case 'marketplace.orderCanceled':
@@ -337,10 +524,16 @@ function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: 
         template.type === 'seller.cancel'
           ? { type: 'seller.cancel', at, reason: template.reason as CancelReason }
           : template.type === 'marketplace.orderCanceled'
-            ? { type: 'marketplace.orderCanceled', at, cancelledBy: template.cancelledBy, ...(template.reason === undefined ? {} : { reason: template.reason }) }
+            ? {
+                type: 'marketplace.orderCanceled',
+                at,
+                cancelledBy: template.cancelledBy,
+                ...(template.reason === undefined ? {} : { reason: template.reason }),
+              }
             : { type: template.type, at };
       // A shipment fact counts the units shipped in all; the others name units still open.
-      if ('items' in template && template.items) event.items = resolveItems(template.items, order, template.type === 'marketplace.orderShipped');
+      if ('items' in template && template.items)
+        event.items = resolveItems(template.items, order, template.type === 'marketplace.orderShipped');
       return event;
     }
     default:
@@ -349,7 +542,11 @@ function resolveEventWithoutId(template: EventTemplate, order: ModelOrder, now: 
 }
 
 /** Item refs resolved to ids (each once) and quantities resolved against what is open (plus what shipped, for totals). */
-function resolveItems(items: { orderItemId: ItemRef; quantity: QuantitySpec }[], order: ModelOrder, totals: boolean): { orderItemId: string; quantity: number }[] {
+function resolveItems(
+  items: { orderItemId: ItemRef; quantity: QuantitySpec }[],
+  order: ModelOrder,
+  totals: boolean,
+): { orderItemId: string; quantity: number }[] {
   const seen = new Set<string>();
   return items
     .map((item) => ({ ...item, orderItemId: resolveRef(item.orderItemId, order) }))
@@ -357,7 +554,14 @@ function resolveItems(items: { orderItemId: ItemRef; quantity: QuantitySpec }[],
     .map(({ orderItemId, quantity }) => {
       const item = order.items.find((candidate) => candidate.orderItemId === orderItemId);
       const left = item ? item.ordered - item.canceled - item.shipped + (totals ? item.shipped : 0) : 0;
-      const resolved = quantity === 'remaining' ? left : quantity === 'remaining+1' ? left + 1 : quantity === 'shipped' ? (item?.shipped ?? 0) : quantity;
+      const resolved =
+        quantity === 'remaining'
+          ? left
+          : quantity === 'remaining+1'
+            ? left + 1
+            : quantity === 'shipped'
+              ? (item?.shipped ?? 0)
+              : quantity;
       return { orderItemId, quantity: Math.max(1, resolved) };
     });
 }
@@ -371,7 +575,13 @@ export const advanceSpecArbitrary = (): fc.Arbitrary<AdvanceSpec> =>
     { weight: 3, arbitrary: fc.record({ by: fc.integer({ min: 0, max: 45 * MINUTE }) }) },
     { weight: 2, arbitrary: fc.record({ by: fc.integer({ min: 0, max: 3 * DAY }) }) },
     { weight: 1, arbitrary: fc.record({ by: fc.integer({ min: 0, max: 50 * DAY }) }) },
-    { weight: 3, arbitrary: fc.record({ to: fc.constantFrom<'windowEnd' | 'autoCancelAt'>('windowEnd', 'windowEnd', 'autoCancelAt'), offset: fc.constantFrom(-1, 0, 1) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        to: fc.constantFrom<'windowEnd' | 'autoCancelAt'>('windowEnd', 'windowEnd', 'autoCancelAt'),
+        offset: fc.constantFrom(-1, 0, 1),
+      }),
+    },
   );
 
 /** The instant an AdvanceTime step moves the clock to (never backwards). */
@@ -403,17 +613,27 @@ export interface OrderScenario {
  * @example
  * fc.assert(fc.property(orderScenarioArbitrary(), ({ input, events }) => { ... }));
  */
-export function orderScenarioArbitrary(options: OrderInputOptions & { maxEvents?: number; inputs?: fc.Arbitrary<OrderInput>; policy?: ModelPolicy } = {}): fc.Arbitrary<OrderScenario> {
-  return fc.tuple(options.inputs ?? orderInputArbitrary(options), fc.array(scenarioStepArbitrary(), { maxLength: options.maxEvents ?? 16, size: '+1' })).map(([input, steps]) => {
-    let order = createModelOrder(input as ModelInput, options.policy);
-    let now = order.placedAt;
-    const events: OrderEventInput[] = [];
-    for (const step of steps) {
-      const event: OrderEventInput = 'event' in step ? resolveEvent(step.event, order, now) : { type: 'clock.tick', at: resolveAdvance(step.advance, order, now) };
-      events.push(event);
-      order = stepModel(order, event as ModelEvent).order;
-      now = Math.max(now, instantMs(event.at));
-    }
-    return { input, events };
-  });
+export function orderScenarioArbitrary(
+  options: OrderInputOptions & { maxEvents?: number; inputs?: fc.Arbitrary<OrderInput>; policy?: ModelPolicy } = {},
+): fc.Arbitrary<OrderScenario> {
+  return fc
+    .tuple(
+      options.inputs ?? orderInputArbitrary(options),
+      fc.array(scenarioStepArbitrary(), { maxLength: options.maxEvents ?? 16, size: '+1' }),
+    )
+    .map(([input, steps]) => {
+      let order = createModelOrder(input as ModelInput, options.policy);
+      let now = order.placedAt;
+      const events: OrderEventInput[] = [];
+      for (const step of steps) {
+        const event: OrderEventInput =
+          'event' in step
+            ? resolveEvent(step.event, order, now)
+            : { type: 'clock.tick', at: resolveAdvance(step.advance, order, now) };
+        events.push(event);
+        order = stepModel(order, event as ModelEvent).order;
+        now = Math.max(now, instantMs(event.at));
+      }
+      return { input, events };
+    });
 }

@@ -36,16 +36,43 @@ export interface CheckOrderMachineOptions extends RunBudget {
  * it('should keep the order invariants', () => checkOrderMachine(orderMachine.provide({ actions: { ... } })));
  */
 export function checkOrderMachine(machine: AnyStateMachine, options: CheckOrderMachineOptions = {}): void {
-  const budget: RunBudget = { numRuns: options.numRuns ?? 50, ...(options.maxRuns === undefined ? {} : { maxRuns: options.maxRuns }), ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.path === undefined ? {} : { path: options.path }) };
+  const budget: RunBudget = {
+    numRuns: options.numRuns ?? 50,
+    ...(options.maxRuns === undefined ? {} : { maxRuns: options.maxRuns }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.path === undefined ? {} : { path: options.path }),
+  };
   const policy = options.policy;
-  const inputs = options.inputs ?? (policy ? orderInputArbitrary({ withPolicy: false }).map((input) => ({ ...input, policy })) : orderInputArbitrary());
+  const inputs =
+    options.inputs ??
+    (policy
+      ? orderInputArbitrary({ withPolicy: false }).map((input) => ({ ...input, policy }))
+      : orderInputArbitrary());
   const stepper = machineStepper(machine, options.verdict);
   const properties = invariantProperties(stepper, { inputs, ...(options.policy ? { policy: options.policy } : {}) });
-  const runOptions = { inputs, strict: options.model !== 'states', ...(options.policy ? { policy: options.policy } : {}) };
+  const runOptions = {
+    inputs,
+    strict: options.model !== 'states',
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
   // The pure model comparison first: it sees every broken guard, so a broken machine fails in a fraction of the budget.
-  if (options.model !== false) assertProperty(`${machine.id}: agrees with the reference model (pure)`, modelBasedProperty(() => machinePureDriver(machine), runOptions), budget);
-  for (const name of options.invariants ?? invariantNames) assertProperty(`${machine.id}: ${name}`, properties[name] as fc.IRawProperty<unknown>, budget);
+  if (options.model !== false)
+    assertProperty(
+      `${machine.id}: agrees with the reference model (pure)`,
+      modelBasedProperty(() => machinePureDriver(machine), runOptions),
+      budget,
+    );
+  for (const name of options.invariants ?? invariantNames)
+    assertProperty(`${machine.id}: ${name}`, properties[name] as fc.IRawProperty<unknown>, budget);
   if (options.model === false) return;
-  assertProperty(`${machine.id}: agrees with the reference model (live actor)`, modelBasedProperty(() => machineActorDriver(machine), runOptions), budget);
-  assertProperty(`${machine.id}: agrees with the reference model (serialize and restore)`, modelBasedProperty(() => machinePureDriver(machine), { ...runOptions, restore: true }), budget);
+  assertProperty(
+    `${machine.id}: agrees with the reference model (live actor)`,
+    modelBasedProperty(() => machineActorDriver(machine), runOptions),
+    budget,
+  );
+  assertProperty(
+    `${machine.id}: agrees with the reference model (serialize and restore)`,
+    modelBasedProperty(() => machinePureDriver(machine), { ...runOptions, restore: true }),
+    budget,
+  );
 }

@@ -12,7 +12,16 @@ import {
   type EventTemplate,
 } from './arbitraries.js';
 import type { OrderDriver } from './drivers.js';
-import { createModelOrder, modelNextDeadline, stepModel, type ModelEffect, type ModelEvent, type ModelInput, type ModelOrder, type ModelVerdict } from './model.js';
+import {
+  createModelOrder,
+  modelNextDeadline,
+  stepModel,
+  type ModelEffect,
+  type ModelEvent,
+  type ModelInput,
+  type ModelOrder,
+  type ModelVerdict,
+} from './model.js';
 import { assertEqual, normalizeEffects, observeModel, observeSnapshot } from './observe.js';
 
 /** The model side of a model-based run: the reference order and the clock. */
@@ -31,18 +40,40 @@ export interface RealState {
 
 type OrderCommand = fc.Command<ModelState, RealState>;
 
-function agree(model: ModelState, real: RealState, effects: { real: Effect[]; model: ModelEffect[]; twin?: Effect[] }, what: string): void {
+function agree(
+  model: ModelState,
+  real: RealState,
+  effects: { real: Effect[]; model: ModelEffect[]; twin?: Effect[] },
+  what: string,
+): void {
   const observed = observeSnapshot(real.driver.snapshot());
   assertEqual(observed, observeModel(model.order), `${what}: ${real.driver.label} and the reference model`);
-  if (real.strict) assertEqual(normalizeEffects(effects.real), effects.model, `${what}: effects of ${real.driver.label} and of the model`);
+  if (real.strict)
+    assertEqual(
+      normalizeEffects(effects.real),
+      effects.model,
+      `${what}: effects of ${real.driver.label} and of the model`,
+    );
   if (real.twin) {
-    assertEqual(observed, observeSnapshot(real.twin.snapshot()), `${what}: the restored and the uninterrupted ${real.driver.label}`);
-    assertEqual(normalizeEffects(effects.real), normalizeEffects(effects.twin ?? []), `${what}: effects of the restored and the uninterrupted ${real.driver.label}`);
+    assertEqual(
+      observed,
+      observeSnapshot(real.twin.snapshot()),
+      `${what}: the restored and the uninterrupted ${real.driver.label}`,
+    );
+    assertEqual(
+      normalizeEffects(effects.real),
+      normalizeEffects(effects.twin ?? []),
+      `${what}: effects of the restored and the uninterrupted ${real.driver.label}`,
+    );
   }
 }
 
 /** Moves both sides' clocks to `to` (never backwards). */
-function advanceBoth(model: ModelState, real: RealState, to: number): { real: Effect[]; model: ModelEffect[]; twin: Effect[] } {
+function advanceBoth(
+  model: ModelState,
+  real: RealState,
+  to: number,
+): { real: Effect[]; model: ModelEffect[]; twin: Effect[] } {
   if (to <= model.now) return { real: [], model: [], twin: [] };
   // Deadlines are applied at their own instants, one by one, as a sweeper and a live actor apply them.
   const effects: ModelEffect[] = [];
@@ -58,7 +89,11 @@ function advanceBoth(model: ModelState, real: RealState, to: number): { real: Ef
 /** Applies, on both sides, the deadlines already due at the current time (a live actor applies them itself). */
 function catchUp(model: ModelState, real: RealState): { real: Effect[]; model: ModelEffect[]; twin: Effect[] } {
   const effects: ModelEffect[] = [];
-  for (let due = modelNextDeadline(model.order); due !== null && due <= model.now; due = modelNextDeadline(model.order)) {
+  for (
+    let due = modelNextDeadline(model.order);
+    due !== null && due <= model.now;
+    due = modelNextDeadline(model.order)
+  ) {
     const stepped = stepModel(model.order, { type: 'clock.tick', at: due });
     model.order = stepped.order;
     effects.push(...stepped.effects);
@@ -86,18 +121,30 @@ export class EventCommand implements OrderCommand {
     agree(
       model,
       real,
-      { real: [...time.real, ...result.effects, ...due.real], model: [...time.model, ...expected.effects, ...due.model], twin: [...time.twin, ...(twin?.effects ?? []), ...due.twin] },
+      {
+        real: [...time.real, ...result.effects, ...due.real],
+        model: [...time.model, ...expected.effects, ...due.model],
+        twin: [...time.twin, ...(twin?.effects ?? []), ...due.twin],
+      },
       fc.stringify(event),
     );
     if (result.verdict) {
       // Whether the event was accepted is the machine's decision, compared in every mode: a guard that refuses
       // what the rules allow (or the reverse) shows here even when it changes nothing else (a voided label).
       // Refusal codes are the rules' wording, compared in strict mode.
-      const flags = { ...(result.verdict.late ? { late: true as const } : {}), ...(result.verdict.duplicate ? { duplicate: true as const } : {}) };
-      const code = (verdict: { accepted: boolean; code?: string | undefined }) => (verdict.accepted || !real.strict ? {} : { code: verdict.code as ModelVerdict['code'] });
+      const flags = {
+        ...(result.verdict.late ? { late: true as const } : {}),
+        ...(result.verdict.duplicate ? { duplicate: true as const } : {}),
+      };
+      const code = (verdict: { accepted: boolean; code?: string | undefined }) =>
+        verdict.accepted || !real.strict ? {} : { code: verdict.code as ModelVerdict['code'] };
       const verdict: ModelVerdict = { accepted: result.verdict.accepted, ...code(result.verdict), ...flags };
       const { code: _code, ...expectedWithoutCode } = expected.verdict;
-      assertEqual(verdict, { ...expectedWithoutCode, ...code(expected.verdict) }, `${fc.stringify(event)}: verdict of ${real.driver.label} and of the model`);
+      assertEqual(
+        verdict,
+        { ...expectedWithoutCode, ...code(expected.verdict) },
+        `${fc.stringify(event)}: verdict of ${real.driver.label} and of the model`,
+      );
     }
   }
   /** How fast-check prints the command in a counterexample. */
@@ -152,7 +199,12 @@ class SequenceCommand implements OrderCommand {
  */
 function labelRoundTripArbitrary(): fc.Arbitrary<OrderCommand> {
   return fc
-    .tuple(fc.constantFrom(0, 1), labelPathTemplateArbitrary(), labelPathTemplateArbitrary(), fc.array(labelPathTemplateArbitrary(), { maxLength: 2 }))
+    .tuple(
+      fc.constantFrom(0, 1),
+      labelPathTemplateArbitrary(),
+      labelPathTemplateArbitrary(),
+      fc.array(labelPathTemplateArbitrary(), { maxLength: 2 }),
+    )
     .map(
       ([offset, buy, voiding, rest]) =>
         new SequenceCommand([
@@ -178,7 +230,9 @@ export interface ModelRunOptions {
 }
 
 /** The commands: events of every type (as templates), the seller's label path, AdvanceTime, and SerializeRestore when asked. */
-export function orderCommandsArbitrary(options: Pick<ModelRunOptions, 'restore' | 'maxCommands'> = {}): fc.Arbitrary<Iterable<OrderCommand>> {
+export function orderCommandsArbitrary(
+  options: Pick<ModelRunOptions, 'restore' | 'maxCommands'> = {},
+): fc.Arbitrary<Iterable<OrderCommand>> {
   const commands: fc.Arbitrary<OrderCommand>[] = [
     eventTemplateArbitrary().map((template) => new EventCommand(template)),
     eventTemplateArbitrary().map((template) => new EventCommand(template)),
@@ -197,7 +251,10 @@ export function orderCommandsArbitrary(options: Pick<ModelRunOptions, 'restore' 
  * @example
  * fc.assert(modelBasedProperty(() => liveActorDriver()));
  */
-export function modelBasedProperty(makeDriver: () => OrderDriver, options: ModelRunOptions = {}): fc.IPropertyWithHooks<[OrderInput, Iterable<OrderCommand>]> {
+export function modelBasedProperty(
+  makeDriver: () => OrderDriver,
+  options: ModelRunOptions = {},
+): fc.IPropertyWithHooks<[OrderInput, Iterable<OrderCommand>]> {
   return fc.property(options.inputs ?? orderInputArbitrary(), orderCommandsArbitrary(options), (input, commands) => {
     const order = createModelOrder(input as ModelInput, options.policy);
     const driver = makeDriver();

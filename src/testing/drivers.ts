@@ -49,7 +49,11 @@ export interface OrderDriver {
 }
 
 /** Ticks a timer-less order at each deadline up to `now`, as a back end's sweeper would. */
-function tickDue<S extends DriverSnapshot>(snapshot: S, now: number, step: (s: S, at: number) => { snapshot: S; effects: Effect[] }): { snapshot: S; effects: Effect[] } {
+function tickDue<S extends DriverSnapshot>(
+  snapshot: S,
+  now: number,
+  step: (s: S, at: number) => { snapshot: S; effects: Effect[] },
+): { snapshot: S; effects: Effect[] } {
   const effects: Effect[] = [];
   let current = snapshot;
   for (let i = 0; i < 4; i++) {
@@ -100,7 +104,8 @@ const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
 export class StrictSimulatedClock extends SimulatedClock {
   /** Schedules `fn` like SimulatedClock, and throws for a timeout Node could not keep. */
   override setTimeout(fn: (...args: any[]) => void, timeout: number): number {
-    if (!(timeout >= 0 && timeout <= MAX_NODE_TIMER_MS)) throw new Error(`A timer of ${timeout} ms was scheduled; Node keeps at most ${MAX_NODE_TIMER_MS} ms.`);
+    if (!(timeout >= 0 && timeout <= MAX_NODE_TIMER_MS))
+      throw new Error(`A timer of ${timeout} ms was scheduled; Node keeps at most ${MAX_NODE_TIMER_MS} ms.`);
     return super.setTimeout(fn, timeout);
   }
 }

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { initialTransition, transition, type AnyStateMachine } from 'xstate';
 import type { Effect, OrderEventInput, OrderInput } from '../domain/index.js';
 import { applyEvent, createOrder, explain, nextDeadline, parseEvent, type OrderSnapshot } from '../runtime/index.js';
-import { cancelReasons, instantMs, orderScenarioArbitrary, type OrderInputOptions, type OrderScenario } from './arbitraries.js';
+import {
+  cancelReasons,
+  instantMs,
+  orderScenarioArbitrary,
+  type OrderInputOptions,
+  type OrderScenario,
+} from './arbitraries.js';
 import type { DriverSnapshot, VerdictLike } from './drivers.js';
 import { createModelOrder, isOfficialRequestModel, type ModelInput } from './model.js';
 import { assertEqual, canonical, statusOf } from './observe.js';
@@ -27,7 +33,10 @@ export const pureFunctionsStepper: OrderStepper = {
  * Any machine with the order's states, events and context, stepped with xstate's `transition`; the verdict
  * comes from `verdict` (by default the package's `explain`, i.e. the rule functions).
  */
-export function machineStepper(machine: AnyStateMachine, verdict: (snapshot: DriverSnapshot, event: OrderEventInput) => VerdictLike = (s, e) => explain(s as OrderSnapshot, e)): OrderStepper {
+export function machineStepper(
+  machine: AnyStateMachine,
+  verdict: (snapshot: DriverSnapshot, event: OrderEventInput) => VerdictLike = (s, e) => explain(s as OrderSnapshot, e),
+): OrderStepper {
   return {
     label: `machine "${machine.id}"`,
     create: (input) => initialTransition(machine, input)[0] as DriverSnapshot,
@@ -45,7 +54,12 @@ export function machineStepper(machine: AnyStateMachine, verdict: (snapshot: Dri
 }
 
 /** The parts of a snapshot two runs must agree on to be indistinguishable. */
-const essence = (snapshot: DriverSnapshot) => ({ value: snapshot.value, status: snapshot.status, context: snapshot.context, output: (snapshot as { output?: unknown }).output });
+const essence = (snapshot: DriverSnapshot) => ({
+  value: snapshot.value,
+  status: snapshot.status,
+  context: snapshot.context,
+  output: (snapshot as { output?: unknown }).output,
+});
 const same = (a: DriverSnapshot, b: DriverSnapshot) => canonical(essence(a)) === canonical(essence(b));
 
 interface Visit {
@@ -63,7 +77,13 @@ interface Visit {
 }
 
 /** Runs a scenario through the stepper and calls `visit` for every event. */
-function walk(stepper: OrderStepper, scenario: OrderScenario, policy: ModelRunPolicy | undefined, visit: (v: Visit) => void, onSnapshot?: (s: DriverSnapshot) => void): void {
+function walk(
+  stepper: OrderStepper,
+  scenario: OrderScenario,
+  policy: ModelRunPolicy | undefined,
+  visit: (v: Visit) => void,
+  onSnapshot?: (s: DriverSnapshot) => void,
+): void {
   const model = createModelOrder(scenario.input as ModelInput, policy);
   let snapshot = stepper.create(scenario.input);
   onSnapshot?.(snapshot);
@@ -82,7 +102,12 @@ function walk(stepper: OrderStepper, scenario: OrderScenario, policy: ModelRunPo
       verdict: result.verdict,
       requestedBefore: new Set(requested),
     });
-    if (event.type === 'buyer.requestCancellation' && result.verdict.accepted && !result.verdict.duplicate && isOfficialRequestModel(event.source, event.subject)) {
+    if (
+      event.type === 'buyer.requestCancellation' &&
+      result.verdict.accepted &&
+      !result.verdict.duplicate &&
+      isOfficialRequestModel(event.source, event.subject)
+    ) {
       for (const id of event.orderItemIds ?? scenario.input.items.map((item) => item.orderItemId)) requested.add(id);
     }
     snapshot = result.snapshot;
@@ -140,7 +165,15 @@ export const malformedEventArbitrary = (): fc.Arbitrary<unknown> =>
       { type: 'seller.cancel', at: 0, reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 0 }] },
       { type: 'seller.cancel', at: 0, reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: -1 }] },
       { type: 'seller.cancel', at: 0, reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1.5 }] },
-      { type: 'seller.cancel', at: 0, reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }, { orderItemId: 'A', quantity: 1 }] },
+      {
+        type: 'seller.cancel',
+        at: 0,
+        reason: 'NoInventory',
+        items: [
+          { orderItemId: 'A', quantity: 1 },
+          { orderItemId: 'A', quantity: 1 },
+        ],
+      },
       { type: 'seller.cancel', at: 0, reason: 'NoInventory', items: [{ orderItemId: '', quantity: 1 }] },
       { type: 'buyer.requestCancellation', at: 0 },
       { type: 'buyer.requestCancellation', at: 0, source: 'email' },
@@ -163,14 +196,16 @@ export function invariantProperties(
   options: OrderInputOptions & { policy?: ModelRunPolicy; maxEvents?: number; inputs?: fc.Arbitrary<OrderInput> } = {},
 ): Record<InvariantName, fc.IRawProperty<[OrderScenario]> | fc.IRawProperty<[OrderScenario, unknown[]]>> {
   const scenarios = orderScenarioArbitrary(options);
-  const each = (check: (v: Visit) => void) => fc.property(scenarios, (scenario) => walk(stepper, scenario, options.policy, check));
+  const each = (check: (v: Visit) => void) =>
+    fc.property(scenarios, (scenario) => walk(stepper, scenario, options.policy, check));
   const sellerReasons: readonly string[] = cancelReasons;
 
   return {
     'final states absorb every event': each((v) => {
       if (v.before.status !== 'done') return;
       if (!same(v.after, v.before)) fail(`A ${statusOf(v.before.value)} order changed on ${fc.stringify(v.event)}.`);
-      if (v.effects.length) fail(`A ${statusOf(v.before.value)} order emitted ${fc.stringify(v.effects)} on ${fc.stringify(v.event)}.`);
+      if (v.effects.length)
+        fail(`A ${statusOf(v.before.value)} order emitted ${fc.stringify(v.effects)} on ${fc.stringify(v.event)}.`);
       const placed = instantMs(v.event.at) >= v.before.context.placedAt;
       const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
       // A fact agrees with the end it finds: a shipment with a shipped order, a cancel with an order some of which
@@ -178,8 +213,12 @@ export function invariantProperties(
       const ended = statusOf(v.before.value);
       const agrees =
         v.event.type === 'marketplace.statusReported' ||
-        (v.event.type === 'marketplace.orderShipped' ? ended === 'shipped' : v.event.type === 'marketplace.orderCanceled' && (ended !== 'shipped' || v.before.context.cancellations.length > 0));
-      if (v.verdict.accepted !== (known || ((v.event.type === 'clock.tick' || agrees) && placed))) fail(`A ${statusOf(v.before.value)} order answered ${fc.stringify(v.verdict)} to ${fc.stringify(v.event)}.`);
+        (v.event.type === 'marketplace.orderShipped'
+          ? ended === 'shipped'
+          : v.event.type === 'marketplace.orderCanceled' &&
+            (ended !== 'shipped' || v.before.context.cancellations.length > 0));
+      if (v.verdict.accepted !== (known || ((v.event.type === 'clock.tick' || agrees) && placed)))
+        fail(`A ${statusOf(v.before.value)} order answered ${fc.stringify(v.verdict)} to ${fc.stringify(v.event)}.`);
     }),
 
     'nothing is cancelled once a label exists or after shipment': each((v) => {
@@ -189,11 +228,14 @@ export function invariantProperties(
       const records = ruledRecords(v);
       if (status === 'shipped' && records.length) fail(`A shipped order got cancellation ${fc.stringify(records)}.`);
       const manual = records.filter((record) => record.by !== 'system');
-      if (manual.length) fail(`An order with a label got cancellation ${fc.stringify(manual)} from ${fc.stringify(v.event)}.`);
+      if (manual.length)
+        fail(`An order with a label got cancellation ${fc.stringify(manual)} from ${fc.stringify(v.event)}.`);
       if (v.event.type === 'seller.cancel' || v.event.type === 'buyer.cancel') {
-        if (v.verdict.accepted && !v.verdict.duplicate) fail(`${v.event.type} was accepted with a label: ${fc.stringify(v.verdict)}.`);
+        if (v.verdict.accepted && !v.verdict.duplicate)
+          fail(`${v.event.type} was accepted with a label: ${fc.stringify(v.verdict)}.`);
       }
-      if (statusOf(v.after.value) === 'canceled' && status !== 'canceled' && !isFactEvent(v.event)) fail(`An order with a label became canceled on ${fc.stringify(v.event)}.`);
+      if (statusOf(v.after.value) === 'canceled' && status !== 'canceled' && !isFactEvent(v.event))
+        fail(`An order with a label became canceled on ${fc.stringify(v.event)}.`);
     }),
 
     'a buyer self-cancel is accepted only inside the window': each((v) => {
@@ -207,12 +249,18 @@ export function invariantProperties(
       const known = v.event.eventId !== undefined && v.before.context.eventIds.includes(v.event.eventId);
       // The window is time alone: an order the marketplace already reports Unshipped is still the buyer's to cancel.
       const open = ['buyer-cancellable', 'unshipped'].includes(statusOf(v.before.value));
-      const inside = !known && v.before.status === 'active' && own >= v.before.context.placedAt && at < v.windowEnd && open;
+      const inside =
+        !known && v.before.status === 'active' && own >= v.before.context.placedAt && at < v.windowEnd && open;
       if (known) return;
-      if (inside !== v.verdict.accepted) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) was ${v.verdict.accepted ? 'accepted' : 'refused'} in ${statusOf(v.before.value)}.`);
-      if (inside !== (buyerRecords.length === 1)) fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) recorded ${buyerRecords.length} buyer cancellations.`);
+      if (inside !== v.verdict.accepted)
+        fail(
+          `buyer.cancel at ${at} (window ends ${v.windowEnd}) was ${v.verdict.accepted ? 'accepted' : 'refused'} in ${statusOf(v.before.value)}.`,
+        );
+      if (inside !== (buyerRecords.length === 1))
+        fail(`buyer.cancel at ${at} (window ends ${v.windowEnd}) recorded ${buyerRecords.length} buyer cancellations.`);
       const ended = v.before.context.items.some((item) => item.quantityShipped > 0) ? 'shipped' : 'canceled';
-      if (inside && statusOf(v.after.value) !== ended) fail(`An accepted buyer.cancel left the order ${statusOf(v.after.value)}, not ${ended}.`);
+      if (inside && statusOf(v.after.value) !== ended)
+        fail(`An accepted buyer.cancel left the order ${statusOf(v.after.value)}, not ${ended}.`);
       if (inside && buyerRecords[0]!.countsAgainstRate) fail('A buyer self-cancel counted against the seller.');
     }),
 
@@ -229,33 +277,69 @@ export function invariantProperties(
       const due = open && own >= v.before.context.placedAt && autoCancelAt !== null && !pending && at >= autoCancelAt;
       if (!open) return;
       // A fact that starts or moves a deadline (a latest ship date, the end of Pending) may find it past already.
-      const learnsDeadline = isFactEvent(v.event) && (autoCancelAt === null || pending || v.after.context.autoCancelAt !== autoCancelAt);
+      const learnsDeadline =
+        isFactEvent(v.event) && (autoCancelAt === null || pending || v.after.context.autoCancelAt !== autoCancelAt);
       const shippedBefore = v.before.context.items.some((item) => item.quantityShipped > 0);
-      const autoCanceled = after === 'auto-canceled' || (shippedBefore && after === 'shipped' && ruledRecords(v).some((record) => record.by === 'system'));
-      if (due !== autoCanceled && !learnsDeadline) fail(`${fc.stringify(v.event)} (autoCancelAt ${autoCancelAt}) took a ${before} order to ${after}.`);
-      if (due && shippedBefore !== (after === 'shipped')) fail(`An auto-cancel took a ${before} order ${shippedBefore ? 'with' : 'without'} shipped units to ${after}.`);
+      const autoCanceled =
+        after === 'auto-canceled' ||
+        (shippedBefore && after === 'shipped' && ruledRecords(v).some((record) => record.by === 'system'));
+      if (due !== autoCanceled && !learnsDeadline)
+        fail(`${fc.stringify(v.event)} (autoCancelAt ${autoCancelAt}) took a ${before} order to ${after}.`);
+      if (due && shippedBefore !== (after === 'shipped'))
+        fail(`An auto-cancel took a ${before} order ${shippedBefore ? 'with' : 'without'} shipped units to ${after}.`);
       if (!due) return;
       const records = ruledRecords(v);
       const remaining = v.before.context.items
-        .map((item) => ({ orderItemId: item.orderItemId, quantity: item.quantity - item.quantityCanceled - item.quantityShipped }))
+        .map((item) => ({
+          orderItemId: item.orderItemId,
+          quantity: item.quantity - item.quantityCanceled - item.quantityShipped,
+        }))
         .filter((item) => item.quantity > 0);
-      assertEqual(records, [{ by: 'system', reason: 'NotShippedInTime', at: autoCancelAt, items: remaining, countsAgainstRate: v.channel === 'MFN' }], 'The auto-cancellation record');
+      assertEqual(
+        records,
+        [
+          {
+            by: 'system',
+            reason: 'NotShippedInTime',
+            at: autoCancelAt,
+            items: remaining,
+            countsAgainstRate: v.channel === 'MFN',
+          },
+        ],
+        'The auto-cancellation record',
+      );
       // Only time itself, and the marketplace's word that agrees with how time ended the order, are accepted.
-      const agrees = v.event.type === 'marketplace.orderCanceled' || v.event.type === 'marketplace.statusReported' || (v.event.type === 'marketplace.orderShipped' && after === 'shipped');
-      if (v.event.type !== 'clock.tick' && !agrees && v.verdict.accepted) fail(`${v.event.type} after autoCancelAt was accepted.`);
+      const agrees =
+        v.event.type === 'marketplace.orderCanceled' ||
+        v.event.type === 'marketplace.statusReported' ||
+        (v.event.type === 'marketplace.orderShipped' && after === 'shipped');
+      if (v.event.type !== 'clock.tick' && !agrees && v.verdict.accepted)
+        fail(`${v.event.type} after autoCancelAt was accepted.`);
     }),
 
     'ordered = remaining + cancelled for every item, always': each((v) => {
       const { context } = v.after;
-      assertEqual(context.items.map((item) => [item.orderItemId, item.quantity]), v.input.items.map((item) => [item.orderItemId, item.quantity]), 'Ordered quantities');
+      assertEqual(
+        context.items.map((item) => [item.orderItemId, item.quantity]),
+        v.input.items.map((item) => [item.orderItemId, item.quantity]),
+        'Ordered quantities',
+      );
       for (const item of context.items) {
-        const cancelled = context.cancellations.flatMap((record) => record.items).filter((entry) => entry.orderItemId === item.orderItemId).reduce((sum, entry) => sum + entry.quantity, 0);
-        if (item.quantityCanceled !== cancelled) fail(`Item ${item.orderItemId}: quantityCanceled ${item.quantityCanceled} but the records cancel ${cancelled}.`);
-        if (item.quantityCanceled < 0 || item.quantityCanceled > item.quantity) fail(`Item ${item.orderItemId}: ${item.quantityCanceled} of ${item.quantity} cancelled.`);
+        const cancelled = context.cancellations
+          .flatMap((record) => record.items)
+          .filter((entry) => entry.orderItemId === item.orderItemId)
+          .reduce((sum, entry) => sum + entry.quantity, 0);
+        if (item.quantityCanceled !== cancelled)
+          fail(
+            `Item ${item.orderItemId}: quantityCanceled ${item.quantityCanceled} but the records cancel ${cancelled}.`,
+          );
+        if (item.quantityCanceled < 0 || item.quantityCanceled > item.quantity)
+          fail(`Item ${item.orderItemId}: ${item.quantityCanceled} of ${item.quantity} cancelled.`);
       }
       const left = context.items.reduce((sum, item) => sum + item.quantity - item.quantityCanceled, 0);
       const status = statusOf(v.after.value);
-      if ((status === 'canceled' || status === 'auto-canceled') !== (left === 0)) fail(`A ${status} order has ${left} units left.`);
+      if ((status === 'canceled' || status === 'auto-canceled') !== (left === 0))
+        fail(`A ${status} order has ${left} units left.`);
     }),
 
     'ordered = cancelled + shipped + open for every item, always': each((v) => {
@@ -264,8 +348,14 @@ export function invariantProperties(
       for (const item of v.after.context.items) {
         const before = v.before.context.items.find((candidate) => candidate.orderItemId === item.orderItemId)!;
         const itemOpen = item.quantity - item.quantityCanceled - item.quantityShipped;
-        if (item.quantityShipped < 0 || itemOpen < 0) fail(`Item ${item.orderItemId}: ${item.quantity} ordered, ${item.quantityCanceled} cancelled, ${item.quantityShipped} shipped.`);
-        if (item.quantityShipped < before.quantityShipped) fail(`Item ${item.orderItemId}: shipped went down from ${before.quantityShipped} to ${item.quantityShipped}.`);
+        if (item.quantityShipped < 0 || itemOpen < 0)
+          fail(
+            `Item ${item.orderItemId}: ${item.quantity} ordered, ${item.quantityCanceled} cancelled, ${item.quantityShipped} shipped.`,
+          );
+        if (item.quantityShipped < before.quantityShipped)
+          fail(
+            `Item ${item.orderItemId}: shipped went down from ${before.quantityShipped} to ${item.quantityShipped}.`,
+          );
         open += itemOpen;
       }
       const shipped = v.after.context.items.some((item) => item.quantityShipped > 0);
@@ -280,22 +370,31 @@ export function invariantProperties(
       const openStatus = ['buyer-cancellable', 'unshipped', 'label-generated'].includes(status);
       if (openStatus !== open > 0) fail(`A ${status} order has ${open} open units.`);
       if (status === 'shipped' && !shipped) fail('A shipped order shipped no unit.');
-      if ((status === 'canceled' || status === 'auto-canceled') && shipped) fail(`A ${status} order shipped some units.`);
-      if (shipped !== (v.after.context.shippedAt !== null)) fail(`shippedAt is ${v.after.context.shippedAt} with${shipped ? '' : 'out'} shipped units.`);
+      if ((status === 'canceled' || status === 'auto-canceled') && shipped)
+        fail(`A ${status} order shipped some units.`);
+      if (shipped !== (v.after.context.shippedAt !== null))
+        fail(`shippedAt is ${v.after.context.shippedAt} with${shipped ? '' : 'out'} shipped units.`);
     }),
 
     'every cancellation has a reason and exactly the metric flag DESIGN.md prescribes': each((v) => {
       for (const record of ruledRecords(v)) {
-        const allowed = record.by === 'buyer' ? ['BuyerSelfCanceled'] : record.by === 'system' ? ['NotShippedInTime'] : sellerReasons;
-        if (!allowed.includes(record.reason)) fail(`A ${record.by} cancellation has the reason ${fc.stringify(record.reason)}.`);
-        if (!record.items.length || record.items.some((item) => item.quantity <= 0)) fail(`A cancellation without items: ${fc.stringify(record)}.`);
+        const allowed =
+          record.by === 'buyer' ? ['BuyerSelfCanceled'] : record.by === 'system' ? ['NotShippedInTime'] : sellerReasons;
+        if (!allowed.includes(record.reason))
+          fail(`A ${record.by} cancellation has the reason ${fc.stringify(record.reason)}.`);
+        if (!record.items.length || record.items.some((item) => item.quantity <= 0))
+          fail(`A cancellation without items: ${fc.stringify(record)}.`);
         let counts: boolean;
         if (v.channel === 'AFN' || record.by === 'buyer') counts = false;
         else if (record.by === 'system' || record.reason !== 'BuyerCanceled') counts = true;
         else counts = !record.items.every((item) => v.requestedBefore.has(item.orderItemId));
-        if (record.countsAgainstRate !== counts) fail(`countsAgainstRate is ${record.countsAgainstRate} for ${fc.stringify(record)} (${v.channel}, official requests for ${fc.stringify([...v.requestedBefore])}).`);
+        if (record.countsAgainstRate !== counts)
+          fail(
+            `countsAgainstRate is ${record.countsAgainstRate} for ${fc.stringify(record)} (${v.channel}, official requests for ${fc.stringify([...v.requestedBefore])}).`,
+          );
         const judged = Math.max(instantMs(v.event.at), v.before.context.clock);
-        if (record.by === 'seller' && record.at !== judged) fail(`A seller cancellation at ${record.at} for an event at ${String(v.event.at)} judged at ${judged}.`);
+        if (record.by === 'seller' && record.at !== judged)
+          fail(`A seller cancellation at ${record.at} for an event at ${String(v.event.at)} judged at ${judged}.`);
       }
     }),
 
@@ -303,77 +402,120 @@ export function invariantProperties(
       if (v.verdict.accepted) return;
       if (!v.verdict.code) fail(`A refusal of ${fc.stringify(v.event)} has no code.`);
       const tick = stepper.step(v.before, tickAt(v.event.at));
-      if (!same(v.after, tick.snapshot)) fail(`Refused ${fc.stringify(v.event)} (${v.verdict.code}) left ${canonical(essence(v.after))}\nbut a tick gives ${canonical(essence(tick.snapshot))}.`);
+      if (!same(v.after, tick.snapshot))
+        fail(
+          `Refused ${fc.stringify(v.event)} (${v.verdict.code}) left ${canonical(essence(v.after))}\nbut a tick gives ${canonical(essence(tick.snapshot))}.`,
+        );
       assertEqual(v.effects, tick.effects, `Effects of refused ${fc.stringify(v.event)} and of a tick`);
     }),
 
     'nextDeadline never lies': fc.property(scenarios, (scenario) =>
-      walk(stepper, scenario, options.policy, () => {}, (snapshot) => {
-        const due = nextDeadline(snapshot as unknown as OrderSnapshot);
-        const status = statusOf(snapshot.value);
-        if (due === null) {
-          const amazonShips = snapshot.context.fulfillmentChannel === 'AFN' && status !== 'buyer-cancellable';
-          const waits = snapshot.context.marketplaceStatus === 'pending' || (snapshot.context.latestShipDate === null && status !== 'buyer-cancellable');
-          if (snapshot.status === 'active' && !amazonShips && !waits) fail(`An active ${status} order has no next deadline.`);
-          const later = stepper.step(snapshot, tickAt(Math.max(snapshot.context.clock, snapshot.context.latestShipDate ?? 0) + 400 * 86_400_000));
-          if (!same(later.snapshot, snapshot)) fail(`A ${status} order with no deadline changed with time.`);
-          return;
-        }
-        const expected =
-          status === 'buyer-cancellable'
-            ? snapshot.context.placedAt + snapshot.context.policy.buyerCancelWindowMs
-            : (snapshot.context.latestShipDate ?? Number.NaN) + snapshot.context.policy.autoCancelAfterMs;
-        if (due !== expected) fail(`nextDeadline is ${due} for a ${status} order, expected ${expected}.`);
-        const early = stepper.step(snapshot, tickAt(due - 1));
-        if (!same(early.snapshot, snapshot) || early.effects.length) fail(`A tick at nextDeadline - 1 (${due - 1}) changed a ${status} order.`);
-        const onTime = stepper.step(snapshot, tickAt(due));
-        if (statusOf(onTime.snapshot.value) === status) fail(`A tick at nextDeadline (${due}) left the order ${status}.`);
-      }),
+      walk(
+        stepper,
+        scenario,
+        options.policy,
+        () => {},
+        (snapshot) => {
+          const due = nextDeadline(snapshot as unknown as OrderSnapshot);
+          const status = statusOf(snapshot.value);
+          if (due === null) {
+            const amazonShips = snapshot.context.fulfillmentChannel === 'AFN' && status !== 'buyer-cancellable';
+            const waits =
+              snapshot.context.marketplaceStatus === 'pending' ||
+              (snapshot.context.latestShipDate === null && status !== 'buyer-cancellable');
+            if (snapshot.status === 'active' && !amazonShips && !waits)
+              fail(`An active ${status} order has no next deadline.`);
+            const later = stepper.step(
+              snapshot,
+              tickAt(Math.max(snapshot.context.clock, snapshot.context.latestShipDate ?? 0) + 400 * 86_400_000),
+            );
+            if (!same(later.snapshot, snapshot)) fail(`A ${status} order with no deadline changed with time.`);
+            return;
+          }
+          const expected =
+            status === 'buyer-cancellable'
+              ? snapshot.context.placedAt + snapshot.context.policy.buyerCancelWindowMs
+              : (snapshot.context.latestShipDate ?? Number.NaN) + snapshot.context.policy.autoCancelAfterMs;
+          if (due !== expected) fail(`nextDeadline is ${due} for a ${status} order, expected ${expected}.`);
+          const early = stepper.step(snapshot, tickAt(due - 1));
+          if (!same(early.snapshot, snapshot) || early.effects.length)
+            fail(`A tick at nextDeadline - 1 (${due - 1}) changed a ${status} order.`);
+          const onTime = stepper.step(snapshot, tickAt(due));
+          if (statusOf(onTime.snapshot.value) === status)
+            fail(`A tick at nextDeadline (${due}) left the order ${status}.`);
+        },
+      ),
     ),
 
-    'malformed events are refused with an error and never corrupt a snapshot': fc.property(scenarios, fc.array(malformedEventArbitrary(), { minLength: 1, maxLength: 3 }), (scenario, junk) =>
-      walk(stepper, scenario, options.policy, () => {}, (snapshot) => {
-        const before = canonical(essence(snapshot));
-        for (const event of junk) {
-          let threw: unknown;
-          try {
-            stepper.step(snapshot, event);
-          } catch (error) {
-            threw = error;
-          }
-          if (!(threw instanceof Error)) fail(`The malformed event ${fc.stringify(event)} was not refused with an error.`);
-          if ((threw as Error).name !== 'InvalidInputError') fail(`The malformed event ${fc.stringify(event)} threw ${(threw as Error).name}: ${(threw as Error).message}`);
-          if (canonical(essence(snapshot)) !== before) fail(`The malformed event ${fc.stringify(event)} changed the snapshot.`);
-        }
-      }),
+    'malformed events are refused with an error and never corrupt a snapshot': fc.property(
+      scenarios,
+      fc.array(malformedEventArbitrary(), { minLength: 1, maxLength: 3 }),
+      (scenario, junk) =>
+        walk(
+          stepper,
+          scenario,
+          options.policy,
+          () => {},
+          (snapshot) => {
+            const before = canonical(essence(snapshot));
+            for (const event of junk) {
+              let threw: unknown;
+              try {
+                stepper.step(snapshot, event);
+              } catch (error) {
+                threw = error;
+              }
+              if (!(threw instanceof Error))
+                fail(`The malformed event ${fc.stringify(event)} was not refused with an error.`);
+              if ((threw as Error).name !== 'InvalidInputError')
+                fail(
+                  `The malformed event ${fc.stringify(event)} threw ${(threw as Error).name}: ${(threw as Error).message}`,
+                );
+              if (canonical(essence(snapshot)) !== before)
+                fail(`The malformed event ${fc.stringify(event)} changed the snapshot.`);
+            }
+          },
+        ),
     ),
 
     'recorded history is in time order, and every recorded act was allowed at its recorded instant': each((v) => {
       const c = v.after.context;
       const instants = (records: ReadonlyArray<{ at: number }>) => records.map((record) => record.at);
       const ownRules = c.cancellations.filter((record) => record.source !== 'marketplace');
-      for (const [what, list] of [['requests', instants(c.requests)], ['cancellations', instants(ownRules)]] as const) {
+      for (const [what, list] of [
+        ['requests', instants(c.requests)],
+        ['cancellations', instants(ownRules)],
+      ] as const) {
         list.forEach((at, index) => {
           if (index > 0 && at < list[index - 1]!) fail(`${what} are out of time order: ${fc.stringify(list)}.`);
-          if (at < c.placedAt || at > Math.max(c.clock, c.autoCancelAt ?? c.clock)) fail(`${what} record at ${at} outside [placedAt ${c.placedAt}, clock ${c.clock}].`);
+          if (at < c.placedAt || at > Math.max(c.clock, c.autoCancelAt ?? c.clock))
+            fail(`${what} record at ${at} outside [placedAt ${c.placedAt}, clock ${c.clock}].`);
         });
       }
-      if (c.clock < v.before.context.clock) fail(`The order's clock ran backwards from ${v.before.context.clock} to ${c.clock}.`);
+      if (c.clock < v.before.context.clock)
+        fail(`The order's clock ran backwards from ${v.before.context.clock} to ${c.clock}.`);
       // Inside the buyer's window the seller acts only once the marketplace has said the order is ready. Acts are
       // checked against the auto-cancel of the input's own ship date while it stands: a date Amazon reported later
       // (learned, or moved) may fall before or after them.
       const told = c.marketplaceStatus !== null;
       const autoCancelAt = c.autoCancelAt === v.autoCancelAt ? v.autoCancelAt : null;
       for (const record of ruledRecords(v)) {
-        if (record.by === 'buyer' && record.at >= v.windowEnd) fail(`A buyer self-cancel recorded at ${record.at}, after the window closed at ${v.windowEnd}.`);
-        if (record.by === 'seller' && record.at < v.windowEnd && !told) fail(`A seller cancel recorded at ${record.at}, inside the buyer's window (until ${v.windowEnd}).`);
-        if (record.by === 'seller' && autoCancelAt !== null && record.at >= autoCancelAt) fail(`A seller cancel recorded at ${record.at}, after autoCancelAt ${autoCancelAt}.`);
-        if (record.by === 'seller' && c.labelGeneratedAt !== null && c.labelGeneratedAt <= record.at) fail(`A seller cancel recorded at ${record.at}, after a label at ${c.labelGeneratedAt}.`);
+        if (record.by === 'buyer' && record.at >= v.windowEnd)
+          fail(`A buyer self-cancel recorded at ${record.at}, after the window closed at ${v.windowEnd}.`);
+        if (record.by === 'seller' && record.at < v.windowEnd && !told)
+          fail(`A seller cancel recorded at ${record.at}, inside the buyer's window (until ${v.windowEnd}).`);
+        if (record.by === 'seller' && autoCancelAt !== null && record.at >= autoCancelAt)
+          fail(`A seller cancel recorded at ${record.at}, after autoCancelAt ${autoCancelAt}.`);
+        if (record.by === 'seller' && c.labelGeneratedAt !== null && c.labelGeneratedAt <= record.at)
+          fail(`A seller cancel recorded at ${record.at}, after a label at ${c.labelGeneratedAt}.`);
       }
-      if (c.labelGeneratedAt !== null && c.labelGeneratedAt < v.windowEnd && !told) fail(`A label recorded at ${c.labelGeneratedAt}, inside the buyer's window.`);
+      if (c.labelGeneratedAt !== null && c.labelGeneratedAt < v.windowEnd && !told)
+        fail(`A label recorded at ${c.labelGeneratedAt}, inside the buyer's window.`);
       if (c.shippedAt !== null && c.shipmentSource !== 'marketplace') {
-        if (c.shippedAt < v.windowEnd && !told) fail(`A shipment recorded at ${c.shippedAt}, inside the buyer's window.`);
-        if (autoCancelAt !== null && c.shippedAt >= autoCancelAt) fail(`A shipment recorded at ${c.shippedAt}, after autoCancelAt ${autoCancelAt}.`);
+        if (c.shippedAt < v.windowEnd && !told)
+          fail(`A shipment recorded at ${c.shippedAt}, inside the buyer's window.`);
+        if (autoCancelAt !== null && c.shippedAt >= autoCancelAt)
+          fail(`A shipment recorded at ${c.shippedAt}, after autoCancelAt ${autoCancelAt}.`);
       }
     }),
 
@@ -381,12 +523,15 @@ export function invariantProperties(
       const id = v.event.eventId;
       if (id === undefined) return;
       if (v.before.context.eventIds.includes(id)) {
-        if (!same(v.after, v.before) || v.effects.length) fail(`The known event id ${id} changed the order or emitted ${fc.stringify(v.effects)}.`);
-        if (!v.verdict.duplicate) fail(`The known event id ${id} was not answered as a duplicate: ${fc.stringify(v.verdict)}.`);
+        if (!same(v.after, v.before) || v.effects.length)
+          fail(`The known event id ${id} changed the order or emitted ${fc.stringify(v.effects)}.`);
+        if (!v.verdict.duplicate)
+          fail(`The known event id ${id} was not answered as a duplicate: ${fc.stringify(v.verdict)}.`);
         return;
       }
       const remembered = v.after.context.eventIds.includes(id);
-      if (v.verdict.accepted && v.event.type !== 'clock.tick' && !isFactEvent(v.event) && !remembered) fail(`The accepted event id ${id} was not remembered.`);
+      if (v.verdict.accepted && v.event.type !== 'clock.tick' && !isFactEvent(v.event) && !remembered)
+        fail(`The accepted event id ${id} was not remembered.`);
       if (!v.verdict.accepted && remembered) fail(`The refused event id ${id} was remembered.`);
       if (v.after.context.eventIds.length - v.before.context.eventIds.length > 1) fail('One event added several ids.');
     }),

@@ -5,7 +5,8 @@
  */
 
 /** The product brief's names of the states. */
-export type ModelStatus = 'buyer-cancellable' | 'unshipped' | 'label-generated' | 'shipped' | 'canceled' | 'auto-canceled';
+export type ModelStatus =
+  'buyer-cancellable' | 'unshipped' | 'label-generated' | 'shipped' | 'canceled' | 'auto-canceled';
 
 /** The refusal codes the model can answer with. */
 export type ModelCode =
@@ -74,7 +75,15 @@ export interface ModelOrder {
   status: ModelStatus;
   items: ModelItem[];
   cancellations: ModelCancellation[];
-  requests: { at: number; occurredAt?: number; source: 'order-flag' | 'message'; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
+  requests: {
+    at: number;
+    occurredAt?: number;
+    source: 'order-flag' | 'message';
+    official: boolean;
+    orderItemIds: string[];
+    subject?: string;
+    reason?: string;
+  }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
@@ -120,18 +129,45 @@ export type ModelEvent = (
   | { type: 'seller.voidLabel'; at: number | string }
   | { type: 'seller.confirmShipment'; at: number | string; items?: ModelItemQuantity[] }
   | { type: 'clock.tick'; at: number | string }
-  | { type: 'marketplace.orderCanceled'; at: number | string; cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown'; reason?: string; note?: string; items?: ModelItemQuantity[] }
+  | {
+      type: 'marketplace.orderCanceled';
+      at: number | string;
+      cancelledBy: 'buyer' | 'seller' | 'amazon' | 'unknown';
+      reason?: string;
+      note?: string;
+      items?: ModelItemQuantity[];
+    }
   | { type: 'marketplace.orderShipped'; at: number | string; items?: ModelItemQuantity[] }
-  | { type: 'marketplace.statusReported'; at: number | string; status: 'pending' | 'unshipped'; latestShipDate?: number | string }
-) & ModelAt;
+  | {
+      type: 'marketplace.statusReported';
+      at: number | string;
+      status: 'pending' | 'unshipped';
+      latestShipDate?: number | string;
+    }
+) &
+  ModelAt;
 
 const SELLER_REASONS = [
-  'NoInventory', 'ShippingAddressUndeliverable', 'CustomerExchange', 'BuyerCanceled', 'GeneralAdjustment', 'CarrierCreditDecision',
-  'RiskAssessmentInformationNotValid', 'CarrierCoverageFailure', 'CustomerReturn', 'MerchandiseNotReceived', 'CannotVerifyInformation',
-  'PricingError', 'RejectOrder', 'WeatherDelay',
+  'NoInventory',
+  'ShippingAddressUndeliverable',
+  'CustomerExchange',
+  'BuyerCanceled',
+  'GeneralAdjustment',
+  'CarrierCreditDecision',
+  'RiskAssessmentInformationNotValid',
+  'CarrierCoverageFailure',
+  'CustomerReturn',
+  'MerchandiseNotReceived',
+  'CannotVerifyInformation',
+  'PricingError',
+  'RejectOrder',
+  'WeatherDelay',
 ];
 
-type ModelFact = Extract<ModelEvent, { type: 'marketplace.orderCanceled' | 'marketplace.orderShipped' | 'marketplace.statusReported' }>;
+type ModelFact = Extract<
+  ModelEvent,
+  { type: 'marketplace.orderCanceled' | 'marketplace.orderShipped' | 'marketplace.statusReported' }
+>;
 
 /**
  * Whether a fact agrees with how an order ended: a cancel with an order some of which was cancelled, a shipment with a
@@ -164,7 +200,9 @@ function ship(order: ModelOrder, items: ModelItemQuantity[], at: number): ModelO
       return taken ? { ...item, shipped: item.shipped + taken.quantity } : item;
     }),
     shippedAt: order.shippedAt ?? at,
-    shippedLate: (order.shippedLate ?? false) || (order.channel === 'MFN' && order.latestShipDate !== null && at > order.latestShipDate),
+    shippedLate:
+      (order.shippedLate ?? false) ||
+      (order.channel === 'MFN' && order.latestShipDate !== null && at > order.latestShipDate),
   };
   if (modelRemaining(next).length === 0) return { ...next, status: 'shipped' };
   return { ...next, status: 'unshipped', labelGeneratedAt: null };
@@ -200,20 +238,52 @@ function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder 
     if (order.marketplaceStatusAt !== null && own < order.marketplaceStatusAt) return order;
     const reported = fact.latestShipDate === undefined ? null : toMs(fact.latestShipDate);
     const latestShipDate = reported !== null && reported >= order.placedAt ? reported : order.latestShipDate;
-    const autoCancelAt = order.channel === 'AFN' || latestShipDate === null ? null : latestShipDate + order.autoCancelAfterMs;
+    const autoCancelAt =
+      order.channel === 'AFN' || latestShipDate === null ? null : latestShipDate + order.autoCancelAfterMs;
     let status = order.status;
     if (status === 'buyer-cancellable' && fact.status === 'unshipped') status = 'unshipped';
     if (status === 'unshipped' && fact.status === 'pending') status = 'buyer-cancellable';
-    const shippedLate = order.shippedAt === null ? null : order.shippedLate === true || (order.channel === 'MFN' && latestShipDate !== null && order.shippedAt > latestShipDate);
-    return { ...order, status, marketplaceStatus: fact.status, marketplaceStatusAt: own, latestShipDate, autoCancelAt, shippedLate };
+    const shippedLate =
+      order.shippedAt === null
+        ? null
+        : order.shippedLate === true ||
+          (order.channel === 'MFN' && latestShipDate !== null && order.shippedAt > latestShipDate);
+    return {
+      ...order,
+      status,
+      marketplaceStatus: fact.status,
+      marketplaceStatusAt: own,
+      latestShipDate,
+      autoCancelAt,
+      shippedLate,
+    };
   }
   const left = new Map(modelRemaining(order).map((item) => [item.orderItemId, item.quantity]));
-  const items = (fact.items ?? modelRemaining(order)).map((item) => ({ orderItemId: item.orderItemId, quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0) })).filter((item) => item.quantity > 0);
+  const items = (fact.items ?? modelRemaining(order))
+    .map((item) => ({
+      orderItemId: item.orderItemId,
+      quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0),
+    }))
+    .filter((item) => item.quantity > 0);
   const pending = order.marketplaceStatus === 'pending';
-  const autoCancel = fact.reason === 'NotShippedInTime' || (!pending && order.autoCancelAt !== null && own >= order.autoCancelAt);
+  const autoCancel =
+    fact.reason === 'NotShippedInTime' || (!pending && order.autoCancelAt !== null && own >= order.autoCancelAt);
   const by = fact.cancelledBy === 'amazon' ? 'system' : fact.cancelledBy;
-  const reason = by === 'buyer' ? 'BuyerSelfCanceled' : by === 'seller' ? (SELLER_REASONS.includes(fact.reason ?? '') ? fact.reason! : 'MarketplaceCanceled') : autoCancel ? 'NotShippedInTime' : 'MarketplaceCanceled';
-  const counts = order.channel === 'MFN' && (by === 'seller' ? !pending && modelCountsAgainstRate(order, 'seller', reason, items) : by === 'system' && autoCancel);
+  const reason =
+    by === 'buyer'
+      ? 'BuyerSelfCanceled'
+      : by === 'seller'
+        ? SELLER_REASONS.includes(fact.reason ?? '')
+          ? fact.reason!
+          : 'MarketplaceCanceled'
+        : autoCancel
+          ? 'NotShippedInTime'
+          : 'MarketplaceCanceled';
+  const counts =
+    order.channel === 'MFN' &&
+    (by === 'seller'
+      ? !pending && modelCountsAgainstRate(order, 'seller', reason, items)
+      : by === 'system' && autoCancel);
   return settle(withRecord(order, { by, reason, at: own, source: 'marketplace', items, countsAgainstRate: counts }));
 }
 
@@ -255,7 +325,7 @@ export function isOfficialRequestModel(source: 'order-flag' | 'message', subject
   if (source === 'order-flag') return true;
   let text = (subject ?? '').split(/\s+/).filter(Boolean).join(' ');
   const prefixes = ['re', 'aw', 'tr', 'rv', 'sv', 'antw', 'wg', 'fw', 'fwd', 'vs', '回复', '答复', '转发'];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const prefix of prefixes) {
       for (const colon of [':', '：']) {
@@ -296,7 +366,8 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
     latestShipDate,
     windowEnd: placedAt + window,
     autoCancelAfterMs: autoAfter,
-    autoCancelAt: (input.fulfillmentChannel ?? 'MFN') === 'AFN' || latestShipDate === null ? null : latestShipDate + autoAfter,
+    autoCancelAt:
+      (input.fulfillmentChannel ?? 'MFN') === 'AFN' || latestShipDate === null ? null : latestShipDate + autoAfter,
     marketplaceStatus: null,
     marketplaceStatusAt: null,
     clock: placedAt,
@@ -326,7 +397,12 @@ export function modelRemaining(order: ModelOrder): ModelItemQuantity[] {
 }
 
 /** The Cancellation Rate rule of DESIGN.md, written out case by case. */
-export function modelCountsAgainstRate(order: ModelOrder, by: ModelCancellation['by'], reason: string, items: ModelItemQuantity[]): boolean {
+export function modelCountsAgainstRate(
+  order: ModelOrder,
+  by: ModelCancellation['by'],
+  reason: string,
+  items: ModelItemQuantity[],
+): boolean {
   if (order.channel === 'AFN') return false;
   switch (by) {
     case 'buyer':
@@ -359,8 +435,22 @@ function withRecord(order: ModelOrder, record: ModelCancellation): ModelOrder {
   };
 }
 
-function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, at: number, items: ModelItemQuantity[], occurredAt?: number): ModelStep {
-  const record: ModelCancellation = { by, reason, at, ...(occurredAt === undefined ? {} : { occurredAt }), items, countsAgainstRate: modelCountsAgainstRate(order, by, reason, items) };
+function cancel(
+  order: ModelOrder,
+  by: ModelCancellation['by'],
+  reason: string,
+  at: number,
+  items: ModelItemQuantity[],
+  occurredAt?: number,
+): ModelStep {
+  const record: ModelCancellation = {
+    by,
+    reason,
+    at,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
+    items,
+    countsAgainstRate: modelCountsAgainstRate(order, by, reason, items),
+  };
   const next = withRecord(order, record);
   const whole = modelRemaining(next).length === 0;
   if (whole) next.status = anyShipped(next) ? 'shipped' : by === 'system' ? 'auto-canceled' : 'canceled';
@@ -383,11 +473,25 @@ function cancel(order: ModelOrder, by: ModelCancellation['by'], reason: string, 
 export function advanceModel(order: ModelOrder, at: number): { order: ModelOrder; effects: ModelEffect[] } {
   let current = order;
   if (current.marketplaceStatus === 'pending') return { order: current, effects: [] };
-  if (current.status === 'buyer-cancellable' && at >= current.windowEnd) current = { ...current, status: 'unshipped', clock: Math.max(current.clock, at) };
-  if ((current.status === 'unshipped' || current.status === 'label-generated') && current.autoCancelAt !== null && at >= current.autoCancelAt) {
+  if (current.status === 'buyer-cancellable' && at >= current.windowEnd)
+    current = { ...current, status: 'unshipped', clock: Math.max(current.clock, at) };
+  if (
+    (current.status === 'unshipped' || current.status === 'label-generated') &&
+    current.autoCancelAt !== null &&
+    at >= current.autoCancelAt
+  ) {
     // A deadline learned after later acts were recorded takes effect after them: history stays in time order.
-    const after = Math.max(current.placedAt, ...current.cancellations.filter((record) => record.source !== 'marketplace').map((record) => record.at));
-    const step = cancel(current, 'system', 'NotShippedInTime', Math.max(current.autoCancelAt, after), modelRemaining(current));
+    const after = Math.max(
+      current.placedAt,
+      ...current.cancellations.filter((record) => record.source !== 'marketplace').map((record) => record.at),
+    );
+    const step = cancel(
+      current,
+      'system',
+      'NotShippedInTime',
+      Math.max(current.autoCancelAt, after),
+      modelRemaining(current),
+    );
     return { order: { ...step.order, clock: Math.max(current.clock, at) }, effects: step.effects };
   }
   return { order: current, effects: [] };
@@ -407,12 +511,17 @@ const refused = (order: ModelOrder, effects: ModelEffect[], code: ModelCode, lat
  */
 export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
   const own = toMs(event.at);
-  if (event.eventId !== undefined && start.eventIds.includes(event.eventId)) return { order: start, effects: [], verdict: { accepted: true, duplicate: true } };
+  if (event.eventId !== undefined && start.eventIds.includes(event.eventId))
+    return { order: start, effects: [], verdict: { accepted: true, duplicate: true } };
   const late = own < start.clock;
   const at = late ? start.clock : own;
   const occurredAt = late ? own : undefined;
   const lateOf = late ? { late: true as const } : {};
-  if (event.type === 'marketplace.orderCanceled' || event.type === 'marketplace.orderShipped' || event.type === 'marketplace.statusReported') {
+  if (
+    event.type === 'marketplace.orderCanceled' ||
+    event.type === 'marketplace.orderShipped' ||
+    event.type === 'marketplace.statusReported'
+  ) {
     // Facts are not judged, and never late; time still comes first.
     if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', false);
     const ended = (order: ModelOrder, effects: ModelEffect[]): ModelStep =>
@@ -422,7 +531,15 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
     if (isFinalStatus(start.status)) return ended(start, []);
     const { order: timed, effects: timeEffects } = advanceModel(start, at);
     if (isFinalStatus(timed.status)) return ended(timed, timeEffects);
-    const applied = applyFact({ ...timed, clock: at, eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId] }, event, own);
+    const applied = applyFact(
+      {
+        ...timed,
+        clock: at,
+        eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId],
+      },
+      event,
+      own,
+    );
     // A deadline that was not running (unknown, or held while Pending) may already have passed: it applies now.
     const learned = isFinalStatus(applied.status) ? { order: applied, effects: [] } : advanceModel(applied, at);
     return { order: learned.order, effects: [...timeEffects, ...learned.effects], verdict: { accepted: true } };
@@ -434,12 +551,22 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
   }
   if (own < start.placedAt) return refused(start, [], 'EVENT_BEFORE_PLACEMENT', late);
   const { order: timed, effects: timeEffects } = advanceModel(start, at);
-  if (event.type === 'clock.tick') return { order: timed, effects: timeEffects, verdict: { accepted: true, ...lateOf } };
+  if (event.type === 'clock.tick')
+    return { order: timed, effects: timeEffects, verdict: { accepted: true, ...lateOf } };
   if (timed.status === 'shipped') return refused(timed, timeEffects, 'ALREADY_SHIPPED', late);
-  if (timed.status === 'canceled' || timed.status === 'auto-canceled') return refused(timed, timeEffects, 'ALREADY_CANCELED', late);
+  if (timed.status === 'canceled' || timed.status === 'auto-canceled')
+    return refused(timed, timeEffects, 'ALREADY_CANCELED', late);
   // An accepted event moves the clock and is remembered by its id.
-  const order: ModelOrder = { ...timed, clock: at, eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId] };
-  const accept = (next: ModelOrder, effects: ModelEffect[] = []): ModelStep => ({ order: next, effects, verdict: { accepted: true, ...lateOf } });
+  const order: ModelOrder = {
+    ...timed,
+    clock: at,
+    eventIds: event.eventId === undefined ? timed.eventIds : [...timed.eventIds, event.eventId],
+  };
+  const accept = (next: ModelOrder, effects: ModelEffect[] = []): ModelStep => ({
+    order: next,
+    effects,
+    verdict: { accepted: true, ...lateOf },
+  });
   const deny = (code: ModelCode) => refused(timed, timeEffects, code, late);
   const known = (id: string) => order.items.some((item) => item.orderItemId === id);
   const withLate = (step: ModelStep): ModelStep => ({ ...step, verdict: { ...step.verdict, ...lateOf } });
@@ -469,7 +596,13 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
       const official = isOfficialRequestModel(event.source, event.subject);
       const same = (a: string[], b: string[]) => a.length === b.length && a.every((id, index) => id === b[index]);
       // The same request again records nothing and notifies no one.
-      if (order.requests.some((request) => request.source === event.source && request.official === official && same(request.orderItemIds, ids))) return accept(order);
+      if (
+        order.requests.some(
+          (request) =>
+            request.source === event.source && request.official === official && same(request.orderItemIds, ids),
+        )
+      )
+        return accept(order);
       const next: ModelOrder = {
         ...order,
         requests: [
@@ -484,7 +617,9 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
             ...(event.reason === undefined ? {} : { reason: event.reason }),
           },
         ],
-        items: order.items.map((item) => (official && ids.includes(item.orderItemId) ? { ...item, requested: true } : item)),
+        items: order.items.map((item) =>
+          official && ids.includes(item.orderItemId) ? { ...item, requested: true } : item,
+        ),
       };
       return accept(next, [
         official
@@ -507,7 +642,9 @@ export function stepModel(start: ModelOrder, event: ModelEvent): ModelStep {
       if (order.channel === 'AFN') return deny('FULFILLED_BY_AMAZON');
       if (pending) return deny('ORDER_PENDING');
       // A second label is accepted and changes nothing but the clock.
-      return accept(order.status === 'unshipped' ? { ...order, status: 'label-generated', labelGeneratedAt: at } : order);
+      return accept(
+        order.status === 'unshipped' ? { ...order, status: 'label-generated', labelGeneratedAt: at } : order,
+      );
 
     case 'seller.voidLabel':
       if (order.status !== 'label-generated') return deny('NO_LABEL');

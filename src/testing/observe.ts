@@ -15,9 +15,31 @@ export interface Observation {
   marketplaceStatus: string | null;
   clock: number;
   eventIds: string[];
-  items: { orderItemId: string; sku?: string; remaining: number; canceled: number; shipped: number; requested: boolean }[];
-  cancellations: { by: string; reason: string; at: number; occurredAt?: number; items: { orderItemId: string; quantity: number }[]; countsAgainstRate: boolean }[];
-  requests: { at: number; occurredAt?: number; source: string; official: boolean; orderItemIds: string[]; subject?: string; reason?: string }[];
+  items: {
+    orderItemId: string;
+    sku?: string;
+    remaining: number;
+    canceled: number;
+    shipped: number;
+    requested: boolean;
+  }[];
+  cancellations: {
+    by: string;
+    reason: string;
+    at: number;
+    occurredAt?: number;
+    items: { orderItemId: string; quantity: number }[];
+    countsAgainstRate: boolean;
+  }[];
+  requests: {
+    at: number;
+    occurredAt?: number;
+    source: string;
+    official: boolean;
+    orderItemIds: string[];
+    subject?: string;
+    reason?: string;
+  }[];
   labelGeneratedAt: number | null;
   shippedAt: number | null;
   shippedLate: boolean | null;
@@ -91,7 +113,10 @@ export function observeModel(order: ModelOrder): Observation {
       shipped: item.shipped,
       requested: item.requested,
     })),
-    cancellations: order.cancellations.map(({ source: _source, ...record }) => ({ ...record, items: record.items.map((item) => ({ ...item })) })),
+    cancellations: order.cancellations.map(({ source: _source, ...record }) => ({
+      ...record,
+      items: record.items.map((item) => ({ ...item })),
+    })),
     requests: order.requests.map((request) => ({ ...request, orderItemIds: [...request.orderItemIds] })),
     labelGeneratedAt: order.labelGeneratedAt,
     shippedAt: order.shippedAt,
@@ -108,9 +133,15 @@ export function normalizeEffects(effects: readonly Effect[]): ModelEffect[] {
       case 'seller.notified':
         return { type: effect.type, orderId: effect.orderId, at: effect.at, topic: effect.topic };
       case 'items.refunded':
-        return { type: effect.type, orderId: effect.orderId, at: effect.at, items: effect.items.map(({ orderItemId, quantity }) => ({ orderItemId, quantity })) };
+        return {
+          type: effect.type,
+          orderId: effect.orderId,
+          at: effect.at,
+          items: effect.items.map(({ orderItemId, quantity }) => ({ orderItemId, quantity })),
+        };
       case 'buyer.guidance':
-        if (!effect.message?.en || !effect.message['zh-CN']) throw new Error(`buyer.guidance at ${effect.at} has no message in both languages.`);
+        if (!effect.message?.en || !effect.message['zh-CN'])
+          throw new Error(`buyer.guidance at ${effect.at} has no message in both languages.`);
         return { type: effect.type, orderId: effect.orderId, at: effect.at };
       default:
         return effect as never;
@@ -121,7 +152,9 @@ export function normalizeEffects(effects: readonly Effect[]): ModelEffect[] {
 /** JSON with object keys sorted, so that equal values print equally whatever order their keys were built in. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
   );
 }
 

@@ -15,7 +15,11 @@ const entryPoints: Record<string, string> = {
 };
 
 /** The ```ts blocks of the document, with the `<!-- ts-context … -->` above each and its `no-run` flag (as test/docs reads them). */
-const blocks = [...doc.matchAll(/(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-->[ \t]*\n)?^```ts((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm)].map((match) => ({
+const blocks = [
+  ...doc.matchAll(
+    /(?:^<!--[ \t]*ts-context\s((?:(?!-->)[\s\S])*)-->[ \t]*\n)?^```ts((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```/gm,
+  ),
+].map((match) => ({
   line: doc.slice(0, match.index + match[0].indexOf('```')).split('\n').length,
   context: match[1]?.trim() ?? '',
   run: !match[2]!.trim().split(/\s+/).includes('no-run'),
@@ -53,7 +57,10 @@ describe('docs/amazon.md', () => {
     const messages = ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file && files.includes(resolve(d.file.fileName)))
-      .map((d) => `docs/amazon.md:${blocks[files.indexOf(resolve(d.file!.fileName))]!.line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      .map(
+        (d) =>
+          `docs/amazon.md:${blocks[files.indexOf(resolve(d.file!.fileName))]!.line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      );
     expect(messages).toEqual([]);
   }, 120_000);
 
@@ -62,20 +69,35 @@ describe('docs/amazon.md', () => {
     expect(runnable.map((block) => block.line)).toEqual([24, 152]);
     for (const block of runnable) {
       let code = `import assert from 'node:assert';\n${block.context}\n${withAssertions(block.code)}`;
-      for (const [name, path] of Object.entries(entryPoints)) code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
+      for (const [name, path] of Object.entries(entryPoints))
+        code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
       expect(code.match(/assert\.deepStrictEqual/g)?.length, `block at line ${block.line}`).toBeGreaterThanOrEqual(3);
       const file = join(dir, `run-${block.line}.ts`);
       writeFileSync(file, code);
-      expect(() => execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' }), `block at line ${block.line}`).not.toThrow();
+      expect(
+        () => execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'pipe' }),
+        `block at line ${block.line}`,
+      ).not.toThrow();
     }
   });
 
   it('should document every function and error class the entry exports', () => {
     const isClass = (value: unknown) => /^class\b/.test(Function.prototype.toString.call(value));
-    const functions = Object.entries(amazon).filter(([, value]) => typeof value === 'function' && !('safeParse' in (value as object)) && !isClass(value));
-    expect(functions.map(([name]) => name).sort()).toEqual(
-      ['applyFeed', 'buildAdjustmentFeed', 'buildCancellationFeed', 'eventsFromNotification', 'eventsFromSpApi', 'orderInputFromSpApi', 'parseFeed', 'processingReportXml', 'readFeed', 'spApiStatus'],
+    const functions = Object.entries(amazon).filter(
+      ([, value]) => typeof value === 'function' && !('safeParse' in (value as object)) && !isClass(value),
     );
+    expect(functions.map(([name]) => name).sort()).toEqual([
+      'applyFeed',
+      'buildAdjustmentFeed',
+      'buildCancellationFeed',
+      'eventsFromNotification',
+      'eventsFromSpApi',
+      'orderInputFromSpApi',
+      'parseFeed',
+      'processingReportXml',
+      'readFeed',
+      'spApiStatus',
+    ]);
     for (const [name] of functions) expect(doc, name).toContain(`\`${name}(`);
     const classes = Object.entries(amazon).filter(([, value]) => typeof value === 'function' && isClass(value));
     expect(classes.map(([name]) => name)).toEqual(['FeedStoppedError']);
@@ -92,7 +114,11 @@ describe('docs/amazon.md', () => {
 describe('the package entry', () => {
   it('should export order-lifecycle/amazon with its types first, built from src/amazon/index.ts', () => {
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-    expect(pkg.exports['./amazon']).toEqual({ types: './dist/src/amazon/index.d.ts', import: './dist/src/amazon/index.js' });
-    for (const name of ['fast-xml-parser', 'csv-parse', 'csv-stringify']) expect(pkg.dependencies[name], name).toBeDefined();
+    expect(pkg.exports['./amazon']).toEqual({
+      types: './dist/src/amazon/index.d.ts',
+      import: './dist/src/amazon/index.js',
+    });
+    for (const name of ['fast-xml-parser', 'csv-parse', 'csv-stringify'])
+      expect(pkg.dependencies[name], name).toBeDefined();
   });
 });

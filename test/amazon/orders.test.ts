@@ -77,7 +77,9 @@ describe('orderInputFromSpApi', () => {
     const v0 = orderInputFromSpApi(unfulfillable.order, unfulfillable.orderItems);
     expect(v0).toMatchObject({ fulfillmentChannel: 'AFN' });
     expect(v0.latestShipDate).toBeUndefined();
-    const afn2026 = fixture<Json[]>('v2026-orders-by-status.json').find((order) => order.fulfillment.fulfilledBy === 'AMAZON');
+    const afn2026 = fixture<Json[]>('v2026-orders-by-status.json').find(
+      (order) => order.fulfillment.fulfilledBy === 'AMAZON',
+    );
     expect(orderInputFromSpApi(afn2026)).toMatchObject({ fulfillmentChannel: 'AFN' });
     expect(orderInputFromSpApi(afn2026).latestShipDate).toBeUndefined();
   });
@@ -89,7 +91,10 @@ describe('orderInputFromSpApi', () => {
     expect(snapshot.context).toMatchObject({ latestShipDate: null, autoCancelAt: null });
     const v2026 = v2026Order();
     delete v2026.order.fulfillment.shipByWindow;
-    expect(createOrder(orderInputFromSpApi(v2026)).snapshot.context).toMatchObject({ latestShipDate: null, autoCancelAt: null });
+    expect(createOrder(orderInputFromSpApi(v2026)).snapshot.context).toMatchObject({
+      latestShipDate: null,
+      autoCancelAt: null,
+    });
     // A later pull that reports Unshipped with the latest ship date starts the deadline.
     const pulled = eventsFromSpApi(v0Order(), v0Items()).find((event) => event.type === 'marketplace.statusReported')!;
     const after = applyEvent(snapshot, pulled).snapshot;
@@ -103,7 +108,11 @@ describe('orderInputFromSpApi', () => {
     ['LastUpdateDate', (o: Json) => delete o.payload.LastUpdateDate, 'LastUpdateDate'],
     ['an unknown OrderStatus', (o: Json) => (o.payload.OrderStatus = 'Lost'), 'OrderStatus'],
     ['a PurchaseDate without an offset', (o: Json) => (o.payload.PurchaseDate = '2026-11-26 02:00'), 'PurchaseDate'],
-    ['a LatestShipDate without an offset', (o: Json) => (o.payload.LatestShipDate = '2026-11-28 15:59'), 'LatestShipDate'],
+    [
+      'a LatestShipDate without an offset',
+      (o: Json) => (o.payload.LatestShipDate = '2026-11-28 15:59'),
+      'LatestShipDate',
+    ],
   ])('should throw InvalidInputError naming %s when it is missing or malformed', (_, change, path) => {
     const order = v0Order();
     change(order);
@@ -116,7 +125,9 @@ describe('orderInputFromSpApi', () => {
     const items = v0Items();
     delete items.payload.OrderItems[1].QuantityOrdered;
     const error = thrown(() => orderInputFromSpApi(v0Order(), items));
-    expect(error.message).toMatch(/^Invalid SP-API order: orderItems\.OrderItems\.1\.QuantityOrdered: .*\(got nothing\)/);
+    expect(error.message).toMatch(
+      /^Invalid SP-API order: orderItems\.OrderItems\.1\.QuantityOrdered: .*\(got nothing\)/,
+    );
   });
 
   it('should name the v2026 field by its path, and require the fulfillment data', () => {
@@ -174,14 +185,19 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
 
   it("should keep the notification's ChangeReason as why Amazon sent it, not as the buyer's reason", () => {
     const { changeType, changeReason, events } = eventsFromNotification(notification());
-    expect({ changeType, changeReason }).toEqual({ changeType: 'BuyerRequestedChange', changeReason: 'Buyer Requested Cancel' });
+    expect({ changeType, changeReason }).toEqual({
+      changeType: 'BuyerRequestedChange',
+      changeReason: 'Buyer Requested Cancel',
+    });
     expect(requests(events).every((event) => !('reason' in event))).toBe(true);
   });
 
   it('should accept the flag as a boolean in v0 and as a string in a notification', () => {
     const items = v0Items();
     items.payload.OrderItems[0].BuyerRequestedCancel.IsBuyerRequestedCancel = true;
-    expect(requests(eventsFromSpApi(v0Order(), items)).map((event) => event.eventId)).toEqual(['amzn:113-1234567-1234567:buyer-request:52986411826454']);
+    expect(requests(eventsFromSpApi(v0Order(), items)).map((event) => event.eventId)).toEqual([
+      'amzn:113-1234567-1234567:buyer-request:52986411826454',
+    ]);
     const message = notification();
     message.Payload.OrderChangeNotification.Summary.OrderItems[1].IsBuyerRequestedCancel = 'true';
     expect(requests(eventsFromNotification(message).events).map((event) => event.orderItemIds)).toEqual([
@@ -237,7 +253,9 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     const message = notification();
     delete message.Payload.OrderChangeNotification.Summary.OrderItems[0].Quantity;
     const error = thrown(() => eventsFromNotification(message));
-    expect(error.issues.map((issue) => issue.path)).toEqual(['Payload.OrderChangeNotification.Summary.OrderItems.0.Quantity']);
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      'Payload.OrderChangeNotification.Summary.OrderItems.0.Quantity',
+    ]);
     const extra = notification();
     extra.Payload.OrderChangeNotification.Summary.SomethingNew = { nested: true };
     expect(eventsFromNotification(extra).events).toEqual(eventsFromNotification(notification()).events);
@@ -251,15 +269,24 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
 
   it('should report each v0 status as the facts it stands for', () => {
     const facts = Object.fromEntries(
-      fixture<Json[]>('v0-orders-by-status.json').map(({ order, orderItems }) => [order.OrderStatus, eventsFromSpApi(order, orderItems)]),
+      fixture<Json[]>('v0-orders-by-status.json').map(({ order, orderItems }) => [
+        order.OrderStatus,
+        eventsFromSpApi(order, orderItems),
+      ]),
     );
     // Amazon's word on readiness: Pending holds the order, Unshipped lets the seller act, with the latest ship date.
     for (const status of ['Pending', 'PendingAvailability', 'Unshipped']) {
-      expect(facts[status]).toMatchObject([{ type: 'marketplace.statusReported', status: status === 'Unshipped' ? 'unshipped' : 'pending' }]);
+      expect(facts[status]).toMatchObject([
+        { type: 'marketplace.statusReported', status: status === 'Unshipped' ? 'unshipped' : 'pending' },
+      ]);
     }
     const shippedAt = Date.parse('2026-11-27T09:30:00Z');
-    expect(facts['Shipped']).toEqual([{ type: 'marketplace.orderShipped', at: shippedAt, eventId: 'amzn:113-0000000-0000004:shipped' }]);
-    expect(facts['InvoiceUnconfirmed']).toEqual([{ type: 'marketplace.orderShipped', at: shippedAt, eventId: 'amzn:113-0000000-0000007:shipped' }]);
+    expect(facts['Shipped']).toEqual([
+      { type: 'marketplace.orderShipped', at: shippedAt, eventId: 'amzn:113-0000000-0000004:shipped' },
+    ]);
+    expect(facts['InvoiceUnconfirmed']).toEqual([
+      { type: 'marketplace.orderShipped', at: shippedAt, eventId: 'amzn:113-0000000-0000007:shipped' },
+    ]);
     expect(facts['PartiallyShipped']).toMatchObject([
       { type: 'marketplace.statusReported', status: 'unshipped' },
       {
@@ -271,18 +298,34 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     ]);
     // Orders v0 does not say who cancelled: the canceller is unknown, and the metrics say so.
     expect(facts['Canceled']).toEqual([
-      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T06:00:00Z'), cancelledBy: 'unknown', eventId: 'amzn:113-0000000-0000005:canceled' },
+      {
+        type: 'marketplace.orderCanceled',
+        at: Date.parse('2026-11-26T06:00:00Z'),
+        cancelledBy: 'unknown',
+        eventId: 'amzn:113-0000000-0000005:canceled',
+      },
     ]);
-    expect(facts['Unfulfillable']).toMatchObject([{ type: 'marketplace.orderCanceled', cancelledBy: 'amazon', reason: 'Unfulfillable' }]);
+    expect(facts['Unfulfillable']).toMatchObject([
+      { type: 'marketplace.orderCanceled', cancelledBy: 'amazon', reason: 'Unfulfillable' },
+    ]);
   });
 
   it('should report each v2026 status as its facts, with who cancelled and when packages shipped', () => {
-    const facts = Object.fromEntries(fixture<Json[]>('v2026-orders-by-status.json').map((order) => [order.fulfillment.fulfillmentStatus, eventsFromSpApi(order)]));
+    const facts = Object.fromEntries(
+      fixture<Json[]>('v2026-orders-by-status.json').map((order) => [
+        order.fulfillment.fulfillmentStatus,
+        eventsFromSpApi(order),
+      ]),
+    );
     for (const status of ['PENDING_AVAILABILITY', 'PENDING', 'UNSHIPPED']) {
-      expect(facts[status]).toMatchObject([{ type: 'marketplace.statusReported', status: status === 'UNSHIPPED' ? 'unshipped' : 'pending' }]);
+      expect(facts[status]).toMatchObject([
+        { type: 'marketplace.statusReported', status: status === 'UNSHIPPED' ? 'unshipped' : 'pending' },
+      ]);
     }
     const packageShipped = Date.parse('2026-11-27T09:10:00Z');
-    expect(facts['SHIPPED']).toEqual([{ type: 'marketplace.orderShipped', at: packageShipped, eventId: 'amzn:114-0000000-0000005:shipped' }]);
+    expect(facts['SHIPPED']).toEqual([
+      { type: 'marketplace.orderShipped', at: packageShipped, eventId: 'amzn:114-0000000-0000005:shipped' },
+    ]);
     expect(facts['PARTIALLY_SHIPPED']).toMatchObject([
       { type: 'marketplace.statusReported', status: 'unshipped' },
       {
@@ -301,33 +344,48 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
         eventId: 'amzn:114-0000000-0000006:canceled',
       },
     ]);
-    expect(facts['UNFULFILLABLE']).toMatchObject([{ type: 'marketplace.orderCanceled', cancelledBy: 'amazon', reason: 'Unfulfillable' }]);
+    expect(facts['UNFULFILLABLE']).toMatchObject([
+      { type: 'marketplace.orderCanceled', cancelledBy: 'amazon', reason: 'Unfulfillable' },
+    ]);
   });
 
   it('should report a notification status as the same facts, with the ids of a pull of that order', () => {
     const message = notification();
     const summary = message.Payload.OrderChangeNotification.Summary;
     summary.OrderStatus = 'Shipped';
-    summary.OrderItems.forEach((item: { QuantityShipped: number; Quantity: number; IsBuyerRequestedCancel: boolean }) => {
-      item.QuantityShipped = item.Quantity;
-      item.IsBuyerRequestedCancel = false;
-    });
+    summary.OrderItems.forEach(
+      (item: { QuantityShipped: number; Quantity: number; IsBuyerRequestedCancel: boolean }) => {
+        item.QuantityShipped = item.Quantity;
+        item.IsBuyerRequestedCancel = false;
+      },
+    );
     const pulled = v0Order();
     pulled.payload.OrderStatus = 'Shipped';
     expect(eventsFromNotification(message).events).toEqual([
-      { type: 'marketplace.orderShipped', at: Date.parse('2026-11-26T03:12:41Z'), eventId: 'amzn:113-1234567-1234567:shipped' },
+      {
+        type: 'marketplace.orderShipped',
+        at: Date.parse('2026-11-26T03:12:41Z'),
+        eventId: 'amzn:113-1234567-1234567:shipped',
+      },
     ]);
     expect(eventsFromSpApi(pulled, v0Items()).at(-1)!.eventId).toBe('amzn:113-1234567-1234567:shipped');
     summary.OrderStatus = 'Canceled';
     message.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange = null;
     expect(eventsFromNotification(message).events).toEqual([
-      { type: 'marketplace.orderCanceled', at: Date.parse('2026-11-26T03:20:05.118Z'), cancelledBy: 'unknown', eventId: 'amzn:113-1234567-1234567:canceled' },
+      {
+        type: 'marketplace.orderCanceled',
+        at: Date.parse('2026-11-26T03:20:05.118Z'),
+        cancelledBy: 'unknown',
+        eventId: 'amzn:113-1234567-1234567:canceled',
+      },
     ]);
   });
 
   it('should map an item-level cancellation of an order that goes on to a fact naming that line', () => {
     const order = v2026Order();
-    order.order.orderItems[1].cancellation = { cancellationExecution: { cancelledBy: 'BUYER', cancelReason: 'Changed mind' } };
+    order.order.orderItems[1].cancellation = {
+      cancellationExecution: { cancelledBy: 'BUYER', cancelReason: 'Changed mind' },
+    };
     expect(eventsFromSpApi(order).at(-1)).toEqual({
       type: 'marketplace.orderCanceled',
       at: Date.parse('2026-11-26T05:40:00Z'),
@@ -349,7 +407,9 @@ describe('eventsFromSpApi and eventsFromNotification', () => {
     let { snapshot } = createOrder(orderInputFromSpApi(order));
     for (const event of events) snapshot = applyEvent(snapshot, event).snapshot;
     expect(orderStatus(snapshot)).toBe('shipped');
-    expect(snapshot.context.items.map((item) => [item.orderItemId, item.quantityShipped, item.quantityCanceled])).toEqual([
+    expect(
+      snapshot.context.items.map((item) => [item.orderItemId, item.quantityShipped, item.quantityCanceled]),
+    ).toEqual([
       ['61034518273401', 1, 2],
       ['61034518273402', 1, 0],
     ]);
@@ -396,12 +456,18 @@ describe('spApiStatus', () => {
   });
 
   it('should leave the buyer window as the support orders define it', () => {
-    expect(spApiStatus(applyEvent(newOrder(), { type: 'clock.tick', at: buyerCancelUntil - 1 }).snapshot).v0).toBe('Pending');
+    expect(spApiStatus(applyEvent(newOrder(), { type: 'clock.tick', at: buyerCancelUntil - 1 }).snapshot).v0).toBe(
+      'Pending',
+    );
   });
 });
 
 /** Places an SP-API order, brings its clock to Amazon's last update, and applies what it shows. */
-function replay(input: ReturnType<typeof orderInputFromSpApi>, lastUpdate: number, events: AmazonOrderEvent[]): OrderSnapshot {
+function replay(
+  input: ReturnType<typeof orderInputFromSpApi>,
+  lastUpdate: number,
+  events: AmazonOrderEvent[],
+): OrderSnapshot {
   let snapshot = createOrder(input).snapshot;
   snapshot = applyEvent(snapshot, { type: 'clock.tick', at: lastUpdate }).snapshot;
   for (const event of events) snapshot = applyEvent(snapshot, event as never).snapshot;
@@ -447,8 +513,14 @@ describe.runIf(coreHasFacts && coreAcceptsEventIds)('SP-API statuses both ways t
   };
 
   it.each(Object.keys(expectedV0))('should bring a local order to what a v0 %s order shows', (status) => {
-    const { order, orderItems } = fixture<Json[]>('v0-orders-by-status.json').find((entry) => entry.order.OrderStatus === status);
-    const snapshot = replay(orderInputFromSpApi(order, orderItems), Date.parse(order.LastUpdateDate), eventsFromSpApi(order, orderItems));
+    const { order, orderItems } = fixture<Json[]>('v0-orders-by-status.json').find(
+      (entry) => entry.order.OrderStatus === status,
+    );
+    const snapshot = replay(
+      orderInputFromSpApi(order, orderItems),
+      Date.parse(order.LastUpdateDate),
+      eventsFromSpApi(order, orderItems),
+    );
     expect(spApiStatus(snapshot).v0).toBe(expectedV0[status]);
   });
 
@@ -462,13 +534,17 @@ describe.runIf(coreHasFacts && coreAcceptsEventIds)('SP-API statuses both ways t
   };
 
   it.each(Object.keys(expected2026))('should bring a local order to what a v2026 %s order shows', (status) => {
-    const order = fixture<Json[]>('v2026-orders-by-status.json').find((entry) => entry.fulfillment.fulfillmentStatus === status);
+    const order = fixture<Json[]>('v2026-orders-by-status.json').find(
+      (entry) => entry.fulfillment.fulfillmentStatus === status,
+    );
     const snapshot = replay(orderInputFromSpApi(order), Date.parse(order.lastUpdatedTime), eventsFromSpApi(order));
     expect(spApiStatus(snapshot).v2026).toBe(expected2026[status]);
   });
 
   it('should apply a pulled Canceled order once: the same fact again changes nothing', () => {
-    const { order, orderItems } = fixture<Json[]>('v0-orders-by-status.json').find((entry) => entry.order.OrderStatus === 'Canceled');
+    const { order, orderItems } = fixture<Json[]>('v0-orders-by-status.json').find(
+      (entry) => entry.order.OrderStatus === 'Canceled',
+    );
     const events = eventsFromSpApi(order, orderItems);
     const once = replay(orderInputFromSpApi(order, orderItems), Date.parse(order.LastUpdateDate), events);
     const again = applyEvent(once, events[0] as never);

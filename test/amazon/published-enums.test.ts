@@ -92,7 +92,12 @@ type Loose = any;
 
 /** A minimal valid value of each object the value lists sit in, so that one field can be varied at a time. */
 const minimal = {
-  v0Order: (): Loose => ({ AmazonOrderId: '902-3159896-1390916', PurchaseDate: '2017-01-20T19:49:35Z', LastUpdateDate: '2017-01-20T19:49:35Z', OrderStatus: 'Pending' }),
+  v0Order: (): Loose => ({
+    AmazonOrderId: '902-3159896-1390916',
+    PurchaseDate: '2017-01-20T19:49:35Z',
+    LastUpdateDate: '2017-01-20T19:49:35Z',
+    OrderStatus: 'Pending',
+  }),
   v0Item: (): Loose => ({ ASIN: 'BT0093TELA', OrderItemId: '68828574383266', QuantityOrdered: 1 }),
   v2026Order: (): Loose => ({
     orderId: '114-9876543-1234567',
@@ -100,7 +105,14 @@ const minimal = {
     lastUpdatedTime: '2025-03-10T14:30:00Z',
     salesChannel: { channelName: 'AMAZON' },
     fulfillment: { fulfillmentStatus: 'UNSHIPPED' },
-    orderItems: [{ orderItemId: '11498765431234', quantityOrdered: 1, product: {}, cancellation: { cancellationRequest: {}, cancellationExecution: {} } }],
+    orderItems: [
+      {
+        orderItemId: '11498765431234',
+        quantityOrdered: 1,
+        product: {},
+        cancellation: { cancellationRequest: {}, cancellationExecution: {} },
+      },
+    ],
   }),
   notification: (): Loose => structuredClone(example('order-change.example-0.json').payload),
 };
@@ -123,13 +135,28 @@ const notification = (set: (change: Loose, field: string) => void): Site => ({
 const enumSites: Record<string, { values?: z.ZodEnum; sites: Site[] }> = {
   'v0.Order.OrderStatus': { values: OrderStatusV0, sites: [v0Order((o, v) => (o.OrderStatus = v))] },
   'v0.Order.FulfillmentChannel': { values: FulfillmentChannel, sites: [v0Order((o, v) => (o.FulfillmentChannel = v))] },
-  'v0.EasyShipShipmentStatus': { values: EasyShipShipmentStatus, sites: [v0Order((o, v) => (o.EasyShipShipmentStatus = v))] },
+  'v0.EasyShipShipmentStatus': {
+    values: EasyShipShipmentStatus,
+    sites: [v0Order((o, v) => (o.EasyShipShipmentStatus = v))],
+  },
   // "true"/"false" as strings in v0 (BuyerRequestedCancelFlag also takes the notifications' booleans).
   'v0.BuyerRequestedCancel.IsBuyerRequestedCancel': {
-    sites: [{ schema: SpApiOrderItemV0, base: minimal.v0Item, set: (o, v) => (o.BuyerRequestedCancel = { IsBuyerRequestedCancel: v }) }],
+    sites: [
+      {
+        schema: SpApiOrderItemV0,
+        base: minimal.v0Item,
+        set: (o, v) => (o.BuyerRequestedCancel = { IsBuyerRequestedCancel: v }),
+      },
+    ],
   },
-  'v2026.FulfillmentStatus': { values: FulfillmentStatus2026, sites: [v2026Order((o, v) => (o.fulfillment.fulfillmentStatus = v))] },
-  'v2026.OrderFulfillment.fulfilledBy': { values: FulfilledBy2026, sites: [v2026Order((o, v) => (o.fulfillment.fulfilledBy = v))] },
+  'v2026.FulfillmentStatus': {
+    values: FulfillmentStatus2026,
+    sites: [v2026Order((o, v) => (o.fulfillment.fulfillmentStatus = v))],
+  },
+  'v2026.OrderFulfillment.fulfilledBy': {
+    values: FulfilledBy2026,
+    sites: [v2026Order((o, v) => (o.fulfillment.fulfilledBy = v))],
+  },
   'v2026.ItemCancellationRequest.requester': {
     values: CancellationRequester2026,
     sites: [v2026Order((o, v) => (o.orderItems[0].cancellation.cancellationRequest.requester = v))],
@@ -138,11 +165,23 @@ const enumSites: Record<string, { values?: z.ZodEnum; sites: Site[] }> = {
     values: CancelledBy2026,
     sites: [v2026Order((o, v) => (o.orderItems[0].cancellation.cancellationExecution.cancelledBy = v))],
   },
-  'orderChange.NotificationLevel': { values: NotificationLevel, sites: [notification((c, v) => (c.NotificationLevel = v))] },
+  'orderChange.NotificationLevel': {
+    values: NotificationLevel,
+    sites: [notification((c, v) => (c.NotificationLevel = v))],
+  },
   'orderChange.OrderChangeType': { values: OrderChangeType, sites: [notification((c, v) => (c.OrderChangeType = v))] },
-  'orderChange.Summary.OrderStatus': { values: OrderStatusV0, sites: [notification((c, v) => (c.Summary.OrderStatus = v))] },
-  'orderChange.Summary.FulfillmentType': { values: FulfillmentChannel, sites: [notification((c, v) => (c.Summary.FulfillmentType = v))] },
-  'orderChange.Summary.EasyShipShipmentStatus': { values: EasyShipShipmentStatus, sites: [notification((c, v) => (c.Summary.EasyShipShipmentStatus = v))] },
+  'orderChange.Summary.OrderStatus': {
+    values: OrderStatusV0,
+    sites: [notification((c, v) => (c.Summary.OrderStatus = v))],
+  },
+  'orderChange.Summary.FulfillmentType': {
+    values: FulfillmentChannel,
+    sites: [notification((c, v) => (c.Summary.FulfillmentType = v))],
+  },
+  'orderChange.Summary.EasyShipShipmentStatus': {
+    values: EasyShipShipmentStatus,
+    sites: [notification((c, v) => (c.Summary.EasyShipShipmentStatus = v))],
+  },
   'orderChange.Summary.OrderItems.OrderItemStatus': {
     values: NotificationOrderItemStatus,
     sites: [notification((c, v) => (c.Summary.OrderItems[0].OrderItemStatus = v))],
@@ -152,7 +191,8 @@ const enumSites: Record<string, { values?: z.ZodEnum; sites: Site[] }> = {
 /** A value each list is checked to refuse: none of Amazon's lists holds it. */
 const NOT_AMAZONS = 'NotAnAmazonValue';
 
-const failure = (result: { success: boolean; error?: z.ZodError }) => (result.error ? z.prettifyError(result.error) : '');
+const failure = (result: { success: boolean; error?: z.ZodError }) =>
+  result.error ? z.prettifyError(result.error) : '';
 
 describe("the adapters' value lists against Amazon's models", () => {
   it('should name a schema for every value list copied from the models, and copy every list the schemas check', () => {
@@ -160,7 +200,10 @@ describe("the adapters' value lists against Amazon's models", () => {
   });
 
   it.each(Object.entries(enums))('should accept every value of %s and nothing else', (name, published) => {
-    expect(published.source).toMatchObject({ repository: 'amzn/selling-partner-api-models', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(published.source).toMatchObject({
+      repository: 'amzn/selling-partner-api-models',
+      commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
     const { values, sites } = enumSites[name]!;
     if (values) expect([...values.options].sort()).toEqual([...published.values].sort());
     for (const { schema, base, set } of sites) {
@@ -189,7 +232,9 @@ describe("the adapters' value lists against Amazon's models", () => {
 
   it('should map a v0 order of every Easy Ship status without throwing', () => {
     for (const status of EasyShipShipmentStatus.options) {
-      expect(SpApiOrderV0.parse({ ...minimal.v0Order(), EasyShipShipmentStatus: status }).EasyShipShipmentStatus).toBe(status);
+      expect(SpApiOrderV0.parse({ ...minimal.v0Order(), EasyShipShipmentStatus: status }).EasyShipShipmentStatus).toBe(
+        status,
+      );
     }
   });
 });
@@ -228,15 +273,24 @@ describe("the adapters' required fields against Amazon's models", () => {
     expect(Object.keys(objects).sort()).toEqual(Object.keys(objectSites).sort());
   });
 
-  it.each(Object.entries(objects))('should require in %s only fields the model requires, and name only fields it has', (name, published) => {
-    const [schema, path] = objectSites[name]!;
-    const object = unwrap(fieldAt(schema, path));
-    expect(object, `${name} is not an object schema`).toBeInstanceOf(z.ZodObject);
-    const shape = (object as z.ZodObject).shape as Record<string, z.ZodType>;
-    const required = Object.keys(shape).filter((key) => !shape[key]!.safeParse(undefined).success);
-    expect(required.filter((key) => !published.required.includes(key)), `${name}: required here, optional in the model`).toEqual([]);
-    expect(Object.keys(shape).filter((key) => !published.properties.includes(key)), `${name}: not in the model`).toEqual([]);
-  });
+  it.each(Object.entries(objects))(
+    'should require in %s only fields the model requires, and name only fields it has',
+    (name, published) => {
+      const [schema, path] = objectSites[name]!;
+      const object = unwrap(fieldAt(schema, path));
+      expect(object, `${name} is not an object schema`).toBeInstanceOf(z.ZodObject);
+      const shape = (object as z.ZodObject).shape as Record<string, z.ZodType>;
+      const required = Object.keys(shape).filter((key) => !shape[key]!.safeParse(undefined).success);
+      expect(
+        required.filter((key) => !published.required.includes(key)),
+        `${name}: required here, optional in the model`,
+      ).toEqual([]);
+      expect(
+        Object.keys(shape).filter((key) => !published.properties.includes(key)),
+        `${name}: not in the model`,
+      ).toEqual([]);
+    },
+  );
 
   it('should start a v2026 order without fulfillment.shipByWindow, which the model marks optional', () => {
     const order = example('v2026-getOrder.sandbox-static-2.json').payload as { order: { fulfillment: object } };
@@ -254,10 +308,14 @@ const parsers: Record<string, (payload: Loose) => z.ZodSafeParseResult<unknown>>
   'v2026-order': (payload) => SpApiOrder2026.safeParse(payload.order),
   'order-change': (payload) => OrderChangeNotification.safeParse(payload),
   'order-change-payload': (payload) => fieldAt(OrderChangeNotification, 'Payload').safeParse(payload),
-  'order-change-body': (payload) => fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification').safeParse(payload),
-  'order-change-summary': (payload) => fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification.Summary').safeParse(payload),
-  'order-change-items': (payload) => fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification.Summary.OrderItems').safeParse(payload),
-  'order-change-item': (payload) => fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification.Summary.OrderItems.[]').safeParse(payload),
+  'order-change-body': (payload) =>
+    fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification').safeParse(payload),
+  'order-change-summary': (payload) =>
+    fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification.Summary').safeParse(payload),
+  'order-change-items': (payload) =>
+    fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification.Summary.OrderItems').safeParse(payload),
+  'order-change-item': (payload) =>
+    fieldAt(OrderChangeNotification, 'Payload.OrderChangeNotification.Summary.OrderItems.[]').safeParse(payload),
 };
 
 describe("Amazon's published examples against the adapters' schemas", () => {
@@ -269,7 +327,11 @@ describe("Amazon's published examples against the adapters' schemas", () => {
 
   it.each(exampleFiles)('should parse %s with the schema of its kind', (file) => {
     const { source, kind, payload } = example(file);
-    expect(source).toMatchObject({ repository: 'amzn/selling-partner-api-models', pointer: expect.stringMatching(/^\//), commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(source).toMatchObject({
+      repository: 'amzn/selling-partner-api-models',
+      pointer: expect.stringMatching(/^\//),
+      commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
     const parse = parsers[kind];
     expect(parse, `no schema for kind ${kind}`).toBeDefined();
     const result = parse!(payload);

@@ -1,8 +1,21 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventsFromNotification, eventsFromSpApi, orderInputFromSpApi, spApiStatus, type AmazonOrderEvent } from '../../src/amazon/index.js';
-import { applyEvent, createOrder, nextDeadline, orderStatus, type OrderInput, type OrderSnapshot } from '../../src/index.js';
+import {
+  eventsFromNotification,
+  eventsFromSpApi,
+  orderInputFromSpApi,
+  spApiStatus,
+  type AmazonOrderEvent,
+} from '../../src/amazon/index.js';
+import {
+  applyEvent,
+  createOrder,
+  nextDeadline,
+  orderStatus,
+  type OrderInput,
+  type OrderSnapshot,
+} from '../../src/index.js';
 import { fixture, fixturesDir } from './support.js';
 
 /*
@@ -52,7 +65,9 @@ const { cases } = fixture<{ cases: Case[] }>('published/expected.json');
 
 /** Every order example: each order of a list, each single order, and each getOrderItems (whose order Amazon does not always publish). */
 function publishedOrders(): string[] {
-  const files = readdirSync(resolve(fixturesDir, 'published')).filter((file) => /^(v0|v2026)-.*\.json$/.test(file) || /^order-change\.example/.test(file));
+  const files = readdirSync(resolve(fixturesDir, 'published')).filter(
+    (file) => /^(v0|v2026)-.*\.json$/.test(file) || /^order-change\.example/.test(file),
+  );
   return files.flatMap((file) => {
     const { kind, payload } = published(file);
     if (kind === 'v0-orders') return payload.payload.Orders.map((order: Json) => `${file}#${order.AmazonOrderId}`);
@@ -64,7 +79,9 @@ function publishedOrders(): string[] {
 /** The files and orders a case reads, in the form publishedOrders names them. */
 function covered(c: Case): string[] {
   const { order, orderId, items, notification } = c.source;
-  return [order && (orderId ? `${order}#${orderId}` : order), items, notification].filter((name): name is string => Boolean(name));
+  return [order && (orderId ? `${order}#${orderId}` : order), items, notification].filter((name): name is string =>
+    Boolean(name),
+  );
 }
 
 /** The order and items of a case, as the adapters take them. */
@@ -95,7 +112,11 @@ function inputFromSummary(notification: Json): OrderInput {
     orderId: change.AmazonOrderId,
     placedAt: summary.PurchaseDate,
     ...(summary.LatestShipDate ? { latestShipDate: summary.LatestShipDate } : {}),
-    items: summary.OrderItems.map((item: Json) => ({ orderItemId: item.OrderItemId, sku: item.SellerSKU, quantity: item.Quantity })),
+    items: summary.OrderItems.map((item: Json) => ({
+      orderItemId: item.OrderItemId,
+      sku: item.SellerSKU,
+      quantity: item.Quantity,
+    })),
     fulfillmentChannel: summary.FulfillmentType,
     marketplaceId: summary.MarketplaceId,
   } as OrderInput;
@@ -116,7 +137,8 @@ function run(c: Case): { snapshot: OrderSnapshot; version: 'v0' | 'v2026'; event
     input = inputFromSummary(notification);
     events = eventsFromNotification(notification).events;
     version = 'v0';
-    reportedAt = notification.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange ?? notification.EventTime;
+    reportedAt =
+      notification.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange ?? notification.EventTime;
   } else {
     const { order, items } = orderAndItems(c);
     input = orderInputFromSpApi(order, items);
@@ -125,12 +147,15 @@ function run(c: Case): { snapshot: OrderSnapshot; version: 'v0' | 'v2026'; event
     reportedAt = version === 'v2026' ? order.lastUpdatedTime : order.LastUpdateDate;
   }
   let { snapshot } = createOrder(input);
-  for (const event of [...events, { type: 'clock.tick' as const, at: reportedAt }]) snapshot = applyEvent(snapshot, event).snapshot;
+  for (const event of [...events, { type: 'clock.tick' as const, at: reportedAt }])
+    snapshot = applyEvent(snapshot, event).snapshot;
   return { snapshot, version, events };
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
-const normalized = (text: string | null | undefined) => (text === null || text === undefined ? text : new Date(Date.parse(text)).toISOString());
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+const normalized = (text: string | null | undefined) =>
+  text === null || text === undefined ? text : new Date(Date.parse(text)).toISOString();
 
 /** What the order shows, in the shape of an expectation. */
 function outcome(snapshot: OrderSnapshot, version: 'v0' | 'v2026') {
@@ -145,7 +170,8 @@ function outcome(snapshot: OrderSnapshot, version: 'v0' | 'v2026') {
     nextDeadline: iso(nextDeadline(snapshot)),
     items: (context.items as Json[]).map((item) => {
       // Before per-item shipments, a shipped order had shipped every unit not cancelled.
-      const shipped: number = item.quantityShipped ?? (status === 'shipped' ? item.quantity - item.quantityCanceled : 0);
+      const shipped: number =
+        item.quantityShipped ?? (status === 'shipped' ? item.quantity - item.quantityCanceled : 0);
       return {
         orderItemId: item.orderItemId,
         ordered: item.quantity,
@@ -155,7 +181,11 @@ function outcome(snapshot: OrderSnapshot, version: 'v0' | 'v2026') {
         buyerRequestedCancel: item.buyerRequestedCancel,
       };
     }),
-    cancellations: cancellations.map((record) => ({ by: record.by, countsAgainstRate: record.countsAgainstRate, items: record.items })),
+    cancellations: cancellations.map((record) => ({
+      by: record.by,
+      countsAgainstRate: record.countsAgainstRate,
+      items: record.items,
+    })),
     countsAgainstRate: cancellations.some((record) => record.countsAgainstRate),
     shippedLate: context.shippedLate,
   };
@@ -165,7 +195,9 @@ function outcome(snapshot: OrderSnapshot, version: 'v0' | 'v2026') {
 function checked(expected: Expected) {
   const { everyCancellationBy: _by, ...rest } = expected;
   const dates = Object.fromEntries(
-    (['latestShipDate', 'autoCancelAt', 'nextDeadline'] as const).filter((key) => key in expected).map((key) => [key, normalized(expected[key])]),
+    (['latestShipDate', 'autoCancelAt', 'nextDeadline'] as const)
+      .filter((key) => key in expected)
+      .map((key) => [key, normalized(expected[key])]),
   );
   return { ...rest, ...dates };
 }
@@ -182,8 +214,11 @@ describe("Amazon's published order examples through the adapters and the machine
     const actual = outcome(snapshot, version);
     expect(actual, `${c.because}\nevents: ${JSON.stringify(events)}`).toMatchObject(checked(c.expected));
     if (c.expected.everyCancellationBy) {
-      expect(actual.cancellations.map((record) => record.by).filter((by) => by !== c.expected.everyCancellationBy)).toEqual([]);
+      expect(
+        actual.cancellations.map((record) => record.by).filter((by) => by !== c.expected.everyCancellationBy),
+      ).toEqual([]);
     }
-    for (const item of actual.items) expect(item.shipped + item.canceled + item.open, item.orderItemId).toBe(item.ordered);
+    for (const item of actual.items)
+      expect(item.shipped + item.canceled + item.open, item.orderItemId).toBe(item.ordered);
   });
 });

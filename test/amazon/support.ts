@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applyEvent, createOrder, OrderEvent, orderStatus, type OrderInput, type OrderSnapshot, type Verdict } from '../../src/index.js';
+import {
+  applyEvent,
+  createOrder,
+  OrderEvent,
+  orderStatus,
+  type OrderInput,
+  type OrderSnapshot,
+  type Verdict,
+} from '../../src/index.js';
 
 export const fixturesDir = resolve(import.meta.dirname, '../fixtures/amazon');
 
@@ -35,7 +43,11 @@ export interface StoredOrder {
 export interface TestService {
   place(input: OrderInput, options: { idempotencyKey: string }): Promise<unknown>;
   get(orderId: string): Promise<StoredOrder | null>;
-  apply(orderId: string, event: object, options?: { idempotencyKey?: string }): Promise<{ verdict: Verdict; snapshot: OrderSnapshot; version: number }>;
+  apply(
+    orderId: string,
+    event: object,
+    options?: { idempotencyKey?: string },
+  ): Promise<{ verdict: Verdict; snapshot: OrderSnapshot; version: number }>;
   close?(): Promise<void>;
 }
 
@@ -76,14 +88,23 @@ function mapService(): TestService {
       const { eventId, ...rest } = event as { eventId?: string };
       const applied = eventIds.get(orderId) ?? new Set<string>();
       if (!coreAcceptsEventIds && eventId !== undefined && applied.has(eventId)) {
-        const verdict = { accepted: true, duplicate: true, message: { en: `Event ${eventId} was applied before.`, 'zh-CN': `事件 ${eventId} 已应用过。` } };
+        const verdict = {
+          accepted: true,
+          duplicate: true,
+          message: { en: `Event ${eventId} was applied before.`, 'zh-CN': `事件 ${eventId} 已应用过。` },
+        };
         return { verdict: verdict as Verdict, snapshot: stored.snapshot, version: stored.version };
       }
       const step = applyEvent(stored.snapshot, (coreAcceptsEventIds ? event : rest) as never);
       // Versions count accepted events and refused ones that a deadline moved on (issue 8).
       const changed = step.verdict.accepted || orderStatus(step.snapshot) !== stored.status;
       if (step.verdict.accepted && eventId !== undefined) eventIds.set(orderId, applied.add(eventId));
-      const next = { ...stored, snapshot: step.snapshot, status: orderStatus(step.snapshot), version: stored.version + (changed ? 1 : 0) };
+      const next = {
+        ...stored,
+        snapshot: step.snapshot,
+        status: orderStatus(step.snapshot),
+        version: stored.version + (changed ? 1 : 0),
+      };
       orders.set(orderId, next);
       const result = { verdict: step.verdict, snapshot: step.snapshot, version: next.version };
       if (key !== undefined) keys.set(key, result);

@@ -34,26 +34,56 @@ function usageError(argv: string[]): string {
 describe('the chaos runner arguments', () => {
   it('should run every drill in full by default, against the local test database', () => {
     const parsed = options([]);
-    expect(parsed).toMatchObject({ short: false, only: undefined, list: false, databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' });
+    expect(parsed).toMatchObject({
+      short: false,
+      only: undefined,
+      list: false,
+      databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+    });
     expect(Number.isSafeInteger(parsed.seed)).toBe(true);
-    expect(drills.map((drill) => drill.name)).toEqual(['sqlite-sigkill', 'postgres-terminate', 'postgres-sigkill', 'drainer-sigkill', 'held-lock', 'full-disk']);
+    expect(drills.map((drill) => drill.name)).toEqual([
+      'sqlite-sigkill',
+      'postgres-terminate',
+      'postgres-sigkill',
+      'drainer-sigkill',
+      'held-lock',
+      'full-disk',
+    ]);
   });
 
   it('should take --short, drills named comma-separated or one --only at a time, a seed and a loopback URL', () => {
-    expect(options(['--short', '--only', 'held-lock,full-disk', '--only', 'sqlite-sigkill', '--seed', '42', '--database-url', 'postgres://me@localhost:5433/other'])).toEqual({
+    expect(
+      options([
+        '--short',
+        '--only',
+        'held-lock,full-disk',
+        '--only',
+        'sqlite-sigkill',
+        '--seed',
+        '42',
+        '--database-url',
+        'postgres://me@localhost:5433/other',
+      ]),
+    ).toEqual({
       short: true,
       only: ['held-lock', 'full-disk', 'sqlite-sigkill'],
       seed: 42,
       databaseUrl: 'postgres://me@localhost:5433/other',
       list: false,
     });
-    expect(options(['--database-url', 'postgresql://postgres@[::1]/test']).databaseUrl).toBe('postgresql://postgres@[::1]/test');
+    expect(options(['--database-url', 'postgresql://postgres@[::1]/test']).databaseUrl).toBe(
+      'postgresql://postgres@[::1]/test',
+    );
   });
 
   it('should refuse an unknown drill, a seed that is not a whole number, another machine and an unknown option', () => {
-    expect(usageError(['--only', 'sqlite-sigkill,nope'])).toMatch(/unknown drill "nope": one of sqlite-sigkill, postgres-terminate, .*full-disk/);
+    expect(usageError(['--only', 'sqlite-sigkill,nope'])).toMatch(
+      /unknown drill "nope": one of sqlite-sigkill, postgres-terminate, .*full-disk/,
+    );
     expect(usageError(['--seed', '1.5'])).toMatch(/a whole number, not "1.5"/);
-    expect(usageError(['--database-url', 'postgres://postgres@db.example.com/test'])).toMatch(/on this machine only .*not "db.example.com"/);
+    expect(usageError(['--database-url', 'postgres://postgres@db.example.com/test'])).toMatch(
+      /on this machine only .*not "db.example.com"/,
+    );
     expect(usageError(['--database-url', 'mysql://127.0.0.1/test'])).toMatch(/not a postgres:\/\/ URL/);
     expect(usageError(['--kills', '3'])).toMatch(/unknown option '--kills'/);
     expect(usageError(['extra'])).toMatch(/too many arguments/);
@@ -66,10 +96,15 @@ describe('the chaos runner arguments', () => {
   });
 
   it('should exit 2 with one line on standard error for a wrong argument', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos/main.ts', '--only', 'nope'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos/main.ts', '--only', 'nope'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^chaos: option '--only <drills>' argument 'nope' is invalid\. unknown drill "nope"/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^chaos: option '--only <drills>' argument 'nope' is invalid\. unknown drill "nope"/),
+    ]);
   });
 });
 
@@ -108,12 +143,22 @@ describe.skipIf(!built)('the chaos verdict', () => {
 
   it('should find what the service wrote whole, and an acknowledged event that is not there lost', async () => {
     const { ledger, judge } = await written(4);
-    expect(await judge()).toMatchObject({ orders: 4, acknowledged: 11, lost: 0, doubled: 0, disagreeing: 0, problems: [] });
+    expect(await judge()).toMatchObject({
+      orders: 4,
+      acknowledged: 11,
+      lost: 0,
+      doubled: 0,
+      disagreeing: 0,
+      problems: [],
+    });
     ledger.record('t', { t: 'ack', id: 't-9-1', order: 'chaos-t-1', kind: 'apply', at: Date.now() });
     ledger.record('t', { t: 'ack', id: 't-9-0', order: 'chaos-t-9', kind: 'place', at: Date.now() });
     const verdict = await judge();
     expect(verdict).toMatchObject({ lost: 2, doubled: 0 });
-    expect(verdict.problems).toEqual(['chaos-t-9: its place was acknowledged, but there is no such order', 'chaos-t-1: acknowledged event t-9-1 is not in its history']);
+    expect(verdict.problems).toEqual([
+      'chaos-t-9: its place was acknowledged, but there is no such order',
+      'chaos-t-1: acknowledged event t-9-1 is not in its history',
+    ]);
   });
 
   it('should count an event stored twice as doubled, and the order as not equal to a replay', async () => {
@@ -135,18 +180,37 @@ describe.skipIf(!built)('the chaos verdict', () => {
     ledger.sweeps.push({ startedAt: Date.now() + 1, instant: BASE + 60 * 60_000 });
     const verdict = await judge();
     expect(verdict.lost).toBe(1);
-    expect(verdict.problems[0]).toMatch(/^chaos-t-3: still due at 2026-11-26T02:33:00.000Z, yet a sweep at 2026-11-26T03:00:00.000Z begun after its place was acknowledged found nothing due$/);
+    expect(verdict.problems[0]).toMatch(
+      /^chaos-t-3: still due at 2026-11-26T02:33:00.000Z, yet a sweep at 2026-11-26T03:00:00.000Z begun after its place was acknowledged found nothing due$/,
+    );
   });
 });
 
 describe('the delivery verdict', () => {
-  const entry = (id: number, orderId: string, state: OutboxEntry['state'] = 'done'): OutboxEntry => ({ id, orderId, version: 1, seq: 1, effect: '{}', state, attempts: 0, availableAt: 0, lastError: null, claim: 1 });
+  const entry = (id: number, orderId: string, state: OutboxEntry['state'] = 'done'): OutboxEntry => ({
+    id,
+    orderId,
+    version: 1,
+    seq: 1,
+    effect: '{}',
+    state,
+    attempts: 0,
+    availableAt: 0,
+    lastError: null,
+    claim: 1,
+  });
 
   it('should accept a delivery repeated after a lease ran out, whose late outcome the store refused', () => {
     const log = new DeliveryLog();
     log.record({ t: 'claimed', rows: [[1, 1]] });
     log.record({ t: 'deliver', id: 1, order: 'a', at: 10 });
-    log.record({ t: 'claimed', rows: [[1, 2], [2, 1]] }); // the lease of the first drainer ran out
+    log.record({
+      t: 'claimed',
+      rows: [
+        [1, 2],
+        [2, 1],
+      ],
+    }); // the lease of the first drainer ran out
     log.record({ t: 'deliver', id: 1, order: 'a', at: 12 });
     log.record({ t: 'delivered', id: 1, at: 13 });
     log.record({ t: 'outcome', op: 'complete', id: 1, claim: 2, ok: true });
@@ -155,7 +219,17 @@ describe('the delivery verdict', () => {
     log.record({ t: 'outcome', op: 'complete', id: 2, claim: 1, ok: true });
     log.record({ t: 'delivered', id: 1, at: 20 });
     log.record({ t: 'outcome', op: 'complete', id: 1, claim: 1, ok: false });
-    expect(judgeDeliveries(log, [entry(1, 'a'), entry(2, 'a')])).toEqual({ effects: 2, deliveries: 3, redelivered: 1, injectedFailures: 0, staleRefused: 1, lost: 0, undone: 0, outOfOrder: 0, problems: [] });
+    expect(judgeDeliveries(log, [entry(1, 'a'), entry(2, 'a')])).toEqual({
+      effects: 2,
+      deliveries: 3,
+      redelivered: 1,
+      injectedFailures: 0,
+      staleRefused: 1,
+      lost: 0,
+      undone: 0,
+      outOfOrder: 0,
+      problems: [],
+    });
   });
 
   it('should find a row claimed again after its completion counted, one handed out before an earlier one was delivered, and one never delivered', () => {
@@ -184,10 +258,14 @@ describe.skipIf(!built)('a short chaos run', () => {
   // The drainer drill: processes killed and started again, deliveries and the database judged afterwards.
   it('should run one drill to its verdict, print its line and a closing line that is not a test summary', async () => {
     const lines: string[] = [];
-    const status = await runChaos(options(['--short', '--only', 'drainer-sigkill', '--seed', '7']), (line) => lines.push(line));
+    const status = await runChaos(options(['--short', '--only', 'drainer-sigkill', '--seed', '7']), (line) =>
+      lines.push(line),
+    );
     expect(status, lines.join('\n')).toBe(0);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^drainer sigkill: (?:\d of )?\d kills? of 3 drainers \(\d mid-delivery(?:; everything was delivered first)?\), 550 effects delivered at least once \(.*\), 0 undelivered, 0 undone, 0 out of order; 550 acknowledged, 0 lost, 0 doubled; 200 of 200 orders .* equal a replay \([\d.]+ s\)$/);
+    expect(lines[0]).toMatch(
+      /^drainer sigkill: (?:\d of )?\d kills? of 3 drainers \(\d mid-delivery(?:; everything was delivered first)?\), 550 effects delivered at least once \(.*\), 0 undelivered, 0 undone, 0 out of order; 550 acknowledged, 0 lost, 0 doubled; 200 of 200 orders .* equal a replay \([\d.]+ s\)$/,
+    );
     expect(lines[1]).toMatch(/^chaos: 1 of 1 drills held \([\d.]+ s, seed 7, short\)$/);
     expect(lines.join('\n')).not.toMatch(/\d+ passed, \d+ failed/);
   });

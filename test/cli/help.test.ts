@@ -14,23 +14,30 @@ function helpOf(name: string): string {
 const dataCommands = ['status', 'explain', 'apply', 'history', 'sweep', 'apply-feed', 'metrics', 'replay'];
 
 describe('order-lifecycle <command> --help', () => {
-  it.each(buildProgram().commands.map((command) => [command.name()]))('should describe every option of %s and give an example', (name) => {
-    const command = buildProgram().commands.find((each) => each.name() === name)!;
-    const help = helpOf(name);
-    expect(command.description()).not.toBe('');
-    for (const option of command.options) {
-      expect(help).toContain(option.flags);
-      expect(option.description, `${name} ${option.flags}`).not.toBe('');
-    }
-    expect(help).toMatch(/^Examples?:\n {2}\$ order-lifecycle /m);
-  });
+  it.each(buildProgram().commands.map((command) => [command.name()]))(
+    'should describe every option of %s and give an example',
+    (name) => {
+      const command = buildProgram().commands.find((each) => each.name() === name)!;
+      const help = helpOf(name);
+      expect(command.description()).not.toBe('');
+      for (const option of command.options) {
+        expect(help).toContain(option.flags);
+        expect(option.description, `${name} ${option.flags}`).not.toBe('');
+      }
+      expect(help).toMatch(/^Examples?:\n {2}\$ order-lifecycle /m);
+    },
+  );
 
-  it.each(dataCommands.map((name) => [name]))('should give the data command %s --db, --database-url, --schema and --json', (name) => {
-    const help = helpOf(name);
-    for (const flags of ['--db <file>', '--database-url <url>', '--schema <name>', '--json']) expect(help).toContain(flags);
-  });
+  it.each(dataCommands.map((name) => [name]))(
+    'should give the data command %s --db, --database-url, --schema and --json',
+    (name) => {
+      const help = helpOf(name);
+      for (const flags of ['--db <file>', '--database-url <url>', '--schema <name>', '--json'])
+        expect(help).toContain(flags);
+    },
+  );
 
-  it('should print a command\'s help and exit 0 with --help', () => {
+  it("should print a command's help and exit 0 with --help", () => {
     const run = cli(['status', '--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Usage: order-lifecycle status [options] <orderId>');

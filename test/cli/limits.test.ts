@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -18,7 +28,9 @@ function run(
 ): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const stdin = typeof options.stdin === 'number' ? options.stdin : options.stdin ? 'pipe' : 'ignore';
-    const child = spawn(process.execPath, [...(options.node ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: [stdin, 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.node ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args], {
+      stdio: [stdin, 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -45,7 +57,8 @@ const endless = (head: string, line: string) => async (input: NodeJS.WritableStr
   }
 };
 
-const FLAT_HEAD = 'TemplateType=OrderCancellation\tVersion=1.0\norder-id\tcancellation-reason-code\tamazon-order-item-code\n';
+const FLAT_HEAD =
+  'TemplateType=OrderCancellation\tVersion=1.0\norder-id\tcancellation-reason-code\tamazon-order-item-code\n';
 const label = '{"type":"seller.generateLabel","at":"2026-12-01T03:30:00Z"}';
 
 let dir: string;
@@ -66,7 +79,9 @@ describe('the event JSON of apply and explain, bounded', () => {
     const zero = openSync('/dev/zero', 'r');
     try {
       const result = await run(['apply', ORDER, '-', '--db', db], { stdin: zero, node: ['--max-old-space-size=64'] });
-      expect(result.stderr).toBe('error: event-json: standard input is larger than 1048576 bytes: nothing was read past that (raise --max-bytes to allow more)\n');
+      expect(result.stderr).toBe(
+        'error: event-json: standard input is larger than 1048576 bytes: nothing was read past that (raise --max-bytes to allow more)\n',
+      );
       expect(result.status).toBe(2);
     } finally {
       closeSync(zero);
@@ -77,9 +92,13 @@ describe('the event JSON of apply and explain, bounded', () => {
   it('should stop reading @/dev/zero and a pipe that never closes at --max-bytes', async () => {
     const before = sqliteRows(db);
     const file = await run(['explain', ORDER, '@/dev/zero', '--db', db, '--max-bytes', '64K']);
-    expect(file.stderr).toBe('error: event-json: file "/dev/zero" is larger than 65536 bytes: nothing was read past that (raise --max-bytes to allow more)\n');
+    expect(file.stderr).toBe(
+      'error: event-json: file "/dev/zero" is larger than 65536 bytes: nothing was read past that (raise --max-bytes to allow more)\n',
+    );
     expect(file.status).toBe(2);
-    const pipe = await run(['apply', ORDER, '-', '--db', db, '--max-bytes', '100000'], { stdin: endless('{"type":"clock.tick","at":', ' ') });
+    const pipe = await run(['apply', ORDER, '-', '--db', db, '--max-bytes', '100000'], {
+      stdin: endless('{"type":"clock.tick","at":', ' '),
+    });
     expect(pipe.stderr).toMatch(/^error: event-json: standard input is larger than 100000 bytes/);
     expect(pipe.status).toBe(2);
     expect(sqliteRows(db)).toEqual(before);
@@ -89,7 +108,9 @@ describe('the event JSON of apply and explain, bounded', () => {
     const event = join(dir, 'padded.json');
     writeFileSync(event, `${' '.repeat(1_500_000)}${label}`);
     const refused = cli(['apply', ORDER, `@${event}`, '--db', db]);
-    expect(refused.stderr).toBe(`error: event-json: file ${JSON.stringify(event)} is larger than 1048576 bytes: nothing was read past that (raise --max-bytes to allow more)\n`);
+    expect(refused.stderr).toBe(
+      `error: event-json: file ${JSON.stringify(event)} is larger than 1048576 bytes: nothing was read past that (raise --max-bytes to allow more)\n`,
+    );
     expect(refused.status).toBe(2);
     const allowed = cli(['apply', ORDER, `@${event}`, '--db', db, '--max-bytes', '2M', '--json']);
     expect(allowed.stderr).toBe('');
@@ -97,23 +118,32 @@ describe('the event JSON of apply and explain, bounded', () => {
     expect(JSON.parse(allowed.stdout)).toMatchObject({ statusAfter: 'label-generated' });
   });
 
-  it.each([['lots'], ['0'], ['-1'], ['1.5M'], ['2T']])('should refuse --max-bytes %s in one line with exit status 2', (value) => {
-    const result = cli(['apply', ORDER, label, '--db', db, '--max-bytes', value]);
-    expect(result.status).toBe(2);
-    expect(oneLine(result.stderr)).toBe(true);
-    expect(result.stderr).toBe(`error: --max-bytes must be a positive whole number of bytes, like 1048576 or 1M (got ${JSON.stringify(value)})\n`);
-  });
+  it.each([['lots'], ['0'], ['-1'], ['1.5M'], ['2T']])(
+    'should refuse --max-bytes %s in one line with exit status 2',
+    (value) => {
+      const result = cli(['apply', ORDER, label, '--db', db, '--max-bytes', value]);
+      expect(result.status).toBe(2);
+      expect(oneLine(result.stderr)).toBe(true);
+      expect(result.stderr).toBe(
+        `error: --max-bytes must be a positive whole number of bytes, like 1048576 or 1M (got ${JSON.stringify(value)})\n`,
+      );
+    },
+  );
 
   it('should refuse an order id or an idempotency key beyond the bounds, naming it, with exit status 2', () => {
     const before = sqliteRows(db);
     const long = cli(['apply', 'x'.repeat(200), label, '--db', db]);
-    expect(long.stderr).toBe(`error: Invalid order id: orderId: must be at most 128 characters (this one has 200) (got "${'x'.repeat(76)}...)\n`);
+    expect(long.stderr).toBe(
+      `error: Invalid order id: orderId: must be at most 128 characters (this one has 200) (got "${'x'.repeat(76)}...)\n`,
+    );
     expect(long.status).toBe(2);
     const status = cli(['status', 'x'.repeat(200), '--db', db]);
     expect(status.stderr).toMatch(/^error: Invalid order id: orderId: must be at most 128 characters/);
     expect(status.status).toBe(2);
     const key = cli(['apply', ORDER, label, '--db', db, '--idempotency-key', 'k\u0007']);
-    expect(key.stderr).toBe('error: --idempotency-key must not contain control characters: U+0007 at index 1 (got "k\\u0007")\n');
+    expect(key.stderr).toBe(
+      'error: --idempotency-key must not contain control characters: U+0007 at index 1 (got "k\\u0007")\n',
+    );
     expect(key.status).toBe(2);
     expect(sqliteRows(db)).toEqual(before);
   });
@@ -122,7 +152,8 @@ describe('the event JSON of apply and explain, bounded', () => {
 describe('apply-feed, bounded and streamed', () => {
   /** The orders of the feeds below: three unshipped orders with two items each. */
   const orders = ['114-0000020-0000001', '114-0000020-0000002', '114-0000020-0000003'];
-  const flat = (rows: Array<[string, string]>) => `${FLAT_HEAD}${rows.map(([order, item]) => `${order}\tNoInventory\t${item}\n`).join('')}`;
+  const flat = (rows: Array<[string, string]>) =>
+    `${FLAT_HEAD}${rows.map(([order, item]) => `${order}\tNoInventory\t${item}\n`).join('')}`;
 
   beforeEach(async () => {
     db = join(dir, `feed-${Math.random().toString(36).slice(2)}.db`);
@@ -146,7 +177,9 @@ describe('apply-feed, bounded and streamed', () => {
   const cancelled = () =>
     (
       new Database(db, { readonly: true })
-        .prepare(`SELECT order_id, count(*) AS n FROM order_history WHERE event LIKE '%seller.cancel%' AND verdict LIKE '%"accepted":true%' GROUP BY order_id ORDER BY order_id`)
+        .prepare(
+          `SELECT order_id, count(*) AS n FROM order_history WHERE event LIKE '%seller.cancel%' AND verdict LIKE '%"accepted":true%' GROUP BY order_id ORDER BY order_id`,
+        )
         .all() as Array<{ order_id: string; n: number }>
     ).map((row) => [row.order_id, row.n]);
 
@@ -163,7 +196,9 @@ describe('apply-feed, bounded and streamed', () => {
     void endless(FLAT_HEAD, `${orders[0]}\tNoInventory\t11\n`)(writer).catch(() => {});
     const result = await cliDone;
     writer.destroy();
-    expect(result.stderr).toBe(`error: feed file ${JSON.stringify(fifo)} is larger than 157286400 bytes (--max-bytes): nothing was applied\n`);
+    expect(result.stderr).toBe(
+      `error: feed file ${JSON.stringify(fifo)} is larger than 157286400 bytes (--max-bytes): nothing was applied\n`,
+    );
     expect(result.status).toBe(2);
     expect(sqliteRows(db)).toEqual(before);
   });
@@ -172,16 +207,31 @@ describe('apply-feed, bounded and streamed', () => {
     // Messages of about 8 KB (80 items each), 12,500 of them, and no </AmazonEnvelope> at the end.
     const file = join(dir, 'big.xml');
     const out = createWriteStream(file);
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<AmazonEnvelope>\n<Header><DocumentVersion>1.01</DocumentVersion><MerchantIdentifier>M</MerchantIdentifier></Header>\n<MessageType>OrderAcknowledgement</MessageType>\n');
-    const items = Array.from({ length: 80 }, (_, i) => `<Item><AmazonOrderItemCode>${String(i).padStart(14, '4')}</AmazonOrderItemCode><CancelReason>NoInventory</CancelReason></Item>`).join('');
+    out.write(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<AmazonEnvelope>\n<Header><DocumentVersion>1.01</DocumentVersion><MerchantIdentifier>M</MerchantIdentifier></Header>\n<MessageType>OrderAcknowledgement</MessageType>\n',
+    );
+    const items = Array.from(
+      { length: 80 },
+      (_, i) =>
+        `<Item><AmazonOrderItemCode>${String(i).padStart(14, '4')}</AmazonOrderItemCode><CancelReason>NoInventory</CancelReason></Item>`,
+    ).join('');
     for (let n = 1; n <= 12_500; n++) {
-      if (!out.write(`<Message><MessageID>${n}</MessageID><OrderAcknowledgement><AmazonOrderID>${orders[n % 3]}</AmazonOrderID><StatusCode>Failure</StatusCode>${items}</OrderAcknowledgement></Message>\n`)) await once(out, 'drain');
+      if (
+        !out.write(
+          `<Message><MessageID>${n}</MessageID><OrderAcknowledgement><AmazonOrderID>${orders[n % 3]}</AmazonOrderID><StatusCode>Failure</StatusCode>${items}</OrderAcknowledgement></Message>\n`,
+        )
+      )
+        await once(out, 'drain');
     }
     out.end();
     await once(out, 'close');
     const before = sqliteRows(db);
-    const result = await run(['apply-feed', file, '--db', db, '--max-bytes', '200M'], { node: ['--max-old-space-size=64'] });
-    expect(result.stderr).toBe(`error: feed file ${JSON.stringify(file)}: line 12505: is not well-formed XML: the document ends before </AmazonEnvelope>; nothing was applied\n`);
+    const result = await run(['apply-feed', file, '--db', db, '--max-bytes', '200M'], {
+      node: ['--max-old-space-size=64'],
+    });
+    expect(result.stderr).toBe(
+      `error: feed file ${JSON.stringify(file)}: line 12505: is not well-formed XML: the document ends before </AmazonEnvelope>; nothing was applied\n`,
+    );
     expect(result.status).toBe(2);
     expect(sqliteRows(db)).toEqual(before);
     rmSync(file);
@@ -191,7 +241,9 @@ describe('apply-feed, bounded and streamed', () => {
     const file = join(dir, 'small.txt');
     writeFileSync(file, flat([[orders[0]!, '11']]));
     const result = cli(['apply-feed', file, '--db', db, '--max-bytes', '100']);
-    expect(result.stderr).toBe(`error: feed file ${JSON.stringify(file)} is larger than 100 bytes (--max-bytes): nothing was applied\n`);
+    expect(result.stderr).toBe(
+      `error: feed file ${JSON.stringify(file)} is larger than 100 bytes (--max-bytes): nothing was applied\n`,
+    );
     expect(result.status).toBe(2);
   });
 
@@ -202,7 +254,11 @@ describe('apply-feed, bounded and streamed', () => {
     mkdirSync(folder, { recursive: true });
     const before = sqliteRows(db);
     const result = cli(['apply-feed', file, '--db', db, '--report', folder]);
-    expect(result.stderr).toMatch(new RegExp(`^error: --report file ${JSON.stringify(folder).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be opened for writing: EISDIR`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^error: --report file ${JSON.stringify(folder).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be opened for writing: EISDIR`,
+      ),
+    );
     expect(oneLine(result.stderr)).toBe(true);
     expect(result.status).toBe(2);
     expect(sqliteRows(db)).toEqual(before);
@@ -222,7 +278,10 @@ describe('apply-feed, bounded and streamed', () => {
     // A feed that applies replaces the old report whole.
     writeFileSync(file, flat([[orders[0]!, '11']]));
     expect(cli(['apply-feed', file, '--db', db, '--report', old]).status).toBe(0);
-    expect(new XMLParser().parse(readFileSync(old, 'utf8')).AmazonEnvelope.Message.ProcessingReport.ProcessingSummary.MessagesProcessed).toBe(1);
+    expect(
+      new XMLParser().parse(readFileSync(old, 'utf8')).AmazonEnvelope.Message.ProcessingReport.ProcessingSummary
+        .MessagesProcessed,
+    ).toBe(1);
   });
 
   it('should say exactly which messages were applied when the store fails part way, write their report, exit 3, and apply the rest once when run again', () => {
@@ -238,7 +297,9 @@ describe('apply-feed, bounded and streamed', () => {
     );
     // The database refuses the third message's write, as a full disk or a failed constraint would.
     const sql = new Database(db);
-    sql.exec(`CREATE TRIGGER refuse AFTER INSERT ON order_history WHEN NEW.order_id = '${orders[2]}' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    sql.exec(
+      `CREATE TRIGGER refuse AFTER INSERT ON order_history WHEN NEW.order_id = '${orders[2]}' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
+    );
     sql.close();
     const report = join(dir, 'stops.xml');
     const result = cli(['apply-feed', file, '--db', db, '--at', '2026-12-01T12:00:00+08:00', '--report', report]);
@@ -249,14 +310,19 @@ describe('apply-feed, bounded and streamed', () => {
     );
     expect(result.stdout).toContain('processed 2, successful 1, with error 1, with warning 0');
     expect(result.stdout).toMatch(/message 2 {2}Error 90110 UNKNOWN_ITEM/);
-    expect(new XMLParser().parse(readFileSync(report, 'utf8')).AmazonEnvelope.Message.ProcessingReport.ProcessingSummary.MessagesProcessed).toBe(2);
+    expect(
+      new XMLParser().parse(readFileSync(report, 'utf8')).AmazonEnvelope.Message.ProcessingReport.ProcessingSummary
+        .MessagesProcessed,
+    ).toBe(2);
     expect(cancelled()).toEqual([[orders[0], 1]]);
     const sqlAgain = new Database(db);
     sqlAgain.exec('DROP TRIGGER refuse');
     sqlAgain.close();
     const again = cli(['apply-feed', file, '--db', db, '--at', '2026-12-01T12:10:00+08:00', '--json']);
     expect(again.status).toBe(1);
-    expect(JSON.parse(again.stdout).results.map((r: { messageId: number; code: string }) => [r.messageId, r.code])).toEqual([
+    expect(
+      JSON.parse(again.stdout).results.map((r: { messageId: number; code: string }) => [r.messageId, r.code]),
+    ).toEqual([
       [1, 'ALREADY_APPLIED'],
       [2, 'UNKNOWN_ITEM'],
     ]);

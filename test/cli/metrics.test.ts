@@ -12,15 +12,27 @@ const DAY = 24 * HOUR;
 const NOW = Date.parse('2026-12-10T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'metrics', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'metrics', ...args], { encoding: 'utf8' });
 
 let dir: string;
 let db: string;
 
 /** Five orders whose figures the tests below work out by hand. */
 async function fill(service: OrderService): Promise<void> {
-  const place = (orderId: string, placedAt: number, sku: string, extra: { latestShipDate?: number; fulfillmentChannel?: 'AFN' } = {}) =>
-    service.place({ orderId, placedAt, latestShipDate: extra.latestShipDate ?? placedAt + 2 * DAY, items: [{ orderItemId: `${orderId}-A`, sku, quantity: 1 }], ...extra });
+  const place = (
+    orderId: string,
+    placedAt: number,
+    sku: string,
+    extra: { latestShipDate?: number; fulfillmentChannel?: 'AFN' } = {},
+  ) =>
+    service.place({
+      orderId,
+      placedAt,
+      latestShipDate: extra.latestShipDate ?? placedAt + 2 * DAY,
+      items: [{ orderItemId: `${orderId}-A`, sku, quantity: 1 }],
+      ...extra,
+    });
   await place('o1', NOW - 2 * DAY, 'MUG');
   await service.apply('o1', { type: 'seller.cancel', at: NOW - 2 * DAY + HOUR, reason: 'NoInventory' });
   await place('o2', NOW - 3 * DAY, 'PEN');
@@ -43,25 +55,51 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const expected = {
-    now: iso(NOW),
-    // Seller-fulfilled orders placed in the 7 days: o1, o2, o3, o4 = 4 (o5 is AFN); cancelled: o1, o4 = 2; 2 / 4.
-    cancellationRate: { rate: 0.5, canceled: 2, unattributed: 0, rateIfAllCounted: 0.5, orders: 4, from: iso(NOW - 7 * DAY), to: iso(NOW), target: 0.025, healthy: false },
-    lateShipmentRate: {
-      // Shipped in both windows: o2 (on time), o3 (a day after its latest ship date) = 2; late 1; 1 / 2.
-      last10Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 10 * DAY), to: iso(NOW), target: 0.04, healthy: false },
-      last30Days: { rate: 0.5, late: 1, orders: 2, from: iso(NOW - 30 * DAY), to: iso(NOW), target: 0.04, healthy: false },
+  now: iso(NOW),
+  // Seller-fulfilled orders placed in the 7 days: o1, o2, o3, o4 = 4 (o5 is AFN); cancelled: o1, o4 = 2; 2 / 4.
+  cancellationRate: {
+    rate: 0.5,
+    canceled: 2,
+    unattributed: 0,
+    rateIfAllCounted: 0.5,
+    orders: 4,
+    from: iso(NOW - 7 * DAY),
+    to: iso(NOW),
+    target: 0.025,
+    healthy: false,
+  },
+  lateShipmentRate: {
+    // Shipped in both windows: o2 (on time), o3 (a day after its latest ship date) = 2; late 1; 1 / 2.
+    last10Days: {
+      rate: 0.5,
+      late: 1,
+      orders: 2,
+      from: iso(NOW - 10 * DAY),
+      to: iso(NOW),
+      target: 0.04,
+      healthy: false,
     },
-    // MUG: seller cancels of o4, then o1, with no MUG shipped between.
-    suppressionRisks: [
-      {
-        sku: 'MUG',
-        cancellations: [
-          { orderId: 'o4', placedAt: iso(NOW - 5 * DAY), at: iso(NOW - 5 * DAY + HOUR), reason: 'NoInventory' },
-          { orderId: 'o1', placedAt: iso(NOW - 2 * DAY), at: iso(NOW - 2 * DAY + HOUR), reason: 'NoInventory' },
-        ],
-      },
-    ],
-  };
+    last30Days: {
+      rate: 0.5,
+      late: 1,
+      orders: 2,
+      from: iso(NOW - 30 * DAY),
+      to: iso(NOW),
+      target: 0.04,
+      healthy: false,
+    },
+  },
+  // MUG: seller cancels of o4, then o1, with no MUG shipped between.
+  suppressionRisks: [
+    {
+      sku: 'MUG',
+      cancellations: [
+        { orderId: 'o4', placedAt: iso(NOW - 5 * DAY), at: iso(NOW - 5 * DAY + HOUR), reason: 'NoInventory' },
+        { orderId: 'o1', placedAt: iso(NOW - 2 * DAY), at: iso(NOW - 2 * DAY + HOUR), reason: 'NoInventory' },
+      ],
+    },
+  ],
+};
 
 describe('order-lifecycle metrics', () => {
   it('should print the figures of a SQLite store as JSON', () => {
@@ -74,7 +112,9 @@ describe('order-lifecycle metrics', () => {
   it('should print a table in English and in Chinese', () => {
     const en = cli('--db', db, '--now', '2026-12-10T00:00:00Z');
     expect(en.status).toBe(0);
-    expect(en.stdout).toMatch(/^Cancellation Rate +7 days +2026-12-03T00:00:00\.000Z +2026-12-10T00:00:00\.000Z +2 +4 +50\.00% +< 2\.50% +over target$/m);
+    expect(en.stdout).toMatch(
+      /^Cancellation Rate +7 days +2026-12-03T00:00:00\.000Z +2026-12-10T00:00:00\.000Z +2 +4 +50\.00% +< 2\.50% +over target$/m,
+    );
     expect(en.stdout).toMatch(/^Late Shipment Rate +10 days .* +1 +2 +50\.00% +< 4\.00% +over target$/m);
     expect(en.stdout).toContain('  MUG: 2 in a row (o4, o1)');
     // Nothing cancelled by nobody knows whom: no line about it.
@@ -121,7 +161,15 @@ describe('order-lifecycle metrics', () => {
   it('should describe every option in --help', () => {
     const run = cli('--help');
     expect(run.status).toBe(0);
-    for (const option of ['--db <file>', '--database-url <url>', '--schema <name>', '--now <iso>', '--lang <lang>', '--json']) expect(run.stdout).toContain(option);
+    for (const option of [
+      '--db <file>',
+      '--database-url <url>',
+      '--schema <name>',
+      '--now <iso>',
+      '--lang <lang>',
+      '--json',
+    ])
+      expect(run.stdout).toContain(option);
   });
 });
 
@@ -150,7 +198,13 @@ describe('order-lifecycle metrics with cancellations nobody attributed', () => {
   beforeAll(async () => {
     file = join(dir, 'unattributed.db');
     const service = await createOrderService({ store: new SqliteStore({ filename: file }) });
-    const place = (orderId: string) => service.place({ orderId, placedAt: NOW - 2 * DAY, latestShipDate: NOW + DAY, items: [{ orderItemId: 'A', quantity: 1 }] });
+    const place = (orderId: string) =>
+      service.place({
+        orderId,
+        placedAt: NOW - 2 * DAY,
+        latestShipDate: NOW + DAY,
+        items: [{ orderItemId: 'A', quantity: 1 }],
+      });
     // u1: cancelled by the seller for no inventory (counts); u2, u3: Amazon reports them cancelled without saying
     // by whom (an Orders v0 `Canceled` pull); u4: shipped. 1 of 4 counted, 3 of 4 if both unattributed ones count.
     await place('u1');
@@ -168,7 +222,9 @@ describe('order-lifecycle metrics with cancellations nobody attributed', () => {
     const en = cli('--db', file, '--now', '2026-12-10T00:00:00Z');
     expect(en.status).toBe(0);
     expect(en.stdout).toMatch(/^Cancellation Rate +7 days .* +1 +4 +25\.00% +< 2\.50% +over target$/m);
-    expect(en.stdout).toContain('Cancellation Rate may be understated: 2 orders were cancelled without saying by whom (not counted); if all counted: 75.00%\n');
+    expect(en.stdout).toContain(
+      'Cancellation Rate may be understated: 2 orders were cancelled without saying by whom (not counted); if all counted: 75.00%\n',
+    );
     const zh = cli('--db', file, '--now', '2026-12-10T00:00:00Z', '--lang', 'zh-CN');
     expect(zh.status).toBe(0);
     expect(zh.stdout).toContain('取消率可能偏低：2 个订单的取消未说明取消方（未计入）；若全部计入：75.00%\n');
@@ -198,7 +254,12 @@ describe('order-lifecycle metrics on more orders than one page', () => {
     const service = await createOrderService({ store });
     // 1,001 orders placed a day before now, the last one cancelled by the seller: 1 of 1,001.
     for (let i = 0; i < 1001; i++) {
-      await service.place({ orderId: `m${String(i).padStart(4, '0')}`, placedAt: NOW - DAY, latestShipDate: NOW + DAY, items: [{ orderItemId: 'A', quantity: 1 }] });
+      await service.place({
+        orderId: `m${String(i).padStart(4, '0')}`,
+        placedAt: NOW - DAY,
+        latestShipDate: NOW + DAY,
+        items: [{ orderItemId: 'A', quantity: 1 }],
+      });
     }
     await service.apply('m1000', { type: 'seller.cancel', at: NOW - DAY + HOUR, reason: 'NoInventory' });
     await service.close();

@@ -25,7 +25,8 @@ beforeEach(() => {
 });
 
 const label = '{"type":"seller.generateLabel","at":"2026-12-01T03:30:00Z"}';
-const cancelOne = '{"type":"seller.cancel","at":"2026-12-01T03:00:00Z","reason":"NoInventory","items":[{"orderItemId":"A","quantity":1}]}';
+const cancelOne =
+  '{"type":"seller.cancel","at":"2026-12-01T03:00:00Z","reason":"NoInventory","items":[{"orderItemId":"A","quantity":1}]}';
 const buyerCancel = '{"type":"buyer.cancel","at":"2026-12-01T03:00:00Z"}';
 
 describe('order-lifecycle status', () => {
@@ -46,13 +47,27 @@ describe('order-lifecycle status', () => {
     const run = cli(['status', ORDER, '--db', db, '--now', '2026-12-01T03:00:00Z', '--json']);
     expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(json).toMatchObject({ orderId: ORDER, status: 'unshipped', version: 2, nextDeadline: '2026-12-10T15:59:59.000Z', nextDeadlineKind: 'autoCancel' });
-    expect(json.items.map((item: { orderItemId: string; quantityCanceled: number }) => [item.orderItemId, item.quantityCanceled])).toEqual([['A', 0], ['B', 0]]);
-    expect(json.sellerMayNow.actions.filter((action: { allowed: boolean }) => action.allowed).map((action: { event: string }) => action.event)).toEqual([
-      'seller.generateLabel',
-      'seller.confirmShipment',
-      'seller.cancel',
+    expect(json).toMatchObject({
+      orderId: ORDER,
+      status: 'unshipped',
+      version: 2,
+      nextDeadline: '2026-12-10T15:59:59.000Z',
+      nextDeadlineKind: 'autoCancel',
+    });
+    expect(
+      json.items.map((item: { orderItemId: string; quantityCanceled: number }) => [
+        item.orderItemId,
+        item.quantityCanceled,
+      ]),
+    ).toEqual([
+      ['A', 0],
+      ['B', 0],
     ]);
+    expect(
+      json.sellerMayNow.actions
+        .filter((action: { allowed: boolean }) => action.allowed)
+        .map((action: { event: string }) => action.event),
+    ).toEqual(['seller.generateLabel', 'seller.confirmShipment', 'seller.cancel']);
     const zh = cli(['status', ORDER, '--db', db, '--now', '2026-12-01T03:00:00Z', '--lang', 'zh-CN']);
     expect(zh.stdout).toMatch(/^ {2}状态 +【未发货】$/m);
     expect(zh.stdout).toContain('seller.voidLabel        不可以, 拒绝 NO_LABEL: 没有可作废的货件标签。');
@@ -77,7 +92,16 @@ describe('order-lifecycle explain', () => {
     const run = cli(['explain', ORDER, buyerCancel, '--db', db, '--json']);
     expect(run.status).toBe(1);
     const json = JSON.parse(run.stdout);
-    expect(json).toMatchObject({ orderId: ORDER, verdict: { accepted: false, code: 'BUYER_WINDOW_CLOSED' }, statusBefore: 'unshipped', statusAfter: 'unshipped', versionBefore: 2, versionAfter: 2, effects: [], stored: false });
+    expect(json).toMatchObject({
+      orderId: ORDER,
+      verdict: { accepted: false, code: 'BUYER_WINDOW_CLOSED' },
+      statusBefore: 'unshipped',
+      statusAfter: 'unshipped',
+      versionBefore: 2,
+      versionAfter: 2,
+      effects: [],
+      stored: false,
+    });
     expect(json.event).toEqual({ type: 'buyer.cancel', at: '2026-12-01T03:00:00.000Z' });
     expect(sqliteRows(db)).toEqual(before);
   });
@@ -121,9 +145,17 @@ describe('order-lifecycle history', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^seq +recorded at +event +at +verdict +status before -> after$/);
     expect(lines[1]).toMatch(/^1 +\S+Z +order\.place +accepted +\(none\) -> buyer-cancellable \(pending\)$/);
-    expect(lines[3]).toMatch(/^3 +\S+Z +buyer\.cancel +2026-12-01T11:00:00\.000\+08:00 +refused BUYER_WINDOW_CLOSED +unshipped -> unshipped$/);
+    expect(lines[3]).toMatch(
+      /^3 +\S+Z +buyer\.cancel +2026-12-01T11:00:00\.000\+08:00 +refused BUYER_WINDOW_CLOSED +unshipped -> unshipped$/,
+    );
     const json = JSON.parse(cli(['history', ORDER, '--db', db, '--json']).stdout);
-    expect(json.rows.map((row: { seq: number; event: { type: string }; statusAfter: string }) => [row.seq, row.event.type, row.statusAfter])).toEqual([
+    expect(
+      json.rows.map((row: { seq: number; event: { type: string }; statusAfter: string }) => [
+        row.seq,
+        row.event.type,
+        row.statusAfter,
+      ]),
+    ).toEqual([
       [1, 'order.place', 'buyer-cancellable'],
       [2, 'clock.tick', 'unshipped'],
       [3, 'buyer.cancel', 'unshipped'],
@@ -149,12 +181,17 @@ describe('order-lifecycle replay --db', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('every stored verdict reproduced (3 of 3)');
-    expect(JSON.parse(cli(['replay', ORDER, '--db', db, '--json']).stdout)).toMatchObject({ orderId: ORDER, reproduced: true });
+    expect(JSON.parse(cli(['replay', ORDER, '--db', db, '--json']).stdout)).toMatchObject({
+      orderId: ORDER,
+      reproduced: true,
+    });
   });
 
   it('should exit 1 and name the step and what differs when a stored verdict is not what the machine says now', () => {
     const sqlite = new Database(db);
-    sqlite.prepare('UPDATE order_history SET verdict = ? WHERE order_id = ? AND seq = 2').run(JSON.stringify({ accepted: false, code: 'NO_LABEL', message: { en: 'x', 'zh-CN': 'x' } }), ORDER);
+    sqlite
+      .prepare('UPDATE order_history SET verdict = ? WHERE order_id = ? AND seq = 2')
+      .run(JSON.stringify({ accepted: false, code: 'NO_LABEL', message: { en: 'x', 'zh-CN': 'x' } }), ORDER);
     sqlite.close();
     const run = cli(['replay', ORDER, '--db', db, '--json']);
     expect(run.status).toBe(1);
@@ -170,10 +207,19 @@ describe('order-lifecycle replay --db', () => {
 
 describe('wrong arguments and failures', () => {
   it.concurrent.each([
-    [['explain', ORDER, '{"type":"seller.cancel","at":"yesterday","reason":"NoInventory"}', '--db', 'DB'], /^error: event-json: at: expected an ISO-8601 date-time .*\(got "yesterday"\)$/],
-    [['apply', ORDER, '{"type":"seller.cancel","at":"2026-12-01T03:00:00Z","reason":"Bored"}', '--db', 'DB'], /^error: event-json: reason: .*\(got "Bored"\)$/],
+    [
+      ['explain', ORDER, '{"type":"seller.cancel","at":"yesterday","reason":"NoInventory"}', '--db', 'DB'],
+      /^error: event-json: at: expected an ISO-8601 date-time .*\(got "yesterday"\)$/,
+    ],
+    [
+      ['apply', ORDER, '{"type":"seller.cancel","at":"2026-12-01T03:00:00Z","reason":"Bored"}', '--db', 'DB'],
+      /^error: event-json: reason: .*\(got "Bored"\)$/,
+    ],
     [['apply', ORDER, '{"type":', '--db', 'DB'], /^error: event-json: not valid JSON/],
-    [['apply', ORDER, '@no/such/event.json', '--db', 'DB'], /^error: event-json: file "no\/such\/event\.json" does not exist$/],
+    [
+      ['apply', ORDER, '@no/such/event.json', '--db', 'DB'],
+      /^error: event-json: file "no\/such\/event\.json" does not exist$/,
+    ],
     [['apply', 'no-such-order', label, '--db', 'DB'], /^error: orderId: no order "no-such-order" in the store$/],
     [['status', 'no-such-order', '--db', 'DB'], /^error: orderId: no order "no-such-order" in the store$/],
     [['history', 'no-such-order', '--db', 'DB'], /^error: orderId: no order "no-such-order" in the store$/],
@@ -183,7 +229,10 @@ describe('wrong arguments and failures', () => {
     [['status', ORDER, '--db', 'DB', '--now', 'soon'], /^error: --now must be an ISO-8601 date-time .*\(got "soon"\)$/],
     [['history', ORDER, '--db', 'DB', '--lang', 'fr'], /'fr' is invalid/],
     [['sweep', '--db', 'DB', '--limit', '0'], /^error: --limit must be a positive whole number \(got "0"\)$/],
-    [['apply', ORDER, label, '--db', 'DB', '--idempotency-key', ''], /^error: --idempotency-key must be 1 to 255 characters/],
+    [
+      ['apply', ORDER, label, '--db', 'DB', '--idempotency-key', ''],
+      /^error: --idempotency-key must be 1 to 255 characters/,
+    ],
     [['status', ORDER, '--db', 'DB', '--bogus'], /^error: unknown option '--bogus'$/],
     [['replay', 'no/such/order.json'], /^error: Cannot open recorded order "no\/such\/order\.json": no such file\.$/],
   ])('should refuse %j in one line on standard error with exit status 2, and change nothing', async (args, message) => {
@@ -201,15 +250,22 @@ describe('wrong arguments and failures', () => {
     const run = cli(['status', ORDER, '--database-url', 'postgres://postgres@127.0.0.1:1/test']);
     expect(run.status).toBe(3);
     expect(oneLine(run.stderr)).toBe(true);
-    expect(run.stderr).toMatch(/^error: cannot open the order store \(PostgreSQL "postgres:\/\/postgres@127\.0\.0\.1:1\/test"\): .*ECONNREFUSED/);
+    expect(run.stderr).toMatch(
+      /^error: cannot open the order store \(PostgreSQL "postgres:\/\/postgres@127\.0\.0\.1:1\/test"\): .*ECONNREFUSED/,
+    );
   });
 
   it('should say in one line that a --db file is not an order store, and exit 3', () => {
     const bad = join(dir, 'not-a-db.db');
-    writeFileSync(bad, 'this is not SQLite, and it is long enough to have a header of a hundred bytes or so to be read.....');
+    writeFileSync(
+      bad,
+      'this is not SQLite, and it is long enough to have a header of a hundred bytes or so to be read.....',
+    );
     const run = cli(['history', ORDER, '--db', bad]);
     expect(run.status).toBe(3);
     expect(oneLine(run.stderr)).toBe(true);
-    expect(run.stderr.trimEnd()).toMatch(/^error: cannot open the order store \(SQLite file ".*not-a-db\.db"\): file is not a database$/);
+    expect(run.stderr.trimEnd()).toMatch(
+      /^error: cannot open the order store \(SQLite file ".*not-a-db\.db"\): file is not a database$/,
+    );
   });
 });

@@ -21,16 +21,37 @@ describe.skipIf(skipPostgres)('order-lifecycle status, apply and history on Post
     expect(status.stderr).toBe('');
     expect(JSON.parse(status.stdout)).toMatchObject({ orderId: ORDER, status: 'unshipped', version: 2 });
 
-    const label = cli(['apply', ORDER, '{"type":"seller.generateLabel","at":"2026-12-01T03:30:00Z"}', ...store, '--json']);
+    const label = cli([
+      'apply',
+      ORDER,
+      '{"type":"seller.generateLabel","at":"2026-12-01T03:30:00Z"}',
+      ...store,
+      '--json',
+    ]);
     expect(label.status).toBe(0);
-    expect(JSON.parse(label.stdout)).toMatchObject({ statusBefore: 'unshipped', statusAfter: 'label-generated', versionAfter: 3, stored: true });
+    expect(JSON.parse(label.stdout)).toMatchObject({
+      statusBefore: 'unshipped',
+      statusAfter: 'label-generated',
+      versionAfter: 3,
+      stored: true,
+    });
 
-    const cancel = cli(['apply', ORDER, '{"type":"seller.cancel","at":"2026-12-01T03:40:00Z","reason":"NoInventory"}', ...store]);
+    const cancel = cli([
+      'apply',
+      ORDER,
+      '{"type":"seller.cancel","at":"2026-12-01T03:40:00Z","reason":"NoInventory"}',
+      ...store,
+    ]);
     expect(cancel.status).toBe(1);
     expect(cancel.stdout).toMatch(/^ {2}verdict +refused LABEL_GENERATED: /m);
 
     const history = JSON.parse(cli(['history', ORDER, ...store, '--json']).stdout);
-    expect(history.rows.map((row: { event: { type: string }; verdict: { code?: string } }) => [row.event.type, row.verdict.code ?? null])).toEqual([
+    expect(
+      history.rows.map((row: { event: { type: string }; verdict: { code?: string } }) => [
+        row.event.type,
+        row.verdict.code ?? null,
+      ]),
+    ).toEqual([
       ['order.place', null],
       ['clock.tick', null],
       ['seller.generateLabel', null],
@@ -52,7 +73,9 @@ describe.skipIf(skipPostgres)('order-lifecycle read-only commands on PostgreSQL'
     const schema = testSchemaName('cli_missing');
     const run = cli(['status', ORDER, '--database-url', DATABASE_URL, '--schema', schema]);
     expect(run.status).toBe(3);
-    expect(run.stderr).toMatch(/^error: cannot open the order store \(PostgreSQL "[^"]+"\): relation "[^"]+\.orders" does not exist\n$/);
+    expect(run.stderr).toMatch(
+      /^error: cannot open the order store \(PostgreSQL "[^"]+"\): relation "[^"]+\.orders" does not exist\n$/,
+    );
     const schemas = await pgQuery('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
     expect(schemas.rowCount).toBe(0);
   });

@@ -9,7 +9,8 @@ import { simulate } from '../../src/sim/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { DATABASE_URL, dropSchema, skipPostgres, testSchemaName } from '../support/postgres.js';
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', ...args], { encoding: 'utf8' });
 
 let dir: string;
 let json: ReturnType<typeof cli>;
@@ -24,7 +25,12 @@ describe('order-lifecycle simulate', () => {
   it('should print with --json the figures the engine gives for the same seed, and no bar on stdout', async () => {
     expect(json.status).toBe(0);
     const printed = JSON.parse(json.stdout);
-    const direct = await simulate({ store: new SqliteStore({ filename: join(dir, 'direct.db') }), orders: 150, days: 7, seed: 3 });
+    const direct = await simulate({
+      store: new SqliteStore({ filename: join(dir, 'direct.db') }),
+      orders: 150,
+      days: 7,
+      seed: 3,
+    });
     expect(printed).toEqual(JSON.parse(JSON.stringify(direct)));
     expect(json.stderr).toMatch(/^simulated 150 orders in [\d.]+ s; chart written to .*json\.svg\n$/);
   });
@@ -36,7 +42,9 @@ describe('order-lifecycle simulate', () => {
     expect(parsed.svg.xmlns).toBe('http://www.w3.org/2000/svg');
     const bars = (parsed.svg.rect as Array<{ title?: string }>).filter((rect) => rect.title !== undefined);
     expect(bars).toHaveLength(7);
-    expect(parsed.svg.line.some((line: { 'stroke-dasharray'?: string }) => line['stroke-dasharray'] !== undefined)).toBe(true);
+    expect(
+      parsed.svg.line.some((line: { 'stroke-dasharray'?: string }) => line['stroke-dasharray'] !== undefined),
+    ).toBe(true);
     expect(svg).toContain('target &lt; 2.5%');
   });
 
@@ -86,29 +94,64 @@ describe('order-lifecycle simulate', () => {
   });
 
   it('should name a store it cannot open in one line, without the password, and exit 3', () => {
-    const run = cli('--orders', '10', '--database-url', 'postgres://postgres:secret@127.0.0.1:1/x', '--chart', join(dir, 'unreachable.svg'));
+    const run = cli(
+      '--orders',
+      '10',
+      '--database-url',
+      'postgres://postgres:secret@127.0.0.1:1/x',
+      '--chart',
+      join(dir, 'unreachable.svg'),
+    );
     expect(run.status).toBe(3);
-    expect(run.stderr).toBe('error: cannot open the order store (PostgreSQL "postgres://postgres:***@127.0.0.1:1/x"): connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(run.stderr).toBe(
+      'error: cannot open the order store (PostgreSQL "postgres://postgres:***@127.0.0.1:1/x"): connect ECONNREFUSED 127.0.0.1:1\n',
+    );
     expect(existsSync(join(dir, 'unreachable.svg'))).toBe(false);
   });
 
   it('should list every option in --help', () => {
     const run = cli('--help');
     expect(run.status).toBe(0);
-    for (const option of ['--orders', '--days', '--seed', '--db', '--database-url', '--schema', '--lang', '--json', '--chart']) expect(run.stdout).toContain(option);
+    for (const option of [
+      '--orders',
+      '--days',
+      '--seed',
+      '--db',
+      '--database-url',
+      '--schema',
+      '--lang',
+      '--json',
+      '--chart',
+    ])
+      expect(run.stdout).toContain(option);
     expect(run.stdout).toContain('order_lifecycle_simulation');
   });
 
-  it.skipIf(skipPostgres)('should simulate into a PostgreSQL schema of its own and give the figures of SQLite', async () => {
-    const schema = testSchemaName('simulate');
-    try {
-      const run = cli('--orders', '150', '--seed', '3', '--database-url', DATABASE_URL, '--schema', schema, '--json', '--chart', join(dir, 'pg.svg'));
-      expect(run.status, run.stderr).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual(JSON.parse(json.stdout));
-    } finally {
-      await dropSchema(schema);
-    }
-  });
+  it.skipIf(skipPostgres)(
+    'should simulate into a PostgreSQL schema of its own and give the figures of SQLite',
+    async () => {
+      const schema = testSchemaName('simulate');
+      try {
+        const run = cli(
+          '--orders',
+          '150',
+          '--seed',
+          '3',
+          '--database-url',
+          DATABASE_URL,
+          '--schema',
+          schema,
+          '--json',
+          '--chart',
+          join(dir, 'pg.svg'),
+        );
+        expect(run.status, run.stderr).toBe(0);
+        expect(JSON.parse(run.stdout)).toEqual(JSON.parse(json.stdout));
+      } finally {
+        await dropSchema(schema);
+      }
+    },
+  );
 
   it('should leave no chart behind when the arguments are wrong', () => {
     const chart = join(dir, 'never.svg');

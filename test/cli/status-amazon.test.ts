@@ -19,10 +19,22 @@ beforeAll(async () => {
   await service.place({ ...withoutDate, orderId: 'no-date' });
   await service.apply('no-date', { type: 'clock.tick', at: '2026-12-01T10:00:00+08:00' });
   await service.place({ ...placeInput, orderId: 'partial' });
-  await service.apply('partial', { type: 'marketplace.statusReported', at: '2026-12-01T09:01:00+08:00', status: 'unshipped' });
-  await service.apply('partial', { type: 'seller.confirmShipment', at: '2026-12-01T09:30:00+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
+  await service.apply('partial', {
+    type: 'marketplace.statusReported',
+    at: '2026-12-01T09:01:00+08:00',
+    status: 'unshipped',
+  });
+  await service.apply('partial', {
+    type: 'seller.confirmShipment',
+    at: '2026-12-01T09:30:00+08:00',
+    items: [{ orderItemId: 'A', quantity: 2 }],
+  });
   await service.place({ ...placeInput, orderId: 'pending' });
-  await service.apply('pending', { type: 'marketplace.statusReported', at: '2026-12-01T09:01:00+08:00', status: 'pending' });
+  await service.apply('pending', {
+    type: 'marketplace.statusReported',
+    at: '2026-12-01T09:01:00+08:00',
+    status: 'pending',
+  });
   await store.close();
 });
 
@@ -50,6 +62,8 @@ describe('order-lifecycle status on Amazon-shaped orders', () => {
   it('should say that nothing is due while Amazon reports the order Pending', () => {
     const run = cli(['status', 'pending', '--db', db, ...now]);
     expect(run.stdout).toMatch(/next deadline +none \(Amazon reports the order Pending\)/);
-    expect(JSON.parse(cli(['status', 'pending', '--db', db, ...now, '--json']).stdout)).toMatchObject({ noDeadlineBecause: 'marketplacePending' });
+    expect(JSON.parse(cli(['status', 'pending', '--db', db, ...now, '--json']).stdout)).toMatchObject({
+      noDeadlineBecause: 'marketplacePending',
+    });
   });
 });

@@ -4,15 +4,23 @@ import { createOrderService, type OrderService } from '../../src/service/index.j
 import { SqliteStore } from '../../src/store/index.js';
 
 /** Runs the CLI from source as a user would (a child process), optionally with standard input. */
-export function cli(args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
+export function cli(
+  args: readonly string[],
+  input?: string,
+): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    ...(input === undefined ? {} : { input }),
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** The same as `cli`, without blocking: for tests that run side by side. */
 export function cliAsync(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -51,7 +59,9 @@ export async function sqliteStore(filename: string): Promise<void> {
 export function sqliteRows(filename: string): Record<string, unknown[]> {
   const db = new Database(filename, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
+      name: string;
+    }>;
     return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
   } finally {
     db.close();

@@ -12,42 +12,138 @@ const huge = 'x'.repeat(10 * 1024 * 1024);
 
 /** Order inputs every store must refuse, each with the field the error must name. */
 const badInputs: Array<[string, Partial<OrderInput>, RegExp]> = [
-  ['a 10 MB order id', { orderId: huge }, /^Invalid order input: orderId: must be at most 128 characters \(this one has 10485760\)/],
-  ['a NUL in the order id', { orderId: '113-0000020-\u00000000002' }, /^Invalid order input: orderId: must not contain control characters: U\+0000 at index 12/],
-  ['a lone high surrogate in the order id', { orderId: '113-0000020-\uD800' }, /^Invalid order input: orderId: must be well-formed Unicode: a lone surrogate U\+D800 at index 12/],
-  ['a lone low surrogate in the order id', { orderId: '113-0000020-\uDC00' }, /^Invalid order input: orderId: must be well-formed Unicode: a lone surrogate U\+DC00/],
-  ['a line break in the order id', { orderId: '113-0000020\n' }, /orderId: must not contain control characters: U\+000A/],
-  ['a C1 control character in the order id', { orderId: '113-\u0085' }, /orderId: must not contain control characters: U\+0085/],
-  ['an order item id over 128 characters', { items: [{ orderItemId: 'i'.repeat(MAX_ID_LENGTH + 1), quantity: 1 }] }, /items\.0\.orderItemId: must be at most 128 characters/],
-  ['a DEL in a SKU', { items: [{ orderItemId: 'A', sku: 'MUG\u007f', quantity: 1 }] }, /items\.0\.sku: must not contain control characters: U\+007F/],
-  ['a NUL in the marketplace id', { marketplaceId: 'ATVPDKIKX0DER\u0000' }, /marketplaceId: must not contain control characters: U\+0000/],
+  [
+    'a 10 MB order id',
+    { orderId: huge },
+    /^Invalid order input: orderId: must be at most 128 characters \(this one has 10485760\)/,
+  ],
+  [
+    'a NUL in the order id',
+    { orderId: '113-0000020-\u00000000002' },
+    /^Invalid order input: orderId: must not contain control characters: U\+0000 at index 12/,
+  ],
+  [
+    'a lone high surrogate in the order id',
+    { orderId: '113-0000020-\uD800' },
+    /^Invalid order input: orderId: must be well-formed Unicode: a lone surrogate U\+D800 at index 12/,
+  ],
+  [
+    'a lone low surrogate in the order id',
+    { orderId: '113-0000020-\uDC00' },
+    /^Invalid order input: orderId: must be well-formed Unicode: a lone surrogate U\+DC00/,
+  ],
+  [
+    'a line break in the order id',
+    { orderId: '113-0000020\n' },
+    /orderId: must not contain control characters: U\+000A/,
+  ],
+  [
+    'a C1 control character in the order id',
+    { orderId: '113-\u0085' },
+    /orderId: must not contain control characters: U\+0085/,
+  ],
+  [
+    'an order item id over 128 characters',
+    { items: [{ orderItemId: 'i'.repeat(MAX_ID_LENGTH + 1), quantity: 1 }] },
+    /items\.0\.orderItemId: must be at most 128 characters/,
+  ],
+  [
+    'a DEL in a SKU',
+    { items: [{ orderItemId: 'A', sku: 'MUG\u007f', quantity: 1 }] },
+    /items\.0\.sku: must not contain control characters: U\+007F/,
+  ],
+  [
+    'a NUL in the marketplace id',
+    { marketplaceId: 'ATVPDKIKX0DER\u0000' },
+    /marketplaceId: must not contain control characters: U\+0000/,
+  ],
 ];
 
 /** Events every store must refuse, each with the field the error must name. */
 const badEvents: Array<[string, OrderEventInput, RegExp]> = [
-  ['a NUL in the event id', { type: 'clock.tick', at: minute(40), eventId: 'e\u0000' }, /^Invalid event: eventId: must not contain control characters/],
-  ['a lone surrogate in the event id', { type: 'clock.tick', at: minute(40), eventId: 'e\uDBFF' }, /^Invalid event: eventId: must be well-formed Unicode/],
-  ['a 129-character event id', { type: 'clock.tick', at: minute(40), eventId: 'e'.repeat(129) }, /^Invalid event: eventId: must be at most 128 characters/],
-  ['a lone surrogate in a request subject', { type: 'buyer.requestCancellation', at: minute(40), source: 'message', subject: 'Cancel \uDE00' }, /^Invalid event: subject: must be well-formed Unicode/],
-  ['a request reason over 1,000 characters', { type: 'buyer.requestCancellation', at: minute(40), source: 'message', reason: 'r'.repeat(MAX_TEXT_LENGTH + 1) }, /^Invalid event: reason: must be at most 1000 characters/],
-  ['a NUL in a request reason', { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', reason: 'no\u0000' }, /^Invalid event: reason: must not contain control characters other than tab and line breaks: U\+0000/],
-  ['a NUL in a requested item id', { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', orderItemIds: ['A\u0000'] }, /^Invalid event: orderItemIds\.0: must not contain control characters/],
-  ['an escape character in a marketplace note', { type: 'marketplace.orderCanceled', at: minute(40), cancelledBy: 'buyer', note: 'x\u001b[31m' }, /^Invalid event: note: must not contain control characters other than tab and line breaks: U\+001B/],
-  ['a lone surrogate in a marketplace reason', { type: 'marketplace.orderCanceled', at: minute(40), cancelledBy: 'amazon', reason: '\uD83D' }, /^Invalid event: reason: must be well-formed Unicode/],
-  ['a NUL in a cancelled item id', { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: '\u0000', quantity: 1 }] }, /^Invalid event: items\.0\.orderItemId: must not contain control characters/],
+  [
+    'a NUL in the event id',
+    { type: 'clock.tick', at: minute(40), eventId: 'e\u0000' },
+    /^Invalid event: eventId: must not contain control characters/,
+  ],
+  [
+    'a lone surrogate in the event id',
+    { type: 'clock.tick', at: minute(40), eventId: 'e\uDBFF' },
+    /^Invalid event: eventId: must be well-formed Unicode/,
+  ],
+  [
+    'a 129-character event id',
+    { type: 'clock.tick', at: minute(40), eventId: 'e'.repeat(129) },
+    /^Invalid event: eventId: must be at most 128 characters/,
+  ],
+  [
+    'a lone surrogate in a request subject',
+    { type: 'buyer.requestCancellation', at: minute(40), source: 'message', subject: 'Cancel \uDE00' },
+    /^Invalid event: subject: must be well-formed Unicode/,
+  ],
+  [
+    'a request reason over 1,000 characters',
+    { type: 'buyer.requestCancellation', at: minute(40), source: 'message', reason: 'r'.repeat(MAX_TEXT_LENGTH + 1) },
+    /^Invalid event: reason: must be at most 1000 characters/,
+  ],
+  [
+    'a NUL in a request reason',
+    { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', reason: 'no\u0000' },
+    /^Invalid event: reason: must not contain control characters other than tab and line breaks: U\+0000/,
+  ],
+  [
+    'a NUL in a requested item id',
+    { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', orderItemIds: ['A\u0000'] },
+    /^Invalid event: orderItemIds\.0: must not contain control characters/,
+  ],
+  [
+    'an escape character in a marketplace note',
+    { type: 'marketplace.orderCanceled', at: minute(40), cancelledBy: 'buyer', note: 'x\u001b[31m' },
+    /^Invalid event: note: must not contain control characters other than tab and line breaks: U\+001B/,
+  ],
+  [
+    'a lone surrogate in a marketplace reason',
+    { type: 'marketplace.orderCanceled', at: minute(40), cancelledBy: 'amazon', reason: '\uD83D' },
+    /^Invalid event: reason: must be well-formed Unicode/,
+  ],
+  [
+    'a NUL in a cancelled item id',
+    { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: '\u0000', quantity: 1 }] },
+    /^Invalid event: items\.0\.orderItemId: must not contain control characters/,
+  ],
 ];
 
 /** Order ids and idempotency keys given beside the payload. */
 const badIds: Array<[string, string, RegExp]> = [
-  ['a NUL', 'A\u0000', /^Invalid order id: orderId: must not contain control characters: U\+0000 at index 1 \(got "A\\u0000"\)$/],
-  ['a lone surrogate', 'A\uD800', /^Invalid order id: orderId: must be well-formed Unicode: a lone surrogate U\+D800 at index 1 \(got "A\\ud800"\)$/],
-  ['10 MB', huge, /^Invalid order id: orderId: must be at most 128 characters \(this one has 10485760\) \(got "x{76}\.\.\.\)$/],
+  [
+    'a NUL',
+    'A\u0000',
+    /^Invalid order id: orderId: must not contain control characters: U\+0000 at index 1 \(got "A\\u0000"\)$/,
+  ],
+  [
+    'a lone surrogate',
+    'A\uD800',
+    /^Invalid order id: orderId: must be well-formed Unicode: a lone surrogate U\+D800 at index 1 \(got "A\\ud800"\)$/,
+  ],
+  [
+    '10 MB',
+    huge,
+    /^Invalid order id: orderId: must be at most 128 characters \(this one has 10485760\) \(got "x{76}\.\.\.\)$/,
+  ],
   ['nothing', '', /^Invalid order id: orderId: Too small/],
 ];
 const badKeys: Array<[string, string, RegExp]> = [
   ['a NUL', 'k\u0000', /^Invalid request options: idempotencyKey: must not contain control characters/],
-  ['a lone surrogate', '\uDFFFk', /^Invalid request options: idempotencyKey: must be well-formed Unicode: a lone surrogate U\+DFFF at index 0/],
-  ['256 characters', 'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH + 1), /^Invalid request options: idempotencyKey: must be at most 255 characters \(this one has 256\)/],
+  [
+    'a lone surrogate',
+    '\uDFFFk',
+    /^Invalid request options: idempotencyKey: must be well-formed Unicode: a lone surrogate U\+DFFF at index 0/,
+  ],
+  [
+    '256 characters',
+    'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH + 1),
+    /^Invalid request options: idempotencyKey: must be at most 255 characters \(this one has 256\)/,
+  ],
   ['nothing', '', /^Invalid request options: idempotencyKey: Too small/],
 ];
 
@@ -73,7 +169,12 @@ function counted(store: OrderStore): { store: OrderStore; calls: () => number } 
         return (...args: unknown[]) => {
           calls++;
           // A transaction's callback gets a counted transaction too.
-          const wrapped = key === 'transaction' ? args.map((arg) => (typeof arg === 'function' ? (tx: object) => (arg as (tx: object) => unknown)(count(tx)) : arg)) : args;
+          const wrapped =
+            key === 'transaction'
+              ? args.map((arg) =>
+                  typeof arg === 'function' ? (tx: object) => (arg as (tx: object) => unknown)(count(tx)) : arg,
+                )
+              : args;
           return (value as (...a: unknown[]) => unknown).apply(object, wrapped);
         };
       },
@@ -84,10 +185,21 @@ function counted(store: OrderStore): { store: OrderStore; calls: () => number } 
 describe('the bounds on ids and text, in the core', () => {
   it('should accept ids of exactly 128 characters, text of exactly 1,000 with tabs and line breaks, and characters beyond the BMP', () => {
     const id = 'i'.repeat(MAX_ID_LENGTH);
-    expect(() => createOrder(orderInput({ orderId: id, items: [{ orderItemId: id, sku: id, quantity: 1 }], marketplaceId: id }))).not.toThrow();
+    expect(() =>
+      createOrder(orderInput({ orderId: id, items: [{ orderItemId: id, sku: id, quantity: 1 }], marketplaceId: id })),
+    ).not.toThrow();
     const reason = `${'r'.repeat(MAX_TEXT_LENGTH - 5)}\t\n\r😀`;
     expect(reason).toHaveLength(MAX_TEXT_LENGTH);
-    expect(() => parseEvent({ type: 'buyer.requestCancellation', at: 1, source: 'message', subject: '亚马逊买家 😀', reason, eventId: id })).not.toThrow();
+    expect(() =>
+      parseEvent({
+        type: 'buyer.requestCancellation',
+        at: 1,
+        source: 'message',
+        subject: '亚马逊买家 😀',
+        reason,
+        eventId: id,
+      }),
+    ).not.toThrow();
   });
 
   it.each(badInputs)('should refuse %s in an order input, naming the field', (_, patch, message) => {
@@ -142,24 +254,36 @@ describe.each(storeKinds)('the bounds on ids and text, through the order service
     expect(await contents()).toEqual(before);
   }
 
-  it.each(badInputs)('should refuse to place an order with %s, identically, storing nothing', async (_, patch, message) => {
-    await refused((s) => s.place(orderInput({ orderId: '113-0000020-0000002', ...patch })), message);
-  });
+  it.each(badInputs)(
+    'should refuse to place an order with %s, identically, storing nothing',
+    async (_, patch, message) => {
+      await refused((s) => s.place(orderInput({ orderId: '113-0000020-0000002', ...patch })), message);
+    },
+  );
 
-  it.each(badEvents)('should refuse to apply an event with %s, identically, storing nothing', async (_, event, message) => {
-    await refused((s) => s.apply(ORDER, event), message);
-  });
+  it.each(badEvents)(
+    'should refuse to apply an event with %s, identically, storing nothing',
+    async (_, event, message) => {
+      await refused((s) => s.apply(ORDER, event), message);
+    },
+  );
 
-  it.each(badIds)('should refuse an order id of %s in apply, get and history, identically, before any store sees it', async (_, orderId, message) => {
-    await refused((s) => s.apply(orderId, { type: 'clock.tick', at: minute(40) }), message);
-    await refused((s) => s.get(orderId), message);
-    await refused((s) => s.history(orderId), message);
-  });
+  it.each(badIds)(
+    'should refuse an order id of %s in apply, get and history, identically, before any store sees it',
+    async (_, orderId, message) => {
+      await refused((s) => s.apply(orderId, { type: 'clock.tick', at: minute(40) }), message);
+      await refused((s) => s.get(orderId), message);
+      await refused((s) => s.history(orderId), message);
+    },
+  );
 
-  it.each(badKeys)('should refuse an idempotency key of %s in place and apply, identically, storing nothing', async (_, idempotencyKey, message) => {
-    await refused((s) => s.place(orderInput({ orderId: '113-0000020-0000003' }), { idempotencyKey }), message);
-    await refused((s) => s.apply(ORDER, { type: 'clock.tick', at: minute(40) }, { idempotencyKey }), message);
-  });
+  it.each(badKeys)(
+    'should refuse an idempotency key of %s in place and apply, identically, storing nothing',
+    async (_, idempotencyKey, message) => {
+      await refused((s) => s.place(orderInput({ orderId: '113-0000020-0000003' }), { idempotencyKey }), message);
+      await refused((s) => s.apply(ORDER, { type: 'clock.tick', at: minute(40) }, { idempotencyKey }), message);
+    },
+  );
 
   it('should keep two ids that differ only in their lone surrogates apart: both are refused, none shares a row', async () => {
     for (const orderId of ['113-\uD800', '113-\uDBFF']) {
@@ -172,7 +296,11 @@ describe.each(storeKinds)('the bounds on ids and text, through the order service
     const orderId = `${'9'.repeat(MAX_ID_LENGTH - 2)}😀`;
     await service.place(orderInput({ orderId }));
     expect((await service.get(orderId))?.orderId).toBe(orderId);
-    const applied = await service.apply(orderId, { type: 'buyer.requestCancellation', at: minute(10), source: 'message', subject: 'Line one\nline two\t😀' }, { idempotencyKey: `k${'😀'.repeat(127)}` });
+    const applied = await service.apply(
+      orderId,
+      { type: 'buyer.requestCancellation', at: minute(10), source: 'message', subject: 'Line one\nline two\t😀' },
+      { idempotencyKey: `k${'😀'.repeat(127)}` },
+    );
     expect(applied.snapshot.context.requests[0]?.subject).toBe('Line one\nline two\t😀');
   });
 });

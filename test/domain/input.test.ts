@@ -10,7 +10,16 @@ describe('a bad order input', () => {
     ['a negative quantity', { items: [{ orderItemId: 'A', quantity: -1 }] }, /items\.0\.quantity.*-1/],
     ['a fractional quantity', { items: [{ orderItemId: 'A', quantity: 1.5 }] }, /items\.0\.quantity.*1\.5/],
     ['no items', { items: [] }, /items/],
-    ['a duplicated item', { items: [{ orderItemId: 'A', quantity: 1 }, { orderItemId: 'A', quantity: 1 }] }, /items\.1\.orderItemId.*listed twice/],
+    [
+      'a duplicated item',
+      {
+        items: [
+          { orderItemId: 'A', quantity: 1 },
+          { orderItemId: 'A', quantity: 1 },
+        ],
+      },
+      /items\.1\.orderItemId.*listed twice/,
+    ],
     ['a latest ship date before purchase', { latestShipDate: 0 }, /latestShipDate must not be before placedAt/],
     ['an unknown channel', { fulfillmentChannel: 'FBM' }, /fulfillmentChannel.*FBM/],
     ['an unknown field', { colour: 'red' }, /colour/],
@@ -22,7 +31,9 @@ describe('a bad order input', () => {
   });
 
   it('should refuse a policy whose auto-cancel delay is not longer than the window', () => {
-    expect(() => resolvePolicy(undefined, { buyerCancelWindowMs: 10, autoCancelAfterMs: 10 })).toThrow(/autoCancelAfterMs must be longer/);
+    expect(() => resolvePolicy(undefined, { buyerCancelWindowMs: 10, autoCancelAfterMs: 10 })).toThrow(
+      /autoCancelAfterMs must be longer/,
+    );
   });
 });
 
@@ -32,9 +43,17 @@ describe('a bad event', () => {
     ['a missing at', { type: 'clock.tick' }, /at/],
     ['an unknown event type', { type: 'seller.refund', at: minute(40) }, /type.*seller\.refund/],
     ['a malformed date', { type: 'buyer.cancel', at: 'tomorrow' }, /at.*tomorrow/],
-    ['a negative quantity', { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: -2 }] }, /items\.0\.quantity.*-2/],
+    [
+      'a negative quantity',
+      { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: -2 }] },
+      /items\.0\.quantity.*-2/,
+    ],
     ['an unknown reason', { type: 'seller.cancel', at: minute(40), reason: 'Bored' }, /reason.*Bored/],
-    ['an unknown request source', { type: 'buyer.requestCancellation', at: minute(40), source: 'phone' }, /source.*phone/],
+    [
+      'an unknown request source',
+      { type: 'buyer.requestCancellation', at: minute(40), source: 'phone' },
+      /source.*phone/,
+    ],
     ['not an object', 42, /got 42/],
   ])('should throw naming the field for %s and leave the order unchanged', (_, event, message) => {
     const context = structuredClone(before.context);
@@ -44,7 +63,12 @@ describe('a bad event', () => {
   });
 
   it('should refuse an unknown item with a verdict naming it and leave the order unchanged', () => {
-    const { snapshot, verdict } = applyEvent(before, { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: 'NOPE', quantity: 1 }] });
+    const { snapshot, verdict } = applyEvent(before, {
+      type: 'seller.cancel',
+      at: minute(40),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'NOPE', quantity: 1 }],
+    });
     expect(verdict).toMatchObject({ accepted: false, code: 'UNKNOWN_ITEM' });
     expect(verdict.message.en).toContain('NOPE');
     expect(snapshot.context).toEqual(before.context);
@@ -59,7 +83,9 @@ describe('InvalidInputError.nested', () => {
       { path: '', message: 'whole' },
     ]);
     const nested = error.nested('events.2', 'recorded order');
-    expect(nested.message).toBe('Invalid recorded order: events.2.at: bad (got 1); events.2: not an object (got 7); events.2: whole');
+    expect(nested.message).toBe(
+      'Invalid recorded order: events.2.at: bad (got 1); events.2: not an object (got 7); events.2: whole',
+    );
     expect(nested.subject).toBe('recorded order');
   });
 });

@@ -10,30 +10,49 @@ describe('messages that fit the order', () => {
     expect(verdict.message.en).toContain('5 minutes');
     expect(verdict.message['zh-CN']).toContain('5 分钟');
     expect(`${verdict.message.en}${verdict.message['zh-CN']}`).not.toContain('30');
-    expect(explain(snapshot, { type: 'seller.cancel', at: minute(1), reason: 'NoInventory' }).message.en).toContain('first 5 minutes');
+    expect(explain(snapshot, { type: 'seller.cancel', at: minute(1), reason: 'NoInventory' }).message.en).toContain(
+      'first 5 minutes',
+    );
   });
 
   it("should use the seed's Chinese names for reasons and states", () => {
-    const counted = applyEvent(unshippedOrder(), { type: 'seller.cancel', at: minute(40), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }] });
+    const counted = applyEvent(unshippedOrder(), {
+      type: 'seller.cancel',
+      at: minute(40),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'A', quantity: 1 }],
+    });
     expect(counted.verdict.message['zh-CN']).toContain('【无库存】');
     expect(counted.verdict.message['zh-CN']).not.toContain('NoInventory');
     const tick = applyEvent(unshippedOrder(), { type: 'clock.tick', at: minute(45) });
     expect(tick.verdict.message['zh-CN']).toContain('【未发货】');
-    const requested = applyEvent(unshippedOrder(), { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag' }).snapshot;
-    expect(applyEvent(requested, { type: 'seller.cancel', at: minute(41), reason: 'BuyerCanceled' }).verdict.message['zh-CN']).toContain('【买家取消】');
+    const requested = applyEvent(unshippedOrder(), {
+      type: 'buyer.requestCancellation',
+      at: minute(40),
+      source: 'order-flag',
+    }).snapshot;
+    expect(
+      applyEvent(requested, { type: 'seller.cancel', at: minute(41), reason: 'BuyerCanceled' }).verdict.message[
+        'zh-CN'
+      ],
+    ).toContain('【买家取消】');
   });
 
   it("should show times in the offset of the order's placedAt, not UTC", () => {
     const { snapshot, verdict } = createOrder(orderInput({ placedAt: '2026-11-26T10:00:00+08:00' }));
     expect(verdict.message.en).toContain('2026-11-26T10:30:00.000+08:00');
-    expect(explain(snapshot, { type: 'clock.tick', at: '2026-11-26T02:45:00Z' }).message['zh-CN']).toContain('2026-11-26T10:45:00.000+08:00');
+    expect(explain(snapshot, { type: 'clock.tick', at: '2026-11-26T02:45:00Z' }).message['zh-CN']).toContain(
+      '2026-11-26T10:45:00.000+08:00',
+    );
   });
 
   it('should tell a later event that the order was cancelled automatically and that it counts', () => {
     const ended = applyEvent(labelledOrder(), { type: 'clock.tick', at: autoCancelAt }).snapshot;
     const { verdict } = applyEvent(ended, { type: 'seller.confirmShipment', at: autoCancelAt + 1 });
     expect(verdict.code).toBe('ALREADY_CANCELED');
-    expect(verdict.message.en).toMatch(/cancelled this order automatically because its shipment was not confirmed in time \(7 days after the latest ship date\)/);
+    expect(verdict.message.en).toMatch(
+      /cancelled this order automatically because its shipment was not confirmed in time \(7 days after the latest ship date\)/,
+    );
     expect(verdict.message.en).toContain('counts against your Cancellation Rate');
     expect(verdict.message.en).not.toMatch(/if it was a mistake/i);
     expect(verdict.message['zh-CN']).toContain('自动取消');
@@ -49,12 +68,19 @@ describe('messages that fit the order', () => {
   it('should advise asking for an official request when BuyerCanceled has none', () => {
     const verdict = explain(unshippedOrder(), { type: 'seller.cancel', at: minute(40), reason: 'BuyerCanceled' });
     expect(verdict.accepted).toBe(true);
-    expect(verdict.message.en).toMatch(/no official cancellation request covers items A, B.*ask the buyer to request cancellation first/i);
+    expect(verdict.message.en).toMatch(
+      /no official cancellation request covers items A, B.*ask the buyer to request cancellation first/i,
+    );
     expect(verdict.message['zh-CN']).toContain('请先请买家申请取消');
   });
 
   it('should say which items a request covers, and which will count when the whole order is cancelled', () => {
-    const request = applyEvent(unshippedOrder(), { type: 'buyer.requestCancellation', at: minute(40), source: 'order-flag', orderItemIds: ['A'] });
+    const request = applyEvent(unshippedOrder(), {
+      type: 'buyer.requestCancellation',
+      at: minute(40),
+      source: 'order-flag',
+      orderItemIds: ['A'],
+    });
     expect(request.verdict.message.en).toContain('for items A:');
     expect(request.verdict.message['zh-CN']).toContain('商品 A');
     const whole = explain(request.snapshot, { type: 'seller.cancel', at: minute(41), reason: 'BuyerCanceled' });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, createOrder, InvalidInputError, sellerMetrics, type OrderEventInput, type OrderSnapshot } from '../../src/index.js';
+import {
+  applyEvent,
+  createOrder,
+  InvalidInputError,
+  sellerMetrics,
+  type OrderEventInput,
+  type OrderSnapshot,
+} from '../../src/index.js';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
@@ -49,7 +56,12 @@ describe('sellerMetrics: Cancellation Rate', () => {
     // 2: one millisecond earlier: outside the window.
     placed('2', NOW - 7 * DAY - 1, noInventory(NOW - 7 * DAY + HOUR)),
     // 3: two counted item-level cancels (A, then B): one cancelled order.
-    placed('3', NOW - 3 * DAY, noInventory(NOW - 3 * DAY + HOUR, [{ orderItemId: 'A', quantity: 1 }]), noInventory(NOW - 3 * DAY + 2 * HOUR, [{ orderItemId: 'B', quantity: 1 }])),
+    placed(
+      '3',
+      NOW - 3 * DAY,
+      noInventory(NOW - 3 * DAY + HOUR, [{ orderItemId: 'A', quantity: 1 }]),
+      noInventory(NOW - 3 * DAY + 2 * HOUR, [{ orderItemId: 'B', quantity: 1 }]),
+    ),
     // 4: official buyer request, then the seller cancels with BuyerCanceled: does not count.
     placed(
       '4',
@@ -62,7 +74,11 @@ describe('sellerMetrics: Cancellation Rate', () => {
     // 6: shipped on time: does not count.
     placed('6', NOW - DAY, ship(NOW - DAY + HOUR)),
     // 7: Fulfilled by Amazon, cancelled by the seller through the marketplace: not in the figures at all.
-    order('7', { placedAt: NOW - DAY, channel: 'AFN' }, { type: 'marketplace.orderCanceled', at: NOW - DAY + HOUR, cancelledBy: 'seller', reason: 'NoInventory' }),
+    order(
+      '7',
+      { placedAt: NOW - DAY, channel: 'AFN' },
+      { type: 'marketplace.orderCanceled', at: NOW - DAY + HOUR, cancelledBy: 'seller', reason: 'NoInventory' },
+    ),
     // 8: BuyerCanceled without an official request: counts.
     placed('8', NOW - DAY, { type: 'seller.cancel', at: NOW - DAY + HOUR, reason: 'BuyerCanceled' }),
     // 9: placed exactly at now: outside the window (it ends before now).
@@ -94,7 +110,10 @@ describe('sellerMetrics: Cancellation Rate', () => {
     const byIso = sellerMetrics(many, { now: '2026-12-10T08:00:00+08:00' }).cancellationRate;
     expect(byIso).toMatchObject({ canceled: 1, orders: 41, rate: 1 / 41, healthy: true });
     // 1 / 40 = 0.025 exactly: not under the target.
-    expect(sellerMetrics(many.slice(0, 40), { now: new Date(NOW) }).cancellationRate).toMatchObject({ rate: 0.025, healthy: false });
+    expect(sellerMetrics(many.slice(0, 40), { now: new Date(NOW) }).cancellationRate).toMatchObject({
+      rate: 0.025,
+      healthy: false,
+    });
   });
 
   it('should report a rate of 0 and healthy when no order was placed in the window', () => {
@@ -122,7 +141,12 @@ describe('sellerMetrics: Cancellation Rate', () => {
       // u1: Amazon reports it cancelled (an Orders v0 `Canceled` pull) without saying who: unattributed.
       placed('u1', NOW - 2 * DAY, unknown(NOW - 2 * DAY + HOUR)),
       // u2: already counted (a seller cancel of B), then A cancelled by nobody knows whom: counted once, not unattributed.
-      placed('u2', NOW - 2 * DAY, noInventory(NOW - 2 * DAY + HOUR, [{ orderItemId: 'B', quantity: 1 }]), unknown(NOW - 2 * DAY + 2 * HOUR, [{ orderItemId: 'A', quantity: 2 }])),
+      placed(
+        'u2',
+        NOW - 2 * DAY,
+        noInventory(NOW - 2 * DAY + HOUR, [{ orderItemId: 'B', quantity: 1 }]),
+        unknown(NOW - 2 * DAY + 2 * HOUR, [{ orderItemId: 'A', quantity: 2 }]),
+      ),
       // u3: cancelled by nobody knows whom after now: in the window, not (yet) cancelled.
       placed('u3', NOW - HOUR, unknown(NOW + HOUR)),
       // u4: shipped.
@@ -134,12 +158,27 @@ describe('sellerMetrics: Cancellation Rate', () => {
     ];
     const { cancellationRate } = sellerMetrics(orders, { now: NOW });
     // In the window: u1, u2, u3, u4 = 4; counted: u2 = 1; unattributed: u1 = 1; 1 / 4, and 2 / 4 if u1 counted.
-    expect(cancellationRate).toMatchObject({ canceled: 1, unattributed: 1, orders: 4, rate: 0.25, rateIfAllCounted: 0.5 });
+    expect(cancellationRate).toMatchObject({
+      canceled: 1,
+      unattributed: 1,
+      orders: 4,
+      rate: 0.25,
+      rateIfAllCounted: 0.5,
+    });
     // Two days earlier (90 minutes after u1 and u2 were placed) the window holds u1, u2 and u5: u5's cancel by
     // nobody knows whom is in it, u2's is not yet.
-    expect(sellerMetrics(orders, { now: NOW - 2 * DAY + 90 * 60_000 }).cancellationRate).toMatchObject({ canceled: 1, unattributed: 2, orders: 3, rateIfAllCounted: 1 });
+    expect(sellerMetrics(orders, { now: NOW - 2 * DAY + 90 * 60_000 }).cancellationRate).toMatchObject({
+      canceled: 1,
+      unattributed: 2,
+      orders: 3,
+      rateIfAllCounted: 1,
+    });
     // Without u1, nothing is unattributed: the upper bound is the rate.
-    expect(sellerMetrics(orders.slice(1), { now: NOW }).cancellationRate).toMatchObject({ unattributed: 0, rate: 1 / 3, rateIfAllCounted: 1 / 3 });
+    expect(sellerMetrics(orders.slice(1), { now: NOW }).cancellationRate).toMatchObject({
+      unattributed: 0,
+      rate: 1 / 3,
+      rateIfAllCounted: 1 / 3,
+    });
   });
 });
 
@@ -160,7 +199,11 @@ describe('sellerMetrics: Late Shipment Rate', () => {
     // g: cancelled in full, its latest ship date a day ago: in neither.
     order('g', { placedAt: NOW - 3 * DAY, latestShipDate: NOW - DAY }, noInventory(NOW - 3 * DAY + HOUR)),
     // h: Fulfilled by Amazon, shipped by Amazon after the latest ship date: not in the figures.
-    order('h', { placedAt: NOW - 5 * DAY, latestShipDate: NOW - 4 * DAY, channel: 'AFN' }, { type: 'marketplace.orderShipped', at: NOW - 2 * DAY }),
+    order(
+      'h',
+      { placedAt: NOW - 5 * DAY, latestShipDate: NOW - 4 * DAY, channel: 'AFN' },
+      { type: 'marketplace.orderShipped', at: NOW - 2 * DAY },
+    ),
     // i: shipped 11 days ago, on time: 30-day window only.
     order('i', { placedAt: NOW - 12 * DAY, latestShipDate: NOW - 10 * DAY }, ship(NOW - 11 * DAY)),
     // j: shipped 25 days ago, on time: 30-day window only.
@@ -172,21 +215,50 @@ describe('sellerMetrics: Late Shipment Rate', () => {
   it('should count shipments confirmed in the window and open orders past their latest ship date', () => {
     const { lateShipmentRate } = sellerMetrics(orders, { now: NOW });
     // 10 days: a, b, d, e = 4 orders; late: b, e = 2; 2 / 4.
-    expect(lateShipmentRate.last10Days).toEqual({ rate: 0.5, late: 2, orders: 4, from: NOW - 10 * DAY, to: NOW, target: 0.04, healthy: false });
+    expect(lateShipmentRate.last10Days).toEqual({
+      rate: 0.5,
+      late: 2,
+      orders: 4,
+      from: NOW - 10 * DAY,
+      to: NOW,
+      target: 0.04,
+      healthy: false,
+    });
     // 30 days: a, b, c, d, e, i, j = 7 orders; late: b, c, e = 3; 3 / 7.
-    expect(lateShipmentRate.last30Days).toEqual({ rate: 3 / 7, late: 3, orders: 7, from: NOW - 30 * DAY, to: NOW, target: 0.04, healthy: false });
+    expect(lateShipmentRate.last30Days).toEqual({
+      rate: 3 / 7,
+      late: 3,
+      orders: 7,
+      from: NOW - 30 * DAY,
+      to: NOW,
+      target: 0.04,
+      healthy: false,
+    });
   });
 
   it('should call a partially shipped order late when any confirmation was late, or when units are still open past the date', () => {
-    const shipA = (at: number): OrderEventInput => ({ type: 'seller.confirmShipment', at, items: [{ orderItemId: 'A', quantity: 2 }] });
+    const shipA = (at: number): OrderEventInput => ({
+      type: 'seller.confirmShipment',
+      at,
+      items: [{ orderItemId: 'A', quantity: 2 }],
+    });
     // p: A shipped on time, B shipped a day after the latest ship date: late.
-    const p = order('p', { placedAt: NOW - 6 * DAY, latestShipDate: NOW - 4 * DAY }, shipA(NOW - 5 * DAY), ship(NOW - 3 * DAY));
+    const p = order(
+      'p',
+      { placedAt: NOW - 6 * DAY, latestShipDate: NOW - 4 * DAY },
+      shipA(NOW - 5 * DAY),
+      ship(NOW - 3 * DAY),
+    );
     // q: A shipped on time, B still open two days after the latest ship date: it can only ship late now.
     const q = order('q', { placedAt: NOW - 5 * DAY, latestShipDate: NOW - 2 * DAY }, shipA(NOW - 4 * DAY));
     // r: A shipped on time, B still open, the latest ship date tomorrow: on time so far.
     const r = order('r', { placedAt: NOW - 2 * DAY, latestShipDate: NOW + DAY }, shipA(NOW - DAY));
     // s: no latest ship date from Amazon yet: never late.
-    const s = createOrder({ orderId: 's', placedAt: NOW - 5 * DAY, items: [{ orderItemId: 'A', quantity: 1 }] }).snapshot;
+    const s = createOrder({
+      orderId: 's',
+      placedAt: NOW - 5 * DAY,
+      items: [{ orderItemId: 'A', quantity: 1 }],
+    }).snapshot;
     expect(sellerMetrics([p, q, r, s], { now: NOW }).lateShipmentRate.last10Days).toMatchObject({ late: 2, orders: 3 });
   });
 
@@ -196,7 +268,10 @@ describe('sellerMetrics: Late Shipment Rate', () => {
     const { last10Days } = sellerMetrics([later], { now: NOW }).lateShipmentRate;
     expect(last10Days).toMatchObject({ late: 1, orders: 1, rate: 1 });
     // A day and a minute later the shipment has happened: still 1 late of 1.
-    expect(sellerMetrics([later], { now: NOW + DAY + 60_000 }).lateShipmentRate.last10Days).toMatchObject({ late: 1, orders: 1 });
+    expect(sellerMetrics([later], { now: NOW + DAY + 60_000 }).lateShipmentRate.last10Days).toMatchObject({
+      late: 1,
+      orders: 1,
+    });
   });
 });
 
@@ -218,8 +293,17 @@ describe('sellerMetrics: listing suppression risks', () => {
       canceled('c1', 'CUP', NOW - 31 * DAY),
       canceled('c2', 'CUP', NOW - 5 * DAY),
       // BAG: two item-level cancels of one order are one cancelled order; the auto-cancel is Amazon's, not the seller's.
-      order('b1', { placedAt: NOW - 20 * DAY, items: items('BAG') }, noInventory(NOW - 20 * DAY + HOUR, [{ orderItemId: 'A', quantity: 1 }]), noInventory(NOW - 20 * DAY + 2 * HOUR)),
-      order('b2', { placedAt: NOW - 20 * DAY, latestShipDate: NOW - 18 * DAY, items: items('BAG') }, { type: 'clock.tick', at: NOW - 11 * DAY }),
+      order(
+        'b1',
+        { placedAt: NOW - 20 * DAY, items: items('BAG') },
+        noInventory(NOW - 20 * DAY + HOUR, [{ orderItemId: 'A', quantity: 1 }]),
+        noInventory(NOW - 20 * DAY + 2 * HOUR),
+      ),
+      order(
+        'b2',
+        { placedAt: NOW - 20 * DAY, latestShipDate: NOW - 18 * DAY, items: items('BAG') },
+        { type: 'clock.tick', at: NOW - 11 * DAY },
+      ),
       // HAT: the first cancel answers an official buyer request (not counted): one counted cancel.
       order(
         'h1',
@@ -229,7 +313,11 @@ describe('sellerMetrics: listing suppression risks', () => {
       ),
       canceled('h2', 'HAT', NOW - 8 * DAY),
       // TOY: two counted cancels, but of a Fulfilled-by-Amazon order and a cancel after now.
-      order('t1', { placedAt: NOW - 5 * DAY, items: items('TOY'), channel: 'AFN' }, { type: 'marketplace.orderCanceled', at: NOW - 5 * DAY + HOUR, cancelledBy: 'seller', reason: 'NoInventory' }),
+      order(
+        't1',
+        { placedAt: NOW - 5 * DAY, items: items('TOY'), channel: 'AFN' },
+        { type: 'marketplace.orderCanceled', at: NOW - 5 * DAY + HOUR, cancelledBy: 'seller', reason: 'NoInventory' },
+      ),
       canceled('t2', 'TOY', NOW + HOUR),
     ];
     expect(sellerMetrics(orders, { now: NOW }).suppressionRisks).toEqual([
@@ -244,7 +332,13 @@ describe('sellerMetrics: listing suppression risks', () => {
   });
 
   it('should list three in a row and each risky SKU in name order', () => {
-    const orders = [canceled('z1', 'ZIP', NOW - 3 * DAY), canceled('z2', 'ZIP', NOW - 2 * DAY), canceled('a1', 'AXE', NOW - 2 * DAY, 'BuyerCanceled'), canceled('a2', 'AXE', NOW - DAY), canceled('z3', 'ZIP', NOW - DAY)];
+    const orders = [
+      canceled('z1', 'ZIP', NOW - 3 * DAY),
+      canceled('z2', 'ZIP', NOW - 2 * DAY),
+      canceled('a1', 'AXE', NOW - 2 * DAY, 'BuyerCanceled'),
+      canceled('a2', 'AXE', NOW - DAY),
+      canceled('z3', 'ZIP', NOW - DAY),
+    ];
     const risks = sellerMetrics(orders, { now: NOW }).suppressionRisks;
     expect(risks.map((r) => [r.sku, r.cancellations.map((c) => c.orderId)])).toEqual([
       ['AXE', ['a1', 'a2']],
@@ -255,7 +349,8 @@ describe('sellerMetrics: listing suppression risks', () => {
   it('should count cancellations of orders placed in the last 30 days, not orders cancelled in them', () => {
     // Amazon: "two consecutive seller-cancellations for orders placed in the last 30 days". The latest ship dates
     // are late enough for the orders to be open when the seller cancels them.
-    const lamp = (id: string, placedAt: number, at: number) => order(id, { placedAt, latestShipDate: NOW, items: items('LAMP') }, noInventory(at));
+    const lamp = (id: string, placedAt: number, at: number) =>
+      order(id, { placedAt, latestShipDate: NOW, items: items('LAMP') }, noInventory(at));
     // Placed 35 days ago and cancelled 20 days ago: not an order placed in the 30 days; one counted cancel is no risk.
     const old = lamp('l1', NOW - 35 * DAY, NOW - 20 * DAY);
     const recent = lamp('l2', NOW - 20 * DAY, NOW - DAY);
@@ -274,7 +369,11 @@ describe('sellerMetrics: listing suppression risks', () => {
     // The window starts exactly 30 days before now: an order placed then is in it, one placed a millisecond earlier is not.
     const edge = lamp('l4', NOW - 30 * DAY, NOW - 2 * DAY);
     const justOut = lamp('l5', NOW - 30 * DAY - 1, NOW - 3 * DAY);
-    expect(sellerMetrics([justOut, edge, recent], { now: NOW }).suppressionRisks.map((r) => r.cancellations.map((c) => c.orderId))).toEqual([['l4', 'l2']]);
+    expect(
+      sellerMetrics([justOut, edge, recent], { now: NOW }).suppressionRisks.map((r) =>
+        r.cancellations.map((c) => c.orderId),
+      ),
+    ).toEqual([['l4', 'l2']]);
   });
 });
 
@@ -285,7 +384,9 @@ describe('sellerMetrics: input', () => {
   });
 
   it('should refuse something that is not a list of order snapshots, naming where', () => {
-    expect(() => sellerMetrics({} as never, { now: NOW })).toThrow(/^Invalid order snapshots: snapshots: expected an array of order snapshots \(got \{\}\)/);
+    expect(() => sellerMetrics({} as never, { now: NOW })).toThrow(
+      /^Invalid order snapshots: snapshots: expected an array of order snapshots \(got \{\}\)/,
+    );
     const good = order('x', { placedAt: NOW - DAY });
     const bad = { context: { ...good.context, placedAt: 'soon' } };
     expect(() => sellerMetrics([good, bad] as never, { now: NOW })).toThrow(/snapshots\.1\.context\.placedAt/);

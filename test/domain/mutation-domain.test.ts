@@ -104,7 +104,17 @@ describe('policies and presets', () => {
 
   it('should map the listed marketplaces to the default policy', () => {
     expect(Object.keys(marketplacePolicies).sort()).toEqual(
-      ['A13V1IB3VIYZZH', 'A1AM78C64UM0Y8', 'A1F83G8C2ARO7P', 'A1PA6795UKMFR9', 'A1RKKUPIHCS9HS', 'A1VC38T7YXB528', 'A2EUQ1WTGCTBG2', 'APJ6JRA9NG5V4', 'ATVPDKIKX0DER'].sort(),
+      [
+        'A13V1IB3VIYZZH',
+        'A1AM78C64UM0Y8',
+        'A1F83G8C2ARO7P',
+        'A1PA6795UKMFR9',
+        'A1RKKUPIHCS9HS',
+        'A1VC38T7YXB528',
+        'A2EUQ1WTGCTBG2',
+        'APJ6JRA9NG5V4',
+        'ATVPDKIKX0DER',
+      ].sort(),
     );
     for (const policy of Object.values(marketplacePolicies)) expect(policy).toEqual(defaultPolicy);
   });
@@ -112,13 +122,23 @@ describe('policies and presets', () => {
   it('should resolve a preset, then the override on top, field by field', () => {
     expect(resolvePolicy()).toEqual(defaultPolicy);
     expect(resolvePolicy('UNKNOWN')).toEqual(defaultPolicy);
-    expect(resolvePolicy('ATVPDKIKX0DER', { autoCancelAfterMs: 5 * DAY })).toEqual({ buyerCancelWindowMs: 30 * MINUTE, autoCancelAfterMs: 5 * DAY });
-    expect(resolvePolicy(undefined, { buyerCancelWindowMs: 1 })).toEqual({ buyerCancelWindowMs: 1, autoCancelAfterMs: 7 * DAY });
+    expect(resolvePolicy('ATVPDKIKX0DER', { autoCancelAfterMs: 5 * DAY })).toEqual({
+      buyerCancelWindowMs: 30 * MINUTE,
+      autoCancelAfterMs: 5 * DAY,
+    });
+    expect(resolvePolicy(undefined, { buyerCancelWindowMs: 1 })).toEqual({
+      buyerCancelWindowMs: 1,
+      autoCancelAfterMs: 7 * DAY,
+    });
   });
 
   it('should refuse bad policies naming the field', () => {
-    expect(() => resolvePolicy(undefined, { buyerCancelWindowMs: -1 })).toThrow(/^Invalid policy: buyerCancelWindowMs: .*\(got -1\)$/);
-    expect(() => resolvePolicy(undefined, { autoCancelAfterMs: 30 * MINUTE })).toThrow(/Invalid policy: autoCancelAfterMs: autoCancelAfterMs must be longer than buyerCancelWindowMs/);
+    expect(() => resolvePolicy(undefined, { buyerCancelWindowMs: -1 })).toThrow(
+      /^Invalid policy: buyerCancelWindowMs: .*\(got -1\)$/,
+    );
+    expect(() => resolvePolicy(undefined, { autoCancelAfterMs: 30 * MINUTE })).toThrow(
+      /Invalid policy: autoCancelAfterMs: autoCancelAfterMs must be longer than buyerCancelWindowMs/,
+    );
     expect(() => resolvePolicy(undefined, { autoCancelAfterMs: 30 * MINUTE + 1 })).not.toThrow();
     expect(() => resolvePolicy(undefined, { extra: 1 } as never)).toThrow(InvalidInputError);
   });
@@ -148,8 +168,12 @@ describe('parse errors and error classes', () => {
 
   it('should describe values that JSON cannot and values nested in non-objects', () => {
     expect(() => parseOrThrow(schema, { a: 5 }, 'thing')).toThrow(/a: .*\(got 5\)/);
-    expect(() => parseOrThrow(z.object({ a: z.object({ b: z.number() }) }), { a: null }, 'thing')).toThrow(/a: .*\(got null\)/);
-    expect(() => parseOrThrow(z.strictObject({ f: z.number() }), { f: () => 1 }, 'thing')).toThrow(/f: .*\(got \(\) => 1\)/);
+    expect(() => parseOrThrow(z.object({ a: z.object({ b: z.number() }) }), { a: null }, 'thing')).toThrow(
+      /a: .*\(got null\)/,
+    );
+    expect(() => parseOrThrow(z.strictObject({ f: z.number() }), { f: () => 1 }, 'thing')).toThrow(
+      /f: .*\(got \(\) => 1\)/,
+    );
   });
 
   it('should give each error class its name and keep what was parsed', () => {

@@ -46,8 +46,12 @@ describe('loneSurrogateAt and controlCharacterAt', () => {
 
   it('should name the length, the surrogate or the control character, in that order', () => {
     expect(textProblem('a'.repeat(5), { max: 4 })).toBe('must be at most 4 characters (this one has 5)');
-    expect(textProblem('\u0000\uD800', { max: 4 })).toBe('must be well-formed Unicode: a lone surrogate U+D800 at index 1');
-    expect(textProblem('a\u001b', { max: 4, lineBreaks: true })).toBe('must not contain control characters other than tab and line breaks: U+001B at index 1');
+    expect(textProblem('\u0000\uD800', { max: 4 })).toBe(
+      'must be well-formed Unicode: a lone surrogate U+D800 at index 1',
+    );
+    expect(textProblem('a\u001b', { max: 4, lineBreaks: true })).toBe(
+      'must not contain control characters other than tab and line breaks: U+001B at index 1',
+    );
     expect(textProblem('ok', { max: 4 })).toBeUndefined();
   });
 });
@@ -62,7 +66,9 @@ describe('how an error message shows a value', () => {
   it('should answer an event body nested 5,000 deep with InvalidInputError, not a RangeError', () => {
     const body = JSON.parse(`{"type":"seller.cancel","at":1,"reason":${'['.repeat(5_000)}${']'.repeat(5_000)}}`);
     expect(() => parseEvent(body)).toThrow(InvalidInputError);
-    expect(() => parseEvent(JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`))).toThrow(/^Invalid event: \(root\): .* \(got \[{77}\.\.\.\)$/);
+    expect(() => parseEvent(JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`))).toThrow(
+      /^Invalid event: \(root\): .* \(got \[{77}\.\.\.\)$/,
+    );
   });
 
   it('should show a 10 MB string by its first characters', () => {
@@ -70,7 +76,9 @@ describe('how an error message shows a value', () => {
   });
 
   it('should show values as JSON does, and what JSON cannot show without throwing', () => {
-    expect(preview({ a: [1, 'two', null, true], b: undefined, c: () => 1, d: new Date(0) })).toBe('{"a":[1,"two",null,true],"d":"1970-01-01T00:00:00.000Z"}');
+    expect(preview({ a: [1, 'two', null, true], b: undefined, c: () => 1, d: new Date(0) })).toBe(
+      '{"a":[1,"two",null,true],"d":"1970-01-01T00:00:00.000Z"}',
+    );
     expect(preview([undefined, NaN])).toBe('[null,null]');
     expect(preview(NaN)).toBe('NaN');
     expect(preview(10n)).toBe('10n');
@@ -101,7 +109,11 @@ describe('InvalidInputError with many issues', () => {
     const items = z.array(z.number());
     let error: InvalidInputError | undefined;
     try {
-      parseOrThrow(items, Array.from({ length: 100_000 }, () => 'x'), 'list');
+      parseOrThrow(
+        items,
+        Array.from({ length: 100_000 }, () => 'x'),
+        'list',
+      );
     } catch (caught) {
       error = caught as InvalidInputError;
     }

@@ -11,7 +11,9 @@ import { startExample, type ExampleProcess } from './processes.js';
 const root = resolve(import.meta.dirname, '../..');
 
 /** A JSON answer: the service's result or `{ error }`. */
-type Body = Record<string, unknown> & { verdict?: { accepted: boolean; code?: string; message: Record<'en' | 'zh-CN', string> } };
+type Body = Record<string, unknown> & {
+  verdict?: { accepted: boolean; code?: string; message: Record<'en' | 'zh-CN', string> };
+};
 
 describe('the HTTP service example (examples/http-service) on a SQLite file', () => {
   let dir = '';
@@ -48,12 +50,20 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
   const orderPath = `/orders/${input.orderId}`;
 
   it('should type-check against the package as an app imports it', () => {
-    expect(() => execFileSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'examples/http-service'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'examples/http-service'], {
+        cwd: root,
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
   });
 
   it('should place an order with 201 and a Location, and answer a retry with the same result', async () => {
     const placed = await call('POST', '/orders', input, { 'idempotency-key': 'place-1' });
-    expect(placed).toMatchObject({ status: 201, body: { orderId: input.orderId, status: 'buyer-cancellable', version: 1, verdict: { accepted: true } } });
+    expect(placed).toMatchObject({
+      status: 201,
+      body: { orderId: input.orderId, status: 'buyer-cancellable', version: 1, verdict: { accepted: true } },
+    });
     expect(placed.headers.get('location')).toBe(orderPath);
     const again = await call('POST', '/orders', input, { 'idempotency-key': 'place-1' });
     expect(again.body).toEqual(placed.body);
@@ -61,15 +71,37 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
 
   it('should read the order back with GET', async () => {
     const order = await call('GET', orderPath);
-    expect(order).toMatchObject({ status: 200, body: { orderId: input.orderId, status: 'buyer-cancellable', version: 1, nextDeadline: minute(30) } });
-    expect(order.body['context']).toMatchObject({ orderId: input.orderId, items: [{ orderItemId: 'A', quantity: 2 }, { orderItemId: 'B', quantity: 1 }] });
+    expect(order).toMatchObject({
+      status: 200,
+      body: { orderId: input.orderId, status: 'buyer-cancellable', version: 1, nextDeadline: minute(30) },
+    });
+    expect(order.body['context']).toMatchObject({
+      orderId: input.orderId,
+      items: [
+        { orderItemId: 'A', quantity: 2 },
+        { orderItemId: 'B', quantity: 1 },
+      ],
+    });
   });
 
   it('should apply an accepted event with 200 and a refused one with 422 carrying the verdict in both languages', async () => {
-    const label = await call('POST', `${orderPath}/events`, { type: 'seller.generateLabel', at: minute(40) }, { 'idempotency-key': 'label-1' });
-    expect(label).toMatchObject({ status: 200, body: { status: 'label-generated', version: 2, verdict: { accepted: true } } });
+    const label = await call(
+      'POST',
+      `${orderPath}/events`,
+      { type: 'seller.generateLabel', at: minute(40) },
+      { 'idempotency-key': 'label-1' },
+    );
+    expect(label).toMatchObject({
+      status: 200,
+      body: { status: 'label-generated', version: 2, verdict: { accepted: true } },
+    });
 
-    const cancel = await call('POST', `${orderPath}/events`, { type: 'seller.cancel', at: minute(41), reason: 'NoInventory' }, { 'idempotency-key': 'cancel-1' });
+    const cancel = await call(
+      'POST',
+      `${orderPath}/events`,
+      { type: 'seller.cancel', at: minute(41), reason: 'NoInventory' },
+      { 'idempotency-key': 'cancel-1' },
+    );
     expect(cancel.status).toBe(422);
     expect(cancel.body['verdict']).toMatchObject({ accepted: false, code: 'LABEL_GENERATED' });
     expect(cancel.body.verdict!.message.en).toMatch(/label/i);
@@ -85,18 +117,29 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
     expect(retry).toEqual({ ...first, headers: retry.headers });
     expect((await call('GET', orderPath)).body['version']).toBe(first.body['version']);
 
-    const reused = await call('POST', `${orderPath}/events`, { type: 'clock.tick', at: minute(60) }, { 'idempotency-key': 'ship-1' });
+    const reused = await call(
+      'POST',
+      `${orderPath}/events`,
+      { type: 'clock.tick', at: minute(60) },
+      { 'idempotency-key': 'ship-1' },
+    );
     expect(reused.status).toBe(409);
     expect(reused.body['error']).toContain('"ship-1"');
   });
 
   it('should answer 409 for an order id placed again with another input', async () => {
     const other = await call('POST', '/orders', { ...input, items: [{ orderItemId: 'Z', quantity: 9 }] });
-    expect(other).toMatchObject({ status: 409, body: { error: `Order "${input.orderId}" already exists with a different input.` } });
+    expect(other).toMatchObject({
+      status: 409,
+      body: { error: `Order "${input.orderId}" already exists with a different input.` },
+    });
   });
 
   it('should answer 404 for an unknown order, on GET and on events, and for an unknown route', async () => {
-    expect(await call('GET', '/orders/no-such-order')).toMatchObject({ status: 404, body: { error: 'Order "no-such-order" does not exist.' } });
+    expect(await call('GET', '/orders/no-such-order')).toMatchObject({
+      status: 404,
+      body: { error: 'Order "no-such-order" does not exist.' },
+    });
     const event = await call('POST', '/orders/no-such-order/events', { type: 'clock.tick', at: minute(1) });
     expect(event).toMatchObject({ status: 404, body: { error: 'Order "no-such-order" does not exist.' } });
     expect((await call('GET', '/customers/1')).status).toBe(404);
@@ -104,15 +147,28 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
 
   it('should answer 400 naming the field and the value for bad input, and change nothing', async () => {
     const before = (await call('GET', orderPath)).body;
-    const badEvent = await call('POST', `${orderPath}/events`, { type: 'seller.cancel', at: minute(70), reason: 'Bored' });
+    const badEvent = await call('POST', `${orderPath}/events`, {
+      type: 'seller.cancel',
+      at: minute(70),
+      reason: 'Bored',
+    });
     expect(badEvent.status).toBe(400);
     expect(badEvent.body['error']).toMatch(/^Invalid event: reason: .*"Bored"/);
     const notJson = await call('POST', `${orderPath}/events`, '{"type":');
     expect(notJson).toMatchObject({ status: 400, body: { error: 'Request body is not JSON: "{\\"type\\":".' } });
-    const badOrder = await call('POST', '/orders', { ...input, orderId: '113-0000002-0000002', items: [{ orderItemId: 'A', quantity: -1 }] });
+    const badOrder = await call('POST', '/orders', {
+      ...input,
+      orderId: '113-0000002-0000002',
+      items: [{ orderItemId: 'A', quantity: -1 }],
+    });
     expect(badOrder.status).toBe(400);
     expect(badOrder.body['error']).toMatch(/^Invalid order input: items\.0\.quantity: .*-1/);
-    const badKey = await call('POST', `${orderPath}/events`, { type: 'clock.tick', at: minute(80) }, { 'idempotency-key': 'k'.repeat(256) });
+    const badKey = await call(
+      'POST',
+      `${orderPath}/events`,
+      { type: 'clock.tick', at: minute(80) },
+      { 'idempotency-key': 'k'.repeat(256) },
+    );
     expect(badKey.status).toBe(400);
     expect(badKey.body['error']).toMatch(/idempotencyKey/);
     expect((await call('GET', orderPath)).body).toEqual(before);
@@ -123,13 +179,22 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
     const before = (await call('GET', orderPath)).body;
     // A malformed %-escape, and the UTF-8 of a lone surrogate, in the order id.
     for (const path of ['/orders/%E0%A4%A', '/orders/113-%ED%A0%80/events']) {
-      const bad = await call(path.endsWith('events') ? 'POST' : 'GET', path, path.endsWith('events') ? { type: 'clock.tick', at: minute(90) } : undefined);
+      const bad = await call(
+        path.endsWith('events') ? 'POST' : 'GET',
+        path,
+        path.endsWith('events') ? { type: 'clock.tick', at: minute(90) } : undefined,
+      );
       expect(bad.status, path).toBe(400);
       expect(bad.body['error']).toMatch(/^The order id in the path is not valid percent-encoded UTF-8: "/);
     }
     // A NUL in the order id: refused before the store sees it.
     const nul = await call('GET', '/orders/113-%00');
-    expect(nul).toMatchObject({ status: 400, body: { error: 'Invalid order id: orderId: must not contain control characters: U+0000 at index 4 (got "113-\\u0000")' } });
+    expect(nul).toMatchObject({
+      status: 400,
+      body: {
+        error: 'Invalid order id: orderId: must not contain control characters: U+0000 at index 4 (got "113-\\u0000")',
+      },
+    });
     // A body nesting 5,000 arrays, as the event and as a field of it: a short message, not a stack overflow.
     const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
     for (const body of [deep, `{"type":"seller.cancel","at":${minute(90)},"reason":${deep}}`]) {
@@ -140,7 +205,14 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
     }
     // An order id of 1,000 characters fits in the body limit: refused by name.
     const long = await call('POST', '/orders', { ...input, orderId: 'x'.repeat(1_000) });
-    expect(long).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^Invalid order input: orderId: must be at most 128 characters \(this one has 1000\)/) } });
+    expect(long).toMatchObject({
+      status: 400,
+      body: {
+        error: expect.stringMatching(
+          /^Invalid order input: orderId: must be at most 128 characters \(this one has 1000\)/,
+        ),
+      },
+    });
     expect((await call('GET', orderPath)).body).toEqual(before);
   });
 
@@ -158,7 +230,12 @@ describe('the HTTP service example (examples/http-service) on a SQLite file', ()
     try {
       expect(await service.get(input.orderId)).toMatchObject({ status: 'shipped' });
       const history = await service.history(input.orderId);
-      expect(history.map((row) => row.event.type)).toEqual(['order.place', 'seller.generateLabel', 'seller.cancel', 'seller.confirmShipment']);
+      expect(history.map((row) => row.event.type)).toEqual([
+        'order.place',
+        'seller.generateLabel',
+        'seller.cancel',
+        'seller.confirmShipment',
+      ]);
     } finally {
       await service.close();
     }

@@ -48,7 +48,10 @@ export function startExample(name: string, env: Record<string, string>): Example
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('exit', (code, signal) => {
-      for (const waiter of waiters.splice(0)) waiter.fail(new Error(`examples/${name} exited (${code ?? signal}) before printing ${waiter.pattern}: ${stderr}`));
+      for (const waiter of waiters.splice(0))
+        waiter.fail(
+          new Error(`examples/${name} exited (${code ?? signal}) before printing ${waiter.pattern}: ${stderr}`),
+        );
       done({ code, signal });
     }),
   );
@@ -63,7 +66,8 @@ export function startExample(name: string, env: Record<string, string>): Example
           const match = pattern.exec(line);
           if (match) return done(match);
         }
-        if (child.exitCode !== null || child.signalCode !== null) return fail(new Error(`examples/${name} has exited: ${stderr}`));
+        if (child.exitCode !== null || child.signalCode !== null)
+          return fail(new Error(`examples/${name} has exited: ${stderr}`));
         waiters.push({ pattern, done, fail });
       }),
   };

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { applyEvent, createOrder, explain, type Message, type OrderEventInput, type OrderSnapshot } from '../../src/index.js';
+import {
+  applyEvent,
+  createOrder,
+  explain,
+  type Message,
+  type OrderEventInput,
+  type OrderSnapshot,
+} from '../../src/index.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
 import { chromiumHint, hasChromium, launchChromium } from '../support/chromium.js';
 
@@ -13,7 +20,13 @@ const root = resolve(import.meta.dirname, '../..');
 const example = join(root, 'examples/seller-console');
 const vite = join(example, 'node_modules/.bin/vite');
 const installHint = `The seller console's dependencies are not installed: run \`npm ci\` in examples/seller-console (after \`npm ci\` at the root, which builds dist/).`;
-const missing = !hasChromium ? chromiumHint : !existsSync(vite) ? installHint : !existsSync(join(root, 'dist/src/index.js')) ? 'dist/ is missing: run `npm run build` at the root.' : null;
+const missing = !hasChromium
+  ? chromiumHint
+  : !existsSync(vite)
+    ? installHint
+    : !existsSync(join(root, 'dist/src/index.js'))
+      ? 'dist/ is missing: run `npm run build` at the root.'
+      : null;
 if (missing && !process.env['CI']) console.warn(`[skipped] ${missing}`);
 // Every run leaves its screenshots in reports/ to look at; the README's picture changes only on request.
 const shots = process.env['UPDATE_SCREENSHOT'] ? join(example, 'docs') : join(root, 'reports', 'seller-console');
@@ -92,10 +105,17 @@ describe('the seller console example in headless Chromium', () => {
     outDir = mkdtempSync(join(tmpdir(), 'seller-console-'));
     // The example's own build: it typechecks against the built package, then bundles with Vite.
     execFileSync(join(example, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.'], { cwd: example, stdio: 'pipe' });
-    execFileSync(vite, ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: example, stdio: 'pipe' });
+    execFileSync(vite, ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: example,
+      stdio: 'pipe',
+    });
     const port = await freePort();
     let output = '';
-    server = spawn(vite, ['preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: example, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(
+      vite,
+      ['preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      { cwd: example, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     server.stdout!.on('data', (chunk) => (output += chunk));
     server.stderr!.on('data', (chunk) => (output += chunk));
     url = `http://127.0.0.1:${port}/`;
@@ -112,14 +132,22 @@ describe('the seller console example in headless Chromium', () => {
 
   /** A fresh browser context (empty localStorage) whose page clock starts at T0 and can be moved on. */
   async function openConsole(query = ''): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
+    const context = await browser!.newContext({
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'en-US',
+      timezoneId: 'Asia/Shanghai',
+    });
     context.setDefaultTimeout(0); // every wait ends when its condition holds; vitest's timeout is the backstop
-    await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await context.route('**/*', (route) =>
+      new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
+    );
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       // The page probes the inspector at start; when it is not running, Chromium logs the refused fetch.
-      if (message.type() === 'error' && !message.location().url.endsWith('/api/orders')) pageErrors.push(`${message.text()} (${message.location().url})`);
+      if (message.type() === 'error' && !message.location().url.endsWith('/api/orders'))
+        pageErrors.push(`${message.text()} (${message.location().url})`);
     });
     await page.clock.install({ time: T0 });
     await page.goto(url + query);
@@ -127,7 +155,7 @@ describe('the seller console example in headless Chromium', () => {
     return { context, page };
   }
 
-  it('should buy a label, then show the refused cancel with the machine\'s reason in English and Chinese, and keep it after a reload', async (testContext) => {
+  it("should buy a label, then show the refused cancel with the machine's reason in English and Chinese, and keep it after a reload", async (testContext) => {
     needsBrowser(testContext);
     const { context, page } = await openConsole();
     const order = card(page, UNSHIPPED);
@@ -175,7 +203,9 @@ describe('the seller console example in headless Chromium', () => {
     expect(await order.getAttribute('data-status')).toBe('buyer-cancellable');
     await expect.poll(() => order.getByTestId('buyer-window').textContent()).toMatch(/20:00 left|19:5\d left/);
     expect(await button(order, 'Buyer cancels').isEnabled()).toBe(true);
-    expect(await tooltip(order, 'Buy shipping label')).toBe(machineSays(10, [], { type: 'seller.generateLabel', at: T0 }).en);
+    expect(await tooltip(order, 'Buy shipping label')).toBe(
+      machineSays(10, [], { type: 'seller.generateLabel', at: T0 }).en,
+    );
     const windowClosed = machineSays(10, [], { type: 'buyer.cancel', at: T0 + 21 * MINUTE }).en;
     await page.screenshot({ path: join(shots, 'console.png') });
 
@@ -186,7 +216,10 @@ describe('the seller console example in headless Chromium', () => {
     expect(await tooltip(order, 'Buyer cancels')).toBe(windowClosed);
     expect(await button(order, 'Buy shipping label').isEnabled()).toBe(true);
     expect(await order.getByTestId('buyer-window').count()).toBe(0);
-    const stored = await page.evaluate((id) => JSON.parse(localStorage.getItem(`seller-console/order/${id}`)!).state, WINDOW_OPEN);
+    const stored = await page.evaluate(
+      (id) => JSON.parse(localStorage.getItem(`seller-console/order/${id}`)!).state,
+      WINDOW_OPEN,
+    );
     expect(stored).toBe('unshipped');
 
     // Thirty more: the teapot was never shipped, so Amazon auto-cancels it (latest ship date + 7 days).
@@ -194,8 +227,13 @@ describe('the seller console example in headless Chromium', () => {
     expect(await late.getAttribute('data-status')).toBe('unshipped');
     await page.clock.fastForward('30:00');
     await expect.poll(() => late.getAttribute('data-status')).toBe('auto-canceled');
-    expect(await late.getByRole('list', { name: 'Cancellations' }).textContent()).toMatch(/system · \w+ · A×1 · counts against Cancellation Rate/);
-    const afterAutoCancel = machineSays(10, [{ type: 'clock.tick', at: T0 + 10 * DAY }], { type: 'seller.confirmShipment', at: T0 + 10 * DAY }).en;
+    expect(await late.getByRole('list', { name: 'Cancellations' }).textContent()).toMatch(
+      /system · \w+ · A×1 · counts against Cancellation Rate/,
+    );
+    const afterAutoCancel = machineSays(10, [{ type: 'clock.tick', at: T0 + 10 * DAY }], {
+      type: 'seller.confirmShipment',
+      at: T0 + 10 * DAY,
+    }).en;
     expect(await tooltip(late, 'Confirm shipment')).toBe(afterAutoCancel);
     await context.close();
   });
@@ -210,9 +248,14 @@ describe('the seller console example in headless Chromium', () => {
     const order = card(page, WINDOW_OPEN);
     await order.waitFor();
     await expect.poll(() => order.getAttribute('data-status')).toBe('unshipped');
-    expect(await tooltip(order, 'Buyer cancels')).toBe(machineSays(10, [], { type: 'buyer.cancel', at: T0 + 25 * MINUTE }).en);
+    expect(await tooltip(order, 'Buyer cancels')).toBe(
+      machineSays(10, [], { type: 'buyer.cancel', at: T0 + 25 * MINUTE }).en,
+    );
     // The stored snapshot follows the actor's clock.tick.
-    const stored = await page.evaluate((id) => JSON.parse(localStorage.getItem(`seller-console/order/${id}`)!).state, WINDOW_OPEN);
+    const stored = await page.evaluate(
+      (id) => JSON.parse(localStorage.getItem(`seller-console/order/${id}`)!).state,
+      WINDOW_OPEN,
+    );
     expect(stored).toBe('unshipped');
     await context.close();
   });
@@ -223,16 +266,28 @@ describe('the seller console example in headless Chromium', () => {
     const order = card(page, REQUESTED);
     const banner = order.getByTestId('request-banner');
     expect(await banner.textContent()).toContain('The buyer requested cancellation of A');
-    const request: OrderEventInput = { type: 'buyer.requestCancellation', at: T0, source: 'order-flag', orderItemIds: ['A'] };
+    const request: OrderEventInput = {
+      type: 'buyer.requestCancellation',
+      at: T0,
+      source: 'order-flag',
+      orderItemIds: ['A'],
+    };
     expect(await banner.textContent()).toContain(machineSays(120, [{ ...request, at: T0 - 60 * MINUTE }], request).en);
 
     // More than remains of item B: the machine refuses, so the button is disabled with its reason.
     await order.getByLabel('to cancel B').fill('5');
-    const tooMany = machineSays(120, [], { type: 'seller.cancel', at: T0, reason: 'NoInventory', items: [{ orderItemId: 'B', quantity: 5 }] });
+    const tooMany = machineSays(120, [], {
+      type: 'seller.cancel',
+      at: T0,
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'B', quantity: 5 }],
+    });
     expect(await tooltip(order, 'Cancel selected items')).toBe(tooMany.en);
 
     await button(order, 'Cancel requested items (Buyer Canceled)').click();
-    await expect.poll(() => order.getByRole('list', { name: 'Cancellations' }).textContent()).toMatch(/seller · BuyerCanceled · A×2 · does not count/);
+    await expect
+      .poll(() => order.getByRole('list', { name: 'Cancellations' }).textContent())
+      .toMatch(/seller · BuyerCanceled · A×2 · does not count/);
     expect(await banner.count()).toBe(0);
     expect(await order.getAttribute('data-status')).toBe('unshipped');
 
@@ -240,7 +295,9 @@ describe('the seller console example in headless Chromium', () => {
     await order.getByRole('combobox').selectOption('NoInventory');
     await button(order, 'Cancel selected items').click();
     await expect.poll(() => order.getAttribute('data-status')).toBe('canceled');
-    expect(await order.getByRole('list', { name: 'Cancellations' }).textContent()).toMatch(/seller · NoInventory · B×1 · counts against Cancellation Rate/);
+    expect(await order.getByRole('list', { name: 'Cancellations' }).textContent()).toMatch(
+      /seller · NoInventory · B×1 · counts against Cancellation Rate/,
+    );
     await context.close();
   });
 
@@ -249,14 +306,20 @@ describe('the seller console example in headless Chromium', () => {
     let inspector: Inspector | undefined;
     try {
       inspector = await startInspector({ port: 0, log: () => {} });
-      const { context, page } = await openConsole(`?inspector=${encodeURIComponent(`http://127.0.0.1:${inspector.port}`)}`);
+      const { context, page } = await openConsole(
+        `?inspector=${encodeURIComponent(`http://127.0.0.1:${inspector.port}`)}`,
+      );
       const link = card(page, UNSHIPPED).getByRole('link', { name: 'Open in inspector' });
       await link.waitFor();
       expect(await link.getAttribute('href')).toBe(`http://127.0.0.1:${inspector.port}/#order=${UNSHIPPED}`);
       await button(card(page, UNSHIPPED), 'Buy shipping label').click();
       await expect
         .poll(async () => {
-          const orders = (await (await fetch(`${inspector!.url}api/orders`)).json()) as Array<{ orderId: string; state?: string; status?: string }>;
+          const orders = (await (await fetch(`${inspector!.url}api/orders`)).json()) as Array<{
+            orderId: string;
+            state?: string;
+            status?: string;
+          }>;
           return orders.filter((o) => o.orderId === UNSHIPPED).length;
         })
         .toBeGreaterThan(0);

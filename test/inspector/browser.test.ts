@@ -6,8 +6,21 @@ import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { applyEvent, createOrder, createOrderActor, replayRecording, type OrderEventInput, type OrderInput } from '../../src/index.js';
-import { connectInspector, openStoredOrders, startInspector, type Inspector, type InspectorConnection } from '../../src/inspector/index.js';
+import {
+  applyEvent,
+  createOrder,
+  createOrderActor,
+  replayRecording,
+  type OrderEventInput,
+  type OrderInput,
+} from '../../src/index.js';
+import {
+  connectInspector,
+  openStoredOrders,
+  startInspector,
+  type Inspector,
+  type InspectorConnection,
+} from '../../src/inspector/index.js';
 import { createOrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { chromiumHint as missing, hasChromium, launchChromium } from '../support/chromium.js';
@@ -27,17 +40,23 @@ const events: OrderEventInput[] = [
 ];
 
 /** A subject longer than 90 characters, to check that diffs show values in full. */
-const longSubject = 'Order cancellation request from Amazon customer Zhang Wei (order 113-1234567-1234567), please cancel the red mug';
+const longSubject =
+  'Order cancellation request from Amazon customer Zhang Wei (order 113-1234567-1234567), please cancel the red mug';
 
 /** A recorded order with `count` events: buyer messages with long subjects, refused cancels, ticks. */
-function longRecording(count: number, orderId = '250-0000000-0000040', withIds = false): { input: OrderInput; events: OrderEventInput[] } {
+function longRecording(
+  count: number,
+  orderId = '250-0000000-0000040',
+  withIds = false,
+): { input: OrderInput; events: OrderEventInput[] } {
   return {
     input: { ...orderInput(), orderId },
     events: Array.from({ length: count }, (_, i): OrderEventInput => {
       const at = placedAt + 31 * MINUTE + i * MINUTE;
       // An order remembers the ids of the events that changed it: with ids, its context grows with every step.
       const id = withIds ? { eventId: `event-${i}-${'x'.repeat(40)}` } : {};
-      if (i % 3 === 0) return { type: 'buyer.requestCancellation', at, source: 'message', subject: `${longSubject} #${i}`, ...id };
+      if (i % 3 === 0)
+        return { type: 'buyer.requestCancellation', at, source: 'message', subject: `${longSubject} #${i}`, ...id };
       if (i % 3 === 1) return { type: 'buyer.cancel', at, ...id };
       return { type: 'clock.tick', at, ...id };
     }),
@@ -67,7 +86,9 @@ describe('inspector page in headless Chromium', () => {
   const cleanups: Array<() => unknown> = [];
 
   /** A fresh page (its own browser context) that records every request and error, and aborts any outside 127.0.0.1. */
-  async function open(options: { width?: number; height?: number; timezoneId?: string; url?: string } = {}): Promise<{ page: Page; context: BrowserContext }> {
+  async function open(
+    options: { width?: number; height?: number; timezoneId?: string; url?: string } = {},
+  ): Promise<{ page: Page; context: BrowserContext }> {
     const context = await browser!.newContext({
       viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
       deviceScaleFactor: 1,
@@ -88,7 +109,8 @@ describe('inspector page in headless Chromium', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       // A refused WebSocket while the server restarts is the browser's own log line, not a page error.
-      if (message.type() === 'error' && !/WebSocket connection to .* failed/.test(message.text())) pageErrors.push(message.text());
+      if (message.type() === 'error' && !/WebSocket connection to .* failed/.test(message.text()))
+        pageErrors.push(message.text());
     });
     cleanups.push(() => context.close());
     await page.goto(options.url ?? inspector.url);
@@ -97,7 +119,11 @@ describe('inspector page in headless Chromium', () => {
   }
 
   /** A live order driven from this process through `connectInspector`. */
-  function liveOrder(orderInputValue: OrderInput, sent: OrderEventInput[], url = inspector.socketUrl): { connection: InspectorConnection; actor: ReturnType<typeof createOrderActor> } {
+  function liveOrder(
+    orderInputValue: OrderInput,
+    sent: OrderEventInput[],
+    url = inspector.socketUrl,
+  ): { connection: InspectorConnection; actor: ReturnType<typeof createOrderActor> } {
     const connection = connectInspector(url, { minDelayMs: 50, maxDelayMs: 200 });
     const actor = createOrderActor(orderInputValue, { inspect: connection.inspect, clock: new SimulatedClock() });
     for (const event of sent) actor.send(event);
@@ -108,7 +134,8 @@ describe('inspector page in headless Chromium', () => {
     return { connection, actor };
   }
 
-  const select = (page: Page, orderId: string) => page.locator('[data-testid="order"]', { hasText: orderId }).first().click();
+  const select = (page: Page, orderId: string) =>
+    page.locator('[data-testid="order"]', { hasText: orderId }).first().click();
 
   beforeAll(async () => {
     if (!hasChromium) return;
@@ -176,7 +203,10 @@ describe('inspector page in headless Chromium', () => {
     // Ask Chromium which installed font it used for the message's glyphs.
     const cdp = await page.context().newCDPSession(page);
     const { root: documentNode } = await cdp.send('DOM.getDocument');
-    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: documentNode.nodeId, selector: '[data-testid="step"] [data-testid="message"][lang="zh-CN"]' });
+    const { nodeId } = await cdp.send('DOM.querySelector', {
+      nodeId: documentNode.nodeId,
+      selector: '[data-testid="step"] [data-testid="message"][lang="zh-CN"]',
+    });
     await cdp.send('CSS.enable');
     const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
     const cjk = fonts.filter((font) => /CJK/.test(font.familyName));
@@ -206,7 +236,11 @@ describe('inspector page in headless Chromium', () => {
     const { page } = await open({ url: own.url });
     const listed = page.locator('[data-testid="stored-order"]');
     await listed.nth(2).waitFor();
-    expect(await listed.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-stored-id')))).toEqual(['114-0000000-0000001', '114-0000000-0000002', '205-0000000-0000003']);
+    expect(await listed.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-stored-id')))).toEqual([
+      '114-0000000-0000001',
+      '114-0000000-0000002',
+      '205-0000000-0000003',
+    ]);
     await page.locator('#stored-id').fill('205');
     await page.locator('[data-testid="stored-order"][data-stored-id="205-0000000-0000003"]:only-child').waitFor();
     await page.locator('#stored-id').fill('');
@@ -220,7 +254,9 @@ describe('inspector page in headless Chromium', () => {
     await page.locator(`#current-state[data-state="${stateKey}"]`).waitFor();
     const steps = page.locator('[data-testid="step"]');
     expect(await steps.count()).toBe(rows.length);
-    expect(await steps.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-code')))).toEqual(rows.map((row) => row.verdict.code ?? null));
+    expect(await steps.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-code')))).toEqual(
+      rows.map((row) => row.verdict.code ?? null),
+    );
   });
 
   it('should replay a recorded order step by step, forwards and backwards, without "Follow live"', async (context) => {
@@ -297,7 +333,12 @@ describe('inspector page in headless Chromium', () => {
       input: orderInput({ orderId: '250-0000000-0000077' }),
       events: [
         { type: 'clock.tick', at: placedAt + 31 * MINUTE },
-        { type: 'seller.cancel', at: placedAt + 40 * MINUTE, reason: 'NoInventory', items: [{ orderItemId: 'B', quantity: 1 }] },
+        {
+          type: 'seller.cancel',
+          at: placedAt + 40 * MINUTE,
+          reason: 'NoInventory',
+          items: [{ orderItemId: 'B', quantity: 1 }],
+        },
       ],
     };
     inspector.loadRecording(partial, 'partial.json');
@@ -329,7 +370,11 @@ describe('inspector page in headless Chromium', () => {
       // The page itself does not scroll.
       expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= window.innerHeight)).toBe(true);
       const toolbar = await box('#toolbar');
-      const panes = { chart: await box('#chart'), timeline: await box('#timeline-pane'), side: await box('#side-pane') };
+      const panes = {
+        chart: await box('#chart'),
+        timeline: await box('#timeline-pane'),
+        side: await box('#side-pane'),
+      };
       for (const [name, pane] of Object.entries({ toolbar, ...panes })) {
         expect(pane.y, name).toBeGreaterThanOrEqual(0);
         expect(pane.y + pane.height, name).toBeLessThanOrEqual(height + 0.5);
@@ -340,10 +385,19 @@ describe('inspector page in headless Chromium', () => {
       for (const id of ['timeline-pane', 'side-pane', 'chart']) {
         const scrolled = await page.evaluate((paneId) => {
           const pane = document.getElementById(paneId)!;
-          const others = ['timeline-pane', 'side-pane', 'chart'].filter((other) => other !== paneId).map((other) => document.getElementById(other)!.scrollTop);
+          const others = ['timeline-pane', 'side-pane', 'chart']
+            .filter((other) => other !== paneId)
+            .map((other) => document.getElementById(other)!.scrollTop);
           const before = pane.scrollTop;
           pane.scrollTop = before === 0 ? 200 : 0;
-          return { scrollable: pane.scrollHeight > pane.clientHeight, moved: pane.scrollTop !== before, others, after: ['timeline-pane', 'side-pane', 'chart'].filter((other) => other !== paneId).map((other) => document.getElementById(other)!.scrollTop) };
+          return {
+            scrollable: pane.scrollHeight > pane.clientHeight,
+            moved: pane.scrollTop !== before,
+            others,
+            after: ['timeline-pane', 'side-pane', 'chart']
+              .filter((other) => other !== paneId)
+              .map((other) => document.getElementById(other)!.scrollTop),
+          };
         }, id);
         expect(scrolled.scrollable, id).toBe(true);
         expect(scrolled.moved, id).toBe(true);
@@ -365,14 +419,18 @@ describe('inspector page in headless Chromium', () => {
     await row.waitFor();
     // latestShipDate 2026-11-28T23:59:59+08:00 plus the 7-day policy, in the page's zone (Asia/Shanghai).
     expect(await row.locator('time').textContent()).toBe('2026-12-05 23:59:59 GMT+8');
-    expect(await page.locator('#deadlines [data-deadline="buyerCancelUntil"] time').textContent()).toBe('2026-11-26 10:30:00 GMT+8');
+    expect(await page.locator('#deadlines [data-deadline="buyerCancelUntil"] time').textContent()).toBe(
+      '2026-11-26 10:30:00 GMT+8',
+    );
     await row.locator('.countdown', { hasText: 'in 2 d 3 h 4 min' }).waitFor();
     await page.clock.setFixedTime(autoCancelAt - (2 * DAY + 3 * 60 * MINUTE + 3 * MINUTE));
     await row.locator('.countdown', { hasText: 'in 2 d 3 h 3 min' }).waitFor();
     await page.clock.setFixedTime(autoCancelAt + 90 * MINUTE);
     await row.locator('.countdown', { hasText: '1 h 30 min ago' }).waitFor();
     // At step 1 (minute 45) the buyer window has passed, the auto-cancel has not.
-    expect(await page.locator('#deadlines [data-deadline="buyerCancelUntil"]').getAttribute('data-passed')).toBe('true');
+    expect(await page.locator('#deadlines [data-deadline="buyerCancelUntil"]').getAttribute('data-passed')).toBe(
+      'true',
+    );
     expect(await row.getAttribute('data-passed')).toBe('false');
 
     // The context shows instants as dates, with the ISO instant in the title.
@@ -389,7 +447,9 @@ describe('inspector page in headless Chromium', () => {
   it('should show a bad recording error on screen until dismissed, and clear it when a recording loads', async (context) => {
     needsChromium(context);
     const { page } = await open({ width: 1280, height: 800 });
-    await page.locator('#file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{ "input": ') });
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{ "input": ') });
     const banner = page.locator('#notice');
     await banner.waitFor({ state: 'visible' });
     expect(await banner.textContent()).toContain('Recorded order "broken.json" is not valid JSON');
@@ -399,10 +459,16 @@ describe('inspector page in headless Chromium', () => {
     await page.locator('#notice-close').click();
     await banner.waitFor({ state: 'hidden' });
 
-    await page.locator('#file').setInputFiles({ name: 'bad-field.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ input: { orderId: '' }, events: [] })) });
+    await page.locator('#file').setInputFiles({
+      name: 'bad-field.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ input: { orderId: '' }, events: [] })),
+    });
     await banner.waitFor({ state: 'visible' });
     expect(await banner.textContent()).toContain('bad-field.json');
-    await page.locator('#file').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: readFileSync(fixture) });
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: readFileSync(fixture) });
     await banner.waitFor({ state: 'hidden' });
     await page.locator('.order.selected', { hasText: 'good.json' }).waitFor();
   });
@@ -418,11 +484,17 @@ describe('inspector page in headless Chromium', () => {
         const size = parseFloat(text.getAttribute('font-size') ?? '0');
         // On-screen size: the font size in SVG units times the SVG's scale on screen.
         const scale = (text as SVGGraphicsElement).getScreenCTM()!.a;
-        return { edge: text.closest('g.edge')!.id, text: text.textContent!, px: size * scale, box: { x: box.x, y: box.y, w: box.width, h: box.height } };
+        return {
+          edge: text.closest('g.edge')!.id,
+          text: text.textContent!,
+          px: size * scale,
+          box: { x: box.x, y: box.y, w: box.width, h: box.height },
+        };
       }),
     );
     expect(labels.length).toBeGreaterThan(10);
-    for (const label of labels) expect(label.px, label.text).toBeGreaterThanOrEqual(label.text.startsWith('[') ? 10.9 : 11.9);
+    for (const label of labels)
+      expect(label.px, label.text).toBeGreaterThanOrEqual(label.text.startsWith('[') ? 10.9 : 11.9);
     const overlaps: string[] = [];
     labels.forEach((a, i) =>
       labels.slice(i + 1).forEach((b) => {
@@ -447,7 +519,8 @@ describe('inspector page in headless Chromium', () => {
     await page.locator('#zoom-in').click();
     // Drag to pan.
     const chart = (await page.locator('#chart').boundingBox())!;
-    const scroll = () => page.locator('#chart').evaluate((element) => ({ left: element.scrollLeft, top: element.scrollTop }));
+    const scroll = () =>
+      page.locator('#chart').evaluate((element) => ({ left: element.scrollLeft, top: element.scrollTop }));
     const start = await scroll();
     await page.mouse.move(chart.x + chart.width / 2, chart.y + chart.height / 2);
     await page.mouse.down();
@@ -485,7 +558,9 @@ describe('inspector page in headless Chromium', () => {
     const policy = page.locator('#context li[data-key="policy"] > details');
     expect(await policy.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(false);
     await policy.locator('summary').first().click();
-    await page.locator('#context li[data-key="policy"] li[data-key="buyerCancelWindowMs"]', { hasText: '1800000' }).waitFor();
+    await page
+      .locator('#context li[data-key="policy"] li[data-key="buyerCancelWindowMs"]', { hasText: '1800000' })
+      .waitFor();
     await page.locator('[data-testid="next"]').click();
     await page.locator('#context li[data-key="policy"] li[data-key="autoCancelAfterMs"]').waitFor();
     expect(await page.locator('#context li[data-key="requests"] > details > summary').textContent()).toMatch(/^\[1\] /);
@@ -513,7 +588,13 @@ describe('inspector page in headless Chromium', () => {
 
   it('should filter orders by id, by state and to those with refusals, and the timeline to refused steps', async (context) => {
     needsChromium(context);
-    inspector.loadRecording({ input: orderInput({ orderId: '301-0000000-0000001' }), events: [{ type: 'seller.generateLabel', at: placedAt + 40 * MINUTE }] }, 'clean.json');
+    inspector.loadRecording(
+      {
+        input: orderInput({ orderId: '301-0000000-0000001' }),
+        events: [{ type: 'seller.generateLabel', at: placedAt + 40 * MINUTE }],
+      },
+      'clean.json',
+    );
     inspector.loadRecording(longRecording(6, '301-0000000-0000002'), 'refusals.json');
     const { page } = await open();
     const visible = () => page.locator('[data-testid="order"]:visible .order-id').allTextContents();
@@ -529,7 +610,9 @@ describe('inspector page in headless Chromium', () => {
     await select(page, '301-0000000-0000002');
     await page.locator('[data-testid="last"]').click();
     const steps = page.locator('#timeline [data-testid="step"]:visible');
-    await expect.poll(() => steps.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-accepted')))).toEqual(['false', 'false']);
+    await expect
+      .poll(() => steps.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-accepted'))))
+      .toEqual(['false', 'false']);
     await page.locator('#filter-refused').uncheck();
     await expect.poll(() => steps.count()).toBe(7);
     await page.locator('#filter-id').fill('');
@@ -587,8 +670,14 @@ describe('inspector page in headless Chromium', () => {
     expect(download.suggestedFilename()).toBe(`${live.orderId}.json`);
     const recording = JSON.parse(readFileSync((await download.path())!, 'utf8')) as unknown;
     const replayed = replayRecording(recording);
-    const shown = await page.locator('[data-testid="step"]').evaluateAll((elements) => elements.map((element) => [element.getAttribute('data-event'), element.getAttribute('data-code')]));
-    expect(replayed.map((step) => [step.event === null ? 'created' : String(step.event['type']), step.verdict.code ?? null])).toEqual(shown);
+    const shown = await page
+      .locator('[data-testid="step"]')
+      .evaluateAll((elements) =>
+        elements.map((element) => [element.getAttribute('data-event'), element.getAttribute('data-code')]),
+      );
+    expect(
+      replayed.map((step) => [step.event === null ? 'created' : String(step.event['type']), step.verdict.code ?? null]),
+    ).toEqual(shown);
     expect(replayed.at(-1)!.snapshot.value).toEqual({ placed: 'labelGenerated' });
   });
 
@@ -601,18 +690,30 @@ describe('inspector page in headless Chromium', () => {
     socket.send('not json at all');
     socket.send(JSON.stringify({ type: '@xstate.event', sessionId: 'x:7', event: { type: 'seller.cancel', at: 1 } }));
     const stately = createWebSocketInspector({ url: inspector.socketUrl });
-    const actor = createOrderActor({ ...input, orderId: '113-0000000-0000004' }, { inspect: stately.inspect, clock: new SimulatedClock() });
+    const actor = createOrderActor(
+      { ...input, orderId: '113-0000000-0000004' },
+      { inspect: stately.inspect, clock: new SimulatedClock() },
+    );
     await page.locator('[data-testid="order"]', { hasText: '113-0000000-0000004' }).waitFor();
     actor.stop();
     stately.stop();
     socket.close();
-    await page.locator('[data-testid="order"]', { hasText: '113-0000000-0000004' }).locator('.badge.disconnected').waitFor();
+    await page
+      .locator('[data-testid="order"]', { hasText: '113-0000000-0000004' })
+      .locator('.badge.disconnected')
+      .waitFor();
 
     await page.locator('#activity-toggle').click();
     const entries = page.locator('#activity-list .activity-entry');
-    await page.locator('#activity-list .activity-entry.ignored', { hasText: 'that is not JSON: "not json at all"' }).waitFor();
+    await page
+      .locator('#activity-list .activity-entry.ignored', { hasText: 'that is not JSON: "not json at all"' })
+      .waitFor();
     await page.locator('#activity-list .activity-entry.ignored', { hasText: 'arrived before the order' }).waitFor();
-    await page.locator('#activity-list .activity-entry.dropped', { hasText: 'live orders 113-0000000-0000004 are marked disconnected' }).waitFor();
+    await page
+      .locator('#activity-list .activity-entry.dropped', {
+        hasText: 'live orders 113-0000000-0000004 are marked disconnected',
+      })
+      .waitFor();
     expect(await entries.count()).toBeGreaterThanOrEqual(4);
     await page.locator('#activity-close').click();
     await page.locator('#activity').waitFor({ state: 'hidden' });
@@ -632,8 +733,20 @@ describe('inspector page in headless Chromium', () => {
     await page.locator('[data-testid="position"]', { hasText: 'Step 150 of 150' }).waitFor();
     await page.locator('#timeline [data-testid="step"][data-index="150"]:not(:has(.pending))').waitFor();
 
-    const messages = frames.flatMap((frame) => JSON.parse(frame) as Array<{ type: string; id?: string; order?: { id: string; steps: unknown[] }; step?: { index: number }; index?: number }>);
-    const id = messages.find((message) => message.type === 'order' && (message.order as { orderId?: string }).orderId === '113-0000000-0000150')!.order!.id;
+    const messages = frames.flatMap(
+      (frame) =>
+        JSON.parse(frame) as Array<{
+          type: string;
+          id?: string;
+          order?: { id: string; steps: unknown[] };
+          step?: { index: number };
+          index?: number;
+        }>,
+    );
+    const id = messages.find(
+      (message) =>
+        message.type === 'order' && (message.order as { orderId?: string }).orderId === '113-0000000-0000150',
+    )!.order!.id;
     const mine = messages.filter((message) => (message.id ?? message.order?.id) === id);
     // The order arrives whole once (with its first step); then each step once, and a confirmation per step.
     expect(mine.filter((message) => message.type === 'order')).toHaveLength(1);
@@ -667,6 +780,8 @@ describe('inspector page in headless Chromium', () => {
     const order = again.orders().find((each) => each.orderId === live.orderId)!;
     expect(order.steps.map((step) => [step.kind, step.state])).toEqual([['joined', 'labelGenerated']]);
     await page.locator('#activity-toggle').click();
-    await page.locator('#activity-list .activity-entry.dropped', { hasText: 'Lost the connection to the inspector server' }).waitFor();
+    await page
+      .locator('#activity-list .activity-entry.dropped', { hasText: 'Lost the connection to the inspector server' })
+      .waitFor();
   });
 });

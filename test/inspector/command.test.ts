@@ -8,9 +8,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = join(root, 'test/inspector/fixtures/buyer-asks-after-label.json');
 
 /** Runs the CLI under tsx; `onOutput` sees the growing stdout and may stop the process. */
-function cli(args: string[], onOutput?: (stdout: string, stop: () => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  onOutput?: (stdout: string, stop: () => void) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, env: { ...process.env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -66,7 +72,9 @@ describe('package entry points', () => {
       if (seen.has(path)) return;
       seen.add(path);
       const source = readFileSync(path, 'utf8');
-      for (const match of source.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm)) {
+      for (const match of source.matchAll(
+        /^\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm,
+      )) {
         const specifier = match[1] ?? match[2] ?? match[3]!;
         if (specifier.startsWith('.')) visit(resolve(dirname(path), specifier.replace(/\.js$/, '.ts')));
         else packages.add(specifier);
@@ -79,12 +87,17 @@ describe('package entry points', () => {
   it('should keep the server and WebAssembly out of the main entry', () => {
     const { files, packages } = importGraph(join(root, 'src/index.ts'));
     expect(files.size).toBeGreaterThan(10);
-    expect([...files].map((file) => relative(root, file)).filter((file) => file.startsWith('src/inspector'))).toEqual([]);
+    expect([...files].map((file) => relative(root, file)).filter((file) => file.startsWith('src/inspector'))).toEqual(
+      [],
+    );
     expect([...packages].filter((name) => /^(ws|@hpcc-js\/|node:http|@statelyai\/)/.test(name))).toEqual([]);
   });
 
   it('should export the inspector under order-lifecycle/inspector', () => {
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>>; dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, string>>;
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(manifest.exports['./inspector']!)[0]).toBe('types');
     expect(manifest.exports['./inspector']!['import']).toBe('./dist/src/inspector/index.js');
     // The page draws the chart at run time, so Graphviz must install with the package.
@@ -102,4 +115,3 @@ describe('package entry points', () => {
     expect(missing.stderr).toMatch(/Cannot open the order database "no-such-dir\/orders\.db": .*\./);
   });
 });
-

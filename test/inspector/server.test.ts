@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import WebSocket from 'ws';
 import { createOrderActor } from '../../src/index.js';
-import { InspectorError, isLoopbackHost, PAGE_SOCKET_PATH, startInspector, type Inspector } from '../../src/inspector/index.js';
+import {
+  InspectorError,
+  isLoopbackHost,
+  PAGE_SOCKET_PATH,
+  startInspector,
+  type Inspector,
+} from '../../src/inspector/index.js';
 
 const MINUTE = 60_000;
 const placedAt = Date.parse('2026-11-26T10:00:00+08:00');
@@ -20,7 +26,9 @@ const input = {
 const fixture = join(import.meta.dirname, 'fixtures', 'buyer-asks-after-label.json');
 
 let running: Inspector[] = [];
-async function start(options: Parameters<typeof startInspector>[0] = {}): Promise<{ inspector: Inspector; logged: string[] }> {
+async function start(
+  options: Parameters<typeof startInspector>[0] = {},
+): Promise<{ inspector: Inspector; logged: string[] }> {
   const logged: string[] = [];
   const inspector = await startInspector({ port: 0, log: (message) => logged.push(message), ...options });
   running.push(inspector);
@@ -54,7 +62,11 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
   });
 }
 
-function get(inspector: Inspector, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function get(
+  inspector: Inspector,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: inspector.port, path, headers }, (response) => {
       let body = '';
@@ -70,7 +82,9 @@ function get(inspector: Inspector, path: string, headers: Record<string, string>
 describe('startInspector binding', () => {
   it('should refuse to bind to a non-loopback address without allowRemote', async () => {
     await expect(startInspector({ port: 0, host: '0.0.0.0' })).rejects.toThrow(InspectorError);
-    await expect(startInspector({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/Refusing to bind the inspector to "0\.0\.0\.0": it is not a loopback address/);
+    await expect(startInspector({ port: 0, host: '0.0.0.0' })).rejects.toThrow(
+      /Refusing to bind the inspector to "0\.0\.0\.0": it is not a loopback address/,
+    );
     await expect(startInspector({ port: 0, host: '192.168.1.10' })).rejects.toThrow(/"192\.168\.1\.10"/);
     await expect(startInspector({ port: 0, host: 'example.com' })).rejects.toThrow(/"example\.com"/);
   });
@@ -88,14 +102,18 @@ describe('startInspector binding', () => {
   });
 
   it('should tell loopback addresses from others', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'localhost.example.com', '']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'localhost.example.com', ''])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 
   it('should name a bad port and a port in use', async () => {
     await expect(startInspector({ port: 70000 })).rejects.toThrow(/Invalid inspector option port 70000/);
     const { inspector } = await start();
-    await expect(startInspector({ port: inspector.port })).rejects.toThrow(`Cannot listen on 127.0.0.1:${inspector.port}: the port is already in use`);
+    await expect(startInspector({ port: inspector.port })).rejects.toThrow(
+      `Cannot listen on 127.0.0.1:${inspector.port}: the port is already in use`,
+    );
   });
 
   it('should answer only requests whose Host is loopback, against DNS rebinding', async () => {
@@ -110,7 +128,12 @@ describe('startInspector binding', () => {
     const { inspector } = await start();
     const page = await get(inspector, '/');
     expect(page.body).toContain('<script src="/app.js">');
-    const everything = [page.body, (await get(inspector, '/app.js')).body, (await get(inspector, '/app.css')).body, (await get(inspector, '/chart.svg')).body].join('\n');
+    const everything = [
+      page.body,
+      (await get(inspector, '/app.js')).body,
+      (await get(inspector, '/app.css')).body,
+      (await get(inspector, '/chart.svg')).body,
+    ].join('\n');
     // The SVG's own XML namespaces are names, not requests.
     const addresses = everything.match(/(?:https?:)?\/\/[\w.-]+\.[a-z]{2,}[^\s"')]*/gi) ?? [];
     expect(addresses.filter((address) => !address.includes('www.w3.org/'))).toEqual([]);
@@ -118,7 +141,10 @@ describe('startInspector binding', () => {
 
   it('should label the deadline edges with the policy asked for', async () => {
     const { inspector } = await start();
-    const chart = await get(inspector, `/chart.svg?buyerCancelWindowMs=${60 * MINUTE}&autoCancelAfterMs=${5 * 24 * 60 * MINUTE}`);
+    const chart = await get(
+      inspector,
+      `/chart.svg?buyerCancelWindowMs=${60 * MINUTE}&autoCancelAfterMs=${5 * 24 * 60 * MINUTE}`,
+    );
     expect(chart.body).toContain('1 h after purchase');
     expect(chart.body).toContain('5 days after latest ship date');
     expect(chart.body).toContain('id="state&#45;labelGenerated"');
@@ -129,12 +155,22 @@ describe('startInspector binding', () => {
 
   it('should accept the page socket only from its own origin', async () => {
     const { inspector, logged } = await start();
-    await expect(connect(`${inspector.socketUrl}${PAGE_SOCKET_PATH}`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(
+      connect(`${inspector.socketUrl}${PAGE_SOCKET_PATH}`, { origin: 'http://evil.example' }),
+    ).rejects.toThrow(/403/);
     expect(logged.join('\n')).toContain('"http://evil.example"');
-    const page = new WebSocket(`${inspector.socketUrl}${PAGE_SOCKET_PATH}`, { headers: { origin: `http://127.0.0.1:${inspector.port}` } });
+    const page = new WebSocket(`${inspector.socketUrl}${PAGE_SOCKET_PATH}`, {
+      headers: { origin: `http://127.0.0.1:${inspector.port}` },
+    });
     // The server greets the page with every order as soon as it connects.
-    const first = await new Promise<string>((resolve) => page.once('message', (data: Buffer) => resolve(data.toString())));
-    const [greeting] = JSON.parse(first) as Array<{ type: string; orders: unknown[]; activity: Array<{ kind: string; message: string }> }>;
+    const first = await new Promise<string>((resolve) =>
+      page.once('message', (data: Buffer) => resolve(data.toString())),
+    );
+    const [greeting] = JSON.parse(first) as Array<{
+      type: string;
+      orders: unknown[];
+      activity: Array<{ kind: string; message: string }>;
+    }>;
     expect(greeting!.type).toBe('orders');
     expect(greeting!.orders).toEqual([]);
     // The refused connection above is in the activity the page lists.
@@ -151,7 +187,9 @@ describe('inspector WebSocket messages', () => {
     const actor = createOrderActor(input, { inspect: stately.inspect, clock: new SimulatedClock() });
     actor.send({ type: 'seller.generateLabel', at: placedAt + 40 * MINUTE });
     actor.send({ type: 'seller.cancel', at: placedAt + 45 * MINUTE, reason: 'NoInventory' });
-    const order = await until(() => inspector.orders().find((each) => each.steps.length === 3 && each.steps.every((step) => !step.pending)));
+    const order = await until(() =>
+      inspector.orders().find((each) => each.steps.length === 3 && each.steps.every((step) => !step.pending)),
+    );
     actor.stop();
     stately.stop();
     expect(order.orderId).toBe(input.orderId);
@@ -161,7 +199,9 @@ describe('inspector WebSocket messages', () => {
       ['event', 'labelGenerated', true, undefined],
       ['event', 'labelGenerated', false, 'LABEL_GENERATED'],
     ]);
-    expect(order.steps[1]!.changes.filter((change) => change.path !== 'clock')).toEqual([{ path: 'labelGeneratedAt', keys: ['labelGeneratedAt'], before: null, after: placedAt + 40 * MINUTE }]);
+    expect(order.steps[1]!.changes.filter((change) => change.path !== 'clock')).toEqual([
+      { path: 'labelGeneratedAt', keys: ['labelGeneratedAt'], before: null, after: placedAt + 40 * MINUTE },
+    ]);
     expect(order.steps[2]!.verdict.message['zh-CN']).toContain('货件标签');
     expect(logged).toEqual([]);
   });
@@ -172,7 +212,9 @@ describe('inspector WebSocket messages', () => {
     const actor = createOrderActor(input, { inspect: stately.inspect, clock: new SimulatedClock() });
     actor.send({ type: 'seller.confirmShipment', at: placedAt + 40 * MINUTE });
     actor.send({ type: 'buyer.cancel', at: placedAt + 50 * MINUTE });
-    const order = await until(() => inspector.orders().find((each) => each.steps.length === 3 && each.steps.every((step) => !step.pending)));
+    const order = await until(() =>
+      inspector.orders().find((each) => each.steps.length === 3 && each.steps.every((step) => !step.pending)),
+    );
     actor.stop();
     stately.stop();
     expect(order.steps.map((step) => [step.state, step.verdict.code])).toEqual([
@@ -191,9 +233,23 @@ describe('inspector WebSocket messages', () => {
       'null',
       JSON.stringify({ type: 'hello' }),
       JSON.stringify({ type: '@xstate.event', sessionId: 'x:0' }),
-      JSON.stringify({ type: '@xstate.snapshot', sessionId: 'x:0', event: { type: 'buyer.cancel' }, snapshot: { value: 'nowhere', context: {} } }),
-      JSON.stringify({ type: '@xstate.snapshot', sessionId: 'x:0', event: { type: 'xstate.init' }, snapshot: { value: null, context: null } }),
-      JSON.stringify({ type: '@xstate.event', sessionId: 'x:1', event: { type: 'xstate.init', input: { orderId: '' } } }),
+      JSON.stringify({
+        type: '@xstate.snapshot',
+        sessionId: 'x:0',
+        event: { type: 'buyer.cancel' },
+        snapshot: { value: 'nowhere', context: {} },
+      }),
+      JSON.stringify({
+        type: '@xstate.snapshot',
+        sessionId: 'x:0',
+        event: { type: 'xstate.init' },
+        snapshot: { value: null, context: null },
+      }),
+      JSON.stringify({
+        type: '@xstate.event',
+        sessionId: 'x:1',
+        event: { type: 'xstate.init', input: { orderId: '' } },
+      }),
       JSON.stringify({ type: '@xstate.event', sessionId: 'x:2', event: { type: 'seller.cancel', at: 1 } }),
       Buffer.from([0xde, 0xad, 0xbe, 0xef]),
     ];
@@ -223,8 +279,17 @@ describe('inspector WebSocket messages', () => {
   it('should ignore actors of other machines', async () => {
     const { inspector, logged } = await start();
     const socket = await connect(inspector.socketUrl);
-    socket.send(JSON.stringify({ type: '@xstate.actor', sessionId: 'x:9', name: 'toggle', snapshot: { status: 'active' } }));
-    socket.send(JSON.stringify({ type: '@xstate.snapshot', sessionId: 'x:9', event: { type: 'xstate.init' }, snapshot: { value: 'on', context: {} } }));
+    socket.send(
+      JSON.stringify({ type: '@xstate.actor', sessionId: 'x:9', name: 'toggle', snapshot: { status: 'active' } }),
+    );
+    socket.send(
+      JSON.stringify({
+        type: '@xstate.snapshot',
+        sessionId: 'x:9',
+        event: { type: 'xstate.init' },
+        snapshot: { value: 'on', context: {} },
+      }),
+    );
     await until(() => logged.length === 1);
     socket.close();
     expect(logged[0]).toContain('"toggle", not the order machine');
@@ -246,31 +311,62 @@ describe('recorded orders', () => {
     const [order] = inspector.orders();
     expect(order!.source).toBe('recording');
     expect(order!.name).toBe('buyer-asks-after-label.json');
-    expect(order!.steps.map((step) => step.state)).toEqual(['buyerCancellable', 'unshipped', 'unshipped', 'labelGenerated', 'labelGenerated', 'shipped']);
+    expect(order!.steps.map((step) => step.state)).toEqual([
+      'buyerCancellable',
+      'unshipped',
+      'unshipped',
+      'labelGenerated',
+      'labelGenerated',
+      'shipped',
+    ]);
     expect(order!.steps[4]!.verdict.code).toBe('LABEL_GENERATED');
-    expect(order!.steps[2]!.effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
+    expect(order!.steps[2]!.effects.map((effect) => effect.type)).toEqual([
+      'buyer.notified',
+      'seller.notified',
+      'items.refunded',
+    ]);
   });
 
   it('should name the missing file, the JSON error, and the bad field with its value', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inspector-'));
     const missing = join(dir, 'nope.json');
-    await expect(startInspector({ port: 0, open: missing })).rejects.toThrow(`Cannot open recorded order "${missing}": no such file.`);
+    await expect(startInspector({ port: 0, open: missing })).rejects.toThrow(
+      `Cannot open recorded order "${missing}": no such file.`,
+    );
 
     const notJson = join(dir, 'broken.json');
     writeFileSync(notJson, '{ "input": ');
-    await expect(startInspector({ port: 0, open: notJson })).rejects.toThrow(new RegExp(`^Recorded order "${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" is not valid JSON: `));
+    await expect(startInspector({ port: 0, open: notJson })).rejects.toThrow(
+      new RegExp(`^Recorded order "${notJson.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" is not valid JSON: `),
+    );
 
     const { inspector } = await start();
-    const recording = JSON.parse((await import('node:fs')).readFileSync(fixture, 'utf8')) as { input: Record<string, unknown>; events: Array<Record<string, unknown>> };
-    const badEvent = { ...recording, events: recording.events.map((event, index) => (index === 2 ? { ...event, at: 'yesterday' } : event)) };
-    expect(() => inspector.loadRecording(badEvent, 'order.json')).toThrow(/^Cannot load recorded order "order\.json": events\.2\.at: .*\(got "yesterday"\)\.$/);
+    const recording = JSON.parse((await import('node:fs')).readFileSync(fixture, 'utf8')) as {
+      input: Record<string, unknown>;
+      events: Array<Record<string, unknown>>;
+    };
+    const badEvent = {
+      ...recording,
+      events: recording.events.map((event, index) => (index === 2 ? { ...event, at: 'yesterday' } : event)),
+    };
+    expect(() => inspector.loadRecording(badEvent, 'order.json')).toThrow(
+      /^Cannot load recorded order "order\.json": events\.2\.at: .*\(got "yesterday"\)\.$/,
+    );
 
     const badInput = { ...recording, input: { ...recording.input, placedAt: 'soon' } };
-    expect(() => inspector.loadRecording(badInput, 'order.json')).toThrow(/^Cannot load recorded order "order\.json": input\.placedAt: .*\(got "soon"\)\.$/);
+    expect(() => inspector.loadRecording(badInput, 'order.json')).toThrow(
+      /^Cannot load recorded order "order\.json": input\.placedAt: .*\(got "soon"\)\.$/,
+    );
 
-    expect(() => inspector.loadRecording({ input: recording.input }, 'order.json')).toThrow(/^Cannot load recorded order "order\.json": events: /);
-    expect(() => inspector.loadRecording('hello', 'order.json')).toThrow('Cannot load recorded order "order.json": expected an object { input, events } or an array of them, got "hello".');
-    expect(() => inspector.loadRecording([recording, badEvent], 'orders.json')).toThrow(/"orders\.json\[1\]": events\.2\.at/);
+    expect(() => inspector.loadRecording({ input: recording.input }, 'order.json')).toThrow(
+      /^Cannot load recorded order "order\.json": events: /,
+    );
+    expect(() => inspector.loadRecording('hello', 'order.json')).toThrow(
+      'Cannot load recorded order "order.json": expected an object { input, events } or an array of them, got "hello".',
+    );
+    expect(() => inspector.loadRecording([recording, badEvent], 'orders.json')).toThrow(
+      /"orders\.json\[1\]": events\.2\.at/,
+    );
     expect(inspector.orders()).toEqual([]);
   });
 });

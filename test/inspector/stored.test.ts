@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { openStoredOrders, PAGE_SOCKET_PATH, startInspector, type Inspector, type OrderView, type StoredOrders } from '../../src/inspector/index.js';
+import {
+  openStoredOrders,
+  PAGE_SOCKET_PATH,
+  startInspector,
+  type Inspector,
+  type OrderView,
+  type StoredOrders,
+} from '../../src/inspector/index.js';
 import { createOrderService, type HistoryRow } from '../../src/service/index.js';
 import { PostgresStore, SqliteStore } from '../../src/store/index.js';
 import { DATABASE_URL, dropSchema, skipPostgres, testSchemaName } from '../support/postgres.js';
@@ -12,7 +19,16 @@ import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 /** Every file of the directory (the database, and its -wal/-shm if any) with a hash of its bytes. */
 function fingerprint(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [
+        name,
+        createHash('sha256')
+          .update(readFileSync(join(dir, name)))
+          .digest('hex'),
+      ]),
+  );
 }
 
 /** Sends `openStored` on the page socket and resolves with the id of the view the server says it loaded. */
@@ -102,38 +118,65 @@ describe('the inspector on a SQLite order store', () => {
     expect(after['orders.db']).toBe(before['orders.db']);
     // A WAL reader may leave SQLite's shared-memory index (-shm) and an empty -wal beside the file: no data.
     if (after['orders.db-wal'] !== undefined) expect(readFileSync(`${filename}-wal`).length).toBe(0);
-    expect(Object.keys(after).filter((name) => !['orders.db', 'orders.db-wal', 'orders.db-shm'].includes(name))).toEqual([]);
+    expect(
+      Object.keys(after).filter((name) => !['orders.db', 'orders.db-wal', 'orders.db-shm'].includes(name)),
+    ).toEqual([]);
     // And a write through the inspector's connection is refused.
     const readOnly = new SqliteStore({ filename, readonly: true });
-    await expect(readOnly.transaction((tx) => tx.insertOrder({ orderId: 'x', version: 1, status: 'unshipped', nextDeadline: null, seq: 1, snapshot: '{}' }))).rejects.toThrow(/readonly/i);
+    await expect(
+      readOnly.transaction((tx) =>
+        tx.insertOrder({ orderId: 'x', version: 1, status: 'unshipped', nextDeadline: null, seq: 1, snapshot: '{}' }),
+      ),
+    ).rejects.toThrow(/readonly/i);
     await readOnly.close();
     expect(fingerprint(dir)['orders.db']).toBe(before['orders.db']);
   });
 });
 
 describe('the inspector on a PostgreSQL order store', () => {
-  it.skipIf(skipPostgres)('should list and open stored orders through read-only sessions that refuse writes', async () => {
-    const schema = testSchemaName('inspect');
-    try {
-      const service = await createOrderService({ store: new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 }), now: () => placedAt });
-      await service.place(orderInput({ orderId: '114-0000009' }));
-      await service.apply('114-0000009', { type: 'buyer.cancel', at: placedAt + 10 * MINUTE });
-      const rows = await service.history('114-0000009');
-      await service.close();
-      const stored = await openStoredOrders({ databaseUrl: DATABASE_URL, schema });
+  it.skipIf(skipPostgres)(
+    'should list and open stored orders through read-only sessions that refuse writes',
+    async () => {
+      const schema = testSchemaName('inspect');
       try {
-        expect((await stored.list({ idContains: '0009' })).map((o) => [o.orderId, o.status])).toEqual([['114-0000009', rows.at(-1)!.statusAfter]]);
-        expect(await stored.history('114-0000009')).toEqual(rows);
-        const readOnly = new PostgresStore({ connectionString: DATABASE_URL, schema, readonly: true, max: 1 });
-        await expect(readOnly.transaction((tx) => tx.insertOrder({ orderId: 'x', version: 1, status: 'unshipped', nextDeadline: null, seq: 1, snapshot: '{}' }))).rejects.toThrow(/read-only/);
-        await readOnly.close();
-        expect((await stored.list()).map((o) => o.orderId)).toEqual(['114-0000009']);
+        const service = await createOrderService({
+          store: new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 }),
+          now: () => placedAt,
+        });
+        await service.place(orderInput({ orderId: '114-0000009' }));
+        await service.apply('114-0000009', { type: 'buyer.cancel', at: placedAt + 10 * MINUTE });
+        const rows = await service.history('114-0000009');
+        await service.close();
+        const stored = await openStoredOrders({ databaseUrl: DATABASE_URL, schema });
+        try {
+          expect((await stored.list({ idContains: '0009' })).map((o) => [o.orderId, o.status])).toEqual([
+            ['114-0000009', rows.at(-1)!.statusAfter],
+          ]);
+          expect(await stored.history('114-0000009')).toEqual(rows);
+          const readOnly = new PostgresStore({ connectionString: DATABASE_URL, schema, readonly: true, max: 1 });
+          await expect(
+            readOnly.transaction((tx) =>
+              tx.insertOrder({
+                orderId: 'x',
+                version: 1,
+                status: 'unshipped',
+                nextDeadline: null,
+                seq: 1,
+                snapshot: '{}',
+              }),
+            ),
+          ).rejects.toThrow(/read-only/);
+          await readOnly.close();
+          expect((await stored.list()).map((o) => o.orderId)).toEqual(['114-0000009']);
+        } finally {
+          await stored.close();
+        }
+        await expect(openStoredOrders({ databaseUrl: DATABASE_URL, schema: `${schema}_missing` })).rejects.toThrow(
+          /Cannot read stored orders from/,
+        );
       } finally {
-        await stored.close();
+        await dropSchema(schema);
       }
-      await expect(openStoredOrders({ databaseUrl: DATABASE_URL, schema: `${schema}_missing` })).rejects.toThrow(/Cannot read stored orders from/);
-    } finally {
-      await dropSchema(schema);
-    }
-  });
+    },
+  );
 });

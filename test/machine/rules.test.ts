@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, explain, nextDeadline, orderStatus } from '../../src/index.js';
-import { autoCancelAt, buyerCancelUntil, labelledOrder, last, latestShipDate, minute, newOrder, run, unshippedOrder } from '../support/orders.js';
+import {
+  autoCancelAt,
+  buyerCancelUntil,
+  labelledOrder,
+  last,
+  latestShipDate,
+  minute,
+  newOrder,
+  run,
+  unshippedOrder,
+} from '../support/orders.js';
 
 const official = 'Order cancellation request from Amazon customer Li Lei';
 const officialZh = '亚马逊买家 李雷 的订单取消申请';
@@ -11,7 +21,16 @@ describe('R1 the buyer may cancel within 30 minutes of purchase', () => {
     expect(verdict.accepted).toBe(true);
     expect(orderStatus(snapshot)).toBe('canceled');
     expect(snapshot.context.cancellations).toEqual([
-      { by: 'buyer', reason: 'BuyerSelfCanceled', at: minute(29), items: [{ orderItemId: 'A', quantity: 2 }, { orderItemId: 'B', quantity: 1 }], countsAgainstRate: false },
+      {
+        by: 'buyer',
+        reason: 'BuyerSelfCanceled',
+        at: minute(29),
+        items: [
+          { orderItemId: 'A', quantity: 2 },
+          { orderItemId: 'B', quantity: 1 },
+        ],
+        countsAgainstRate: false,
+      },
     ]);
     expect(effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
   });
@@ -56,12 +75,22 @@ describe('R4 an official request cancelled as BuyerCanceled does not count', () 
     ['the Chinese subject', { source: 'message' as const, subject: officialZh }],
     ['a reply to the standard subject', { source: 'message' as const, subject: `RE: ${official}` }],
   ])('should not count a BuyerCanceled cancel after a request through %s', (_, request) => {
-    const steps = run(unshippedOrder(), { type: 'buyer.requestCancellation', at: minute(45), ...request }, { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' });
+    const steps = run(
+      unshippedOrder(),
+      { type: 'buyer.requestCancellation', at: minute(45), ...request },
+      { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' },
+    );
     expect(steps[0]!.verdict.accepted).toBe(true);
-    expect(steps[0]!.effects).toEqual([{ type: 'seller.notified', orderId: '113-1234567-1234567', at: minute(45), topic: 'cancellationRequested' }]);
+    expect(steps[0]!.effects).toEqual([
+      { type: 'seller.notified', orderId: '113-1234567-1234567', at: minute(45), topic: 'cancellationRequested' },
+    ]);
     const { snapshot, verdict, effects } = steps[1]!;
     expect(verdict.accepted).toBe(true);
-    expect(snapshot.context.cancellations[0]).toMatchObject({ by: 'seller', reason: 'BuyerCanceled', countsAgainstRate: false });
+    expect(snapshot.context.cancellations[0]).toMatchObject({
+      by: 'seller',
+      reason: 'BuyerCanceled',
+      countsAgainstRate: false,
+    });
     expect(effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
   });
 
@@ -88,14 +117,14 @@ describe('R4 an official request cancelled as BuyerCanceled does not count', () 
   it.each([`Question about ${official}`, `Not an ${official}`, `关于${officialZh}`])(
     'should not take %j, which contains the standard subject without starting with it, for an official request',
     (subject) => {
-    const { snapshot, effects } = last(
-      unshippedOrder(),
-      { type: 'buyer.requestCancellation', at: minute(45), source: 'message', subject },
-      { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' },
-    );
-    expect(snapshot.context.requests[0]).toMatchObject({ official: false, subject });
-    expect(snapshot.context.cancellations[0]!.countsAgainstRate).toBe(true);
-    expect(effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
+      const { snapshot, effects } = last(
+        unshippedOrder(),
+        { type: 'buyer.requestCancellation', at: minute(45), source: 'message', subject },
+        { type: 'seller.cancel', at: minute(50), reason: 'BuyerCanceled' },
+      );
+      expect(snapshot.context.requests[0]).toMatchObject({ official: false, subject });
+      expect(snapshot.context.cancellations[0]!.countsAgainstRate).toBe(true);
+      expect(effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified', 'items.refunded']);
     },
   );
 
@@ -111,8 +140,15 @@ describe('R4 an official request cancelled as BuyerCanceled does not count', () 
 
 describe('R5 a request without the standard subject is answered with guidance and does not protect the metric', () => {
   it('should record the request as not official and emit guidance to ask for an official request', () => {
-    const { snapshot, effects } = last(unshippedOrder(), { type: 'buyer.requestCancellation', at: minute(45), source: 'message', subject: 'please cancel' });
-    expect(snapshot.context.requests).toEqual([{ at: minute(45), source: 'message', official: false, orderItemIds: ['A', 'B'], subject: 'please cancel' }]);
+    const { snapshot, effects } = last(unshippedOrder(), {
+      type: 'buyer.requestCancellation',
+      at: minute(45),
+      source: 'message',
+      subject: 'please cancel',
+    });
+    expect(snapshot.context.requests).toEqual([
+      { at: minute(45), source: 'message', official: false, orderItemIds: ['A', 'B'], subject: 'please cancel' },
+    ]);
     expect(snapshot.context.items.every((item) => !item.buyerRequestedCancel)).toBe(true);
     expect(effects).toHaveLength(1);
     expect(effects[0]).toMatchObject({ type: 'buyer.guidance' });
@@ -132,11 +168,18 @@ describe('R5 a request without the standard subject is answered with guidance an
 });
 
 describe('R6 any other seller reason counts', () => {
-  it.each(['NoInventory', 'ShippingAddressUndeliverable', 'PricingError', 'WeatherDelay'] as const)('should count a %s cancellation', (reason) => {
-    const { snapshot, verdict } = last(unshippedOrder(), { type: 'buyer.requestCancellation', at: minute(45), source: 'order-flag' }, { type: 'seller.cancel', at: minute(50), reason });
-    expect(verdict.message.en).toContain('counts against');
-    expect(snapshot.context.cancellations[0]).toMatchObject({ by: 'seller', reason, countsAgainstRate: true });
-  });
+  it.each(['NoInventory', 'ShippingAddressUndeliverable', 'PricingError', 'WeatherDelay'] as const)(
+    'should count a %s cancellation',
+    (reason) => {
+      const { snapshot, verdict } = last(
+        unshippedOrder(),
+        { type: 'buyer.requestCancellation', at: minute(45), source: 'order-flag' },
+        { type: 'seller.cancel', at: minute(50), reason },
+      );
+      expect(verdict.message.en).toContain('counts against');
+      expect(snapshot.context.cancellations[0]).toMatchObject({ by: 'seller', reason, countsAgainstRate: true });
+    },
+  );
 });
 
 describe('R7 with a shipping label nobody can cancel', () => {
@@ -151,7 +194,11 @@ describe('R7 with a shipping label nobody can cancel', () => {
 
   it('should answer a buyer request with LABEL_GENERATED and not record it', () => {
     const before = labelledOrder();
-    const { snapshot, verdict } = last(before, { type: 'buyer.requestCancellation', at: minute(41), source: 'order-flag' });
+    const { snapshot, verdict } = last(before, {
+      type: 'buyer.requestCancellation',
+      at: minute(41),
+      source: 'order-flag',
+    });
     expect(verdict.code).toBe('LABEL_GENERATED');
     expect(snapshot.context).toEqual(before.context);
   });
@@ -159,7 +206,11 @@ describe('R7 with a shipping label nobody can cancel', () => {
 
 describe('R8 voiding a label does not reopen cancellation', () => {
   it('should accept voiding the label, stay label-generated and still refuse a cancel', () => {
-    const steps = run(labelledOrder(), { type: 'seller.voidLabel', at: minute(41) }, { type: 'seller.cancel', at: minute(42), reason: 'NoInventory' });
+    const steps = run(
+      labelledOrder(),
+      { type: 'seller.voidLabel', at: minute(41) },
+      { type: 'seller.cancel', at: minute(42), reason: 'NoInventory' },
+    );
     expect(steps[0]!.verdict.accepted).toBe(true);
     expect(orderStatus(steps[0]!.snapshot)).toBe('label-generated');
     expect(steps[1]!.verdict.code).toBe('LABEL_GENERATED');
@@ -177,8 +228,14 @@ describe('R9 once shipped, cancellation is refused: the buyer returns it for a r
   ] as const)('should ship %s and then refuse cancels and requests with ALREADY_SHIPPED', (_, start) => {
     const shipped = last(start(), { type: 'seller.confirmShipment', at: minute(90) });
     expect(orderStatus(shipped.snapshot)).toBe('shipped');
-    expect(shipped.effects).toEqual([{ type: 'buyer.notified', orderId: '113-1234567-1234567', at: minute(90), topic: 'orderShipped' }]);
-    const request = applyEvent(shipped.snapshot, { type: 'buyer.requestCancellation', at: minute(95), source: 'order-flag' });
+    expect(shipped.effects).toEqual([
+      { type: 'buyer.notified', orderId: '113-1234567-1234567', at: minute(90), topic: 'orderShipped' },
+    ]);
+    const request = applyEvent(shipped.snapshot, {
+      type: 'buyer.requestCancellation',
+      at: minute(95),
+      source: 'order-flag',
+    });
     const cancel = applyEvent(shipped.snapshot, { type: 'seller.cancel', at: minute(96), reason: 'BuyerCanceled' });
     expect(request.verdict.code).toBe('ALREADY_SHIPPED');
     expect(cancel.verdict.code).toBe('ALREADY_SHIPPED');
@@ -221,26 +278,59 @@ describe('R10 a cancellation cannot be undone', () => {
 
 describe('R11 partial cancellation', () => {
   it('should reduce the remaining quantity of the named item and keep the order unshipped', () => {
-    const { snapshot, effects } = last(unshippedOrder(), { type: 'seller.cancel', at: minute(60), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }] });
+    const { snapshot, effects } = last(unshippedOrder(), {
+      type: 'seller.cancel',
+      at: minute(60),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'A', quantity: 1 }],
+    });
     expect(orderStatus(snapshot)).toBe('unshipped');
     expect(snapshot.context.items.map((item) => item.quantityCanceled)).toEqual([1, 0]);
-    expect(effects).toContainEqual({ type: 'items.refunded', orderId: '113-1234567-1234567', at: minute(60), items: [{ orderItemId: 'A', quantity: 1 }] });
-    expect(effects).toContainEqual({ type: 'buyer.notified', orderId: '113-1234567-1234567', at: minute(60), topic: 'itemsCanceled' });
+    expect(effects).toContainEqual({
+      type: 'items.refunded',
+      orderId: '113-1234567-1234567',
+      at: minute(60),
+      items: [{ orderItemId: 'A', quantity: 1 }],
+    });
+    expect(effects).toContainEqual({
+      type: 'buyer.notified',
+      orderId: '113-1234567-1234567',
+      at: minute(60),
+      topic: 'itemsCanceled',
+    });
   });
 
   it('should cancel the order when what remains of every item is cancelled', () => {
     const { snapshot } = last(
       unshippedOrder(),
       { type: 'seller.cancel', at: minute(60), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }] },
-      { type: 'seller.cancel', at: minute(61), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }, { orderItemId: 'B', quantity: 1 }] },
+      {
+        type: 'seller.cancel',
+        at: minute(61),
+        reason: 'NoInventory',
+        items: [
+          { orderItemId: 'A', quantity: 1 },
+          { orderItemId: 'B', quantity: 1 },
+        ],
+      },
     );
     expect(orderStatus(snapshot)).toBe('canceled');
     expect(snapshot.context.cancellations).toHaveLength(2);
   });
 
   it('should refuse cancelling more than remains and change nothing', () => {
-    const before = last(unshippedOrder(), { type: 'seller.cancel', at: minute(60), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }] }).snapshot;
-    const { snapshot, verdict } = last(before, { type: 'seller.cancel', at: minute(61), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 2 }] });
+    const before = last(unshippedOrder(), {
+      type: 'seller.cancel',
+      at: minute(60),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'A', quantity: 1 }],
+    }).snapshot;
+    const { snapshot, verdict } = last(before, {
+      type: 'seller.cancel',
+      at: minute(61),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'A', quantity: 2 }],
+    });
     expect(verdict).toMatchObject({ accepted: false, code: 'QUANTITY_EXCEEDS_REMAINING' });
     expect(verdict.message.en).toBe('Cannot cancel 2 of item A: only 1 remain.');
     expect(snapshot.context).toEqual(before.context);
@@ -248,11 +338,19 @@ describe('R11 partial cancellation', () => {
 
   it('should refuse an unknown item with UNKNOWN_ITEM naming it, and change nothing', () => {
     const before = unshippedOrder();
-    const { snapshot, verdict } = last(before, { type: 'seller.cancel', at: minute(61), reason: 'NoInventory', items: [{ orderItemId: 'Z', quantity: 1 }] });
+    const { snapshot, verdict } = last(before, {
+      type: 'seller.cancel',
+      at: minute(61),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'Z', quantity: 1 }],
+    });
     expect(verdict.code).toBe('UNKNOWN_ITEM');
     expect(verdict.message.en).toContain('Z');
     expect(snapshot.context).toEqual(before.context);
-    expect(last(before, { type: 'buyer.requestCancellation', at: minute(61), source: 'order-flag', orderItemIds: ['Z'] }).verdict.code).toBe('UNKNOWN_ITEM');
+    expect(
+      last(before, { type: 'buyer.requestCancellation', at: minute(61), source: 'order-flag', orderItemIds: ['Z'] })
+        .verdict.code,
+    ).toBe('UNKNOWN_ITEM');
   });
 });
 
@@ -266,9 +364,23 @@ describe('R12 auto-cancel seven days after the latest ship date', () => {
     const { snapshot, effects } = last(before.snapshot, { type: 'clock.tick', at: autoCancelAt });
     expect(orderStatus(snapshot)).toBe('auto-canceled');
     expect(snapshot.context.cancellations).toEqual([
-      { by: 'system', reason: 'NotShippedInTime', at: autoCancelAt, items: [{ orderItemId: 'A', quantity: 2 }, { orderItemId: 'B', quantity: 1 }], countsAgainstRate: true },
+      {
+        by: 'system',
+        reason: 'NotShippedInTime',
+        at: autoCancelAt,
+        items: [
+          { orderItemId: 'A', quantity: 2 },
+          { orderItemId: 'B', quantity: 1 },
+        ],
+        countsAgainstRate: true,
+      },
     ]);
-    expect(effects).toContainEqual({ type: 'seller.notified', orderId: '113-1234567-1234567', at: autoCancelAt, topic: 'autoCanceled' });
+    expect(effects).toContainEqual({
+      type: 'seller.notified',
+      orderId: '113-1234567-1234567',
+      at: autoCancelAt,
+      topic: 'autoCanceled',
+    });
   });
 
   it('should auto-cancel only what remains after a partial cancellation', () => {
@@ -277,7 +389,10 @@ describe('R12 auto-cancel seven days after the latest ship date', () => {
       { type: 'seller.cancel', at: minute(60), reason: 'NoInventory', items: [{ orderItemId: 'A', quantity: 1 }] },
       { type: 'clock.tick', at: autoCancelAt + 5 },
     );
-    expect(snapshot.context.cancellations[1]!.items).toEqual([{ orderItemId: 'A', quantity: 1 }, { orderItemId: 'B', quantity: 1 }]);
+    expect(snapshot.context.cancellations[1]!.items).toEqual([
+      { orderItemId: 'A', quantity: 1 },
+      { orderItemId: 'B', quantity: 1 },
+    ]);
     expect(snapshot.context.items.map((item) => item.quantityCanceled)).toEqual([2, 1]);
   });
 
@@ -342,23 +457,50 @@ describe('R15 the seller cancels an order that is not shipped, in Manage Orders 
 
 describe('R16 after a cancellation, the buyer and the seller each receive an e-mail', () => {
   it.each([
-    ['a seller cancel of the whole order', unshippedOrder, { type: 'seller.cancel', at: minute(60), reason: 'BuyerCanceled' }, 'orderCanceled', 'orderCanceled'],
-    ['a buyer cancel inside the window', newOrder, { type: 'buyer.cancel', at: minute(5) }, 'orderCanceled', 'orderCanceled'],
+    [
+      'a seller cancel of the whole order',
+      unshippedOrder,
+      { type: 'seller.cancel', at: minute(60), reason: 'BuyerCanceled' },
+      'orderCanceled',
+      'orderCanceled',
+    ],
+    [
+      'a buyer cancel inside the window',
+      newOrder,
+      { type: 'buyer.cancel', at: minute(5) },
+      'orderCanceled',
+      'orderCanceled',
+    ],
     ['an auto-cancel', unshippedOrder, { type: 'clock.tick', at: autoCancelAt }, 'orderCanceled', 'autoCanceled'],
-  ] as const)('should notify the buyer and the seller once each after %s', (_, start, event, buyerTopic, sellerTopic) => {
-    const { effects } = last(start(), event);
-    expect(effects.filter((effect) => effect.type === 'buyer.notified' || effect.type === 'seller.notified')).toEqual([
-      { type: 'buyer.notified', orderId: '113-1234567-1234567', at: event.at, topic: buyerTopic },
-      { type: 'seller.notified', orderId: '113-1234567-1234567', at: event.at, topic: sellerTopic },
-    ]);
-  });
+  ] as const)(
+    'should notify the buyer and the seller once each after %s',
+    (_, start, event, buyerTopic, sellerTopic) => {
+      const { effects } = last(start(), event);
+      expect(effects.filter((effect) => effect.type === 'buyer.notified' || effect.type === 'seller.notified')).toEqual(
+        [
+          { type: 'buyer.notified', orderId: '113-1234567-1234567', at: event.at, topic: buyerTopic },
+          { type: 'seller.notified', orderId: '113-1234567-1234567', at: event.at, topic: sellerTopic },
+        ],
+      );
+    },
+  );
 
   it('should tell the buyer which items were cancelled in a partial cancel, and the seller too', () => {
-    const { effects } = last(unshippedOrder(), { type: 'seller.cancel', at: minute(60), reason: 'NoInventory', items: [{ orderItemId: 'B', quantity: 1 }] });
+    const { effects } = last(unshippedOrder(), {
+      type: 'seller.cancel',
+      at: minute(60),
+      reason: 'NoInventory',
+      items: [{ orderItemId: 'B', quantity: 1 }],
+    });
     expect(effects).toEqual([
       { type: 'buyer.notified', orderId: '113-1234567-1234567', at: minute(60), topic: 'itemsCanceled' },
       { type: 'seller.notified', orderId: '113-1234567-1234567', at: minute(60), topic: 'itemsCanceled' },
-      { type: 'items.refunded', orderId: '113-1234567-1234567', at: minute(60), items: [{ orderItemId: 'B', quantity: 1 }] },
+      {
+        type: 'items.refunded',
+        orderId: '113-1234567-1234567',
+        at: minute(60),
+        items: [{ orderItemId: 'B', quantity: 1 }],
+      },
     ]);
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, nextDeadline, orderStatus, type OrderEventInput } from '../../src/index.js';
-import { autoCancelAt, buyerCancelUntil, labelledOrder, last, minute, newOrder, unshippedOrder } from '../support/orders.js';
+import {
+  autoCancelAt,
+  buyerCancelUntil,
+  labelledOrder,
+  last,
+  minute,
+  newOrder,
+  unshippedOrder,
+} from '../support/orders.js';
 
 describe('the buyer window boundary', () => {
   it('should accept a buyer cancel at 29:59.999', () => {
@@ -58,8 +66,16 @@ describe('a refused event changes only what time alone would', () => {
   const refused: Array<[string, () => ReturnType<typeof newOrder>, OrderEventInput]> = [
     ['a late buyer cancel', newOrder, { type: 'buyer.cancel', at: minute(40) }],
     ['a cancel with a label', labelledOrder, { type: 'seller.cancel', at: minute(50), reason: 'NoInventory' }],
-    ['a cancel after autoCancelAt', unshippedOrder, { type: 'seller.cancel', at: autoCancelAt + 1, reason: 'NoInventory' }],
-    ['a too-large partial cancel', unshippedOrder, { type: 'seller.cancel', at: minute(50), reason: 'NoInventory', items: [{ orderItemId: 'B', quantity: 2 }] }],
+    [
+      'a cancel after autoCancelAt',
+      unshippedOrder,
+      { type: 'seller.cancel', at: autoCancelAt + 1, reason: 'NoInventory' },
+    ],
+    [
+      'a too-large partial cancel',
+      unshippedOrder,
+      { type: 'seller.cancel', at: minute(50), reason: 'NoInventory', items: [{ orderItemId: 'B', quantity: 2 }] },
+    ],
   ];
   it.each(refused)('should leave the same snapshot and effects as a clock.tick for %s', (_, start, event) => {
     const before = start();
@@ -77,7 +93,9 @@ describe('nextDeadline', () => {
     expect(nextDeadline(newOrder())).toBe(buyerCancelUntil);
     expect(nextDeadline(unshippedOrder())).toBe(autoCancelAt);
     expect(nextDeadline(labelledOrder())).toBe(autoCancelAt);
-    expect(nextDeadline(last(unshippedOrder(), { type: 'seller.confirmShipment', at: minute(60) }).snapshot)).toBeNull();
+    expect(
+      nextDeadline(last(unshippedOrder(), { type: 'seller.confirmShipment', at: minute(60) }).snapshot),
+    ).toBeNull();
   });
 
   it('should change nothing when ticked 1 ms before it and move the order when ticked at it', () => {

@@ -26,7 +26,9 @@ interface BrowserBundle {
 async function bundleForBrowser(entry: { file: string } | { source: string }): Promise<BrowserBundle> {
   const builtins: string[] = [];
   const result = await esbuild.build({
-    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: root, loader: 'ts' as const } }),
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.source, resolveDir: root, loader: 'ts' as const } }),
     bundle: true,
     minify: true,
     format: 'iife',
@@ -101,7 +103,12 @@ describe('the root entry as a browser bundle', () => {
        try { m.createOrder({ orderId: '' }); } catch (error) { bad = error.name; }
        return JSON.stringify({ status: m.orderStatus(restored), code: refused.code, zh: refused.message['zh-CN'].length > 0, bad });`,
     );
-    expect(JSON.parse(out as string)).toEqual({ status: 'label-generated', code: 'LABEL_GENERATED', zh: true, bad: 'InvalidInputError' });
+    expect(JSON.parse(out as string)).toEqual({
+      status: 'label-generated',
+      code: 'LABEL_GENERATED',
+      zh: true,
+      bad: 'InvalidInputError',
+    });
   });
 
   it('should name a Node built-in, a server package and a Node global when an entry brings them in', async () => {

@@ -13,7 +13,9 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
     if (files.has(file)) return;
     files.add(file);
     const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    for (const match of source.matchAll(
+      /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    )) {
       const specifier = (match[1] ?? match[2])!;
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else packages.add(specifier);
@@ -50,18 +52,29 @@ describe('the installable package', () => {
   });
 
   it('should run the installed order-lifecycle command from the build: --version prints the package version', () => {
-    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
-    const out = execFileSync(process.execPath, [resolve(root, pkg.bin['order-lifecycle']!), '--version'], { cwd: root, encoding: 'utf8' });
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+      version: string;
+      bin: Record<string, string>;
+    };
+    const out = execFileSync(process.execPath, [resolve(root, pkg.bin['order-lifecycle']!), '--version'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out).toBe(`${pkg.version}\n`);
   });
 
   it('should take xstate from the app (a peer dependency), so that an app has one copy and createActor works', () => {
-    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
     expect(pkg.dependencies?.xstate).toBeUndefined();
     expect(pkg.peerDependencies?.xstate).toMatch(/^\^5\./);
     expect(pkg.peerDependenciesMeta?.xstate).toBeUndefined();
     // The package's own tests run on the version the peer range admits.
-    const installed = JSON.parse(readFileSync(resolve(root, 'node_modules/xstate/package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(readFileSync(resolve(root, 'node_modules/xstate/package.json'), 'utf8')) as {
+      version: string;
+    };
     const [major, minor] = pkg.peerDependencies!.xstate!.slice(1).split('.').map(Number);
     const [iMajor, iMinor] = installed.version.split('.').map(Number);
     expect(iMajor).toBe(major);
@@ -80,14 +93,20 @@ describe('the installable package', () => {
       for (let i = 0; i < 100; i++) await service.place({ orderId: 'p-' + i, placedAt, latestShipDate: placedAt + 2 * 86400000, items: [{ orderItemId: 'A', quantity: 1 }] });
       const swept = await service.sweep(placedAt + 3600000, { batch: 100 });
       console.log(JSON.stringify({ applied: swept.applied, failed: swept.failed.length, answered, status: (await service.get('p-99')).status }));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     // 55 of the 100 rows were ticked by the worker thread itself, not handed back to the sweeping thread.
     expect(JSON.parse(out)).toEqual({ applied: 100, failed: 0, answered: 55, status: 'unshipped' });
   });
 
   it('should keep the main entry free of servers and WebAssembly', () => {
     const { packages } = importGraph(resolve(root, 'dist/src/index.js'));
-    const forbidden = [...packages].filter((name) => /^(ws|@hpcc-js|node:http|node:net|@statelyai\/inspect|commander)/.test(name));
+    const forbidden = [...packages].filter((name) =>
+      /^(ws|@hpcc-js|node:http|node:net|@statelyai\/inspect|commander)/.test(name),
+    );
     expect(forbidden).toEqual([]);
     expect([...packages]).toContain('xstate');
   });

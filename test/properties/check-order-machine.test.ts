@@ -16,7 +16,12 @@ describe('checkOrderMachine', () => {
         notifyShipment: enqueueActions(({ context, event, enqueue }) => {
           shipped.push(event.at);
           // A late event is recorded at the order's clock; judgedAt says which instant that is.
-          enqueue.emit({ type: 'buyer.notified', orderId: context.orderId, at: judgedAt(context, event), topic: 'orderShipped' });
+          enqueue.emit({
+            type: 'buyer.notified',
+            orderId: context.orderId,
+            at: judgedAt(context, event),
+            topic: 'orderShipped',
+          });
         }),
       },
     });
@@ -29,15 +34,25 @@ describe('checkOrderMachine', () => {
   });
 
   it('should compare only states when an extension changes the effects', () => {
-    const quiet = orderMachine.provide({ actions: { notifyShipment: emit({ type: 'seller.notified', orderId: 'x', at: 0, topic: 'orderCanceled' }) } });
-    expect(() => checkOrderMachine(quiet, { numRuns: 100, seed: 20261126, maxRuns: 500, invariants: [] })).toThrow(/replay with FC_SEED=/);
+    const quiet = orderMachine.provide({
+      actions: { notifyShipment: emit({ type: 'seller.notified', orderId: 'x', at: 0, topic: 'orderCanceled' }) },
+    });
+    expect(() => checkOrderMachine(quiet, { numRuns: 100, seed: 20261126, maxRuns: 500, invariants: [] })).toThrow(
+      /replay with FC_SEED=/,
+    );
     checkOrderMachine(quiet, { numRuns: 30, maxRuns: 500, model: 'states' });
   });
 
   it('should fail, with a seed to replay, for an extension that breaks a rule', () => {
     const lenient = orderMachine.provide({ guards: { maySellerCancel: () => true } });
     expect(() =>
-      checkOrderMachine(lenient, { numRuns: 200, seed: 20261126, maxRuns: 5000, invariants: ['ordered = remaining + cancelled for every item, always'], model: false }),
+      checkOrderMachine(lenient, {
+        numRuns: 200,
+        seed: 20261126,
+        maxRuns: 5000,
+        invariants: ['ordered = remaining + cancelled for every item, always'],
+        model: false,
+      }),
     ).toThrow(/ordered = remaining \+ cancelled for every item, always" failed; replay with FC_SEED=-?\d+/);
   });
 
@@ -45,7 +60,12 @@ describe('checkOrderMachine', () => {
     const lenient = orderMachine.provide({ guards: { mayBuyerCancel: () => true } });
     const placedAt = Date.parse('2026-11-26T10:00:00Z');
     const { snapshot } = createOrder(
-      { orderId: 'late-1', placedAt, latestShipDate: placedAt + 86_400_000, items: [{ orderItemId: 'A', quantity: 1 }] },
+      {
+        orderId: 'late-1',
+        placedAt,
+        latestShipDate: placedAt + 86_400_000,
+        items: [{ orderItemId: 'A', quantity: 1 }],
+      },
       { machine: lenient },
     );
     const { snapshot: after, verdict } = applyEvent(snapshot, { type: 'buyer.cancel', at: placedAt + 30 * 86_400_000 });

@@ -6,18 +6,34 @@ const budget = { numRuns: 100 };
 
 describe('the order machine against the reference model', () => {
   it('should agree after every command when run through the pure functions', () => {
-    assertProperty('pure functions agree with the model', modelBasedProperty(() => pureFunctionsDriver()), budget);
+    assertProperty(
+      'pure functions agree with the model',
+      modelBasedProperty(() => pureFunctionsDriver()),
+      budget,
+    );
   });
 
   it('should agree after every command when run as a live actor on a SimulatedClock', () => {
-    assertProperty('live actor agrees with the model', modelBasedProperty(() => liveActorDriver()), budget);
+    assertProperty(
+      'live actor agrees with the model',
+      modelBasedProperty(() => liveActorDriver()),
+      budget,
+    );
   });
 
   it('should be indistinguishable from the uninterrupted run after serialize and restore (pure)', () => {
-    assertProperty('pure serialize/restore is indistinguishable', modelBasedProperty(() => pureFunctionsDriver(), { restore: true }), budget);
+    assertProperty(
+      'pure serialize/restore is indistinguishable',
+      modelBasedProperty(() => pureFunctionsDriver(), { restore: true }),
+      budget,
+    );
   });
 
   it('should be indistinguishable from the uninterrupted run after serialize and restore, timers included (live actor)', () => {
-    assertProperty('live serialize/restore is indistinguishable', modelBasedProperty(() => liveActorDriver(), { restore: true }), budget);
+    assertProperty(
+      'live serialize/restore is indistinguishable',
+      modelBasedProperty(() => liveActorDriver(), { restore: true }),
+      budget,
+    );
   });
 });

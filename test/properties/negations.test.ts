@@ -9,8 +9,8 @@ import { checkOrderMachine } from '../../src/testing/index.js';
  * event ids of a voided label, so it is the one that used to slip through.
  */
 const SEEDS = [
-  1341424930, 1533022687, 133155878, 1257232428, 455259820, 1164511017, 2042279759, 958723083, 1582444349, 439475706, 1104662027, 771909867, 1570993252,
-  1145244271, 722944869, 34554586, 414571619, 1821378028, 499768787, 1247925878,
+  1341424930, 1533022687, 133155878, 1257232428, 455259820, 1164511017, 2042279759, 958723083, 1582444349, 439475706,
+  1104662027, 771909867, 1570993252, 1145244271, 722944869, 34554586, 414571619, 1821378028, 499768787, 1247925878,
 ] as const;
 
 /** The guards issue 7 names; the test negates every guard the machine has, these at least. */
@@ -34,7 +34,9 @@ const guards = orderMachine.implementations.guards as unknown as Record<string, 
 
 const negated = (name: string) => {
   const original = guards[name]!;
-  return orderMachine.provide({ guards: { [name]: (args: unknown, params: unknown) => !original(args, params) } } as never);
+  return orderMachine.provide({
+    guards: { [name]: (args: unknown, params: unknown) => !original(args, params) },
+  } as never);
 };
 
 /** What `checkOrderMachine` says on `seed`: null when every property held, else the first failure's message. */
@@ -62,7 +64,8 @@ describe('checkOrderMachine against single-guard negations (default budget)', ()
   });
 
   it('should pass the package machine itself on the first seed (the kills below are not false alarms)', () => {
-    for (const seed of SEEDS.slice(0, 1)) expect(failureOn(orderMachine, seed), `checkOrderMachine(orderMachine, { seed: ${seed} })`).toBeNull();
+    for (const seed of SEEDS.slice(0, 1))
+      expect(failureOn(orderMachine, seed), `checkOrderMachine(orderMachine, { seed: ${seed} })`).toBeNull();
   });
 
   it.each(Object.keys(guards))('should kill the negation of %s on all 20 seeds', (name) => {
@@ -72,8 +75,14 @@ describe('checkOrderMachine against single-guard negations (default budget)', ()
       const failure = failureOn(mutant, seed);
       if (failure === null) survivors.push(seed);
       // A kill is a property that failed with a seed to replay, not a crash of the suite itself.
-      else expect(failure, `negated ${name}, seed ${seed}`).toMatch(/^Property "order: .+" failed; replay with FC_SEED=-?\d+/);
+      else
+        expect(failure, `negated ${name}, seed ${seed}`).toMatch(
+          /^Property "order: .+" failed; replay with FC_SEED=-?\d+/,
+        );
     }
-    expect(survivors, `the negation of ${name} survived checkOrderMachine on seeds ${survivors.join(', ')} (of ${SEEDS.join(', ')})`).toEqual([]);
+    expect(
+      survivors,
+      `the negation of ${name} survived checkOrderMachine on seeds ${survivors.join(', ')} (of ${SEEDS.join(', ')})`,
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createOrderActor, MAX_TIMER_MS, orderStatus, restoreOrder, serializeOrder, type Effect } from '../../src/index.js';
+import {
+  createOrderActor,
+  MAX_TIMER_MS,
+  orderStatus,
+  restoreOrder,
+  serializeOrder,
+  type Effect,
+} from '../../src/index.js';
 import { autoCancelAt, buyerCancelUntil, DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 function clockAt(time: number): SimulatedClock {
@@ -24,7 +31,9 @@ describe('a live order actor', () => {
     const clock = clockAt(placedAt);
     const actor = createOrderActor(orderInput(), { clock });
     const effects: Effect[] = [];
-    actor.on('*', (effect) => { if (effect.type !== 'order.accepted') effects.push(effect); });
+    actor.on('*', (effect) => {
+      if (effect.type !== 'order.accepted') effects.push(effect);
+    });
     clock.set(autoCancelAt - 1);
     expect(orderStatus(actor.getSnapshot())).toBe('unshipped');
     clock.set(autoCancelAt);
@@ -100,8 +109,12 @@ describe('a live order actor', () => {
   });
 
   it('should refuse a policy override for a restored order', () => {
-    const snapshot = restoreOrder(serializeOrder(createOrderActor(orderInput(), { clock: clockAt(placedAt) }).getSnapshot()));
-    expect(() => createOrderActor(snapshot, { policy: { autoCancelAfterMs: 1 } })).toThrow(/restored order keeps the policy/);
+    const snapshot = restoreOrder(
+      serializeOrder(createOrderActor(orderInput(), { clock: clockAt(placedAt) }).getSnapshot()),
+    );
+    expect(() => createOrderActor(snapshot, { policy: { autoCancelAfterMs: 1 } })).toThrow(
+      /restored order keeps the policy/,
+    );
   });
 
   it('should apply a policy override to a new order', () => {

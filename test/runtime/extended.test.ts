@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { enqueueActions, SimulatedClock } from 'xstate';
-import { applyEvent, createOrder, createOrderActor, orderMachine, orderStatus, restoreOrder, serializeOrder, type Effect } from '../../src/index.js';
+import {
+  applyEvent,
+  createOrder,
+  createOrderActor,
+  orderMachine,
+  orderStatus,
+  restoreOrder,
+  serializeOrder,
+  type Effect,
+} from '../../src/index.js';
 import { buyerCancelUntil, minute, orderInput, placedAt } from '../support/orders.js';
 
 /** An app's extension: shipments also notify the seller (a made-up effect topic for the test). */
@@ -16,13 +25,21 @@ const appMachine = orderMachine.provide({
 describe('an order on an extended machine', () => {
   it('should keep running on the machine it was created with through applyEvent', () => {
     const created = createOrder(orderInput(), { machine: appMachine }).snapshot;
-    const { effects } = applyEvent(applyEvent(created, { type: 'clock.tick', at: buyerCancelUntil }).snapshot, { type: 'seller.confirmShipment', at: minute(60) });
+    const { effects } = applyEvent(applyEvent(created, { type: 'clock.tick', at: buyerCancelUntil }).snapshot, {
+      type: 'seller.confirmShipment',
+      at: minute(60),
+    });
     expect(effects.map((effect) => effect.type)).toEqual(['buyer.notified', 'seller.notified']);
   });
 
   it('should restore onto the extended machine when asked', () => {
-    const text = serializeOrder(applyEvent(createOrder(orderInput()).snapshot, { type: 'clock.tick', at: buyerCancelUntil }).snapshot);
-    const onApp = applyEvent(restoreOrder(text, { machine: appMachine }), { type: 'seller.confirmShipment', at: minute(60) });
+    const text = serializeOrder(
+      applyEvent(createOrder(orderInput()).snapshot, { type: 'clock.tick', at: buyerCancelUntil }).snapshot,
+    );
+    const onApp = applyEvent(restoreOrder(text, { machine: appMachine }), {
+      type: 'seller.confirmShipment',
+      at: minute(60),
+    });
     const onDefault = applyEvent(restoreOrder(text), { type: 'seller.confirmShipment', at: minute(60) });
     expect(onApp.effects).toHaveLength(2);
     expect(onDefault.effects).toHaveLength(1);
@@ -33,7 +50,9 @@ describe('an order on an extended machine', () => {
     clock.set(placedAt);
     const actor = createOrderActor(orderInput(), { clock, machine: appMachine });
     const effects: Effect[] = [];
-    actor.on('*', (effect) => { if (effect.type !== 'order.accepted') effects.push(effect); });
+    actor.on('*', (effect) => {
+      if (effect.type !== 'order.accepted') effects.push(effect);
+    });
     clock.set(buyerCancelUntil);
     expect(orderStatus(actor.getSnapshot())).toBe('unshipped');
     actor.send({ type: 'seller.confirmShipment', at: minute(60) });

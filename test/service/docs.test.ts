@@ -10,14 +10,21 @@ describe('docs/service.md', () => {
   it('should cite only test files that exist, and cite each process-level test', () => {
     const cited = [...new Set([...doc.matchAll(/`(test\/[\w/.-]+\.ts)(?:#\w+)?`/g)].map((m) => m[1]!))];
     expect(cited.filter((file) => !existsSync(resolve(root, file)))).toEqual([]);
-    expect(cited).toEqual(expect.arrayContaining(['test/service/processes.test.ts', 'test/service/postgres-race.test.ts', 'test/store/contract.test.ts']));
+    expect(cited).toEqual(
+      expect.arrayContaining([
+        'test/service/processes.test.ts',
+        'test/service/postgres-race.test.ts',
+        'test/store/contract.test.ts',
+      ]),
+    );
   });
 
   it('should show the SQLite schema the store creates, statement for statement', () => {
     const block = doc.match(/```sql\n([\s\S]*?)```/)![1]!;
     expect(block.trim()).toBe(SQLITE_SCHEMA.trim());
     // The PostgreSQL schema has the same tables and indexes.
-    const names = (sql: string) => [...sql.matchAll(/CREATE (?:TABLE|INDEX) IF NOT EXISTS (?:%s\.)?(\w+)/g)].map((m) => m[1]);
+    const names = (sql: string) =>
+      [...sql.matchAll(/CREATE (?:TABLE|INDEX) IF NOT EXISTS (?:%s\.)?(\w+)/g)].map((m) => m[1]);
     expect(names(POSTGRES_SCHEMA)).toEqual(names(SQLITE_SCHEMA));
   });
 

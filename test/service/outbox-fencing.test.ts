@@ -55,53 +55,93 @@ describe.each(storeKinds)('outbox drains whose lease ran out, on the $name store
     delivered.push(`${who}:${name(item)}`);
   };
 
-  it.skipIf(kind.skip)('should ignore the late failure of a drainer whose lease ran out: the effect another drainer delivered is not delivered again', async () => {
-    const release = gate();
-    const started = gate();
-    const late = service.outbox.drain(slowFirst('late', release.opened, started.open, 'mail server timed out'), { leaseMs: LEASE, backoffMs: 0 });
-    await started.opened;
-    // The late drainer's handler hangs past its lease: a second drainer takes the effects over and delivers them.
-    clock += LEASE + 1;
-    expect(await service.outbox.drain(quick('second'), { leaseMs: LEASE })).toEqual({ delivered: 3, failed: 0, parked: [] });
-    // Now the late handler fails. Its outcome is stale and changes nothing, so nothing is delivered again.
-    release.open();
-    expect(await late).toEqual({ delivered: 0, failed: 1, parked: [] });
-    expect(await service.outbox.drain(quick('third'), { leaseMs: LEASE })).toEqual({ delivered: 0, failed: 0, parked: [] });
-    clock += 24 * 3_600_000;
-    expect(await service.outbox.drain(quick('third'), { leaseMs: LEASE })).toEqual({ delivered: 0, failed: 0, parked: [] });
-    expect(delivered).toEqual(['second:buyer.notified', 'second:seller.notified', 'second:items.refunded']);
-    expect((await store.outboxEntries('a')).map((e) => [e.state, e.attempts, e.lastError])).toEqual([
-      ['done', 0, null],
-      ['done', 0, null],
-      ['done', 0, null],
-    ]);
-  });
+  it.skipIf(kind.skip)(
+    'should ignore the late failure of a drainer whose lease ran out: the effect another drainer delivered is not delivered again',
+    async () => {
+      const release = gate();
+      const started = gate();
+      const late = service.outbox.drain(slowFirst('late', release.opened, started.open, 'mail server timed out'), {
+        leaseMs: LEASE,
+        backoffMs: 0,
+      });
+      await started.opened;
+      // The late drainer's handler hangs past its lease: a second drainer takes the effects over and delivers them.
+      clock += LEASE + 1;
+      expect(await service.outbox.drain(quick('second'), { leaseMs: LEASE })).toEqual({
+        delivered: 3,
+        failed: 0,
+        parked: [],
+      });
+      // Now the late handler fails. Its outcome is stale and changes nothing, so nothing is delivered again.
+      release.open();
+      expect(await late).toEqual({ delivered: 0, failed: 1, parked: [] });
+      expect(await service.outbox.drain(quick('third'), { leaseMs: LEASE })).toEqual({
+        delivered: 0,
+        failed: 0,
+        parked: [],
+      });
+      clock += 24 * 3_600_000;
+      expect(await service.outbox.drain(quick('third'), { leaseMs: LEASE })).toEqual({
+        delivered: 0,
+        failed: 0,
+        parked: [],
+      });
+      expect(delivered).toEqual(['second:buyer.notified', 'second:seller.notified', 'second:items.refunded']);
+      expect((await store.outboxEntries('a')).map((e) => [e.state, e.attempts, e.lastError])).toEqual([
+        ['done', 0, null],
+        ['done', 0, null],
+        ['done', 0, null],
+      ]);
+    },
+  );
 
   it.skipIf(kind.skip)('should hand out no more of its batch once a drainer finds its lease ran out', async () => {
     const release = gate();
     const started = gate();
-    const late = service.outbox.drain(slowFirst('late', release.opened, started.open), { leaseMs: LEASE, backoffMs: 0 });
+    const late = service.outbox.drain(slowFirst('late', release.opened, started.open), {
+      leaseMs: LEASE,
+      backoffMs: 0,
+    });
     await started.opened;
     clock += LEASE + 1;
-    expect(await service.outbox.drain(quick('second'), { leaseMs: LEASE })).toEqual({ delivered: 3, failed: 0, parked: [] });
+    expect(await service.outbox.drain(quick('second'), { leaseMs: LEASE })).toEqual({
+      delivered: 3,
+      failed: 0,
+      parked: [],
+    });
     // The late handler returns: its first effect was delivered twice (at least once), but its completion is stale,
     // and it does not go on to deliver the two later effects of its batch, which the second drainer delivered.
     release.open();
     expect(await late).toEqual({ delivered: 1, failed: 0, parked: [] });
-    expect(delivered).toEqual(['second:buyer.notified', 'second:seller.notified', 'second:items.refunded', 'late:buyer.notified']);
+    expect(delivered).toEqual([
+      'second:buyer.notified',
+      'second:seller.notified',
+      'second:items.refunded',
+      'late:buyer.notified',
+    ]);
     expect((await store.outboxEntries('a')).map((e) => e.state)).toEqual(['done', 'done', 'done']);
   });
 
-  it.skipIf(kind.skip)('should record the outcome of a drainer that outlived its lease when no other drainer claimed the effects since', async () => {
-    const release = gate();
-    const started = gate();
-    const late = service.outbox.drain(slowFirst('late', release.opened, started.open), { leaseMs: LEASE, backoffMs: 0 });
-    await started.opened;
-    // The lease ran out, but nobody claimed the rows: the late drainer's claim is still the current one.
-    clock += LEASE + 1;
-    release.open();
-    expect(await late).toEqual({ delivered: 3, failed: 0, parked: [] });
-    expect(delivered).toEqual(['late:buyer.notified', 'late:seller.notified', 'late:items.refunded']);
-    expect(await service.outbox.drain(quick('second'), { leaseMs: LEASE })).toEqual({ delivered: 0, failed: 0, parked: [] });
-  });
+  it.skipIf(kind.skip)(
+    'should record the outcome of a drainer that outlived its lease when no other drainer claimed the effects since',
+    async () => {
+      const release = gate();
+      const started = gate();
+      const late = service.outbox.drain(slowFirst('late', release.opened, started.open), {
+        leaseMs: LEASE,
+        backoffMs: 0,
+      });
+      await started.opened;
+      // The lease ran out, but nobody claimed the rows: the late drainer's claim is still the current one.
+      clock += LEASE + 1;
+      release.open();
+      expect(await late).toEqual({ delivered: 3, failed: 0, parked: [] });
+      expect(delivered).toEqual(['late:buyer.notified', 'late:seller.notified', 'late:items.refunded']);
+      expect(await service.outbox.drain(quick('second'), { leaseMs: LEASE })).toEqual({
+        delivered: 0,
+        failed: 0,
+        parked: [],
+      });
+    },
+  );
 });

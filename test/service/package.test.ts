@@ -22,8 +22,23 @@ describe('the service and store entries', () => {
   });
 
   it('should export the documented names', () => {
-    expect(Object.keys(service).sort()).toEqual(['OrderConflictError', 'OrderNotFoundError', 'UnreadableOrderError', 'createOrderService']);
-    expect(Object.keys(store).sort()).toEqual(['MemoryStore', 'POSTGRES_SCHEMA', 'PostgresStore', 'SQLITE_SCHEMA', 'SqliteStore', 'StoreBusyError', 'StoreConnectionError', 'StoreFullError', 'WriteConflictError']);
+    expect(Object.keys(service).sort()).toEqual([
+      'OrderConflictError',
+      'OrderNotFoundError',
+      'UnreadableOrderError',
+      'createOrderService',
+    ]);
+    expect(Object.keys(store).sort()).toEqual([
+      'MemoryStore',
+      'POSTGRES_SCHEMA',
+      'PostgresStore',
+      'SQLITE_SCHEMA',
+      'SqliteStore',
+      'StoreBusyError',
+      'StoreConnectionError',
+      'StoreFullError',
+      'WriteConflictError',
+    ]);
   });
 
   it('should depend on better-sqlite3 12 and pg 8 at run time', () => {

@@ -24,7 +24,10 @@ interface Worker {
 }
 
 function startWorker(job: WorkerJob): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerPath, JSON.stringify(job)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', workerPath, JSON.stringify(job)], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
   let buffer = '';
@@ -75,8 +78,10 @@ const orderIds = Array.from({ length: ORDERS }, (_, i) => `p-${String(i).padStar
 /** A third of the orders is cancelled by the buyer, a third gets a label, a third is left to the sweeper. */
 const plan: WorkerJob['plan'] = orderIds.flatMap((orderId, i) => {
   const at = placedAt + i * 1_000;
-  if (i % 3 === 0) return [{ orderId, key: `cancel-${i}`, event: { type: 'buyer.cancel', at: at + 60_000 } as OrderEventInput }];
-  if (i % 3 === 1) return [{ orderId, key: `label-${i}`, event: { type: 'seller.generateLabel', at: minute(40) } as OrderEventInput }];
+  if (i % 3 === 0)
+    return [{ orderId, key: `cancel-${i}`, event: { type: 'buyer.cancel', at: at + 60_000 } as OrderEventInput }];
+  if (i % 3 === 1)
+    return [{ orderId, key: `label-${i}`, event: { type: 'seller.generateLabel', at: minute(40) } as OrderEventInput }];
   return [];
 });
 const sweeps = [minute(45), autoCancelAt + 3_600_000];
@@ -125,7 +130,10 @@ const backends: Backend[] = [
         job: { kind: 'postgres', connectionString, schema },
         open: () => new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 }),
         inTransaction: async () => {
-          const result = await pgQuery<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'", [schema]);
+          const result = await pgQuery<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'",
+            [schema],
+          );
           return result.rows[0]!.n === 1;
         },
         cleanup: () => dropSchema(schema),
@@ -154,7 +162,8 @@ describe.each(backends)('worker processes on $name', (backend) => {
       return store;
     };
     const service = await createOrderService({ store: open() });
-    for (const [i, orderId] of orderIds.entries()) await service.place(orderInput({ orderId, placedAt: placedAt + i * 1_000 }));
+    for (const [i, orderId] of orderIds.entries())
+      await service.place(orderInput({ orderId, placedAt: placedAt + i * 1_000 }));
     await service.close();
     stores.length = 0;
     return { made, open };
@@ -168,7 +177,9 @@ describe.each(backends)('worker processes on $name', (backend) => {
       const ticks = events.filter((e) => e.type === 'clock.tick').map((e) => e.at);
       expect(new Set(ticks).size, `${orderId} ticks ${ticks}`).toBe(ticks.length);
       const planned = plan.filter((p) => p.orderId === orderId).map((p) => p.event.type);
-      expect(events.filter((e) => e.type !== 'clock.tick' && e.type !== 'order.place').map((e) => e.type)).toEqual(planned);
+      expect(events.filter((e) => e.type !== 'clock.tick' && e.type !== 'order.place').map((e) => e.type)).toEqual(
+        planned,
+      );
       const row = (await store.getOrder(orderId))!;
       expect(row.status, orderId).toBe(i % 3 === 0 ? 'canceled' : 'auto-canceled');
     }
@@ -176,7 +187,9 @@ describe.each(backends)('worker processes on $name', (backend) => {
 
   it.skipIf(backend.skip)('should process each due order once when several workers sweep at once', async () => {
     const { made, open } = await setUp();
-    const results = await runTogether([0, 1, 2].map(() => ({ store: made.job, plan: [], sweeps: [minute(45)], batch: 5 })));
+    const results = await runTogether(
+      [0, 1, 2].map(() => ({ store: made.job, plan: [], sweeps: [minute(45)], batch: 5 })),
+    );
     // Every order's buyer window (placedAt + 30 min + i s) is due at minute 45: each is ticked by exactly one worker.
     expect(results.reduce((sum, r) => sum + r.swept, 0)).toBe(ORDERS);
     const store = open();
@@ -187,16 +200,19 @@ describe.each(backends)('worker processes on $name', (backend) => {
     expect(await disagreements(store, orderIds)).toEqual([]);
   });
 
-  it.skipIf(backend.skip)('should apply each keyed event once when several workers apply and sweep the same orders', async () => {
-    const { made, open } = await setUp();
-    const reversed = [...plan].reverse();
-    await runTogether([
-      { store: made.job, plan, sweeps, batch: 7 },
-      { store: made.job, plan: reversed, sweeps, batch: 3 },
-      { store: made.job, plan, sweeps: [sweeps[1]!], batch: 11 },
-    ]);
-    await checkOutcome(open());
-  });
+  it.skipIf(backend.skip)(
+    'should apply each keyed event once when several workers apply and sweep the same orders',
+    async () => {
+      const { made, open } = await setUp();
+      const reversed = [...plan].reverse();
+      await runTogether([
+        { store: made.job, plan, sweeps, batch: 7 },
+        { store: made.job, plan: reversed, sweeps, batch: 3 },
+        { store: made.job, plan, sweeps: [sweeps[1]!], batch: 11 },
+      ]);
+      await checkOutcome(open());
+    },
+  );
 
   // Kill points, counted in store writes of the worker (the plan has 40 applies): inside the 4th apply, its order
   // row updated and its history row not; inside the first sweep batch, 5 orders written and the 6th order row

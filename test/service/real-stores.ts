@@ -102,7 +102,8 @@ export const sqlStoreKinds: SqlStoreKind[] = [
  * one lost during COMMIT after the real one committed (`unknown`, stored) or before it did (`unknown`, rolled
  * back), or a lock held past the timeout (nothing run).
  */
-export type Fault = 'lost before commit' | 'lost during commit, committed' | 'lost during commit, not committed' | 'busy';
+export type Fault =
+  'lost before commit' | 'lost during commit, committed' | 'lost during commit, not committed' | 'busy';
 
 /** A real store whose transactions meet queued faults; see `faultyStore`. */
 export type FaultyStore = OrderStore & {

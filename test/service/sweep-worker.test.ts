@@ -56,7 +56,12 @@ describe('the sweep worker thread', () => {
         return 'prepared' in tick ? { orderId: tick.orderId, prepared: tick.prepared } : tick;
       });
       expect(there).toEqual(here);
-      expect(there[1]).toEqual({ orderId: ids[1], failed: expect.stringMatching(/^Stored order "w-001" cannot be read: cannot restore an order from text that is not JSON/) });
+      expect(there[1]).toEqual({
+        orderId: ids[1],
+        failed: expect.stringMatching(
+          /^Stored order "w-001" cannot be read: cannot restore an order from text that is not JSON/,
+        ),
+      });
       expect(there.filter((tick) => 'prepared' in tick)).toHaveLength(3);
     } finally {
       await worker.close();
@@ -77,14 +82,17 @@ describe('the sweep worker thread', () => {
   });
 
   it('should sweep on one thread from then on when the worker thread cannot start', async () => {
-    const start = vi.spyOn(SweepWorker.prototype as unknown as { start: () => unknown }, 'start').mockImplementation(() => {
-      throw new Error('no threads here');
-    });
+    const start = vi
+      .spyOn(SweepWorker.prototype as unknown as { start: () => unknown }, 'start')
+      .mockImplementation(() => {
+        throw new Error('no threads here');
+      });
     const store = new MemoryStore();
     const service = await createOrderService({ store, now: () => placedAt });
     services.push(service);
     const many = Array.from({ length: 140 }, (_, i) => `s-${i}`);
-    for (const [i, orderId] of many.entries()) await service.place(orderInput({ orderId, placedAt: placedAt + i * 60_000 }));
+    for (const [i, orderId] of many.entries())
+      await service.place(orderInput({ orderId, placedAt: placedAt + i * 60_000 }));
     const swept = await service.sweep(buyerCancelUntil + many.length * 60_000, { batch: 70 });
     expect(swept).toEqual({ applied: many.length, remaining: 0, failed: [] });
     expect(start).toHaveBeenCalledTimes(1); // the second batch of 70 did not try again
@@ -108,21 +116,30 @@ describe('the sweep worker thread', () => {
         results.push({ swept, stored: await everything(each.store), store: each.store });
       }
       // How many ticks the worker thread itself answered per request (0: it failed and the sweep stepped them).
-      for (const result of run.mock.results) answered.push(((await (result.value as Promise<unknown[]>).catch(() => [])) as unknown[]).length);
+      for (const result of run.mock.results)
+        answered.push(((await (result.value as Promise<unknown[]>).catch(() => [])) as unknown[]).length);
       return { results, calls: run.mock.calls.length, answered };
     }
 
-    it.skipIf(kind.skip)('should write the same rows, history and outbox whether a worker thread ticks part of a large batch or not', async () => {
-      const { results, calls, answered } = await sweptTwice();
-      expect(calls).toBe(1); // the batch of 100; the last 20 rows are too few to share
-      expect(answered).toEqual([55]);
-      const [threaded, single] = results;
-      expect(threaded!.swept).toEqual(single!.swept);
-      expect(threaded!.swept.applied).toBe(ORDERS - 2);
-      expect(threaded!.swept.failed.map((f) => f.orderId)).toEqual(garbled);
-      expect(threaded!.stored).toEqual(single!.stored);
-      expect(await disagreements(threaded!.store, ids.filter((id) => !garbled.includes(id)))).toEqual([]);
-    });
+    it.skipIf(kind.skip)(
+      'should write the same rows, history and outbox whether a worker thread ticks part of a large batch or not',
+      async () => {
+        const { results, calls, answered } = await sweptTwice();
+        expect(calls).toBe(1); // the batch of 100; the last 20 rows are too few to share
+        expect(answered).toEqual([55]);
+        const [threaded, single] = results;
+        expect(threaded!.swept).toEqual(single!.swept);
+        expect(threaded!.swept.applied).toBe(ORDERS - 2);
+        expect(threaded!.swept.failed.map((f) => f.orderId)).toEqual(garbled);
+        expect(threaded!.stored).toEqual(single!.stored);
+        expect(
+          await disagreements(
+            threaded!.store,
+            ids.filter((id) => !garbled.includes(id)),
+          ),
+        ).toEqual([]);
+      },
+    );
 
     it.skipIf(kind.skip)('should tick every row itself when the worker thread fails', async () => {
       const { results, calls, answered } = await sweptTwice({ failWorker: true });

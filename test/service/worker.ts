@@ -21,7 +21,10 @@ export interface WorkerJob {
 }
 
 const job = JSON.parse(process.argv[2]!) as WorkerJob;
-const store = job.store.kind === 'sqlite' ? new SqliteStore({ filename: job.store.filename }) : new PostgresStore({ connectionString: job.store.connectionString, schema: job.store.schema, max: 2 });
+const store =
+  job.store.kind === 'sqlite'
+    ? new SqliteStore({ filename: job.store.filename })
+    : new PostgresStore({ connectionString: job.store.connectionString, schema: job.store.schema, max: 2 });
 if (job.blockAt) {
   const { write, call } = job.blockAt;
   let calls = 0;

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellerMetrics, type OrderStatus } from '../../src/index.js';
 import { createOrderService, type OrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { SimulationRunner, planSimulation, runClock, simulationNow, scenarioKinds, simulate, storedSnapshots, type SimulationFigures } from '../../src/sim/index.js';
+import {
+  SimulationRunner,
+  planSimulation,
+  runClock,
+  simulationNow,
+  scenarioKinds,
+  simulate,
+  storedSnapshots,
+  type SimulationFigures,
+} from '../../src/sim/index.js';
 import { eventsFromNotification } from '../../src/amazon/index.js';
 
 const ORDERS = 400;
@@ -13,7 +22,8 @@ let dir: string;
 let figures: SimulationFigures;
 let service: OrderService;
 
-const run = (file: string, seed: number) => simulate({ store: new SqliteStore({ filename: join(dir, file) }), orders: ORDERS, days: 7, seed });
+const run = (file: string, seed: number) =>
+  simulate({ store: new SqliteStore({ filename: join(dir, file) }), orders: ORDERS, days: 7, seed });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sim-engine-'));
@@ -50,7 +60,12 @@ describe('simulate', () => {
     expect(figures.cancellations.byReason['NoInventory']).toBe(s.noInventory + s.partialCancel);
     expect(figures.cancellations.byReason['NotShippedInTime']).toBe(s.forgotten);
     expect(figures.cancellations.byReason['MarketplaceCanceled']).toBe(s.marketplaceCancel);
-    expect(figures.cancellations.byWho).toEqual({ buyer: s.buyerSelfCancel, seller: s.officialRequest + s.officialMessage + s.messageOnly + s.noInventory + s.partialCancel, marketplace: s.marketplaceCancel, auto: s.forgotten });
+    expect(figures.cancellations.byWho).toEqual({
+      buyer: s.buyerSelfCancel,
+      seller: s.officialRequest + s.officialMessage + s.messageOnly + s.noInventory + s.partialCancel,
+      marketplace: s.marketplaceCancel,
+      auto: s.forgotten,
+    });
     // Message-only requests are not official: their BuyerCanceled cancels count, and so do stock-outs and auto-cancels.
     expect(figures.cancellations.counted).toBe(s.messageOnly + s.noInventory + s.partialCancel + s.forgotten);
     // Late asks: a buyer cancel after the window and a request after the label, both refused.
@@ -65,7 +80,11 @@ describe('simulate', () => {
       let listed = 0;
       let afterId: string | undefined;
       for (;;) {
-        const page = await service.list({ status: status as OrderStatus, limit: 1000, ...(afterId ? { afterId } : {}) });
+        const page = await service.list({
+          status: status as OrderStatus,
+          limit: 1000,
+          ...(afterId ? { afterId } : {}),
+        });
         listed += page.length;
         if (page.length < 1000) break;
         afterId = page.at(-1)!.orderId;
@@ -112,15 +131,24 @@ describe('simulate', () => {
     expect(notifications.length).toBe(s.officialRequest + s.afn + s.marketplaceCancel);
     expect(figures.amazon.feeds.applied).toBe(feeds.length);
     expect(feeds.length).toBeGreaterThan(0);
-    expect(figures.amazon.feeds).toMatchObject({ messages: s.noInventory, successful: s.noInventory, errors: 0, warnings: 0 });
+    expect(figures.amazon.feeds).toMatchObject({
+      messages: s.noInventory,
+      successful: s.noInventory,
+      errors: 0,
+      warnings: 0,
+    });
     const snapshots = await storedSnapshots(service);
     const ids = snapshots.flatMap((snapshot) => snapshot.context.eventIds);
     expect(ids.filter((id) => id.startsWith('amzn-feed:sim-7-day-'))).toHaveLength(s.noInventory);
     expect(ids.filter((id) => /^amzn:[^:]+:shipped$/.test(id))).toHaveLength(s.afn);
     expect(ids.filter((id) => /^amzn:[^:]+:canceled$/.test(id))).toHaveLength(s.marketplaceCancel);
     // Each notification also says whether Amazon holds the order (Pending) or lets the seller act (Unshipped).
-    const readiness = notifications.flatMap((a) => eventsFromNotification(a.notification).events).filter((event) => event.type === 'marketplace.statusReported').length;
-    expect(ids.filter((id) => id.includes(':buyer-request:')).length).toBe(figures.amazon.notifications.events - s.afn - s.marketplaceCancel - readiness);
+    const readiness = notifications
+      .flatMap((a) => eventsFromNotification(a.notification).events)
+      .filter((event) => event.type === 'marketplace.statusReported').length;
+    expect(ids.filter((id) => id.includes(':buyer-request:')).length).toBe(
+      figures.amazon.notifications.events - s.afn - s.marketplaceCancel - readiness,
+    );
     const afn = snapshots.filter((snapshot) => snapshot.context.fulfillmentChannel === 'AFN');
     expect(afn).toHaveLength(s.afn);
     expect(afn.every((snapshot) => snapshot.context.shipmentSource === 'marketplace')).toBe(true);
@@ -142,7 +170,8 @@ describe('simulate', () => {
     const plannedFor = (orderId: string) => planned.get(orderId) ?? planned.set(orderId, []).get(orderId)!;
     for (const action of plan.actions) {
       if (action.kind === 'place') plannedFor(action.input.orderId).push(action.at);
-      else if (action.kind === 'feed') for (const cancellation of action.cancellations) plannedFor(cancellation.orderId).push(action.at);
+      else if (action.kind === 'feed')
+        for (const cancellation of action.cancellations) plannedFor(cancellation.orderId).push(action.at);
       else plannedFor(action.orderId).push(action.at);
     }
     let checked = 0;
@@ -150,7 +179,10 @@ describe('simulate', () => {
       const rows = (await service.history(orderId)).filter((row) => row.event.type !== 'clock.tick');
       // A notification may carry several events, each recorded at its instant: compare the distinct instants.
       expect([...new Set(rows.map((row) => row.recordedAt))], orderId).toEqual([...new Set(instants)]);
-      expect(rows.map((row) => row.recordedAt), orderId).toEqual([...rows.map((row) => row.recordedAt)].sort((a, b) => a - b));
+      expect(
+        rows.map((row) => row.recordedAt),
+        orderId,
+      ).toEqual([...rows.map((row) => row.recordedAt)].sort((a, b) => a - b));
       checked++;
     }
     expect(checked).toBe(ORDERS);
@@ -160,7 +192,9 @@ describe('simulate', () => {
     // A busy day: notifications with several events meet other orders' requests in the same clock step. The feed
     // comes at the start of a step; moved into the middle of one, it has requests before and after it.
     const planned = planSimulation({ orders: 3000, days: 1, seed: 7 });
-    const actions = planned.actions.map((action) => (action.kind === 'feed' ? { ...action, at: action.at + 7 * 60_000 } : action)).sort((a, b) => a.at - b.at);
+    const actions = planned.actions
+      .map((action) => (action.kind === 'feed' ? { ...action, at: action.at + 7 * 60_000 } : action))
+      .sort((a, b) => a.at - b.at);
     const plan = { ...planned, actions };
     const clock = { now: plan.start };
     const now = simulationNow(clock);
@@ -184,12 +218,21 @@ describe('simulate', () => {
       return { verdict: { accepted: true } };
     };
     // applyFeed reads an order to cancel what remains of each item the acknowledgement names (it has no Quantity).
-    const itemsOf = new Map(plan.actions.flatMap((action) => (action.kind === 'place' ? [[action.input.orderId, action.input.items] as const] : [])));
+    const itemsOf = new Map(
+      plan.actions.flatMap((action) =>
+        action.kind === 'place' ? [[action.input.orderId, action.input.items] as const] : [],
+      ),
+    );
     const recording = {
       place: (input: { orderId: string }) => request(input.orderId),
-      get: async (orderId: string) => ({ snapshot: { context: { items: (itemsOf.get(orderId) ?? []).map((item) => ({ ...item, quantityCanceled: 0 })) } } }),
+      get: async (orderId: string) => ({
+        snapshot: {
+          context: { items: (itemsOf.get(orderId) ?? []).map((item) => ({ ...item, quantityCanceled: 0 })) },
+        },
+      }),
       // applyFeed's events carry an eventId of the feed's message.
-      apply: (orderId: string, event: { eventId?: string }) => request(orderId, event.eventId?.startsWith('amzn-feed') === true),
+      apply: (orderId: string, event: { eventId?: string }) =>
+        request(orderId, event.eventId?.startsWith('amzn-feed') === true),
       sweep: async () => ({ applied: 0, remaining: 0, failed: [] }),
     } as unknown as OrderService;
     const runner = new SimulationRunner(recording, plan, clock);
@@ -199,10 +242,19 @@ describe('simulate', () => {
     const expected = new Map<string, number[]>();
     let feedRequests = 0;
     for (const action of plan.actions) {
-      const orderIds = action.kind === 'feed' ? action.cancellations.map((c) => c.orderId) : [action.kind === 'place' ? action.input.orderId : action.orderId];
-      const times = action.kind === 'notify' ? eventsFromNotification(JSON.parse(JSON.stringify(action.notification))).events.length : 1;
+      const orderIds =
+        action.kind === 'feed'
+          ? action.cancellations.map((c) => c.orderId)
+          : [action.kind === 'place' ? action.input.orderId : action.orderId];
+      const times =
+        action.kind === 'notify'
+          ? eventsFromNotification(JSON.parse(JSON.stringify(action.notification))).events.length
+          : 1;
       if (action.kind === 'feed') feedRequests += orderIds.length;
-      for (const orderId of orderIds) (expected.get(orderId) ?? expected.set(orderId, []).get(orderId)!).push(...Array<number>(times).fill(action.at));
+      for (const orderId of orderIds)
+        (expected.get(orderId) ?? expected.set(orderId, []).get(orderId)!).push(
+          ...Array<number>(times).fill(action.at),
+        );
     }
     expect(seen).toEqual(expected);
     expect(overlapping).toEqual([]);

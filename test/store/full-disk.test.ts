@@ -34,13 +34,24 @@ describe('the SQLite store on a full disk', () => {
     await service.place(orderInput({ orderId: 'kept' }));
     limitPages(store, 'current');
     // Orders of many items need new pages: the file cannot grow.
-    const big = (orderId: string) => orderInput({ orderId, items: Array.from({ length: 40 }, (_, i) => ({ orderItemId: `I-${i}`, sku: `SKU-${i}-${"x".repeat(80)}`, quantity: 1 })) });
+    const big = (orderId: string) =>
+      orderInput({
+        orderId,
+        items: Array.from({ length: 40 }, (_, i) => ({
+          orderItemId: `I-${i}`,
+          sku: `SKU-${i}-${'x'.repeat(80)}`,
+          quantity: 1,
+        })),
+      });
     const errors: unknown[] = [];
-    for (let i = 0; i < 20 && errors.length === 0; i++) await service.place(big(`full-${i}`)).catch((error: unknown) => errors.push(error));
+    for (let i = 0; i < 20 && errors.length === 0; i++)
+      await service.place(big(`full-${i}`)).catch((error: unknown) => errors.push(error));
     expect(errors).toHaveLength(1);
     const error = errors[0] as StoreFullError;
     expect(error).toBeInstanceOf(StoreFullError);
-    expect(error.message).toBe(`SQLite database ${JSON.stringify(file)} is full (its disk has no space left): nothing of the transaction was stored; free space and send it again.`);
+    expect(error.message).toBe(
+      `SQLite database ${JSON.stringify(file)} is full (its disk has no space left): nothing of the transaction was stored; free space and send it again.`,
+    );
     const refusedId = `full-${(await store.listOrders({ idContains: 'full-', limit: 1000 })).length}`;
     expect(await service.get(refusedId)).toBeNull();
     expect(await service.get('kept')).toMatchObject({ orderId: 'kept', version: 1 });

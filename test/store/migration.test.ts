@@ -56,24 +56,31 @@ describe('an outbox written by the version before fencing tokens', () => {
     await checkMigrated(store);
   });
 
-  it.skipIf(skipPostgres)('should get its claim column from PostgresStore.init(), keep its rows, and be read by a read-only store before that', async () => {
-    const schema = testSchemaName('migrate');
-    cleanups.push(() => dropSchema(schema));
-    await pgQuery(`CREATE SCHEMA "${schema}"; ${withoutClaim(POSTGRES_SCHEMA).replaceAll('%s', `"${schema}"`)} ${oldRows(`"${schema}".order_outbox`)}`);
-    const readOnly = new PostgresStore({ connectionString: DATABASE_URL, schema, readonly: true, max: 1 });
-    cleanups.push(() => readOnly.close());
-    expect((await readOnly.outboxEntries()).map((e) => e.claim)).toEqual([0, 0]);
-    const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 });
-    cleanups.push(() => store.close());
-    await store.init();
-    await store.init();
-    await checkMigrated(store);
-  });
+  it.skipIf(skipPostgres)(
+    'should get its claim column from PostgresStore.init(), keep its rows, and be read by a read-only store before that',
+    async () => {
+      const schema = testSchemaName('migrate');
+      cleanups.push(() => dropSchema(schema));
+      await pgQuery(
+        `CREATE SCHEMA "${schema}"; ${withoutClaim(POSTGRES_SCHEMA).replaceAll('%s', `"${schema}"`)} ${oldRows(`"${schema}".order_outbox`)}`,
+      );
+      const readOnly = new PostgresStore({ connectionString: DATABASE_URL, schema, readonly: true, max: 1 });
+      cleanups.push(() => readOnly.close());
+      expect((await readOnly.outboxEntries()).map((e) => e.claim)).toEqual([0, 0]);
+      const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 });
+      cleanups.push(() => store.close());
+      await store.init();
+      await store.init();
+      await checkMigrated(store);
+    },
+  );
 });
 
 /** The schema as the version before event ids created it: the history without its `event_id` column and index. */
 const withoutEventId = (schema: string) => {
-  const old = schema.replace(/\n\s*event_id\s+TEXT,/, '').replace(/CREATE INDEX IF NOT EXISTS order_history_event[^\n]*\n/, '');
+  const old = schema
+    .replace(/\n\s*event_id\s+TEXT,/, '')
+    .replace(/CREATE INDEX IF NOT EXISTS order_history_event[^\n]*\n/, '');
   expect(old).not.toContain('event_id');
   return old;
 };
@@ -87,8 +94,13 @@ const oldHistory = (history: string) => `
 
 async function checkEventIds(store: OrderStore): Promise<void> {
   expect((await store.history('a')).map((row) => row.eventId)).toEqual([undefined, 'e1', undefined]);
-  expect((await store.transaction((tx) => tx.findEvent('a', 'e1', '{"type":"seller.generateLabel","at":5,"eventId":"e1"}')))?.seq).toBe(2);
-  expect(await store.transaction((tx) => tx.findEvent('a', 'e2', '{"type":"seller.generateLabel","at":5,"eventId":"e2"}'))).toBeNull();
+  expect(
+    (await store.transaction((tx) => tx.findEvent('a', 'e1', '{"type":"seller.generateLabel","at":5,"eventId":"e1"}')))
+      ?.seq,
+  ).toBe(2);
+  expect(
+    await store.transaction((tx) => tx.findEvent('a', 'e2', '{"type":"seller.generateLabel","at":5,"eventId":"e2"}')),
+  ).toBeNull();
 }
 
 describe('a history written by the version before event ids', () => {
@@ -117,14 +129,19 @@ describe('a history written by the version before event ids', () => {
     await checkEventIds(store);
   });
 
-  it.skipIf(skipPostgres)('should get its event_id column from PostgresStore.init(), filled in from each row’s event', async () => {
-    const schema = testSchemaName('migrate');
-    cleanups.push(() => dropSchema(schema));
-    await pgQuery(`CREATE SCHEMA "${schema}"; ${withoutEventId(POSTGRES_SCHEMA).replaceAll('%s', `"${schema}"`)} ${oldHistory(`"${schema}".order_history`)}`);
-    const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 });
-    cleanups.push(() => store.close());
-    await store.init();
-    await store.init();
-    await checkEventIds(store);
-  });
+  it.skipIf(skipPostgres)(
+    'should get its event_id column from PostgresStore.init(), filled in from each row’s event',
+    async () => {
+      const schema = testSchemaName('migrate');
+      cleanups.push(() => dropSchema(schema));
+      await pgQuery(
+        `CREATE SCHEMA "${schema}"; ${withoutEventId(POSTGRES_SCHEMA).replaceAll('%s', `"${schema}"`)} ${oldHistory(`"${schema}".order_history`)}`,
+      );
+      const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 2 });
+      cleanups.push(() => store.close());
+      await store.init();
+      await store.init();
+      await checkEventIds(store);
+    },
+  );
 });

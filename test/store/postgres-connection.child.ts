@@ -9,19 +9,33 @@ import { PostgresStore, type OrderRow } from '../../src/store/index.js';
 
 const [scenario, databaseUrl, schema] = process.argv.slice(2) as [string, string, string];
 // The store's sessions carry the schema as application_name, so that this process finds them and no one else's.
-const store = new PostgresStore({ connectionString: `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}application_name=${schema}`, schema, max: 2 });
+const store = new PostgresStore({
+  connectionString: `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}application_name=${schema}`,
+  schema,
+  max: 2,
+});
 /** Holds locks in transactions of its own. */
 const control = new pg.Client({ connectionString: databaseUrl });
 /** Looks at pg_stat_activity and terminates backends, outside any transaction: inside one the view would not change. */
 const watcher = new pg.Client({ connectionString: databaseUrl });
 
-const row = (orderId: string, seq = 1): OrderRow => ({ orderId, version: 1, status: 'unshipped', nextDeadline: null, seq, snapshot: `{"order":"${orderId}"}` });
+const row = (orderId: string, seq = 1): OrderRow => ({
+  orderId,
+  version: 1,
+  status: 'unshipped',
+  nextDeadline: null,
+  seq,
+  snapshot: `{"order":"${orderId}"}`,
+});
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Polls pg_stat_activity until one of the store's sessions matches `where`, and returns its pid. */
 async function backend(where: string): Promise<number> {
   for (;;) {
-    const found = await watcher.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND ${where}`, [schema]);
+    const found = await watcher.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND ${where}`,
+      [schema],
+    );
     if (found.rows[0]) return found.rows[0].pid;
     await pause(5);
   }

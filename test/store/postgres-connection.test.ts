@@ -9,14 +9,20 @@ const child = resolve(import.meta.dirname, 'postgres-connection.child.ts');
 interface ChildRun {
   code: number | null;
   stderr: string;
-  report?: { result: { resolved?: unknown; rejected?: { name: string; committed?: string; message: string } }; stored: string[] };
+  report?: {
+    result: { resolved?: unknown; rejected?: { name: string; committed?: string; message: string } };
+    stored: string[];
+  };
 }
 
 let running: ChildProcess | undefined;
 
 /** Runs one scenario of postgres-connection.child.ts in a process of its own. */
 function runScenario(scenario: string, schema: string): Promise<ChildRun> {
-  const process_ = (running = spawn(process.execPath, ['--import', 'tsx', child, scenario, DATABASE_URL, schema], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const process_ = (running = spawn(process.execPath, ['--import', 'tsx', child, scenario, DATABASE_URL, schema], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }));
   let stdout = '';
   let stderr = '';
   process_.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -50,7 +56,9 @@ describe.skipIf(skipPostgres)('PostgresStore when the server drops a connection'
   it('should fail only the transaction whose backend was terminated while idle in it, with committed "no", and serve the next', async () => {
     const report = await run('idle in transaction');
     expect(report.result.rejected).toMatchObject({ name: 'StoreConnectionError', committed: 'no' });
-    expect(report.result.rejected!.message).toMatch(/^The PostgreSQL connection was lost before COMMIT was sent \(".+"\): the transaction was rolled back\.$/);
+    expect(report.result.rejected!.message).toMatch(
+      /^The PostgreSQL connection was lost before COMMIT was sent \(".+"\): the transaction was rolled back\.$/,
+    );
     expect(report.stored).toEqual(['next']);
   });
 
@@ -64,7 +72,9 @@ describe.skipIf(skipPostgres)('PostgresStore when the server drops a connection'
   it('should fail a transaction whose backend was terminated during COMMIT with committed "unknown", and serve the next', async () => {
     const report = await run('commit');
     expect(report.result.rejected).toMatchObject({ name: 'StoreConnectionError', committed: 'unknown' });
-    expect(report.result.rejected!.message).toMatch(/^The PostgreSQL connection was lost while a commit was in flight \(".+"\): it may or may not have been stored\.$/);
+    expect(report.result.rejected!.message).toMatch(
+      /^The PostgreSQL connection was lost while a commit was in flight \(".+"\): it may or may not have been stored\.$/,
+    );
     // The server ended the backend inside the deferred trigger, before the commit record: this one did not commit.
     expect(report.stored).toEqual(['next']);
   });
@@ -84,7 +94,11 @@ describe.skipIf(skipPostgres)('PostgresStore when the server drops a connection'
 
 describe('PostgresStore when a server ends a connection as it hands it out', () => {
   it('should fail that read or transaction with StoreConnectionError and live on, not die of an unhandled error event', async () => {
-    const run = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'postgres-handout.child.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'postgres-handout.child.ts')],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -92,7 +106,10 @@ describe('PostgresStore when a server ends a connection as it hands it out', () 
     const code = await new Promise<number | null>((done) => run.on('exit', done));
     expect(stderr).not.toMatch(/Unhandled 'error' event|ERR_UNHANDLED_ERROR/);
     expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, { name: string; committed: string; message: string }>;
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<
+      string,
+      { name: string; committed: string; message: string }
+    >;
     expect(report['read']).toMatchObject({ name: 'StoreConnectionError', committed: 'no' });
     expect(report['read']!.message).toContain('terminating connection due to administrator command');
     expect(report['transaction']).toMatchObject({ name: 'StoreConnectionError', committed: 'no' });

@@ -39,7 +39,11 @@ const store = new PostgresStore({ connectionString: `postgres://fake@127.0.0.1:$
 const outcome = (promise: Promise<unknown>) =>
   promise.then(
     () => ({ resolved: true }),
-    (error: { name: string; committed?: string; message: string }) => ({ name: error.name, committed: error.committed, message: error.message }),
+    (error: { name: string; committed?: string; message: string }) => ({
+      name: error.name,
+      committed: error.committed,
+      message: error.message,
+    }),
   );
 const read = await outcome(store.getOrder('a'));
 const transaction = await outcome(store.transaction((tx) => tx.getOrder('a')));

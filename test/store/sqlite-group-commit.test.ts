@@ -6,7 +6,14 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore, type OrderRow, type StoreTransaction } from '../../src/store/index.js';
 
-const row = (orderId: string): OrderRow => ({ orderId, version: 1, status: 'unshipped', nextDeadline: null, seq: 1, snapshot: `{"order":"${orderId}"}` });
+const row = (orderId: string): OrderRow => ({
+  orderId,
+  version: 1,
+  status: 'unshipped',
+  nextDeadline: null,
+  seq: 1,
+  snapshot: `{"order":"${orderId}"}`,
+});
 
 /** A promise and the function that settles it: a transaction that waits on it holds its group open. */
 function gate(): { opened: Promise<void>; open(): void } {
@@ -21,7 +28,10 @@ describe('SqliteStore group commit', () => {
   let store: SqliteStore;
   /** Another connection to the file, outside the store's mutex: it sees only what was committed. */
   let reader: Database.Database;
-  const committed = () => (reader.prepare('SELECT order_id FROM orders ORDER BY order_id').all() as Array<{ order_id: string }>).map((r) => r.order_id);
+  const committed = () =>
+    (reader.prepare('SELECT order_id FROM orders ORDER BY order_id').all() as Array<{ order_id: string }>).map(
+      (r) => r.order_id,
+    );
   /** A transaction that stores `orderId` and then waits for `open()`: the transactions asked for meanwhile join its group. */
   const holding = (orderId: string) => {
     const held = gate();
@@ -31,7 +41,18 @@ describe('SqliteStore group commit', () => {
     });
     return { first, open: held.open };
   };
-  const history = (orderId: string) => ({ orderId, seq: 1, version: 1, event: '{}', verdict: '{}', effects: '[]', statusBefore: null, statusAfter: 'unshipped', recordedAt: 1, machineVersion: 1 });
+  const history = (orderId: string) => ({
+    orderId,
+    seq: 1,
+    version: 1,
+    event: '{}',
+    verdict: '{}',
+    effects: '[]',
+    statusBefore: null,
+    statusAfter: 'unshipped',
+    recordedAt: 1,
+    machineVersion: 1,
+  });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
@@ -168,7 +189,9 @@ describe('SqliteStore group commit', () => {
     });
     const next = store.transaction(async (tx) => tx.insertOrder(row('b')));
     held.open();
-    await expect(swallowed).rejects.toThrow('SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.');
+    await expect(swallowed).rejects.toThrow(
+      'SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.',
+    );
     await next;
     expect(committed()).toEqual(['b']);
   });
@@ -219,7 +242,9 @@ describe('SqliteStore group commit', () => {
     await store.transaction(async (tx) => {
       kept = tx;
     });
-    await expect(kept!.insertOrder(row('late'))).rejects.toThrow('This store transaction has ended: use the transaction object only inside its own callback.');
+    await expect(kept!.insertOrder(row('late'))).rejects.toThrow(
+      'This store transaction has ended: use the transaction object only inside its own callback.',
+    );
     expect(committed()).toEqual([]);
   });
 

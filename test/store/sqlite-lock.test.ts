@@ -7,7 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreBusyError, type OrderRow } from '../../src/store/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const row = (orderId: string): OrderRow => ({ orderId, version: 1, status: 'unshipped', nextDeadline: null, seq: 1, snapshot: `{"order":"${orderId}"}` });
+const row = (orderId: string): OrderRow => ({
+  orderId,
+  version: 1,
+  status: 'unshipped',
+  nextDeadline: null,
+  seq: 1,
+  snapshot: `{"order":"${orderId}"}`,
+});
 
 /** Another process that holds the file's write lock (`BEGIN IMMEDIATE`) until told to let go. */
 interface LockHolder {
@@ -32,7 +39,10 @@ process.stdin.once('data', () => {
 `;
 
 async function holdLock(filename: string, mode: 'write' | 'exclusive' = 'write'): Promise<LockHolder> {
-  const child = spawn(process.execPath, ['-e', holderScript, filename, mode], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', holderScript, filename, mode], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -40,7 +50,9 @@ async function holdLock(filename: string, mode: 'write' | 'exclusive' = 'write')
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       if (chunk.includes('locked')) done();
     });
-    void exited.then((code) => fail(new Error(`the lock holder exited with ${code} before it held the lock: ${stderr}`)));
+    void exited.then((code) =>
+      fail(new Error(`the lock holder exited with ${code} before it held the lock: ${stderr}`)),
+    );
   });
   return {
     child,
@@ -146,7 +158,9 @@ describe('SqliteStore while another process holds the write lock', () => {
     const error = await store.transaction((tx) => tx.insertOrder(row('b'))).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreBusyError);
     const message = (error as Error).message;
-    expect(message).toMatch(/^SQLite database ".*" stayed locked by another connection for (\d+) ms \(lockTimeoutMs 50\): nothing was written\.$/);
+    expect(message).toMatch(
+      /^SQLite database ".*" stayed locked by another connection for (\d+) ms \(lockTimeoutMs 50\): nothing was written\.$/,
+    );
     expect(message).toContain(JSON.stringify(file));
     expect(Number(/for (\d+) ms/.exec(message)![1])).toBeGreaterThanOrEqual(50);
     expect(rawBusy(error)).toBe(false);
@@ -193,7 +207,9 @@ describe('SqliteStore while another process holds the write lock', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(StoreBusyError);
-    expect((error as Error).message).toMatch(/stayed locked by another connection for \d+ ms \(lockTimeoutMs 20\): it was not opened\.$/);
+    expect((error as Error).message).toMatch(
+      /stayed locked by another connection for \d+ ms \(lockTimeoutMs 20\): it was not opened\.$/,
+    );
     expect(rawBusy(error)).toBe(false);
     await holder.release();
     const store = await open();

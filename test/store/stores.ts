@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyEvent, createOrder, serializeOrder, type OrderInput, type OrderMachine, type PolicyOverride } from '../../src/index.js';
+import {
+  applyEvent,
+  createOrder,
+  serializeOrder,
+  type OrderInput,
+  type OrderMachine,
+  type PolicyOverride,
+} from '../../src/index.js';
 import { MemoryStore, PostgresStore, SqliteStore, type OrderStore, type OutboxEntry } from '../../src/store/index.js';
 import { DATABASE_URL, dropSchema, skipPostgres, testSchemaName } from '../support/postgres.js';
 
@@ -122,17 +129,25 @@ export async function disagreements(
     let snapshot = created.snapshot;
     let version = 1;
     const expectedEffects = new Map<number, string[]>([[1, created.effects.map((e) => JSON.stringify(e))]]);
-    if (history[0]!.effects !== JSON.stringify(created.effects)) problems.push(`${orderId}: place effects differ from a replay`);
+    if (history[0]!.effects !== JSON.stringify(created.effects))
+      problems.push(`${orderId}: place effects differ from a replay`);
     for (const record of history.slice(1)) {
       const step = applyEvent(snapshot, JSON.parse(record.event));
       if (serializeOrder(step.snapshot) !== serializeOrder(snapshot)) version++;
       snapshot = step.snapshot;
-      if (record.version !== version) problems.push(`${orderId}: history seq ${record.seq} version ${record.version}, replay ${version}`);
-      if (record.verdict !== JSON.stringify(step.verdict)) problems.push(`${orderId}: history seq ${record.seq} verdict differs from a replay`);
-      if (record.effects !== JSON.stringify(step.effects)) problems.push(`${orderId}: history seq ${record.seq} effects differ from a replay`);
-      expectedEffects.set(record.seq, step.effects.map((e) => JSON.stringify(e)));
+      if (record.version !== version)
+        problems.push(`${orderId}: history seq ${record.seq} version ${record.version}, replay ${version}`);
+      if (record.verdict !== JSON.stringify(step.verdict))
+        problems.push(`${orderId}: history seq ${record.seq} verdict differs from a replay`);
+      if (record.effects !== JSON.stringify(step.effects))
+        problems.push(`${orderId}: history seq ${record.seq} effects differ from a replay`);
+      expectedEffects.set(
+        record.seq,
+        step.effects.map((e) => JSON.stringify(e)),
+      );
     }
-    if (row.snapshot !== serializeOrder(snapshot)) problems.push(`${orderId}: stored snapshot differs from a replay of its history`);
+    if (row.snapshot !== serializeOrder(snapshot))
+      problems.push(`${orderId}: stored snapshot differs from a replay of its history`);
     if (row.version !== version) problems.push(`${orderId}: stored version ${row.version}, replay ${version}`);
     const stored = new Map<number, string[]>();
     for (const entry of outbox.get(orderId) ?? []) {
@@ -142,7 +157,8 @@ export async function disagreements(
     }
     for (const [seq, effects] of expectedEffects) {
       const got = stored.get(seq) ?? [];
-      if (JSON.stringify(got) !== JSON.stringify(effects)) problems.push(`${orderId}: outbox for seq ${seq} has ${got.length} effects, history ${effects.length}`);
+      if (JSON.stringify(got) !== JSON.stringify(effects))
+        problems.push(`${orderId}: outbox for seq ${seq} has ${got.length} effects, history ${effects.length}`);
       stored.delete(seq);
     }
     for (const seq of stored.keys()) problems.push(`${orderId}: outbox rows for seq ${seq} that is not in the history`);

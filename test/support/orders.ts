@@ -1,4 +1,12 @@
-import { applyEvent, createOrder, orderStatus, type OrderEventInput, type OrderInput, type OrderSnapshot, type StepResult } from '../../src/index.js';
+import {
+  applyEvent,
+  createOrder,
+  orderStatus,
+  type OrderEventInput,
+  type OrderInput,
+  type OrderSnapshot,
+  type StepResult,
+} from '../../src/index.js';
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;

@@ -33,7 +33,10 @@ export function testSchemaName(label: string): string {
 }
 
 /** Runs one statement on its own connection. */
-export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {

@@ -49,7 +49,10 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, `The order id in the path is not valid percent-encoded UTF-8: ${JSON.stringify(segment.slice(0, 80))}.`);
+    throw new HttpError(
+      400,
+      `The order id in the path is not valid percent-encoded UTF-8: ${JSON.stringify(segment.slice(0, 80))}.`,
+    );
   }
 }
 
@@ -60,7 +63,9 @@ function idempotencyKey(req: IncomingMessage): { idempotencyKey?: string } {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(`${JSON.stringify(body)}\n`);
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(`${JSON.stringify(body)}\n`);
 }
 
 /**
@@ -73,32 +78,48 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  *
  * Both POSTs honour an `Idempotency-Key` header: a retried request returns its first answer and applies nothing.
  */
-export function createOrderHandler(service: OrderService): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createOrderHandler(
+  service: OrderService,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     try {
       const { pathname } = new URL(req.url ?? '/', 'http://localhost');
       const [, collection, rawId, sub, ...rest] = pathname.split('/');
       const orderId = rawId === undefined ? undefined : decodeSegment(rawId);
-      if (collection !== 'orders' || rest.length > 0 || orderId === '') throw new HttpError(404, `No route for ${req.method} ${pathname}.`);
+      if (collection !== 'orders' || rest.length > 0 || orderId === '')
+        throw new HttpError(404, `No route for ${req.method} ${pathname}.`);
 
       if (orderId === undefined) {
-        if (req.method !== 'POST') throw new HttpError(405, `Method ${req.method} is not allowed on /orders.`, { allow: 'POST' });
+        if (req.method !== 'POST')
+          throw new HttpError(405, `Method ${req.method} is not allowed on /orders.`, { allow: 'POST' });
         const placed = await service.place((await readJson(req)) as OrderInput, idempotencyKey(req));
         return send(res, 201, placed, { location: `/orders/${encodeURIComponent(placed.orderId)}` });
       }
 
       if (sub === 'events') {
-        if (req.method !== 'POST') throw new HttpError(405, `Method ${req.method} is not allowed on ${pathname}.`, { allow: 'POST' });
-        const { verdict, status, version, effects } = await service.apply(orderId, (await readJson(req)) as OrderEventInput, idempotencyKey(req));
+        if (req.method !== 'POST')
+          throw new HttpError(405, `Method ${req.method} is not allowed on ${pathname}.`, { allow: 'POST' });
+        const { verdict, status, version, effects } = await service.apply(
+          orderId,
+          (await readJson(req)) as OrderEventInput,
+          idempotencyKey(req),
+        );
         // A refusal is not an error of the request: the body carries the machine's reason, in English and Chinese.
         return send(res, verdict.accepted ? 200 : 422, { orderId, status, version, verdict, effects });
       }
 
       if (sub !== undefined) throw new HttpError(404, `No route for ${req.method} ${pathname}.`);
-      if (req.method !== 'GET') throw new HttpError(405, `Method ${req.method} is not allowed on ${pathname}.`, { allow: 'GET' });
+      if (req.method !== 'GET')
+        throw new HttpError(405, `Method ${req.method} is not allowed on ${pathname}.`, { allow: 'GET' });
       const order = await service.get(orderId);
       if (!order) throw new OrderNotFoundError(orderId);
-      return send(res, 200, { orderId, status: order.status, version: order.version, nextDeadline: order.nextDeadline, context: order.snapshot.context });
+      return send(res, 200, {
+        orderId,
+        status: order.status,
+        version: order.version,
+        nextDeadline: order.nextDeadline,
+        context: order.snapshot.context,
+      });
     } catch (error) {
       const status = statusOf(error);
       // Internal errors are logged, not shown: their text may name tables and files.

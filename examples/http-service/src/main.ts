@@ -26,7 +26,8 @@ const server = createServer(createOrderHandler(service));
 server.listen(port, host);
 await once(server, 'listening');
 const address = server.address();
-if (address === null || typeof address === 'string') throw new Error(`Unexpected server address ${JSON.stringify(address)}.`);
+if (address === null || typeof address === 'string')
+  throw new Error(`Unexpected server address ${JSON.stringify(address)}.`);
 console.log(`listening on http://${host}:${address.port}`);
 
 async function shutdown(signal: string): Promise<void> {

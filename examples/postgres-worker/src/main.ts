@@ -52,7 +52,10 @@ const batch = numberFrom('WORKER_BATCH', 100);
 // No default: a default would be some database the operator did not choose (pg's would be the `postgres`
 // maintenance database), and the worker creates its tables where it connects.
 const url = process.env['DATABASE_URL'];
-if (!url) stopWith(`DATABASE_URL must name the orders' database, e.g. postgres://app@db/orders (got ${JSON.stringify(url ?? null)}).`);
+if (!url)
+  stopWith(
+    `DATABASE_URL must name the orders' database, e.g. postgres://app@db/orders (got ${JSON.stringify(url ?? null)}).`,
+  );
 const schema = process.env['ORDERS_SCHEMA'] ?? 'public';
 let store: PostgresStore;
 try {
@@ -88,7 +91,9 @@ console.error(`worker ${process.pid} started`);
 try {
   const { failed, ...totals } = await runWorker({ service, deliver, signal: stop.signal, idleMs, batch });
   await service.close();
-  console.error(`worker ${process.pid} stopped: ${JSON.stringify(totals)}; ${failed} rounds failed on the database and were tried again`);
+  console.error(
+    `worker ${process.pid} stopped: ${JSON.stringify(totals)}; ${failed} rounds failed on the database and were tried again`,
+  );
 } catch (error) {
   // Not a passing database fault (runWorker waits those out): one line, and a status a supervisor restarts on.
   await service.close().catch(() => {});

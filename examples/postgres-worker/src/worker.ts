@@ -57,7 +57,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerTotals> {
       for (const { orderId, message } of sweep.failed) log(`order ${orderId} skipped: ${message}`);
       totals.swept += sweep.applied;
       const drain = await service.outbox.drain(deliver, { batch, maxAttempts: options.maxAttempts ?? 8 });
-      for (const parked of drain.parked) log(`effect ${parked.id} of order ${parked.orderId} parked after ${parked.attempts} attempts: ${parked.error}`);
+      for (const parked of drain.parked)
+        log(`effect ${parked.id} of order ${parked.orderId} parked after ${parked.attempts} attempts: ${parked.error}`);
       totals.delivered += drain.delivered;
       busy = sweep.applied > 0 || drain.delivered > 0 || sweep.remaining > sweep.failed.length;
       failures = 0;

@@ -103,7 +103,13 @@ export function App() {
       {actors.length === 0 && <p>{t(lang, 'empty')}</p>}
       <section className="orders">
         {actors.map((actor) => (
-          <OrderCard key={actor.getSnapshot().context.orderId} actor={actor} lang={lang} now={now} inspectorOn={inspect !== null} />
+          <OrderCard
+            key={actor.getSnapshot().context.orderId}
+            actor={actor}
+            lang={lang}
+            now={now}
+            inspectorOn={inspect !== null}
+          />
         ))}
       </section>
     </main>

@@ -1,6 +1,15 @@
 import { useSelector } from '@xstate/react';
 import { useState } from 'react';
-import { CancelReason, explain, orderStatus, type Lang, type OrderActor, type OrderEventInput, type OrderSnapshot, type Verdict } from 'order-lifecycle';
+import {
+  CancelReason,
+  explain,
+  orderStatus,
+  type Lang,
+  type OrderActor,
+  type OrderEventInput,
+  type OrderSnapshot,
+  type Verdict,
+} from 'order-lifecycle';
 import { countdown, formatTime, statusName, t, type Word } from './i18n';
 import { inspectorLink } from './inspector';
 
@@ -42,7 +51,12 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
     const refusal = verdict ? (verdict.accepted ? undefined : verdict.message[lang]) : why;
     return (
       <span className="action" data-tip={refusal}>
-        <button type="button" disabled={refusal !== undefined} title={refusal} onClick={() => build && act(label, build)}>
+        <button
+          type="button"
+          disabled={refusal !== undefined}
+          title={refusal}
+          onClick={() => build && act(label, build)}
+        >
           {t(lang, label)}
         </button>
       </span>
@@ -61,7 +75,12 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
   const requestedIds = requested.map((item) => item.orderItemId);
   // The banner's advice is the machine's own verdict on that request, judged now (it changes once a label exists).
   const advice = showBanner
-    ? explain(snapshot, { type: 'buyer.requestCancellation', at: now, source: 'order-flag', orderItemIds: requestedIds }).message[lang]
+    ? explain(snapshot, {
+        type: 'buyer.requestCancellation',
+        at: now,
+        source: 'order-flag',
+        orderItemIds: requestedIds,
+      }).message[lang]
     : '';
   // Orders without an auto-cancel (Fulfilled by Amazon) may carry none.
   const autoCancelAt: number | null = order.autoCancelAt;
@@ -69,7 +88,12 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
   const windowLeft = countdown(lang, order.buyerCancelUntil, now);
 
   return (
-    <article className={`order status-${status}`} data-order-id={order.orderId} data-status={status} aria-label={order.orderId}>
+    <article
+      className={`order status-${status}`}
+      data-order-id={order.orderId}
+      data-status={status}
+      aria-label={order.orderId}
+    >
       <header>
         <h2>{order.orderId}</h2>
         <span className="badge" data-testid="status">
@@ -148,7 +172,12 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
                   max={item.quantity}
                   value={quantities[item.orderItemId] ?? 0}
                   aria-label={`${t(lang, 'toCancel')} ${item.orderItemId}`}
-                  onChange={(e) => setQuantities({ ...quantities, [item.orderItemId]: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+                  onChange={(e) =>
+                    setQuantities({
+                      ...quantities,
+                      [item.orderItemId]: Math.max(0, Math.floor(Number(e.target.value) || 0)),
+                    })
+                  }
                 />
               </td>
             </tr>
@@ -186,7 +215,12 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
           // The items with a quantity entered, or the whole order.
           ...(chosen.length > 0 ? { orderItemIds: chosen.map((item) => item.orderItemId) } : {}),
         }))}
-        {action('buyerMessage', (at) => ({ type: 'buyer.requestCancellation', at, source: 'message', subject: 'Please cancel my order' }))}
+        {action('buyerMessage', (at) => ({
+          type: 'buyer.requestCancellation',
+          at,
+          source: 'message',
+          subject: 'Please cancel my order',
+        }))}
       </div>
 
       {last && (
@@ -199,7 +233,8 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
         <ul className="cancellations" aria-label={t(lang, 'cancellations')}>
           {order.cancellations.map((c, index) => (
             <li key={index}>
-              {formatTime(lang, c.at)} · {c.by} · {c.reason} · {c.items.map((i) => `${i.orderItemId}×${i.quantity}`).join(', ')} ·{' '}
+              {formatTime(lang, c.at)} · {c.by} · {c.reason} ·{' '}
+              {c.items.map((i) => `${i.orderItemId}×${i.quantity}`).join(', ')} ·{' '}
               {c.countsAgainstRate ? t(lang, 'countsAgainstRate') : t(lang, 'doesNotCount')}
             </li>
           ))}

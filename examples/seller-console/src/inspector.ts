@@ -8,7 +8,8 @@ import type { OrderActorOptions } from 'order-lifecycle';
 export const inspectorUrl = new URL(new URLSearchParams(location.search).get('inspector') ?? 'http://127.0.0.1:4820');
 
 /** The inspector page for one order (the inspector lists live orders by order id). */
-export const inspectorLink = (orderId: string): string => new URL(`/#order=${encodeURIComponent(orderId)}`, inspectorUrl).href;
+export const inspectorLink = (orderId: string): string =>
+  new URL(`/#order=${encodeURIComponent(orderId)}`, inspectorUrl).href;
 
 /**
  * Whether the inspector answers. It serves no CORS headers, so the answer is opaque (`no-cors`): any answer means

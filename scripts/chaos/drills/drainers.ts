@@ -5,7 +5,23 @@
  * a random drainer at a random moment and starts it again, until the kills are done or nothing is left to deliver;
  * then the drainers finish the work, and a final drain in the runner delivers what they left.
  */
-import { allReady, count, until, DeliveryLog, deliveryFigures, finalDrain, judgeStore, killAtRandom, killFigure, outcome, plural, replayFigures, sqliteDrill, trace, writeFigures } from '../drill.js';
+import {
+  allReady,
+  count,
+  until,
+  DeliveryLog,
+  deliveryFigures,
+  finalDrain,
+  judgeStore,
+  killAtRandom,
+  killFigure,
+  outcome,
+  plural,
+  replayFigures,
+  sqliteDrill,
+  trace,
+  writeFigures,
+} from '../drill.js';
 import { openStore } from '../package.js';
 import { Fleet } from '../processes.js';
 import { DAY, orderWrites, sweepInstant } from '../workload.js';
@@ -24,7 +40,13 @@ export const drainerSigkill = sqliteDrill('drainer-sigkill', 'drainer sigkill', 
           const options = request.key === undefined ? {} : { idempotencyKey: request.key };
           if (request.kind === 'place') await service.place(request.input, options);
           else await service.apply(request.orderId, request.event, options);
-          ledger.record('runner', { t: 'ack', id: request.id, order: request.orderId, kind: request.kind, at: Date.now() });
+          ledger.record('runner', {
+            t: 'ack',
+            id: request.id,
+            order: request.orderId,
+            kind: request.kind,
+            at: Date.now(),
+          });
         }
       }
     }),
@@ -45,7 +67,15 @@ export const drainerSigkill = sqliteDrill('drainer-sigkill', 'drainer sigkill', 
       name,
       seed,
       store: spec,
-      drain: { batch: 8, leaseMs: 300, backoffMs: 10, pauseMs: 50, slowPerMille: 30, slowMs: [350, 600], failPerMille: 50 },
+      drain: {
+        batch: 8,
+        leaseMs: 300,
+        backoffMs: 10,
+        pauseMs: 50,
+        slowPerMille: 30,
+        slowMs: [350, 600],
+        failPerMille: 50,
+      },
     });
   trace(`${orders} orders written`);
   await allReady(['d1', 'd2', 'd3'].map(start));
@@ -73,7 +103,8 @@ export const drainerSigkill = sqliteDrill('drainer-sigkill', 'drainer sigkill', 
   await fleet.stopAll(30_000);
   const deliveries = await finalDrain(pkg, spec, log);
   const verdict = await judgeStore(pkg, spec, ledger);
-  const by = byDrainers >= effects ? 'all by the drainers' : `${count(byDrainers)} by the drainers, the rest by a final drain`;
+  const by =
+    byDrainers >= effects ? 'all by the drainers' : `${count(byDrainers)} by the drainers, the rest by a final drain`;
   const figures = deliveryFigures(deliveries, [by, `${plural(deliveries.injectedFailures, 'failure')} injected`]);
   return outcome(
     `${killFigure(killed, kills, { of: '3 drainers', notes: [`${count(midDelivery)} mid-delivery`], ...(delivered() >= effects ? { why: 'everything was delivered first' } : {}) })}, ${figures}; ${writeFigures(verdict)}; ${replayFigures(verdict)}`,

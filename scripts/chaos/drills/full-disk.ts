@@ -10,7 +10,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { count, createTables, trace, judgeStore, outcome, plural, replayFigures, until, writeFigures, type Drill } from '../drill.js';
+import {
+  count,
+  createTables,
+  trace,
+  judgeStore,
+  outcome,
+  plural,
+  replayFigures,
+  until,
+  writeFigures,
+  type Drill,
+} from '../drill.js';
 import type { StoreSpec } from '../package.js';
 import { Fleet } from '../processes.js';
 import type { ChildMessage } from '../protocol.js';
@@ -31,7 +42,11 @@ export const fullDisk: Drill = {
     const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { encoding: 'utf8' });
     if (mount.error || mount.status !== 0) {
       const why = (mount.error?.message ?? mount.stderr ?? '').trim().split('\n')[0] || `status ${mount.status}`;
-      return { status: 'skipped', figures: `cannot mount a 2 MiB tmpfs here (${why}${process.getuid?.() === 0 ? '' : '; it needs root'})`, problems: [] };
+      return {
+        status: 'skipped',
+        figures: `cannot mount a 2 MiB tmpfs here (${why}${process.getuid?.() === 0 ? '' : '; it needs root'})`,
+        problems: [],
+      };
     }
     context.onCleanup(() => spawnSync('umount', [dir]));
     const ballast = join(dir, 'ballast');
@@ -52,9 +67,18 @@ export const fullDisk: Drill = {
         if (message.t === 'full') fulls++;
       }),
     );
-    const writer = fleet.start('f1', { kind: 'worker', name: 'f1', seed, store: spec, write: ledger.resume('f1', { writerIndex: 0, concurrency: 4, clientRetries: 3, pauseOnFull: true }) });
+    const writer = fleet.start('f1', {
+      kind: 'worker',
+      name: 'f1',
+      seed,
+      store: spec,
+      write: ledger.resume('f1', { writerIndex: 0, concurrency: 4, clientRetries: 3, pauseOnFull: true }),
+    });
     const problems: string[] = [];
-    const filled = await until(() => fulls > 0 || writer.child.exitCode !== null, Math.max(30_000, context.deadline - Date.now()));
+    const filled = await until(
+      () => fulls > 0 || writer.child.exitCode !== null,
+      Math.max(30_000, context.deadline - Date.now()),
+    );
     const atFull = ledger.acknowledged;
     trace(`full after ${atFull} acknowledged`);
     const refusedAtFull = errors.length;
@@ -71,14 +95,25 @@ export const fullDisk: Drill = {
     await fleet.stopAll(30_000);
     problems.push(...fleet.deaths);
     const unclear = errors.filter((error) => !clear(error));
-    for (const error of unclear.slice(0, 5)) problems.push(`a request failed without saying the disk is full: ${error.name}${error.code ? ` (${error.code})` : ''}: ${error.message}`);
+    for (const error of unclear.slice(0, 5))
+      problems.push(
+        `a request failed without saying the disk is full: ${error.name}${error.code ? ` (${error.code})` : ''}: ${error.message}`,
+      );
     if (read && !read.ok) problems.push(`a read while the disk was full failed: ${read.message}`);
     const check = new Database(filename, { readonly: true });
-    const integrity = (check.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check).join('; ');
+    const integrity = (check.pragma('integrity_check') as Array<{ integrity_check: string }>)
+      .map((row) => row.integrity_check)
+      .join('; ');
     check.close();
     if (integrity !== 'ok') problems.push(`SQLite's integrity check: ${integrity}`);
     const verdict = await judgeStore(pkg, spec, ledger);
-    const said = [...new Set(errors.filter(clear).map((error) => `${error.name}${error.code ? ` ${error.code}` : ''}: "${error.message}"`))].slice(0, 2).join(', ');
+    const said = [
+      ...new Set(
+        errors.filter(clear).map((error) => `${error.name}${error.code ? ` ${error.code}` : ''}: "${error.message}"`),
+      ),
+    ]
+      .slice(0, 2)
+      .join(', ');
     return outcome(
       `2 MiB tmpfs full after ${count(atFull)} acknowledged writes: ${plural(refusedAtFull, 'request')} refused (${said || 'no error'}), ` +
         `${read?.ok ? 'reads served' : 'reads failed'}, process alive: ${fleet.deaths.length === 0 ? 'yes' : 'no'}; ${count(BALLAST / 1024)} KiB freed: ${count(after)} more acknowledged; ` +

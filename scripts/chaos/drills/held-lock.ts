@@ -45,7 +45,12 @@ export const heldLock = sqliteDrill('held-lock', 'sqlite held lock', async (cont
         if (message.t === 'lock-figures') figures = message;
       }),
     );
-    const probe = fleet.start(name, { kind: 'lock', name, store: { ...spec, ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }) }, orderIds });
+    const probe = fleet.start(name, {
+      kind: 'lock',
+      name,
+      store: { ...spec, ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }) },
+      orderIds,
+    });
     await probe.waitFor('ready', 60_000);
     const holder = new Database(spec.filename);
     holder.exec('BEGIN IMMEDIATE');
@@ -76,17 +81,31 @@ export const heldLock = sqliteDrill('held-lock', 'sqlite held lock', async (cont
     const busy = writes.filter((w) => !w.ok && w.name === 'StoreBusyError');
     const other = writes.filter((w) => !w.ok && w.name !== 'StoreBusyError');
     const done = writes.filter((w) => w.ok);
-    for (const w of other) problems.push(`lockTimeoutMs ${lockTimeoutMs ?? 'default'}: ${w.id} failed with ${w.name}: ${w.message}`);
+    for (const w of other)
+      problems.push(`lockTimeoutMs ${lockTimeoutMs ?? 'default'}: ${w.id} failed with ${w.name}: ${w.message}`);
     if (lockTimeoutMs !== undefined) {
-      for (const w of done) if (w.at < releasedAt - 2) problems.push(`lockTimeoutMs ${lockTimeoutMs}: ${w.id} was written while another process held the lock`);
-      for (const w of busy) if (w.ms < lockTimeoutMs * 0.9 || w.ms > holdMs) problems.push(`lockTimeoutMs ${lockTimeoutMs}: ${w.id} gave up after ${ms(w.ms)}`);
+      for (const w of done)
+        if (w.at < releasedAt - 2)
+          problems.push(`lockTimeoutMs ${lockTimeoutMs}: ${w.id} was written while another process held the lock`);
+      for (const w of busy)
+        if (w.ms < lockTimeoutMs * 0.9 || w.ms > holdMs)
+          problems.push(`lockTimeoutMs ${lockTimeoutMs}: ${w.id} gave up after ${ms(w.ms)}`);
       const slowest = Math.max(0, ...busy.map((w) => w.ms));
-      parts.push(`lockTimeoutMs ${ms(lockTimeoutMs)}: ${busy.length} of ${writes.length} events StoreBusyError after at most ${ms(slowest)}, all written when sent again after the release`);
+      parts.push(
+        `lockTimeoutMs ${ms(lockTimeoutMs)}: ${busy.length} of ${writes.length} events StoreBusyError after at most ${ms(slowest)}, all written when sent again after the release`,
+      );
     } else {
-      for (const w of [...busy, ...other]) problems.push(`default lockTimeoutMs: ${w.id} failed although the lock was released after ${ms(held)}`);
+      for (const w of [...busy, ...other])
+        problems.push(`default lockTimeoutMs: ${w.id} failed although the lock was released after ${ms(held)}`);
       const fastest = Math.min(...done.map((w) => w.ms));
-      for (const w of done) if (w.at < releasedAt - 2) problems.push(`default lockTimeoutMs: ${w.id} was written ${ms(releasedAt - w.at)} before the lock was released`);
-      parts.push(`default lockTimeoutMs: ${done.length} of ${writes.length} events completed ${ms(fastest)} or more after they were sent`);
+      for (const w of done)
+        if (w.at < releasedAt - 2)
+          problems.push(
+            `default lockTimeoutMs: ${w.id} was written ${ms(releasedAt - w.at)} before the lock was released`,
+          );
+      parts.push(
+        `default lockTimeoutMs: ${done.length} of ${writes.length} events completed ${ms(fastest)} or more after they were sent`,
+      );
     }
     parts.push(`${count(figures.reads)} reads meanwhile, the slowest ${ms(figures.readMaxMs)}`);
     for (const error of figures.readErrors) problems.push(`a read during the hold failed: ${error}`);

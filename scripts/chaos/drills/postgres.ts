@@ -40,7 +40,12 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.end();
   });
-  const spec: StoreSpec & { kind: 'postgres' } = { kind: 'postgres', connectionString: context.databaseUrl, schema, max: 4 };
+  const spec: StoreSpec & { kind: 'postgres' } = {
+    kind: 'postgres',
+    connectionString: context.databaseUrl,
+    schema,
+    max: 4,
+  };
   await createTables(pkg, spec);
   const ledger = new Ledger();
   const log = new DeliveryLog();
@@ -60,7 +65,15 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
       store: { ...spec, applicationName: applicationName(name) },
       write: ledger.resume(name, { writerIndex: names.indexOf(name), concurrency: 3, clientRetries: 20, paceMs: 20 }),
       sweep: { from: ledger.nextSweep(name), batch: 10, pauseMs: 150 },
-      drain: { batch: 10, leaseMs: 1_000, backoffMs: 20, pauseMs: 100, slowPerMille: 10, slowMs: [50, 200], failPerMille: 20 },
+      drain: {
+        batch: 10,
+        leaseMs: 1_000,
+        backoffMs: 20,
+        pauseMs: 100,
+        slowPerMille: 10,
+        slowMs: [50, 200],
+        failPerMille: 20,
+      },
     };
     return fleet.start(name, job);
   };
@@ -74,7 +87,10 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
     let busy = 0;
     while (terminated < target && Date.now() < context.deadline) {
       await sleep(random.int(30, 200));
-      const { rows } = await admin.query<{ pid: number; state: string | null }>('SELECT pid, state FROM pg_stat_activity WHERE application_name = ANY($1::text[])', [names.map(applicationName)]);
+      const { rows } = await admin.query<{ pid: number; state: string | null }>(
+        'SELECT pid, state FROM pg_stat_activity WHERE application_name = ANY($1::text[])',
+        [names.map(applicationName)],
+      );
       if (rows.length === 0) continue;
       const working = rows.filter((row) => row.state !== 'idle');
       const victim = working.length > 0 && random.chance(700) ? random.pick(working) : random.pick(rows);
@@ -86,12 +102,20 @@ async function workersOnPostgres(context: DrillContext, mode: 'terminate' | 'sig
     await sleep(1_000); // time to notice the last one
     const alive = fleet.living().length;
     const early = terminated < target ? '; the time limit came first' : '';
-    const terminations = terminated < target ? `${count(terminated)} of ${plural(target, 'backend termination')}` : plural(terminated, 'backend termination');
+    const terminations =
+      terminated < target
+        ? `${count(terminated)} of ${plural(target, 'backend termination')}`
+        : plural(terminated, 'backend termination');
     figures = `${terminations} (${count(busy)} mid-statement or mid-transaction${early}), ${alive} of 2 workers alive`;
   } else {
     let midDelivery = 0;
     const kills = short ? 4 : 40;
-    const killed = await killAtRandom(context, fleet, { kills, pauseMs: [200, 1_200], restart: start, onKill: (name) => (midDelivery += log.midDelivery(name) ? 1 : 0) });
+    const killed = await killAtRandom(context, fleet, {
+      kills,
+      pauseMs: [200, 1_200],
+      restart: start,
+      onKill: (name) => (midDelivery += log.midDelivery(name) ? 1 : 0),
+    });
     await sleep(1_000);
     figures = killFigure(killed, kills, { of: '2 workers', notes: [`${count(midDelivery)} mid-delivery`] });
   }

@@ -5,7 +5,19 @@
  * had not seen answered with the same key and `eventId`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allReady, byRole, killFigure, judgeStore, killAtRandom, outcome, plural, replayFigures, sqliteDrill, trace, writeFigures } from '../drill.js';
+import {
+  allReady,
+  byRole,
+  killFigure,
+  judgeStore,
+  killAtRandom,
+  outcome,
+  plural,
+  replayFigures,
+  sqliteDrill,
+  trace,
+  writeFigures,
+} from '../drill.js';
 import { Fleet } from '../processes.js';
 
 export const sqliteSigkill = sqliteDrill('sqlite-sigkill', 'sqlite sigkill', async (context, { spec, ledger }) => {
@@ -14,8 +26,25 @@ export const sqliteSigkill = sqliteDrill('sqlite-sigkill', 'sqlite sigkill', asy
   const writers = ['w1', 'w2', 'w3'];
   const start = (name: string) =>
     name.startsWith('w')
-      ? fleet.start(name, { kind: 'worker', name, seed, store: spec, write: ledger.resume(name, { writerIndex: writers.indexOf(name), concurrency: 4, clientRetries: 20, paceMs: 40 }) })
-      : fleet.start(name, { kind: 'worker', name, seed, store: spec, sweep: { from: ledger.nextSweep(name), batch: name === 's1' ? 10 : 100, pauseMs: 100 } });
+      ? fleet.start(name, {
+          kind: 'worker',
+          name,
+          seed,
+          store: spec,
+          write: ledger.resume(name, {
+            writerIndex: writers.indexOf(name),
+            concurrency: 4,
+            clientRetries: 20,
+            paceMs: 40,
+          }),
+        })
+      : fleet.start(name, {
+          kind: 'worker',
+          name,
+          seed,
+          store: spec,
+          sweep: { from: ledger.nextSweep(name), batch: name === 's1' ? 10 : 100, pauseMs: 100 },
+        });
   await allReady([...writers, 's1', 's2'].map(start));
   trace('ready');
   const kills = short ? 5 : 40;
