@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CancelReason, OrderLifecycleError, type Message } from '../index.js';
-import { Identifier } from '../domain/index.js';
+import { CancelReason, Identifier, OrderLifecycleError, type Message } from '../domain/index.js';
 import { digest, eventIdOf, type ItemQuantity, type SellerCancelEvent } from './events.js';
 import {
   AdjustmentReason,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CancelReason } from '../index.js';
+import type { CancelReason } from '../domain/index.js';
 
 /** An item and a quantity, as the core's events carry them. */
 export interface ItemQuantity {

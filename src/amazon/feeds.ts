@@ -2,7 +2,7 @@ import { parse as parseTsv, type Options as TsvOptions } from 'csv-parse/sync';
 import { stringify as stringifyTsv } from 'csv-stringify/sync';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
-import { CancelReason } from '../index.js';
+import { CancelReason } from '../domain/index.js';
 import { invalid, parseAmazon } from './parse.js';
 
 /** The feed types this module writes and reads, by their SP-API `feedType` names. */

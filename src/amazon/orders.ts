@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { orderStatus, type OrderInput, type OrderSnapshot, type OrderStatus } from '../index.js';
+import type { OrderInput, OrderStatus } from '../domain/index.js';
+import { orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import {
   eventIdOf,
   type AmazonOrderEvent,

@@ -15,8 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError, type Lang } from '../domain/index.js';
-import type { FeedStoppedError, ProcessingReport } from '../amazon/apply-feed.js';
-import { DEFAULT_FEED_MAX_BYTES } from '../amazon/feeds.js';
+import { DEFAULT_FEED_MAX_BYTES, type FeedStoppedError, type ProcessingReport } from '../amazon/index.js';
 import {
   byteLimit,
   CliFailure,
@@ -209,7 +208,7 @@ export function applyFeedCommand(): Command {
       );
     }
     const path = copy?.path ?? file;
-    const { applyFeed, processingReportXml, FeedStoppedError: Stopped } = await import('../amazon/apply-feed.js');
+    const { applyFeed, processingReportXml, FeedStoppedError: Stopped } = await import('../amazon/index.js');
     type Outcome = { report: ProcessingReport } | { usage: string } | { stopped: FeedStoppedError };
     let outcome: Outcome;
     try {

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { orderMachine } from '../../machines/order/index.js';
-import { statechartMermaid } from '../runtime/graph.js';
+import { statechartMermaid } from '../runtime/index.js';
 import { cliCommand, usageError, withExamples } from './options.js';
 
 interface DiagramOptions {
@@ -35,7 +35,7 @@ export function diagramCommand(): Command {
       usageError(command, `--output: the folder of ${JSON.stringify(options.output)} does not exist`);
     let text: string;
     if (options.format === 'svg') {
-      const { renderStatechart } = await import('../inspector/chart.js');
+      const { renderStatechart } = await import('../inspector/index.js');
       text = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n${await renderStatechart()}`;
     } else {
       text = statechartMermaid(orderMachine);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type Lang } from '../domain/index.js';
-import { diffContext, type ContextChange } from '../inspector/orders.js';
+import { diffContext, type ContextChange } from '../inspector/index.js';
 import { applyEvent, orderStatus, serializeOrder } from '../runtime/index.js';
 import { formatOutcome, outcomeJson, type Outcome } from './format.js';
 import {

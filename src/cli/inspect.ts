@@ -36,7 +36,7 @@ export function inspectCommand(): Command {
       databaseUrl?: string;
       schema?: string;
     }) => {
-      const { runInspectCommand } = await import('../inspector/command.js');
+      const { runInspectCommand } = await import('./inspect-command.js');
       await runInspectCommand(options);
     },
   );

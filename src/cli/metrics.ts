@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
-import { storedSnapshots } from '../service/snapshots.js';
+import { storedSnapshots } from '../service/index.js';
 import {
   cliCommand,
   instantOption,

@@ -114,7 +114,7 @@ export async function openService(
     usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
   const { createOrderService } = await import('../service/index.js');
   const { SqliteStore, PostgresStore } = await import('../store/index.js');
-  const { hidePassword } = await import('../inspector/stored.js');
+  const { hidePassword } = await import('../domain/index.js');
   const where =
     options.db !== undefined
       ? `SQLite file ${JSON.stringify(options.db)}`

@@ -151,7 +151,7 @@ export function replayCommand(): Command {
   );
   command.action(async (source: string, options: ReplayOptions) => {
     if (options.db === undefined && options.databaseUrl === undefined) {
-      const { readRecordingFile } = await import('../inspector/recording.js');
+      const { readRecordingFile } = await import('../inspector/index.js');
       const recordings = await readRecordingFile(source);
       if (options.json) {
         const json = recordings.map((recording) => ({

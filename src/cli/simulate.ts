@@ -310,7 +310,7 @@ export function simulateCommand(): Command {
       store = postgres ? await freshPostgres(options.databaseUrl!, options.schema) : await freshSqlite(db);
       await store.init();
     } catch (error) {
-      const { hidePassword } = await import('../inspector/stored.js');
+      const { hidePassword } = await import('../domain/index.js');
       const where = postgres
         ? `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`
         : `SQLite file ${JSON.stringify(db)}`;

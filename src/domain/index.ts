@@ -9,5 +9,5 @@ export * from './subject.js';
 export type { Effect, EffectType } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
 export { parseOrThrow, describe } from './parse.js';
-export { textProblem, loneSurrogateAt, controlCharacterAt, preview } from './text.js';
+export { textProblem, loneSurrogateAt, controlCharacterAt, preview, hidePassword } from './text.js';
 export * from './metrics.js';

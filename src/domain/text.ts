@@ -160,3 +160,18 @@ function cut(text: string, length: number): string {
   const last = text.charCodeAt(end - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
 }
+
+/**
+ * A database URL as it may be shown: its password replaced by `***`.
+ * @example
+ * hidePassword('postgres://app:secret@db:5432/orders'); // 'postgres://app:***@db:5432/orders'
+ */
+export function hidePassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

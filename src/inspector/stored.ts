@@ -1,5 +1,5 @@
-import { applyEvent, createOrder, type OrderInput, type OrderSnapshot } from '../index.js';
-import type { ReplayStep } from '../runtime/index.js';
+import { hidePassword, type OrderInput } from '../domain/index.js';
+import { applyEvent, createOrder, type OrderSnapshot, type ReplayStep } from '../runtime/index.js';
 import { createOrderService, type HistoryRow, type OrderListing, type OrderListOptions } from '../service/index.js';
 import { PostgresStore, SqliteStore, type OrderStore } from '../store/index.js';
 import { InspectorError } from './errors.js';
@@ -70,21 +70,6 @@ export async function openStoredOrders(options: {
     history: (orderId) => service.history(orderId),
     close: () => service.close(),
   };
-}
-
-/**
- * A database URL as it may be shown: its password replaced by `***`.
- * @example
- * hidePassword('postgres://app:secret@db:5432/orders'); // 'postgres://app:***@db:5432/orders'
- */
-export function hidePassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 /**

@@ -1,4 +1,12 @@
-export { createOrder, applyEvent, explain, parseEvent, type StepResult, type CreateOrderOptions } from './step.js';
+export {
+  createOrder,
+  applyEvent,
+  explain,
+  parseEvent,
+  stepParsed,
+  type StepResult,
+  type CreateOrderOptions,
+} from './step.js';
 export { orderStatus, nextDeadline, stateKey, type OrderSnapshot } from './snapshot.js';
 export {
   serializeOrder,
@@ -19,4 +27,11 @@ export {
   type OrderRefused,
 } from './actor.js';
 export { RecordedOrder, replayRecording, type ReplayStep } from './recording.js';
-export { describeStatechart, formatDuration, type Chart, type ChartEdge, type ChartState } from './graph.js';
+export {
+  describeStatechart,
+  statechartMermaid,
+  formatDuration,
+  type Chart,
+  type ChartEdge,
+  type ChartState,
+} from './graph.js';

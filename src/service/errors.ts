@@ -1,4 +1,4 @@
-import { OrderLifecycleError, RestoreError } from '../index.js';
+import { OrderLifecycleError, RestoreError } from '../domain/index.js';
 
 /**
  * Thrown when the service is asked about an order id it does not store.

@@ -19,6 +19,7 @@ export {
   type DrainOptions,
   type DrainResult,
 } from './service.js';
+export { storedSnapshots } from './snapshots.js';
 export type { RetryBackoff } from './retry.js';
 export type { OrderListOptions, OrderListing } from '../store/index.js';
 export { OrderNotFoundError, OrderConflictError, UnreadableOrderError } from './errors.js';

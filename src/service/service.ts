@@ -1,23 +1,27 @@
+import { MACHINE_VERSION, type OrderMachine } from '../../machines/order/index.js';
 import {
-  MACHINE_VERSION,
+  checkIdempotencyKey,
+  checkOrderId,
+  InvalidInputError,
+  RestoreError,
+  type Effect,
+  type OrderEventInput,
+  type OrderEvent,
+  type OrderInput,
+  type OrderStatus,
+  type PolicyOverride,
+  type Verdict,
+} from '../domain/index.js';
+import {
   createOrder,
   nextDeadline,
   orderStatus,
   parseEvent,
   serializeOrder,
-  type Effect,
-  type OrderEventInput,
-  type OrderEvent,
-  type OrderInput,
-  type OrderMachine,
-  type OrderSnapshot,
-  type OrderStatus,
-  type PolicyOverride,
-  type Verdict,
+  stepParsed,
   type MigrateOrder,
-  InvalidInputError,
-  RestoreError,
-} from '../index.js';
+  type OrderSnapshot,
+} from '../runtime/index.js';
 import {
   StoreConnectionError,
   WriteConflictError,
@@ -28,8 +32,6 @@ import {
   type OutboxEntry,
   type StoreTransaction,
 } from '../store/index.js';
-import { checkIdempotencyKey, checkOrderId } from '../domain/index.js';
-import { stepParsed } from '../runtime/step.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 import { mayRetry, resolveBackoff, retryDelay, sleep, type RetryBackoff } from './retry.js';
 import { prepareStep, rowReader, tickDue, type DueTick, type PreparedStep, type Restored } from './step-rows.js';

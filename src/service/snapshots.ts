@@ -3,7 +3,7 @@ import type { OrderService } from './service.js';
 
 /**
  * Every stored order's snapshot, page by page (1,000 ids a page) through `service.list` and `service.get`, each
- * page's reads at once. Used by the `metrics` and `simulate` commands; not part of the package's entry points.
+ * page's reads at once. Used by the `metrics` and `simulate` commands.
  * @example
  * const metrics = sellerMetrics(await storedSnapshots(service), { now: Date.now() });
  */

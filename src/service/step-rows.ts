@@ -1,6 +1,6 @@
+import { MACHINE_VERSION } from '../../machines/order/index.js';
+import { RestoreError, type OrderStatus } from '../domain/index.js';
 import {
-  MACHINE_VERSION,
-  RestoreError,
   SNAPSHOT_SCHEMA_VERSION,
   applyEvent,
   nextDeadline,
@@ -8,10 +8,9 @@ import {
   restoreOrder,
   serializeOrder,
   type OrderSnapshot,
-  type OrderStatus,
   type RestoreOrderOptions,
   type StepResult,
-} from '../index.js';
+} from '../runtime/index.js';
 import type { OrderRow } from '../store/index.js';
 import { UnreadableOrderError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import type { Lang } from '../index.js';
+import type { Lang } from '../domain/index.js';
 import type { SimulationFigures } from './engine.js';
 
 const words = {

@@ -1,16 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
+  DAY,
   OrderStatus,
-  orderStatus,
   sellerMetrics,
   CANCELLATION_RATE_TARGET,
   LATE_SHIPMENT_RATE_TARGET,
-  type OrderSnapshot,
-} from '../index.js';
-import { DAY } from '../domain/index.js';
+} from '../domain/index.js';
+import { orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
-import { createOrderService, type OrderService } from '../service/index.js';
-import { storedSnapshots } from '../service/snapshots.js';
+import { createOrderService, storedSnapshots, type OrderService } from '../service/index.js';
 import type { OrderStore } from '../store/index.js';
 import { SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
 

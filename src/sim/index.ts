@@ -22,4 +22,4 @@ export type {
 export { planSimulation, scenarioFractions, scenarioKinds, SIMULATION_START, SWEEP_STEP_MS } from './plan.js';
 export type { SimulationPlan, PlannedOrder, SimAction, ScenarioKind, PlanOptions } from './plan.js';
 export { dailyRateChart } from './chart.js';
-export { storedSnapshots } from '../service/snapshots.js';
+export { storedSnapshots } from '../service/index.js';

@@ -1,8 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { OrderEventInput, OrderInput } from '../index.js';
-import { DAY, MINUTE } from '../domain/index.js';
+import { DAY, MINUTE, type OrderEventInput, type OrderInput } from '../domain/index.js';
 
 const HOUR = 60 * MINUTE;
 

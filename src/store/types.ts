@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../index.js';
+import type { OrderStatus } from '../domain/index.js';
 
 /**
  * Thrown by a store when a transaction lost a race on a unique key (history seq, idempotency key, order id):

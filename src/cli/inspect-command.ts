@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import { InspectorError } from './errors.js';
-import { startInspector } from './server.js';
-import { openStoredOrders } from './stored.js';
+import { InspectorError, openStoredOrders, startInspector } from '../inspector/index.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
