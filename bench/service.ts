@@ -7,9 +7,11 @@
  *     runs them on the pool's connections), against the same requests one after another;
  *   - sweep of 1,000 due orders among 10,000 / 100,000 / 1,000,000 stored on SQLite;
  *   - bytes per stored order, history row and outbox row (pages and relation sizes, indexes included);
- *   - events/s with 1, 2 and 4 worker processes on PostgreSQL.
+ *   - events/s with 1, 2 and 4 worker processes on PostgreSQL;
+ *   - each speed-up layer of the write path on and off (group commit, snapshot cache, sweep worker; see `layers`).
  * Set BENCH_SWEEP_MAX (default 1000000) or BENCH_ROUNDS (default 5) to shorten it, BENCH_SWEEP_WARMUP (default
- * 5) for the uncounted sweeps on each store before the timed ones.
+ * 5) for the uncounted sweeps on each store before the timed ones, BENCH_SERVICE_PARTS (say `layers`) to run
+ * only some parts: throughput (with the sizes), layers, sweep, workers.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +23,7 @@ import pg from 'pg';
 import { DATABASE_URL, postgresReachable } from './postgres.js';
 import { createOrder, nextDeadline, orderStatus, serializeOrder, type OrderEventInput } from '../src/index.js';
 import { createOrderService, type OrderService } from '../src/service/index.js';
-import { PostgresStore, SqliteStore } from '../src/store/index.js';
+import { PostgresStore, SqliteStore, type SqliteStoreOptions } from '../src/store/index.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -31,6 +33,8 @@ const WARMUP = Number(process.env['BENCH_SWEEP_WARMUP'] ?? 5);
 const HOUR = 60 * MINUTE;
 const SWEEP_MAX = Number(process.env['BENCH_SWEEP_MAX'] ?? 1_000_000);
 const self = fileURLToPath(import.meta.url);
+/** Which parts run (BENCH_SERVICE_PARTS, comma-separated; default all): throughput, layers, sweep, workers. */
+const PARTS = new Set((process.env['BENCH_SERVICE_PARTS'] ?? 'throughput,layers,sweep,workers').split(','));
 
 const input = (orderId: string, placedAt: number) => ({
   orderId,
@@ -373,6 +377,158 @@ async function sweepAtScale(dir: string) {
   for (const { service } of stores.values()) await service.close();
 }
 
+/** Wall and CPU time (`process.cpuUsage`: every thread of the process, GC included) of `work`, in ms. */
+async function timed(work: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * One row per speed-up layer in the write path, each run on and off in the same process, on its own SQLite file,
+ * in interleaved rounds (on first in even rounds, off first in odd ones), each on the workload it is meant to help:
+ *   - group commit (`SqliteStore({ groupCommit })`): 1,000 one-event requests sent at once, on fresh orders;
+ *   - snapshot cache (`createOrderService({ snapshotCache })`): 200 orders the service placed, each given 5 events
+ *     one after another (`seller.generateLabel` and `seller.voidLabel` in turn, from the 31st minute, once the order
+ *     is no longer pending), each accepted and written;
+ *   - sweep worker (`createOrderService({ sweepWorker })`): a sweep of 1,000 due orders in one batch among 10,000
+ *     stored, after WARMUP uncounted sweeps on each store.
+ * A row gives the medians of wall time per event on and off, their ratio (median of the rounds' ratios, and the
+ * lowest and highest), and CPU time per event, every thread counted.
+ */
+async function layers(dir: string) {
+  const rounds = ROUNDS;
+  interface Side {
+    label: 'on' | 'off';
+    service: OrderService;
+    store: SqliteStore;
+    times: Array<{ ms: number; cpuMs: number }>;
+  }
+  const open = async (name: string, on: boolean, store: Partial<SqliteStoreOptions>, service: object) => {
+    const s = new SqliteStore({ filename: join(dir, `layer-${name}-${on ? 'on' : 'off'}.db`), ...store });
+    return {
+      label: on ? 'on' : 'off',
+      store: s,
+      service: await createOrderService({ store: s, ...service }),
+      times: [],
+    } satisfies Side as Side;
+  };
+  const report = (measure: string, events: number, sides: [Side, Side]) => {
+    const [on, off] = sides;
+    const ratios = on.times.map((t, i) => off.times[i]!.ms / t.ms).sort((a, b) => a - b);
+    const perEvent = (side: Side) => {
+      const ms = median(side.times.map((t) => t.ms));
+      const cpu = median(side.times.map((t) => t.cpuMs));
+      return `${fmt((events * 1000) / ms)} events/s, CPU ${fmt((cpu * 1000) / events)} µs/event`;
+    };
+    const cpuRatio = median(on.times.map((t) => t.cpuMs)) / median(off.times.map((t) => t.cpuMs));
+    for (const side of sides)
+      console.log(
+        `${measure}, ${side.label}: ms per round ${side.times.map((t) => t.ms.toFixed(1)).join(' ')}; CPU ms ${side.times.map((t) => t.cpuMs.toFixed(1)).join(' ')}`,
+      );
+    row(
+      `${measure}: on / off`,
+      'sqlite',
+      `on: ${perEvent(on)}`,
+      `off: ${perEvent(off)}`,
+      `${median(ratios).toFixed(2)}x as fast on (rounds ${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); CPU on / off ${cpuRatio.toFixed(2)}x`,
+    );
+  };
+  const interleave = async (sides: [Side, Side], round: number, run: (side: Side) => Promise<unknown>) => {
+    for (const side of round % 2 ? [...sides].reverse() : sides) side.times.push(await timed(() => run(side)));
+  };
+
+  // Group commit: requests of different orders sent without waiting for each other's answers.
+  {
+    const sides: [Side, Side] = [
+      await open('group', true, { groupCommit: true }, {}),
+      await open('group', false, { groupCommit: false }, {}),
+    ];
+    const placedAt = T0 + 300 * DAY;
+    const make = rowMaker(placedAt);
+    for (let round = 0; round < rounds; round++) {
+      const ids = Array.from({ length: 1_000 }, (_, i) => `group-${round}-${i}`);
+      for (const side of sides)
+        side.store.db.transaction(() => {
+          const insert = side.store.db.prepare(
+            'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)',
+          );
+          for (const id of ids) insert.run(make(id));
+        })();
+      await interleave(sides, round, async (side) => {
+        const results = await Promise.all(ids.map((id) => side.service.apply(id, label(placedAt))));
+        if (results.some((r) => !r.verdict.accepted)) throw new Error('a measured event was refused');
+      });
+    }
+    report('group commit, 1,000 one-event requests at once', 1_000, sides);
+    for (const side of sides) await side.service.close();
+  }
+
+  // Snapshot cache: each order's next event reads the row the service has just written.
+  {
+    const sides: [Side, Side] = [
+      await open('cache', true, {}, { snapshotCache: 10_000 }),
+      await open('cache', false, {}, { snapshotCache: 0 }),
+    ];
+    const placedAt = T0 + 400 * DAY;
+    const orders = 200;
+    const events = 5;
+    for (let round = 0; round < rounds; round++) {
+      const ids = Array.from({ length: orders }, (_, i) => `cache-${round}-${i}`);
+      for (const side of sides) for (const id of ids) await side.service.place(input(id, placedAt));
+      await interleave(sides, round, async (side) => {
+        for (let k = 0; k < events; k++) {
+          const event: OrderEventInput = {
+            type: k % 2 ? 'seller.voidLabel' : 'seller.generateLabel',
+            at: placedAt + (31 + k) * MINUTE,
+          };
+          for (const id of ids)
+            if (!(await side.service.apply(id, event)).verdict.accepted) throw new Error(`${event.type} was refused`);
+        }
+      });
+    }
+    report(`snapshot cache, ${orders} orders given ${events} events one after another`, orders * events, sides);
+    for (const side of sides) await side.service.close();
+  }
+
+  // Sweep worker: one batch of 1,000 due orders.
+  {
+    const sides: [Side, Side] = [
+      await open('sweep', true, {}, { sweepWorker: true }),
+      await open('sweep', false, {}, { sweepWorker: false }),
+    ];
+    const total = WARMUP + rounds;
+    const stored = 10_000;
+    const notDue = rowMaker(T0 + 60 * DAY);
+    for (const side of sides) {
+      const insert = side.store.db.prepare(
+        'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)',
+      );
+      side.store.db.transaction(() => {
+        for (let i = 0; i < stored - total * 1_000; i++) insert.run(notDue(`n-${i}`));
+        for (let round = 0; round < total; round++) {
+          const make = rowMaker(T0 + round * HOUR);
+          for (let i = 0; i < 1_000; i++) insert.run(make(`d-${round}-${i}`));
+        }
+      })();
+      side.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    for (let round = 0; round < total; round++) {
+      const sweep = async (side: Side) => {
+        const swept = await side.service.sweep(T0 + round * HOUR + 30 * MINUTE, { batch: 1_000 });
+        if (swept.applied !== 1_000) throw new Error(`swept ${swept.applied}, expected 1,000`);
+      };
+      if (round < WARMUP) for (const side of sides) await sweep(side);
+      else await interleave(sides, round, sweep);
+    }
+    report(`sweep worker, a sweep of 1,000 due among ${fmt(stored)} stored (one batch)`, 1_000, sides);
+    for (const side of sides) await side.service.close();
+  }
+}
+
 /** events/s with 1, 2 and 4 worker processes on PostgreSQL, each on its own orders. */
 async function workers(schema: string, backend: Backend) {
   const perWorker = 300;
@@ -428,16 +584,18 @@ const dir = mkdtempSync(join(tmpdir(), 'ol-bench-'));
 const schema = `ol_bench_${process.pid}`;
 const hasPostgres = await postgresReachable();
 try {
-  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds, medians`);
-  const sqlite = await sqliteBackend(dir);
-  await throughput(sqlite, 1_000);
-  const postgres = hasPostgres ? await postgresBackend(schema) : null;
-  if (postgres) await throughput(postgres, 300);
-  else
+  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds, medians; parts: ${[...PARTS].join(', ')}`);
+  if (PARTS.has('layers')) await layers(dir);
+  const sqlite = PARTS.has('throughput') ? await sqliteBackend(dir) : null;
+  if (sqlite) await throughput(sqlite, 1_000);
+  const postgres =
+    hasPostgres && (PARTS.has('throughput') || PARTS.has('workers')) ? await postgresBackend(schema) : null;
+  if (postgres && PARTS.has('throughput')) await throughput(postgres, 300);
+  if (!hasPostgres)
     console.log(
       `PostgreSQL not reachable at ${DATABASE_URL}: start it or set DATABASE_URL; skipping the PostgreSQL rows.`,
     );
-  for (const backend of [sqlite, postgres]) {
+  for (const backend of PARTS.has('throughput') ? [sqlite, postgres] : []) {
     if (!backend) continue;
     const bytes = await backend.bytes();
     row(
@@ -446,10 +604,10 @@ try {
       `${Math.round(bytes.order)} / ${Math.round(bytes.history)} / ${Math.round(bytes.outbox)}`,
     );
   }
-  await sqlite.close();
-  await sweepAtScale(dir);
+  await sqlite?.close();
+  if (PARTS.has('sweep')) await sweepAtScale(dir);
   if (postgres) {
-    await workers(schema, postgres);
+    if (PARTS.has('workers')) await workers(schema, postgres);
     await postgres.close();
   }
   console.log('\n| measure | store | value | baseline | ratio |\n|---|---|---|---|---|');

@@ -42,6 +42,13 @@ export interface SqliteStoreOptions {
    * hundred or so service transactions, which then cost three times as much. Durability is the same either way.
    */
   checkpointPages?: number;
+  /**
+   * Whether transactions that wait for the connection while another runs share its `COMMIT`, each after the
+   * first in a savepoint of its own (default true): concurrent requests then pay for one commit per group. Off,
+   * every transaction has a `BEGIN`…`COMMIT` of its own and resolves as soon as it committed, rather than after
+   * the transactions of its group that run after it; see docs/service.md.
+   */
+  groupCommit?: boolean;
 }
 
 /** How long a transaction waits for another connection's lock by default, in ms. */
@@ -131,8 +138,8 @@ interface OutboxColumns {
 /**
  * The embedded default: one SQLite file in WAL mode through better-sqlite3. Several processes may share the
  * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice.
- * Transactions asked for while another runs share its COMMIT (group commit), each after the first in a savepoint
- * of its own. A lock held elsewhere is waited for without blocking the event loop, and reads run on a connection
+ * Transactions asked for while another runs share its COMMIT (group commit, `groupCommit`, on by default), each
+ * after the first in a savepoint of its own. A lock held elsewhere is waited for without blocking the event loop, and reads run on a connection
  * of their own, so they never wait behind writes.
  * @example
  * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db', lockTimeoutMs: 10_000 }) });
@@ -153,9 +160,12 @@ export class SqliteStore implements OrderStore {
   private readStatements?: ReturnType<typeof prepareReads>;
 
   private readonly readOnly: boolean;
+  /** At most this many transactions share a COMMIT: GROUP_LIMIT, or 1 without group commit. */
+  private readonly groupLimit: number;
 
   constructor(options: SqliteStoreOptions) {
     this.readOnly = options.readonly === true;
+    this.groupLimit = options.groupCommit === false ? 1 : GROUP_LIMIT;
     const inMemory = options.filename === ':memory:' || options.filename === '';
     this.location = inMemory ? ':memory:' : resolve(options.filename);
     this.lockTimeoutMs = Math.max(
@@ -277,7 +287,7 @@ export class SqliteStore implements OrderStore {
     try {
       if (!(await this.begin())) return;
       let open = true;
-      for (let taken = 0; open && taken < GROUP_LIMIT && this.waiting.length > 0; taken++) {
+      for (let taken = 0; open && taken < this.groupLimit && this.waiting.length > 0; taken++) {
         const member = this.waiting.shift()!;
         // The first transaction of the SQLite transaction needs no savepoint: rolling back all of it undoes that
         // one alone. A savepoint keeps a copy of every page its transaction changes (megabytes for a sweep batch).

@@ -100,6 +100,28 @@ describe('SqliteStore group commit', () => {
     expect(committed()).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('should commit each transaction on its own with groupCommit: false', async () => {
+    const single = new SqliteStore({ filename: file, groupCommit: false });
+    const held = gate();
+    const storedWhileRunning: string[][] = [];
+    const first = single.transaction(async (tx) => {
+      await tx.insertOrder(row('a'));
+      await held.opened;
+    });
+    const others = ['b', 'c'].map((id) =>
+      single.transaction(async (tx) => {
+        await tx.insertOrder(row(id));
+        storedWhileRunning.push(committed());
+      }),
+    );
+    await new Promise((done) => setTimeout(done, 20));
+    held.open();
+    await Promise.all([first, ...others]);
+    // Each ran after the one before it had committed.
+    expect(storedWhileRunning).toEqual([['a'], ['a', 'b']]);
+    await single.close();
+  });
+
   it('should roll back only the transaction that throws and commit the others of its group', async () => {
     const { first, open } = holding('a');
     const failing = store.transaction(async (tx) => {
