@@ -6,7 +6,7 @@ import {
   type OrderStatus,
   type ParsedOrderEvent,
 } from './schemas.js';
-import { outcomeMessage, refusalMessage, type Message, type MessageParams, type RefusalCode } from './messages.js';
+import type { Message, MessageParams, OutcomeKey, RefusalCode } from './messages.js';
 import { isOfficialRequest } from './subject.js';
 import { hasBuyerWindowClosedAt } from './deadlines.js';
 
@@ -26,39 +26,26 @@ export interface Verdict {
   overrode?: OrderStatus;
 }
 
+/**
+ * A rule's answer as data: accepted with the `outcome` it names, or refused with a `code` (`variant` picks the
+ * code's wording for a situation); `params` are the values its words mention. The words themselves are rendered
+ * where a `Verdict` is made, from the locales' tables.
+ * @example
+ * judge(order, 'label-generated', { type: 'seller.cancel', at, reason: 'NoInventory' }); // { accepted: false, code: 'LABEL_GENERATED', params: { … } }
+ */
+export type Ruling =
+  | { accepted: true; outcome: OutcomeKey; params: MessageParams; conflict?: true; overrode?: OrderStatus }
+  | { accepted: false; code: RefusalCode; variant?: string; params: MessageParams };
+
 type EventOf<T extends ParsedOrderEvent['type']> = Extract<ParsedOrderEvent, { type: T }>;
 
-/**
- * A verdict whose message is worded on first read: the machine's guards ask only whether an event is
- * accepted, many times a step, and should not pay for two languages of text each time.
- */
-function verdict(base: Omit<Verdict, 'message'>, word: () => Message): Verdict {
-  let message: Message | undefined;
-  return Object.defineProperty(base, 'message', {
-    enumerable: true,
-    configurable: true,
-    get: () => (message ??= word()),
-  }) as Verdict;
-}
-/**
- * The same verdict for the same order, state and event object: the machine's guards, its actions and the step's
- * verdict all ask, and a cancel of many items should be judged once.
- */
-function remembered<E extends ParsedOrderEvent>(
-  judgeOnce: (order: OrderContext, status: OrderStatus, event: E) => Verdict,
-) {
-  // One slot is enough: within a step the same order, state and event object are asked about again and again.
-  let last: { order: OrderContext; status: OrderStatus; event: E; verdict: Verdict } | undefined;
-  return (order: OrderContext, status: OrderStatus, event: E): Verdict => {
-    if (last && last.event === event && last.order === order && last.status === status) return last.verdict;
-    const verdict = judgeOnce(order, status, event);
-    last = { order, status, event, verdict };
-    return verdict;
-  };
-}
-const accept = (word: () => Message): Verdict => verdict({ accepted: true }, word);
-const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = {}, variant?: string): Verdict =>
-  verdict({ accepted: false, code }, () => refusalMessage(code, { ...orderParams(order), ...params }, variant));
+const accept = (outcome: OutcomeKey, params: MessageParams = {}): Ruling => ({ accepted: true, outcome, params });
+const refuse = (order: OrderContext, code: RefusalCode, params: MessageParams = {}, variant?: string): Ruling => ({
+  accepted: false,
+  code,
+  ...(variant === undefined ? {} : { variant }),
+  params: { ...orderParams(order), ...params },
+});
 
 /** What every message about an order may mention: its own window length and time zone. */
 function orderParams(order: OrderContext): MessageParams {
@@ -98,7 +85,7 @@ function refuseForTimeOrFinalState(
   order: OrderContext,
   status: OrderStatus,
   event: ParsedOrderEvent,
-): Verdict | undefined {
+): Ruling | undefined {
   if (isBeforePlacement(order, event))
     return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
   if (event.type === 'clock.tick') return undefined;
@@ -171,7 +158,7 @@ function itemIndex(order: OrderContext): Map<string, OrderContext['items'][numbe
   return new Map(order.items.map((item) => [item.orderItemId, item]));
 }
 
-function checkItemIds(order: OrderContext, ids: readonly string[]): Verdict | undefined {
+function checkItemIds(order: OrderContext, ids: readonly string[]): Ruling | undefined {
   const known = itemIndex(order);
   const unknown = ids.find((id) => !known.has(id));
   return unknown === undefined
@@ -180,7 +167,7 @@ function checkItemIds(order: OrderContext, ids: readonly string[]): Verdict | un
 }
 
 /** Items a cancel or a shipment names: each must be on the order and no more than is open (`variant` words it). */
-function checkQuantities(order: OrderContext, items: readonly ItemQuantity[], variant?: 'ship'): Verdict | undefined {
+function checkQuantities(order: OrderContext, items: readonly ItemQuantity[], variant?: 'ship'): Ruling | undefined {
   const known = itemIndex(order);
   const unknown = items.find((requested) => !known.has(requested.orderItemId));
   if (unknown) return refuse(order, 'UNKNOWN_ITEM', { orderItemId: unknown.orderItemId, orderId: order.orderId });
@@ -200,7 +187,7 @@ function checkQuantities(order: OrderContext, items: readonly ItemQuantity[], va
 }
 
 /** Seller actions wait while the order is Pending: the buyer's window, or the marketplace's own word. */
-function refuseWhilePending(order: OrderContext, status: OrderStatus): Verdict | undefined {
+function refuseWhilePending(order: OrderContext, status: OrderStatus): Ruling | undefined {
   if (status === 'buyer-cancellable' || isMarketplacePending(order))
     return refuse(order, 'ORDER_PENDING', {}, isMarketplacePending(order) ? 'marketplace' : undefined);
   return undefined;
@@ -237,15 +224,13 @@ export function countsAgainstRate(
  * The buyer cancels in Your Orders: only inside the window, and before a label exists. The window is time alone:
  * an order the marketplace already reports Unshipped is still the buyer's to cancel until the window ends.
  */
-function verdictOfBuyerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>): Verdict {
+export function judgeBuyerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED', {}, 'buyer');
   if (hasBuyerWindowClosedAt(order, judgedAt(order, event))) return refuse(order, 'BUYER_WINDOW_CLOSED');
-  return accept(() => outcomeMessage('buyerCanceled', orderParams(order)));
+  return accept('buyerCanceled', orderParams(order));
 }
-export const judgeBuyerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'buyer.cancel'>) => Verdict =
-  remembered(verdictOfBuyerCancel);
 
 /** Whether the same request (source, items and officialness) is already on record. */
 export function isRepeatedRequest(order: OrderContext, event: EventOf<'buyer.requestCancellation'>): boolean {
@@ -268,11 +253,11 @@ export function requestedItemIds(order: OrderContext, event: EventOf<'buyer.requ
 }
 
 /** A buyer's request is recorded while the order can still be cancelled; with a label it is answered "return it". */
-function verdictOfRequestCancellation(
+export function judgeRequestCancellation(
   order: OrderContext,
   status: OrderStatus,
   event: EventOf<'buyer.requestCancellation'>,
-): Verdict {
+): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (status === 'label-generated') return refuse(order, 'LABEL_GENERATED');
@@ -281,17 +266,12 @@ function verdictOfRequestCancellation(
   const items = requestedItemIds(order, event);
   const all = items.length === order.items.length;
   const params = { items: items.join(', '), scope: all ? 'all' : 'some' };
-  if (isRepeatedRequest(order, event)) return accept(() => outcomeMessage('requestAlreadyRecorded', params));
-  return accept(() => outcomeMessage(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest', params));
+  if (isRepeatedRequest(order, event)) return accept('requestAlreadyRecorded', params);
+  return accept(isOfficialRequest(event) ? 'officialRequest' : 'nonStandardRequest', params);
 }
-export const judgeRequestCancellation: (
-  order: OrderContext,
-  status: OrderStatus,
-  event: EventOf<'buyer.requestCancellation'>,
-) => Verdict = remembered(verdictOfRequestCancellation);
 
 /** The seller may cancel only an unshipped, seller-fulfilled order, and no more than remains of each item. */
-function verdictOfSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Verdict {
+export function judgeSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON');
@@ -303,54 +283,44 @@ function verdictOfSellerCancel(order: OrderContext, status: OrderStatus, event: 
   if (invalid) return invalid;
   const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
   const params = { quantity, reason: event.reason };
-  if (!countsAgainstRate(order, 'seller', event.reason, items))
-    return accept(() => outcomeMessage('sellerCanceledNotCounted', params));
-  if (event.reason !== 'BuyerCanceled') return accept(() => outcomeMessage('sellerCanceledCounted', params));
+  if (!countsAgainstRate(order, 'seller', event.reason, items)) return accept('sellerCanceledNotCounted', params);
+  if (event.reason !== 'BuyerCanceled') return accept('sellerCanceledCounted', params);
   const uncovered = itemsWithoutOfficialRequest(order, items);
   const key = uncovered.length === items.length ? 'buyerCanceledWithoutRequest' : 'buyerCanceledPartlyRequested';
-  return accept(() => outcomeMessage(key, { ...params, items: uncovered.join(', ') }));
+  return accept(key, { ...params, items: uncovered.join(', ') });
 }
-export const judgeSellerCancel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>) => Verdict =
-  remembered(verdictOfSellerCancel);
 
 /** A label can be bought once the order leaves Pending and until it ships or is cancelled; Amazon ships AFN orders. */
-function verdictOfGenerateLabel(
+export function judgeGenerateLabel(
   order: OrderContext,
   status: OrderStatus,
   event: EventOf<'seller.generateLabel'>,
-): Verdict {
+): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
   const pending = refuseWhilePending(order, status);
   if (pending) return pending;
-  return accept(() => outcomeMessage('labelGenerated'));
+  return accept('labelGenerated');
 }
-export const judgeGenerateLabel: (
-  order: OrderContext,
-  status: OrderStatus,
-  event: EventOf<'seller.generateLabel'>,
-) => Verdict = remembered(verdictOfGenerateLabel);
 
 /** Voiding a label is allowed but does not reopen cancellation. */
-function verdictOfVoidLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>): Verdict {
+export function judgeVoidLabel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (status !== 'label-generated') return refuse(order, 'NO_LABEL');
-  return accept(() => outcomeMessage('labelVoided'));
+  return accept('labelVoided');
 }
-export const judgeVoidLabel: (order: OrderContext, status: OrderStatus, event: EventOf<'seller.voidLabel'>) => Verdict =
-  remembered(verdictOfVoidLabel);
 
 /**
  * Shipment can be confirmed once the order leaves Pending, for all open units or the ones a package holds; after
  * the latest ship date it is late; Amazon ships AFN orders.
  */
-function verdictOfConfirmShipment(
+export function judgeConfirmShipment(
   order: OrderContext,
   status: OrderStatus,
   event: EventOf<'seller.confirmShipment'>,
-): Verdict {
+): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON', {}, 'ship');
@@ -358,13 +328,8 @@ function verdictOfConfirmShipment(
   if (pending) return pending;
   const invalid = event.items && checkQuantities(order, event.items, 'ship');
   if (invalid) return invalid;
-  return accept(() => outcomeMessage(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped'));
+  return accept(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped');
 }
-export const judgeConfirmShipment: (
-  order: OrderContext,
-  status: OrderStatus,
-  event: EventOf<'seller.confirmShipment'>,
-) => Verdict = remembered(verdictOfConfirmShipment);
 
 /**
  * Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships, nor
@@ -378,10 +343,10 @@ export function isLateShipment(
 }
 
 /** Time passing is always accepted, except before the order existed. */
-export function judgeClockTick(order: OrderContext, status: OrderStatus, event: EventOf<'clock.tick'>): Verdict {
+export function judgeClockTick(order: OrderContext, status: OrderStatus, event: EventOf<'clock.tick'>): Ruling {
   return (
     refuseForTimeOrFinalState(order, status, event) ??
-    accept(() => outcomeMessage('timePassed', { ...orderParams(order), at: judgedAt(order, event), status }))
+    accept('timePassed', { ...orderParams(order), at: judgedAt(order, event), status })
   );
 }
 
@@ -392,7 +357,7 @@ export function judgeClockTick(order: OrderContext, status: OrderStatus, event: 
  * @example
  * judge(order, 'label-generated', { type: 'seller.cancel', at, reason: 'NoInventory' }).code; // 'LABEL_GENERATED'
  */
-export function judge(order: OrderContext, status: OrderStatus, event: ParsedOrderEvent): Verdict {
+export function judge(order: OrderContext, status: OrderStatus, event: ParsedOrderEvent): Ruling {
   switch (event.type) {
     case 'buyer.cancel':
       return judgeBuyerCancel(order, status, event);
@@ -488,7 +453,7 @@ function contradiction(order: OrderContext, status: OrderStatus, event: Fact): b
 }
 
 /** A fact is applied whatever the rules say; the verdict reports when it contradicted the local history. */
-export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact): Verdict {
+export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact): Ruling {
   if (isBeforePlacement(order, event))
     return refuse(order, 'EVENT_BEFORE_PLACEMENT', { at: event.at, placedAt: order.placedAt });
   const key =
@@ -504,11 +469,12 @@ export function judgeFact(order: OrderContext, status: OrderStatus, event: Fact)
     by: event.type === 'marketplace.orderCanceled' ? event.cancelledBy : 'amazon',
     ...(event.type === 'marketplace.statusReported' ? { reported: event.status } : {}),
   };
-  if (!contradiction(order, status, event)) return accept(() => outcomeMessage(key, params));
+  if (!contradiction(order, status, event)) return accept(key, params);
   return {
     accepted: true,
     conflict: true,
     overrode: status,
-    message: outcomeMessage('marketplaceConflict', { ...params, fact: event.type }),
+    outcome: 'marketplaceConflict',
+    params: { ...params, fact: event.type },
   };
 }

@@ -6,6 +6,7 @@ import {
   isLate,
   judge,
   judgedAt,
+  message,
   OrderEvent,
   outcomeMessage,
   parseOrThrow,
@@ -18,6 +19,7 @@ import {
   type OrderStatus,
   type ParsedOrderEvent,
   type PolicyOverride,
+  type Ruling,
   type Verdict,
 } from '../domain/index.js';
 import { orderStatus, type OrderSnapshot } from './snapshot.js';
@@ -85,12 +87,26 @@ export function machineOf(snapshot: OrderSnapshot): OrderMachine {
   return (snapshot.machine as unknown as OrderMachine | undefined) ?? orderMachine;
 }
 
-/** The rule verdict on `event`, with `late` set when it arrived after the order's clock had passed it. */
-export function ruled(snapshot: OrderSnapshot, event: ParsedOrderEvent): { status: OrderStatus; verdict: Verdict } {
+/** The rules' ruling on `event`, and the status it was judged in (every deadline up to its instant applied). */
+export function ruled(snapshot: OrderSnapshot, event: ParsedOrderEvent): { status: OrderStatus; ruling: Ruling } {
   const context = snapshot.context;
   const status = statusAt(orderStatus(snapshot), context, judgedAt(context, event));
-  const verdict = judge(context, status, event);
-  return { status, verdict: isLate(context, event) && !isFact(event) ? { ...verdict, late: true } : verdict };
+  return { status, ruling: judge(context, status, event) };
+}
+
+/**
+ * A ruling in words: the edge where a rule's data becomes the public `Verdict`, its message rendered in every
+ * language; `late` is set when the event arrived after the order's clock had passed it (a fact never is).
+ */
+function worded(ruling: Ruling, event: ParsedOrderEvent, clock: number): Verdict {
+  const verdict: Verdict = ruling.accepted
+    ? {
+        accepted: true,
+        ...(ruling.conflict ? { conflict: ruling.conflict, overrode: ruling.overrode! } : {}),
+        message: message(ruling.outcome, ruling.params),
+      }
+    : { accepted: false, code: ruling.code, message: refusalMessage(ruling.code, ruling.params, ruling.variant) };
+  return isLate({ clock }, event) && !isFact(event) ? { ...verdict, late: true } : verdict;
 }
 
 /**
@@ -128,16 +144,16 @@ export function decide(
   event: ParsedOrderEvent,
   accepted: boolean,
 ): Verdict {
-  const { status, verdict } = ruled(snapshot, event);
-  if (accepted === verdict.accepted) return verdict;
+  const { status, ruling } = ruled(snapshot, event);
+  if (accepted === ruling.accepted) return worded(ruling, event, snapshot.context.clock);
   // A fact that time ended the order before it could apply: reported as on an ended order.
-  if (isFact(event) && !accepted && verdict.conflict) return endedVerdict(snapshot, event);
-  const late = verdict.late ? { late: true as const } : {};
+  if (isFact(event) && !accepted && ruling.accepted && ruling.conflict) return endedVerdict(snapshot, event);
+  const late = isLate(snapshot.context, event) && !isFact(event) ? { late: true as const } : {};
   const params = { event: event.type, status, offset: snapshot.context.utcOffsetMinutes };
   if (accepted)
     return {
       accepted: true,
-      message: outcomeMessage('acceptedByMachine', { ...params, code: verdict.code ?? '' }),
+      message: outcomeMessage('acceptedByMachine', { ...params, code: ruling.accepted ? '' : ruling.code }),
       ...late,
     };
   const guard = refusingGuard(machine, status, snapshot, event);
@@ -154,7 +170,8 @@ export function decide(
  * that contradicts it cannot be applied to a final state and is reported as a conflict.
  */
 export function endedVerdict(snapshot: OrderSnapshot, event: ParsedOrderEvent): Verdict {
-  const { status, verdict } = ruled(snapshot, event);
+  const { status, ruling } = ruled(snapshot, event);
+  const verdict = worded(ruling, event, snapshot.context.clock);
   if (!isFact(event) || !verdict.conflict) return verdict;
   const code = status === 'shipped' ? 'ALREADY_SHIPPED' : 'ALREADY_CANCELED';
   return {
