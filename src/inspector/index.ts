@@ -25,7 +25,7 @@ export {
   type OrderChange,
   type InspectorLogger,
 } from './orders.js';
-export type { ActivityEntry, ServerMessage } from './client.js';
+export type { ActivityEntry, ServerMessage } from './client/protocol.js';
 export { loadRecordings, readRecordingFile, type LoadedRecording } from './recording.js';
 export { statechartDot, renderStatechart, stateElementId, edgeElementId } from './chart.js';
 export { openStoredOrders, recordingFromHistory, type StoredOrders } from './stored.js';

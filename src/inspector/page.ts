@@ -1,7 +1,13 @@
-import { inspectorClient, type ClientConfig } from './client.js';
+import { readFile } from 'node:fs/promises';
+import type { ClientConfig } from './client/protocol.js';
+import { InspectorError } from './errors.js';
 
-/** The page's HTML: no external resource; the script and style come from this server. */
-export function pageHtml(): string {
+/**
+ * The page's HTML: no external resource; the script and style come from this server, the configuration is a JSON
+ * data block the script reads (`<` escaped, so no value can end the block).
+ */
+export function pageHtml(config: ClientConfig): string {
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -87,16 +93,38 @@ export function pageHtml(): string {
   <div class="activity-head"><h2 data-text="activity"></h2><button type="button" id="activity-close" class="close" data-title="close">×</button></div>
   <ol id="activity-list" class="activity-list"></ol>
 </aside>
+<script type="application/json" id="inspector-config">${json}</script>
 <script src="/app.js"></script>
 </body>
 </html>
 `;
 }
 
-/** The page's script: the client function's own source, called with the server's configuration. */
-export function pageScript(config: ClientConfig): string {
-  // Some TypeScript loaders (tsx) wrap named functions in `__name(...)`; the browser needs a stand-in.
-  return `"use strict";\nvar __name = function (target) { return target; };\n(${inspectorClient.toString()})(${JSON.stringify(config)});\n`;
+/** The bundled page script, read (or, from source, built) once per process. */
+let script: Promise<string> | undefined;
+
+/**
+ * The page's script: the bundle `npm run build` writes next to this module (dist/src/inspector/app.js). Running
+ * from source (vitest, tsx), this module is a `.ts` file with no bundle beside it: the script is bundled from
+ * src/inspector/client/ on first use, with esbuild (a dev dependency, never loaded by the built package).
+ */
+export function pageScript(): Promise<string> {
+  script ??= loadScript();
+  return script;
+}
+
+async function loadScript(): Promise<string> {
+  if (import.meta.url.endsWith('.ts')) {
+    const builder = new URL('../../scripts/build-inspector-client.ts', import.meta.url).href;
+    const { bundleInspectorClient } = (await import(builder)) as { bundleInspectorClient(): Promise<{ text: string }> };
+    return (await bundleInspectorClient()).text;
+  }
+  const built = new URL('./app.js', import.meta.url);
+  return readFile(built, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InspectorError(
+      `Cannot read the inspector page's script ${built.pathname} (${error.code ?? error.message}): build the package with npm run build.`,
+    );
+  });
 }
 
 /** The page's style sheet: the page never scrolls as one; the toolbar stays, each pane scrolls on its own. */

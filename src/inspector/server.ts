@@ -6,10 +6,9 @@ import { orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, Policy, statusOfStateKey } from '../domain/index.js';
 import { describeStatechart } from '../runtime/index.js';
 import { edgeAliases, renderStatechart } from './chart.js';
-import type { ClientConfig, ServerMessage } from './client.js';
+import type { ActivityEntry, ClientConfig, PageMessage as PageMessageType, ServerMessage } from './client/protocol.js';
 import { InspectorError } from './errors.js';
 import { OrderBook, type InspectorLogger, type OrderView } from './orders.js';
-import type { ActivityEntry } from './client.js';
 import { pageCss, pageHtml, pageScript } from './page.js';
 import { loadRecordings, readRecordingFile } from './recording.js';
 import { recordingFromHistory, type StoredOrders } from './stored.js';
@@ -81,7 +80,7 @@ const ClientId = z.string().regex(/^[\w-]{1,100}$/);
 const PageMessage = z.union([
   z.strictObject({ type: z.literal('load'), name: z.string().min(1).max(300), text: z.string() }),
   z.strictObject({ type: z.literal('openStored'), orderId: z.string().min(1).max(300) }),
-]);
+]) satisfies z.ZodType<PageMessageType>;
 
 const StoredQuery = z.strictObject({
   id: z.string().max(256).optional(),
@@ -173,8 +172,8 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
         .map((state) => [state.key, (statusOfStateKey as Record<string, string>)[state.key] ?? state.key]),
     ),
   };
-  const script = pageScript(config);
-  const html = pageHtml();
+  const script = await pageScript();
+  const html = pageHtml(config);
 
   const pages = new Set<WebSocket>();
   // Messages to the pages go out once per turn of the event loop, as one JSON array per frame.

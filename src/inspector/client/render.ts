@@ -1,0 +1,474 @@
+/*
+ * Drawing the page from its model: the order list, the shown order's toolbar, timeline, deadlines and context,
+ * and the activity panel. Draws at most once per animation frame, and only what changed since the last one.
+ */
+import type { ContextChange } from '../changes.js';
+import type { OrderView, StepView } from '../orders.js';
+import type { ChartView } from './chart.js';
+import { byId, h } from './dom.js';
+import { countdown, formatAt, localDate } from './format.js';
+import { word, type TextKey } from './i18n.js';
+import { downloadRecording, replayable } from './recording.js';
+import { hasRefusal, type PageState } from './state.js';
+import { contextTree, leaf, valueTree } from './values.js';
+
+/** The verdict flags the timeline shows as badges. */
+const FLAGS = ['late', 'duplicate', 'conflict'] as const;
+
+/**
+ * The page's view: call `schedule()` after changing the model, `rerender()` after a change that touches every
+ * part (language, filters).
+ * @example
+ * const view = new PageView(state, chart);
+ * state.receive(messages);
+ * view.schedule();
+ */
+export class PageView {
+  #scheduled = false;
+  readonly #orderButtons = new Map<string, HTMLButtonElement>();
+  #timelineOrder: string | null = null;
+  #stepElements: HTMLElement[] = [];
+  /** The cursor and filter the step classes were last set for; only what changed is touched. */
+  #classCursor = -1;
+  #classFilter = false;
+  #detailKey = '';
+  #detailBase = '';
+  #detailDrawn = 0;
+  #detailTimer = 0;
+
+  constructor(
+    private readonly state: PageState,
+    private readonly chart: ChartView,
+  ) {}
+
+  /** Draws once per frame however many messages arrived. */
+  schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    requestAnimationFrame(() => this.render());
+  }
+
+  /** Redraws every part at the next frame. */
+  rerender(): void {
+    this.state.invalidate();
+    this.schedule();
+  }
+
+  /** Draws now. */
+  render(): void {
+    const state = this.state;
+    this.#scheduled = false;
+    document.documentElement.lang = state.lang;
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('[data-text]')))
+      element.textContent = this.#t(element.dataset['text'] as TextKey);
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('[data-title]'))) {
+      element.title = this.#t(element.dataset['title'] as TextKey);
+      element.setAttribute('aria-label', element.title);
+    }
+    byId<HTMLInputElement>('filter-id').placeholder = this.#t('filterId');
+    byId<HTMLInputElement>('stored-id').placeholder = this.#t('filterStored');
+    for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-lang]'))) {
+      button.setAttribute('aria-pressed', String(button.dataset['lang'] === state.lang));
+    }
+    const status = byId('connection');
+    status.className = `connection ${state.socketState}`;
+    status.textContent = this.#t(state.socketState);
+    byId('notice').hidden = state.notice === null;
+    byId('notice-text').textContent = state.notice ?? '';
+    this.#renderOrderList();
+    this.#renderDetail();
+    this.#renderActivity();
+    state.drawn();
+  }
+
+  /** Updates the deadlines' countdowns (every second). */
+  tickCountdowns(): void {
+    for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#deadlines .countdown')))
+      cell.textContent = countdown(Number(cell.dataset['at']), this.state.lang);
+  }
+
+  #t(key: TextKey): string {
+    return word(this.state.lang, key);
+  }
+
+  // ---- the order list ---------------------------------------------------------------------------
+
+  #orderButton(order: OrderView): HTMLButtonElement {
+    const state = this.state;
+    const last = order.steps[order.steps.length - 1]!;
+    return h(
+      'button',
+      {
+        type: 'button',
+        className: `order${order.id === state.selected ? ' selected' : ''}`,
+        'data-order-id': order.id,
+        'data-testid': 'order',
+        'data-state': last.state,
+        'data-steps': order.steps.length,
+        'aria-pressed': order.id === state.selected ? 'true' : 'false',
+        title: order.session ? `${order.orderId} (${order.session})` : order.name,
+        onclick: () => {
+          state.select(order.id);
+          this.writeHash();
+          this.schedule();
+        },
+      },
+      h('span', { className: 'order-id' }, order.orderId),
+      h(
+        'span',
+        { className: 'order-meta' },
+        h('span', { className: `badge ${order.source}` }, this.#t(order.source)),
+        order.disconnected ? h('span', { className: 'badge disconnected' }, this.#t('disconnected')) : null,
+        hasRefusal(order) ? h('span', { className: 'badge refused' }, '✗') : null,
+        h('span', { className: `status status-${last.state}` }, last.status),
+      ),
+      order.source === 'recording' && order.name !== order.orderId
+        ? h('span', { className: 'order-name' }, order.name)
+        : null,
+    );
+  }
+
+  #renderOrderList(): void {
+    const state = this.state;
+    const list = byId('orders');
+    const buttons = this.#orderButtons;
+    if (state.orders.size === 0) {
+      buttons.clear();
+      list.replaceChildren(
+        h('p', { className: 'empty' }, this.#t('waiting')),
+        h('p', { className: 'empty' }, `${this.#t('waitingUrl')}: `, h('code', {}, `ws://${location.host}`)),
+      );
+      byId('filter-count').textContent = '';
+      return;
+    }
+    if (state.fullRender || list.querySelector('.empty')) {
+      buttons.clear();
+      list.replaceChildren();
+    }
+    for (const id of Array.from(buttons.keys())) {
+      if (!state.orders.has(id)) {
+        buttons.get(id)!.remove();
+        buttons.delete(id);
+      }
+    }
+    for (const order of state.orders.values()) {
+      const existing = buttons.get(order.id);
+      if (existing && !state.dirtyOrders.has(order.id)) continue;
+      const button = this.#orderButton(order);
+      if (existing) existing.replaceWith(button);
+      else list.append(button);
+      buttons.set(order.id, button);
+    }
+    let shown = 0;
+    for (const [id, button] of buttons) {
+      const visible = state.matches(state.orders.get(id)!);
+      button.hidden = !visible;
+      if (visible) shown += 1;
+      const isSelected = id === state.selected;
+      button.classList.toggle('selected', isSelected);
+      button.setAttribute('aria-pressed', String(isSelected));
+    }
+    byId('filter-count').textContent = `${shown} / ${state.orders.size} ${this.#t('shown')}`;
+  }
+
+  /** Puts the selected order in the address (replacing, not adding, a history entry), unless a named order is awaited. */
+  writeHash(): void {
+    const hash = this.state.hash();
+    if (hash !== null && location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  // ---- the timeline -----------------------------------------------------------------------------
+
+  #stepTitle(step: StepView): string {
+    if (step.kind === 'created') return this.#t('created');
+    if (step.kind === 'joined') return this.#t('joined');
+    return String(step.event?.['type'] ?? '');
+  }
+
+  #renderEffect(effect: StepView['effects'][number]): HTMLElement {
+    const detail =
+      'topic' in effect
+        ? effect.topic
+        : 'items' in effect
+          ? effect.items.map((item) => `${item.orderItemId}×${item.quantity}`).join(', ')
+          : effect.message[this.state.lang];
+    return h('li', { className: 'effect' }, h('code', {}, effect.type), ' ', detail);
+  }
+
+  #renderChange(order: OrderView, step: StepView, change: ContextChange): HTMLElement {
+    const key = change.keys[change.keys.length - 1];
+    const base = `diff:${order.id}:${step.index}:${change.path}`;
+    return h(
+      'tr',
+      { 'data-path': change.path },
+      h('td', { className: 'path' }, change.path),
+      h(
+        'td',
+        { className: 'before' },
+        'before' in change ? valueTree(change.before, key, `${base}:before`) : leaf(undefined),
+      ),
+      h('td', { className: 'arrow' }, '→'),
+      h(
+        'td',
+        { className: 'after' },
+        'after' in change ? valueTree(change.after, key, `${base}:after`) : leaf(undefined),
+      ),
+    );
+  }
+
+  #renderStep(order: OrderView, step: StepView): HTMLElement {
+    const lang = this.state.lang;
+    const verdict = step.verdict;
+    const details = eventDetails(step);
+    return h(
+      'li',
+      {
+        className: `step${verdict.accepted ? ' accepted' : ' refused'}`,
+        'data-testid': 'step',
+        'data-index': step.index,
+        'data-event': step.event ? String(step.event['type']) : step.kind,
+        'data-accepted': String(verdict.accepted),
+        'data-code': verdict.code,
+        onclick: (event: Event) => {
+          // Opening a tree inside the entry is not a request to jump to it.
+          if ((event.target as HTMLElement).closest('summary, details > ul')) return;
+          this.state.setCursor(order, step.index);
+          this.schedule();
+        },
+      },
+      h(
+        'div',
+        { className: 'step-head' },
+        h('span', { className: 'step-index' }, `#${step.index}`),
+        h('span', { className: 'step-event' }, this.#stepTitle(step)),
+        h(
+          'span',
+          { className: `verdict ${verdict.accepted ? 'ok' : 'no'}`, 'data-testid': 'verdict' },
+          verdict.accepted ? `✓ ${this.#t('accepted')}` : `✗ ${this.#t('refused')} · ${verdict.code ?? ''}`,
+        ),
+        ...FLAGS.filter((flag) => verdict[flag] === true).map((flag) =>
+          h('span', { className: `badge flag ${flag}`, 'data-flag': flag }, this.#t(flag)),
+        ),
+        h('span', { className: `status status-${step.state}` }, step.status),
+      ),
+      h('div', { className: 'step-at' }, formatAt(step.at, order.context.placedAt, lang)),
+      details
+        ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`))
+        : null,
+      h('p', { className: 'message', 'data-testid': 'message', lang }, verdict.message[lang]),
+      step.pending ? h('p', { className: 'pending' }, this.#t('pending')) : null,
+      step.mismatch ? h('p', { className: 'mismatch' }, step.mismatch) : null,
+      step.effects.length
+        ? h(
+            'div',
+            { className: 'effects' },
+            h('span', { className: 'label' }, this.#t('effects')),
+            h('ul', {}, ...step.effects.map((effect) => this.#renderEffect(effect))),
+          )
+        : null,
+      step.changes.length
+        ? h(
+            'div',
+            { className: 'changes', 'data-testid': 'changes' },
+            h('span', { className: 'label' }, this.#t('changes')),
+            h('table', {}, h('tbody', {}, ...step.changes.map((change) => this.#renderChange(order, step, change)))),
+          )
+        : null,
+    );
+  }
+
+  #classify(element: HTMLElement, index: number, cursor: number): void {
+    element.hidden = this.state.filters.refused && element.dataset['accepted'] !== 'false';
+    element.classList.toggle('current', index === cursor);
+    element.classList.toggle('future', index > cursor);
+  }
+
+  #renderTimeline(order: OrderView, cursor: number, following: boolean): void {
+    const state = this.state;
+    const timeline = byId('timeline');
+    const rebuilt = state.fullRender || this.#timelineOrder !== order.id;
+    if (rebuilt) {
+      this.#timelineOrder = order.id;
+      this.#stepElements = order.steps.map((step) => this.#renderStep(order, step));
+      timeline.replaceChildren(...this.#stepElements);
+    } else if (state.dirtySteps.size) {
+      const appended: HTMLElement[] = [];
+      for (const index of [...state.dirtySteps].sort((a, b) => a - b)) {
+        const step = order.steps[index];
+        if (!step) continue;
+        const element = this.#renderStep(order, step);
+        this.#classify(element, index, cursor);
+        if (this.#stepElements[index]) this.#stepElements[index]!.replaceWith(element);
+        else appended.push(element);
+        this.#stepElements[index] = element;
+      }
+      if (appended.length) timeline.append(...appended);
+    }
+    const elements = this.#stepElements;
+    if (rebuilt || this.#classFilter !== state.filters.refused) {
+      elements.forEach((element, index) => this.#classify(element, index, cursor));
+    } else if (this.#classCursor !== cursor) {
+      const from = Math.max(0, Math.min(this.#classCursor, cursor));
+      const to = Math.min(elements.length - 1, Math.max(this.#classCursor, cursor));
+      for (let index = from; index <= to; index += 1) this.#classify(elements[index]!, index, cursor);
+    }
+    const moved = rebuilt || this.#classCursor !== cursor;
+    this.#classCursor = cursor;
+    this.#classFilter = state.filters.refused;
+    byId('timeline-empty').hidden = !state.filters.refused || elements.some((element) => !element.hidden);
+    const current = elements[cursor];
+    const pane = byId('timeline-pane');
+    if (following) {
+      if (rebuilt || state.dirtySteps.size) pane.scrollTop = pane.scrollHeight;
+    } else if (current && !current.hidden && moved) {
+      // Scroll the timeline pane only, never the page.
+      const top = current.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+      if (top < pane.scrollTop || top + current.offsetHeight > pane.scrollTop + pane.clientHeight)
+        pane.scrollTop = top - 8;
+    }
+  }
+
+  // ---- the shown order --------------------------------------------------------------------------
+
+  #renderDeadlines(context: Record<string, unknown>, step: StepView): void {
+    const lang = this.state.lang;
+    const clock =
+      typeof context['clock'] === 'number'
+        ? (context['clock'] as number)
+        : (step.at ?? (context['placedAt'] as number));
+    const rows = (['buyerCancelUntil', 'latestShipDate', 'autoCancelAt'] as const)
+      .filter(
+        (key) =>
+          typeof context[key] === 'number' && !(key === 'autoCancelAt' && context['fulfillmentChannel'] === 'AFN'),
+      )
+      .map((key) => {
+        const at = context[key] as number;
+        const passed = clock >= at;
+        return h(
+          'tr',
+          { 'data-deadline': key, 'data-passed': String(passed) },
+          h('th', {}, this.#t(key)),
+          h(
+            'td',
+            {},
+            h(
+              'time',
+              { className: 'value date', datetime: new Date(at).toISOString(), title: new Date(at).toISOString() },
+              localDate(at),
+            ),
+          ),
+          h('td', { className: 'countdown', 'data-at': at }, countdown(at, lang)),
+          h(
+            'td',
+            { className: `at-step ${passed ? 'passed' : 'open'}` },
+            `${this.#t('atThisStep')}: ${passed ? this.#t('passed') : this.#t('open')}`,
+          ),
+        );
+      });
+    byId('deadlines').replaceChildren(h('table', {}, h('tbody', {}, ...rows)));
+  }
+
+  #renderDetail(): void {
+    const state = this.state;
+    const order = state.current();
+    byId('detail').hidden = !order;
+    this.chart.draw(order);
+    if (!order) return;
+    const cursor = state.cursorOf(order);
+    const step = order.steps[cursor]!;
+    const following = state.following(order);
+    byId('current-order').textContent = `${this.#t('orderId')} ${order.orderId}`;
+    const current = byId('current-state');
+    current.textContent = step.status;
+    current.setAttribute('data-state', step.state);
+    current.className = `status big status-${step.state}`;
+    byId('position').textContent = `${this.#t('step')} ${cursor} ${this.#t('of')} ${order.steps.length - 1}`;
+    const controls: Array<['first' | 'previous' | 'next' | 'last', number, boolean]> = [
+      ['first', 0, cursor > 0],
+      ['previous', cursor - 1, cursor > 0],
+      ['next', cursor + 1, cursor < order.steps.length - 1],
+      ['last', order.steps.length - 1, cursor < order.steps.length - 1],
+    ];
+    for (const [id, target, enabled] of controls) {
+      const button = byId<HTMLButtonElement>(id);
+      button.disabled = !enabled;
+      button.title = this.#t(id);
+      button.onclick = () => {
+        state.setCursor(order, target);
+        this.schedule();
+      };
+    }
+    const follow = byId<HTMLInputElement>('follow');
+    follow.parentElement!.hidden = order.source !== 'live';
+    follow.checked = following;
+    follow.onchange = () => {
+      state.follow(order, follow.checked);
+      this.schedule();
+    };
+    const exporter = byId<HTMLButtonElement>('export');
+    exporter.hidden = order.source !== 'live';
+    const canReplay = replayable(order);
+    exporter.disabled = !canReplay;
+    exporter.title = canReplay ? '' : this.#t('exportJoined');
+    exporter.onclick = () => downloadRecording(order);
+
+    this.#renderTimeline(order, cursor, following);
+    // The context and deadlines change only with the step shown (or the language).
+    const key = `${order.id}/${cursor}/${state.lang}/${order.steps.length}/${state.contextVersion}`;
+    // Only new steps of the order followed are throttled; another order, step or language draws at once.
+    const base = `${order.id}/${state.lang}/${state.contextVersion}`;
+    const streaming =
+      key !== this.#detailKey && base === this.#detailBase && following && performance.now() - this.#detailDrawn < 200;
+    if (streaming) {
+      // While a live order streams in, its context and deadlines are redrawn at most five times a second.
+      if (!this.#detailTimer)
+        this.#detailTimer = window.setTimeout(() => {
+          this.#detailTimer = 0;
+          this.schedule();
+        }, 200);
+    } else if (state.fullRender || key !== this.#detailKey) {
+      this.#detailKey = key;
+      this.#detailBase = base;
+      this.#detailDrawn = performance.now();
+      const context = state.contextAt(order, cursor);
+      this.#renderDeadlines(context, step);
+      byId('context').replaceChildren(contextTree(context));
+    }
+    this.chart.highlight();
+  }
+
+  // ---- the activity panel -----------------------------------------------------------------------
+
+  #renderActivity(): void {
+    const activity = this.state.activity();
+    const count = activity.length;
+    byId('activity-count').textContent = String(count);
+    byId('activity-toggle').classList.toggle('has-entries', count > 0);
+    const list = byId('activity-list');
+    if (count === 0) {
+      list.replaceChildren(h('li', { className: 'empty' }, this.#t('noActivity')));
+      return;
+    }
+    list.replaceChildren(
+      ...activity
+        .slice()
+        .reverse()
+        .map((entry) =>
+          h(
+            'li',
+            { className: `activity-entry ${entry.kind}`, 'data-kind': entry.kind },
+            h('time', { datetime: new Date(entry.at).toISOString() }, localDate(entry.at).slice(11, 19)),
+            ' ',
+            entry.message,
+          ),
+        ),
+    );
+  }
+}
+
+/** The event's own fields, beside its type and instant; null when it has none. */
+function eventDetails(step: StepView): Record<string, unknown> | null {
+  if (!step.event) return null;
+  const { type: _type, at: _at, ...rest } = step.event;
+  return Object.keys(rest).length ? rest : null;
+}
