@@ -9,6 +9,11 @@ describe("the inspector page's words and formats", () => {
     for (const words of Object.values(text)) expect(Object.values(words).filter((word) => !word)).toEqual([]);
   });
 
+  it('should write Chinese with full-width punctuation, leaving code as it is typed', () => {
+    const prose = Object.values(text['zh-CN']).map((word) => word.replace(/createOrderActor\(.*\)(?=，)/, 'CODE'));
+    expect(prose.filter((word) => /[:,;()]/.test(word))).toEqual([]);
+  });
+
   it('should write durations in their largest three units and deadlines as in or ago', () => {
     expect(duration(((9 * 24 + 12) * 60 + 3) * 60_000 + 5_000)).toBe('9 d 12 h 3 min');
     expect(duration(0)).toBe('0 s');

@@ -136,7 +136,12 @@ export class PageView {
       buttons.clear();
       list.replaceChildren(
         h('p', { className: 'empty' }, this.#t('waiting')),
-        h('p', { className: 'empty' }, `${this.#t('waitingUrl')}: `, h('code', {}, `ws://${location.host}`)),
+        h(
+          'p',
+          { className: 'empty' },
+          `${this.#t('waitingUrl')}${this.#t('colon')}`,
+          h('code', {}, `ws://${location.host}`),
+        ),
       );
       byId('filter-count').textContent = '';
       return;
@@ -361,7 +366,7 @@ export class PageView {
           h(
             'td',
             { className: `at-step ${passed ? 'passed' : 'open'}` },
-            `${this.#t('atThisStep')}: ${passed ? this.#t('passed') : this.#t('open')}`,
+            `${this.#t('atThisStep')}${this.#t('colon')}${passed ? this.#t('passed') : this.#t('open')}`,
           ),
         );
       });
