@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Lang } from '../domain/index.js';
+import { render, type Lang } from '../domain/index.js';
 import { diffContext, type ContextChange } from '../inspector/index.js';
 import { applyEvent, orderStatus, serializeOrder } from '../runtime/index.js';
 import { formatOutcome, outcomeJson, type Outcome } from './format.js';
@@ -76,10 +76,9 @@ export function explainCommand(): Command {
         outcomeJson(outcome, { contextChanges: changes.map(({ keys: _keys, ...change }) => change), stored: false }),
       );
     } else {
-      const label = options.lang === 'zh-CN' ? '上下文' : 'context';
-      const none = options.lang === 'zh-CN' ? '无变化' : 'unchanged';
-      const [first, ...rest] = changes.length ? changes.map(changeText) : [none];
-      const note = options.lang === 'zh-CN' ? '(仅为说明,未存储任何内容)' : '(explained only: nothing was stored)';
+      const label = render(options.lang, 'cli.context');
+      const [first, ...rest] = changes.length ? changes.map(changeText) : [render(options.lang, 'cli.unchanged')];
+      const note = render(options.lang, 'cli.explainedOnly');
       process.stdout.write(
         `${formatOutcome(outcome, options.lang, [[label, first!], ...rest.map((line) => ['', line] as const)])}${note}\n`,
       );

@@ -1,5 +1,6 @@
 import {
   formatInstant,
+  render,
   statusNames,
   type Effect,
   type Lang,
@@ -15,11 +16,11 @@ export function formatStep(step: ReplayStep, index: number, lang: Lang): string 
   const offset = step.snapshot.context.utcOffsetMinutes;
   const at = step.event ? formatAt(step.event['at'], offset) : formatInstant(step.snapshot.context.placedAt, offset);
   const mark = step.verdict.accepted
-    ? lang === 'zh-CN'
-      ? '接受'
-      : 'accepted'
-    : `${lang === 'zh-CN' ? '拒绝' : 'refused'} ${step.verdict.code}`;
-  const effects = step.effects.length ? `\n      effects: ${step.effects.map((effect) => effect.type).join(', ')}` : '';
+    ? render(lang, 'cli.accepted')
+    : render(lang, 'cli.refused', { code: step.verdict.code ?? '' });
+  const effects = step.effects.length
+    ? `\n      ${render(lang, 'cli.stepEffects', { effects: step.effects.map((effect) => effect.type).join(', ') })}`
+    : '';
   return `  ${String(index).padStart(2)}. ${at}  ${event.padEnd(26)} ${mark} -> ${orderStatus(step.snapshot)}\n      ${step.verdict.message[lang]}${effects}`;
 }
 
@@ -37,29 +38,28 @@ export function isoTime(ms: number | null): string | null {
 
 /** An order status for people: `unshipped`, or `【未发货】` in Chinese. */
 export function statusText(status: string | null, lang: Lang): string {
-  if (status === null) return lang === 'zh-CN' ? '(无)' : '(none)';
+  if (status === null) return render(lang, 'cli.noStatus');
   return statusNames[status]?.[lang] ?? status;
 }
 
 /** `accepted` or `refused CODE`, in the language, with the verdict's flags (late, duplicate, conflict). */
 export function verdictMark(verdict: Verdict, lang: Lang): string {
-  const zh = lang === 'zh-CN';
   const mark = verdict.accepted
-    ? zh
-      ? '接受'
-      : 'accepted'
-    : `${zh ? '拒绝' : 'refused'} ${verdict.code ?? ''}`.trimEnd();
+    ? render(lang, 'cli.accepted')
+    : render(lang, 'cli.refused', { code: verdict.code ?? '' }).trimEnd();
   const flags = [
-    verdict.late ? (zh ? '迟到' : 'late') : '',
-    verdict.duplicate ? (zh ? '重复' : 'duplicate') : '',
-    verdict.conflict ? (zh ? '冲突' : 'conflict') : '',
+    verdict.late ? render(lang, 'cli.late') : '',
+    verdict.duplicate ? render(lang, 'cli.duplicate') : '',
+    verdict.conflict ? render(lang, 'cli.conflict') : '',
   ].filter(Boolean);
-  return flags.length ? `${mark} (${flags.join(', ')})` : mark;
+  return flags.length
+    ? render(lang, 'cli.flagged', { mark, flags: flags.join(render(lang, 'cli.flagSeparator')) })
+    : mark;
 }
 
 /** The effects of a step as one line: `buyer.notified (orderCanceled), items.refunded (A×1)`, or `none`. */
 export function effectsText(effects: readonly Effect[], lang: Lang): string {
-  if (effects.length === 0) return lang === 'zh-CN' ? '无' : 'none';
+  if (effects.length === 0) return render(lang, 'cli.noEffects');
   return effects
     .map((effect) => {
       if (effect.type === 'buyer.notified' || effect.type === 'seller.notified')
@@ -110,11 +110,6 @@ export interface Outcome {
   offset: number;
 }
 
-const outcomeWords = {
-  en: { verdict: 'verdict', status: 'status', version: 'version', effects: 'effects', at: 'at' },
-  'zh-CN': { verdict: '裁定', status: '状态', version: '版本', effects: '效果', at: '于' },
-} satisfies Record<Lang, unknown>;
-
 /**
  * An outcome as text: the event, the verdict with its message, status and version before → after, the effects;
  * `more` rows are added at the end.
@@ -126,15 +121,17 @@ export function formatOutcome(
   lang: Lang,
   more: ReadonlyArray<readonly [string, string]> = [],
 ): string {
-  const w = outcomeWords[lang];
   const rows: Array<readonly [string, string]> = [
-    [w.verdict, `${verdictMark(outcome.verdict, lang)}: ${outcome.verdict.message[lang]}`],
-    [w.status, `${statusText(outcome.statusBefore, lang)} -> ${statusText(outcome.statusAfter, lang)}`],
-    [w.version, `${outcome.versionBefore} -> ${outcome.versionAfter}`],
-    [w.effects, effectsText(outcome.effects, lang)],
+    [render(lang, 'cli.verdict'), `${verdictMark(outcome.verdict, lang)}: ${outcome.verdict.message[lang]}`],
+    [
+      render(lang, 'cli.status'),
+      `${statusText(outcome.statusBefore, lang)} -> ${statusText(outcome.statusAfter, lang)}`,
+    ],
+    [render(lang, 'cli.version'), `${outcome.versionBefore} -> ${outcome.versionAfter}`],
+    [render(lang, 'cli.effects'), effectsText(outcome.effects, lang)],
     ...more,
   ];
-  return `${outcome.orderId}  ${outcome.event.type} ${w.at} ${formatInstant(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
+  return `${outcome.orderId}  ${outcome.event.type} ${render(lang, 'cli.at')} ${formatInstant(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { offsetMinutesOf, type Lang } from '../domain/index.js';
+import { offsetMinutesOf, render, type Lang } from '../domain/index.js';
 import type { HistoryRow } from '../service/index.js';
 import { columns, eventJson, formatAt, isoTime, statusText, verdictMark } from './format.js';
 import {
@@ -18,17 +18,14 @@ interface HistoryOptions extends StoreOptions {
   json: boolean;
 }
 
-const head = {
-  en: ['seq', 'recorded at', 'event', 'at', 'verdict', 'status before -> after'],
-  'zh-CN': ['序号', '记录时间', '事件', '发生时间', '裁定', '状态 前 -> 后'],
-} satisfies Record<Lang, string[]>;
+const head = ['cli.seq', 'cli.recordedAt', 'cli.event', 'cli.eventAt', 'cli.verdict', 'cli.statusBeforeAfter'] as const;
 
 /** The history as a table: one row per stored event, the first one the placement. */
 function formatHistory(rows: readonly HistoryRow[], lang: Lang): string {
   // Instants in the order's own offset, the one its placedAt was given in.
   const offset = rows[0]?.event.type === 'order.place' ? offsetMinutesOf(rows[0].event.input.placedAt) : 0;
   const table = [
-    head[lang],
+    head.map((key) => render(lang, key)),
     ...rows.map((row) => [
       String(row.seq),
       new Date(row.recordedAt).toISOString(),

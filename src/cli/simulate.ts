@@ -1,7 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Option, type Command } from 'commander';
-import { statusNames, type Lang } from '../domain/index.js';
+import { render, statusNames, type Lang } from '../domain/index.js';
 import type { OrderStore } from '../store/index.js';
 import type { SimulationFigures } from '../sim/index.js';
 import {
@@ -106,7 +106,7 @@ const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const refusals = (f: SimulationFigures, lang: Lang = 'en') => {
   const list = Object.entries(f.refusals).map(([code, count]) => `${code} ${n(count)}`);
   if (!list.length) return '';
-  return lang === 'en' ? ` (${list.join(', ')})` : `（${list.join('，')}）`;
+  return render(lang, 'cli.refusalCounts', { counts: list.join(render(lang, 'cli.refusalCountSeparator')) });
 };
 
 /** Which side a cancel reason comes from, for the reasons table. */
