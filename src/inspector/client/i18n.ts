@@ -1,6 +1,8 @@
 /*
  * The inspector page's own words, in the languages every message of the package ships in. Verdict messages come
- * from the server already worded (`verdict.message[lang]`); these are the page's labels around them.
+ * from the server already worded (`verdict.message[lang]`); these are the page's labels around them. They stay
+ * here rather than in the domain's locale tables for now: the domain's `render` brings zod into the page's bundle
+ * (through the default policy), and the command line's verdict words differ from the page's (接受 / 已接受).
  */
 import type { Lang } from '../../domain/index.js';
 

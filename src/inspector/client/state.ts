@@ -58,8 +58,8 @@ export class PageState {
 
   /** Applies one WebSocket frame's messages, then selects the order the address names, or else any order. */
   receive(messages: readonly ServerMessage[]): void {
-    for (const message of messages) this.handle(message);
-    this.resolveWanted();
+    for (const message of messages) this.#handle(message);
+    this.#resolveWanted();
     if (this.selected === null || !this.orders.has(this.selected)) {
       const first = [...this.orders.values()].find((order) => this.matches(order)) ?? this.orders.values().next().value;
       this.selected = first?.id ?? null;
@@ -82,7 +82,7 @@ export class PageState {
   /** The address names another order (or the user went back): show it, now or when it arrives. */
   want(name: string | null): void {
     this.wanted = name;
-    this.resolveWanted();
+    this.#resolveWanted();
   }
 
   /** The order an address names: a view's own id, else its order id (a connected live actor first, then the latest seen). */
@@ -171,16 +171,16 @@ export class PageState {
     this.fullRender = false;
   }
 
-  private handle(message: ServerMessage): void {
+  #handle(message: ServerMessage): void {
     switch (message.type) {
       case 'orders':
         this.orders.clear();
-        for (const order of message.orders) this.see(order);
+        for (const order of message.orders) this.#see(order);
         this.serverActivity = message.activity.slice();
         this.fullRender = true;
         break;
       case 'order':
-        this.see(message.order);
+        this.#see(message.order);
         break;
       case 'step': {
         const order = this.orders.get(message.id);
@@ -228,7 +228,7 @@ export class PageState {
     }
   }
 
-  private see(order: OrderView): void {
+  #see(order: OrderView): void {
     // A recording starts at its first step, ready to replay; a live order follows its latest step.
     if (order.source === 'recording' && !this.orders.has(order.id)) this.cursors.set(order.id, 0);
     this.orders.set(order.id, order);
@@ -237,7 +237,7 @@ export class PageState {
   }
 
   /** Selects the order the address names once it is there. */
-  private resolveWanted(): void {
+  #resolveWanted(): void {
     if (this.wanted === null) return;
     const order = this.named(this.wanted);
     if (!order) return;
