@@ -72,7 +72,8 @@ export function applyChanges<T>(context: T, changes: readonly ContextChange[]): 
     const last = change.keys.at(-1)!;
     if ('after' in change)
       Object.defineProperty(holder, last, {
-        value: change.after,
+        // A copy of an object: a later change inside it must not rewrite this change (a step's "after").
+        value: typeof change.after === 'object' && change.after !== null ? structuredClone(change.after) : change.after,
         writable: true,
         enumerable: true,
         configurable: true,

@@ -103,6 +103,18 @@ describe('the inspector page state', () => {
     expect(state.contextAt(order, 0)).toEqual(order.context);
   });
 
+  it('should leave the steps as they came while rebuilding contexts, when a step changes inside an object an earlier step set', () => {
+    const order = recording(events);
+    order.steps[1]!.changes = [{ path: 'label', keys: ['label'], before: null, after: { a: 1 } }];
+    order.steps[2]!.changes = [{ path: 'label.a', keys: ['label', 'a'], before: 1, after: 2 }];
+    const state = fresh();
+    state.receive([orders([order])]);
+    expect(state.contextAt(order, 2)['label']).toEqual({ a: 2 });
+    expect(order.steps[1]!.changes[0]!.after).toEqual({ a: 1 });
+    expect(contextAt(order, 2)).toMatchObject({ label: { a: 2 } });
+    expect(order.steps[1]!.changes[0]!.after).toEqual({ a: 1 });
+  });
+
   it('should recompute contexts past a corrected step, not reuse the cached one', () => {
     const state = fresh();
     const order = { ...recording(events), source: 'live' as const };
