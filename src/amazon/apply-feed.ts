@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CancelReason, Identifier, OrderLifecycleError, type Message } from '../domain/index.js';
+import { CancelReason, Identifier, OrderLifecycleError, issueSentence, type Message } from '../domain/index.js';
 import { digest, eventIdOf, type ItemQuantity, type SellerCancelEvent } from './events.js';
 import {
   AdjustmentReason,
@@ -207,10 +207,10 @@ function badField(messageId: number, orderId: string, field: string, problem: st
   });
 }
 
-/** What is wrong with an id of a feed row by the core's bounds (`Identifier`), or undefined. */
+/** What is wrong with an id of a feed row by the core's bounds (`Identifier`), naming the id, or undefined. */
 function idProblem(id: string): string | undefined {
   const parsed = Identifier.safeParse(id);
-  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+  return parsed.success ? undefined : issueSentence(parsed.error.issues[0]!, id);
 }
 
 /** Validates one row on its own: every field, the reasons, the quantities; nothing is read or applied. */
@@ -231,7 +231,7 @@ function checkRow(
   if (!orderId) return badField(messageId, orderId, orderField, 'is required', orderId);
   const badId = idProblem(orderId);
   // A bad id stays out of AdditionalInfo: the report names it only in the description, shortened.
-  if (badId) return badField(messageId, '', orderField, badId, orderId);
+  if (badId) return fail(messageId, '', 'INVALID_ROW', { field: orderField, problem: badId });
   if (kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA') {
     if (row.statusCode === 'Success')
       return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'StatusCode Success' }, 'Warning');
@@ -277,7 +277,7 @@ function checkRow(
     if (!item.orderItemId)
       return badField(messageId, orderId, `${itemField}${suffix}`, 'is required', item.orderItemId);
     const badItem = idProblem(item.orderItemId);
-    if (badItem) return badField(messageId, orderId, `${itemField}${suffix}`, badItem, item.orderItemId);
+    if (badItem) return fail(messageId, orderId, 'INVALID_ROW', { field: `${itemField}${suffix}`, problem: badItem });
     if (items.some((other) => other.orderItemId === item.orderItemId)) {
       return badField(messageId, orderId, `${itemField}${suffix}`, 'is listed twice in this message', item.orderItemId);
     }

@@ -8,6 +8,6 @@ export * from './order.js';
 export * from './subject.js';
 export type { Effect, EffectType } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
-export { parseOrThrow, describe } from './parse.js';
+export { parseOrThrow, describe, issueSentence } from './parse.js';
 export { textProblem, loneSurrogateAt, controlCharacterAt, preview, hidePassword } from './text.js';
 export * from './metrics.js';

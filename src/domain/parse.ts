@@ -18,9 +18,126 @@ export function parseOrThrow<S extends z.ZodType>(
     subject,
     result.error.issues.map((issue) => ({
       path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
-      message: `${issue.message} (got ${describe(valueAt(value, issue.path))})`,
+      message: issueSentence(issue, value),
     })),
   );
+}
+
+/** A zod issue, as `safeParse(...).error.issues` lists them. */
+export type ZodIssue = z.core.$ZodIssue;
+
+/**
+ * A zod issue as the end of a sentence: what was expected, in words, then the value found at the issue's path
+ * inside `value` (the whole value that was parsed), shown as `describe` shows it, or cut at `previewLength`
+ * characters (`got: false` leaves the value out, for a caller that names it already). Zod's own English (`Invalid input: expected string, received number`, `Invalid discriminator
+ * value`) is reworded; a message a schema gave itself (`{ error: '...' }`, a refinement's) is kept as written.
+ * The one place a zod issue becomes words: parsing, restoring, the inspector and the Amazon feeds all use it.
+ * @example
+ * const { error } = OrderEvent.safeParse({ type: 'foo', at: 0 });
+ * issueSentence(error!.issues[0]!, { type: 'foo', at: 0 });
+ * // 'expected one of buyer.cancel, buyer.requestCancellation, …, marketplace.statusReported (got "foo")'
+ */
+export function issueSentence(
+  issue: ZodIssue,
+  value: unknown,
+  options: { previewLength?: number; got?: boolean } = {},
+): string {
+  const found = valueAt(value, issue.path);
+  const words = ownWords(issue, found) ? issue.message : expected(issue);
+  if (options.got === false) return words;
+  return `${words} (got ${found === undefined ? 'nothing' : preview(found, options.previewLength)})`;
+}
+
+/** Whether the issue's message is the schema's own rather than zod's default for it. */
+function ownWords(issue: ZodIssue, input: unknown): boolean {
+  if (issue.code === 'custom') return true;
+  const localeError = z.config().localeError ?? z.locales.en().localeError;
+  const fallback = localeError({ ...issue, input } as Parameters<typeof localeError>[0]);
+  return (typeof fallback === 'string' ? fallback : fallback?.message) !== issue.message;
+}
+
+/** What the schema expected, for each of zod's issue codes. */
+function expected(issue: ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+    case 'invalid_type':
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `expected ${preview(issue.values[0])}`
+        : `expected one of ${listed(issue.values)}`;
+    case 'invalid_union': {
+      if (issue.inclusive === false) return 'expected a value that only one of the accepted forms matches';
+      if (issue.options) return `expected one of ${listed(issue.options)}`;
+      // Each branch's own type, when every branch failed on the type of the value itself.
+      const types = issue.errors.map((branch) => branch.find((inner) => inner.path.length === 0));
+      if (types.length > 0 && types.every((inner) => inner?.code === 'invalid_type'))
+        return `expected ${types.map((inner) => expected(inner!).replace(/^expected /, '')).join(' or ')}`;
+      return 'expected one of the accepted forms';
+    }
+    case 'too_small':
+    case 'too_big':
+      return bound(issue);
+    case 'invalid_format':
+      if (issue.format === 'regex' && 'pattern' in issue) return `expected text matching ${String(issue.pattern)}`;
+      if (issue.format === 'starts_with' && 'prefix' in issue)
+        return `expected text starting with ${shown(issue.prefix)}`;
+      if (issue.format === 'ends_with' && 'suffix' in issue) return `expected text ending with ${shown(issue.suffix)}`;
+      if (issue.format === 'includes' && 'includes' in issue) return `expected text including ${shown(issue.includes)}`;
+      return `expected a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `expected a multiple of ${String(issue.divisor)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** A size or number bound in words: `at least 1 character`, `at most 1,000 items`, `more than 0`. */
+function bound(issue: Extract<ZodIssue, { code: 'too_small' | 'too_big' }>): string {
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? issue.minimum : issue.maximum);
+  const unit = UNITS[issue.origin];
+  const amount = unit ? `${limit.toLocaleString('en-US')} ${unit}${limit === 1 ? '' : 's'}` : String(limit);
+  if (issue.exact) return `expected exactly ${amount}`;
+  if (issue.inclusive === false) return `expected ${small ? 'more' : 'less'} than ${amount}`;
+  return `expected ${small ? 'at least' : 'at most'} ${amount}`;
+}
+
+const TYPE_NAMES: Partial<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  bigint: 'a bigint',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  date: 'a Date',
+  null: 'null',
+  undefined: 'nothing',
+  record: 'an object',
+  map: 'a Map',
+  set: 'a Set',
+  tuple: 'an array',
+  function: 'a function',
+  symbol: 'a symbol',
+};
+
+const UNITS: Partial<Record<string, string>> = {
+  string: 'character',
+  array: 'item',
+  set: 'item',
+  map: 'entry',
+  file: 'byte',
+};
+
+/** A literal the schema allows: a string as it is, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : preview(value);
+}
+
+function listed(values: readonly unknown[]): string {
+  return values.map(shown).join(', ');
 }
 
 /** The value at a path inside an untrusted value, or undefined. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InspectionEvent, Observer } from 'xstate';
 import WebSocket from 'ws';
 import * as z from 'zod';
+import { issueSentence } from '../domain/index.js';
 import { InspectorError } from './errors.js';
 import { RESYNC_EVENT } from './orders.js';
 
@@ -107,7 +108,7 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || 'options';
     throw new InspectorError(
-      `Invalid connectInspector option ${field} ${JSON.stringify((options as Record<string, unknown>)[field])}: ${issue.message.replace(/\.$/, '')}.`,
+      `Invalid connectInspector option ${field} ${JSON.stringify((options as Record<string, unknown>)[field])}: ${issueSentence(issue, options, { got: false })}.`,
     );
   }
   const { minDelayMs, maxDelayMs, maxQueued } = parsed.data;

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MACHINE_VERSION } from '../../machines/order/index.js';
 import {
   formatInstant,
+  issueSentence,
   OrderLifecycleError,
   outcomeMessage,
   statusOfStateKey,
@@ -247,7 +248,7 @@ export class OrderBook {
       const issue = parsed.error.issues[0]!;
       const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'the message';
       this.log(
-        `Ignored a WebSocket message from ${from} of type ${JSON.stringify(type ?? null)}: ${where}: ${issue.message.replace(/\.$/, '')}.`,
+        `Ignored a WebSocket message from ${from} of type ${JSON.stringify(type ?? null)}: ${where}: ${issueSentence(issue, json)}.`,
       );
       return;
     }

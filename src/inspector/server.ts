@@ -3,7 +3,7 @@ import { isIPv4, isIPv6, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as z from 'zod';
 import { orderMachine } from '../../machines/order/index.js';
-import { defaultPolicy, Policy, statusOfStateKey } from '../domain/index.js';
+import { defaultPolicy, issueSentence, Policy, statusOfStateKey } from '../domain/index.js';
 import { describeStatechart } from '../runtime/index.js';
 import { edgeAliases, renderStatechart } from './chart.js';
 import type { ActivityEntry, ClientConfig, PageMessage as PageMessageType, ServerMessage } from './client/protocol.js';
@@ -143,7 +143,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     const field = issue.path.join('.') || 'options';
     const value = (options as Record<string, unknown>)[String(issue.path[0])];
     throw new InspectorError(
-      `Invalid inspector option ${field} ${JSON.stringify(value) ?? String(value)}: ${issue.message.replace(/\.$/, '')}.`,
+      `Invalid inspector option ${field} ${JSON.stringify(value) ?? String(value)}: ${issueSentence(issue, options, { got: false })}.`,
     );
   }
   const { port, host, allowRemote } = parsed.data;
@@ -258,7 +258,8 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
         case '/app.css':
           return respond(response, 200, 'text/css; charset=utf-8', pageCss);
         case '/chart.svg': {
-          const query = ChartQuery.safeParse(Object.fromEntries(url.searchParams));
+          const params = Object.fromEntries(url.searchParams);
+          const query = ChartQuery.safeParse(params);
           const policy = query.success ? Policy.safeParse(query.data) : query;
           if (!policy.success) {
             const issue = policy.error.issues[0]!;
@@ -266,7 +267,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
               response,
               400,
               'text/plain; charset=utf-8',
-              `Bad chart query ${issue.path.join('.') || url.search}: ${issue.message}\n`,
+              `Bad chart query ${issue.path.join('.') || url.search}: ${issueSentence(issue, query.success ? query.data : params)}\n`,
             );
           }
           return respond(response, 200, 'image/svg+xml; charset=utf-8', await renderStatechart(policy.data));
@@ -282,14 +283,18 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
               'text/plain; charset=utf-8',
               'No order store: start the inspector with --db or --database-url.\n',
             );
-          const query = StoredQuery.safeParse(Object.fromEntries(url.searchParams));
-          if (!query.success)
+          const params = Object.fromEntries(url.searchParams);
+          const query = StoredQuery.safeParse(params);
+          if (!query.success) {
+            const issue = query.error.issues[0]!;
+            const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
             return respond(
               response,
               400,
               'text/plain; charset=utf-8',
-              `Bad stored-orders query ${url.search}: ${query.error.issues[0]!.message}\n`,
+              `Bad stored-orders query ${url.search}: ${field}${issueSentence(issue, params)}\n`,
             );
+          }
           const { id, status, after, limit } = query.data;
           try {
             const orders = await stored.list({
@@ -350,11 +355,13 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
       pages.add(ws);
       ws.on('close', () => pages.delete(ws));
       ws.on('message', (data: RawData, isBinary: boolean) => {
-        const message = PageMessage.safeParse(safeJson(isBinary ? null : data.toString()));
-        if (!message.success)
-          return report(
-            `Ignored a message from the inspector page: ${z.prettifyError(message.error).replace(/\s+/g, ' ')}.`,
-          );
+        const json = safeJson(isBinary ? null : data.toString());
+        const message = PageMessage.safeParse(json);
+        if (!message.success) {
+          const issue = message.error.issues[0]!;
+          const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'the message';
+          return report(`Ignored a message from the inspector page: ${where}: ${issueSentence(issue, json)}.`);
+        }
         if (message.data.type === 'openStored') {
           const { orderId } = message.data;
           void openStored(orderId).then(

@@ -9,6 +9,7 @@ import {
   marketplacePolicies,
   OrderContext,
   placedStateKeys,
+  issueSentence,
   preview,
   resolvePolicy,
   RestoreError,
@@ -165,7 +166,8 @@ export function serializeOrder(snapshot: OrderSnapshot): string {
 }
 
 /** A stored value as a restore error shows it: JSON cut at 60 characters, bounded however large or deep the value. */
-const describe = (value: unknown) => preview(value, 60);
+const PREVIEW_LENGTH = 60;
+const describe = (value: unknown) => preview(value, PREVIEW_LENGTH);
 
 /** The last instant a JavaScript Date holds (year 275760), as `Instant` bounds every event's `at`. */
 const LAST_INSTANT = 8_640_000_000_000_000;
@@ -415,8 +417,10 @@ export function restoreOrder(stored: string | PersistedOrder, options: RestoreOr
   const orderId = typeof envelope.context['orderId'] === 'string' ? envelope.context['orderId'] : undefined;
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.join('.');
-    fail(orderId, `context.${path} ${issue.message} (got ${describe(valueAt(envelope.context, issue.path))})`);
+    fail(
+      orderId,
+      `context.${issue.path.join('.')}: ${issueSentence(issue, envelope.context, { previewLength: PREVIEW_LENGTH })}`,
+    );
   }
   const broken = violation(envelope.state, parsed.data);
   if (broken) fail(orderId, `${broken[0]} is ${describe(broken[1])}, expected ${broken[2]}`);
@@ -429,16 +433,8 @@ function parseEnvelope(raw: unknown): PersistedOrder {
   const issue = envelope.error.issues[0]!;
   const path = issue.path.join('.') || '(root)';
   throw new RestoreError(
-    `Cannot restore an order: field "${path}" ${issue.message} (got ${describe(valueAt(raw, issue.path))}).`,
+    `Cannot restore an order: field "${path}": ${issueSentence(issue, raw, { previewLength: PREVIEW_LENGTH })}.`,
   );
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path)
-    current =
-      current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined;
-  return current;
 }
 
 /**

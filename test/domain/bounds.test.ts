@@ -130,7 +130,7 @@ const badIds: Array<[string, string, RegExp]> = [
     huge,
     /^Invalid order id: orderId: must be at most 128 characters \(this one has 10485760\) \(got "x{76}\.\.\.\)$/,
   ],
-  ['nothing', '', /^Invalid order id: orderId: Too small/],
+  ['nothing', '', /^Invalid order id: orderId: expected at least 1 character \(got ""\)$/],
 ];
 const badKeys: Array<[string, string, RegExp]> = [
   ['a NUL', 'k\u0000', /^Invalid request options: idempotencyKey: must not contain control characters/],
@@ -144,7 +144,7 @@ const badKeys: Array<[string, string, RegExp]> = [
     'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH + 1),
     /^Invalid request options: idempotencyKey: must be at most 255 characters \(this one has 256\)/,
   ],
-  ['nothing', '', /^Invalid request options: idempotencyKey: Too small/],
+  ['nothing', '', /^Invalid request options: idempotencyKey: expected at least 1 character \(got ""\)$/],
 ];
 
 /** The message a call fails with, or 'no error'. */
