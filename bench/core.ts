@@ -24,7 +24,8 @@ import {
   type PlainState,
   type PlainStatus,
 } from './baselines/reducer.js';
-import { instantMs, orderScenarioArbitrary } from '../src/testing/index.js';
+import { instantMs } from '../src/testing/arbitraries.js';
+import { orderScenarioArbitrary } from '../src/testing/index.js';
 import { consume, defineSection, formatBytes, type Table } from './lib.js';
 
 const MINUTE = 60_000;

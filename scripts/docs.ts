@@ -48,6 +48,9 @@ const intentionallyNotExported = [
   'src/domain/errors.ts:InputIssue', // `{ path, message }`, one entry of InvalidInputError.issues
   'src/testing/commands.ts:OrderCommand', // fast-check's Command over the model and the real order
   'src/testing/model.ts:ModelAt', // the instant of a model event, epoch ms
+  // A Ruling's (what `judge` returns) outcome and params: keys into the locale tables and their parameters.
+  'src/domain/messages.ts:OutcomeKey',
+  'src/domain/messages.ts:MessageParams',
 ];
 
 /** Longer inferred types than this (zod schemas, the machine) are shown by their outer name, e.g. `ZodObject<…>`. */

@@ -150,7 +150,7 @@ export type CancelledBy2026 = z.infer<typeof CancelledBy2026>;
 const DateTimeRange = z.looseObject({ earliestDateTime: DateTime.optional(), latestDateTime: DateTime.optional() });
 
 /** An Orders v2026-01-01 `OrderItem`: required orderItemId, quantityOrdered, product. */
-export const SpApiOrderItem2026 = z.looseObject({
+const SpApiOrderItem2026 = z.looseObject({
   orderItemId: z.string().min(1),
   quantityOrdered: z.number().int().nonnegative(),
   product: z.looseObject({ asin: z.string().optional(), sellerSku: z.string().min(1).optional() }),
@@ -172,7 +172,7 @@ export const SpApiOrderItem2026 = z.looseObject({
     })
     .optional(),
 });
-export type SpApiOrderItem2026 = z.infer<typeof SpApiOrderItem2026>;
+type SpApiOrderItem2026 = z.infer<typeof SpApiOrderItem2026>;
 
 /**
  * An Orders v2026-01-01 `Order` (getOrder / searchOrders): required orderId, createdTime, lastUpdatedTime,
@@ -232,7 +232,7 @@ export type NotificationOrderItemStatus = z.infer<typeof NotificationOrderItemSt
  * One item of an ORDER_CHANGE summary: required OrderItemId, SellerSKU, Quantity. The model also requires
  * SupplySourceId (string or null), but Amazon's own `Summary` example leaves it out, so it may be absent here.
  */
-export const NotificationOrderItem = z.looseObject({
+const NotificationOrderItem = z.looseObject({
   OrderItemId: z.string().min(1),
   SellerSKU: z.string(),
   SupplySourceId: z.string().nullable().optional(),

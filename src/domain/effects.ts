@@ -15,5 +15,3 @@ export type Effect =
     }
   | { type: 'items.refunded'; orderId: string; at: number; items: ItemQuantity[] }
   | { type: 'buyer.guidance'; orderId: string; at: number; message: Message };
-/** The `type` of an effect: `buyer.notified`, `seller.notified`, `items.refunded` or `buyer.guidance`. */
-export type EffectType = Effect['type'];

@@ -1,13 +1,90 @@
-export * from './schemas.js';
-export * from './policy.js';
-export * from './errors.js';
-export * from './messages.js';
-export * from './rules.js';
-export * from './deadlines.js';
-export * from './order.js';
-export * from './subject.js';
-export type { Effect, EffectType } from './effects.js';
+// The domain's internal barrel: what the machine, the runtime and the modules above them use. The package's
+// public surface is src/index.ts (and the other entries of package.json's `exports`), not this list.
+export {
+  OrderInput,
+  OrderEvent,
+  OrderContext,
+  OrderItem,
+  OrderStatus,
+  Cancellation,
+  CancelReason,
+  ItemQuantity,
+  Identifier,
+  orderEventTypes,
+  checkIdempotencyKey,
+  checkOrderId,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_TEXT_LENGTH,
+  type OrderEventInput,
+  type ParsedOrderEvent,
+} from './schemas.js';
+export { Policy, PolicyOverride, defaultPolicy, marketplacePolicies, policyPresets, resolvePolicy } from './policy.js';
+export { OrderLifecycleError, InvalidInputError, RestoreError } from './errors.js';
+export {
+  languages,
+  message,
+  outcomeMessage,
+  refusalCodes,
+  refusalMessage,
+  render,
+  statusNames,
+  type Lang,
+  type Message,
+  type OutcomeKey,
+  type RefusalCode,
+} from './messages.js';
+export {
+  judge,
+  judgedAt,
+  judgeBuyerCancel,
+  judgeConfirmShipment,
+  judgeGenerateLabel,
+  judgeRequestCancellation,
+  judgeSellerCancel,
+  judgeVoidLabel,
+  countsAgainstRate,
+  hasApplied,
+  hasNothingLeft,
+  hasShippedAny,
+  isBeforePlacement,
+  isFact,
+  isLate,
+  isLateShipment,
+  isRepeatedRequest,
+  itemsToCancel,
+  itemsToShip,
+  marketplaceCancellation,
+  remainingItems,
+  requestedItemIds,
+  shippedByFact,
+  type Ruling,
+  type Verdict,
+} from './rules.js';
+export { deadlineFor, hasBuyerWindowClosedAt, isAutoCancelDueAt, statusAt } from './deadlines.js';
+export {
+  autoCancelAtOf,
+  createOrderContext,
+  emptyRecords,
+  placedStateKeys,
+  stateKeyOfStatus,
+  stateKeys,
+  stateValueOf,
+  statusOfStateKey,
+  type StateKey,
+} from './order.js';
+export { isOfficialRequest, normalizeSubject } from './subject.js';
+export type { Effect } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
 export { parseOrThrow, describe, issueSentence } from './parse.js';
-export { textProblem, loneSurrogateAt, controlCharacterAt, preview, hidePassword } from './text.js';
-export * from './metrics.js';
+export { textProblem, preview, hidePassword } from './text.js';
+export {
+  sellerMetrics,
+  CANCELLATION_RATE_TARGET,
+  LATE_SHIPMENT_RATE_TARGET,
+  type SellerMetrics,
+  type CancellationRate,
+  type LateShipmentRate,
+  type SuppressionRisk,
+  type SkuCancellation,
+} from './metrics.js';

@@ -72,11 +72,11 @@ export const CancelReason = z.enum([
 export type CancelReason = z.infer<typeof CancelReason>;
 
 /** Why a cancellation record exists: a seller reason, the buyer's own cancel, or Amazon's auto-cancel. */
-export const CancellationReason = z.union([
+const CancellationReason = z.union([
   CancelReason,
   z.enum(['BuyerSelfCanceled', 'NotShippedInTime', 'MarketplaceCanceled']),
 ]);
-export type CancellationReason = z.infer<typeof CancellationReason>;
+type CancellationReason = z.infer<typeof CancellationReason>;
 
 /**
  * Checks an order id given beside a payload (`service.apply(orderId, …)`, `get`, `history`) with the bounds of
@@ -108,11 +108,11 @@ const Quantity = z.number().int().positive();
  * What the marketplace last said about an order's readiness: `pending` (Amazon's Pending: nothing can ship or be
  * cancelled by the seller) or `unshipped` (the seller may ship and cancel).
  */
-export const MarketplaceStatus = z.enum(['pending', 'unshipped']);
-export type MarketplaceStatus = z.infer<typeof MarketplaceStatus>;
+const MarketplaceStatus = z.enum(['pending', 'unshipped']);
+type MarketplaceStatus = z.infer<typeof MarketplaceStatus>;
 
 /** One line of an order as Amazon reports it. */
-export const OrderItemInput = z.strictObject({
+const OrderItemInput = z.strictObject({
   orderItemId: OrderItemId,
   sku: Identifier.optional(),
   quantity: Quantity,
@@ -175,7 +175,7 @@ const ItemQuantities = z
  * An optional id an event carries so that an order applies it once: a redelivered event with a known id
  * changes nothing (1 to 128 characters, well-formed Unicode, no control characters).
  */
-export const EventId = Identifier;
+const EventId = Identifier;
 
 const eventBase = { at: Instant, eventId: EventId.optional() };
 
@@ -239,7 +239,7 @@ export type OrderEventInput = OrderEvent;
 /** An event as the machine sees it after parsing: `at` in epoch ms. */
 export type ParsedOrderEvent = z.output<typeof OrderEvent>;
 /** The `type` of an order event, e.g. `seller.cancel` or `clock.tick`. */
-export type OrderEventType = OrderEvent['type'];
+type OrderEventType = OrderEvent['type'];
 
 /** The event types, in the order the docs list them. */
 export const orderEventTypes = OrderEvent.options.map((option) => option.shape.type.value) as OrderEventType[];
@@ -284,7 +284,7 @@ export const Cancellation = z.strictObject({
 export type Cancellation = z.infer<typeof Cancellation>;
 
 /** A buyer's cancellation request as received; `official` when Amazon generated it. */
-export const CancellationRequest = z.strictObject({
+const CancellationRequest = z.strictObject({
   at: z.number().int(),
   occurredAt: z.number().int().optional(),
   source: z.enum(['order-flag', 'message']),
@@ -293,7 +293,7 @@ export const CancellationRequest = z.strictObject({
   subject: z.string().optional(),
   reason: z.string().optional(),
 });
-export type CancellationRequest = z.infer<typeof CancellationRequest>;
+type CancellationRequest = z.infer<typeof CancellationRequest>;
 
 /**
  * The machine's context: the facts of the order, its absolute deadlines and its history.

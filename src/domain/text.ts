@@ -47,7 +47,7 @@ export function controlCharacterAt(text: string, options: { lineBreaks?: boolean
  * @example
  * codeUnitName('a\u0000', 1); // 'U+0000'
  */
-export function codeUnitName(text: string, index: number): string {
+function codeUnitName(text: string, index: number): string {
   return `U+${text.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /** The largest instant a JavaScript Date can represent (year 275760). */
-export const MAX_INSTANT = 8_640_000_000_000_000;
+const MAX_INSTANT = 8_640_000_000_000_000;
 
 const EpochMs = z.number().int().nonnegative().max(MAX_INSTANT);
 

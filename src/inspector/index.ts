@@ -28,6 +28,7 @@ export {
 export type { ActivityEntry, ServerMessage } from './client/protocol.js';
 export { loadRecordings, readRecordingFile, type LoadedRecording } from './recording.js';
 export { statechartDot, renderStatechart, stateElementId, edgeElementId } from './chart.js';
+export type { ChartEdge } from '../runtime/index.js';
 export { openStoredOrders, recordingFromHistory, type StoredOrders } from './stored.js';
 export { InspectorError } from './errors.js';
 export { connectInspector, type ConnectInspectorOptions, type InspectorConnection } from './connect.js';

@@ -27,7 +27,7 @@ export interface OrderClock {
  * @example
  * createOrderActor(input, { clock: systemClock });
  */
-export const systemClock: OrderClock = {
+const systemClock: OrderClock = {
   now: () => Date.now(),
   setTimeout: (fn, timeout) => setTimeout(fn, timeout),
   clearTimeout: (id) => clearTimeout(id),

@@ -3,7 +3,7 @@ import { timeGuards } from '../../machines/order/index.js';
 import { defaultPolicy, DAY, MINUTE, statusOfStateKey, type Policy, type StateKey } from '../domain/index.js';
 
 /** A state of the chart: its key, the product brief's label, its parent key and kind. */
-export interface ChartState {
+interface ChartState {
   id: string;
   key: string;
   parent: string | null;
@@ -32,7 +32,7 @@ export interface Chart {
  * @example
  * formatDuration(defaultPolicy.autoCancelAfterMs); // '7 days'
  */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms % DAY === 0) return `${ms / DAY} day${ms === DAY ? '' : 's'}`;
   if (ms % (60 * MINUTE) === 0) return `${ms / (60 * MINUTE)} h`;
   if (ms % MINUTE === 0) return `${ms / MINUTE} min`;

@@ -1,3 +1,5 @@
+// The runtime's internal barrel: what the root entry and the modules above the runtime use. The package's public
+// surface is src/index.ts, not this list.
 export {
   createOrder,
   applyEvent,
@@ -19,7 +21,6 @@ export {
 } from './codec.js';
 export {
   createOrderActor,
-  systemClock,
   MAX_TIMER_MS,
   type OrderClock,
   type OrderActor,
@@ -27,11 +28,4 @@ export {
   type OrderRefused,
 } from './actor.js';
 export { RecordedOrder, replayRecording, type ReplayStep } from './recording.js';
-export {
-  describeStatechart,
-  statechartMermaid,
-  formatDuration,
-  type Chart,
-  type ChartEdge,
-  type ChartState,
-} from './graph.js';
+export { describeStatechart, statechartMermaid, type ChartEdge } from './graph.js';

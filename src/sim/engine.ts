@@ -211,10 +211,10 @@ async function settled(requests: Array<Promise<void>>): Promise<void> {
 }
 
 /** Who cancelled, as the figures group it: Amazon's auto-cancel apart from its other cancels. */
-export type CancelledBy = 'buyer' | 'seller' | 'marketplace' | 'auto';
+type CancelledBy = 'buyer' | 'seller' | 'marketplace' | 'auto';
 
 /** One simulated day's Cancellation Rate: `sellerMetrics` at the end of the day (the 7 days before it). */
-export interface DailyRate {
+interface DailyRate {
   day: number;
   /** The day, `YYYY-MM-DD` (UTC). */
   date: string;

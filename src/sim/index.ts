@@ -11,15 +11,7 @@ export {
   emptyCounters,
   addCounters,
 } from './engine.js';
-export type {
-  SimulateOptions,
-  SimulationFigures,
-  SimulationCounters,
-  SimulationClock,
-  DailyRate,
-  CancelledBy,
-} from './engine.js';
-export { planSimulation, scenarioFractions, scenarioKinds, SIMULATION_START, SWEEP_STEP_MS } from './plan.js';
-export type { SimulationPlan, PlannedOrder, SimAction, ScenarioKind, PlanOptions } from './plan.js';
+export type { SimulationFigures, SimulationCounters, SimulationClock } from './engine.js';
+export { planSimulation, scenarioKinds } from './plan.js';
 export { dailyRateChart } from './chart.js';
 export { storedSnapshots } from '../service/index.js';

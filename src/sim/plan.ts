@@ -6,17 +6,17 @@ import { DAY, MINUTE, type OrderEventInput, type OrderInput } from '../domain/in
 const HOUR = 60 * MINUTE;
 
 /** Monday 2026-11-23 00:00 UTC: the first simulated day starts here whatever the seed. */
-export const SIMULATION_START = Date.parse('2026-11-23T00:00:00Z');
+const SIMULATION_START = Date.parse('2026-11-23T00:00:00Z');
 /** How far the sweeper moves the clock at a time. */
 export const SWEEP_STEP_MS = 15 * MINUTE;
 /** When the seller uploads the day's cancellation feed (UTC). */
-export const FEED_HOUR = 18;
+const FEED_HOUR = 18;
 
 /**
  * What happens to an order, one kind per order. The fractions are of all orders; `normal` takes the rest.
  * Each kind is given to `round(fraction × orders)` orders (at least one each for runs of 100 orders or more).
  */
-export const scenarioFractions = {
+const scenarioFractions = {
   /** The buyer cancels in Your Orders inside the 30-minute window. */
   buyerSelfCancel: 0.04,
   /** An ORDER_CHANGE notification flags the items (IsBuyerRequestedCancel); the seller cancels with BuyerCanceled. */
@@ -61,7 +61,7 @@ export type SimAction =
     };
 
 /** An ORDER_CHANGE notification as Amazon sends it (SP-API notifications, NotificationVersion 1.0). */
-export interface OrderChangeNotificationBody {
+interface OrderChangeNotificationBody {
   NotificationVersion: '1.0';
   NotificationType: 'ORDER_CHANGE';
   PayloadVersion: '1.0';
@@ -71,7 +71,7 @@ export interface OrderChangeNotificationBody {
 }
 
 /** One planned order: its input, its scenario and the index of its first action. */
-export interface PlannedOrder {
+interface PlannedOrder {
   index: number;
   input: OrderInput & {
     orderId: string;
@@ -98,7 +98,7 @@ export interface SimulationPlan {
 }
 
 /** Options of `planSimulation`. */
-export interface PlanOptions {
+interface PlanOptions {
   orders: number;
   days: number;
   seed: number;

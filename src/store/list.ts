@@ -2,11 +2,11 @@ import { InvalidInputError, MAX_ID_LENGTH, OrderStatus, describe, textProblem } 
 import type { OrderListOptions } from './types.js';
 
 /** How many orders `listOrders` returns when no limit is given, and the most it returns. */
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 1000;
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 1000;
 
 /** `listOrders` options checked, with the limit filled in. */
-export interface NormalizedListOptions {
+interface NormalizedListOptions {
   status: OrderStatus | undefined;
   idContains: string | undefined;
   limit: number;

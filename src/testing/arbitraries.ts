@@ -10,9 +10,9 @@ import {
 } from './model.js';
 
 /** The item ids generated orders draw from; events also name `UNKNOWN_ITEM_ID`, which no order has. */
-export const ITEM_IDS = ['A', 'B', 'C', 'D'] as const;
+const ITEM_IDS = ['A', 'B', 'C', 'D'] as const;
 /** An item id no generated order has, for events that name an unknown item. */
-export const UNKNOWN_ITEM_ID = 'Z';
+const UNKNOWN_ITEM_ID = 'Z';
 
 /**
  * Every seller cancel reason Amazon accepts (the order acknowledgement feed's `CancelReason`, DESIGN.md),
@@ -41,7 +41,7 @@ const START = Date.UTC(2024, 0, 1);
 const END = Date.UTC(2030, 0, 1);
 
 /** ISO-8601 text for `ms` with a fixed UTC offset in minutes, e.g. `+08:00`. */
-export function isoWithOffset(ms: number, offsetMinutes: number): string {
+function isoWithOffset(ms: number, offsetMinutes: number): string {
   if (offsetMinutes === 0) return new Date(ms).toISOString();
   const local = new Date(ms + offsetMinutes * MINUTE).toISOString().slice(0, -1);
   const sign = offsetMinutes < 0 ? '-' : '+';
@@ -64,7 +64,7 @@ export interface OrderInputOptions {
 }
 
 /** A policy override: a window of 1 ms to 2 h, an auto-cancel delay up to 40 days (longer than one Node timer). */
-export const policyOverrideArbitrary = (): fc.Arbitrary<NonNullable<OrderInput['policy']>> =>
+const policyOverrideArbitrary = (): fc.Arbitrary<NonNullable<OrderInput['policy']>> =>
   fc.integer({ min: 1, max: 120 * MINUTE }).chain((window) =>
     fc.oneof(
       fc.record({
@@ -138,9 +138,9 @@ export function orderInputArbitrary(options: OrderInputOptions = {}): fc.Arbitra
 }
 
 /** Where an event's instant is anchored: the model's current time, or one of the order's deadlines. */
-export type TimeAnchor = 'now' | 'placedAt' | 'windowEnd' | 'latestShipDate' | 'autoCancelAt';
+type TimeAnchor = 'now' | 'placedAt' | 'windowEnd' | 'latestShipDate' | 'autoCancelAt';
 /** An event's instant relative to an anchor: `offset` ms after it. */
-export interface TimeSpec {
+interface TimeSpec {
   anchor: TimeAnchor;
   offset: number;
   /** Send `at` as ISO-8601 text with this UTC offset in minutes instead of epoch ms. */
@@ -148,7 +148,7 @@ export interface TimeSpec {
 }
 
 /** Instants that cluster at the window end and `autoCancelAt` (± 1 ms), else a little or a lot after now. */
-export const timeSpecArbitrary = (): fc.Arbitrary<TimeSpec> =>
+const timeSpecArbitrary = (): fc.Arbitrary<TimeSpec> =>
   fc
     .tuple(timeAnchorArbitrary(), fc.option(fc.constantFrom(0, 480, -300), { nil: undefined, freq: 8 }))
     .map(([spec, iso]) => (iso === undefined ? spec : { ...spec, iso }));
@@ -205,7 +205,7 @@ const autoCancelOrNominal = (order: ModelOrder): number =>
   order.autoCancelAt ?? (order.latestShipDate ?? order.placedAt) + 7 * DAY;
 
 /** Resolves a time spec against an order and the current time. */
-export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): number {
+function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): number {
   const base = {
     now,
     placedAt: order.placedAt,
@@ -220,7 +220,7 @@ export function resolveTime(spec: TimeSpec, order: ModelOrder, now: number): num
  * A quantity: a number, exactly what remains, or one more than remains; for a shipment fact (a total), `shipped` is
  * what has shipped already (a report that ships nothing new).
  */
-export type QuantitySpec = number | 'remaining' | 'remaining+1' | 'shipped';
+type QuantitySpec = number | 'remaining' | 'remaining+1' | 'shipped';
 
 /** An event whose instant and quantities are resolved against the order when it is sent. */
 export type EventTemplate = (
@@ -273,7 +273,7 @@ export const officialSubjectArbitrary = (): fc.Arbitrary<string> =>
     .map(([prefix, subject]) => prefix + subject);
 
 /** Subjects of non-standard requests: they mention cancelling but are not the standard subject line. */
-export const nonStandardSubjectArbitrary = (): fc.Arbitrary<string> =>
+const nonStandardSubjectArbitrary = (): fc.Arbitrary<string> =>
   fc.constantFrom(
     'Please cancel my order',
     'RE: cancel order 111-2222222-3333333',
@@ -289,7 +289,7 @@ export const nonStandardSubjectArbitrary = (): fc.Arbitrary<string> =>
   );
 
 /** An item of the order by position (resolved modulo its item count), or an id the order does not have. */
-export type ItemRef = number | typeof UNKNOWN_ITEM_ID;
+type ItemRef = number | typeof UNKNOWN_ITEM_ID;
 const itemRefArbitrary: fc.Arbitrary<ItemRef> = fc.oneof(
   { weight: 9, arbitrary: fc.integer({ min: 0, max: ITEM_IDS.length - 1 }) },
   { weight: 1, arbitrary: fc.constant(UNKNOWN_ITEM_ID) },
@@ -591,10 +591,10 @@ export function resolveAdvance(spec: AdvanceSpec, order: ModelOrder, now: number
 }
 
 /** One step of a scenario: an event, or time passing. */
-export type ScenarioStep = { event: EventTemplate } | { advance: AdvanceSpec };
+type ScenarioStep = { event: EventTemplate } | { advance: AdvanceSpec };
 
 /** One step of a scenario: an event, or time moving on. */
-export const scenarioStepArbitrary = (): fc.Arbitrary<ScenarioStep> =>
+const scenarioStepArbitrary = (): fc.Arbitrary<ScenarioStep> =>
   fc.oneof(
     { weight: 4, arbitrary: eventTemplateArbitrary().map((event) => ({ event })) },
     { weight: 1, arbitrary: labelPathTemplateArbitrary().map((event) => ({ event })) },

@@ -25,13 +25,13 @@ import {
 import { assertEqual, normalizeEffects, observeModel, observeSnapshot } from './observe.js';
 
 /** The model side of a model-based run: the reference order and the clock. */
-export interface ModelState {
+interface ModelState {
   order: ModelOrder;
   now: number;
 }
 
 /** The real side: the driver under test and, for restore runs, a twin that is never restored. */
-export interface RealState {
+interface RealState {
   driver: OrderDriver;
   twin?: OrderDriver;
   /** Compare effects and refusal codes too (default true); acceptance is always compared. */
@@ -102,7 +102,7 @@ function catchUp(model: ModelState, real: RealState): { real: Effect[]; model: M
 }
 
 /** One event of any type; its instant and quantities are resolved when it runs. */
-export class EventCommand implements OrderCommand {
+class EventCommand implements OrderCommand {
   private sent: OrderEventInput | undefined;
   constructor(readonly template: EventTemplate) {}
   /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
@@ -152,7 +152,7 @@ export class EventCommand implements OrderCommand {
 }
 
 /** Time passes by some milliseconds or up to a deadline ± 1 ms; live actors wake themselves. */
-export class AdvanceTimeCommand implements OrderCommand {
+class AdvanceTimeCommand implements OrderCommand {
   private to: number | undefined;
   constructor(readonly spec: AdvanceSpec) {}
   /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
@@ -168,7 +168,7 @@ export class AdvanceTimeCommand implements OrderCommand {
 }
 
 /** Serializes the order and resumes from the text; nothing observable may change. */
-export class RestoreCommand implements OrderCommand {
+class RestoreCommand implements OrderCommand {
   /** Always runs: every command applies in every state (a refusal is an outcome to compare). */
   check = () => true;
   run(model: ModelState, real: RealState): void {
@@ -230,7 +230,7 @@ export interface ModelRunOptions {
 }
 
 /** The commands: events of every type (as templates), the seller's label path, AdvanceTime, and SerializeRestore when asked. */
-export function orderCommandsArbitrary(
+function orderCommandsArbitrary(
   options: Pick<ModelRunOptions, 'restore' | 'maxCommands'> = {},
 ): fc.Arbitrary<Iterable<OrderCommand>> {
   const commands: fc.Arbitrary<OrderCommand>[] = [

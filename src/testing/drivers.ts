@@ -101,7 +101,7 @@ export function pureFunctionsDriver(machine?: OrderMachine): OrderDriver {
 const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
 
 /** A SimulatedClock that fails the run when it is handed a timer Node could not keep. */
-export class StrictSimulatedClock extends SimulatedClock {
+class StrictSimulatedClock extends SimulatedClock {
   /** Schedules `fn` like SimulatedClock, and throws for a timeout Node could not keep. */
   override setTimeout(fn: (...args: any[]) => void, timeout: number): number {
     if (!(timeout >= 0 && timeout <= MAX_NODE_TIMER_MS))

@@ -4,36 +4,46 @@
  * @packageDocumentation
  * @module order-lifecycle/testing
  */
-export * from './model.js';
-export * from './arbitraries.js';
-export * from './drivers.js';
-export {
-  observeSnapshot,
-  observeModel,
-  normalizeEffects,
-  statusOf,
-  assertEqual,
-  canonical,
-  type Observation,
-} from './observe.js';
-export {
-  EventCommand,
-  AdvanceTimeCommand,
-  RestoreCommand,
-  orderCommandsArbitrary,
-  modelBasedProperty,
-  type ModelState,
-  type RealState,
-  type ModelRunOptions,
-} from './commands.js';
+export { checkOrderMachine, type CheckOrderMachineOptions } from './check.js';
 export {
   invariantNames,
   invariantProperties,
   malformedEventArbitrary,
-  machineStepper,
-  pureFunctionsStepper,
   type InvariantName,
   type OrderStepper,
 } from './invariants.js';
+export { modelBasedProperty, type ModelRunOptions } from './commands.js';
+export {
+  orderInputArbitrary,
+  orderScenarioArbitrary,
+  officialSubjectArbitrary,
+  type OrderInputOptions,
+  type OrderScenario,
+} from './arbitraries.js';
+export {
+  createModelOrder,
+  stepModel,
+  modelNextDeadline,
+  type ModelOrder,
+  type ModelInput,
+  type ModelEvent,
+  type ModelStep,
+  type ModelStatus,
+  type ModelItem,
+  type ModelItemQuantity,
+  type ModelCancellation,
+  type ModelEffect,
+  type ModelVerdict,
+  type ModelCode,
+  type ModelPolicy,
+} from './model.js';
+export {
+  pureFunctionsDriver,
+  liveActorDriver,
+  machinePureDriver,
+  machineActorDriver,
+  type OrderDriver,
+  type DriverSnapshot,
+  type VerdictLike,
+} from './drivers.js';
 export { propertyParameters, assertProperty, type RunBudget } from './params.js';
-export { checkOrderMachine, type CheckOrderMachineOptions } from './check.js';

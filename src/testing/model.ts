@@ -308,12 +308,12 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** The seed's numbers: the buyer may cancel for 30 minutes; Amazon cancels 7 days after the latest ship date. */
-export const modelDefaults = { buyerCancelWindowMs: 30 * MINUTE, autoCancelAfterMs: 7 * DAY } as const;
+const modelDefaults = { buyerCancelWindowMs: 30 * MINUTE, autoCancelAfterMs: 7 * DAY } as const;
 
 const FINAL: readonly ModelStatus[] = ['shipped', 'canceled', 'auto-canceled'];
 
 /** Whether the status is final (shipped, canceled, auto-canceled). */
-export const isFinalStatus = (status: ModelStatus): boolean => FINAL.includes(status);
+const isFinalStatus = (status: ModelStatus): boolean => FINAL.includes(status);
 
 const toMs = (at: number | string): number => (typeof at === 'number' ? at : Date.parse(at));
 
@@ -390,14 +390,14 @@ export function createModelOrder(input: ModelInput, policy: ModelPolicy = {}): M
 }
 
 /** What is open of each item (neither cancelled nor shipped), items with nothing open omitted. */
-export function modelRemaining(order: ModelOrder): ModelItemQuantity[] {
+function modelRemaining(order: ModelOrder): ModelItemQuantity[] {
   return order.items
     .filter((item) => item.ordered > item.canceled + item.shipped)
     .map((item) => ({ orderItemId: item.orderItemId, quantity: item.ordered - item.canceled - item.shipped }));
 }
 
 /** The Cancellation Rate rule of DESIGN.md, written out case by case. */
-export function modelCountsAgainstRate(
+function modelCountsAgainstRate(
   order: ModelOrder,
   by: ModelCancellation['by'],
   reason: string,
@@ -470,7 +470,7 @@ function cancel(
  * Moves the model's clock to `at`: the window closes, then the auto-cancel falls due; the clock moves only if one
  * did. While the marketplace says Pending, neither happens.
  */
-export function advanceModel(order: ModelOrder, at: number): { order: ModelOrder; effects: ModelEffect[] } {
+function advanceModel(order: ModelOrder, at: number): { order: ModelOrder; effects: ModelEffect[] } {
   let current = order;
   if (current.marketplaceStatus === 'pending') return { order: current, effects: [] };
   if (current.status === 'buyer-cancellable' && at >= current.windowEnd)

@@ -5,7 +5,7 @@ import type { DriverSnapshot } from './drivers.js';
 import { modelNextDeadline, type ModelEffect, type ModelOrder, type ModelStatus } from './model.js';
 
 /** What the machine and the model must agree on after every command. */
-export interface Observation {
+interface Observation {
   status: ModelStatus;
   orderId: string;
   marketplaceId?: string;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createActor, type AnyStateMachine, type AnyStateNode, type InspectionEvent } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { timeGuards } from '../../machines/order/index.js';
-import { orderMachine, parseEvent, type OrderEventInput } from '../../src/index.js';
+import { orderMachine, type OrderEventInput } from '../../src/index.js';
+import { parseEvent } from '../../src/runtime/index.js';
 import { orderScenarioArbitrary } from '../../src/testing/index.js';
 
 // Only XState's public API: the machine's definition (`root`, `states`, `transitions`, `always`), snapshots'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, createOrder, explain, isOfficialRequest, type OrderEventInput } from '../../src/index.js';
+import { isOfficialRequest } from '../../src/domain/index.js';
+import { applyEvent, createOrder, explain, type OrderEventInput } from '../../src/index.js';
 
 // Verdict wording carries the numbers the seller needs (quantities, reason, instants); the property suite
 // compares codes only, so these pin the parameters filled into each message.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOfficialRequest, normalizeSubject } from '../../src/index.js';
+import { isOfficialRequest, normalizeSubject } from '../../src/domain/index.js';
 
 const english = 'Order cancellation request from Amazon customer Li Lei';
 const chinese = '亚马逊买家李雷的订单取消申请';

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
-import { assertProperty, invariantNames, invariantProperties, pureFunctionsStepper } from '../../src/testing/index.js';
+import { assertProperty, invariantNames, invariantProperties } from '../../src/testing/index.js';
+import { pureFunctionsStepper } from '../../src/testing/invariants.js';
 
 const budget = { numRuns: 150 };
 const properties = invariantProperties(pureFunctionsStepper);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { applyEvent, createOrder, restoreOrder, serializeOrder, type OrderEvent } from '../../src/index.js';
-import { invariantProperties, pureFunctionsStepper } from '../../src/testing/index.js';
+import { invariantProperties } from '../../src/testing/index.js';
+import { pureFunctionsStepper } from '../../src/testing/invariants.js';
 
 // Seeds that once failed a property, kept so the failure stays fixed (docs/testing.md).
 describe('regressions found by the property suite', () => {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import {
-  createOrderActor,
-  MAX_TIMER_MS,
-  orderStatus,
-  restoreOrder,
-  serializeOrder,
-  type Effect,
-} from '../../src/index.js';
+import { createOrderActor, orderStatus, restoreOrder, serializeOrder, type Effect } from '../../src/index.js';
+import { MAX_TIMER_MS } from '../../src/runtime/index.js';
 import { autoCancelAt, buyerCancelUntil, DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 function clockAt(time: number): SimulatedClock {
