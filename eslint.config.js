@@ -3,6 +3,88 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layers (DESIGN.md "Layout"): each folder below is a module; a file imports another module only through that
+// module's index.js, never the package root (src/index.ts, the public surface) and never a module above its own.
+// Bottom up; modules on one line are one layer.
+const layers = [
+  ['src/domain', 'machines/order'],
+  ['src/runtime'],
+  ['src/testing', 'src/store', 'src/amazon'],
+  ['src/service'],
+  ['src/sim', 'src/inspector'],
+  ['src/cli'],
+];
+const layerOf = new Map(layers.flatMap((modules, layer) => modules.map((module) => [module, layer])));
+// The machine is built on the domain's rules: the domain must not import it back.
+const alsoAbove = { 'src/domain': ['machines/order'] };
+// The entries of package.json's `exports` besides the root: barrels, so they may re-export from the root too.
+const entryFiles = ['testing', 'inspector', 'amazon', 'service', 'store'].map((name) => `src/${name}/index.ts`);
+const maxDepth = 3; // folders inside a module (src/inspector/client/ is one)
+
+/** A regex for the relative path, as written in a file `depth` folders inside `from`, to the folder `to`. */
+function pathTo(from, depth, to) {
+  const [fromTop] = from.split('/');
+  const [toTop, toName] = to.split('/');
+  // `(?:\.\.\/){n}` climbs to the top folder (src/ or machines/); the top folder may also be climbed out of and named.
+  const up = (n) => `(?:\\.\\./){${n}}`;
+  return fromTop === toTop ? `${up(depth + 1)}(?:\\.\\./${toTop}/)?${toName}/` : `${up(depth + 2)}${toTop}/${toName}/`;
+}
+
+/** The import rules of a file `depth` folders inside `module`: static imports and `import()` alike. */
+function layerRules(module, depth, { rootAllowed }) {
+  const patterns = [];
+  const dynamic = [];
+  const add = (regex, message) => {
+    patterns.push({ regex, message });
+    dynamic.push({
+      // esquery's regex literal cannot hold a slash, even escaped: \x2F is one.
+      selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`,
+      message,
+    });
+  };
+  const higher = [...layerOf].filter(([, layer]) => layer > layerOf.get(module)).map(([other]) => other);
+  for (const other of [...higher, ...(alsoAbove[module] ?? [])]) {
+    add(
+      `^${pathTo(module, depth, other)}`,
+      `${module} must not import ${other}: it is a higher layer (DESIGN.md, Layout).`,
+    );
+  }
+  for (const other of layerOf.keys()) {
+    if (other === module) continue;
+    add(
+      `^${pathTo(module, depth, other)}(?!index\\.js$)`,
+      `Import ${other} through its barrel (${other}/index.js), not one of its files.`,
+    );
+  }
+  if (!rootAllowed) {
+    const root = module.startsWith('src/')
+      ? `(?:\\.\\./){${depth + 1}}(?:\\.\\./src/)?index\\.js$`
+      : `(?:\\.\\./){${depth + 2}}src/index\\.js$`;
+    add(
+      `^${root}`,
+      'Import the barrel of the module below (e.g. ../domain/index.js), not the package root: src/index.ts is the public surface.',
+    );
+  }
+  return {
+    'no-restricted-imports': ['error', { patterns }],
+    'no-restricted-syntax': ['error', ...dynamic],
+  };
+}
+
+const layerConfigs = [...layerOf.keys()].flatMap((module) =>
+  Array.from({ length: maxDepth + 1 }, (_, depth) => ({
+    files: [`${module}/${'*/'.repeat(depth)}*.{ts,tsx}`],
+    rules: layerRules(module, depth, { rootAllowed: false }),
+  })).concat(
+    entryFiles
+      .filter((file) => file.startsWith(`${module}/`))
+      .map((file) => ({
+        files: [file],
+        rules: layerRules(module, 0, { rootAllowed: true }),
+      })),
+  ),
+);
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'reports/', 'node_modules/', '.stryker-tmp/', 'src/inspector/page/vendor/'] },
   js.configs.recommended,
@@ -25,4 +107,5 @@ export default tseslint.config(
     files: ['src/runtime/actor.ts', 'src/runtime/step.ts', 'src/testing/drivers.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  ...layerConfigs,
 );
