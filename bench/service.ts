@@ -8,7 +8,7 @@
  *   - sweep of 1,000 due orders among 10,000 / 100,000 / 1,000,000 stored on SQLite;
  *   - bytes per stored order, history row and outbox row (pages and relation sizes, indexes included);
  *   - events/s with 1, 2 and 4 worker processes on PostgreSQL;
- *   - each speed-up layer of the write path on and off (group commit, snapshot cache, sweep worker; see `layers`).
+ *   - each speed-up layer of the write path on and off (group commit, snapshot cache; see `layers`).
  * Set BENCH_SWEEP_MAX (default 1000000) or BENCH_ROUNDS (default 5) to shorten it, BENCH_SWEEP_WARMUP (default
  * 5) for the uncounted sweeps on each store before the timed ones, BENCH_SERVICE_PARTS (say `layers`) to run
  * only some parts: throughput (with the sizes), layers, sweep, workers.
@@ -310,8 +310,8 @@ async function throughput(backend: Backend, perRound: number) {
 
 /**
  * sweep of 1,000 due among N stored orders on SQLite, N interleaved per round, after WARMUP uncounted sweeps of
- * 1,000 on each store: a process's first sweeps run colder code, on its own thread and on each service's worker
- * thread. Round r's orders fall due r hours after the first ones.
+ * 1,000 on each store: a process's first sweeps run colder code. Round r's orders fall due r hours after the first
+ * ones.
  */
 async function sweepAtScale(dir: string) {
   const sizes = [10_000, 100_000, 1_000_000].filter((n) => n <= SWEEP_MAX);
@@ -394,9 +394,8 @@ async function timed(work: () => Promise<unknown>): Promise<{ ms: number; cpuMs:
  *   - snapshot cache (`createOrderService({ snapshotCache })`): 200 orders the service placed, each given 5 events
  *     one after another (`seller.generateLabel` and `seller.voidLabel` in turn, from the 31st minute, once the order
  *     is no longer pending), each accepted and written;
- *   - sweep worker (`createOrderService({ sweepWorker })`): a sweep of 1,000 due orders in one batch among 10,000
- *     stored, after WARMUP uncounted sweeps on each store.
- * The first two layers run one uncounted round first. A row gives the medians of wall time per event on and off,
+ * (A third, the sweep worker thread, ran here on a sweep of 1,000 due orders among 10,000 stored until it was
+ * removed for showing no reliable gain: docs/performance.md has its rows.) Each layer runs one uncounted round first. A row gives the medians of wall time per event on and off,
  * their ratio (median of the rounds' ratios, and the lowest and highest), and CPU time per event, every thread
  * counted: on a machine whose cores are busy with other work, wall time is mostly waiting for a core.
  */
@@ -496,40 +495,6 @@ async function layers(dir: string) {
       });
     }
     report(`snapshot cache, ${orders} orders given ${events} events one after another`, orders * events, sides);
-    for (const side of sides) await side.service.close();
-  }
-
-  // Sweep worker: one batch of 1,000 due orders.
-  {
-    const sides: [Side, Side] = [
-      await open('sweep', true, {}, { sweepWorker: true }),
-      await open('sweep', false, {}, { sweepWorker: false }),
-    ];
-    const total = WARMUP + rounds;
-    const stored = 10_000;
-    const notDue = rowMaker(T0 + 60 * DAY);
-    for (const side of sides) {
-      const insert = side.store.db.prepare(
-        'INSERT INTO orders (order_id, version, status, next_deadline, seq, snapshot) VALUES (@orderId, @version, @status, @nextDeadline, @seq, @snapshot)',
-      );
-      side.store.db.transaction(() => {
-        for (let i = 0; i < stored - total * 1_000; i++) insert.run(notDue(`n-${i}`));
-        for (let round = 0; round < total; round++) {
-          const make = rowMaker(T0 + round * HOUR);
-          for (let i = 0; i < 1_000; i++) insert.run(make(`d-${round}-${i}`));
-        }
-      })();
-      side.store.db.pragma('wal_checkpoint(TRUNCATE)');
-    }
-    for (let round = 0; round < total; round++) {
-      const sweep = async (side: Side) => {
-        const swept = await side.service.sweep(T0 + round * HOUR + 30 * MINUTE, { batch: 1_000 });
-        if (swept.applied !== 1_000) throw new Error(`swept ${swept.applied}, expected 1,000`);
-      };
-      if (round < WARMUP) for (const side of sides) await sweep(side);
-      else await interleave(sides, round, sweep);
-    }
-    report(`sweep worker, a sweep of 1,000 due among ${fmt(stored)} stored (one batch)`, 1_000, sides);
     for (const side of sides) await side.service.close();
   }
 }

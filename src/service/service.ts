@@ -34,8 +34,7 @@ import {
 } from '../store/index.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
 import { mayRetry, resolveBackoff, retryDelay, sleep, type RetryBackoff } from './retry.js';
-import { prepareStep, rowReader, tickDue, type DueTick, type PreparedStep, type Restored } from './step-rows.js';
-import { SweepWorker } from './sweep-worker-client.js';
+import { prepareStep, rowReader, tickDue, type PreparedStep, type Restored } from './step-rows.js';
 
 /** Options of `createOrderService`. */
 export interface OrderServiceOptions {
@@ -62,15 +61,10 @@ export interface OrderServiceOptions {
    * How many orders' last written snapshots the service keeps in memory (default 10,000; 0 keeps none). A row
    * read back whose `seq`, `version`, `status`, `next_deadline` and text are exactly those this service wrote is not
    * parsed again: the kept snapshot is re-serialized and compared byte for byte with the row, and any difference
-   * restores the row with every check.
+   * restores the row with every check. Set 0 where memory is tight or other processes make most writes
+   * (docs/service.md, Performance).
    */
   snapshotCache?: number;
-  /**
-   * Whether `sweep` steps part of each batch of 64 or more due orders on a worker thread while it steps the rest
-   * (default true). Used only with the package's own machine and no `migrate`; the writes stay in the sweep's
-   * one transaction per batch.
-   */
-  sweepWorker?: boolean;
 }
 
 /** Per-call options of `place` and `apply`. */
@@ -533,8 +527,6 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     }));
   }
 
-  const worker = options.sweepWorker !== false && !machine && !migrate ? new SweepWorker() : undefined;
-
   async function sweep(at: number, sweepOptions: { limit?: number; batch?: number } = {}): Promise<SweepResult> {
     check('sweep', 'now', Number.isFinite(at), at, 'epoch milliseconds');
     const limit = sweepOptions.limit ?? Number.POSITIVE_INFINITY;
@@ -556,12 +548,11 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
           let done = 0;
           const skipped: SweepResult['failed'] = [];
           const kept: Array<[OrderRow, OrderSnapshot]> = [];
-          // Orders ticked on the worker thread: their kept snapshots are now out of date.
-          const stale: string[] = [];
-          const save = async (row: OrderRow, tick: DueTick) => {
+          for (const row of rows) {
+            const tick = tickDue(row, restore);
             if ('failed' in tick) {
               skipped.push({ orderId: tick.orderId, message: tick.failed });
-              return;
+              continue;
             }
             // Claimed rows are locked for this transaction, so the version guard holds; checked all the same.
             writing.orderId = row.orderId;
@@ -569,18 +560,10 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             writing.orderId = undefined;
             if (saved.ok) {
               done++;
-              if (tick.snapshot) kept.push([saved.written, tick.snapshot]);
-              else stale.push(tick.orderId);
+              kept.push([saved.written, tick.snapshot]);
             }
-          };
-          // A large batch: the worker thread ticks the later rows while this thread ticks and writes the first ones.
-          const split =
-            worker?.usable && rows.length >= SHARED_BATCH ? Math.floor(rows.length * OWN_SHARE) : rows.length;
-          const away = split < rows.length ? worker!.run(rows.slice(split)).catch(() => null) : null;
-          for (const row of rows.slice(0, split)) await save(row, tickDue(row, restore));
-          const ticks = (await away) ?? rows.slice(split).map((row) => tickDue(row, restore));
-          for (const [index, tick] of ticks.entries()) await save(rows[split + index]!, tick);
-          return { count: rows.length, done, skipped, kept, stale };
+          }
+          return { count: rows.length, done, skipped, kept };
         });
       } catch (error) {
         // A batch is always safe to run again, even after a COMMIT of unknown outcome: it claims what is due now
@@ -601,7 +584,6 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       }
       retry = 0;
       for (const [row, snapshot] of claimed.kept) cache.set(row, snapshot);
-      for (const orderId of claimed.stale) cache.forget(orderId);
       applied += claimed.done;
       for (const skip of claimed.skipped) {
         failed.push(skip);
@@ -668,20 +650,12 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     list: (listOptions?: OrderListOptions) => read(() => store.listOrders(listOptions)),
     sweep,
     outbox: { drain },
-    close: async () => {
-      await worker?.close();
-      await store.close();
-    },
+    close: () => store.close(),
   };
 }
 
 /** What a history row and its outbox rows take from a step. */
 type HistoryFields = Pick<PreparedStep, 'status' | 'statusBefore' | 'event' | 'verdict' | 'effects' | 'eventId'>;
-
-/** Due rows in one batch from which the sweep shares the stepping with its worker thread. */
-const SHARED_BATCH = 64;
-/** The share of a shared batch the sweeping thread ticks itself: it also writes them all. */
-const OWN_SHARE = 0.45;
 
 function checkKey(request: RequestOptions): void {
   checkIdempotencyKey(request.idempotencyKey);
@@ -719,10 +693,6 @@ class SnapshotCache {
     this.entries.delete(row.orderId);
     this.entries.set(row.orderId, entry);
     return entry.snapshot;
-  }
-
-  forget(orderId: string): void {
-    this.entries.delete(orderId);
   }
 
   set(row: OrderRow, snapshot: OrderSnapshot): void {

@@ -20,10 +20,7 @@ export interface Restored {
   text: string;
 }
 
-/**
- * What one step writes, worked out before the write: texts only, so that a worker thread can prepare it and the
- * writing thread only stores it.
- */
+/** What one step writes, worked out before the write: texts only, which the transaction stores. */
 export interface PreparedStep {
   /** The snapshot after the step, serialized. */
   text: string;
@@ -66,7 +63,7 @@ export function prepareStep(
 
 /** One due order's `clock.tick` at its deadline: the write and the stepped snapshot, or why the order is skipped. */
 export type DueTick =
-  { orderId: string; prepared: PreparedStep; snapshot?: OrderSnapshot } | { orderId: string; failed: string };
+  { orderId: string; prepared: PreparedStep; snapshot: OrderSnapshot } | { orderId: string; failed: string };
 
 /**
  * Steps a due row by a `clock.tick` at its stored deadline. A row that does not restore, a machine that throws and
@@ -151,6 +148,3 @@ function isCurrentEnvelope(text: string): boolean {
   const envelope = JSON.parse(text) as { schemaVersion?: unknown; machineVersion?: unknown };
   return envelope.schemaVersion === SNAPSHOT_SCHEMA_VERSION && envelope.machineVersion === MACHINE_VERSION;
 }
-
-/** Restores a row on the package's own machine, as a service without `machine` or `migrate` does. */
-export const restoreDefault = rowReader().restored;

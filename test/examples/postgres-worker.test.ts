@@ -175,7 +175,7 @@ describe("the worker example's rounds (examples/postgres-worker/src/worker.ts) o
     async () => {
       const opened = sqliteKind.open();
       const store = faultyStore(opened.store);
-      const service = await createOrderService({ store, sweepWorker: false });
+      const service = await createOrderService({ store });
       try {
         const now = Date.now();
         for (let i = 0; i < 6; i++) await service.place(orderAt(i, now).input);

@@ -14,7 +14,7 @@ describe.each(storeKinds)('idempotency keys on the $name store', (kind) => {
     if (kind.skip) return;
     opened = kind.open();
     store = opened.store;
-    service = await createOrderService({ store, sweepWorker: false });
+    service = await createOrderService({ store });
   });
   afterEach(async () => {
     if (kind.skip) return;

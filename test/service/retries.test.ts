@@ -25,7 +25,7 @@ describe.each(sqlStoreKinds)('retries on the $name store', (kind) => {
     return opened;
   };
   const serviceOn = async (store: OrderStore, options: { maxRetries?: number } = {}): Promise<OrderService> => {
-    const service = await createOrderService({ store, sweepWorker: false, ...options });
+    const service = await createOrderService({ store, ...options });
     cleanups.push(() => service.close());
     return service;
   };
@@ -37,7 +37,7 @@ describe.each(sqlStoreKinds)('retries on the $name store', (kind) => {
       // Four services on four stores (connection pools) of the same data, six writers each.
       const services = await Promise.all(
         Array.from({ length: 4 }, (_, i) =>
-          createOrderService({ store: i === 0 ? opened.store : opened.reopen({ max: 6 }), sweepWorker: false }),
+          createOrderService({ store: i === 0 ? opened.store : opened.reopen({ max: 6 }) }),
         ),
       );
       for (const orderId of hot) await services[0]!.place(orderInput({ orderId }));

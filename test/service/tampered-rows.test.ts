@@ -26,13 +26,13 @@ describe.each(sqlStoreKinds)('rows that disagree with their history or their sna
     const opened = kind.open();
     cleanups.push(() => opened.cleanup());
     const store = faultyStore(opened.store);
-    const service = await createOrderService({ store, sweepWorker: false });
+    const service = await createOrderService({ store });
     cleanups.push(() => service.close());
     for (const [i, orderId] of ['bad', 'ok-1', 'ok-2'].entries())
       await service.place(orderInput({ orderId, placedAt: placedAt + i * 60_000 }));
     // Another service on the same data keeps no snapshot of these orders: it reads every row from scratch.
     const fresh = async () => {
-      const other = await createOrderService({ store: opened.reopen(), sweepWorker: false });
+      const other = await createOrderService({ store: opened.reopen() });
       cleanups.push(() => other.close());
       return other;
     };

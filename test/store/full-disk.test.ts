@@ -29,7 +29,7 @@ describe('the SQLite store on a full disk', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'orders.db');
     const store = new SqliteStore({ filename: file });
-    const service = await createOrderService({ store, sweepWorker: false });
+    const service = await createOrderService({ store });
     cleanups.push(() => service.close());
     await service.place(orderInput({ orderId: 'kept' }));
     limitPages(store, 'current');
