@@ -101,33 +101,33 @@ function fill(template: string, params: Params, lang: keyof Message): string {
 const descriptions: Record<string, Message> = {
   INVALID_ROW: {
     en: 'Message {messageId} was not applied: {field} {problem}.',
-    'zh-CN': '消息 {messageId} 未执行:{field} {problem}。',
+    'zh-CN': '消息 {messageId} 未执行：{field} {problem}。',
   },
   DUPLICATE_MESSAGE_ID: {
     en: 'Message {messageId} was not applied: MessageID {messageId} appears earlier in this feed.',
-    'zh-CN': '消息 {messageId} 未执行:MessageID {messageId} 在本上传数据中已出现过。',
+    'zh-CN': '消息 {messageId} 未执行：MessageID {messageId} 在本上传数据中已出现过。',
   },
   ORDER_NOT_FOUND: {
     en: 'Message {messageId} was not applied: order {orderId} is not known.',
-    'zh-CN': '消息 {messageId} 未执行:订单 {orderId} 不存在。',
+    'zh-CN': '消息 {messageId} 未执行：订单 {orderId} 不存在。',
   },
   ORDER_UNREADABLE: {
     en: 'Message {messageId} was not applied to order {orderId}: {problem}',
-    'zh-CN': '消息 {messageId} 未应用到订单 {orderId}:{problem}',
+    'zh-CN': '消息 {messageId} 未应用到订单 {orderId}：{problem}',
   },
   MIXED_REASONS: {
     en: 'Message {messageId} was not applied: its items give different reasons ({reasons}); send one message per reason.',
-    'zh-CN': '消息 {messageId} 未执行:其商品的取消原因不同({reasons});请每种原因各用一条消息。',
+    'zh-CN': '消息 {messageId} 未执行：其商品的取消原因不同（{reasons}）；请每种原因各用一条消息。',
   },
   NOTHING_TO_CANCEL: {
     en: 'Message {messageId} cancels nothing ({what}); nothing was applied.',
-    'zh-CN': '消息 {messageId} 不取消任何商品({what});未执行任何操作。',
+    'zh-CN': '消息 {messageId} 不取消任何商品（{what}）；未执行任何操作。',
   },
   ALREADY_APPLIED: {
     en: 'Message {messageId} was already applied to order {orderId}; nothing changed.',
-    'zh-CN': '消息 {messageId} 已应用到订单 {orderId};未做任何更改。',
+    'zh-CN': '消息 {messageId} 已应用到订单 {orderId}；未做任何更改。',
   },
-  REFUSED: { en: 'Order {orderId}: {message}', 'zh-CN': '订单 {orderId}:{message}' },
+  REFUSED: { en: 'Order {orderId}: {message}', 'zh-CN': '订单 {orderId}：{message}' },
 };
 
 const AtInput = z.union(
@@ -200,10 +200,40 @@ function fail(
   return resultCode === 'Warning' ? { ok: 'skip', result } : { ok: false, result };
 }
 
-function badField(messageId: number, orderId: string, field: string, problem: string, value: unknown): Problem {
+/** A row's problems in Chinese; field names, values and reason codes stay as the feed spells them. */
+const problemsInChinese: Record<string, string> = {
+  'must be a positive whole number': '必须是正整数',
+  'is required': '为必填项',
+  'must be Failure (cancel) or Success': '必须是 Failure（取消）或 Success',
+  'is not an AdjustmentReason': '不是 AdjustmentReason',
+  'is not a reason to cancel items': '不是取消商品的原因',
+  'is listed twice in this message': '在此消息中出现了两次',
+};
+
+function problemInChinese(problem: string): string {
+  const oneOf = /^must be one of (.*)$/.exec(problem);
+  return oneOf ? `必须是以下之一：${oneOf[1]}` : (problemsInChinese[problem] ?? problem);
+}
+
+/** A field of the message's `index`-th item (from 1), when the message has several. */
+function ofItem(field: string, index: number): Message {
+  return { en: `${field} of item ${index}`, 'zh-CN': `第 ${index} 件商品的 ${field}` };
+}
+
+function badField(
+  messageId: number,
+  orderId: string,
+  field: string | Message,
+  problem: string,
+  value: unknown,
+): Problem {
+  const given = value === '' ? undefined : value;
   return fail(messageId, orderId, 'INVALID_ROW', {
     field,
-    problem: `${problem} (got ${show(value === '' ? undefined : value)})`,
+    problem: {
+      en: `${problem} (got ${show(given)})`,
+      'zh-CN': `${problemInChinese(problem)}${given === undefined ? '（未提供）' : `（实际为 ${show(given)}）`}`,
+    },
   });
 }
 
@@ -256,7 +286,7 @@ function checkRow(
     kind === 'POST_ORDER_ACKNOWLEDGEMENT_DATA' ? WHOLE_ORDER_ACKNOWLEDGEMENT_REASON : (row.reason ?? '');
   const rawReasons = row.items.length ? row.items.map((item) => item.reason) : [wholeOrderReason];
   for (const [index, raw] of rawReasons.entries()) {
-    const field = row.items.length > 1 ? `${reasonField} of item ${index + 1}` : reasonField;
+    const field = row.items.length > 1 ? ofItem(reasonField, index + 1) : reasonField;
     if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA') {
       const adjustment = AdjustmentReason.safeParse(raw);
       if (!adjustment.success) return badField(messageId, orderId, field, 'is not an AdjustmentReason', raw);
@@ -273,22 +303,15 @@ function checkRow(
   const distinct = [...new Set(reasons)];
   if (distinct.length > 1) return fail(messageId, orderId, 'MIXED_REASONS', { reasons: distinct.join(', ') });
   for (const [index, item] of row.items.entries()) {
-    const suffix = row.items.length > 1 ? ` of item ${index + 1}` : '';
-    if (!item.orderItemId)
-      return badField(messageId, orderId, `${itemField}${suffix}`, 'is required', item.orderItemId);
+    const named = (field: string) => (row.items.length > 1 ? ofItem(field, index + 1) : field);
+    if (!item.orderItemId) return badField(messageId, orderId, named(itemField), 'is required', item.orderItemId);
     const badItem = idProblem(item.orderItemId);
-    if (badItem) return fail(messageId, orderId, 'INVALID_ROW', { field: `${itemField}${suffix}`, problem: badItem });
+    if (badItem) return fail(messageId, orderId, 'INVALID_ROW', { field: named(itemField), problem: badItem });
     if (items.some((other) => other.orderItemId === item.orderItemId)) {
-      return badField(messageId, orderId, `${itemField}${suffix}`, 'is listed twice in this message', item.orderItemId);
+      return badField(messageId, orderId, named(itemField), 'is listed twice in this message', item.orderItemId);
     }
     if (item.quantity !== undefined && !PositiveInt.test(item.quantity)) {
-      return badField(
-        messageId,
-        orderId,
-        `${quantityField}${suffix}`,
-        'must be a positive whole number',
-        item.quantity,
-      );
+      return badField(messageId, orderId, named(quantityField), 'must be a positive whole number', item.quantity);
     }
     // An adjusted item without QuantityCancelled is a refund only: nothing of it is cancelled.
     if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && item.quantity === undefined) continue;
@@ -298,7 +321,13 @@ function checkRow(
     });
   }
   if (kind === 'POST_PAYMENT_ADJUSTMENT_DATA' && items.length === 0) {
-    return fail(messageId, orderId, 'NOTHING_TO_CANCEL', { what: 'no QuantityCancelled' }, 'Warning');
+    return fail(
+      messageId,
+      orderId,
+      'NOTHING_TO_CANCEL',
+      { what: { en: 'no QuantityCancelled', 'zh-CN': '没有 QuantityCancelled' } },
+      'Warning',
+    );
   }
   // The id names the message; with no feed id, also what it asks, so a corrected file sent again
   // re-applies only the messages that changed, and nothing twice.
@@ -309,10 +338,13 @@ function checkRow(
   return { ok: true, plan: { messageId, orderId, reason: distinct[0]!, items, eventId } };
 }
 
+/** A store's errors (StoreError: a lost connection, a busy or full database, a write conflict) concern every order. */
+const STORE_ERROR = /^(Store(Connection|Busy|Full)?|WriteConflict)Error$/;
+
 /** Whether an error thrown by the service concerns this order only (so the feed goes on). */
 function isOrderError(error: unknown): error is Error {
   return (
-    error instanceof OrderLifecycleError ||
+    (error instanceof OrderLifecycleError && !STORE_ERROR.test(error.name)) ||
     (error instanceof Error &&
       /^(OrderNotFoundError|InvalidInputError|RestoreError|OrderConflictError|UnreadableOrderError)$/.test(error.name))
   );

@@ -55,8 +55,8 @@ const words = {
   'zh-CN': {
     title: (file: string) => `${file} 的处理报告`,
     summary: (s: ProcessingReport['processingSummary']) =>
-      `  已处理 ${s.messagesProcessed},成功 ${s.messagesSuccessful},出错 ${s.messagesWithError},警告 ${s.messagesWithWarning}`,
-    none: '  所有消息均已执行,无错误或警告',
+      `  已处理 ${s.messagesProcessed}，成功 ${s.messagesSuccessful}，出错 ${s.messagesWithError}，警告 ${s.messagesWithWarning}`,
+    none: '  所有消息均已执行，无错误或警告',
     message: '消息',
     report: (file: string) => `  处理报告 XML 已写入 ${file}`,
   },

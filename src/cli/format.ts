@@ -122,7 +122,10 @@ export function formatOutcome(
   more: ReadonlyArray<readonly [string, string]> = [],
 ): string {
   const rows: Array<readonly [string, string]> = [
-    [render(lang, 'cli.verdict'), `${verdictMark(outcome.verdict, lang)}: ${outcome.verdict.message[lang]}`],
+    [
+      render(lang, 'cli.verdict'),
+      render(lang, 'cli.colon', { label: verdictMark(outcome.verdict, lang), text: outcome.verdict.message[lang] }),
+    ],
     [
       render(lang, 'cli.status'),
       `${statusText(outcome.statusBefore, lang)} -> ${statusText(outcome.statusAfter, lang)}`,

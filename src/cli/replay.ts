@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { MACHINE_VERSION } from '../../machines/order/index.js';
-import type { Lang, OrderInput, Verdict } from '../domain/index.js';
+import { render, type Lang, type OrderInput, type Verdict } from '../domain/index.js';
 import { orderStatus, replayRecording, type ReplayStep } from '../runtime/index.js';
 import type { HistoryRow } from '../service/index.js';
 import { effectsText, eventJson, formatStep, statusText, verdictMark } from './format.js';
@@ -61,6 +61,9 @@ function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[
   });
 }
 
+/** What a stored step can differ in, in Chinese. */
+const differenceNames: Record<string, string> = { verdict: '裁定', message: '消息', status: '状态', effects: '效果' };
+
 const words = {
   en: {
     title: (orderId: string, n: number) =>
@@ -72,11 +75,11 @@ const words = {
     some: (bad: number, n: number) => `${bad} of ${n} stored steps not reproduced`,
   },
   'zh-CN': {
-    title: (orderId: string, n: number) => `${orderId}:${n} 个已存储步骤经当前状态机(版本 ${MACHINE_VERSION})重放`,
+    title: (orderId: string, n: number) => `${orderId}：${n} 个已存储步骤经当前状态机（版本 ${MACHINE_VERSION}）重放`,
     same: '一致',
-    differs: (what: string[]) => `不一致:${what.join(', ')}`,
+    differs: (what: string[]) => `不一致：${what.map((part) => differenceNames[part] ?? part).join('、')}`,
     stored: '存储的',
-    all: (n: number) => `所有存储的裁定均已重现(${n} / ${n})`,
+    all: (n: number) => `所有存储的裁定均已重现（${n} / ${n}）`,
     some: (bad: number, n: number) => `${n} 个存储步骤中有 ${bad} 个未能重现`,
   },
 } satisfies Record<Lang, unknown>;
@@ -86,7 +89,13 @@ function formatCompared(orderId: string, compared: readonly Compared[], lang: La
   const lines = compared.map(({ row, step, differences }, index) => {
     const mark = differences.length ? w.differs(differences) : w.same;
     const stored = differences.length
-      ? `\n      ${w.stored}: ${verdictMark(row.verdict, lang)} -> ${statusText(row.statusAfter, lang)}; ${row.verdict.message[lang]}; ${effectsText(row.effects, lang)}`
+      ? `\n      ${render(lang, 'cli.storedStep', {
+          label: w.stored,
+          mark: verdictMark(row.verdict, lang),
+          after: statusText(row.statusAfter, lang),
+          message: row.verdict.message[lang],
+          effects: effectsText(row.effects, lang),
+        })}`
       : '';
     return `${formatStep(step, index, lang)}\n      ${mark}${stored}`;
   });

@@ -62,7 +62,7 @@ export const scenarios: Scenario[] = [
     id: 'R4',
     title: {
       en: 'Standard process: an official request, cancelled as Buyer Canceled, does not count',
-      'zh-CN': '标准流程:正式申请并以【买家取消】取消,不影响指标',
+      'zh-CN': '标准流程：正式申请并以【买家取消】取消，不影响指标',
     },
     input: order('113-0000004-0000004'),
     events: [
@@ -78,7 +78,7 @@ export const scenarios: Scenario[] = [
     id: 'R5',
     title: {
       en: 'A request without the standard subject: ask for an official one, or the cancel counts',
-      'zh-CN': '没有标准主题行的申请:请买家提交正式申请,否则取消会影响指标',
+      'zh-CN': '没有标准主题行的申请：请买家提交正式申请，否则取消会影响指标',
     },
     input: order('113-0000005-0000005'),
     events: [
@@ -94,7 +94,7 @@ export const scenarios: Scenario[] = [
     id: 'R6',
     title: {
       en: 'No inventory: cancel with the reason No Inventory (it counts)',
-      'zh-CN': '库存不足:以【无库存】为原因取消(会影响指标)',
+      'zh-CN': '库存不足：以【无库存】为原因取消（会影响指标）',
     },
     input: order('113-0000006-0000006'),
     events: [{ event: { type: 'seller.cancel', at: at(60), reason: 'NoInventory' }, expect: null }],
@@ -104,7 +104,7 @@ export const scenarios: Scenario[] = [
     id: 'R7',
     title: {
       en: 'With a shipping label nobody can cancel: ask the buyer to return the item',
-      'zh-CN': '已生成货件标签后无法取消:请买家通过退货获得退款',
+      'zh-CN': '已生成货件标签后无法取消：请买家通过退货获得退款',
     },
     input: order('113-0000007-0000007'),
     events: [
@@ -129,7 +129,7 @@ export const scenarios: Scenario[] = [
     id: 'R9',
     title: {
       en: 'Shipped and confirmed: tell the buyer it is on its way and to return it',
-      'zh-CN': '已发货并确认:告诉买家订单已在途中,请退货退款',
+      'zh-CN': '已发货并确认：告诉买家订单已在途中，请退货退款',
     },
     input: order('113-0000009-0000009'),
     events: [
@@ -143,7 +143,7 @@ export const scenarios: Scenario[] = [
     id: 'R10',
     title: {
       en: 'A cancellation cannot be undone: invite the buyer to order again',
-      'zh-CN': '取消无法撤销:鼓励买家重新下单',
+      'zh-CN': '取消无法撤销：鼓励买家重新下单',
     },
     input: order('113-0000010-0000010'),
     events: [
@@ -156,7 +156,7 @@ export const scenarios: Scenario[] = [
     id: 'R11',
     title: {
       en: 'Partial cancellation reduces what remains; cancelling the rest cancels the order',
-      'zh-CN': '部分取消减少剩余数量;取消全部剩余商品即取消订单',
+      'zh-CN': '部分取消减少剩余数量；取消全部剩余商品即取消订单',
     },
     input: order('113-0000011-0000011'),
     events: [
@@ -206,7 +206,7 @@ export const scenarios: Scenario[] = [
     id: 'R12',
     title: {
       en: 'Not ship-confirmed 7 days after the latest ship date: Amazon cancels (a label does not stop it)',
-      'zh-CN': '最晚发货日期后 7 天仍未确认发货:亚马逊自动取消(已有标签也一样)',
+      'zh-CN': '最晚发货日期后 7 天仍未确认发货：亚马逊自动取消（已有标签也一样）',
     },
     input: order('113-0000012-0000012'),
     events: [
@@ -218,7 +218,7 @@ export const scenarios: Scenario[] = [
   },
   {
     id: 'R13',
-    title: { en: 'Fulfilled by Amazon: the seller cannot cancel', 'zh-CN': '亚马逊配送订单:卖家无法取消' },
+    title: { en: 'Fulfilled by Amazon: the seller cannot cancel', 'zh-CN': '亚马逊配送订单：卖家无法取消' },
     input: order('113-0000013-0000013', { fulfillmentChannel: 'AFN' }),
     events: [{ event: { type: 'seller.cancel', at: at(60), reason: 'BuyerCanceled' }, expect: 'FULFILLED_BY_AMAZON' }],
     endsIn: 'unshipped',

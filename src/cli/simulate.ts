@@ -67,6 +67,8 @@ const words = {
     nextMetrics: 'the same rates, any day',
     nextInspect: 'open the orders and replay their histories',
     nextSeed: 'another week',
+    done: (orders: number, seconds: string, chart: string) =>
+      `simulated ${n(orders)} orders in ${seconds} s; chart written to ${chart}`,
   },
   'zh-CN': {
     title: (f: SimulationFigures, store: string) =>
@@ -98,6 +100,8 @@ const words = {
     nextMetrics: '任意一天的同样比率',
     nextInspect: '打开订单，回放其历史',
     nextSeed: '换一周',
+    done: (orders: number, seconds: string, chart: string) =>
+      `已模拟 ${n(orders)} 个订单，用时 ${seconds} 秒；图表已写入 ${chart}`,
   },
 } satisfies Record<Lang, unknown>;
 
@@ -329,7 +333,7 @@ export function simulateCommand(): Command {
     }
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(chart, dailyRateChart(figures, options.lang));
-    process.stderr.write(`simulated ${n(orders)} orders in ${seconds.toFixed(1)} s; chart written to ${chart}\n`);
+    process.stderr.write(`${words[options.lang].done(orders, seconds.toFixed(1), chart)}\n`);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
       return;

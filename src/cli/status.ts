@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   formatInstant,
+  render,
   statusAt,
   type Lang,
   type OrderEvent,
@@ -107,7 +108,7 @@ const words = {
     placed: '下单时间',
     latestShip: '最晚发货日期',
     deadline: '下一个期限',
-    due: (status: string, at: string) => `截至 ${at} 为 ${status}:期限已过(由 sweep 或下一个事件存储)`,
+    due: (status: string, at: string) => `截至 ${at} 为 ${status}：期限已过（由 sweep 或下一个事件存储）`,
     none: '无',
     notKnown: '尚未知晓',
     marketplacePending: '亚马逊报告订单为【等待中】',
@@ -123,8 +124,8 @@ const words = {
       shipped: number,
       requested: boolean,
     ) =>
-      `${id}${sku ? `(${sku})` : ''}:数量 ${quantity},已取消 ${canceled}${shipped ? `,已发货 ${shipped}` : ''}${requested ? ',买家已请求取消' : ''}`,
-    may: (at: string) => `卖家在 ${at} 可以:`,
+      `${id}${sku ? `（${sku}）` : ''}：数量 ${quantity}，已取消 ${canceled}${shipped ? `，已发货 ${shipped}` : ''}${requested ? '，买家已请求取消' : ''}`,
+    may: (at: string) => `卖家在 ${at} 可以：`,
     yes: '可以',
     no: '不可以',
   },
@@ -146,9 +147,9 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
   const deadline =
     stored.nextDeadline === null || kind === null
       ? why
-        ? `${w.none} (${w[why]})`
+        ? render(lang, 'cli.aside', { text: w.none, aside: w[why] })
         : w.none
-      : `${formatInstant(stored.nextDeadline, offset)} (${w[kind]})`;
+      : render(lang, 'cli.aside', { text: formatInstant(stored.nextDeadline, offset), aside: w[kind] });
   const head = labelled([
     [w.order, stored.orderId],
     [w.status, statusText(stored.status, lang)],
@@ -166,9 +167,14 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
   );
   const may = actions.map(
     (action) =>
-      `    ${action.event.padEnd(23)} ${action.allowed ? w.yes : `${w.no}, ${verdictMark(action.verdict, lang)}`}: ${action.verdict.message[lang]}`,
+      `    ${action.event.padEnd(23)} ${render(lang, 'cli.colon', {
+        label: action.allowed
+          ? w.yes
+          : render(lang, 'cli.then', { first: w.no, then: verdictMark(action.verdict, lang) }),
+        text: action.verdict.message[lang],
+      })}`,
   );
-  return `${head}\n  ${w.items}:\n${items.join('\n')}\n  ${w.may(formatInstant(Math.max(now, context.clock), offset))}\n${may.join('\n')}\n`;
+  return `${head}\n  ${render(lang, 'cli.heading', { label: w.items })}\n${items.join('\n')}\n  ${w.may(formatInstant(Math.max(now, context.clock), offset))}\n${may.join('\n')}\n`;
 }
 
 /** The status as JSON: instants as ISO-8601 in UTC. */

@@ -31,9 +31,9 @@ const words = {
   },
   'zh-CN': {
     title: (at: string) => `截至 ${at} 的到期处理`,
-    applied: (n: number) => `  已处理:${n} 个到期订单已在其期限执行 clock.tick`,
-    remaining: (n: number) => `  仍到期:${n} 个订单`,
-    failed: (n: number) => `  失败:  ${n} 个订单无法读取(保持原样)`,
+    applied: (n: number) => `  已处理：${n} 个到期订单已在其期限执行 clock.tick`,
+    remaining: (n: number) => `  仍到期：${n} 个订单`,
+    failed: (n: number) => `  失败：  ${n} 个订单无法读取（保持原样）`,
   },
 } satisfies Record<Lang, unknown>;
 

@@ -281,9 +281,13 @@ describe('applyFeed with POST_ORDER_ACKNOWLEDGEMENT_DATA', () => {
   it('should describe results in Chinese when asked', async () => {
     const report = await applyFeed(service, fixtureText('cancel-ack.xml'), { at, lang: 'zh-CN' });
     const byMessage = (id: number) => report.results.find((result) => result.messageId === id)!;
-    expect(byMessage(4).resultDescription).toBe('消息 4 未执行:订单 113-9999999-9999999 不存在。');
-    expect(byMessage(6).resultDescription).toBe('消息 6 不取消任何商品(StatusCode Success);未执行任何操作。');
-    expect(byMessage(2).resultDescription).toMatch(/^订单 113-1000000-0000002:.*退货/);
+    expect(byMessage(4).resultDescription).toBe('消息 4 未执行：订单 113-9999999-9999999 不存在。');
+    expect(byMessage(6).resultDescription).toBe('消息 6 不取消任何商品（StatusCode Success）；未执行任何操作。');
+    expect(byMessage(2).resultDescription).toMatch(/^订单 113-1000000-0000002：.*退货/);
+    expect(byMessage(3).resultDescription).toMatch(
+      /^消息 3 未执行：CancelReason 必须是以下之一：.*（实际为 .*OutOfStock.*）。$/,
+    );
+    expect(byMessage(7).resultDescription).not.toMatch(/must|got/);
   });
 
   it('should refuse bad options and unreadable feeds before touching any order', async () => {

@@ -70,7 +70,7 @@ describe('order-lifecycle status', () => {
     ).toEqual(['seller.generateLabel', 'seller.confirmShipment', 'seller.cancel']);
     const zh = cli(['status', ORDER, '--db', db, '--now', '2026-12-01T03:00:00Z', '--lang', 'zh-CN']);
     expect(zh.stdout).toMatch(/^ {2}状态 +【未发货】$/m);
-    expect(zh.stdout).toContain('seller.voidLabel        不可以, 拒绝 NO_LABEL: 没有可作废的货件标签。');
+    expect(zh.stdout).toContain('seller.voidLabel        不可以，拒绝 NO_LABEL：没有可作废的货件标签。');
   });
 });
 
@@ -120,7 +120,7 @@ describe('order-lifecycle apply', () => {
   it('should store a refused event, print its verdict in the chosen language, and exit 1', () => {
     const run = cli(['apply', ORDER, buyerCancel, '--db', db, '--lang', 'zh-CN']);
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^ {2}裁定 +拒绝 BUYER_WINDOW_CLOSED: /m);
+    expect(run.stdout).toMatch(/^ {2}裁定 +拒绝 BUYER_WINDOW_CLOSED：/m);
     const json = JSON.parse(cli(['apply', ORDER, buyerCancel, '--db', db, '--json']).stdout);
     expect(json).toMatchObject({ verdict: { accepted: false, code: 'BUYER_WINDOW_CLOSED' }, stored: true });
   });

@@ -100,6 +100,11 @@ export const en = {
     'cli.statusBeforeAfter': 'status before -> after',
     'cli.refusalCounts': ' ({counts})',
     'cli.refusalCountSeparator': ', ',
+    'cli.aside': '{text} ({aside})',
+    'cli.then': '{first}, {then}',
+    'cli.colon': '{label}: {text}',
+    'cli.heading': '{label}:',
+    'cli.storedStep': '{label}: {mark} -> {after}; {message}; {effects}',
   },
   /** Cancel reasons by name. */
   reasons: {
