@@ -1,6 +1,13 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { describe, Instant, InvalidInputError, languages, type ParsedOrderEvent } from '../domain/index.js';
+import {
+  describe,
+  Instant,
+  InvalidInputError,
+  languages,
+  OrderLifecycleError,
+  type ParsedOrderEvent,
+} from '../domain/index.js';
 import { parseEvent } from '../runtime/index.js';
 import type { HistoryRow, OrderService, OrderServiceOptions, StoredOrder } from '../service/index.js';
 
@@ -17,7 +24,7 @@ export const exitCodes = { ok: 0, refused: 1, usage: 2, failure: 3 } as const;
  * @example
  * throw new CliFailure(`cannot open the order store "orders.db": file is not a database`, exitCodes.failure);
  */
-export class CliFailure extends Error {
+export class CliFailure extends OrderLifecycleError {
   override name = 'CliFailure';
   constructor(
     message: string,
@@ -68,7 +75,7 @@ export function oneLineError(text: string, write: (text: string) => void): void 
 export function usageError(command: Command, message: string): never {
   command.error(`error: ${message}`, { exitCode: 2 });
   // command.error exits (through cliCommand's exitOverride); this line is for the type checker.
-  throw new Error(message);
+  throw new CliFailure(message, exitCodes.usage);
 }
 
 /**

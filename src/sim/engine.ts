@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   DAY,
+  OrderLifecycleError,
   OrderStatus,
   sellerMetrics,
   CANCELLATION_RATE_TARGET,
@@ -62,6 +63,11 @@ export interface SimulationClock {
 
 /** The planned instant of the request being handled, for the service's clock (see `simulationNow`). */
 const requestInstant = new AsyncLocalStorage<number>();
+
+/** Thrown when the simulation cannot go on: the sweeper, its clock, could not advance an order. */
+class SimulationError extends OrderLifecycleError {
+  override name = 'SimulationError';
+}
 
 /**
  * The service's `now` in a simulation: the planned instant of the request it is handling (the runner sends each
@@ -139,7 +145,9 @@ export class SimulationRunner {
     this.clock.now = at;
     const result = await this.service.sweep(at);
     if (result.failed.length)
-      throw new Error(`The sweeper could not advance order ${result.failed[0]!.orderId}: ${result.failed[0]!.message}`);
+      throw new SimulationError(
+        `The sweeper could not advance order ${result.failed[0]!.orderId}: ${result.failed[0]!.message}`,
+      );
     this.counters.sweeper.sweeps++;
     this.counters.sweeper.ticks += result.applied;
     return result.applied;

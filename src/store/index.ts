@@ -6,7 +6,7 @@
 export { MemoryStore } from './memory.js';
 export { SqliteStore, SQLITE_SCHEMA, type SqliteStoreOptions } from './sqlite.js';
 export { PostgresStore, POSTGRES_SCHEMA, type PostgresStoreOptions } from './postgres.js';
-export { WriteConflictError, StoreConnectionError, StoreBusyError, StoreFullError } from './types.js';
+export { StoreError, WriteConflictError, StoreConnectionError, StoreBusyError, StoreFullError } from './types.js';
 export type {
   OrderStore,
   StoreTransaction,

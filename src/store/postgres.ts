@@ -14,6 +14,7 @@ import type {
 } from './types.js';
 import { StoreConnectionError, StoreFullError, WriteConflictError } from './types.js';
 import { normalizeListOptions } from './list.js';
+import { InvalidInputError } from '../domain/index.js';
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -106,8 +107,9 @@ export class PostgresStore implements OrderStore {
   constructor(options: PostgresStoreOptions = {}) {
     const schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema)) {
-      throw new TypeError(
-        `Invalid schema ${JSON.stringify(schema)}: use letters, digits and underscores, starting with a letter or underscore.`,
+      throw new InvalidInputError(
+        `schema ${JSON.stringify(schema)}`,
+        'use letters, digits and underscores, starting with a letter or underscore.',
       );
     }
     this.schema = schema;

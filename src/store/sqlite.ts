@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Mutex } from './mutex.js';
 import { normalizeListOptions } from './list.js';
-import { StoreBusyError, StoreFullError, WriteConflictError } from './types.js';
+import { StoreBusyError, StoreError, StoreFullError, WriteConflictError } from './types.js';
 import type {
   HistoryRecord,
   IdempotencyRecord,
@@ -303,7 +303,7 @@ export class SqliteStore implements OrderStore {
           // SQLite ended the whole transaction (SQLITE_FULL, SQLITE_IOERR), even if the callback caught the error:
           // this transaction and the ones before it in the group are gone.
           const error = outcome.ok
-            ? new Error(
+            ? new StoreError(
                 'SQLite ended the transaction while it ran (a full disk, an I/O error): nothing of it was stored.',
               )
             : outcome.error;
@@ -426,7 +426,9 @@ export class SqliteStore implements OrderStore {
     let open = true;
     const live = () => {
       if (!open)
-        throw new Error('This store transaction has ended: use the transaction object only inside its own callback.');
+        throw new StoreError(
+          'This store transaction has ended: use the transaction object only inside its own callback.',
+        );
       return sql;
     };
     const api: StoreTransaction = {

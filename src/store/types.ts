@@ -1,10 +1,20 @@
-import type { OrderStatus } from '../domain/index.js';
+import { OrderLifecycleError, type OrderStatus } from '../domain/index.js';
+
+/**
+ * The base class of a store's errors: the database failed the transaction, or refused a misuse of the store, and
+ * the failure concerns the store rather than one order.
+ * @example
+ * try { await service.apply(orderId, event); } catch (e) { if (e instanceof StoreError) retryLater(); else throw e; }
+ */
+export class StoreError extends OrderLifecycleError {
+  override name = 'StoreError';
+}
 
 /**
  * Thrown by a store when a transaction lost a race on a unique key (history seq, idempotency key, order id):
  * the transaction was rolled back, and the caller may retry it on fresh reads.
  */
-export class WriteConflictError extends Error {
+export class WriteConflictError extends StoreError {
   override name = 'WriteConflictError';
 }
 
@@ -13,7 +23,7 @@ export class WriteConflictError extends Error {
  * a pooler restart). `committed` says whether the transaction may have committed: `'no'` when the loss came before
  * COMMIT was sent (safe to retry), `'unknown'` when it came during COMMIT (retry only what is idempotent).
  */
-export class StoreConnectionError extends Error {
+export class StoreConnectionError extends StoreError {
   override name = 'StoreConnectionError';
   constructor(
     message: string,
@@ -28,7 +38,7 @@ export class StoreConnectionError extends Error {
  * Thrown by a store when the database stayed locked by another connection or process for longer than the store's
  * lock timeout: nothing was written; the message names the database and how long it waited.
  */
-export class StoreBusyError extends Error {
+export class StoreBusyError extends StoreError {
   override name = 'StoreBusyError';
 }
 
@@ -36,7 +46,7 @@ export class StoreBusyError extends Error {
  * Thrown by a store when the database's disk (or its size limit) is full: nothing of the transaction was stored,
  * reads go on, and the same request succeeds once space is freed. The message names the database.
  */
-export class StoreFullError extends Error {
+export class StoreFullError extends StoreError {
   override name = 'StoreFullError';
 }
 

@@ -12,6 +12,7 @@ import {
   type OrderActor,
   type OrderSnapshot,
 } from '../runtime/index.js';
+import { OrderCheckError } from './errors.js';
 
 /** The parts of a snapshot the suite looks at. */
 export interface DriverSnapshot {
@@ -105,7 +106,7 @@ class StrictSimulatedClock extends SimulatedClock {
   /** Schedules `fn` like SimulatedClock, and throws for a timeout Node could not keep. */
   override setTimeout(fn: (...args: any[]) => void, timeout: number): number {
     if (!(timeout >= 0 && timeout <= MAX_NODE_TIMER_MS))
-      throw new Error(`A timer of ${timeout} ms was scheduled; Node keeps at most ${MAX_NODE_TIMER_MS} ms.`);
+      throw new OrderCheckError(`A timer of ${timeout} ms was scheduled; Node keeps at most ${MAX_NODE_TIMER_MS} ms.`);
     return super.setTimeout(fn, timeout);
   }
 }

@@ -47,3 +47,4 @@ export {
   type VerdictLike,
 } from './drivers.js';
 export { propertyParameters, assertProperty, type RunBudget } from './params.js';
+export { OrderCheckError } from './errors.js';

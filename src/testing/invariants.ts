@@ -12,6 +12,7 @@ import {
 import type { DriverSnapshot, VerdictLike } from './drivers.js';
 import { createModelOrder, isOfficialRequestModel, type ModelInput } from './model.js';
 import { assertEqual, canonical, statusOf } from './observe.js';
+import { OrderCheckError } from './errors.js';
 
 /** A pure way to step an order; `verdict` is the verdict on the event just applied. */
 export interface OrderStepper {
@@ -118,7 +119,7 @@ function walk(
 type ModelRunPolicy = { buyerCancelWindowMs?: number; autoCancelAfterMs?: number };
 
 const fail = (message: string): never => {
-  throw new Error(message);
+  throw new OrderCheckError(message);
 };
 const newRecords = (v: Visit) => v.after.context.cancellations.slice(v.before.context.cancellations.length);
 /** Records the order's own rules made: the marketplace's facts follow their own rule (checked apart). */

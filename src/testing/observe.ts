@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { stateKeys, statusOfStateKey, type Effect } from '../domain/index.js';
 import { nextDeadline, type OrderSnapshot } from '../runtime/index.js';
 import type { DriverSnapshot } from './drivers.js';
+import { OrderCheckError } from './errors.js';
 import { modelNextDeadline, type ModelEffect, type ModelOrder, type ModelStatus } from './model.js';
 
 /** What the machine and the model must agree on after every command. */
@@ -52,7 +53,8 @@ const statusOfKey: Record<string, ModelStatus> = statusOfStateKey;
 export function statusOf(value: unknown): ModelStatus {
   const key = typeof value === 'string' ? value : (value as Record<string, string>)[stateKeys.placed];
   const status = key === undefined ? undefined : statusOfKey[key];
-  if (!status) throw new Error(`The snapshot's state ${JSON.stringify(value)} is not a state of the order statechart.`);
+  if (!status)
+    throw new OrderCheckError(`The snapshot's state ${JSON.stringify(value)} is not a state of the order statechart.`);
   return status;
 }
 
@@ -141,7 +143,7 @@ export function normalizeEffects(effects: readonly Effect[]): ModelEffect[] {
         };
       case 'buyer.guidance':
         if (!effect.message?.en || !effect.message['zh-CN'])
-          throw new Error(`buyer.guidance at ${effect.at} has no message in both languages.`);
+          throw new OrderCheckError(`buyer.guidance at ${effect.at} has no message in both languages.`);
         return { type: effect.type, orderId: effect.orderId, at: effect.at };
       default:
         return effect as never;
@@ -161,5 +163,7 @@ export function canonical(value: unknown): string {
 /** Deep equality (undefined-valued keys ignored) that fails with both sides printed. */
 export function assertEqual<T>(actual: T, expected: T, what: string): void {
   if (canonical(actual) === canonical(expected)) return;
-  throw new Error(`${what} differ:\n  actual:   ${fc.stringify(actual)}\n  expected: ${fc.stringify(expected)}`);
+  throw new OrderCheckError(
+    `${what} differ:\n  actual:   ${fc.stringify(actual)}\n  expected: ${fc.stringify(expected)}`,
+  );
 }

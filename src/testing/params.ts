@@ -1,11 +1,12 @@
 import fc from 'fast-check';
+import { OrderCheckError } from './errors.js';
 
 /** Reads an integer environment variable, or undefined (works where `process` does not exist). */
 function envInt(name: string): number | undefined {
   const raw = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value)) throw new Error(`${name} must be an integer (got ${JSON.stringify(raw)}).`);
+  if (!Number.isInteger(value)) throw new OrderCheckError(`${name} must be an integer (got ${JSON.stringify(raw)}).`);
   return value;
 }
 
@@ -50,7 +51,7 @@ export function assertProperty<Ts>(name: string, property: fc.IRawProperty<Ts>, 
   if (!details.failed) return;
   const replay = `FC_SEED=${details.seed}${details.counterexamplePath ? ` FC_PATH=${details.counterexamplePath}` : ''}`;
   const report = fc.defaultReportMessage(details) ?? 'property failed';
-  const error = new Error(`Property "${name}" failed; replay with ${replay}\n${report}`);
+  const error = new OrderCheckError(`Property "${name}" failed; replay with ${replay}\n${report}`);
   if (details.errorInstance instanceof Error) (error as { cause?: unknown }).cause = details.errorInstance;
   throw error;
 }
