@@ -60,7 +60,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * @example
  * formatMetrics(sellerMetrics(snapshots, { now: Date.now() }), 'zh-CN');
  */
-export function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
+function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
   const w = words[lang];
   const status = (healthy: boolean) => (healthy ? w.healthy : w.over);
   const c = metrics.cancellationRate;
@@ -116,7 +116,7 @@ export function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
  * @example
  * process.stdout.write(metricsJson(sellerMetrics(snapshots, { now: Date.now() })));
  */
-export function metricsJson(metrics: SellerMetrics): string {
+function metricsJson(metrics: SellerMetrics): string {
   const rate = <T extends { from: number; to: number }>(r: T) => ({ ...r, from: iso(r.from), to: iso(r.to) });
   return `${JSON.stringify(
     {

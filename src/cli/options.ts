@@ -91,7 +91,7 @@ export function withStoreOptions(command: Command, dbHelp = 'a SQLite order stor
 }
 
 /** How `openService` opens the store. */
-export interface OpenServiceOptions {
+interface OpenServiceOptions {
   /** Accept a `--db` file that does not exist yet (it is created). */
   create?: boolean;
   /**
@@ -110,7 +110,7 @@ export interface OpenServiceOptions {
  * const service = await openService(command, options);
  * try { console.log(await service.get(orderId)); } finally { await service.close(); }
  */
-export async function openService(
+async function openService(
   command: Command,
   options: StoreOptions,
   extra: OpenServiceOptions = {},
@@ -214,7 +214,7 @@ export async function storedHistory(command: Command, service: OrderService, ord
  * @example
  * if (!(await service.get(orderId))) unknownOrder(command, orderId);
  */
-export function unknownOrder(command: Command, orderId: string): never {
+function unknownOrder(command: Command, orderId: string): never {
   return usageError(command, `orderId: no order ${JSON.stringify(orderId)} in the store`);
 }
 
@@ -252,7 +252,7 @@ export function withEventArguments(command: Command): Command {
 }
 
 /** How much event JSON `explain` and `apply` read at most, unless `--max-bytes` says otherwise: 1 MiB. */
-export const DEFAULT_EVENT_MAX_BYTES = 1024 * 1024;
+const DEFAULT_EVENT_MAX_BYTES = 1024 * 1024;
 
 /**
  * `--max-bytes <n>`: the most an input may hold, in bytes (`K`, `M` and `G` suffixes for KiB, MiB and GiB).
@@ -288,7 +288,7 @@ export function byteLimit(command: Command, value: string | undefined, fallback:
  * @example
  * const text = await readLimited(command, '-', 1024 * 1024, 'event-json: standard input');
  */
-export async function readLimited(command: Command, file: string, maxBytes: number, what: string): Promise<string> {
+async function readLimited(command: Command, file: string, maxBytes: number, what: string): Promise<string> {
   // A regular file says its size: one larger than the limit is refused before it is read.
   if (file !== '-' && statSync(file).isFile() && statSync(file).size > maxBytes) tooLarge(command, what, maxBytes);
   const stream = file === '-' ? process.stdin : createReadStream(file);

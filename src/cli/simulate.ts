@@ -132,7 +132,7 @@ function sideOf(reason: string, lang: Lang): string {
  * @example
  * process.stdout.write(formatSimulation(figures, 'zh-CN', { store: 'simulation.db', chart: 'simulation.svg' }));
  */
-export function formatSimulation(
+function formatSimulation(
   f: SimulationFigures,
   lang: Lang,
   where: { store: string; chart: string; next: string[] },

@@ -24,7 +24,7 @@ export function parseOrThrow<S extends z.ZodType>(
 }
 
 /** A zod issue, as `safeParse(...).error.issues` lists them. */
-export type ZodIssue = z.core.$ZodIssue;
+type ZodIssue = z.core.$ZodIssue;
 
 /**
  * A zod issue as the end of a sentence: what was expected, in words, then the value found at the issue's path
@@ -141,7 +141,7 @@ function listed(values: readonly unknown[]): string {
 }
 
 /** The value at a path inside an untrusted value, or undefined. */
-export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = value;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -343,7 +343,7 @@ export function isLateShipment(
 }
 
 /** Time passing is always accepted, except before the order existed. */
-export function judgeClockTick(order: OrderContext, status: OrderStatus, event: EventOf<'clock.tick'>): Ruling {
+function judgeClockTick(order: OrderContext, status: OrderStatus, event: EventOf<'clock.tick'>): Ruling {
   return (
     refuseForTimeOrFinalState(order, status, event) ??
     accept('timePassed', { ...orderParams(order), at: judgedAt(order, event), status })

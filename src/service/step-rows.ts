@@ -62,7 +62,7 @@ export function prepareStep(
 }
 
 /** One due order's `clock.tick` at its deadline: the write and the stepped snapshot, or why the order is skipped. */
-export type DueTick =
+type DueTick =
   { orderId: string; prepared: PreparedStep; snapshot: OrderSnapshot } | { orderId: string; failed: string };
 
 /**

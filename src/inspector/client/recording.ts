@@ -7,7 +7,7 @@ import { h } from './dom.js';
  * @example
  * replayRecording(recordingOf(order)); // the same steps again
  */
-export function recordingOf(order: OrderView): { input: Record<string, unknown>; events: unknown[] } {
+function recordingOf(order: OrderView): { input: Record<string, unknown>; events: unknown[] } {
   const first = order.context;
   const input: Record<string, unknown> = {
     orderId: first.orderId,

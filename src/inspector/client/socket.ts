@@ -5,7 +5,7 @@
 import type { PageMessage, ServerMessage } from './protocol.js';
 
 /** The page's connection: `send` drops a message while the server is away. */
-export interface PageSocket {
+interface PageSocket {
   send(message: PageMessage): void;
 }
 

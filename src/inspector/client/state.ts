@@ -9,7 +9,7 @@ import type { ActivityEntry, ServerMessage } from './protocol.js';
 import type { Lang } from './i18n.js';
 
 /** The page's connection to its server. */
-export type SocketState = 'connected' | 'connecting' | 'lost';
+type SocketState = 'connected' | 'connecting' | 'lost';
 
 /** How many of the server's activity entries the page keeps. */
 export const MAX_ACTIVITY = 500;
