@@ -11,6 +11,7 @@ import {
   isBeforePlacement,
   isLateShipment,
   isOfficialRequest,
+  isWindowEndDueAt,
   isRepeatedRequest,
   itemsToCancel,
   itemsToShip,
@@ -157,8 +158,7 @@ export const orderMachine = setup({
     isBeforePlacement: ({ context, event }) => isBeforePlacement(context, event),
     isAutoCancelDue: ({ context, event }) => isAutoCancelDueAt(context, judgedAt(context, event)),
     /** The window has closed and the marketplace does not hold the order as Pending: the seller may act. */
-    hasBuyerWindowClosed: ({ context, event }) =>
-      hasBuyerWindowClosedAt(context, judgedAt(context, event)) && context.marketplaceStatus !== 'pending',
+    hasBuyerWindowClosed: ({ context, event }) => isWindowEndDueAt(context, judgedAt(context, event)),
     isInsideBuyerWindow: ({ context, event }) => !hasBuyerWindowClosedAt(context, judgedAt(context, event)),
     hasNothingLeft: ({ context }) => hasNothingLeft(context),
     hasShippedAny: ({ context }) => hasShippedAny(context),

@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
-import {
-  formatInstant,
-  render,
-  statusAt,
-  type Lang,
-  type OrderEvent,
-  type OrderStatus,
-  type Verdict,
-} from '../domain/index.js';
-import { explain, type OrderSnapshot } from '../runtime/index.js';
+import { formatInstant, render, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
+import { applyEvent, explain, orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import type { StoredOrder } from '../service/index.js';
 import { isoTime, labelled, statusText, verdictMark } from './format.js';
 import {
@@ -134,7 +126,8 @@ const words = {
 /** The status as text in the language. */
 /** The status the order has at `now` from time alone: a deadline that passed is applied only by a sweep or an event. */
 function statusNow(stored: StoredOrder, now: number): OrderStatus {
-  return statusAt(stored.status, stored.snapshot.context, Math.max(now, stored.snapshot.context.clock));
+  const at = Math.max(now, stored.snapshot.context.clock);
+  return orderStatus(applyEvent(stored.snapshot, { type: 'clock.tick', at }).snapshot);
 }
 
 function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now: number, lang: Lang): string {

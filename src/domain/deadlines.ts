@@ -1,9 +1,25 @@
 import type { OrderContext, OrderStatus } from './schemas.js';
 
-/** What the deadlines depend on: the absolute instants, the marketplace's word on readiness, the shipped units. */
-type DeadlineFacts = Pick<OrderContext, 'buyerCancelUntil' | 'autoCancelAt' | 'marketplaceStatus'> & {
-  items: ReadonlyArray<{ quantityShipped: number }>;
-};
+/** What the deadlines depend on: the absolute instants and the marketplace's word on readiness. */
+type DeadlineFacts = Pick<OrderContext, 'buyerCancelUntil' | 'autoCancelAt' | 'marketplaceStatus'>;
+
+/** Whether `deadline` has come by `at`: the one comparison every deadline uses (none is due when there is none). */
+function isDue(deadline: number | null, at: number): boolean {
+  return deadline !== null && at >= deadline;
+}
+
+/** Time changes nothing while the marketplace itself reports the order Pending: it waits for the next word. */
+const runs = (order: Pick<OrderContext, 'marketplaceStatus'>): boolean => order.marketplaceStatus !== 'pending';
+
+/** The instant the end of the buyer's window moves a Pending order on, or null while the marketplace holds it. */
+function windowEnd(order: Pick<OrderContext, 'buyerCancelUntil' | 'marketplaceStatus'>): number | null {
+  return runs(order) ? order.buyerCancelUntil : null;
+}
+
+/** The auto-cancel instant, or null while there is none (no latest ship date, Amazon ships) or the marketplace holds it. */
+function autoCancel(order: Pick<OrderContext, 'autoCancelAt' | 'marketplaceStatus'>): number | null {
+  return runs(order) ? order.autoCancelAt : null;
+}
 
 /**
  * The instant at which time alone next changes an order in `status`, or null when nothing is due: the end of the
@@ -13,36 +29,15 @@ type DeadlineFacts = Pick<OrderContext, 'buyerCancelUntil' | 'autoCancelAt' | 'm
  * deadlineFor('unshipped', order) === order.autoCancelAt; // true
  */
 export function deadlineFor(status: OrderStatus, order: DeadlineFacts): number | null {
-  if (order.marketplaceStatus === 'pending') return null;
   switch (status) {
     case 'buyer-cancellable':
-      return order.buyerCancelUntil;
+      return windowEnd(order);
     case 'unshipped':
     case 'label-generated':
-      return order.autoCancelAt;
+      return autoCancel(order);
     default:
       return null;
   }
-}
-
-/**
- * The status an order in `status` has at instant `at` from time alone: the window closes, then the
- * auto-cancel falls due (an order some of whose units shipped ends `shipped`, its open units cancelled).
- * The machine applies the same deadlines through its `placed.*` transitions.
- * @example
- * statusAt('buyer-cancellable', order, order.buyerCancelUntil); // 'unshipped'
- */
-export function statusAt(status: OrderStatus, order: DeadlineFacts, at: number): OrderStatus {
-  let current = status;
-  for (
-    let deadline = deadlineFor(current, order);
-    deadline !== null && at >= deadline;
-    deadline = deadlineFor(current, order)
-  ) {
-    if (current === 'buyer-cancellable') current = 'unshipped';
-    else current = order.items.some((item) => item.quantityShipped > 0) ? 'shipped' : 'auto-canceled';
-  }
-  return current;
 }
 
 /** Whether the auto-cancel instant has come by `at` (never for orders Amazon ships, nor while Amazon says Pending). */
@@ -50,10 +45,18 @@ export function isAutoCancelDueAt(
   order: Pick<OrderContext, 'autoCancelAt' | 'marketplaceStatus'>,
   at: number,
 ): boolean {
-  return order.autoCancelAt !== null && at >= order.autoCancelAt && order.marketplaceStatus !== 'pending';
+  return isDue(autoCancel(order), at);
 }
 
-/** Whether the buyer's own window has closed by `at`. */
+/** Whether the buyer's window has ended by `at` and moves the order on (not while Amazon says Pending). */
+export function isWindowEndDueAt(
+  order: Pick<OrderContext, 'buyerCancelUntil' | 'marketplaceStatus'>,
+  at: number,
+): boolean {
+  return isDue(windowEnd(order), at);
+}
+
+/** Whether the buyer's own window has closed by `at` (whatever the marketplace says: it is the buyer's time). */
 export function hasBuyerWindowClosedAt(order: Pick<OrderContext, 'buyerCancelUntil'>, at: number): boolean {
-  return at >= order.buyerCancelUntil;
+  return isDue(order.buyerCancelUntil, at);
 }

@@ -61,7 +61,7 @@ export {
   type Ruling,
   type Verdict,
 } from './rules.js';
-export { deadlineFor, hasBuyerWindowClosedAt, isAutoCancelDueAt, statusAt } from './deadlines.js';
+export { deadlineFor, hasBuyerWindowClosedAt, isAutoCancelDueAt, isWindowEndDueAt } from './deadlines.js';
 export {
   autoCancelAtOf,
   createOrderContext,

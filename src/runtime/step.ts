@@ -11,9 +11,6 @@ import {
   outcomeMessage,
   parseOrThrow,
   refusalMessage,
-  statusAt,
-  stateKeyOfStatus,
-  stateKeys,
   type Effect,
   type OrderInput,
   type OrderStatus,
@@ -87,10 +84,21 @@ export function machineOf(snapshot: OrderSnapshot): OrderMachine {
   return (snapshot.machine as unknown as OrderMachine | undefined) ?? orderMachine;
 }
 
+/**
+ * The status the machine gives the order at `at` from time alone: the state a `clock.tick` at `at` would leave it
+ * in, by XState's pure `transition()` (nothing is applied). The deadlines are the machine's own guards; no second
+ * copy of them decides a status.
+ */
+export function statusAt(snapshot: OrderSnapshot, at: number): OrderStatus {
+  if (snapshot.status !== 'active') return orderStatus(snapshot);
+  const [ticked] = transition(machineOf(snapshot), snapshot, { type: 'clock.tick', at });
+  return orderStatus(ticked);
+}
+
 /** The rules' ruling on `event`, and the status it was judged in (every deadline up to its instant applied). */
 export function ruled(snapshot: OrderSnapshot, event: ParsedOrderEvent): { status: OrderStatus; ruling: Ruling } {
   const context = snapshot.context;
-  const status = statusAt(orderStatus(snapshot), context, judgedAt(context, event));
+  const status = statusAt(snapshot, judgedAt(context, event));
   return { status, ruling: judge(context, status, event) };
 }
 
@@ -110,31 +118,27 @@ function worded(ruling: Ruling, event: ParsedOrderEvent, clock: number): Verdict
 }
 
 /**
- * The guard that refused an event the package's rules allow: the first guard of the state's transitions for
- * the event, other than the time guards, that an extension's implementation answers false.
+ * The guard that refused an event the package's rules allow: the event is stepped again, by XState, on the same
+ * machine with every named guard's answer noted, and the last one that said no, other than the time guards, is
+ * the one that left the event without a transition.
  */
-function refusingGuard(
-  machine: OrderMachine,
-  status: OrderStatus,
-  snapshot: OrderSnapshot,
-  event: ParsedOrderEvent,
-): string {
-  const key = stateKeyOfStatus[status];
-  const node = machine.root.states[stateKeys.placed]?.states[key];
-  const guards = machine.implementations.guards as Record<
-    string,
-    ((args: unknown, params: unknown) => boolean) | undefined
-  >;
-  const args = { context: snapshot.context, event };
-  for (const candidate of node?.on[event.type] ?? []) {
-    const guard = candidate.guard as string | { type: string; params?: unknown } | undefined;
-    const name = typeof guard === 'string' ? guard : guard?.type;
-    if (!name || timeGuards.includes(name)) continue;
-    const params = typeof guard === 'object' ? guard.params : undefined;
-    const check = guards[name];
-    if (check && !check(args, params)) return name;
-  }
-  return 'an inline guard';
+function refusingGuard(machine: OrderMachine, snapshot: OrderSnapshot, event: ParsedOrderEvent): string {
+  let refusing = 'an inline guard';
+  type Guard = (args: unknown, params: unknown) => boolean;
+  const noted = Object.fromEntries(
+    Object.entries(machine.implementations.guards as Record<string, Guard>).map(([name, guard]) => [
+      name,
+      (args: unknown, params: unknown) => {
+        const answer = guard(args, params);
+        if (!answer && !timeGuards.includes(name)) refusing = name;
+        return answer;
+      },
+    ]),
+  );
+  // A snapshot asks its own machine for guards: the same state and context, resolved on the noting machine.
+  const noting = machine.provide({ guards: noted as never });
+  transition(noting, noting.resolveState({ value: snapshot.value, context: snapshot.context }), event);
+  return refusing;
 }
 
 /** The machine's decision, worded by the rules when they agree and plainly when an extension decided otherwise. */
@@ -156,7 +160,7 @@ export function decide(
       message: outcomeMessage('acceptedByMachine', { ...params, code: ruling.accepted ? '' : ruling.code }),
       ...late,
     };
-  const guard = refusingGuard(machine, status, snapshot, event);
+  const guard = refusingGuard(machine, snapshot, event);
   return {
     accepted: false,
     code: 'REFUSED_BY_MACHINE',
