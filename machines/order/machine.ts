@@ -117,9 +117,10 @@ const id = {
 const beforePlacement = { guard: 'isBeforePlacement' } as const;
 const alreadyApplied = { guard: 'isDuplicateEvent' } as const;
 const autoCancelActions = ['reachDeadline', 'recordAutoCancellation', 'notifyCancellation', 'acknowledgeTick'] as const;
+const shippedAndDue = ['isAutoCancelDue', 'hasShippedAny'] as const;
 /** The auto-cancel of an order some of whose units shipped: its open units are cancelled and it ends shipped. */
 const autoCancelAfterShipment = {
-  guard: and(['isAutoCancelDue', 'hasShippedAny']),
+  guard: and([...shippedAndDue]),
   target: id.shipped,
   actions: autoCancelActions,
 } as const;
@@ -130,6 +131,12 @@ const windowCloses = {
   actions: ['reachDeadline', 'replayEvent'],
 } as const;
 const timeFirst = [alreadyApplied, beforePlacement, autoCancelAfterShipment, autoCancel] as const;
+/** Nothing open ends the order: shipped when some of it shipped, else cancelled. */
+const shippedAndNothingLeft = ['hasNothingLeft', 'hasShippedAny'] as const;
+const endsWithNothingLeft = [
+  { guard: and([...shippedAndNothingLeft]), target: id.shipped },
+  { guard: shippedAndNothingLeft[0], target: id.canceled },
+] as const;
 /** The window's end, for events `placed` itself handles: only while the order is in `buyerCancellable`. */
 const windowClosesFromPlaced = {
   guard: and([stateIn(id.buyerCancellable), 'hasBuyerWindowClosed']),
@@ -159,9 +166,9 @@ export const orderMachine = setup({
     isAutoCancelDue: ({ context, event }) => isAutoCancelDueAt(context, judgedAt(context, event)),
     /** The window has closed and the marketplace does not hold the order as Pending: the seller may act. */
     hasBuyerWindowClosed: ({ context, event }) => isWindowEndDueAt(context, judgedAt(context, event)),
-    isInsideBuyerWindow: ({ context, event }) => !hasBuyerWindowClosedAt(context, judgedAt(context, event)),
     hasNothingLeft: ({ context }) => hasNothingLeft(context),
     hasShippedAny: ({ context }) => hasShippedAny(context),
+    isInsideBuyerWindow: ({ context, event }) => !hasBuyerWindowClosedAt(context, judgedAt(context, event)),
     isReportedUnshipped: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'unshipped',
     isReportedPending: ({ event }) => event.type === 'marketplace.statusReported' && event.status === 'pending',
     /** A readiness report older than the one the order follows: it changes nothing. */
@@ -386,11 +393,7 @@ export const orderMachine = setup({
   states: {
     [S.placed]: {
       initial: S.buyerCancellable,
-      // Nothing open ends the order: shipped when some of it shipped, else cancelled.
-      always: [
-        { guard: and(['hasNothingLeft', 'hasShippedAny']), target: id.shipped },
-        { guard: 'hasNothingLeft', target: id.canceled },
-      ],
+      always: endsWithNothingLeft,
       on: {
         'clock.tick': [...timeFirst, windowClosesFromPlaced, { actions: 'acknowledgeTick' }],
         // Facts the marketplace reports already happened: the order follows them whatever its rules say, and
@@ -546,10 +549,12 @@ export type OrderMachine = typeof orderMachine;
 
 /** Guards that make time structural; the chart and verdicts treat them apart from the rules' guards. */
 export const timeGuards: readonly string[] = [
-  'isDuplicateEvent',
-  'isBeforePlacement',
-  'isAutoCancelDue',
-  'hasBuyerWindowClosed',
-  'hasNothingLeft',
-  'hasShippedAny',
+  ...new Set([
+    alreadyApplied.guard,
+    beforePlacement.guard,
+    ...shippedAndDue,
+    autoCancel.guard,
+    windowCloses.guard,
+    ...shippedAndNothingLeft,
+  ]),
 ];

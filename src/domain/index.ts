@@ -67,7 +67,6 @@ export {
   createOrderContext,
   emptyRecords,
   placedStateKeys,
-  stateKeyOfStatus,
   stateKeys,
   stateValueOf,
   statusOfStateKey,

@@ -73,24 +73,11 @@ export function emptyRecords(): Pick<
 }
 
 /**
- * The machine's state keys, written once: the machine, the codec, the inspector and the docs read them here.
+ * The machine's leaf states, each with the product brief's name for it: the one place both are written. The
+ * machine, the codec, the inspector and the docs read the keys here, people the names.
  * @example
- * snapshot.matches({ [stateKeys.placed]: stateKeys.unshipped });
+ * statusOfStateKey.labelGenerated; // 'label-generated'
  */
-export const stateKeys = {
-  placed: 'placed',
-  buyerCancellable: 'buyerCancellable',
-  unshipped: 'unshipped',
-  labelGenerated: 'labelGenerated',
-  shipped: 'shipped',
-  canceled: 'canceled',
-  autoCanceled: 'autoCanceled',
-} as const;
-
-/** The leaf states inside `placed`, in the order an order moves through them. */
-export const placedStateKeys = [stateKeys.buyerCancellable, stateKeys.unshipped, stateKeys.labelGenerated] as const;
-
-/** State keys of the machine, mapped to the product brief's names. */
 export const statusOfStateKey = {
   buyerCancellable: 'buyer-cancellable',
   unshipped: 'unshipped',
@@ -101,10 +88,18 @@ export const statusOfStateKey = {
 } as const satisfies Record<string, OrderStatus>;
 export type StateKey = keyof typeof statusOfStateKey;
 
-/** The product brief's names mapped back to the machine's leaf state keys. */
-export const stateKeyOfStatus = Object.fromEntries(
-  Object.entries(statusOfStateKey).map(([key, status]) => [status, key]),
-) as { [K in StateKey as (typeof statusOfStateKey)[K]]: K };
+/**
+ * The machine's state keys: `placed`, the parent of the open states, and each leaf's key, from `statusOfStateKey`.
+ * @example
+ * snapshot.matches({ [stateKeys.placed]: stateKeys.unshipped });
+ */
+export const stateKeys = {
+  placed: 'placed',
+  ...(Object.fromEntries(Object.keys(statusOfStateKey).map((key) => [key, key])) as { [K in StateKey]: K }),
+} as const;
+
+/** The leaf states inside `placed`, in the order an order moves through them. */
+export const placedStateKeys = [stateKeys.buyerCancellable, stateKeys.unshipped, stateKeys.labelGenerated] as const;
 
 /**
  * The XState state value of a leaf state key: `{ placed: 'unshipped' }` inside `placed`, else the key itself.
