@@ -40,6 +40,17 @@ export function deadlineFor(status: OrderStatus, order: DeadlineFacts): number |
   }
 }
 
+/**
+ * Whether some deadline the machine's time guards check has come by `at` for an order in `status`: the auto-cancel
+ * in any open state, the window's end while Pending. When none has, time alone leaves the status as it is.
+ * @example
+ * isAnyDeadlineDueAt('unshipped', order, order.autoCancelAt); // true
+ */
+export function isAnyDeadlineDueAt(status: OrderStatus, order: DeadlineFacts, at: number): boolean {
+  if (status !== 'buyer-cancellable' && status !== 'unshipped' && status !== 'label-generated') return false;
+  return isDue(autoCancel(order), at) || (status === 'buyer-cancellable' && isDue(windowEnd(order), at));
+}
+
 /** Whether the auto-cancel instant has come by `at` (never for orders Amazon ships, nor while Amazon says Pending). */
 export function isAutoCancelDueAt(
   order: Pick<OrderContext, 'autoCancelAt' | 'marketplaceStatus'>,

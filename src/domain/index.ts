@@ -61,7 +61,13 @@ export {
   type Ruling,
   type Verdict,
 } from './rules.js';
-export { deadlineFor, hasBuyerWindowClosedAt, isAutoCancelDueAt, isWindowEndDueAt } from './deadlines.js';
+export {
+  deadlineFor,
+  hasBuyerWindowClosedAt,
+  isAnyDeadlineDueAt,
+  isAutoCancelDueAt,
+  isWindowEndDueAt,
+} from './deadlines.js';
 export {
   autoCancelAtOf,
   createOrderContext,

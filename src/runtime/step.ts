@@ -2,6 +2,7 @@ import { initialTransition, transition } from 'xstate';
 import { orderMachine, timeGuards, type OrderAccepted, type OrderMachine } from '../../machines/order/index.js';
 import {
   hasApplied,
+  isAnyDeadlineDueAt,
   isFact,
   isLate,
   judge,
@@ -90,7 +91,9 @@ export function machineOf(snapshot: OrderSnapshot): OrderMachine {
  * copy of them decides a status.
  */
 export function statusAt(snapshot: OrderSnapshot, at: number): OrderStatus {
-  if (snapshot.status !== 'active') return orderStatus(snapshot);
+  const status = orderStatus(snapshot);
+  // Most events find no deadline due: the status stands, without a second transition per step.
+  if (snapshot.status !== 'active' || !isAnyDeadlineDueAt(status, snapshot.context, at)) return status;
   const [ticked] = transition(machineOf(snapshot), snapshot, { type: 'clock.tick', at });
   return orderStatus(ticked);
 }
