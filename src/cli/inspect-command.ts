@@ -3,12 +3,8 @@ import { InspectorError, openStoredOrders, startInspector } from '../inspector/i
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
-/**
- * `order-lifecycle inspect`: starts the inspector, prints its address, and runs until SIGINT or SIGTERM.
- * @example
- * await runInspectCommand({ port: '4820', host: '127.0.0.1', allowRemote: false, db: 'orders.db' });
- */
-export async function runInspectCommand(options: {
+/** The options of `order-lifecycle inspect`, as commander gives them. */
+export interface InspectCommandOptions {
   port: string;
   host: string;
   allowRemote: boolean;
@@ -16,7 +12,14 @@ export async function runInspectCommand(options: {
   db?: string;
   databaseUrl?: string;
   schema?: string;
-}): Promise<void> {
+}
+
+/**
+ * `order-lifecycle inspect`: starts the inspector, prints its address, and runs until SIGINT or SIGTERM.
+ * @example
+ * await runInspectCommand({ port: '4820', host: '127.0.0.1', allowRemote: false, db: 'orders.db' });
+ */
+export async function runInspectCommand(options: InspectCommandOptions): Promise<void> {
   const port = Port.safeParse(options.port);
   if (!port.success || options.port.trim() === '') {
     throw new InspectorError(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { InspectCommandOptions } from './inspect-command.js';
 import { cliCommand, withExamples, withStoreOptions } from './options.js';
 
 /**
@@ -26,19 +27,9 @@ export function inspectCommand(): Command {
     'inspect --port 0 --db orders.db',
     'inspect --open test/inspector/fixtures/buyer-asks-after-label.json',
   );
-  command.action(
-    async (options: {
-      port: string;
-      host: string;
-      allowRemote: boolean;
-      open?: string;
-      db?: string;
-      databaseUrl?: string;
-      schema?: string;
-    }) => {
-      const { runInspectCommand } = await import('./inspect-command.js');
-      await runInspectCommand(options);
-    },
-  );
+  command.action(async (options: InspectCommandOptions) => {
+    const { runInspectCommand } = await import('./inspect-command.js');
+    await runInspectCommand(options);
+  });
   return command;
 }
