@@ -27,6 +27,7 @@ describe('the service and store entries', () => {
       'OrderNotFoundError',
       'UnreadableOrderError',
       'createOrderService',
+      'storedSnapshots',
     ]);
     expect(Object.keys(store).sort()).toEqual([
       'MemoryStore',
@@ -36,6 +37,7 @@ describe('the service and store entries', () => {
       'SqliteStore',
       'StoreBusyError',
       'StoreConnectionError',
+      'StoreError',
       'StoreFullError',
       'WriteConflictError',
     ]);
