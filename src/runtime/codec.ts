@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import {
   autoCancelAtOf,
+  hasBuyerWindowClosedAt,
+  isAutoCancelDueAt,
+  isWindowEndDueAt,
   countsAgainstRate,
   defaultPolicy,
   emptyRecords,
@@ -213,7 +216,7 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
   }
   if (state === stateKeys.buyerCancellable && c.marketplaceStatus === 'unshipped')
     return ['state', state, 'unshipped, since the marketplace reports the order Unshipped'];
-  if (state === stateKeys.buyerCancellable && c.clock >= c.buyerCancelUntil && !pending) {
+  if (state === stateKeys.buyerCancellable && isWindowEndDueAt(c, c.clock)) {
     return [
       'state',
       state,
@@ -224,7 +227,7 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
     return ['state', state, 'buyerCancellable, since the marketplace reports the order Pending'];
   if (
     (state === stateKeys.unshipped || state === stateKeys.labelGenerated) &&
-    c.clock < c.buyerCancelUntil &&
+    !hasBuyerWindowClosedAt(c, c.clock) &&
     c.marketplaceStatus === null
   ) {
     return [
@@ -233,7 +236,7 @@ function violation(state: StateKey, context: OrderContext): Violation | undefine
       `buyerCancellable, since the clock ${c.clock} is before buyerCancelUntil ${c.buyerCancelUntil}`,
     ];
   }
-  if (open && !pending && c.autoCancelAt !== null && c.clock >= c.autoCancelAt) {
+  if (open && isAutoCancelDueAt(c, c.clock)) {
     return ['state', state, `autoCanceled, since the clock ${c.clock} is at or after autoCancelAt ${c.autoCancelAt}`];
   }
   if (state === stateKeys.labelGenerated && c.labelGeneratedAt === null)
