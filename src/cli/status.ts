@@ -63,36 +63,39 @@ function whyNoDeadline(stored: StoredOrder): 'marketplacePending' | 'noLatestShi
   return context.latestShipDate === null && context.fulfillmentChannel === 'MFN' ? 'noLatestShipDate' : null;
 }
 
-const words = {
-  en: {
-    order: 'order',
-    status: 'status',
-    version: 'version',
-    placed: 'placed',
-    latestShip: 'latest ship date',
-    deadline: 'next deadline',
-    due: (status: string, at: string) =>
-      `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
-    none: 'none',
-    notKnown: 'not known yet',
-    marketplacePending: 'Amazon reports the order Pending',
-    noLatestShipDate: 'no auto-cancel until Amazon gives a latest ship date',
-    buyerWindowCloses: "the buyer's cancel window closes",
-    autoCancel: 'auto-cancel if not shipped',
-    items: 'items',
-    item: (
-      id: string,
-      sku: string | undefined,
-      quantity: number,
-      canceled: number,
-      shipped: number,
-      requested: boolean,
-    ) =>
-      `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${shipped ? `, shipped ${shipped}` : ''}${requested ? ', buyer asked to cancel' : ''}`,
-    may: (at: string) => `the seller at ${at}:`,
-    yes: 'yes',
-    no: 'no',
-  },
+const en = {
+  order: 'order',
+  status: 'status',
+  version: 'version',
+  placed: 'placed',
+  latestShip: 'latest ship date',
+  deadline: 'next deadline',
+  due: (status: string, at: string) =>
+    `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
+  none: 'none',
+  notKnown: 'not known yet',
+  marketplacePending: 'Amazon reports the order Pending',
+  noLatestShipDate: 'no auto-cancel until Amazon gives a latest ship date',
+  buyerWindowCloses: "the buyer's cancel window closes",
+  autoCancel: 'auto-cancel if not shipped',
+  items: 'items',
+  item: (
+    id: string,
+    sku: string | undefined,
+    quantity: number,
+    canceled: number,
+    shipped: number,
+    requested: boolean,
+  ) =>
+    `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${shipped ? `, shipped ${shipped}` : ''}${requested ? ', buyer asked to cancel' : ''}`,
+  may: (at: string) => `the seller at ${at}:`,
+  yes: 'yes',
+  no: 'no',
+};
+
+/** The status command's words, per language: every language has every word of `en`. */
+const words: Record<Lang, typeof en> = {
+  en,
   'zh-CN': {
     order: '订单',
     status: '状态',
@@ -100,7 +103,7 @@ const words = {
     placed: '下单时间',
     latestShip: '最晚发货日期',
     deadline: '下一个期限',
-    due: (status: string, at: string) => `截至 ${at} 为 ${status}：期限已过（由 sweep 或下一个事件存储）`,
+    due: (status, at) => `截至 ${at} 为 ${status}：期限已过（由 sweep 或下一个事件存储）`,
     none: '无',
     notKnown: '尚未知晓',
     marketplacePending: '亚马逊报告订单为【等待中】',
@@ -108,20 +111,13 @@ const words = {
     buyerWindowCloses: '买家取消窗口关闭',
     autoCancel: '未发货则自动取消',
     items: '商品',
-    item: (
-      id: string,
-      sku: string | undefined,
-      quantity: number,
-      canceled: number,
-      shipped: number,
-      requested: boolean,
-    ) =>
+    item: (id, sku, quantity, canceled, shipped, requested) =>
       `${id}${sku ? `（${sku}）` : ''}：数量 ${quantity}，已取消 ${canceled}${shipped ? `，已发货 ${shipped}` : ''}${requested ? '，买家已请求取消' : ''}`,
-    may: (at: string) => `卖家在 ${at} 可以：`,
+    may: (at) => `卖家在 ${at} 可以：`,
     yes: '可以',
     no: '不可以',
   },
-} satisfies Record<Lang, unknown>;
+};
 
 /** The status as text in the language. */
 /** The status the order has at `now` from time alone: a deadline that passed is applied only by a sweep or an event. */

@@ -10,6 +10,7 @@ import {
   processingReportXml,
   type FeedAdjustment,
 } from '../../src/amazon/index.js';
+import { PriceComponentType } from '../../src/amazon/feeds.js';
 import { CancelReason } from '../../src/index.js';
 import { MINUTE, placedAt } from '../support/orders.js';
 import { fixturesDir, fixtureText, orderService } from './support.js';
@@ -97,24 +98,8 @@ async function written(): Promise<Record<string, string>> {
   const adjustable = CancelReason.options.filter(
     (reason) => !['MerchandiseNotReceived', 'CannotVerifyInformation', 'RejectOrder', 'WeatherDelay'].includes(reason),
   );
-  const types = [
-    'Principal',
-    'Shipping',
-    'Tax',
-    'ShippingTax',
-    'RestockingFee',
-    'RestockingFeeTax',
-    'GiftWrap',
-    'GiftWrapTax',
-    'Surcharge',
-    'ReturnShipping',
-    'Goodwill',
-    'ExportCharge',
-    'COD',
-    'CODTax',
-    'Other',
-    'FreeReplacementReturnShipping',
-  ] as const;
+  // Every price component type the package writes, each checked against the XSD.
+  const types = PriceComponentType.options;
   const currencies = ['USD', 'GBP', 'EUR', 'JPY', 'CAD', 'CNY', 'INR'] as const;
   const adjustments: FeedAdjustment[] = adjustable.map((reason, index) => ({
     orderId: `113-${String(index).padStart(7, '0')}-0000002`,
