@@ -19,7 +19,7 @@ export interface ApiEntry {
   specifier: string;
   /** `src/index.ts`, relative to the package root. */
   source: string;
-  /** `order-lifecycle.api.md`, inside api/. */
+  /** `order-lifecycle.api.md`, inside api/ (`testing-model.api.md` for `order-lifecycle/testing/model`). */
   report: string;
 }
 
@@ -33,7 +33,7 @@ export function apiEntries(): ApiEntry[] {
     if (typeof target !== 'object' || !target.types) return [];
     const source = target.types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts');
     const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-    const report = `${subpath === '.' ? pkg.name : subpath.slice(2)}.api.md`;
+    const report = `${subpath === '.' ? pkg.name : subpath.slice(2).replaceAll('/', '-')}.api.md`;
     return [{ specifier, source, report }];
   });
 }

@@ -1,6 +1,6 @@
 /**
- * order-lifecycle/testing: fast-check arbitraries, an independent reference model of the order rules,
- * model-based commands, the invariants as properties, and `checkOrderMachine` for machines apps extend.
+ * order-lifecycle/testing: fast-check arbitraries, model-based commands comparing the machine with the
+ * independent reference model (`order-lifecycle/testing/model`), the invariants as properties, and `checkOrderMachine` for machines apps extend.
  * @packageDocumentation
  * @module order-lifecycle/testing
  */
@@ -20,23 +20,6 @@ export {
   type OrderInputOptions,
   type OrderScenario,
 } from './arbitraries.js';
-export {
-  createModelOrder,
-  stepModel,
-  modelNextDeadline,
-  type ModelOrder,
-  type ModelInput,
-  type ModelEvent,
-  type ModelStep,
-  type ModelStatus,
-  type ModelItem,
-  type ModelItemQuantity,
-  type ModelCancellation,
-  type ModelEffect,
-  type ModelVerdict,
-  type ModelCode,
-  type ModelPolicy,
-} from './model.js';
 export {
   pureFunctionsDriver,
   liveActorDriver,

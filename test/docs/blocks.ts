@@ -11,7 +11,9 @@ const requireFromRoot = createRequire(resolve(root, 'package.json'));
 /** The package's own entry points, as an app imports them, mapped to the source. */
 export const entryPoints: Record<string, string> = {
   'order-lifecycle': resolve(root, 'src/index.ts'),
+  'order-lifecycle/metrics': resolve(root, 'src/metrics/index.ts'),
   'order-lifecycle/testing': resolve(root, 'src/testing/index.ts'),
+  'order-lifecycle/testing/model': resolve(root, 'src/testing/model/index.ts'),
   'order-lifecycle/inspector': resolve(root, 'src/inspector/index.ts'),
   'order-lifecycle/service': resolve(root, 'src/service/index.ts'),
   'order-lifecycle/store': resolve(root, 'src/store/index.ts'),

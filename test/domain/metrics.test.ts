@@ -3,10 +3,10 @@ import {
   applyEvent,
   createOrder,
   InvalidInputError,
-  sellerMetrics,
   type OrderEventInput,
   type OrderSnapshot,
 } from '../../src/index.js';
+import { sellerMetrics } from '../../src/metrics/index.js';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;

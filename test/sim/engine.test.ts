@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sellerMetrics, type OrderStatus } from '../../src/index.js';
+import { type OrderStatus } from '../../src/index.js';
+import { sellerMetrics } from '../../src/metrics/index.js';
 import { createOrderService, type OrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import {
