@@ -92,9 +92,13 @@ export function machineOf(snapshot: OrderSnapshot): OrderMachine {
  */
 export function statusAt(snapshot: OrderSnapshot, at: number): OrderStatus {
   const status = orderStatus(snapshot);
-  // Most events find no deadline due: the status stands, without a second transition per step.
-  if (snapshot.status !== 'active' || !isAnyDeadlineDueAt(status, snapshot.context, at)) return status;
-  const [ticked] = transition(machineOf(snapshot), snapshot, { type: 'clock.tick', at });
+  if (snapshot.status !== 'active') return status;
+  const machine = machineOf(snapshot);
+  // On the package's own machine most events find no deadline due, and the guards' own functions say so: the
+  // status stands without a second transition per step. An extended machine may give the time guards other
+  // implementations (`.provide()`), so only its own transition can tell.
+  if (machine === orderMachine && !isAnyDeadlineDueAt(status, snapshot.context, at)) return status;
+  const [ticked] = transition(machine, snapshot, { type: 'clock.tick', at });
   return orderStatus(ticked);
 }
 

@@ -10,7 +10,7 @@ import {
   serializeOrder,
   type Effect,
 } from '../../src/index.js';
-import { buyerCancelUntil, minute, orderInput, placedAt } from '../support/orders.js';
+import { autoCancelAt, buyerCancelUntil, DAY, minute, orderInput, placedAt } from '../support/orders.js';
 
 /** An app's extension: shipments also notify the seller (a made-up effect topic for the test). */
 const appMachine = orderMachine.provide({
@@ -22,7 +22,25 @@ const appMachine = orderMachine.provide({
   },
 });
 
+/** An app's extension whose auto-cancel comes a day earlier than the package's: a time guard of its own. */
+const earlyMachine = orderMachine.provide({
+  guards: {
+    isAutoCancelDue: ({ context, event }) =>
+      context.autoCancelAt !== null && Math.max(context.clock, event.at) >= context.autoCancelAt - DAY,
+  },
+});
+
 describe('an order on an extended machine', () => {
+  it('should judge an event in the status the extended machine’s own time guards give, not the package’s deadlines', () => {
+    const unshipped = applyEvent(createOrder(orderInput(), { machine: earlyMachine }).snapshot, {
+      type: 'clock.tick',
+      at: buyerCancelUntil,
+    }).snapshot;
+    const late = applyEvent(unshipped, { type: 'seller.cancel', at: autoCancelAt - DAY / 2, reason: 'NoInventory' });
+    expect(late.verdict).toMatchObject({ accepted: false, code: 'ALREADY_CANCELED' });
+    expect(orderStatus(late.snapshot)).toBe('auto-canceled');
+  });
+
   it('should keep running on the machine it was created with through applyEvent', () => {
     const created = createOrder(orderInput(), { machine: appMachine }).snapshot;
     const { effects } = applyEvent(applyEvent(created, { type: 'clock.tick', at: buyerCancelUntil }).snapshot, {
