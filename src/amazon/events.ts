@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { CancelReason } from '../domain/index.js';
 
 /** An item and a quantity, as the core's events carry them. */
@@ -84,5 +85,5 @@ export function eventIdOf(namespace: string, ...parts: string[]): string {
 
 /** A hex SHA-256 digest of `text`, cut to `length` characters. */
 export function digest(text: string, length: number): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return bytesToHex(sha256(utf8ToBytes(text))).slice(0, length);
 }
