@@ -1,4 +1,6 @@
 import * as z from 'zod';
+// zod's English locale by its own path: `z.locales.en` would keep every one of zod's locales in a browser bundle.
+import zodEnglish from 'zod/v4/locales/en.js';
 import { InvalidInputError } from './errors.js';
 import { preview } from './text.js';
 
@@ -51,7 +53,7 @@ export function issueSentence(
 /** Whether the issue's message is the schema's own rather than zod's default for it. */
 function ownWords(issue: ZodIssue, input: unknown): boolean {
   if (issue.code === 'custom') return true;
-  const localeError = z.config().localeError ?? z.locales.en().localeError;
+  const localeError = z.config().localeError ?? zodEnglish().localeError;
   const fallback = localeError({ ...issue, input } as Parameters<typeof localeError>[0]);
   return (typeof fallback === 'string' ? fallback : fallback?.message) !== issue.message;
 }
