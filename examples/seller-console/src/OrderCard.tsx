@@ -7,7 +7,6 @@ import {
   type Lang,
   type OrderActor,
   type OrderEventInput,
-  type OrderSnapshot,
   type Verdict,
 } from 'order-lifecycle';
 import { countdown, formatTime, statusName, t, type Word } from './i18n';
@@ -32,7 +31,7 @@ const placedStatuses = new Set(['buyer-cancellable', 'unshipped', 'label-generat
 
 /** One order: its state, deadlines counting down, and a button per action, enabled exactly when the machine accepts it. */
 export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
-  const snapshot = useSelector(actor as never, (s: OrderSnapshot) => s) as OrderSnapshot;
+  const snapshot = useSelector(actor, (s) => s);
   const [last, setLast] = useState<LastVerdict | null>(null);
   const [reason, setReason] = useState<CancelReason>('NoInventory');
   const [quantities, setQuantities] = useState<Record<string, number>>({});
