@@ -14,7 +14,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidInputError, type Lang } from '../domain/index.js';
+import { InvalidInputError, render, type Lang } from '../domain/index.js';
 import { DEFAULT_FEED_MAX_BYTES, type FeedStoppedError, type ProcessingReport } from '../amazon/index.js';
 import {
   byteLimit,
@@ -43,32 +43,25 @@ interface ApplyFeedOptions extends StoreOptions {
   json: boolean;
 }
 
-const words = {
-  en: {
-    title: (file: string) => `Processing report for ${file}`,
-    summary: (s: ProcessingReport['processingSummary']) =>
-      `  processed ${s.messagesProcessed}, successful ${s.messagesSuccessful}, with error ${s.messagesWithError}, with warning ${s.messagesWithWarning}`,
-    none: '  every message was applied without an error or a warning',
-    message: 'message',
-    report: (file: string) => `  processing report XML written to ${file}`,
-  },
-  'zh-CN': {
-    title: (file: string) => `${file} 的处理报告`,
-    summary: (s: ProcessingReport['processingSummary']) =>
-      `  已处理 ${s.messagesProcessed}，成功 ${s.messagesSuccessful}，出错 ${s.messagesWithError}，警告 ${s.messagesWithWarning}`,
-    none: '  所有消息均已执行，无错误或警告',
-    message: '消息',
-    report: (file: string) => `  处理报告 XML 已写入 ${file}`,
-  },
-} satisfies Record<Lang, unknown>;
-
 function formatReport(file: string, report: ProcessingReport, lang: Lang, reportFile: string | undefined): string {
-  const w = words[lang];
+  const s = report.processingSummary;
   const results = report.results.map(
     (result) =>
-      `  ${w.message} ${result.messageId}  ${result.resultCode} ${result.resultMessageCode} ${result.code}${result.additionalInfo ? `  ${result.additionalInfo.amazonOrderId}` : ''}\n      ${result.resultDescription}`,
+      `  ${render(lang, 'cli.applyFeed.message')} ${result.messageId}  ${result.resultCode} ${result.resultMessageCode} ${result.code}${result.additionalInfo ? `  ${result.additionalInfo.amazonOrderId}` : ''}\n      ${result.resultDescription}`,
   );
-  return `${[w.title(file), w.summary(report.processingSummary), ...(results.length ? results : [w.none]), ...(reportFile ? [w.report(reportFile)] : [])].join('\n')}\n`;
+  const summary = render(lang, 'cli.applyFeed.summary', {
+    processed: s.messagesProcessed,
+    successful: s.messagesSuccessful,
+    errors: s.messagesWithError,
+    warnings: s.messagesWithWarning,
+  });
+  const lines = [
+    render(lang, 'cli.applyFeed.title', { file }),
+    `  ${summary}`,
+    ...(results.length ? results : [`  ${render(lang, 'cli.applyFeed.none')}`]),
+    ...(reportFile ? [`  ${render(lang, 'cli.applyFeed.report', { file: reportFile })}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 /** The `--report` file, opened before anything is applied. */

@@ -10,6 +10,13 @@ import {
 } from '../domain/index.js';
 import { orderStatus, type ReplayStep } from '../runtime/index.js';
 
+/** A key of the locales' texts, as `render` takes it. */
+export type TextKey = Parameters<typeof render>[1];
+/** The keys under a prefix, without it: `KeysUnder<'cli.status.'>` has `'order'`, `'placed'`, …. */
+export type KeysUnder<Prefix extends string, Key = TextKey> = Key extends `${Prefix}${infer Rest}` ? Rest : never;
+/** The values a text mentions, as `render` takes them. */
+export type TextParams = NonNullable<Parameters<typeof render>[2]>;
+
 /** One line per step: the event, accepted or refused (with code), the status after it, and the message. */
 export function formatStep(step: ReplayStep, index: number, lang: Lang): string {
   const event = step.event ? String(step.event['type']) : 'order.placed';
@@ -34,6 +41,18 @@ export function formatAt(at: unknown, offset: number): string {
 /** Epoch ms as ISO-8601 in UTC, as JSON output shows instants; null stays null. */
 export function isoTime(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** A text key with a count: `….one` and `….other` (`cli.sweep.orders`). */
+export type CountedKey = TextKey extends infer Key ? (Key extends `${infer Stem}.one` ? Stem : never) : never;
+
+/**
+ * The text of `key` for `count` things: `….one` for one, `….other` otherwise, with `{count}` as `shown`.
+ * @example
+ * counted('en', 'cli.sweep.orders', 2); // '2 orders'
+ */
+export function counted(lang: Lang, key: CountedKey, count: number, shown = String(count)): string {
+  return render(lang, `${key}.${count === 1 ? 'one' : 'other'}` as TextKey, { count: shown });
 }
 
 /** An order status for people: `unshipped`, or `【未发货】` in Chinese. */

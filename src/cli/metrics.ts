@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import { render, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import { counted } from './format.js';
 import { storedSnapshots } from '../service/index.js';
 import {
   cliCommand,
@@ -19,38 +20,6 @@ interface MetricsOptions extends StoreOptions {
   json: boolean;
 }
 
-const words = {
-  en: {
-    title: (at: string) => `Seller metrics at ${at} (seller-fulfilled orders)`,
-    head: ['metric', 'window', 'from', 'to', 'count', 'orders', 'rate', 'target', 'status'],
-    cancellation: 'Cancellation Rate',
-    late: 'Late Shipment Rate',
-    days: (n: number) => `${n} days`,
-    healthy: 'healthy',
-    over: 'over target',
-    risks:
-      'Listing suppression risks (two or more seller cancellations in a row, of orders placed in the last 30 days):',
-    noRisks: 'Listing suppression risks: none',
-    risk: (sku: string, ids: string[]) => `  ${sku}: ${ids.length} in a row (${ids.join(', ')})`,
-    unattributed: (orders: number, rate: string) =>
-      `Cancellation Rate may be understated: ${orders} ${orders === 1 ? 'order was' : 'orders were'} cancelled without saying by whom (not counted); if all counted: ${rate}`,
-  },
-  'zh-CN': {
-    title: (at: string) => `卖家指标，截至 ${at}（卖家自配送订单）`,
-    head: ['指标', '窗口', '起', '止', '计数', '订单数', '比率', '目标', '状态'],
-    cancellation: '取消率',
-    late: '迟发率',
-    days: (n: number) => `${n} 天`,
-    healthy: '健康',
-    over: '超出目标',
-    risks: '商品下架风险（同一 SKU 连续两次及以上卖家取消，订单均在最近 30 天内下单）：',
-    noRisks: '商品下架风险：无',
-    risk: (sku: string, ids: string[]) => `  ${sku}：连续 ${ids.length} 次（${ids.join('、')}）`,
-    unattributed: (orders: number, rate: string) =>
-      `取消率可能偏低：${orders} 个订单的取消未说明取消方（未计入）；若全部计入：${rate}`,
-  },
-} satisfies Record<Lang, unknown>;
-
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -61,14 +30,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * formatMetrics(sellerMetrics(snapshots, { now: Date.now() }), 'zh-CN');
  */
 function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
-  const w = words[lang];
-  const status = (healthy: boolean) => (healthy ? w.healthy : w.over);
+  const status = (healthy: boolean) => render(lang, healthy ? 'cli.healthy' : 'cli.overTarget');
+  const days = (count: number) => render(lang, 'cli.days', { count });
   const c = metrics.cancellationRate;
   const rows = [
-    w.head,
+    (['metric', 'window', 'from', 'to', 'count', 'orders', 'rate', 'target', 'status'] as const).map((column) =>
+      render(lang, `cli.column.${column}`),
+    ),
     [
-      w.cancellation,
-      w.days(7),
+      render(lang, 'cli.cancellationRate'),
+      days(7),
       iso(c.from),
       iso(c.to),
       String(c.canceled),
@@ -82,9 +53,9 @@ function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
         [10, metrics.lateShipmentRate.last10Days],
         [30, metrics.lateShipmentRate.last30Days],
       ] as const
-    ).map(([days, l]) => [
-      w.late,
-      w.days(days),
+    ).map(([window, l]) => [
+      render(lang, 'cli.lateShipmentRate'),
+      days(window),
       iso(l.from),
       iso(l.to),
       String(l.late),
@@ -96,19 +67,27 @@ function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
   ];
   const lines = formatTable(rows);
   // Orders cancelled by nobody knows whom are not in the rate: say so, with the rate if they all counted.
-  if (c.unattributed > 0) lines.push('', w.unattributed(c.unattributed, percent(c.rateIfAllCounted)));
+  if (c.unattributed > 0)
+    lines.push(
+      '',
+      render(lang, 'cli.metrics.unattributed', {
+        orders: counted(lang, 'cli.metrics.ordersWere', c.unattributed),
+        rate: percent(c.rateIfAllCounted),
+      }),
+    );
   const risks = metrics.suppressionRisks.length
     ? [
-        w.risks,
-        ...metrics.suppressionRisks.map((risk) =>
-          w.risk(
-            risk.sku,
-            risk.cancellations.map((x) => x.orderId),
-          ),
+        render(lang, 'cli.metrics.risks'),
+        ...metrics.suppressionRisks.map(
+          (risk) =>
+            `  ${render(lang, 'cli.aside', {
+              text: render(lang, 'cli.inARow', { sku: risk.sku, count: risk.cancellations.length }),
+              aside: risk.cancellations.map((x) => x.orderId).join(render(lang, 'cli.listSeparator')),
+            })}`,
         ),
       ]
-    : [w.noRisks];
-  return `${w.title(iso(metrics.now))}\n\n${lines.join('\n')}\n\n${risks.join('\n')}\n`;
+    : [render(lang, 'cli.metrics.noRisks')];
+  return `${render(lang, 'cli.metrics.title', { now: iso(metrics.now) })}\n\n${lines.join('\n')}\n\n${risks.join('\n')}\n`;
 }
 
 /**

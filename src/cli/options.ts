@@ -5,6 +5,7 @@ import {
   Instant,
   InvalidInputError,
   languages,
+  type Lang,
   OrderLifecycleError,
   type ParsedOrderEvent,
 } from '../domain/index.js';
@@ -44,6 +45,15 @@ export interface StoreOptions {
 /** `--lang en|zh-CN`, English by default. */
 export const langOption = (description = 'language of verdicts, messages and tables') =>
   new Option('--lang <lang>', description).choices(languages as string[]).default('en');
+
+/**
+ * The `--lang` flag that repeats `lang` in a suggested command line: nothing for English, the default.
+ * @example
+ * `metrics --db orders.db${langFlag('zh-CN')}`; // 'metrics --db orders.db --lang zh-CN'
+ */
+export function langFlag(lang: Lang): string {
+  return lang === 'en' ? '' : ` --lang ${lang}`;
+}
 
 /**
  * A subcommand whose wrong arguments print one line to standard error and exit with status 2

@@ -4,7 +4,7 @@ import { MACHINE_VERSION } from '../../machines/order/index.js';
 import { render, type Lang, type OrderInput, type Verdict } from '../domain/index.js';
 import { orderStatus, replayRecording, type ReplayStep } from '../runtime/index.js';
 import type { HistoryRow } from '../service/index.js';
-import { effectsText, eventJson, formatStep, statusText, verdictMark } from './format.js';
+import { counted, effectsText, eventJson, formatStep, statusText, verdictMark } from './format.js';
 import {
   CliFailure,
   cliCommand,
@@ -30,7 +30,7 @@ interface Compared {
   row: HistoryRow;
   step: ReplayStep;
   /** What differs: `verdict` (accepted, code or flags), `message`, `status`, `effects`; empty when reproduced. */
-  differences: string[];
+  differences: Difference[];
 }
 
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -51,46 +51,30 @@ function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[
   }
   return rows.map((row, index) => {
     const step = steps[index]!;
-    const differences = [
-      isDeepStrictEqual(decision(row.verdict), decision(step.verdict)) ? '' : 'verdict',
-      isDeepStrictEqual(plain(row.verdict.message), plain(step.verdict.message)) ? '' : 'message',
-      row.statusAfter === orderStatus(step.snapshot) ? '' : 'status',
-      isDeepStrictEqual(plain(row.effects), plain(step.effects)) ? '' : 'effects',
-    ].filter(Boolean);
+    const differences = (
+      [
+        isDeepStrictEqual(decision(row.verdict), decision(step.verdict)) ? '' : 'verdict',
+        isDeepStrictEqual(plain(row.verdict.message), plain(step.verdict.message)) ? '' : 'message',
+        row.statusAfter === orderStatus(step.snapshot) ? '' : 'status',
+        isDeepStrictEqual(plain(row.effects), plain(step.effects)) ? '' : 'effects',
+      ] as const
+    ).filter((difference): difference is Difference => difference !== '');
     return { seq: row.seq, row, step, differences };
   });
 }
 
-/** What a stored step can differ in, in Chinese. */
-const differenceNames: Record<string, string> = { verdict: '裁定', message: '消息', status: '状态', effects: '效果' };
-
-const words = {
-  en: {
-    title: (orderId: string, n: number) =>
-      `${orderId}: ${n} stored step${n === 1 ? '' : 's'} replayed through the current machine (version ${MACHINE_VERSION})`,
-    same: 'reproduced',
-    differs: (what: string[]) => `DIFFERS in ${what.join(', ')}`,
-    stored: 'stored',
-    all: (n: number) => `every stored verdict reproduced (${n} of ${n})`,
-    some: (bad: number, n: number) => `${bad} of ${n} stored steps not reproduced`,
-  },
-  'zh-CN': {
-    title: (orderId: string, n: number) => `${orderId}：${n} 个已存储步骤经当前状态机（版本 ${MACHINE_VERSION}）重放`,
-    same: '一致',
-    differs: (what: string[]) => `不一致：${what.map((part) => differenceNames[part] ?? part).join('、')}`,
-    stored: '存储的',
-    all: (n: number) => `所有存储的裁定均已重现（${n} / ${n}）`,
-    some: (bad: number, n: number) => `${n} 个存储步骤中有 ${bad} 个未能重现`,
-  },
-} satisfies Record<Lang, unknown>;
+/** What a stored step can differ in: `verdict`, `message`, `status`, `effects`. */
+type Difference = 'verdict' | 'message' | 'status' | 'effects';
 
 function formatCompared(orderId: string, compared: readonly Compared[], lang: Lang): string {
-  const w = words[lang];
   const lines = compared.map(({ row, step, differences }, index) => {
-    const mark = differences.length ? w.differs(differences) : w.same;
+    const parts = differences.map((part) => render(lang, `cli.replay.part.${part}`));
+    const mark = differences.length
+      ? render(lang, 'cli.replay.differs', { parts: parts.join(render(lang, 'cli.listSeparator')) })
+      : render(lang, 'cli.replay.same');
     const stored = differences.length
       ? `\n      ${render(lang, 'cli.storedStep', {
-          label: w.stored,
+          label: render(lang, 'cli.replay.stored'),
           mark: verdictMark(row.verdict, lang),
           after: statusText(row.statusAfter, lang),
           message: row.verdict.message[lang],
@@ -100,7 +84,14 @@ function formatCompared(orderId: string, compared: readonly Compared[], lang: La
     return `${formatStep(step, index, lang)}\n      ${mark}${stored}`;
   });
   const bad = compared.filter((each) => each.differences.length).length;
-  return `${w.title(orderId, compared.length)}\n${lines.join('\n')}\n${bad ? w.some(bad, compared.length) : w.all(compared.length)}\n`;
+  const count = compared.length;
+  const title = render(lang, 'cli.replay.title', {
+    orderId,
+    steps: counted(lang, 'cli.replay.storedSteps', count),
+    version: MACHINE_VERSION,
+  });
+  const verdict = bad ? render(lang, 'cli.replay.some', { bad, count }) : render(lang, 'cli.replay.all', { count });
+  return `${title}\n${lines.join('\n')}\n${verdict}\n`;
 }
 
 function comparedJson(orderId: string, compared: readonly Compared[]): string {

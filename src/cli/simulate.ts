@@ -8,12 +8,14 @@ import {
   CliFailure,
   cliCommand,
   jsonOption,
+  langFlag,
   langOption,
   oneLine,
   usageError,
   withExamples,
   withStoreOptions,
 } from './options.js';
+import type { KeysUnder, TextKey, TextParams } from './format.js';
 import { formatTable } from './table.js';
 
 interface SimulateOptions {
@@ -31,99 +33,31 @@ interface SimulateOptions {
 const DEFAULT_DB = 'simulation.db';
 const DEFAULT_SCHEMA = 'order_lifecycle_simulation';
 
-const who = {
-  en: { buyer: 'buyer', seller: 'seller', marketplace: 'Amazon (marketplace)', auto: 'Amazon auto-cancel (sweeper)' },
-  'zh-CN': { buyer: '买家', seller: '卖家', marketplace: '亚马逊（平台）', auto: '亚马逊自动取消（清扫器）' },
-} as const;
-
-const words = {
-  en: {
-    title: (f: SimulationFigures, store: string) =>
-      `A seller's week, simulated: ${n(f.orders)} orders over ${f.days} days from ${f.start.slice(0, 10)} (seed ${f.seed}), on ${store}`,
-    clock: (f: SimulationFigures) =>
-      `The sweeper moved the clock to ${f.end.slice(0, 16)}Z in ${n(f.sweeper.sweeps)} steps (every order settled) and applied ${n(f.sweeper.ticks)} deadline ticks.`,
-    states: ['final state', 'orders', 'share'],
-    reasons: ['cancellation reason', 'records', 'by'],
-    byWho: ['cancelled by', 'records', 'counted against the seller'],
-    counted: (f: SimulationFigures) =>
-      `${n(f.cancellations.total)} cancellation records (a partial cancel is one), ${n(f.cancellations.counted)} count against the seller.`,
-    health: (f: SimulationFigures) =>
-      `Account health at the end of the week (${f.weekEnd.slice(0, 16)}Z, sellerMetrics, seller-fulfilled orders):`,
-    metrics: ['metric', 'count', 'orders', 'rate', 'target', 'status'],
-    cancellationRate: 'Cancellation Rate (7 days)',
-    lateShipmentRate: 'Late Shipment Rate (10 days)',
-    healthy: 'healthy',
-    over: 'over target',
-    risks: 'Offers at risk (two or more seller cancellations of a SKU in a row):',
-    noRisks: 'Offers at risk: none',
-    risk: (sku: string, count: number) => `  ${sku}: ${count} in a row`,
-    daily: 'Daily Cancellation Rate (end of each day):',
-    amazon: (f: SimulationFigures) =>
-      `Amazon: ${n(f.amazon.notifications.received)} ORDER_CHANGE notifications (${n(f.amazon.notifications.events)} events), ${n(f.amazon.feeds.applied)} cancellation feeds (${n(f.amazon.feeds.messages)} messages, ${n(f.amazon.feeds.errors)} with errors).`,
-    events: (f: SimulationFigures) =>
-      `Events: ${n(f.events.applied)} applied, ${n(f.events.accepted)} accepted, ${n(f.events.refused)} refused${refusals(f)}.`,
-    chart: (file: string) => `Chart of the daily Cancellation Rate: ${file}`,
-    next: 'Next:',
-    nextMetrics: 'the same rates, any day',
-    nextInspect: 'open the orders and replay their histories',
-    nextSeed: 'another week',
-    done: (orders: number, seconds: string, chart: string) =>
-      `simulated ${n(orders)} orders in ${seconds} s; chart written to ${chart}`,
-  },
-  'zh-CN': {
-    title: (f: SimulationFigures, store: string) =>
-      `模拟卖家的一周：${n(f.orders)} 个订单，${f.days} 天，自 ${f.start.slice(0, 10)} 起（种子 ${f.seed}），存储于 ${store}`,
-    clock: (f: SimulationFigures) =>
-      `清扫器分 ${n(f.sweeper.sweeps)} 步把时钟推进到 ${f.end.slice(0, 16)}Z（所有订单均已结束），执行了 ${n(f.sweeper.ticks)} 次到期时钟事件。`,
-    states: ['最终状态', '订单数', '占比'],
-    reasons: ['取消原因', '记录数', '取消方'],
-    byWho: ['取消方', '记录数', '计入卖家取消率'],
-    counted: (f: SimulationFigures) =>
-      `共 ${n(f.cancellations.total)} 条取消记录（部分取消算一条），其中 ${n(f.cancellations.counted)} 条计入卖家取消率。`,
-    health: (f: SimulationFigures) =>
-      `本周结束时的账户状况（${f.weekEnd.slice(0, 16)}Z，sellerMetrics，卖家自配送订单）：`,
-    metrics: ['指标', '计数', '订单数', '比率', '目标', '状态'],
-    cancellationRate: '取消率（7 天）',
-    lateShipmentRate: '迟发率（10 天）',
-    healthy: '健康',
-    over: '超出目标',
-    risks: '有风险的商品（同一 SKU 连续两次及以上卖家取消）：',
-    noRisks: '有风险的商品：无',
-    risk: (sku: string, count: number) => `  ${sku}：连续 ${count} 次`,
-    daily: '每日取消率（每天结束时）：',
-    amazon: (f: SimulationFigures) =>
-      `亚马逊：${n(f.amazon.notifications.received)} 条 ORDER_CHANGE 通知（${n(f.amazon.notifications.events)} 个事件），${n(f.amazon.feeds.applied)} 份取消上传数据（${n(f.amazon.feeds.messages)} 条消息，${n(f.amazon.feeds.errors)} 条出错）。`,
-    events: (f: SimulationFigures) =>
-      `事件：应用 ${n(f.events.applied)} 个，接受 ${n(f.events.accepted)} 个，拒绝 ${n(f.events.refused)} 个${refusals(f, 'zh-CN')}。`,
-    chart: (file: string) => `每日取消率图表：${file}`,
-    next: '下一步：',
-    nextMetrics: '任意一天的同样比率',
-    nextInspect: '打开订单，回放其历史',
-    nextSeed: '换一周',
-    done: (orders: number, seconds: string, chart: string) =>
-      `已模拟 ${n(orders)} 个订单，用时 ${seconds} 秒；图表已写入 ${chart}`,
-  },
-} satisfies Record<Lang, unknown>;
+/** Who cancels, in the order of the table's rows. */
+const sides = ['buyer', 'seller', 'marketplace', 'auto'] as const;
+type Side = (typeof sides)[number];
 
 const n = (value: number) => value.toLocaleString('en-US');
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
-const refusals = (f: SimulationFigures, lang: Lang = 'en') => {
+const refusals = (f: SimulationFigures, lang: Lang) => {
   const list = Object.entries(f.refusals).map(([code, count]) => `${code} ${n(count)}`);
   if (!list.length) return '';
   return render(lang, 'cli.refusalCounts', { counts: list.join(render(lang, 'cli.refusalCountSeparator')) });
 };
 
+/** A rate's name with its window: `Cancellation Rate (7 days)`. */
+const rateIn = (lang: Lang, name: TextKey, days: number) =>
+  render(lang, 'cli.aside', { text: render(lang, name), aside: render(lang, 'cli.days', { count: days }) });
+
 /** Which side a cancel reason comes from, for the reasons table. */
-function sideOf(reason: string, lang: Lang): string {
-  const side =
-    reason === 'BuyerSelfCanceled'
-      ? 'buyer'
-      : reason === 'NotShippedInTime'
-        ? 'auto'
-        : reason === 'MarketplaceCanceled'
-          ? 'marketplace'
-          : 'seller';
-  return who[lang][side];
+function sideOf(reason: string): Side {
+  return reason === 'BuyerSelfCanceled'
+    ? 'buyer'
+    : reason === 'NotShippedInTime'
+      ? 'auto'
+      : reason === 'MarketplaceCanceled'
+        ? 'marketplace'
+        : 'seller';
 }
 
 /**
@@ -137,7 +71,9 @@ function formatSimulation(
   lang: Lang,
   where: { store: string; chart: string; next: string[] },
 ): string {
-  const w = words[lang];
+  const w = (key: KeysUnder<'cli.simulate.'>, params: TextParams = {}) => render(lang, `cli.simulate.${key}`, params);
+  const who = (side: Side) => w(`who.${side}`);
+  const column = (name: KeysUnder<'cli.column.'>) => render(lang, `cli.column.${name}`);
   const total = f.orders;
   const share = (count: number) => (total ? `${((count / total) * 100).toFixed(1)}%` : '0.0%');
   const states = Object.entries(f.states).filter(([, count]) => count > 0);
@@ -145,43 +81,51 @@ function formatSimulation(
   // Counted records by who: the seller's counted cancels and every auto-cancel (the rules page).
   countedBy.auto = f.cancellations.byWho.auto;
   countedBy.seller = f.cancellations.counted - countedBy.auto;
-  const status = (healthy: boolean) => (healthy ? w.healthy : w.over);
+  const status = (healthy: boolean) => render(lang, healthy ? 'cli.healthy' : 'cli.overTarget');
   const cr = f.cancellationRate;
   const lsr = f.lateShipmentRate;
   const blocks = [
-    [w.title(f, where.store), w.clock(f)],
+    [
+      w('title', {
+        orders: n(f.orders),
+        days: f.days,
+        start: f.start.slice(0, 10),
+        seed: f.seed,
+        store: where.store,
+      }),
+      w('clock', { end: f.end.slice(0, 16), sweeps: n(f.sweeper.sweeps), ticks: n(f.sweeper.ticks) }),
+    ],
     formatTable(
-      [w.states, ...states.map(([state, count]) => [statusNames[state]?.[lang] ?? state, n(count), share(count)])],
+      [
+        [w('finalState'), column('orders'), w('share')],
+        ...states.map(([state, count]) => [statusNames[state]?.[lang] ?? state, n(count), share(count)]),
+      ],
       { right: [1, 2] },
     ),
     formatTable(
       [
-        w.reasons,
-        ...Object.entries(f.cancellations.byReason).map(([reason, count]) => [reason, n(count), sideOf(reason, lang)]),
+        [w('reason'), column('records'), w('by')],
+        ...Object.entries(f.cancellations.byReason).map(([reason, count]) => [reason, n(count), who(sideOf(reason))]),
       ],
       { right: [1] },
     ),
     [
       ...formatTable(
         [
-          w.byWho,
-          ...(Object.keys(who[lang]) as Array<keyof typeof who.en>).map((key) => [
-            who[lang][key],
-            n(f.cancellations.byWho[key]),
-            n(countedBy[key]),
-          ]),
+          [w('cancelledBy'), column('records'), w('countedAgainstSeller')],
+          ...sides.map((side) => [who(side), n(f.cancellations.byWho[side]), n(countedBy[side])]),
         ],
         { right: [1, 2] },
       ),
-      w.counted(f),
+      w('counted', { total: n(f.cancellations.total), counted: n(f.cancellations.counted) }),
     ],
     [
-      w.health(f),
+      w('health', { weekEnd: f.weekEnd.slice(0, 16) }),
       ...formatTable(
         [
-          w.metrics,
+          (['metric', 'count', 'orders', 'rate', 'target', 'status'] as const).map(column),
           [
-            w.cancellationRate,
+            rateIn(lang, 'cli.cancellationRate', 7),
             n(cr.canceled),
             n(cr.orders),
             percent(cr.rate),
@@ -189,7 +133,7 @@ function formatSimulation(
             status(cr.healthy),
           ],
           [
-            w.lateShipmentRate,
+            rateIn(lang, 'cli.lateShipmentRate', 10),
             n(lsr.late),
             n(lsr.orders),
             percent(lsr.rate),
@@ -200,9 +144,14 @@ function formatSimulation(
         { right: [1, 2, 3] },
       ),
     ],
-    f.offersAtRisk.length ? [w.risks, ...f.offersAtRisk.map((risk) => w.risk(risk.sku, risk.inARow))] : [w.noRisks],
+    f.offersAtRisk.length
+      ? [
+          w('risks'),
+          ...f.offersAtRisk.map((risk) => `  ${render(lang, 'cli.inARow', { sku: risk.sku, count: risk.inARow })}`),
+        ]
+      : [w('noRisks')],
     [
-      w.daily,
+      w('daily'),
       ...formatTable(
         f.daily.map((d) => [
           `  ${d.date}`,
@@ -212,10 +161,24 @@ function formatSimulation(
         ]),
         { right: [1, 2] },
       ),
-      w.chart(where.chart),
+      w('chart', { file: where.chart }),
     ],
-    [w.amazon(f), w.events(f)],
-    [w.next, ...where.next],
+    [
+      w('amazon', {
+        notifications: n(f.amazon.notifications.received),
+        events: n(f.amazon.notifications.events),
+        feeds: n(f.amazon.feeds.applied),
+        messages: n(f.amazon.feeds.messages),
+        errors: n(f.amazon.feeds.errors),
+      }),
+      w('events', {
+        applied: n(f.events.applied),
+        accepted: n(f.events.accepted),
+        refused: n(f.events.refused),
+        refusals: refusals(f, lang),
+      }),
+    ],
+    [w('next'), ...where.next],
   ];
   return `${blocks.map((block) => block.join('\n')).join('\n\n')}\n`;
 }
@@ -333,16 +296,17 @@ export function simulateCommand(): Command {
     }
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(chart, dailyRateChart(figures, options.lang));
-    process.stderr.write(`${words[options.lang].done(orders, seconds.toFixed(1), chart)}\n`);
+    const say = (key: TextKey, params: TextParams = {}) => render(options.lang, key, params);
+    process.stderr.write(`${say('cli.simulate.done', { orders: n(orders), seconds: seconds.toFixed(1), chart })}\n`);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
       return;
     }
     const where = postgres ? `--database-url ${options.databaseUrl} --schema ${options.schema}` : `--db ${db}`;
     const next = [
-      `  npx order-lifecycle metrics ${where} --now ${figures.weekEnd}${options.lang === 'en' ? '' : ' --lang zh-CN'}   # ${words[options.lang].nextMetrics}`,
-      `  npx order-lifecycle inspect ${where}   # ${words[options.lang].nextInspect}`,
-      `  npx order-lifecycle simulate --seed ${seed + 1} --orders ${orders}${options.lang === 'en' ? '' : ' --lang zh-CN'}   # ${words[options.lang].nextSeed}`,
+      `  npx order-lifecycle metrics ${where} --now ${figures.weekEnd}${langFlag(options.lang)}   # ${say('cli.simulate.nextMetrics')}`,
+      `  npx order-lifecycle inspect ${where}   # ${say('cli.simulate.nextInspect')}`,
+      `  npx order-lifecycle simulate --seed ${seed + 1} --orders ${orders}${langFlag(options.lang)}   # ${say('cli.simulate.nextSeed')}`,
     ];
     process.stdout.write(formatSimulation(figures, options.lang, { store: storeName, chart, next }));
   });

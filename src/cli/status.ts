@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatInstant, render, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
 import { applyEvent, explain, orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import type { StoredOrder } from '../service/index.js';
-import { isoTime, labelled, statusText, verdictMark } from './format.js';
+import { isoTime, labelled, statusText, verdictMark, type KeysUnder, type TextParams } from './format.js';
 import {
   cliCommand,
   instantOption,
@@ -63,62 +63,6 @@ function whyNoDeadline(stored: StoredOrder): 'marketplacePending' | 'noLatestShi
   return context.latestShipDate === null && context.fulfillmentChannel === 'MFN' ? 'noLatestShipDate' : null;
 }
 
-const en = {
-  order: 'order',
-  status: 'status',
-  version: 'version',
-  placed: 'placed',
-  latestShip: 'latest ship date',
-  deadline: 'next deadline',
-  due: (status: string, at: string) =>
-    `${status} by ${at}: the deadline has passed (a sweep or the next event stores it)`,
-  none: 'none',
-  notKnown: 'not known yet',
-  marketplacePending: 'Amazon reports the order Pending',
-  noLatestShipDate: 'no auto-cancel until Amazon gives a latest ship date',
-  buyerWindowCloses: "the buyer's cancel window closes",
-  autoCancel: 'auto-cancel if not shipped',
-  items: 'items',
-  item: (
-    id: string,
-    sku: string | undefined,
-    quantity: number,
-    canceled: number,
-    shipped: number,
-    requested: boolean,
-  ) =>
-    `${id}${sku ? ` (${sku})` : ''}: quantity ${quantity}, cancelled ${canceled}${shipped ? `, shipped ${shipped}` : ''}${requested ? ', buyer asked to cancel' : ''}`,
-  may: (at: string) => `the seller at ${at}:`,
-  yes: 'yes',
-  no: 'no',
-};
-
-/** The status command's words, per language: every language has every word of `en`. */
-const words: Record<Lang, typeof en> = {
-  en,
-  'zh-CN': {
-    order: '订单',
-    status: '状态',
-    version: '版本',
-    placed: '下单时间',
-    latestShip: '最晚发货日期',
-    deadline: '下一个期限',
-    due: (status, at) => `截至 ${at} 为 ${status}：期限已过（由 sweep 或下一个事件存储）`,
-    none: '无',
-    notKnown: '尚未知晓',
-    marketplacePending: '亚马逊报告订单为【等待中】',
-    noLatestShipDate: '亚马逊给出最晚发货日期之前不会自动取消',
-    buyerWindowCloses: '买家取消窗口关闭',
-    autoCancel: '未发货则自动取消',
-    items: '商品',
-    item: (id, sku, quantity, canceled, shipped, requested) =>
-      `${id}${sku ? `（${sku}）` : ''}：数量 ${quantity}，已取消 ${canceled}${shipped ? `，已发货 ${shipped}` : ''}${requested ? '，买家已请求取消' : ''}`,
-    may: (at) => `卖家在 ${at} 可以：`,
-    yes: '可以',
-    no: '不可以',
-  },
-};
-
 /** The status as text in the language. */
 /** The status the order has at `now` from time alone: a deadline that passed is applied only by a sweep or an event. */
 function statusNow(stored: StoredOrder, now: number): OrderStatus {
@@ -127,7 +71,7 @@ function statusNow(stored: StoredOrder, now: number): OrderStatus {
 }
 
 function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now: number, lang: Lang): string {
-  const w = words[lang];
+  const w = (key: KeysUnder<'cli.status.'>, params: TextParams = {}) => render(lang, `cli.status.${key}`, params);
   const context = stored.snapshot.context;
   const current = statusNow(stored, now);
   const offset = context.utcOffsetMinutes;
@@ -136,34 +80,41 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
   const deadline =
     stored.nextDeadline === null || kind === null
       ? why
-        ? render(lang, 'cli.aside', { text: w.none, aside: w[why] })
-        : w.none
-      : render(lang, 'cli.aside', { text: formatInstant(stored.nextDeadline, offset), aside: w[kind] });
+        ? render(lang, 'cli.aside', { text: w('none'), aside: w(why) })
+        : w('none')
+      : render(lang, 'cli.aside', { text: formatInstant(stored.nextDeadline, offset), aside: w(kind) });
+  const time = formatInstant(Math.max(now, context.clock), offset);
   const head = labelled([
-    [w.order, stored.orderId],
-    [w.status, statusText(stored.status, lang)],
-    ...(current === stored.status
-      ? []
-      : [['', w.due(statusText(current, lang), formatInstant(Math.max(now, context.clock), offset))] as const]),
-    [w.version, String(stored.version)],
-    [w.placed, formatInstant(context.placedAt, offset)],
-    [w.latestShip, context.latestShipDate === null ? w.notKnown : formatInstant(context.latestShipDate, offset)],
-    [w.deadline, deadline],
+    [w('order'), stored.orderId],
+    [render(lang, 'cli.status'), statusText(stored.status, lang)],
+    ...(current === stored.status ? [] : [['', w('due', { status: current, time })] as const]),
+    [render(lang, 'cli.version'), String(stored.version)],
+    [w('placed'), formatInstant(context.placedAt, offset)],
+    [w('latestShip'), context.latestShipDate === null ? w('notKnown') : formatInstant(context.latestShipDate, offset)],
+    [w('deadline'), deadline],
   ]);
-  const items = context.items.map(
-    (item) =>
-      `    ${w.item(item.orderItemId, item.sku, item.quantity, item.quantityCanceled, item.quantityShipped, item.buyerRequestedCancel)}`,
-  );
+  const items = context.items.map((item) => {
+    const facts = [
+      w('quantity', { count: item.quantity }),
+      w('canceled', { count: item.quantityCanceled }),
+      ...(item.quantityShipped ? [w('shipped', { count: item.quantityShipped })] : []),
+      ...(item.buyerRequestedCancel ? [w('requested')] : []),
+    ];
+    return `    ${render(lang, 'cli.colon', {
+      label: item.sku ? render(lang, 'cli.aside', { text: item.orderItemId, aside: item.sku }) : item.orderItemId,
+      text: facts.join(render(lang, 'cli.clauseSeparator')),
+    })}`;
+  });
   const may = actions.map(
     (action) =>
       `    ${action.event.padEnd(23)} ${render(lang, 'cli.colon', {
         label: action.allowed
-          ? w.yes
-          : render(lang, 'cli.then', { first: w.no, then: verdictMark(action.verdict, lang) }),
+          ? w('yes')
+          : render(lang, 'cli.then', { first: w('no'), then: verdictMark(action.verdict, lang) }),
         text: action.verdict.message[lang],
       })}`,
   );
-  return `${head}\n  ${render(lang, 'cli.heading', { label: w.items })}\n${items.join('\n')}\n  ${w.may(formatInstant(Math.max(now, context.clock), offset))}\n${may.join('\n')}\n`;
+  return `${head}\n  ${render(lang, 'cli.heading', { label: w('items') })}\n${items.join('\n')}\n  ${w('may', { time })}\n${may.join('\n')}\n`;
 }
 
 /** The status as JSON: instants as ISO-8601 in UTC. */

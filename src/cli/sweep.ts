@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { Lang } from '../domain/index.js';
+import { render, type Lang } from '../domain/index.js';
 import type { SweepResult } from '../service/index.js';
-import { isoTime } from './format.js';
+import { counted, isoTime } from './format.js';
 import {
   cliCommand,
   exitCodes,
@@ -22,25 +22,16 @@ interface SweepOptions extends StoreOptions {
   json: boolean;
 }
 
-const words = {
-  en: {
-    title: (at: string) => `Sweep at ${at}`,
-    applied: (n: number) => `  applied:   ${n} due order${n === 1 ? '' : 's'} moved on by a clock.tick at its deadline`,
-    remaining: (n: number) => `  remaining: ${n} order${n === 1 ? '' : 's'} still due`,
-    failed: (n: number) => `  failed:    ${n} order${n === 1 ? '' : 's'} could not be read (left as they are)`,
-  },
-  'zh-CN': {
-    title: (at: string) => `截至 ${at} 的到期处理`,
-    applied: (n: number) => `  已处理：${n} 个到期订单已在其期限执行 clock.tick`,
-    remaining: (n: number) => `  仍到期：${n} 个订单`,
-    failed: (n: number) => `  失败：  ${n} 个订单无法读取（保持原样）`,
-  },
-} satisfies Record<Lang, unknown>;
-
 function formatSweep(result: SweepResult, now: number, lang: Lang): string {
-  const w = words[lang];
   const failed = result.failed.map((failure) => `    ${failure.orderId}: ${failure.message}`);
-  return `${[w.title(isoTime(now)!), w.applied(result.applied), w.remaining(result.remaining), w.failed(result.failed.length), ...failed].join('\n')}\n`;
+  const lines = [
+    render(lang, 'cli.sweep.title', { now: isoTime(now)! }),
+    `  ${render(lang, 'cli.sweep.applied', { orders: counted(lang, 'cli.sweep.dueOrders', result.applied) })}`,
+    `  ${render(lang, 'cli.sweep.remaining', { orders: counted(lang, 'cli.sweep.orders', result.remaining) })}`,
+    `  ${render(lang, 'cli.sweep.failed', { orders: counted(lang, 'cli.sweep.orders', result.failed.length) })}`,
+    ...failed,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 /**
