@@ -1,5 +1,8 @@
-import { formatInstant } from './time.js';
-import { defaultPolicy } from './policy.js';
+// No zod here, nor in what this imports (the locales, the time units, the defaults): the inspector page's bundle and
+// a seller's browser app render the same words without the schemas.
+import { formatInstant } from './instant-format.js';
+import { DEFAULT_AUTO_CANCEL_AFTER_MS, DEFAULT_BUYER_CANCEL_WINDOW_MS } from './defaults.js';
+import { fillTemplate } from './template.js';
 import { en, type Locale } from './locales/en.js';
 import { zhCN } from './locales/zh-CN.js';
 
@@ -40,7 +43,10 @@ export type MessageParams = Record<string, string | number>;
  */
 export const locales: Readonly<Record<Lang, Locale>> = { en, 'zh-CN': zhCN };
 
-/** A key of the locales' texts: a refusal code (`CODE:variant` for a situation's wording), an outcome, `cli.*`. */
+/**
+ * A key of the locales' texts: a refusal code (`CODE:variant` for a situation's wording), an outcome, the command
+ * line's `cli.*` and the inspector page's `inspector.*`.
+ */
 export type TextKey = keyof Locale['texts'];
 
 /**
@@ -77,19 +83,19 @@ function durationText(ms: number, lang: Lang): string {
 
 function fill(template: string, params: MessageParams, lang: Lang): string {
   const offset = typeof params['offset'] === 'number' ? params['offset'] : 0;
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+  return fillTemplate(template, (key) => {
     if (key === 'window')
       return durationText(
-        typeof params['windowMs'] === 'number' ? params['windowMs'] : defaultPolicy.buyerCancelWindowMs,
+        typeof params['windowMs'] === 'number' ? params['windowMs'] : DEFAULT_BUYER_CANCEL_WINDOW_MS,
         lang,
       );
     if (key === 'autoCancel')
       return durationText(
-        typeof params['autoCancelMs'] === 'number' ? params['autoCancelMs'] : defaultPolicy.autoCancelAfterMs,
+        typeof params['autoCancelMs'] === 'number' ? params['autoCancelMs'] : DEFAULT_AUTO_CANCEL_AFTER_MS,
         lang,
       );
     const value = params[key];
-    if (value === undefined) return `{${key}}`;
+    if (value === undefined) return undefined;
     if (instantKeys.has(key) && typeof value === 'number') return formatInstant(value, offset);
     if (key in namedKeys) return nameIn(lang, namedKeys[key as keyof typeof namedKeys], String(value));
     return String(value);
@@ -120,7 +126,10 @@ export function message(key: TextKey, params: MessageParams = {}): Message {
 }
 
 /** The outcomes of accepted events, by key. */
-export type OutcomeKey = Exclude<TextKey, RefusalCode | `${RefusalCode}:${string}` | `cli.${string}`>;
+export type OutcomeKey = Exclude<
+  TextKey,
+  RefusalCode | `${RefusalCode}:${string}` | `cli.${string}` | `inspector.${string}`
+>;
 
 /** The guidance for a refusal code, filled with its parameters; `variant` picks wording for a situation. */
 export function refusalMessage(code: RefusalCode, params: MessageParams = {}, variant?: string): Message {

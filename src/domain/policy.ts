@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { DAY, MINUTE } from './time.js';
+import { DAY } from './time.js';
+import { DEFAULT_AUTO_CANCEL_AFTER_MS, DEFAULT_BUYER_CANCEL_WINDOW_MS } from './defaults.js';
 import { parseOrThrow } from './parse.js';
 
 /**
@@ -34,8 +35,8 @@ export type PolicyOverride = z.infer<typeof PolicyOverride>;
  * const window = defaultPolicy.buyerCancelWindowMs; // 1_800_000
  */
 export const defaultPolicy: Policy = Object.freeze({
-  buyerCancelWindowMs: 30 * MINUTE,
-  autoCancelAfterMs: 7 * DAY,
+  buyerCancelWindowMs: DEFAULT_BUYER_CANCEL_WINDOW_MS,
+  autoCancelAfterMs: DEFAULT_AUTO_CANCEL_AFTER_MS,
 });
 
 /**
