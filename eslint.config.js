@@ -22,6 +22,11 @@ const entryFiles = ['metrics', 'testing', 'testing/model', 'inspector', 'amazon'
   (name) => `src/${name}/index.ts`,
 );
 const maxDepth = 3; // folders inside a module (src/inspector/client/ is one)
+// The inspector page's bundle must take no zod (test/inspector/client-bundle.test.ts), and the domain's barrel
+// brings the schemas: the page's files may import, besides the barrel (for types), the domain's files that are free
+// of zod and that the page needs, the locales' inspector words and the placeholders that fill them. Only these.
+const pageFiles = 'src/inspector/client/*.ts';
+const pageImports = { 'src/domain': ['template.js', 'locales/en-inspector.js', 'locales/zh-CN-inspector.js'] };
 
 /** A regex for the relative path, as written in a file `depth` folders inside `from`, to the folder `to`. */
 function pathTo(from, depth, to) {
@@ -33,7 +38,7 @@ function pathTo(from, depth, to) {
 }
 
 /** The import rules of a file `depth` folders inside `module`: static imports and `import()` alike. */
-function layerRules(module, depth, { rootAllowed }) {
+function layerRules(module, depth, { rootAllowed, direct = {} }) {
   const patterns = [];
   const dynamic = [];
   const add = (regex, message) => {
@@ -53,8 +58,9 @@ function layerRules(module, depth, { rootAllowed }) {
   }
   for (const other of layerOf.keys()) {
     if (other === module) continue;
+    const allowed = ['index.js', ...(direct[other] ?? [])].map((file) => file.replaceAll('.', '\\.')).join('|');
     add(
-      `^${pathTo(module, depth, other)}(?!index\\.js$)`,
+      `^${pathTo(module, depth, other)}(?!(?:${allowed})$)`,
       `Import ${other} through its barrel (${other}/index.js), not one of its files.`,
     );
   }
@@ -87,6 +93,12 @@ const layerConfigs = [...layerOf.keys()].flatMap((module) =>
   ),
 );
 
+// After the layer rules, so that it replaces them for the page's files.
+const pageConfig = {
+  files: [pageFiles],
+  rules: layerRules('src/inspector', 1, { rootAllowed: false, direct: pageImports }),
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'reports/', 'node_modules/', '.stryker-tmp/', 'src/inspector/page/vendor/'] },
   js.configs.recommended,
@@ -110,4 +122,5 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   ...layerConfigs,
+  pageConfig,
 );

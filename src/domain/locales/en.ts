@@ -1,6 +1,9 @@
+import { enInspector } from './en-inspector.js';
+
 /**
  * The package's words in English, keyed by code: refusals by `RefusalCode` (a situation's own wording as
- * `CODE:variant`), outcomes of accepted events by key, the command line's words as `cli.*`; then the names a
+ * `CODE:variant`), outcomes of accepted events by key, the command line's words as `cli.*`, the inspector page's
+ * as `inspector.*` (en-inspector.ts, a module of its own for the page's bundle); then the names a
  * message mentions and the units of a duration. Every locale has the same keys (`Locale`).
  * @example
  * en.texts.NO_LABEL; // 'There is no shipping label to void.'
@@ -212,6 +215,8 @@ export const en = {
     'cli.sweep.dueOrders.other': '{count} due orders',
     'cli.sweep.orders.one': '{count} order',
     'cli.sweep.orders.other': '{count} orders',
+    // The inspector page's words.
+    ...enInspector,
   },
   /** Cancel reasons by name. */
   reasons: {

@@ -1,4 +1,5 @@
 import type { Locale } from './en.js';
+import { zhCNInspector } from './zh-CN-inspector.js';
 
 /**
  * The package's words in Chinese (simplified), with the seed's names (【未发货】, 【买家取消】); the same keys as `en`.
@@ -195,6 +196,8 @@ export const zhCN: Locale = {
     'cli.sweep.dueOrders.other': '{count} 个到期订单',
     'cli.sweep.orders.one': '{count} 个订单',
     'cli.sweep.orders.other': '{count} 个订单',
+    // The inspector page's words.
+    ...zhCNInspector,
   },
   /** Cancel reasons by name: the seed's where it has one. */
   reasons: {

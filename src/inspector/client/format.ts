@@ -46,8 +46,7 @@ export function duration(ms: number): string {
  */
 export function countdown(deadline: number, lang: Lang, now = Date.now()): string {
   const left = deadline - now;
-  if (left > 0) return `${word(lang, 'in')} ${duration(left)}`;
-  return lang === 'zh-CN' ? `${duration(left)}${word(lang, 'ago')}` : `${duration(left)} ${word(lang, 'ago')}`;
+  return word(lang, left > 0 ? 'in' : 'ago', { duration: duration(left) });
 }
 
 /**
@@ -79,7 +78,7 @@ export function formatAt(at: number | null, placedAt: number, lang: Lang): strin
       : Math.abs(minutes) < 48 * 60
         ? `${(minutes / 60).toFixed(1)} h`
         : `${(minutes / 1440).toFixed(1)} d`;
-  return `${localDate(at)} · ${minutes >= 0 ? '+' : ''}${relative} ${word(lang, 'afterPurchase')}`;
+  return `${localDate(at)} · ${word(lang, 'afterPurchase', { relative: `${minutes >= 0 ? '+' : ''}${relative}` })}`;
 }
 
 /**
