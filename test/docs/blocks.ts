@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 
 /** The repository's root. */
 export const root = resolve(import.meta.dirname, '../..');
@@ -24,7 +25,7 @@ export const entryPoints: Record<string, string> = {
 export interface Block {
   name: string;
   code: string;
-  /** Declarations from a `<!-- ts-context … -->` comment right above the block: what the example assumes exists. */
+  /** Declarations from a `<!-- ts-context … -->` comment right above the block: what the prose says the reader has. */
   context: string;
   run: boolean;
 }
@@ -43,6 +44,27 @@ export function codeBlocks(document: string, text: string): Block[] {
     blocks.push({ name: `${document}:${line}`, code: match[4]!, context: match[1]?.trim() ?? '', run: !flags.includes('no-run') });
   }
   return blocks;
+}
+
+/**
+ * The statements of a `ts-context` that are not `declare` statements. A context only declares what the prose says
+ * the reader has (`declare const db: …`, types written `import('order-lifecycle').OrderInput`): the imports and
+ * constants a block uses are in the block, where a reader who copies it sees them.
+ */
+export function undeclaredStatements(context: string): string[] {
+  const file = ts.createSourceFile('context.ts', context, ts.ScriptTarget.Latest);
+  const declares = (statement: ts.Statement) =>
+    ts.canHaveModifiers(statement) &&
+    (ts.getModifiers(statement) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
+  return file.statements.filter((statement) => !declares(statement)).map((statement) => statement.getText(file));
+}
+
+/** The `<!-- ts-context … -->` comments of a Markdown document that are not right above a TypeScript block. */
+export function strayContexts(document: string, text: string): string[] {
+  const comments = /^<!--[ \t]*ts-context\b(?:(?:(?!-->)[\s\S])*-->[ \t]*\n(?=(```(?:ts|typescript)\b)))?/gm;
+  return [...text.matchAll(comments)]
+    .filter((match) => match[1] === undefined)
+    .map((match) => `${document}:${text.slice(0, match.index).split('\n').length}`);
 }
 
 /** Turns `expr; // 'value'` comment lines of a runnable example into assertions on the value. */
