@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,8 +29,22 @@ import { autoCancelAt, DAY, MINUTE, orderInput, placedAt } from '../support/orde
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = join(root, 'test/inspector/fixtures/buyer-asks-after-label.json');
-// The screenshots in docs/ change only on request; every run leaves them in reports/ to look at.
-const shots = process.env['UPDATE_SCREENSHOT'] ? join(root, 'docs') : join(root, 'reports');
+// Every run leaves its screenshots in reports/ to look at. The two that docs/inspector.md shows change only on request,
+// UPDATE_SCREENSHOT=1, and are then reduced to 256 colours with pngquant when it is installed (`apt-get install -y
+// pngquant`): a third of the bytes, the same to the eye, and docs/ ships in the package.
+const shots = join(root, 'reports');
+const docsShots = new Set(['inspector-1280', 'inspector-800']);
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+  if (!process.env['UPDATE_SCREENSHOT'] || !docsShots.has(name)) return;
+  const file = join(root, 'docs', `${name}.png`);
+  await page.screenshot({ path: file });
+  try {
+    execFileSync('pngquant', ['--quality', '60-85', '--force', '--ext', '.png', file]);
+  } catch {
+    console.warn(`${file} is kept at full size: install pngquant (apt-get install -y pngquant) to reduce it.`);
+  }
+}
 
 const input = orderInput();
 const events: OrderEventInput[] = [
@@ -181,11 +196,11 @@ describe('inspector page in headless Chromium', () => {
     await refused.locator('[data-testid="message"][lang="zh-CN"]').waitFor();
     expect(await refused.locator('[data-testid="message"]').textContent()).toBe(refusal.message['zh-CN']);
     await page.locator('#deadlines th', { hasText: '自动取消时间' }).waitFor();
-    await page.screenshot({ path: join(shots, 'inspector-zh.png') });
+    await screenshot(page, 'inspector-zh');
     await page.locator('[data-testid="lang-en"]').click();
     await refused.locator('[data-testid="message"][lang="en"]').waitFor();
     await page.locator('#deadlines th', { hasText: 'Auto-cancel at' }).waitFor();
-    await page.screenshot({ path: join(shots, 'inspector.png') });
+    await screenshot(page, 'inspector');
 
     actor.stop();
     stately.stop();
@@ -380,7 +395,7 @@ describe('inspector page in headless Chromium', () => {
         expect(pane.y + pane.height, name).toBeLessThanOrEqual(height + 0.5);
         expect(pane.height, name).toBeGreaterThan(name === 'toolbar' ? 20 : 100);
       }
-      await page.screenshot({ path: join(shots, `inspector-${width}.png`) });
+      await screenshot(page, `inspector-${width}`);
       // Each pane scrolls on its own: scrolling one moves neither the toolbar nor the others.
       for (const id of ['timeline-pane', 'side-pane', 'chart']) {
         const scrolled = await page.evaluate((paneId) => {
