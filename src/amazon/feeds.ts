@@ -94,7 +94,7 @@ const ACKNOWLEDGEMENT_CANCEL_REASONS: ReadonlySet<CancelReason> = new Set(
 const XmlCancellation = z
   .strictObject({
     orderId: AmazonOrderId,
-    reason: CancelReason.refine((reason) => ACKNOWLEDGEMENT_CANCEL_REASONS.has(reason), {
+    reason: z.enum(CancelReason.options).refine((reason) => ACKNOWLEDGEMENT_CANCEL_REASONS.has(reason), {
       error: (issue) =>
         `${String(issue.input)} is not a CancelReason of the OrderAcknowledgement XSD: send it in the flat file (format: 'flat-file') or choose another reason`,
     }),

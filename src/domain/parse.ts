@@ -1,20 +1,24 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 // zod's English locale by its own path: `z.locales.en` would keep every one of zod's locales in a browser bundle.
 import zodEnglish from 'zod/v4/locales/en.js';
 import { InvalidInputError } from './errors.js';
 import { preview } from './text.js';
 
+// The package's schemas are zod/mini schemas, and zod/mini, unlike zod, sets no locale (its messages would all be
+// "Invalid input"): English by default, as zod does on its first schema, unless the app has chosen a locale already.
+if (!z.config().localeError) z.config(zodEnglish());
+
 /**
  * Parses untrusted input, or throws an InvalidInputError whose message names each bad field and value; `prefix`
  * puts the paths under where the value sits in a larger payload.
  */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.core.$ZodType>(
   schema: S,
   value: unknown,
   subject: string,
   prefix = '',
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   throw new InvalidInputError(
     subject,

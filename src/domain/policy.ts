@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DAY } from './time.js';
 import { DEFAULT_AUTO_CANCEL_AFTER_MS, DEFAULT_BUYER_CANCEL_WINDOW_MS } from './defaults.js';
 import { parseOrThrow } from './parse.js';
@@ -12,20 +12,22 @@ import { parseOrThrow } from './parse.js';
 export const Policy = z
   .strictObject({
     /** How long after purchase the buyer may cancel by themselves (Amazon holds the order as Pending). */
-    buyerCancelWindowMs: z.number().int().positive(),
+    buyerCancelWindowMs: z.number().check(z.int(), z.positive()),
     /** How long after the latest ship date an order that is not ship-confirmed is cancelled by Amazon. */
-    autoCancelAfterMs: z.number().int().positive(),
+    autoCancelAfterMs: z.number().check(z.int(), z.positive()),
   })
-  .refine((p) => p.autoCancelAfterMs > p.buyerCancelWindowMs, {
-    message: 'autoCancelAfterMs must be longer than buyerCancelWindowMs',
-    path: ['autoCancelAfterMs'],
-  });
+  .check(
+    z.refine((p) => p.autoCancelAfterMs > p.buyerCancelWindowMs, {
+      message: 'autoCancelAfterMs must be longer than buyerCancelWindowMs',
+      path: ['autoCancelAfterMs'],
+    }),
+  );
 export type Policy = z.infer<typeof Policy>;
 
 /** A partial policy that overrides a preset field by field. */
 export const PolicyOverride = z.strictObject({
-  buyerCancelWindowMs: z.number().int().positive().optional(),
-  autoCancelAfterMs: z.number().int().positive().optional(),
+  buyerCancelWindowMs: z.optional(z.number().check(z.int(), z.positive())),
+  autoCancelAfterMs: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type PolicyOverride = z.infer<typeof PolicyOverride>;
 

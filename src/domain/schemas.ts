@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Instant } from './time.js';
 import { PolicyOverride, Policy } from './policy.js';
 import { textProblem } from './text.js';
@@ -22,10 +22,12 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
  * refuses U+0000); free text may have tabs and line breaks.
  */
 function boundedString(max: number, lineBreaks: boolean) {
-  return z.string().superRefine((value, ctx) => {
-    const problem = textProblem(value, { max, lineBreaks });
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  return z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = textProblem(value, { max, lineBreaks });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 }
 
 /**
@@ -33,7 +35,7 @@ function boundedString(max: number, lineBreaks: boolean) {
  * @example
  * Identifier.parse('113-1234567-1234567');
  */
-export const Identifier = boundedString(MAX_ID_LENGTH, false).min(1);
+export const Identifier = boundedString(MAX_ID_LENGTH, false).check(z.minLength(1));
 /**
  * Free text (a subject, a reason, a note): at most 1,000 characters, well-formed Unicode, no control characters
  * but tabs and line breaks.
@@ -46,7 +48,7 @@ export const Text = boundedString(MAX_TEXT_LENGTH, true);
  * @example
  * IdempotencyKey.parse('req-1');
  */
-export const IdempotencyKey = boundedString(MAX_IDEMPOTENCY_KEY_LENGTH, false).min(1);
+export const IdempotencyKey = boundedString(MAX_IDEMPOTENCY_KEY_LENGTH, false).check(z.minLength(1));
 
 /**
  * Amazon's cancel reason codes (order acknowledgement feed `CancelReason`), older and newer.
@@ -101,8 +103,8 @@ export function checkIdempotencyKey(key: unknown): void {
 const OrderItemId = Identifier;
 // Stored snapshots are read with the shapes they were written with: the bounds above apply to what comes in, so a
 // row written before them stays readable.
-const StoredId = z.string().min(1);
-const Quantity = z.number().int().positive();
+const StoredId = z.string().check(z.minLength(1));
+const Quantity = z.number().check(z.int(), z.positive());
 
 /**
  * What the marketplace last said about an order's readiness: `pending` (Amazon's Pending: nothing can ship or be
@@ -114,7 +116,7 @@ type MarketplaceStatus = z.infer<typeof MarketplaceStatus>;
 /** One line of an order as Amazon reports it. */
 const OrderItemInput = z.strictObject({
   orderItemId: OrderItemId,
-  sku: Identifier.optional(),
+  sku: z.optional(Identifier),
   quantity: Quantity,
 });
 
@@ -130,34 +132,39 @@ export const OrderInput = z
   .strictObject({
     orderId: Identifier,
     placedAt: Instant,
-    latestShipDate: Instant.optional(),
-    items: z.array(OrderItemInput).min(1),
-    fulfillmentChannel: z.enum(['MFN', 'AFN']).default('MFN'),
-    marketplaceId: Identifier.optional(),
-    policy: PolicyOverride.optional(),
+    latestShipDate: z.optional(Instant),
+    items: z.array(OrderItemInput).check(z.minLength(1)),
+    fulfillmentChannel: z._default(z.enum(['MFN', 'AFN']), 'MFN'),
+    marketplaceId: z.optional(Identifier),
+    policy: z.optional(PolicyOverride),
   })
-  .superRefine((input, ctx) => {
-    if (input.latestShipDate !== undefined && input.latestShipDate < input.placedAt) {
-      ctx.addIssue({ code: 'custom', path: ['latestShipDate'], message: 'latestShipDate must not be before placedAt' });
-    }
-    const seen = new Set<string>();
-    input.items.forEach((item, index) => {
-      if (seen.has(item.orderItemId)) {
+  .check(
+    z.superRefine((input, ctx) => {
+      if (input.latestShipDate !== undefined && input.latestShipDate < input.placedAt) {
         ctx.addIssue({
           code: 'custom',
-          path: ['items', index, 'orderItemId'],
-          message: `orderItemId ${describe(item.orderItemId)} is listed twice`,
+          path: ['latestShipDate'],
+          message: 'latestShipDate must not be before placedAt',
         });
       }
-      seen.add(item.orderItemId);
-    });
-  });
+      const seen = new Set<string>();
+      input.items.forEach((item, index) => {
+        if (seen.has(item.orderItemId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', index, 'orderItemId'],
+            message: `orderItemId ${describe(item.orderItemId)} is listed twice`,
+          });
+        }
+        seen.add(item.orderItemId);
+      });
+    }),
+  );
 export type OrderInput = z.input<typeof OrderInput>;
 
-const ItemQuantities = z
-  .array(z.strictObject({ orderItemId: OrderItemId, quantity: Quantity }))
-  .min(1)
-  .superRefine((items, ctx) => {
+const ItemQuantities = z.array(z.strictObject({ orderItemId: OrderItemId, quantity: Quantity })).check(
+  z.minLength(1),
+  z.superRefine((items, ctx) => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
       if (seen.has(item.orderItemId)) {
@@ -169,7 +176,8 @@ const ItemQuantities = z
       }
       seen.add(item.orderItemId);
     });
-  });
+  }),
+);
 
 /**
  * An optional id an event carries so that an order applies it once: a redelivered event with a known id
@@ -177,7 +185,7 @@ const ItemQuantities = z
  */
 const EventId = Identifier;
 
-const eventBase = { at: Instant, eventId: EventId.optional() };
+const eventBase = { at: Instant, eventId: z.optional(EventId) };
 
 /**
  * Every event the order understands; each carries `at`, the instant it happened, and may carry `eventId`.
@@ -190,20 +198,20 @@ export const OrderEvent = z.discriminatedUnion('type', [
     type: z.literal('buyer.requestCancellation'),
     ...eventBase,
     source: z.enum(['order-flag', 'message']),
-    subject: Text.optional(),
-    orderItemIds: z.array(OrderItemId).min(1).optional(),
-    reason: Text.optional(),
+    subject: z.optional(Text),
+    orderItemIds: z.optional(z.array(OrderItemId).check(z.minLength(1))),
+    reason: z.optional(Text),
   }),
   z.strictObject({
     type: z.literal('seller.cancel'),
     ...eventBase,
     reason: CancelReason,
-    items: ItemQuantities.optional(),
+    items: z.optional(ItemQuantities),
   }),
   z.strictObject({ type: z.literal('seller.generateLabel'), ...eventBase }),
   z.strictObject({ type: z.literal('seller.voidLabel'), ...eventBase }),
   // A shipment of the items and quantities named (the package's contents), or of every open unit.
-  z.strictObject({ type: z.literal('seller.confirmShipment'), ...eventBase, items: ItemQuantities.optional() }),
+  z.strictObject({ type: z.literal('seller.confirmShipment'), ...eventBase, items: z.optional(ItemQuantities) }),
   z.strictObject({ type: z.literal('clock.tick'), ...eventBase }),
   // Facts the marketplace reports: they already happened, so they are applied, never judged.
   z.strictObject({
@@ -211,20 +219,20 @@ export const OrderEvent = z.discriminatedUnion('type', [
     ...eventBase,
     /** Who cancelled, as the marketplace says; `unknown` when it does not say (Orders v0 `Canceled`). */
     cancelledBy: z.enum(['buyer', 'seller', 'amazon', 'unknown']),
-    reason: Text.min(1).optional(),
+    reason: z.optional(Text.check(z.minLength(1))),
     /** The marketplace's own words, kept on the record when `reason` is a code (e.g. v2026 free text). */
-    note: Text.min(1).optional(),
-    items: ItemQuantities.optional(),
+    note: z.optional(Text.check(z.minLength(1))),
+    items: z.optional(ItemQuantities),
   }),
   // `items`: how many of each item the marketplace says have shipped in all (a pull reports totals).
-  z.strictObject({ type: z.literal('marketplace.orderShipped'), ...eventBase, items: ItemQuantities.optional() }),
+  z.strictObject({ type: z.literal('marketplace.orderShipped'), ...eventBase, items: z.optional(ItemQuantities) }),
   // Whether the marketplace holds the order (`pending`: Amazon's Pending, not ready to ship) or lets the seller
   // ship and cancel it (`unshipped`), with the latest ship date when it gives one.
   z.strictObject({
     type: z.literal('marketplace.statusReported'),
     ...eventBase,
     status: MarketplaceStatus,
-    latestShipDate: Instant.optional(),
+    latestShipDate: z.optional(Instant),
   }),
 ]);
 /**
@@ -242,16 +250,18 @@ export type ParsedOrderEvent = z.output<typeof OrderEvent>;
 type OrderEventType = OrderEvent['type'];
 
 /** The event types, in the order the docs list them. */
-export const orderEventTypes = OrderEvent.options.map((option) => option.shape.type.value) as OrderEventType[];
+export const orderEventTypes = OrderEvent.def.options.map(
+  (option) => option.shape.type.def.values[0],
+) as OrderEventType[];
 
 /** One item of an order with what has been cancelled of it so far. */
 export const OrderItem = z.strictObject({
   orderItemId: StoredId,
-  sku: z.string().optional(),
+  sku: z.optional(z.string()),
   quantity: Quantity,
-  quantityCanceled: z.number().int().nonnegative(),
+  quantityCanceled: z.number().check(z.int(), z.nonnegative()),
   /** Units ship-confirmed so far; ordered = cancelled + shipped + open, always. */
-  quantityShipped: z.number().int().nonnegative(),
+  quantityShipped: z.number().check(z.int(), z.nonnegative()),
   buyerRequestedCancel: z.boolean(),
 });
 export type OrderItem = z.infer<typeof OrderItem>;
@@ -271,13 +281,13 @@ export const Cancellation = z.strictObject({
   by: z.enum(['buyer', 'seller', 'system', 'unknown']),
   reason: CancellationReason,
   /** When the order recorded it: the event's own instant, or the order's clock for a late event. */
-  at: z.number().int(),
+  at: z.number().check(z.int()),
   /** The event's own instant, kept when it arrived late and was recorded at the order's clock. */
-  occurredAt: z.number().int().optional(),
+  occurredAt: z.optional(z.number().check(z.int())),
   /** Set when the marketplace reported the cancellation (a fact, recorded at its own instant). */
-  source: z.literal('marketplace').optional(),
+  source: z.optional(z.literal('marketplace')),
   /** The marketplace's own words for the reason, when they are not a known code. */
-  note: z.string().optional(),
+  note: z.optional(z.string()),
   items: z.array(ItemQuantity),
   countsAgainstRate: z.boolean(),
 });
@@ -285,13 +295,13 @@ export type Cancellation = z.infer<typeof Cancellation>;
 
 /** A buyer's cancellation request as received; `official` when Amazon generated it. */
 const CancellationRequest = z.strictObject({
-  at: z.number().int(),
-  occurredAt: z.number().int().optional(),
+  at: z.number().check(z.int()),
+  occurredAt: z.optional(z.number().check(z.int())),
   source: z.enum(['order-flag', 'message']),
   official: z.boolean(),
   orderItemIds: z.array(StoredId),
-  subject: z.string().optional(),
-  reason: z.string().optional(),
+  subject: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 type CancellationRequest = z.infer<typeof CancellationRequest>;
 
@@ -301,44 +311,40 @@ type CancellationRequest = z.infer<typeof CancellationRequest>;
  * const { autoCancelAt, items } = snapshot.context as OrderContext;
  */
 export const OrderContext = z.strictObject({
-  orderId: z.string().min(1),
-  marketplaceId: z.string().optional(),
+  orderId: z.string().check(z.minLength(1)),
+  marketplaceId: z.optional(z.string()),
   fulfillmentChannel: z.enum(['MFN', 'AFN']),
   policy: Policy,
-  placedAt: z.number().int(),
+  placedAt: z.number().check(z.int()),
   /** Null while the marketplace has not given one: there is no auto-cancel deadline until it does. */
-  latestShipDate: z.number().int().nullable(),
+  latestShipDate: z.nullable(z.number().check(z.int())),
   /** What the marketplace last reported about readiness (null: nothing reported; the buyer's window decides). */
-  marketplaceStatus: MarketplaceStatus.nullable(),
+  marketplaceStatus: z.nullable(MarketplaceStatus),
   /** The instant of the report `marketplaceStatus` comes from: an older report arriving later changes nothing. */
-  marketplaceStatusAt: z.number().int().nullable(),
+  marketplaceStatusAt: z.nullable(z.number().check(z.int())),
   /** UTC offset of `placedAt` as the marketplace gave it, in minutes; messages show times in it. */
-  utcOffsetMinutes: z
-    .number()
-    .int()
-    .min(-18 * 60)
-    .max(18 * 60),
-  buyerCancelUntil: z.number().int(),
+  utcOffsetMinutes: z.number().check(z.int(), z.minimum(-18 * 60), z.maximum(18 * 60)),
+  buyerCancelUntil: z.number().check(z.int()),
   /** Null for orders Fulfilled by Amazon (Amazon ships them) and while the latest ship date is unknown. */
-  autoCancelAt: z.number().int().nullable(),
+  autoCancelAt: z.nullable(z.number().check(z.int())),
   /** The order's own clock: the latest instant it has applied. Time never runs backwards for an order. */
-  clock: z.number().int(),
-  items: z.array(OrderItem).min(1),
+  clock: z.number().check(z.int()),
+  items: z.array(OrderItem).check(z.minLength(1)),
   requests: z.array(CancellationRequest),
   cancellations: z.array(Cancellation),
-  labelGeneratedAt: z.number().int().nullable(),
+  labelGeneratedAt: z.nullable(z.number().check(z.int())),
   /** The label event's own instant when it arrived late. */
-  labelOccurredAt: z.number().int().optional(),
+  labelOccurredAt: z.optional(z.number().check(z.int())),
   /** The first shipment confirmation's instant (of some or all units), null until one. */
-  shippedAt: z.number().int().nullable(),
+  shippedAt: z.nullable(z.number().check(z.int())),
   /** The shipment event's own instant when it arrived late. */
-  shipmentOccurredAt: z.number().int().optional(),
+  shipmentOccurredAt: z.optional(z.number().check(z.int())),
   /** Set when the marketplace reported the shipment (a fact, recorded at its own instant). */
-  shipmentSource: z.literal('marketplace').optional(),
+  shipmentSource: z.optional(z.literal('marketplace')),
   /** Whether any shipment confirmation came after the latest ship date (Late Shipment Rate); null until one. */
-  shippedLate: z.boolean().nullable(),
+  shippedLate: z.nullable(z.boolean()),
   /** Ids of the events the order has applied, oldest first; a known id is not applied again. */
-  eventIds: z.array(z.string().min(1).max(MAX_ID_LENGTH)),
+  eventIds: z.array(z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH))),
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_INSTANT } from './instant-format.js';
 
 // Kept in a module without zod, for the messages and the inspector page; re-exported here as before.
 export { DAY, MINUTE, formatInstant } from './instant-format.js';
 
-const EpochMs = z.number().int().nonnegative().max(MAX_INSTANT);
+const EpochMs = z.number().check(z.int(), z.nonnegative(), z.maximum(MAX_INSTANT));
 
 /**
  * An instant: epoch milliseconds, an ISO-8601 date-time with `Z` or an offset, or a valid `Date`; parsed to epoch ms.
@@ -14,13 +14,19 @@ const EpochMs = z.number().int().nonnegative().max(MAX_INSTANT);
 export const Instant = z.union(
   [
     EpochMs,
-    z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
-    z.date().transform((date, ctx) => {
-      const ms = date.getTime();
-      if (EpochMs.safeParse(ms).success) return ms;
-      ctx.addIssue({ code: 'custom', message: 'expected a valid Date at or after 1970-01-01' });
-      return z.NEVER;
-    }),
+    z.pipe(
+      z.iso.datetime({ offset: true }),
+      z.transform((text: string) => Date.parse(text)),
+    ),
+    z.pipe(
+      z.date(),
+      z.transform((date: Date, ctx) => {
+        const ms = date.getTime();
+        if (EpochMs.safeParse(ms).success) return ms;
+        ctx.issues.push({ code: 'custom', message: 'expected a valid Date at or after 1970-01-01', input: date });
+        return z.NEVER;
+      }),
+    ),
   ],
   {
     error:

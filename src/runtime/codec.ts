@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MACHINE_VERSION, orderMachine, type OrderMachine } from '../../machines/order/index.js';
 import {
   autoCancelAtOf,
@@ -40,8 +40,8 @@ const stateKeyList = Object.keys(statusOfStateKey) as [StateKey, ...StateKey[]];
  */
 export const PersistedOrder = z.strictObject({
   format: z.literal(FORMAT),
-  schemaVersion: z.number().int(),
-  machineVersion: z.number().int(),
+  schemaVersion: z.number().check(z.int()),
+  machineVersion: z.number().check(z.int()),
   state: z.enum(stateKeyList),
   context: z.record(z.string(), z.unknown()),
 });

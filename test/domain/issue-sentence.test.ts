@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { OrderEvent, issueSentence } from '../../src/domain/index.js';
 
 /** The sentence of the first issue `schema` finds in `value`. */
-function sentence(schema: z.ZodType, value: unknown, options?: Parameters<typeof issueSentence>[2]): string {
-  const result = schema.safeParse(value);
+function sentence(schema: z.core.$ZodType, value: unknown, options?: Parameters<typeof issueSentence>[2]): string {
+  const result = z.safeParse(schema, value);
   if (result.success) throw new Error('the value parsed');
   return issueSentence(result.error.issues[0]!, value, options);
 }
