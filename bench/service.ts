@@ -209,7 +209,7 @@ async function postgresBackend(schema: string): Promise<Backend> {
         const r = await store.pool.query(
           `SELECT pg_total_relation_size('${t(name)}')::float8 / greatest(count(*), 1) AS b FROM ${t(name)}`,
         );
-        return r.rows[0].b as number;
+        return r.rows[0]!['b'] as number;
       };
       return { order: await per('orders'), history: await per('order_history'), outbox: await per('order_outbox') };
     },

@@ -35,8 +35,15 @@ export function diagramCommand(): Command {
       usageError(command, `--output: the folder of ${JSON.stringify(options.output)} does not exist`);
     let text: string;
     if (options.format === 'svg') {
-      const { renderStatechart } = await import('../inspector/index.js');
-      text = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n${await renderStatechart()}`;
+      const { renderStatechart, MissingDependencyError } = await import('../inspector/index.js');
+      // Graphviz is an optional peer dependency: without it the error names this command rather than the function.
+      const svg = await renderStatechart().catch((error: unknown) => {
+        if (!(error instanceof MissingDependencyError)) throw error;
+        throw new MissingDependencyError(error.dependency, 'order-lifecycle diagram --format svg', error.range, {
+          cause: error,
+        });
+      });
+      text = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n${svg}`;
     } else {
       text = statechartMermaid(orderMachine);
     }

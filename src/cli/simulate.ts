@@ -323,6 +323,9 @@ async function freshSqlite(file: string): Promise<OrderStore> {
 
 /** An empty PostgreSQL schema: dropped (with everything in it) and created again by the store. */
 async function freshPostgres(url: string, schema: string): Promise<OrderStore> {
+  const { PostgresStore } = await import('../store/index.js');
+  // Made first: without the optional pg it throws MissingDependencyError, which names the package to install.
+  const store = new PostgresStore({ connectionString: url, schema });
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -331,6 +334,5 @@ async function freshPostgres(url: string, schema: string): Promise<OrderStore> {
   } finally {
     await client.end();
   }
-  const { PostgresStore } = await import('../store/index.js');
-  return new PostgresStore({ connectionString: url, schema });
+  return store;
 }

@@ -76,3 +76,30 @@ export interface InputIssue {
 export class RestoreError extends OrderLifecycleError {
   override name = 'RestoreError';
 }
+
+/**
+ * Thrown when a feature needs an optional peer dependency that the app did not install (better-sqlite3 for
+ * `SqliteStore`, pg for `PostgresStore`, ws and @hpcc-js/wasm-graphviz for the inspector); the message names the
+ * package, the feature and the command that installs it.
+ * @example
+ * try { new SqliteStore({ filename: 'orders.db' }); } catch (e) { if (e instanceof MissingDependencyError) console.error(e.message); }
+ * // SqliteStore needs the optional peer dependency better-sqlite3: run npm install better-sqlite3@^12.
+ */
+export class MissingDependencyError extends OrderLifecycleError {
+  override name = 'MissingDependencyError';
+
+  constructor(
+    /** The package to install, e.g. `better-sqlite3`. */
+    readonly dependency: string,
+    /** What needed it, e.g. `SqliteStore`. */
+    readonly feature: string,
+    /** The version range package.json's peerDependencies give, e.g. `^12`. */
+    readonly range: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${feature} needs the optional peer dependency ${dependency}: run npm install ${dependency}@${range}.`,
+      options,
+    );
+  }
+}

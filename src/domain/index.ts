@@ -20,7 +20,8 @@ export {
   type ParsedOrderEvent,
 } from './schemas.js';
 export { Policy, PolicyOverride, defaultPolicy, marketplacePolicies, policyPresets, resolvePolicy } from './policy.js';
-export { OrderLifecycleError, InvalidInputError, RestoreError } from './errors.js';
+export { OrderLifecycleError, InvalidInputError, RestoreError, MissingDependencyError } from './errors.js';
+export { loadOptional, optionalPeerRanges, type OptionalPeer } from './optional.js';
 export {
   languages,
   message,

@@ -1,6 +1,5 @@
-import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { orderMachine } from '../../machines/order/index.js';
-import { defaultPolicy, statusOfStateKey, type Policy } from '../domain/index.js';
+import { defaultPolicy, loadOptional, statusOfStateKey, type Policy } from '../domain/index.js';
 import { describeStatechart, type ChartEdge } from '../runtime/index.js';
 
 /**
@@ -180,11 +179,35 @@ export function edgeAliases(policy: Policy = defaultPolicy): Record<string, stri
   return aliases;
 }
 
-let graphviz: Promise<Graphviz> | undefined;
+/**
+ * What the chart takes of @hpcc-js/wasm-graphviz, declared here so that the package's types do not name it (an app
+ * without it would fail to compile them); the module's own type is checked against it where it is imported.
+ */
+interface GraphvizModule {
+  Graphviz: { load(): Promise<{ dot(source: string): string }> };
+}
+
+let graphvizModule: Promise<GraphvizModule> | undefined;
+let graphviz: Promise<{ dot(source: string): string }> | undefined;
 const rendered = new Map<string, string>();
 
 /**
- * Renders the order statechart to SVG with Graphviz compiled to WebAssembly (loaded on first use, offline).
+ * The optional peer dependency @hpcc-js/wasm-graphviz (ESM, so imported), or a MissingDependencyError naming
+ * `feature`. A failed import is not kept: a later call tries again.
+ */
+export function loadGraphviz(feature: string): Promise<GraphvizModule> {
+  graphvizModule ??= loadOptional('@hpcc-js/wasm-graphviz', feature, () => import('@hpcc-js/wasm-graphviz')).catch(
+    (error: unknown) => {
+      graphvizModule = undefined;
+      throw error;
+    },
+  );
+  return graphvizModule;
+}
+
+/**
+ * Renders the order statechart to SVG with Graphviz compiled to WebAssembly (loaded on first use, offline): the
+ * optional peer dependency @hpcc-js/wasm-graphviz, else the promise rejects with MissingDependencyError.
  * @example
  * const svg = await renderStatechart(defaultPolicy); // '<svg ...><g id="state-unshipped" ...'
  */
@@ -192,7 +215,12 @@ export async function renderStatechart(policy: Policy = defaultPolicy): Promise<
   const key = `${policy.buyerCancelWindowMs}/${policy.autoCancelAfterMs}`;
   const cached = rendered.get(key);
   if (cached !== undefined) return cached;
-  graphviz ??= Graphviz.load();
+  graphviz ??= loadGraphviz('renderStatechart')
+    .then(({ Graphviz }) => Graphviz.load())
+    .catch((error: unknown) => {
+      graphviz = undefined;
+      throw error;
+    });
   const svg = (await graphviz).dot(statechartDot(policy));
   // The XML prologue and doctype are useless inline in HTML.
   const inline = svg.slice(svg.indexOf('<svg'));

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { InspectionEvent, Observer } from 'xstate';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import * as z from 'zod';
-import { issueSentence } from '../domain/index.js';
+import { issueSentence, loadOptional } from '../domain/index.js';
 import { InspectorError } from './errors.js';
 import { RESYNC_EVENT } from './orders.js';
+
+/** A `require` for the optional peer dependency ws, loaded when a connection is made (it is CommonJS). */
+const require = createRequire(import.meta.url);
 
 /** Options of `connectInspector`. */
 export interface ConnectInspectorOptions {
@@ -82,7 +86,8 @@ function toMessage(event: InspectionEvent): Message | null {
  * Connects live actors to the offline inspector (`order-lifecycle inspect`) from Node, like
  * `@statelyai/inspect`'s `createWebSocketInspector` (same messages), but it reconnects with backoff
  * when the inspector restarts or the connection drops, and then resends each live order's current
- * state, so the page shows every running order again.
+ * state, so the page shows every running order again. Needs the optional peer dependency ws (else
+ * MissingDependencyError).
  * @example
  * const connection = connectInspector('ws://127.0.0.1:4820');
  * const actor = createOrderActor(input, { inspect: connection.inspect });
@@ -112,6 +117,7 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
     );
   }
   const { minDelayMs, maxDelayMs, maxQueued } = parsed.data;
+  const Socket = loadOptional('ws', 'connectInspector', () => require('ws') as typeof WebSocket);
   // The inspector keys orders by this id, so a reconnection continues the same orders.
   target.searchParams.set('client', randomUUID());
 
@@ -165,7 +171,7 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
 
   const connect = () => {
     if (stopped) return;
-    const ws = new WebSocket(target);
+    const ws = new Socket(target);
     socket = ws;
     ws.on('open', () => {
       open = true;

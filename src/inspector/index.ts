@@ -31,4 +31,5 @@ export { statechartDot, renderStatechart, stateElementId, edgeElementId } from '
 export type { ChartEdge } from '../runtime/index.js';
 export { openStoredOrders, recordingFromHistory, type StoredOrders } from './stored.js';
 export { InspectorError } from './errors.js';
+export { MissingDependencyError } from '../domain/index.js';
 export { connectInspector, type ConnectInspectorOptions, type InspectorConnection } from './connect.js';

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { isIPv4, isIPv6, type AddressInfo, type Socket } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import * as z from 'zod';
 import { orderMachine } from '../../machines/order/index.js';
-import { defaultPolicy, issueSentence, Policy, statusOfStateKey } from '../domain/index.js';
+import { defaultPolicy, issueSentence, loadOptional, Policy, statusOfStateKey } from '../domain/index.js';
 import { describeStatechart } from '../runtime/index.js';
-import { edgeAliases, renderStatechart } from './chart.js';
+import { edgeAliases, loadGraphviz, renderStatechart } from './chart.js';
 import type { ActivityEntry, ClientConfig, PageMessage as PageMessageType, ServerMessage } from './client/protocol.js';
 import { InspectorError } from './errors.js';
 import { OrderBook, type InspectorLogger, type OrderView } from './orders.js';
@@ -123,6 +124,9 @@ function isLoopbackOrigin(origin: string): boolean {
   }
 }
 
+/** A `require` for the optional peer dependency ws, loaded when an inspector starts (it is CommonJS). */
+const require = createRequire(import.meta.url);
+
 const defaultLog: InspectorLogger = (message) => process.stderr.write(`order-lifecycle inspector: ${message}\n`);
 
 /**
@@ -130,7 +134,8 @@ const defaultLog: InspectorLogger = (message) => process.stderr.write(`order-lif
  * statechart, lists live and recorded orders, and replays them step by step. Apps instrumented for
  * Stately point `createWebSocketInspector({ url: inspector.socketUrl })` at it unchanged.
  * Throws InspectorError for a non-loopback host without `allowRemote`, a bad port, a port in use, or a
- * malformed recording.
+ * malformed recording, and MissingDependencyError when the optional peer dependency ws or @hpcc-js/wasm-graphviz
+ * is not installed.
  * @example
  * const inspector = await startInspector({ port: 0, open: 'order.json' });
  * console.log(inspector.url); // http://127.0.0.1:41234/
@@ -152,6 +157,9 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
       `Refusing to bind the inspector to "${host}": it is not a loopback address, and anyone who can reach it would see your orders (pass allowRemote, or --allow-remote, to do it anyway).`,
     );
   }
+  // The optional peer dependencies, before anything starts: ws for the sockets, Graphviz for the page's chart.
+  const ws = loadOptional('ws', 'startInspector', () => require('ws') as typeof import('ws'));
+  await loadGraphviz('startInspector');
   const log = options.log ?? defaultLog;
   const stored = options.stored;
   const book = new OrderBook({ ...(options.maxOrders === undefined ? {} : { maxOrders: options.maxOrders }) });
@@ -324,7 +332,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  const wss: WebSocketServer = new ws.WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   let connections = 0;
   const open = new Map<string, number>();
 

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type {
   HistoryRecord,
   IdempotencyRecord,
@@ -14,7 +15,57 @@ import type {
 } from './types.js';
 import { StoreConnectionError, StoreFullError, WriteConflictError } from './types.js';
 import { normalizeListOptions } from './list.js';
-import { InvalidInputError } from '../domain/index.js';
+import { InvalidInputError, loadOptional } from '../domain/index.js';
+
+/** A `require` for the optional peer dependency, loaded when a store makes its pool (pg is CommonJS). */
+const require = createRequire(import.meta.url);
+
+/**
+ * The part of a `pg` Pool that `PostgresStore` uses and shows as `pool` (declared here, so that the package's types
+ * need no `@types/pg`): a `pg.Pool` is one.
+ */
+export interface PostgresPool {
+  /** Checks a client out of the pool. */
+  connect(): Promise<PostgresPoolClient>;
+  /** Runs one statement on a client of the pool's. */
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<PostgresQueryResult<R>>;
+  /** Closes every client. */
+  end(): Promise<void>;
+  /** Listens for the error of an idle client. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Listens for a client connected, checked out, or removed from the pool. */
+  on(event: 'connect' | 'acquire' | 'remove', listener: (client: PostgresPoolClient) => void): unknown;
+  /** Listens once for the error of an idle client. */
+  once(event: 'error', listener: (error: Error) => void): unknown;
+  /** Listens once for a client connected, checked out, or removed from the pool. */
+  once(event: 'connect' | 'acquire' | 'remove', listener: (client: PostgresPoolClient) => void): unknown;
+}
+
+/** A client checked out of a {@link PostgresPool}. */
+export interface PostgresPoolClient {
+  /** Runs one statement. */
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<PostgresQueryResult<R>>;
+  /** Returns the client to the pool, or closes it when given an error. */
+  release(error?: Error | boolean): void;
+  /** Listens for the client's connection error. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Stops listening. */
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** What a statement returned: its rows and how many rows it affected. */
+export interface PostgresQueryResult<R extends Record<string, unknown> = Record<string, unknown>> {
+  /** The rows, each keyed by column name. */
+  rows: R[];
+  /** How many rows the statement affected or returned (null for statements that count none). */
+  rowCount: number | null;
+}
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -25,7 +76,7 @@ export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
   max?: number;
   /** An existing pool to use instead; `close()` then leaves it open. */
-  pool?: pg.Pool;
+  pool?: PostgresPool;
   /**
    * Read only (the inspector does): `init()` creates nothing and the pool's sessions run with
    * `default_transaction_read_only`, so PostgreSQL refuses every write. Ignored with `pool`.
@@ -90,6 +141,7 @@ const OUTBOX_CLAIM_LOCK = 0x6f6c6f62;
 /**
  * PostgreSQL through a `pg` Pool, for many workers on many machines: writes are guarded by the order's
  * version, sweeps claim due orders with `FOR UPDATE SKIP LOCKED`, so workers never process one order twice.
+ * Needs the optional peer dependency pg unless given a `pool`: the constructor throws MissingDependencyError without it.
  * @example
  * const store = new PostgresStore({ connectionString: process.env.DATABASE_URL, schema: 'orders' });
  * const service = await createOrderService({ store });
@@ -97,7 +149,7 @@ const OUTBOX_CLAIM_LOCK = 0x6f6c6f62;
 export class PostgresStore implements OrderStore {
   readonly kind = 'postgres';
   /** The connection pool, for inspection and benchmarks. */
-  readonly pool: pg.Pool;
+  readonly pool: PostgresPool;
   /** The schema name as given (default `public`). */
   readonly schema: string;
   private readonly ownsPool: boolean;
@@ -124,7 +176,7 @@ export class PostgresStore implements OrderStore {
     this.readOnly = options.readonly === true;
     this.pool =
       options.pool ??
-      new pg.Pool({
+      new (loadOptional('pg', 'PostgresStore', () => require('pg') as typeof pg).Pool)({
         connectionString: options.connectionString,
         max: options.max ?? 10,
         ...(this.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
@@ -178,7 +230,7 @@ export class PostgresStore implements OrderStore {
    * with a StoreConnectionError (`committed: 'no'` before COMMIT was sent, `'unknown'` during it) and the client is
    * discarded; the pool and the process go on.
    */
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(work: (client: PostgresPoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();
     const watch = watchClient(client);
     let committing = false;
@@ -224,7 +276,7 @@ export class PostgresStore implements OrderStore {
   }
 
   /** Runs one statement on a client of its own (autocommit), with the same handling of a lost connection. */
-  private async statement(text: string, values: unknown[], writes: boolean): Promise<pg.QueryResult> {
+  private async statement(text: string, values: unknown[], writes: boolean): Promise<PostgresQueryResult> {
     const client = await this.connect();
     const watch = watchClient(client);
     let discard: Error | undefined;
@@ -242,7 +294,7 @@ export class PostgresStore implements OrderStore {
   }
 
   /** A client from the pool; a server that cannot be reached (yet) is a StoreConnectionError, `committed: 'no'`. */
-  private async connect(): Promise<pg.PoolClient> {
+  private async connect(): Promise<PostgresPoolClient> {
     try {
       return await this.pool.connect();
     } catch (error) {
@@ -250,7 +302,7 @@ export class PostgresStore implements OrderStore {
     }
   }
 
-  private txOn(client: pg.PoolClient): StoreTransaction {
+  private txOn(client: PostgresPoolClient): StoreTransaction {
     const { orders, history, outbox, keys } = this.t;
     const tx: StoreTransaction = {
       getOrder: async (orderId) =>
@@ -377,7 +429,7 @@ export class PostgresStore implements OrderStore {
       [now],
       false,
     );
-    return result.rows[0].n as number;
+    return result.rows[0]!['n'] as number;
   }
 
   claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
@@ -565,13 +617,13 @@ function asError(value: unknown): Error {
 }
 
 /** The first error of each client the store's pool connected, kept by the listener put on it at connect. */
-const earlyErrors = new WeakMap<pg.Client, Error>();
+const earlyErrors = new WeakMap<PostgresPoolClient, Error>();
 
 /**
  * Listens for 'error' on a client checked out of the pool, which has no listener of the pool's meanwhile: without
  * one, a connection the server drops (pg_terminate_backend, a failover, a pooler restart) would end the process.
  */
-function watchClient(client: pg.PoolClient): { readonly lost: Error | undefined; stop(): void } {
+function watchClient(client: PostgresPoolClient): { readonly lost: Error | undefined; stop(): void } {
   let lost: Error | undefined = earlyErrors.get(client);
   const onError = (error: Error) => {
     lost ??= error;

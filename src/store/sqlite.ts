@@ -1,7 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+import { loadOptional } from '../domain/index.js';
 import { Mutex } from './mutex.js';
 import { normalizeListOptions } from './list.js';
 import { StoreBusyError, StoreError, StoreFullError, WriteConflictError } from './types.js';
@@ -50,6 +52,45 @@ export interface SqliteStoreOptions {
    */
   groupCommit?: boolean;
 }
+
+/**
+ * The part of a better-sqlite3 `Database` that `SqliteStore.db` shows (declared here, so that the package's types need
+ * no `@types/better-sqlite3`; the object is better-sqlite3's own, with all of its methods).
+ */
+export interface SqliteDatabase {
+  /** Whether the connection is open. */
+  readonly open: boolean;
+  /** Whether a transaction is open on the connection. */
+  readonly inTransaction: boolean;
+  /** Runs SQL text of one or more statements, without parameters. */
+  exec(source: string): unknown;
+  /** Compiles one statement. */
+  prepare(source: string): SqliteStatement;
+  /** Runs a PRAGMA (`pragma('journal_mode')`); `simple` returns the first column of the first row. */
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  /**
+   * Wraps `fn` in BEGIN…COMMIT (ROLLBACK when it throws).
+   * @typeParam F - the function run in the transaction; the result takes the same arguments.
+   */
+  transaction<F extends (...args: never[]) => unknown>(
+    fn: F,
+  ): (...args: F extends (...args: infer A) => unknown ? A : never) => ReturnType<F>;
+  /** Closes the connection. */
+  close(): unknown;
+}
+
+/** A compiled statement of a {@link SqliteDatabase}. */
+export interface SqliteStatement {
+  /** Runs the statement; how many rows it changed and the last inserted rowid. */
+  run(...parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  /** The first row, or undefined. */
+  get(...parameters: unknown[]): unknown;
+  /** Every row. */
+  all(...parameters: unknown[]): unknown[];
+}
+
+/** A `require` for the optional peer dependency, loaded when a store is made (it is CommonJS). */
+const require = createRequire(import.meta.url);
 
 /** How long a transaction waits for another connection's lock by default, in ms. */
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -140,17 +181,18 @@ interface OutboxColumns {
  * file; writes take SQLite's write lock (`BEGIN IMMEDIATE`), so a sweep batch is never claimed twice.
  * Transactions asked for while another runs share its COMMIT (group commit, `groupCommit`, on by default), each
  * after the first in a savepoint of its own. A lock held elsewhere is waited for without blocking the event loop, and reads run on a connection
- * of their own, so they never wait behind writes.
+ * of their own, so they never wait behind writes. Needs the optional peer dependency better-sqlite3: the constructor
+ * throws MissingDependencyError without it.
  * @example
  * const service = await createOrderService({ store: new SqliteStore({ filename: 'orders.db', lockTimeoutMs: 10_000 }) });
  */
 export class SqliteStore implements OrderStore {
   readonly kind = 'sqlite';
-  /** The better-sqlite3 connection that writes, for inspection and benchmarks. */
-  readonly db: Database.Database;
   /** How long a transaction waits for another connection's lock before it fails with StoreBusyError, in ms. */
   readonly lockTimeoutMs: number;
-  /** The connection reads run on: another one to the same file, or `db` itself for `:memory:` and read-only stores. */
+  /** The connection that writes (`db`). */
+  private readonly writer: Database.Database;
+  /** The connection reads run on: another one to the same file, or `writer` itself for `:memory:` and read-only stores. */
   private readonly reader: Database.Database;
   /** The file as named in errors. */
   private readonly location: string;
@@ -163,6 +205,15 @@ export class SqliteStore implements OrderStore {
   /** At most this many transactions share a COMMIT: GROUP_LIMIT, or 1 without group commit. */
   private readonly groupLimit: number;
 
+  /**
+   * The better-sqlite3 connection that writes, for inspection and benchmarks.
+   * @example
+   * store.db.pragma('wal_checkpoint(TRUNCATE)');
+   */
+  get db(): SqliteDatabase {
+    return this.writer;
+  }
+
   constructor(options: SqliteStoreOptions) {
     this.readOnly = options.readonly === true;
     this.groupLimit = options.groupCommit === false ? 1 : GROUP_LIMIT;
@@ -172,38 +223,39 @@ export class SqliteStore implements OrderStore {
       0,
       Math.floor(options.lockTimeoutMs ?? options.busyTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     );
-    this.db = new Database(options.filename, this.readOnly ? { readonly: true, fileMustExist: true } : {});
+    const Sqlite = loadOptional('better-sqlite3', 'SqliteStore', () => require('better-sqlite3') as typeof Database);
+    this.writer = new Sqlite(options.filename, this.readOnly ? { readonly: true, fileMustExist: true } : {});
     // Writes of this process's stores on one file take turns here rather than meet each other's lock.
     this.mutex = sharedMutex(options.filename);
     if (!this.readOnly) {
       // Switching a new file to WAL needs its lock for a moment; this one wait, at open, blocks.
-      this.db.pragma(`busy_timeout = ${this.lockTimeoutMs}`);
+      this.writer.pragma(`busy_timeout = ${this.lockTimeoutMs}`);
       const start = performance.now();
       try {
-        this.db.pragma('journal_mode = WAL');
+        this.writer.pragma('journal_mode = WAL');
       } catch (error) {
-        this.db.close();
+        this.writer.close();
         throw isBusy(error) ? this.busy(performance.now() - start, 'open', error) : error;
       }
       // WAL with synchronous=NORMAL is durable against process crashes (SIGKILL); a power loss may lose the
       // last commits but never corrupts the file.
-      this.db.pragma('synchronous = NORMAL');
+      this.writer.pragma('synchronous = NORMAL');
       // The savepoint of each transaction in a group journals the pages it changes: in memory rather than in a
       // temporary file, which every write of a group would otherwise write to.
-      this.db.pragma('temp_store = MEMORY');
-      this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
+      this.writer.pragma('temp_store = MEMORY');
+      this.writer.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.checkpointPages ?? 10_000))}`);
       // After a checkpoint the WAL file is cut back to this size rather than kept at its largest.
-      this.db.pragma('journal_size_limit = 67108864');
+      this.writer.pragma('journal_size_limit = 67108864');
     }
     // better-sqlite3 would wait out busy_timeout on the event-loop thread, stalling every timer and socket of the
     // process: SQLite answers SQLITE_BUSY at once instead, and the store waits asynchronously (see whenFree).
-    this.db.pragma('busy_timeout = 0');
-    this.control = prepareControl(this.db);
+    this.writer.pragma('busy_timeout = 0');
+    this.control = prepareControl(this.writer);
     if (inMemory || this.readOnly) {
-      this.reader = this.db;
+      this.reader = this.writer;
     } else {
       // In WAL mode a reader sees the last commit and never waits for the writer, on a connection of its own.
-      this.reader = new Database(options.filename);
+      this.reader = new Sqlite(options.filename);
       this.reader.pragma('busy_timeout = 0');
       this.reader.pragma('query_only = ON');
     }
@@ -213,17 +265,19 @@ export class SqliteStore implements OrderStore {
     if (!this.readOnly) {
       await this.write(() => {
         const columns = (table: string) =>
-          (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name);
+          (this.writer.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name);
         // A file an older version created has a history without the event id column (added, and filled in from
         // each row's event, before the schema's index on it) and an outbox without the fencing token.
         const history = columns('order_history');
         if (history.length > 0 && !history.includes('event_id')) {
-          this.db.exec('ALTER TABLE order_history ADD COLUMN event_id TEXT');
-          this.db.exec("UPDATE order_history SET event_id = json_extract(event, '$.eventId') WHERE json_valid(event)");
+          this.writer.exec('ALTER TABLE order_history ADD COLUMN event_id TEXT');
+          this.writer.exec(
+            "UPDATE order_history SET event_id = json_extract(event, '$.eventId') WHERE json_valid(event)",
+          );
         }
-        this.db.exec(SQLITE_SCHEMA);
+        this.writer.exec(SQLITE_SCHEMA);
         if (!columns('order_outbox').includes('claim'))
-          this.db.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
+          this.writer.exec('ALTER TABLE order_outbox ADD COLUMN claim INTEGER NOT NULL DEFAULT 0');
       });
     }
     // Prepared now so that a file without the tables fails here; statements of a read-only store on a file an
@@ -233,7 +287,7 @@ export class SqliteStore implements OrderStore {
 
   private get sql() {
     // A store opened on an existing file may be used without init(); the tables must exist by then.
-    return (this.writeStatements ??= prepareWrites(this.db));
+    return (this.writeStatements ??= prepareWrites(this.writer));
   }
 
   private get reads() {
@@ -299,7 +353,7 @@ export class SqliteStore implements OrderStore {
         } catch (error) {
           outcome = { ok: false, error };
         }
-        if (!this.db.inTransaction) {
+        if (!this.writer.inTransaction) {
           // SQLite ended the whole transaction (SQLITE_FULL, SQLITE_IOERR), even if the callback caught the error:
           // this transaction and the ones before it in the group are gone.
           const error = outcome.ok
@@ -330,7 +384,7 @@ export class SqliteStore implements OrderStore {
     } catch (error) {
       // Nothing of the group is stored: reject first, then roll back what SQLite still holds open.
       for (const { member } of members) member.reject(this.failureOf(error));
-      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.writer.open && this.writer.inTransaction) this.writer.exec('ROLLBACK');
     } finally {
       this.scheduled = this.waiting.length > 0;
       if (this.scheduled) void this.mutex.run(() => this.runGroup());
@@ -417,7 +471,7 @@ export class SqliteStore implements OrderStore {
 
   /** Runs a read on the read connection, outside the write queue; on `:memory:` between groups, on its one connection. */
   private read<T>(work: (sql: ReturnType<typeof prepareReads>) => T): Promise<T> {
-    if (this.reader === this.db && !this.readOnly) return this.mutex.run(() => work(this.reads));
+    if (this.reader === this.writer && !this.readOnly) return this.mutex.run(() => work(this.reads));
     return this.whenFree(() => work(this.reads), 'read');
   }
 
@@ -542,8 +596,8 @@ export class SqliteStore implements OrderStore {
 
   async close(): Promise<void> {
     await this.mutex.run(() => {
-      if (this.reader !== this.db) this.reader.close();
-      this.db.close();
+      if (this.reader !== this.writer) this.reader.close();
+      this.writer.close();
     });
   }
 }

@@ -117,6 +117,7 @@ describe('the package entry', () => {
     expect(pkg.exports['./amazon']).toEqual({
       types: './dist/src/amazon/index.d.ts',
       import: './dist/src/amazon/index.js',
+      default: './dist/src/amazon/index.js',
     });
     for (const name of ['fast-xml-parser', 'csv-parse', 'csv-stringify'])
       expect(pkg.dependencies[name], name).toBeDefined();

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { optionalPeerRanges, type OptionalPeer } from '../../src/domain/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -95,6 +96,60 @@ describe('the installable package', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     expect(JSON.parse(out)).toEqual({ applied: 100, failed: 0, status: 'unshipped' });
+  });
+
+  it('should load every entry with require() from CommonJS (Node 20.19+ requires the ESM build: no entry awaits at the top level)', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, string> | string>;
+    };
+    const subpaths = Object.entries(pkg.exports).filter(([, target]) => typeof target !== 'string');
+    for (const [subpath, target] of subpaths) {
+      // `default` after `import`: what require() (and any other condition) resolves to.
+      expect(Object.keys(target), subpath).toEqual(['types', 'import', 'default']);
+      expect((target as Record<string, string>)['default'], subpath).toBe((target as Record<string, string>)['import']);
+    }
+    const specifiers = subpaths.map(([subpath]) => `order-lifecycle${subpath.slice(1)}`);
+    const script = `const loaded = ${JSON.stringify(specifiers)}.map((name) => Object.keys(require(name)).length);
+      const { createOrder, orderStatus } = require('order-lifecycle');
+      const { snapshot } = createOrder({ orderId: 'o', placedAt: 0, latestShipDate: 0, items: [{ orderItemId: 'A', quantity: 1 }] });
+      console.log(JSON.stringify({ empty: loaded.filter((n) => n === 0).length, status: orderStatus(snapshot) }));`;
+    const out = execFileSync(process.execPath, ['--input-type=commonjs', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({ empty: 0, status: 'buyer-cancellable' });
+  });
+
+  it('should keep the optional peer dependencies out of the published types, and name their ranges in its errors', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const optional = Object.keys(optionalPeerRanges);
+    for (const name of optional) {
+      expect(pkg['peerDependenciesMeta']![name], name).toEqual({ optional: true });
+      expect(pkg['peerDependencies']![name], name).toBe(optionalPeerRanges[name as OptionalPeer]);
+      expect(pkg['devDependencies']![name], name).toBe(optionalPeerRanges[name as OptionalPeer]);
+      expect(pkg['dependencies']![name], name).toBeUndefined();
+    }
+    // An app without the packages (or their @types/*) compiles the .d.ts files with skipLibCheck false.
+    const named: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.d.ts')) {
+          for (const match of readFileSync(path, 'utf8').matchAll(
+            /(?:from\s*|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g,
+          )) {
+            if (optional.some((name) => match[1] === name || match[1]!.startsWith(`${name}/`)))
+              named.push(`${relative(root, path)}: ${match[1]}`);
+          }
+        }
+      }
+    };
+    walk(resolve(root, 'dist'));
+    expect(named).toEqual([]);
   });
 
   it('should keep the main entry free of servers and WebAssembly', () => {

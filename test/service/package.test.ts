@@ -14,7 +14,8 @@ describe('the service and store entries', () => {
       ['./store', 'src/store/index.ts'],
     ] as const) {
       const target = pkg.exports[subpath];
-      expect(Object.keys(target)).toEqual(['types', 'import']);
+      expect(Object.keys(target)).toEqual(['types', 'import', 'default']);
+      expect(target.default).toBe(target.import);
       expect(target.import.replace('./dist/', '').replace(/\.js$/, '.ts')).toBe(source);
       expect(target.types.replace('./dist/', '').replace(/\.d\.ts$/, '.ts')).toBe(source);
       expect(existsSync(resolve(root, source))).toBe(true);
@@ -31,6 +32,7 @@ describe('the service and store entries', () => {
     ]);
     expect(Object.keys(store).sort()).toEqual([
       'MemoryStore',
+      'MissingDependencyError',
       'POSTGRES_SCHEMA',
       'PostgresStore',
       'SQLITE_SCHEMA',
@@ -43,8 +45,15 @@ describe('the service and store entries', () => {
     ]);
   });
 
-  it('should depend on better-sqlite3 12 and pg 8 at run time', () => {
-    expect(pkg.dependencies['better-sqlite3']).toMatch(/^\^12\./);
-    expect(pkg.dependencies['pg']).toMatch(/^\^8\./);
+  it('should take better-sqlite3 12 and pg 8 as optional peer dependencies, installed for its own tests', () => {
+    for (const [name, major] of [
+      ['better-sqlite3', /^\^12\./],
+      ['pg', /^\^8\./],
+    ] as const) {
+      expect(pkg.peerDependencies[name], name).toMatch(major);
+      expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
+      expect(pkg.devDependencies[name], name).toBe(pkg.peerDependencies[name]);
+      expect(pkg.dependencies[name], name).toBeUndefined();
+    }
   });
 });
