@@ -1,7 +1,6 @@
 import {
   closeSync,
   createReadStream,
-  existsSync,
   ftruncateSync,
   mkdtempSync,
   openSync,
@@ -12,20 +11,23 @@ import {
 } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidInputError, render, type Lang } from '../domain/index.js';
+import { InvalidInputError, type Lang } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import { DEFAULT_FEED_MAX_BYTES, type FeedStoppedError, type ProcessingReport } from '../amazon/index.js';
 import {
   byteLimit,
   CliFailure,
   cliCommand,
   exitCodes,
+  inExistingFolder,
   instantOption,
   jsonOption,
   langOption,
   maxBytesOption,
   oneLine,
+  readablePath,
   usageError,
   withExamples,
   withService,
@@ -47,19 +49,19 @@ function formatReport(file: string, report: ProcessingReport, lang: Lang, report
   const s = report.processingSummary;
   const results = report.results.map(
     (result) =>
-      `  ${render(lang, 'cli.applyFeed.message')} ${result.messageId}  ${result.resultCode} ${result.resultMessageCode} ${result.code}${result.additionalInfo ? `  ${result.additionalInfo.amazonOrderId}` : ''}\n      ${result.resultDescription}`,
+      `  ${renderCli(lang, 'cli.applyFeed.message')} ${result.messageId}  ${result.resultCode} ${result.resultMessageCode} ${result.code}${result.additionalInfo ? `  ${result.additionalInfo.amazonOrderId}` : ''}\n      ${result.resultDescription}`,
   );
-  const summary = render(lang, 'cli.applyFeed.summary', {
+  const summary = renderCli(lang, 'cli.applyFeed.summary', {
     processed: s.messagesProcessed,
     successful: s.messagesSuccessful,
     errors: s.messagesWithError,
     warnings: s.messagesWithWarning,
   });
   const lines = [
-    render(lang, 'cli.applyFeed.title', { file }),
+    renderCli(lang, 'cli.applyFeed.title', { file }),
     `  ${summary}`,
-    ...(results.length ? results : [`  ${render(lang, 'cli.applyFeed.none')}`]),
-    ...(reportFile ? [`  ${render(lang, 'cli.applyFeed.report', { file: reportFile })}`] : []),
+    ...(results.length ? results : [`  ${renderCli(lang, 'cli.applyFeed.none')}`]),
+    ...(reportFile ? [`  ${renderCli(lang, 'cli.applyFeed.report', { file: reportFile })}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -182,15 +184,19 @@ export function applyFeedCommand(): Command {
     if (options.xml && options.json) usageError(command, 'give at most one of --xml and --json');
     const at = instantOption(command, '--at', options.at, Date.now());
     const maxBytes = byteLimit(command, options.maxBytes, DEFAULT_FEED_MAX_BYTES);
-    if (!existsSync(file)) usageError(command, `feed file ${JSON.stringify(file)} does not exist`);
+    readablePath(command, file, {
+      label: 'apply-feed',
+      wanted: 'a feed file (XML or TSV)',
+      missing: `feed file ${JSON.stringify(file)} does not exist`,
+    });
     const info = statSync(file);
-    if (info.isDirectory()) usageError(command, `feed file ${JSON.stringify(file)} is a folder`);
     const tooLarge = () =>
       `feed file ${JSON.stringify(file)} is larger than ${maxBytes} bytes (--max-bytes): nothing was applied`;
     if (info.isFile() && info.size > maxBytes) usageError(command, tooLarge());
     // Checked before anything is applied: a report that cannot be written must not follow a feed that was.
-    if (options.report !== undefined && !existsSync(dirname(resolve(options.report))))
-      usageError(command, `--report: the folder of ${JSON.stringify(options.report)} does not exist`);
+    if (options.report !== undefined)
+      // A directory is refused when the report is opened, before anything is applied (naming the system's error).
+      inExistingFolder(command, options.report, { label: '--report', wanted: 'a file to write the report to' });
     const reportFile = options.report === undefined ? undefined : openReport(command, options.report);
     const copy = info.isFile() ? undefined : await spool(file, maxBytes).catch((error: unknown) => error as Error);
     if (copy === null || copy instanceof Error) {

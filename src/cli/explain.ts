@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { render, type Lang } from '../domain/index.js';
+import { type Lang } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import { diffContext, type ContextChange } from '../inspector/index.js';
 import { applyEvent, orderStatus, serializeOrder } from '../runtime/index.js';
 import { formatOutcome, outcomeJson, type Outcome } from './format.js';
@@ -76,9 +77,9 @@ export function explainCommand(): Command {
         outcomeJson(outcome, { contextChanges: changes.map(({ keys: _keys, ...change }) => change), stored: false }),
       );
     } else {
-      const label = render(options.lang, 'cli.context');
-      const [first, ...rest] = changes.length ? changes.map(changeText) : [render(options.lang, 'cli.unchanged')];
-      const note = render(options.lang, 'cli.explainedOnly');
+      const label = renderCli(options.lang, 'cli.context');
+      const [first, ...rest] = changes.length ? changes.map(changeText) : [renderCli(options.lang, 'cli.unchanged')];
+      const note = renderCli(options.lang, 'cli.explainedOnly');
       process.stdout.write(
         `${formatOutcome(outcome, options.lang, [[label, first!], ...rest.map((line) => ['', line] as const)])}${note}\n`,
       );

@@ -1,6 +1,5 @@
 import {
   formatInstant,
-  render,
   statusNames,
   type Effect,
   type Lang,
@@ -10,12 +9,11 @@ import {
 } from '../domain/index.js';
 import { orderStatus, type ReplayStep } from '../runtime/index.js';
 
-/** A key of the locales' texts, as `render` takes it. */
-export type TextKey = Parameters<typeof render>[1];
+import { formatCount, renderCli, type TextKey, type TextParams } from '../domain/locales/cli.js';
+
+export { formatCount, renderCli, type TextKey, type TextParams };
 /** The keys under a prefix, without it: `KeysUnder<'cli.status.'>` has `'order'`, `'placed'`, …. */
 export type KeysUnder<Prefix extends string, Key = TextKey> = Key extends `${Prefix}${infer Rest}` ? Rest : never;
-/** The values a text mentions, as `render` takes them. */
-export type TextParams = NonNullable<Parameters<typeof render>[2]>;
 
 /** One line per step: the event, accepted or refused (with code), the status after it, and the message. */
 export function formatStep(step: ReplayStep, index: number, lang: Lang): string {
@@ -23,10 +21,10 @@ export function formatStep(step: ReplayStep, index: number, lang: Lang): string 
   const offset = step.snapshot.context.utcOffsetMinutes;
   const at = step.event ? formatAt(step.event['at'], offset) : formatInstant(step.snapshot.context.placedAt, offset);
   const mark = step.verdict.accepted
-    ? render(lang, 'cli.accepted')
-    : render(lang, 'cli.refused', { code: step.verdict.code ?? '' });
+    ? renderCli(lang, 'cli.accepted')
+    : renderCli(lang, 'cli.refused', { code: step.verdict.code ?? '' });
   const effects = step.effects.length
-    ? `\n      ${render(lang, 'cli.stepEffects', { effects: step.effects.map((effect) => effect.type).join(', ') })}`
+    ? `\n      ${renderCli(lang, 'cli.stepEffects', { effects: step.effects.map((effect) => effect.type).join(', ') })}`
     : '';
   return `  ${String(index).padStart(2)}. ${at}  ${event.padEnd(26)} ${mark} -> ${orderStatus(step.snapshot)}\n      ${step.verdict.message[lang]}${effects}`;
 }
@@ -51,34 +49,34 @@ export type CountedKey = TextKey extends infer Key ? (Key extends `${infer Stem}
  * @example
  * counted('en', 'cli.sweep.orders', 2); // '2 orders'
  */
-export function counted(lang: Lang, key: CountedKey, count: number, shown = String(count)): string {
-  return render(lang, `${key}.${count === 1 ? 'one' : 'other'}` as TextKey, { count: shown });
+export function counted(lang: Lang, key: CountedKey, count: number, shown = formatCount(lang, count)): string {
+  return renderCli(lang, `${key}.${count === 1 ? 'one' : 'other'}` as TextKey, { count: shown });
 }
 
 /** An order status for people: `unshipped`, or `【未发货】` in Chinese. */
 export function statusText(status: string | null, lang: Lang): string {
-  if (status === null) return render(lang, 'cli.noStatus');
+  if (status === null) return renderCli(lang, 'cli.noStatus');
   return statusNames[status]?.[lang] ?? status;
 }
 
 /** `accepted` or `refused CODE`, in the language, with the verdict's flags (late, duplicate, conflict). */
 export function verdictMark(verdict: Verdict, lang: Lang): string {
   const mark = verdict.accepted
-    ? render(lang, 'cli.accepted')
-    : render(lang, 'cli.refused', { code: verdict.code ?? '' }).trimEnd();
+    ? renderCli(lang, 'cli.accepted')
+    : renderCli(lang, 'cli.refused', { code: verdict.code ?? '' }).trimEnd();
   const flags = [
-    verdict.late ? render(lang, 'cli.late') : '',
-    verdict.duplicate ? render(lang, 'cli.duplicate') : '',
-    verdict.conflict ? render(lang, 'cli.conflict') : '',
+    verdict.late ? renderCli(lang, 'cli.late') : '',
+    verdict.duplicate ? renderCli(lang, 'cli.duplicate') : '',
+    verdict.conflict ? renderCli(lang, 'cli.conflict') : '',
   ].filter(Boolean);
   return flags.length
-    ? render(lang, 'cli.flagged', { mark, flags: flags.join(render(lang, 'cli.flagSeparator')) })
+    ? renderCli(lang, 'cli.flagged', { mark, flags: flags.join(renderCli(lang, 'cli.flagSeparator')) })
     : mark;
 }
 
 /** The effects of a step as one line: `buyer.notified (orderCanceled), items.refunded (A×1)`, or `none`. */
 export function effectsText(effects: readonly Effect[], lang: Lang): string {
-  if (effects.length === 0) return render(lang, 'cli.noEffects');
+  if (effects.length === 0) return renderCli(lang, 'cli.noEffects');
   return effects
     .map((effect) => {
       if (effect.type === 'buyer.notified' || effect.type === 'seller.notified')
@@ -142,18 +140,18 @@ export function formatOutcome(
 ): string {
   const rows: Array<readonly [string, string]> = [
     [
-      render(lang, 'cli.verdict'),
-      render(lang, 'cli.colon', { label: verdictMark(outcome.verdict, lang), text: outcome.verdict.message[lang] }),
+      renderCli(lang, 'cli.verdict'),
+      renderCli(lang, 'cli.colon', { label: verdictMark(outcome.verdict, lang), text: outcome.verdict.message[lang] }),
     ],
     [
-      render(lang, 'cli.status'),
+      renderCli(lang, 'cli.status'),
       `${statusText(outcome.statusBefore, lang)} -> ${statusText(outcome.statusAfter, lang)}`,
     ],
-    [render(lang, 'cli.version'), `${outcome.versionBefore} -> ${outcome.versionAfter}`],
-    [render(lang, 'cli.effects'), effectsText(outcome.effects, lang)],
+    [renderCli(lang, 'cli.version'), `${outcome.versionBefore} -> ${outcome.versionAfter}`],
+    [renderCli(lang, 'cli.effects'), effectsText(outcome.effects, lang)],
     ...more,
   ];
-  return `${outcome.orderId}  ${outcome.event.type} ${render(lang, 'cli.at')} ${formatInstant(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
+  return `${outcome.orderId}  ${outcome.event.type} ${renderCli(lang, 'cli.at')} ${formatInstant(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
 }
 
 /**

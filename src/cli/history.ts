@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { offsetMinutesOf, render, type Lang } from '../domain/index.js';
+import { offsetMinutesOf, type Lang } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import type { HistoryRow } from '../service/index.js';
 import { columns, eventJson, formatAt, isoTime, statusText, verdictMark } from './format.js';
 import {
@@ -25,7 +26,7 @@ function formatHistory(rows: readonly HistoryRow[], lang: Lang): string {
   // Instants in the order's own offset, the one its placedAt was given in.
   const offset = rows[0]?.event.type === 'order.place' ? offsetMinutesOf(rows[0].event.input.placedAt) : 0;
   const table = [
-    head.map((key) => render(lang, key)),
+    head.map((key) => renderCli(lang, key)),
     ...rows.map((row) => [
       String(row.seq),
       new Date(row.recordedAt).toISOString(),

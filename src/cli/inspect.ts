@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { InspectCommandOptions } from './inspect-command.js';
-import { cliCommand, withExamples, withStoreOptions } from './options.js';
+import { cliCommand, DB_FILE, notADirectory, withExamples, withStoreOptions } from './options.js';
 
 /**
  * `order-lifecycle inspect`: the offline inspector on 127.0.0.1, with recorded or stored orders.
@@ -25,9 +25,12 @@ export function inspectCommand(): Command {
     command,
     'inspect',
     'inspect --port 0 --db orders.db',
-    'inspect --open test/inspector/fixtures/buyer-asks-after-label.json',
+    'inspect --open docs/examples/recorded-order.json',
   );
   command.action(async (options: InspectCommandOptions) => {
+    if (options.db !== undefined) notADirectory(command, options.db, { label: '--db', wanted: DB_FILE });
+    if (options.open !== undefined)
+      notADirectory(command, options.open, { label: '--open', wanted: 'a recorded order JSON file' });
     const { runInspectCommand } = await import('./inspect-command.js');
     await runInspectCommand(options);
   });

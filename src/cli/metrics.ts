@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { render, sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import { sellerMetrics, type Lang, type SellerMetrics } from '../domain/index.js';
+import { formatCount, renderCli } from '../domain/locales/cli.js';
 import { counted } from './format.js';
 import { storedSnapshots } from '../service/index.js';
 import {
@@ -23,6 +24,22 @@ interface MetricsOptions extends StoreOptions {
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** How many order ids a suppression risk names in the text (`--json` has them all). */
+export const SHOWN_ORDER_IDS = 5;
+
+/**
+ * The first `SHOWN_ORDER_IDS` ids, then how many more there are: `111-1, 111-2, 111-3, 111-4, 111-5, … and 44 more`.
+ * @example
+ * someIds(['111-1', '111-2'], 'en'); // '111-1, 111-2'
+ */
+export function someIds(ids: readonly string[], lang: Lang): string {
+  const shown = ids.slice(0, SHOWN_ORDER_IDS).join(renderCli(lang, 'cli.listSeparator'));
+  const more = ids.length - SHOWN_ORDER_IDS;
+  return more > 0
+    ? `${shown}${renderCli(lang, 'cli.listSeparator')}${renderCli(lang, 'cli.more', { count: formatCount(lang, more) })}`
+    : shown;
+}
+
 /**
  * The metrics as a table in the given language, with the suppression risks below it (and, when some orders were
  * cancelled without saying by whom, a line saying the Cancellation Rate may be understated).
@@ -30,20 +47,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * formatMetrics(sellerMetrics(snapshots, { now: Date.now() }), 'zh-CN');
  */
 function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
-  const status = (healthy: boolean) => render(lang, healthy ? 'cli.healthy' : 'cli.overTarget');
-  const days = (count: number) => render(lang, 'cli.days', { count });
+  const status = (healthy: boolean) => renderCli(lang, healthy ? 'cli.healthy' : 'cli.overTarget');
+  const days = (count: number) => renderCli(lang, 'cli.days', { count });
   const c = metrics.cancellationRate;
   const rows = [
     (['metric', 'window', 'from', 'to', 'count', 'orders', 'rate', 'target', 'status'] as const).map((column) =>
-      render(lang, `cli.column.${column}`),
+      renderCli(lang, `cli.column.${column}`),
     ),
     [
-      render(lang, 'cli.cancellationRate'),
+      renderCli(lang, 'cli.cancellationRate'),
       days(7),
       iso(c.from),
       iso(c.to),
-      String(c.canceled),
-      String(c.orders),
+      formatCount(lang, c.canceled),
+      formatCount(lang, c.orders),
       percent(c.rate),
       `< ${percent(c.target)}`,
       status(c.healthy),
@@ -54,12 +71,12 @@ function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
         [30, metrics.lateShipmentRate.last30Days],
       ] as const
     ).map(([window, l]) => [
-      render(lang, 'cli.lateShipmentRate'),
+      renderCli(lang, 'cli.lateShipmentRate'),
       days(window),
       iso(l.from),
       iso(l.to),
-      String(l.late),
-      String(l.orders),
+      formatCount(lang, l.late),
+      formatCount(lang, l.orders),
       percent(l.rate),
       `< ${percent(l.target)}`,
       status(l.healthy),
@@ -70,24 +87,27 @@ function formatMetrics(metrics: SellerMetrics, lang: Lang): string {
   if (c.unattributed > 0)
     lines.push(
       '',
-      render(lang, 'cli.metrics.unattributed', {
+      renderCli(lang, 'cli.metrics.unattributed', {
         orders: counted(lang, 'cli.metrics.ordersWere', c.unattributed),
         rate: percent(c.rateIfAllCounted),
       }),
     );
   const risks = metrics.suppressionRisks.length
     ? [
-        render(lang, 'cli.metrics.risks'),
+        renderCli(lang, 'cli.metrics.risks'),
         ...metrics.suppressionRisks.map(
           (risk) =>
-            `  ${render(lang, 'cli.aside', {
-              text: render(lang, 'cli.inARow', { sku: risk.sku, count: risk.cancellations.length }),
-              aside: risk.cancellations.map((x) => x.orderId).join(render(lang, 'cli.listSeparator')),
+            `  ${renderCli(lang, 'cli.aside', {
+              text: renderCli(lang, 'cli.inARow', { sku: risk.sku, count: risk.cancellations.length }),
+              aside: someIds(
+                risk.cancellations.map((x) => x.orderId),
+                lang,
+              ),
             })}`,
         ),
       ]
-    : [render(lang, 'cli.metrics.noRisks')];
-  return `${render(lang, 'cli.metrics.title', { now: iso(metrics.now) })}\n\n${lines.join('\n')}\n\n${risks.join('\n')}\n`;
+    : [renderCli(lang, 'cli.metrics.noRisks')];
+  return `${renderCli(lang, 'cli.metrics.title', { now: iso(metrics.now) })}\n\n${lines.join('\n')}\n\n${risks.join('\n')}\n`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   describe,
@@ -88,6 +89,75 @@ export function usageError(command: Command, message: string): never {
   throw new CliFailure(message, exitCodes.usage);
 }
 
+/** A path argument: how errors name it (`--db`, `apply-feed`) and what to give instead (`an order store file`). */
+export interface PathArgument {
+  /** The argument or command the error names, e.g. `--db` or `apply-feed`. */
+  label: string;
+  /** What the argument should name, e.g. `a feed file (XML or TSV)`. */
+  wanted: string;
+  /** The message when the path does not exist (default: `<label>: "<path>" does not exist; give <wanted>`). */
+  missing?: string;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks a path the command will read: it must exist and not be a directory. Otherwise a wrong-argument error
+ * (exit 2) naming the argument, the path and what to give. Every command that reads a file calls this.
+ * @example
+ * readablePath(command, file, { label: 'apply-feed', wanted: 'a feed file (XML or TSV)' });
+ * // error: apply-feed: "feeds/" is a directory; give a feed file (XML or TSV)
+ */
+export function readablePath(command: Command, path: string, argument: PathArgument): void {
+  if (!existsSync(path))
+    usageError(
+      command,
+      argument.missing ?? `${argument.label}: ${JSON.stringify(path)} does not exist; give ${argument.wanted}`,
+    );
+  notADirectory(command, path, argument);
+}
+
+/**
+ * A wrong-argument error (exit 2) when the path is a directory, naming the argument, the path and what to give.
+ * @example
+ * notADirectory(command, options.open, { label: '--open', wanted: 'a recorded order JSON file' });
+ */
+export function notADirectory(command: Command, path: string, argument: PathArgument): void {
+  if (isDirectory(path))
+    usageError(command, `${argument.label}: ${JSON.stringify(path)} is a directory; give ${argument.wanted}`);
+}
+
+/**
+ * Checks a path the command will write (or create): not a directory, in a folder that exists. Otherwise a
+ * wrong-argument error (exit 2) naming the argument and the path. Every command that writes a file calls this.
+ * @example
+ * writablePath(command, options.report, { label: '--report', wanted: 'a file to write the report to' });
+ * // error: --report: the folder of "no/such/report.xml" does not exist
+ */
+export function writablePath(command: Command, path: string, argument: PathArgument): void {
+  notADirectory(command, path, argument);
+  inExistingFolder(command, path, argument);
+}
+
+/**
+ * A wrong-argument error (exit 2) when the folder of a path to write does not exist, naming the argument and the path.
+ * @example
+ * inExistingFolder(command, options.report, { label: '--report', wanted: 'a file to write the report to' });
+ */
+export function inExistingFolder(command: Command, path: string, argument: PathArgument): void {
+  if (!existsSync(dirname(resolve(path))))
+    usageError(command, `${argument.label}: the folder of ${JSON.stringify(path)} does not exist`);
+}
+
+/** What `--db` should name, for the errors that say what to give instead. */
+export const DB_FILE = 'a SQLite order store file (or --database-url for PostgreSQL)';
+
 /**
  * Adds `--db <file>`, `--database-url <url>` and `--schema <name>` to a data command.
  * @example
@@ -127,8 +197,14 @@ async function openService(
 ): Promise<OrderService> {
   if ((options.db === undefined) === (options.databaseUrl === undefined))
     usageError(command, 'give exactly one of --db <file> or --database-url <url>');
-  if (options.db !== undefined && extra.create !== true && !existsSync(options.db))
-    usageError(command, `--db file ${JSON.stringify(options.db)} does not exist`);
+  if (options.db !== undefined && extra.create === true)
+    writablePath(command, options.db, { label: '--db', wanted: DB_FILE });
+  else if (options.db !== undefined)
+    readablePath(command, options.db, {
+      label: '--db',
+      wanted: DB_FILE,
+      missing: `--db file ${JSON.stringify(options.db)} does not exist`,
+    });
   const { createOrderService } = await import('../service/index.js');
   const { SqliteStore, PostgresStore } = await import('../store/index.js');
   const { hidePassword } = await import('../domain/index.js');
@@ -298,7 +374,7 @@ export function byteLimit(command: Command, value: string | undefined, fallback:
  * @example
  * const text = await readLimited(command, '-', 1024 * 1024, 'event-json: standard input');
  */
-async function readLimited(command: Command, file: string, maxBytes: number, what: string): Promise<string> {
+export async function readLimited(command: Command, file: string, maxBytes: number, what: string): Promise<string> {
   // A regular file says its size: one larger than the limit is refused before it is read.
   if (file !== '-' && statSync(file).isFile() && statSync(file).size > maxBytes) tooLarge(command, what, maxBytes);
   const stream = file === '-' ? process.stdin : createReadStream(file);
@@ -349,7 +425,11 @@ export async function readEventArgument(
   if (argument === '-') text = await readLimited(command, '-', maxBytes, 'event-json: standard input');
   else if (argument.startsWith('@')) {
     const file = argument.slice(1);
-    if (!existsSync(file)) usageError(command, `event-json: file ${JSON.stringify(file)} does not exist`);
+    readablePath(command, file, {
+      label: 'event-json',
+      wanted: 'a JSON file with one event',
+      missing: `event-json: file ${JSON.stringify(file)} does not exist`,
+    });
     text = await readLimited(command, file, maxBytes, `event-json: file ${JSON.stringify(file)}`);
   } else if (Buffer.byteLength(argument) > maxBytes) tooLarge(command, 'event-json', maxBytes);
   let value: unknown;

@@ -8,6 +8,7 @@ import { historyCommand } from './history.js';
 import { inspectCommand } from './inspect.js';
 import { metricsCommand } from './metrics.js';
 import { exitCodes, oneLineError } from './options.js';
+import { placeCommand } from './place.js';
 import { replayCommand } from './replay.js';
 import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   const simulate = simulateCommand();
   program.addCommand(simulate);
   program.addCommand(walkCommand());
+  program.addCommand(placeCommand());
   program.addCommand(statusCommand());
   program.addCommand(explainCommand());
   program.addCommand(applyCommand());

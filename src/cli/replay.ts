@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { MACHINE_VERSION } from '../../machines/order/index.js';
-import { render, type Lang, type OrderInput, type Verdict } from '../domain/index.js';
+import { type Lang, type OrderInput, type Verdict } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import { orderStatus, replayRecording, type ReplayStep } from '../runtime/index.js';
 import type { HistoryRow } from '../service/index.js';
 import { counted, effectsText, eventJson, formatStep, statusText, verdictMark } from './format.js';
@@ -11,8 +13,10 @@ import {
   exitCodes,
   jsonOption,
   langOption,
+  notADirectory,
   oneLine,
   storedHistory,
+  usageError,
   withExamples,
   withService,
   withStoreOptions,
@@ -68,13 +72,13 @@ type Difference = 'verdict' | 'message' | 'status' | 'effects';
 
 function formatCompared(orderId: string, compared: readonly Compared[], lang: Lang): string {
   const lines = compared.map(({ row, step, differences }, index) => {
-    const parts = differences.map((part) => render(lang, `cli.replay.part.${part}`));
+    const parts = differences.map((part) => renderCli(lang, `cli.replay.part.${part}`));
     const mark = differences.length
-      ? render(lang, 'cli.replay.differs', { parts: parts.join(render(lang, 'cli.listSeparator')) })
-      : render(lang, 'cli.replay.same');
+      ? renderCli(lang, 'cli.replay.differs', { parts: parts.join(renderCli(lang, 'cli.listSeparator')) })
+      : renderCli(lang, 'cli.replay.same');
     const stored = differences.length
-      ? `\n      ${render(lang, 'cli.storedStep', {
-          label: render(lang, 'cli.replay.stored'),
+      ? `\n      ${renderCli(lang, 'cli.storedStep', {
+          label: renderCli(lang, 'cli.replay.stored'),
           mark: verdictMark(row.verdict, lang),
           after: statusText(row.statusAfter, lang),
           message: row.verdict.message[lang],
@@ -85,12 +89,14 @@ function formatCompared(orderId: string, compared: readonly Compared[], lang: La
   });
   const bad = compared.filter((each) => each.differences.length).length;
   const count = compared.length;
-  const title = render(lang, 'cli.replay.title', {
+  const title = renderCli(lang, 'cli.replay.title', {
     orderId,
     steps: counted(lang, 'cli.replay.storedSteps', count),
     version: MACHINE_VERSION,
   });
-  const verdict = bad ? render(lang, 'cli.replay.some', { bad, count }) : render(lang, 'cli.replay.all', { count });
+  const verdict = bad
+    ? renderCli(lang, 'cli.replay.some', { bad, count })
+    : renderCli(lang, 'cli.replay.all', { count });
   return `${title}\n${lines.join('\n')}\n${verdict}\n`;
 }
 
@@ -141,7 +147,7 @@ export function replayCommand(): Command {
     .addOption(jsonOption());
   withExamples(
     command,
-    'replay test/inspector/fixtures/buyer-asks-after-label.json',
+    'replay docs/examples/recorded-order.json',
     'replay 114-3941689-8772232 --db orders.db',
     'replay 114-3941689-8772232 --database-url postgres://postgres@127.0.0.1:5432/test --json',
   );
@@ -151,6 +157,16 @@ export function replayCommand(): Command {
   );
   command.action(async (source: string, options: ReplayOptions) => {
     if (options.db === undefined && options.databaseUrl === undefined) {
+      // An order id where a file was expected: the stored history needs a store to read it from.
+      if (!existsSync(source) && /^[\w-]+$/.test(source))
+        usageError(
+          command,
+          `replay: ${JSON.stringify(source)} is not a file; to replay a stored order's history by id, add --db <file> or --database-url <url>`,
+        );
+      notADirectory(command, source, {
+        label: 'replay',
+        wanted: 'a recorded order JSON file, or an order id with --db',
+      });
       const { readRecordingFile } = await import('../inspector/index.js');
       const recordings = await readRecordingFile(source);
       if (options.json) {

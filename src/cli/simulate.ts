@@ -1,7 +1,8 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Option, type Command } from 'commander';
-import { render, statusNames, type Lang } from '../domain/index.js';
+import { statusNames, type Lang } from '../domain/index.js';
+import { formatCount, renderCli } from '../domain/locales/cli.js';
 import type { OrderStore } from '../store/index.js';
 import type { SimulationFigures } from '../sim/index.js';
 import {
@@ -13,6 +14,7 @@ import {
   oneLine,
   usageError,
   withExamples,
+  writablePath,
   withStoreOptions,
 } from './options.js';
 import type { KeysUnder, TextKey, TextParams } from './format.js';
@@ -31,23 +33,29 @@ interface SimulateOptions {
 }
 
 const DEFAULT_DB = 'simulation.db';
+/** The order shipped in docs/examples/order.json, and instants at which it is live: for the next commands. */
+const EXAMPLE_ORDER = {
+  file: 'docs/examples/order.json',
+  id: '114-3941689-8772232',
+  soon: '2026-12-01T09:40:00+08:00',
+  label: '{"type":"seller.generateLabel","at":"2026-12-01T10:00:00+08:00"}',
+};
 const DEFAULT_SCHEMA = 'order_lifecycle_simulation';
 
 /** Who cancels, in the order of the table's rows. */
 const sides = ['buyer', 'seller', 'marketplace', 'auto'] as const;
 type Side = (typeof sides)[number];
 
-const n = (value: number) => value.toLocaleString('en-US');
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 const refusals = (f: SimulationFigures, lang: Lang) => {
-  const list = Object.entries(f.refusals).map(([code, count]) => `${code} ${n(count)}`);
+  const list = Object.entries(f.refusals).map(([code, count]) => `${code} ${formatCount(lang, count)}`);
   if (!list.length) return '';
-  return render(lang, 'cli.refusalCounts', { counts: list.join(render(lang, 'cli.refusalCountSeparator')) });
+  return renderCli(lang, 'cli.refusalCounts', { counts: list.join(renderCli(lang, 'cli.refusalCountSeparator')) });
 };
 
 /** A rate's name with its window: `Cancellation Rate (7 days)`. */
 const rateIn = (lang: Lang, name: TextKey, days: number) =>
-  render(lang, 'cli.aside', { text: render(lang, name), aside: render(lang, 'cli.days', { count: days }) });
+  renderCli(lang, 'cli.aside', { text: renderCli(lang, name), aside: renderCli(lang, 'cli.days', { count: days }) });
 
 /** Which side a cancel reason comes from, for the reasons table. */
 function sideOf(reason: string): Side {
@@ -71,9 +79,11 @@ function formatSimulation(
   lang: Lang,
   where: { store: string; chart: string; next: string[] },
 ): string {
-  const w = (key: KeysUnder<'cli.simulate.'>, params: TextParams = {}) => render(lang, `cli.simulate.${key}`, params);
+  const w = (key: KeysUnder<'cli.simulate.'>, params: TextParams = {}) =>
+    renderCli(lang, `cli.simulate.${key}`, params);
+  const n = (value: number) => formatCount(lang, value);
   const who = (side: Side) => w(`who.${side}`);
-  const column = (name: KeysUnder<'cli.column.'>) => render(lang, `cli.column.${name}`);
+  const column = (name: KeysUnder<'cli.column.'>) => renderCli(lang, `cli.column.${name}`);
   const total = f.orders;
   const share = (count: number) => (total ? `${((count / total) * 100).toFixed(1)}%` : '0.0%');
   const states = Object.entries(f.states).filter(([, count]) => count > 0);
@@ -81,7 +91,7 @@ function formatSimulation(
   // Counted records by who: the seller's counted cancels and every auto-cancel (the rules page).
   countedBy.auto = f.cancellations.byWho.auto;
   countedBy.seller = f.cancellations.counted - countedBy.auto;
-  const status = (healthy: boolean) => render(lang, healthy ? 'cli.healthy' : 'cli.overTarget');
+  const status = (healthy: boolean) => renderCli(lang, healthy ? 'cli.healthy' : 'cli.overTarget');
   const cr = f.cancellationRate;
   const lsr = f.lateShipmentRate;
   const blocks = [
@@ -147,7 +157,7 @@ function formatSimulation(
     f.offersAtRisk.length
       ? [
           w('risks'),
-          ...f.offersAtRisk.map((risk) => `  ${render(lang, 'cli.inARow', { sku: risk.sku, count: risk.inARow })}`),
+          ...f.offersAtRisk.map((risk) => `  ${renderCli(lang, 'cli.inARow', { sku: risk.sku, count: risk.inARow })}`),
         ]
       : [w('noRisks')],
     [
@@ -186,9 +196,31 @@ function formatSimulation(
 function positiveInteger(command: Command, flag: string, text: string, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    usageError(command, `${flag} must be a whole number from 1 to ${n(max)} (got ${JSON.stringify(text)})`);
+    usageError(
+      command,
+      `${flag} must be a whole number from 1 to ${formatCount('en', max)} (got ${JSON.stringify(text)})`,
+    );
   }
   return value;
+}
+
+/**
+ * The time left as the progress bar shows it: `done` once every action is done, `12s left` (`3m 05s left`,
+ * `1h 02m left`) from the pace so far, and `…` before there is a pace to go by. cli-progress's own `{eta_formatted}`
+ * reads `LLs` (from its `NULL`) on a bar's last frame.
+ * @example
+ * timeLeft(50, 100, 4_000); // '4s left'
+ * timeLeft(100, 100, 9_000); // 'done'
+ */
+export function timeLeft(done: number, total: number, elapsedMs: number): string {
+  if (total > 0 && done >= total) return 'done';
+  if (done <= 0 || !(elapsedMs > 0)) return '…';
+  const seconds = Math.ceil(((total - done) * elapsedMs) / done / 1000);
+  if (!Number.isFinite(seconds)) return '…';
+  const two = (value: number) => String(value).padStart(2, '0');
+  if (seconds < 60) return `${seconds}s left`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${two(seconds % 60)}s left`;
+  return `${Math.floor(seconds / 3600)}h ${two(Math.floor(seconds / 60) % 60)}m left`;
 }
 
 /** A bar on standard error while the run goes, when it is a terminal; nothing otherwise. */
@@ -198,18 +230,19 @@ async function progressBar(): Promise<{ update(done: number, total: number): voi
   const bar = new SingleBar(
     {
       stream: process.stderr,
-      format: 'simulating {bar} {percentage}% | {value}/{total} actions | {eta_formatted} left',
+      format: 'simulating {bar} {percentage}% | {value}/{total} actions | {left}',
       hideCursor: true,
-      etaBuffer: 200,
     },
     Presets.shades_classic,
   );
-  let started = false;
+  let started = 0;
   return {
     update(done, total) {
-      if (!started) bar.start(total, 0);
-      started = true;
-      bar.update(done);
+      if (!started) {
+        started = performance.now();
+        bar.start(total, 0, { left: timeLeft(0, total, 0) });
+      }
+      bar.update(done, { left: timeLeft(done, total, performance.now() - started) });
     },
     stop: () => started && bar.stop(),
   };
@@ -272,6 +305,8 @@ export function simulateCommand(): Command {
       usageError(command, '--schema public would be dropped: give the simulation a schema of its own');
     const db = options.db ?? DEFAULT_DB;
     const chart = options.chart ?? (postgres ? 'simulation.svg' : `${db.replace(/\.(db|sqlite3?)$/i, '')}.svg`);
+    if (!postgres) writablePath(command, db, { label: '--db', wanted: 'a SQLite file to simulate into' });
+    writablePath(command, chart, { label: '--chart', wanted: 'an SVG file to write the chart to' });
     let store: OrderStore;
     try {
       store = postgres ? await freshPostgres(options.databaseUrl!, options.schema) : await freshSqlite(db);
@@ -296,8 +331,10 @@ export function simulateCommand(): Command {
     }
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(chart, dailyRateChart(figures, options.lang));
-    const say = (key: TextKey, params: TextParams = {}) => render(options.lang, key, params);
-    process.stderr.write(`${say('cli.simulate.done', { orders: n(orders), seconds: seconds.toFixed(1), chart })}\n`);
+    const say = (key: TextKey, params: TextParams = {}) => renderCli(options.lang, key, params);
+    process.stderr.write(
+      `${say('cli.simulate.done', { orders: formatCount(options.lang, orders), seconds: seconds.toFixed(1), chart })}\n`,
+    );
     if (options.json) {
       process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
       return;
@@ -307,6 +344,10 @@ export function simulateCommand(): Command {
       `  npx order-lifecycle metrics ${where} --now ${figures.weekEnd}${langFlag(options.lang)}   # ${say('cli.simulate.nextMetrics')}`,
       `  npx order-lifecycle inspect ${where}   # ${say('cli.simulate.nextInspect')}`,
       `  npx order-lifecycle simulate --seed ${seed + 1} --orders ${orders}${langFlag(options.lang)}   # ${say('cli.simulate.nextSeed')}`,
+      // Every simulated order has ended: a live one comes from the shipped example.
+      `  npx order-lifecycle place ${EXAMPLE_ORDER.file} --db orders.db${langFlag(options.lang)}   # ${say('cli.simulate.nextPlace')}`,
+      `  npx order-lifecycle status ${EXAMPLE_ORDER.id} --db orders.db --now ${EXAMPLE_ORDER.soon}${langFlag(options.lang)}   # ${say('cli.simulate.nextStatus')}`,
+      `  npx order-lifecycle apply ${EXAMPLE_ORDER.id} '${EXAMPLE_ORDER.label}' --db orders.db${langFlag(options.lang)}   # ${say('cli.simulate.nextApply')}`,
     ];
     process.stdout.write(formatSimulation(figures, options.lang, { store: storeName, chart, next }));
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatInstant, render, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
+import { formatInstant, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import { applyEvent, explain, orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import type { StoredOrder } from '../service/index.js';
 import { isoTime, labelled, statusText, verdictMark, type KeysUnder, type TextParams } from './format.js';
@@ -63,7 +64,21 @@ function whyNoDeadline(stored: StoredOrder): 'marketplacePending' | 'noLatestShi
   return context.latestShipDate === null && context.fulfillmentChannel === 'MFN' ? 'noLatestShipDate' : null;
 }
 
-/** The status as text in the language. */
+/**
+ * The next deadline of a stored order in its own offset, with what falls due then (or why there is none).
+ * @example
+ * deadlineText(stored, 'en'); // "2026-12-01 09:30 +08:00 (the buyer's cancel window closes)"
+ */
+export function deadlineText(stored: StoredOrder, lang: Lang): string {
+  const w = (key: KeysUnder<'cli.status.'>) => renderCli(lang, `cli.status.${key}`);
+  const kind = deadlineKind(stored);
+  const why = whyNoDeadline(stored);
+  if (stored.nextDeadline === null || kind === null)
+    return why ? renderCli(lang, 'cli.aside', { text: w('none'), aside: w(why) }) : w('none');
+  const at = formatInstant(stored.nextDeadline, stored.snapshot.context.utcOffsetMinutes);
+  return renderCli(lang, 'cli.aside', { text: at, aside: w(kind) });
+}
+
 /** The status the order has at `now` from time alone: a deadline that passed is applied only by a sweep or an event. */
 function statusNow(stored: StoredOrder, now: number): OrderStatus {
   const at = Math.max(now, stored.snapshot.context.clock);
@@ -71,24 +86,17 @@ function statusNow(stored: StoredOrder, now: number): OrderStatus {
 }
 
 function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now: number, lang: Lang): string {
-  const w = (key: KeysUnder<'cli.status.'>, params: TextParams = {}) => render(lang, `cli.status.${key}`, params);
+  const w = (key: KeysUnder<'cli.status.'>, params: TextParams = {}) => renderCli(lang, `cli.status.${key}`, params);
   const context = stored.snapshot.context;
   const current = statusNow(stored, now);
   const offset = context.utcOffsetMinutes;
-  const kind = deadlineKind(stored);
-  const why = whyNoDeadline(stored);
-  const deadline =
-    stored.nextDeadline === null || kind === null
-      ? why
-        ? render(lang, 'cli.aside', { text: w('none'), aside: w(why) })
-        : w('none')
-      : render(lang, 'cli.aside', { text: formatInstant(stored.nextDeadline, offset), aside: w(kind) });
+  const deadline = deadlineText(stored, lang);
   const time = formatInstant(Math.max(now, context.clock), offset);
   const head = labelled([
     [w('order'), stored.orderId],
-    [render(lang, 'cli.status'), statusText(stored.status, lang)],
+    [renderCli(lang, 'cli.status'), statusText(stored.status, lang)],
     ...(current === stored.status ? [] : [['', w('due', { status: current, time })] as const]),
-    [render(lang, 'cli.version'), String(stored.version)],
+    [renderCli(lang, 'cli.version'), String(stored.version)],
     [w('placed'), formatInstant(context.placedAt, offset)],
     [w('latestShip'), context.latestShipDate === null ? w('notKnown') : formatInstant(context.latestShipDate, offset)],
     [w('deadline'), deadline],
@@ -100,21 +108,38 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
       ...(item.quantityShipped ? [w('shipped', { count: item.quantityShipped })] : []),
       ...(item.buyerRequestedCancel ? [w('requested')] : []),
     ];
-    return `    ${render(lang, 'cli.colon', {
-      label: item.sku ? render(lang, 'cli.aside', { text: item.orderItemId, aside: item.sku }) : item.orderItemId,
-      text: facts.join(render(lang, 'cli.clauseSeparator')),
+    return `    ${renderCli(lang, 'cli.colon', {
+      label: item.sku ? renderCli(lang, 'cli.aside', { text: item.orderItemId, aside: item.sku }) : item.orderItemId,
+      text: facts.join(renderCli(lang, 'cli.clauseSeparator')),
     })}`;
   });
-  const may = actions.map(
-    (action) =>
-      `    ${action.event.padEnd(23)} ${render(lang, 'cli.colon', {
-        label: action.allowed
-          ? w('yes')
-          : render(lang, 'cli.then', { first: w('no'), then: verdictMark(action.verdict, lang) }),
-        text: action.verdict.message[lang],
-      })}`,
+  // A reason several actions share (an ended order refuses every one for the same reason) is shown once, below them.
+  const counts = new Map<string, number>();
+  for (const action of actions)
+    counts.set(action.verdict.message[lang], (counts.get(action.verdict.message[lang]) ?? 0) + 1);
+  const shared = [...new Set(actions.map((action) => action.verdict.message[lang]))].filter(
+    (text) => counts.get(text)! > 1,
   );
-  return `${head}\n  ${render(lang, 'cli.heading', { label: w('items') })}\n${items.join('\n')}\n  ${w('may', { time })}\n${may.join('\n')}\n`;
+  const may = actions.map((action) => {
+    const label = action.allowed
+      ? w('yes')
+      : renderCli(lang, 'cli.then', { first: w('no'), then: verdictMark(action.verdict, lang) });
+    const text = action.verdict.message[lang];
+    return shared.includes(text)
+      ? `    ${action.event.padEnd(23)} ${label}`
+      : `    ${action.event.padEnd(23)} ${renderCli(lang, 'cli.colon', { label, text })}`;
+  });
+  for (const text of shared) {
+    const codes = [
+      ...new Set(
+        actions
+          .filter((action) => action.verdict.message[lang] === text)
+          .map((action) => (action.allowed ? w('yes') : (action.verdict.code ?? w('no')))),
+      ),
+    ];
+    may.push(`    ${renderCli(lang, 'cli.colon', { label: codes.join(renderCli(lang, 'cli.listSeparator')), text })}`);
+  }
+  return `${head}\n  ${renderCli(lang, 'cli.heading', { label: w('items') })}\n${items.join('\n')}\n  ${w('may', { time })}\n${may.join('\n')}\n`;
 }
 
 /** The status as JSON: instants as ISO-8601 in UTC. */

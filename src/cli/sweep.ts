@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { render, type Lang } from '../domain/index.js';
+import { type Lang } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import type { SweepResult } from '../service/index.js';
 import { counted, isoTime } from './format.js';
 import {
@@ -25,10 +26,10 @@ interface SweepOptions extends StoreOptions {
 function formatSweep(result: SweepResult, now: number, lang: Lang): string {
   const failed = result.failed.map((failure) => `    ${failure.orderId}: ${failure.message}`);
   const lines = [
-    render(lang, 'cli.sweep.title', { now: isoTime(now)! }),
-    `  ${render(lang, 'cli.sweep.applied', { orders: counted(lang, 'cli.sweep.dueOrders', result.applied) })}`,
-    `  ${render(lang, 'cli.sweep.remaining', { orders: counted(lang, 'cli.sweep.orders', result.remaining) })}`,
-    `  ${render(lang, 'cli.sweep.failed', { orders: counted(lang, 'cli.sweep.orders', result.failed.length) })}`,
+    renderCli(lang, 'cli.sweep.title', { now: isoTime(now)! }),
+    `  ${renderCli(lang, 'cli.sweep.applied', { orders: counted(lang, 'cli.sweep.dueOrders', result.applied) })}`,
+    `  ${renderCli(lang, 'cli.sweep.remaining', { orders: counted(lang, 'cli.sweep.orders', result.remaining) })}`,
+    `  ${renderCli(lang, 'cli.sweep.failed', { orders: counted(lang, 'cli.sweep.orders', result.failed.length) })}`,
     ...failed,
   ];
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { render, type Lang } from '../domain/index.js';
+import { type Lang } from '../domain/index.js';
+import { renderCli } from '../domain/locales/cli.js';
 import { replayRecording } from '../runtime/index.js';
 import { formatStep } from './format.js';
 import { cliCommand, langOption, withExamples } from './options.js';
@@ -7,7 +8,7 @@ import { scenarios } from './scenarios.js';
 
 /** Runs every scenario and returns the printed walk: one block per rule, one line per verdict. */
 export function runWalk(lang: Lang): string {
-  const heading = render(lang, 'cli.walkTitle');
+  const heading = renderCli(lang, 'cli.walkTitle');
   const blocks = scenarios.map((scenario) => {
     const steps = replayRecording({ input: scenario.input, events: scenario.events.map((step) => step.event) });
     const lines = steps.map((step, index) => formatStep(step, index, lang));

@@ -44,8 +44,8 @@ export type MessageParams = Record<string, string | number>;
 export const locales: Readonly<Record<Lang, Locale>> = { en, 'zh-CN': zhCN };
 
 /**
- * A key of the locales' texts: a refusal code (`CODE:variant` for a situation's wording), an outcome, the command
- * line's `cli.*` and the inspector page's `inspector.*`.
+ * A key of the locales' texts: a refusal code (`CODE:variant` for a situation's wording) or an outcome. The command
+ * line's `cli.*` and the inspector page's `inspector.*` are tables of their own (en-cli.ts, en-inspector.ts).
  */
 export type TextKey = keyof Locale['texts'];
 
@@ -81,7 +81,14 @@ function durationText(ms: number, lang: Lang): string {
   return `${count} ${units[unit][count === 1 ? 0 : 1]}`;
 }
 
-function fill(template: string, params: MessageParams, lang: Lang): string {
+/**
+ * `template` filled as `render` fills a text of the locales: instants in the order's offset, names and durations in
+ * the language. For tables of words that are not the package's own (the command line's `cli.*`), so that every text
+ * is filled by this one filler.
+ * @example
+ * fillText('en', 'status {status}', { status: 'unshipped' }); // 'status unshipped'
+ */
+export function fillText(lang: Lang, template: string, params: MessageParams = {}): string {
   const offset = typeof params['offset'] === 'number' ? params['offset'] : 0;
   return fillTemplate(template, (key) => {
     if (key === 'window')
@@ -109,7 +116,7 @@ function fill(template: string, params: MessageParams, lang: Lang): string {
  * render('zh-CN', 'UNKNOWN_ITEM', { orderItemId: 'A', orderId: '111-1' }); // '商品 A 不属于订单 111-1。'
  */
 export function render(lang: Lang, key: TextKey, params: MessageParams = {}): string {
-  return fill(locales[lang].texts[key] ?? key, params, lang);
+  return fillText(lang, locales[lang].texts[key] ?? key, params);
 }
 
 function bothLanguages(word: (lang: Lang) => string): Message {
@@ -126,10 +133,7 @@ export function message(key: TextKey, params: MessageParams = {}): Message {
 }
 
 /** The outcomes of accepted events, by key. */
-export type OutcomeKey = Exclude<
-  TextKey,
-  RefusalCode | `${RefusalCode}:${string}` | `cli.${string}` | `inspector.${string}`
->;
+export type OutcomeKey = Exclude<TextKey, RefusalCode | `${RefusalCode}:${string}`>;
 
 /** The guidance for a refusal code, filled with its parameters; `variant` picks wording for a situation. */
 export function refusalMessage(code: RefusalCode, params: MessageParams = {}, variant?: string): Message {

@@ -109,7 +109,7 @@ export type InspectionMessage = z.infer<typeof InspectionMessage>;
 
 const joinedMessage = {
   en: 'The inspector joined while this order was already running; its state is taken from the app.',
-  'zh-CN': '检查器连接时该订单已在运行;其状态取自应用。',
+  'zh-CN': '检查器连接时该订单已在运行；其状态取自应用。',
 };
 
 /**

@@ -1,27 +1,6 @@
 import type { Lang } from '../domain/index.js';
 import type { SimulationFigures } from './engine.js';
-
-const words = {
-  en: {
-    title: (orders: string, seed: number) => `Daily Cancellation Rate: ${orders} simulated orders, seed ${seed}`,
-    subtitle:
-      'sellerMetrics at the end of each day: seller-fulfilled orders placed in the 7 days before, cancelled by the seller or auto-cancelled',
-    target: (target: string) => `target < ${target}`,
-    axisY: 'Cancellation Rate',
-    axisX: 'simulated day (UTC)',
-    legendUnder: 'under target',
-    legendOver: 'at or over target',
-  },
-  'zh-CN': {
-    title: (orders: string, seed: number) => `每日取消率：模拟 ${orders} 个订单，种子 ${seed}`,
-    subtitle: '每天结束时的 sellerMetrics：之前 7 天下单的卖家自配送订单中，被卖家取消或自动取消的比例',
-    target: (target: string) => `目标 < ${target}`,
-    axisY: '取消率',
-    axisX: '模拟日期（UTC）',
-    legendUnder: '低于目标',
-    legendOver: '达到或超出目标',
-  },
-} satisfies Record<Lang, unknown>;
+import { formatCount, renderCli } from '../domain/locales/cli.js';
 
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -34,7 +13,16 @@ const percent = (rate: number, digits = 2) => `${(rate * 100).toFixed(digits)}%`
  * writeFileSync('simulation.svg', dailyRateChart(figures, 'en'));
  */
 export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): string {
-  const w = words[lang];
+  // The chart's words are the command line's (`cli.chart.*`): the chart is drawn for `simulate`.
+  const w = {
+    title: renderCli(lang, 'cli.chart.title', { orders: formatCount(lang, figures.orders), seed: figures.seed }),
+    subtitle: renderCli(lang, 'cli.chart.subtitle'),
+    target: (target: string) => renderCli(lang, 'cli.chart.target', { target }),
+    axisY: renderCli(lang, 'cli.chart.axisY'),
+    axisX: renderCli(lang, 'cli.chart.axisX'),
+    legendUnder: renderCli(lang, 'cli.chart.legendUnder'),
+    legendOver: renderCli(lang, 'cli.chart.legendOver'),
+  };
   const width = 760;
   const height = 440;
   const left = 70;
@@ -59,14 +47,12 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="title desc" ${font}>`,
   );
-  parts.push(`  <title id="title">${escape(w.title(figures.orders.toLocaleString('en-US'), figures.seed))}</title>`);
+  parts.push(`  <title id="title">${escape(w.title)}</title>`);
   parts.push(
     `  <desc id="desc">${escape(figures.daily.map((d) => `${d.date}: ${percent(d.rate)} (${d.canceled}/${d.orders})`).join('; '))}</desc>`,
   );
   parts.push(`  <rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  parts.push(
-    `  <text x="${left}" y="30" font-size="18" font-weight="bold" fill="#1f2933">${escape(w.title(figures.orders.toLocaleString('en-US'), figures.seed))}</text>`,
-  );
+  parts.push(`  <text x="${left}" y="30" font-size="18" font-weight="bold" fill="#1f2933">${escape(w.title)}</text>`);
   parts.push(`  <text x="${left}" y="50" font-size="11" fill="#52606d">${escape(w.subtitle)}</text>`);
   for (let p = 0; p <= maxPercent + 1e-9; p += step) {
     const ty = y(p / 100).toFixed(1);

@@ -1,7 +1,7 @@
 /**
  * The inspector page's words in English: its labels around the verdicts (which come from the server already
- * worded). Part of `en`'s texts; a module of its own, without zod, so that the page's bundle takes these words
- * and not every text of the package.
+ * worded), filled by src/inspector/client/i18n.ts. Not part of `en`: the page's bundle takes these words and not
+ * every text of the package, and an app bundling the core carries none of them.
  * @example
  * enInspector['inspector.refused']; // 'refused'
  */
