@@ -25,6 +25,7 @@ import {
   type StateKey,
 } from '../domain/index.js';
 import { stateKey, type OrderSnapshot } from './snapshot.js';
+import { compiled } from './compiled.js';
 
 /** Bumped when the envelope or the meaning of the persisted fields changes. Version 2 added the order's clock. */
 export const SNAPSHOT_SCHEMA_VERSION = 2;
@@ -416,7 +417,7 @@ export function restoreOrder(stored: string | PersistedOrder, options: RestoreOr
       );
     }
   }
-  const parsed = OrderContext.safeParse(expand(envelope.context));
+  const parsed = compiledContext().safeParse(expand(envelope.context));
   const orderId = typeof envelope.context['orderId'] === 'string' ? envelope.context['orderId'] : undefined;
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -428,6 +429,12 @@ export function restoreOrder(stored: string | PersistedOrder, options: RestoreOr
   const broken = violation(envelope.state, parsed.data);
   if (broken) fail(orderId, `${broken[0]} is ${describe(broken[1])}, expected ${broken[2]}`);
   return (options.machine ?? orderMachine).resolveState({ value: stateValueOf(envelope.state), context: parsed.data });
+}
+
+let compiledOrderContext: typeof OrderContext | undefined;
+/** OrderContext as classic zod parsed it, compiled (a restore parses the whole context); built on the first restore. */
+function compiledContext(): typeof OrderContext {
+  return (compiledOrderContext ??= compiled(OrderContext));
 }
 
 function parseEnvelope(raw: unknown): PersistedOrder {
