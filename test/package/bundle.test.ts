@@ -80,6 +80,20 @@ function runLikeABrowser(code: string, script: string): unknown {
   return runInNewContext(`${code};\n(() => { ${script} })()`, window, { filename: 'browser-bundle.js' });
 }
 
+describe('the entries an app embeds, as browser bundles', () => {
+  const serverPackages = ['better-sqlite3', 'pg', 'ws', '@hpcc-js/wasm-graphviz'];
+  it.each([
+    ['order-lifecycle/metrics', 'src/metrics/index.ts'],
+    ['order-lifecycle/amazon', 'src/amazon/index.ts'],
+    ['order-lifecycle/testing', 'src/testing/index.ts'],
+    ['order-lifecycle/testing/model', 'src/testing/model/index.ts'],
+  ])('%s should bundle with no Node built-in module and no server or native package', async (_name, file) => {
+    const bundle = await bundleForBrowser({ file: resolve(root, file) });
+    expect(bundle.builtins).toEqual([]);
+    expect(bundle.packages.filter((name) => serverPackages.includes(name))).toEqual([]);
+  });
+});
+
 describe('the root entry as a browser bundle', () => {
   it('should bundle with no Node built-in module and no package but xstate and zod', async () => {
     const bundle = await bundleForBrowser({ file: resolve(root, 'src/index.ts') });

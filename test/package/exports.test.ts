@@ -160,4 +160,22 @@ describe('the installable package', () => {
     expect(forbidden).toEqual([]);
     expect([...packages]).toContain('xstate');
   });
+
+  it('should ship only the images the shipped docs link, no generated API reference, and JavaScript without its comments', () => {
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+    ) as Array<{ files: Array<{ path: string }> }>;
+    const files = packed!.files.map((file) => file.path);
+    expect(files.filter((file) => file.startsWith('docs/api/'))).toEqual([]);
+    const markdown = files
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => readFileSync(resolve(root, file), 'utf8'))
+      .join('\n');
+    const images = files.filter((file) => /\.(png|jpe?g|svg|webp)$/.test(file));
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(markdown, image).toContain(`](${relative('docs', image)})`);
+    // The JSDoc reaches editors through the .d.ts files; the JavaScript beside them carries none.
+    expect(readFileSync(resolve(root, 'dist/src/runtime/step.d.ts'), 'utf8')).toContain('@example');
+    expect(readFileSync(resolve(root, 'dist/src/runtime/step.js'), 'utf8')).not.toMatch(/\/\*\*|@example/);
+  });
 });
