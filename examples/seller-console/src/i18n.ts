@@ -5,7 +5,7 @@ const words = {
   title: { en: 'Seller console', 'zh-CN': '卖家订单控制台' },
   subtitle: {
     en: 'Each order is a live order-lifecycle actor: buttons are enabled exactly when the machine accepts the action.',
-    'zh-CN': '每个订单都是一个运行中的 order-lifecycle actor:只有状态机接受的操作,按钮才可用。',
+    'zh-CN': '每个订单都是一个运行中的 order-lifecycle actor：只有状态机接受的操作，按钮才可用。',
   },
   newOrder: { en: 'New order', 'zh-CN': '新订单' },
   reset: { en: 'Reset demo', 'zh-CN': '重置演示' },
@@ -18,7 +18,7 @@ const words = {
   autoCancel: { en: 'Auto-cancel unless shipped by', 'zh-CN': '未发货将自动取消于' },
   left: { en: 'left', 'zh-CN': '剩余' },
   seller: { en: 'Seller', 'zh-CN': '卖家' },
-  buyer: { en: 'Buyer (simulated)', 'zh-CN': '买家(模拟)' },
+  buyer: { en: 'Buyer (simulated)', 'zh-CN': '买家（模拟）' },
   generateLabel: { en: 'Buy shipping label', 'zh-CN': '购买货件标签' },
   voidLabel: { en: 'Void label', 'zh-CN': '作废标签' },
   confirmShipment: { en: 'Confirm shipment', 'zh-CN': '确认发货' },
@@ -29,7 +29,7 @@ const words = {
   buyerRequest: { en: 'Official cancellation request', 'zh-CN': '正式取消申请' },
   buyerMessage: { en: 'Buyer asks by message', 'zh-CN': '买家发消息要求取消' },
   requestBanner: { en: 'The buyer requested cancellation of', 'zh-CN': '买家申请取消' },
-  cancelRequested: { en: 'Cancel requested items (Buyer Canceled)', 'zh-CN': '取消所申请的商品(买家取消)' },
+  cancelRequested: { en: 'Cancel requested items (Buyer Canceled)', 'zh-CN': '取消所申请的商品（买家取消）' },
   openInspector: { en: 'Open in inspector', 'zh-CN': '在检查器中打开' },
   inspectorOff: { en: 'Inspector not running', 'zh-CN': '检查器未运行' },
   cancellations: { en: 'Cancellations', 'zh-CN': '取消记录' },
@@ -48,13 +48,16 @@ export const t = (lang: Lang, key: Word): string => words[key][lang];
 /** The package's own names of the states, so the page says what the CLI and the inspector say. */
 export const statusName = (lang: Lang, status: OrderStatus): string => statusNames[status]![lang];
 
+/** Days, hours and minutes after a number, per language. */
+const units: Record<Lang, [string, string, string]> = { en: ['d ', 'h ', 'm'], 'zh-CN': ['天', '小时', '分'] };
+
 /** "12:34 left" under an hour, "2d 3h left" beyond; null once the instant has passed. */
 export function countdown(lang: Lang, until: number, now: number): string | null {
   const ms = until - now;
   if (ms <= 0) return null;
   const seconds = Math.ceil(ms / 1000);
   const pad = (n: number) => String(n).padStart(2, '0');
-  const [d, h, m] = lang === 'en' ? ['d ', 'h ', 'm'] : ['天', '小时', '分'];
+  const [d, h, m] = units[lang];
   let text: string;
   if (seconds < 3600) text = `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`;
   else if (seconds < 86_400) text = `${Math.floor(seconds / 3600)}${h}${pad(Math.floor((seconds % 3600) / 60))}${m}`;
