@@ -201,7 +201,7 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
         {action(
           'cancelItems',
           chosen.length > 0 ? (at) => ({ type: 'seller.cancel', at, reason, items: chosen }) : null,
-          lang === 'en' ? 'Choose a quantity to cancel for at least one item.' : '请至少为一件商品填写取消数量。',
+          t(lang, 'chooseQuantity'),
         )}
       </div>
       <div className="actions">

@@ -16,7 +16,11 @@ const words = {
   placedAt: { en: 'Placed', 'zh-CN': '下单时间' },
   buyerWindow: { en: 'Buyer can cancel until', 'zh-CN': '买家可自行取消至' },
   autoCancel: { en: 'Auto-cancel unless shipped by', 'zh-CN': '未发货将自动取消于' },
-  left: { en: 'left', 'zh-CN': '剩余' },
+  left: { en: '{time} left', 'zh-CN': '剩余 {time}' },
+  chooseQuantity: {
+    en: 'Choose a quantity to cancel for at least one item.',
+    'zh-CN': '请至少为一件商品填写取消数量。',
+  },
   seller: { en: 'Seller', 'zh-CN': '卖家' },
   buyer: { en: 'Buyer (simulated)', 'zh-CN': '买家（模拟）' },
   generateLabel: { en: 'Buy shipping label', 'zh-CN': '购买货件标签' },
@@ -62,7 +66,7 @@ export function countdown(lang: Lang, until: number, now: number): string | null
   if (seconds < 3600) text = `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`;
   else if (seconds < 86_400) text = `${Math.floor(seconds / 3600)}${h}${pad(Math.floor((seconds % 3600) / 60))}${m}`;
   else text = `${Math.floor(seconds / 86_400)}${d}${Math.floor((seconds % 86_400) / 3600)}${h.trim()}`;
-  return lang === 'en' ? `${text} ${t(lang, 'left')}` : `${t(lang, 'left')} ${text}`;
+  return t(lang, 'left').replace('{time}', text);
 }
 
 /** A local date and time in the page's language. */
