@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-import { InvalidInputError } from '../domain/index.js';
+import { InvalidInputError, MissingDependencyError } from '../domain/index.js';
 import { buildProgram } from './program.js';
 import { CliFailure, exitCodes, oneLine } from './options.js';
 
 /**
  * The exit status and one-line message of an error no command handled itself: bad input is a wrong argument
  * (2), as are the inspector's own errors about its options and files, except when it cannot read its store;
- * everything else (the store unreachable or unreadable, a write conflict, a bug) is a failure (3).
+ * everything else (the store unreachable or unreadable, a write conflict, a bug) is a failure (3). A missing optional
+ * peer dependency is named with the command that needed it (`order-lifecycle inspect needs … ws`), not the function.
  */
 function failure(error: unknown): { status: number; message: string } {
+  if (error instanceof MissingDependencyError && !error.feature.startsWith('order-lifecycle ')) {
+    const command = process.argv.slice(2).find((arg) => !arg.startsWith('-')) ?? 'simulate';
+    error = new MissingDependencyError(error.dependency, `order-lifecycle ${command}`, error.range, { cause: error });
+  }
   const message = oneLine(error, false);
   if (error instanceof CliFailure) return { status: error.exitCode, message };
   if (error instanceof InvalidInputError) return { status: exitCodes.usage, message };

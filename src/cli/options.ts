@@ -6,6 +6,7 @@ import {
   Instant,
   InvalidInputError,
   languages,
+  MissingDependencyError,
   type Lang,
   OrderLifecycleError,
   type ParsedOrderEvent,
@@ -233,6 +234,8 @@ async function openService(
     return service;
   } catch (error) {
     await store?.close().catch(() => {});
+    // A missing driver is not the store's fault: main.ts names the command and the package to install.
+    if (error instanceof MissingDependencyError) throw error;
     throw new CliFailure(`cannot open the order store (${where}): ${oneLine(error)}`);
   }
 }

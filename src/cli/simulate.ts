@@ -312,7 +312,8 @@ export function simulateCommand(): Command {
       store = postgres ? await freshPostgres(options.databaseUrl!, options.schema) : await freshSqlite(db);
       await store.init();
     } catch (error) {
-      const { hidePassword } = await import('../domain/index.js');
+      const { hidePassword, MissingDependencyError } = await import('../domain/index.js');
+      if (error instanceof MissingDependencyError) throw error; // main.ts names the command and the package
       const where = postgres
         ? `PostgreSQL ${JSON.stringify(hidePassword(options.databaseUrl!))}`
         : `SQLite file ${JSON.stringify(db)}`;

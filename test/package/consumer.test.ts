@@ -258,4 +258,20 @@ console.log(JSON.stringify({ empty: loaded.filter((n) => n === 0).length, status
       /^error: order-lifecycle diagram --format svg needs the optional peer dependency @hpcc-js\/wasm-graphviz: run npm install @hpcc-js\/wasm-graphviz@\^1\.\d+\.\d+\.\n$/,
     );
   });
+
+  it('should name the command, not the function, when inspect or place (a store command) lacks its optional package', (context) => {
+    needsInstall(context);
+    const bin = join(app, 'node_modules/.bin/order-lifecycle');
+    const inspect = run(bin, ['inspect', '--port', '0'], app);
+    expect(inspect.status).toBe(3);
+    expect(inspect.stderr).toMatch(
+      /^error: order-lifecycle inspect needs the optional peer dependency (ws|@hpcc-js\/wasm-graphviz): run npm install \S+@\^\d+\.\d+\.\d+\.\n$/,
+    );
+    const example = join(app, 'node_modules/order-lifecycle/docs/examples/order.json');
+    const place = run(bin, ['place', example, '--db', join(app, 'orders.db')], app);
+    expect(place.status).toBe(3);
+    expect(place.stderr).toMatch(
+      /^error: order-lifecycle place needs the optional peer dependency better-sqlite3: run npm install better-sqlite3@\^12\.\d+\.\d+\.\n$/,
+    );
+  });
 });
