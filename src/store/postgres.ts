@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type {
@@ -51,12 +52,24 @@ export interface PostgresPoolClient {
     text: string,
     values?: unknown[],
   ): Promise<PostgresQueryResult<R>>;
+  /** Runs one named statement: the connection parses and plans it the first time, then only binds its values. */
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    config: PostgresNamedQuery,
+  ): Promise<PostgresQueryResult<R>>;
   /** Returns the client to the pool, or closes it when given an error. */
   release(error?: Error | boolean): void;
   /** Listens for the client's connection error. */
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Stops listening. */
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** A statement with a name, as `pg` takes it: prepared once per connection under `name`. */
+export interface PostgresNamedQuery {
+  /** Unique per text: the store's names carry a hash of the text, which holds the schema. */
+  name: string;
+  text: string;
+  values: unknown[];
 }
 
 /** What a statement returned: its rows and how many rows it affected. */
@@ -82,6 +95,14 @@ export interface PostgresStoreOptions {
    * `default_transaction_read_only`, so PostgreSQL refuses every write. Ignored with `pool`.
    */
   readonly?: boolean;
+  /**
+   * Send the statements of the write path as named statements, which each connection parses and plans once (default
+   * true). `false` sends every statement unnamed, parsed and planned on each call. Behind a pooler that moves
+   * transactions between server connections without tracking names (PgBouncer in transaction mode before 1.21, or
+   * with `max_prepared_statements = 0`), the store turns them off by itself at the first statement the server does
+   * not know (that transaction fails as a WriteConflictError, which is retried); `false` avoids that one conflict.
+   */
+  preparedStatements?: boolean;
 }
 
 /** The PostgreSQL schema, with `%s` standing for the quoted schema name. Exported for docs/service.md. */
@@ -135,6 +156,23 @@ CREATE TABLE IF NOT EXISTS %s.order_idempotency (
 `;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** The columns of each table, named instead of `*` in named statements: a plan kept by a connection may not change its result's columns when a column is added. */
+const ORDER_COLUMNS = 'order_id, version, status, next_deadline, seq, snapshot';
+const HISTORY_COLUMNS =
+  'order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id';
+const OUTBOX_COLUMNS = 'id, order_id, version, seq, effect, state, attempts, available_at, last_error, claim';
+
+/** A statement of the store's and its name: `ol_<what>_<hash of the text>`, so that stores on other schemas sharing a connection never share a name. */
+interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+function statement(what: string, text: string): Statement {
+  return { name: `ol_${what}_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`, text };
+}
+/** The server's answers to a named statement behind a pooler that does not track names: 26000 (no such statement), 42P05 (it exists). */
+const UNKNOWN_STATEMENT = new Set(['26000', '42P05']);
+
 /** Serializes outbox claims across processes so that an order's effects are reserved in order. */
 const OUTBOX_CLAIM_LOCK = 0x6f6c6f62;
 
@@ -155,6 +193,10 @@ export class PostgresStore implements OrderStore {
   private readonly ownsPool: boolean;
   private readonly readOnly: boolean;
   private readonly t: { orders: string; history: string; outbox: string; keys: string };
+  /** The hot statements, with names (see `preparedStatements`). */
+  private readonly sql: ReturnType<typeof statements>;
+  /** Whether the hot statements are sent named; turned off for good behind a pooler that does not track names. */
+  private named: boolean;
 
   constructor(options: PostgresStoreOptions = {}) {
     const schema = options.schema ?? 'public';
@@ -172,6 +214,8 @@ export class PostgresStore implements OrderStore {
       outbox: `${q}.order_outbox`,
       keys: `${q}.order_idempotency`,
     };
+    this.sql = statements(this.t);
+    this.named = options.preparedStatements !== false;
     this.ownsPool = !options.pool;
     this.readOnly = options.readonly === true;
     this.pool =
@@ -253,8 +297,18 @@ export class PostgresStore implements OrderStore {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         discard = asError(rollbackError);
       });
-      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
       const code = (error as { code?: string }).code;
+      // A named statement the server did not know, or knew already: a pooler handed this transaction to a server
+      // connection other than the one the name was prepared on. Nothing was written; the store sends unnamed
+      // statements from now on, and the transaction may run again.
+      if (this.named && code !== undefined && UNKNOWN_STATEMENT.has(code)) {
+        this.named = false;
+        throw new WriteConflictError(
+          `A named statement was not known to the server's connection (a pooler in transaction mode?): ${(error as Error).message}; statements are sent unnamed from now on.`,
+          { cause: error },
+        );
+      }
+      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
       if (code === '23505' || code === '40001' || code === '40P01') {
         throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, {
           cause: error,
@@ -302,83 +356,78 @@ export class PostgresStore implements OrderStore {
     }
   }
 
+  /** Runs one of the store's statements on `client`: named unless turned off (see `preparedStatements`). */
+  private run(client: PostgresPoolClient, statement: Statement, values: unknown[]): Promise<PostgresQueryResult> {
+    return this.named
+      ? client.query({ name: statement.name, text: statement.text, values })
+      : client.query(statement.text, values);
+  }
+
   private txOn(client: PostgresPoolClient): StoreTransaction {
-    const { orders, history, outbox, keys } = this.t;
+    const sql = this.sql;
     const tx: StoreTransaction = {
-      getOrder: async (orderId) =>
-        toOrder((await client.query(`SELECT * FROM ${orders} WHERE order_id = $1`, [orderId])).rows[0]),
+      getOrder: async (orderId) => toOrder((await this.run(client, sql.getOrder, [orderId])).rows[0]),
       claimDue: async (now, limit, exclude) => {
-        const result = await client.query(
-          `SELECT * FROM ${orders} WHERE next_deadline <= $1 AND NOT (order_id = ANY($3::text[]))
-           ORDER BY next_deadline, order_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [now, limit, exclude],
-        );
+        const result = await this.run(client, sql.claimDue, [now, limit, exclude]);
         return result.rows.map((row) => toOrder(row)!);
       },
       insertOrder: async (row) => {
-        const result = await client.query(
-          `INSERT INTO ${orders} (order_id, version, status, next_deadline, seq, snapshot) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
-          [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot],
-        );
+        const result = await this.run(client, sql.insertOrder, [
+          row.orderId,
+          row.version,
+          row.status,
+          row.nextDeadline,
+          row.seq,
+          row.snapshot,
+        ]);
         return result.rowCount === 1;
       },
       updateOrder: async (row, expectedSeq) => {
-        const result = await client.query(
-          `UPDATE ${orders} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND seq = $7`,
-          [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot, expectedSeq],
-        );
+        const result = await this.run(client, sql.updateOrder, [
+          row.orderId,
+          row.version,
+          row.status,
+          row.nextDeadline,
+          row.seq,
+          row.snapshot,
+          expectedSeq,
+        ]);
         return result.rowCount === 1;
       },
       getIdempotency: async (orderId, key) =>
-        ((await client.query(`SELECT request, result FROM ${keys} WHERE order_id = $1 AND key = $2`, [orderId, key]))
-          .rows[0] as IdempotencyRecord | undefined) ?? null,
+        ((await this.run(client, sql.getIdempotency, [orderId, key])).rows[0] as IdempotencyRecord | undefined) ?? null,
       putIdempotency: async (orderId, key, record) => {
-        await client.query(`INSERT INTO ${keys} (order_id, key, request, result) VALUES ($1, $2, $3, $4)`, [
-          orderId,
-          key,
-          record.request,
-          record.result,
-        ]);
+        await this.run(client, sql.putIdempotency, [orderId, key, record.request, record.result]);
       },
       appendHistory: async (row) => {
-        await client.query(
-          `INSERT INTO ${history} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [
-            row.orderId,
-            row.seq,
-            row.version,
-            row.event,
-            row.verdict,
-            row.effects,
-            row.statusBefore,
-            row.statusAfter,
-            row.recordedAt,
-            row.machineVersion,
-            row.eventId ?? null,
-          ],
-        );
+        await this.run(client, sql.appendHistory, [
+          row.orderId,
+          row.seq,
+          row.version,
+          row.event,
+          row.verdict,
+          row.effects,
+          row.statusBefore,
+          row.statusAfter,
+          row.recordedAt,
+          row.machineVersion,
+          row.eventId ?? null,
+        ]);
       },
       findEvent: async (orderId, eventId, event) => {
-        const result = await client.query(
-          `SELECT * FROM ${history} WHERE order_id = $1 AND event_id = $2 AND event = $3 ORDER BY seq LIMIT 1`,
-          [orderId, eventId, event],
-        );
+        const result = await this.run(client, sql.findEvent, [orderId, eventId, event]);
         return result.rows[0] ? toHistory(result.rows[0]) : null;
       },
       addOutbox: async (rows: readonly OutboxRecord[], availableAt: number) => {
         if (rows.length === 0) return;
-        await client.query(
-          `INSERT INTO ${outbox} (order_id, version, seq, effect, available_at)
-           SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bigint[])`,
-          [
-            rows.map((r) => r.orderId),
-            rows.map((r) => r.version),
-            rows.map((r) => r.seq),
-            rows.map((r) => r.effect),
-            rows.map(() => availableAt),
-          ],
-        );
+        // Arrays, so one text (and one name) for any number of rows.
+        await this.run(client, sql.addOutbox, [
+          rows.map((r) => r.orderId),
+          rows.map((r) => r.version),
+          rows.map((r) => r.seq),
+          rows.map((r) => r.effect),
+          rows.map(() => availableAt),
+        ]);
       },
     };
     return tx;
@@ -435,19 +484,8 @@ export class PostgresStore implements OrderStore {
   claimOutbox({ now, batch, leaseMs }: OutboxClaimOptions): Promise<OutboxEntry[]> {
     return this.inTransaction(async (client) => {
       // Claims are short and serialized, so "an earlier row of the order is reserved" is always seen.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_CLAIM_LOCK]);
-      const result = await client.query(
-        `UPDATE ${this.t.outbox} SET available_at = $2, claim = claim + 1 WHERE id IN (
-           SELECT o.id FROM ${this.t.outbox} o
-           WHERE o.state = 'pending' AND o.available_at <= $1
-             AND NOT EXISTS (
-               SELECT 1 FROM ${this.t.outbox} p
-               WHERE p.order_id = o.order_id AND p.state = 'pending' AND p.id < o.id AND p.available_at > $1
-             )
-           ORDER BY o.id LIMIT $3
-         ) RETURNING *`,
-        [now, now + leaseMs, batch],
-      );
+      await this.run(client, this.sql.outboxLock, [OUTBOX_CLAIM_LOCK]);
+      const result = await this.run(client, this.sql.claimOutbox, [now, now + leaseMs, batch]);
       return result.rows.map(toOutbox).sort((a, b) => a.id - b.id);
     });
   }
@@ -495,6 +533,58 @@ export class PostgresStore implements OrderStore {
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();
   }
+}
+
+/** The statements of the write path, the sweep's claim and the outbox claim, for the tables `t` (schema included). */
+function statements(t: { orders: string; history: string; outbox: string; keys: string }) {
+  return {
+    getOrder: statement('get_order', `SELECT ${ORDER_COLUMNS} FROM ${t.orders} WHERE order_id = $1`),
+    claimDue: statement(
+      'claim_due',
+      `SELECT ${ORDER_COLUMNS} FROM ${t.orders} WHERE next_deadline <= $1 AND NOT (order_id = ANY($3::text[]))
+       ORDER BY next_deadline, order_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    ),
+    insertOrder: statement(
+      'insert_order',
+      `INSERT INTO ${t.orders} (order_id, version, status, next_deadline, seq, snapshot) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
+    ),
+    updateOrder: statement(
+      'update_order',
+      `UPDATE ${t.orders} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND seq = $7`,
+    ),
+    getIdempotency: statement('get_key', `SELECT request, result FROM ${t.keys} WHERE order_id = $1 AND key = $2`),
+    putIdempotency: statement(
+      'put_key',
+      `INSERT INTO ${t.keys} (order_id, key, request, result) VALUES ($1, $2, $3, $4)`,
+    ),
+    appendHistory: statement(
+      'append_history',
+      `INSERT INTO ${t.history} (${HISTORY_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    ),
+    findEvent: statement(
+      'find_event',
+      `SELECT ${HISTORY_COLUMNS} FROM ${t.history} WHERE order_id = $1 AND event_id = $2 AND event = $3 ORDER BY seq LIMIT 1`,
+    ),
+    addOutbox: statement(
+      'add_outbox',
+      `INSERT INTO ${t.outbox} (order_id, version, seq, effect, available_at)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bigint[])`,
+    ),
+    outboxLock: statement('outbox_lock', 'SELECT pg_advisory_xact_lock($1)'),
+    claimOutbox: statement(
+      'claim_outbox',
+      `UPDATE ${t.outbox} SET available_at = $2, claim = claim + 1 WHERE id IN (
+         SELECT o.id FROM ${t.outbox} o
+         WHERE o.state = 'pending' AND o.available_at <= $1
+           AND NOT EXISTS (
+             SELECT 1 FROM ${t.outbox} p
+             WHERE p.order_id = o.order_id AND p.state = 'pending' AND p.id < o.id AND p.available_at > $1
+           )
+         ORDER BY o.id LIMIT $3
+       ) RETURNING ${OUTBOX_COLUMNS}`,
+    ),
+  };
 }
 
 type Row = Record<string, unknown>;
