@@ -9,7 +9,7 @@ import {
 } from '../domain/index.js';
 import { orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
-import { createOrderService, storedSnapshots, type OrderService } from '../service/index.js';
+import { createOrderService, type OrderService } from '../service/index.js';
 import type { OrderStore } from '../store/index.js';
 import { SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
 
@@ -94,15 +94,18 @@ export function simulationNow(clock: SimulationClock): () => number {
 export class SimulationRunner {
   readonly counters = emptyCounters();
   private next = 0;
-  private readonly actions: SimulationPlan['actions'];
+  /** This runner's actions; each slot is emptied once its action is sent, so a done action's memory goes. */
+  private readonly actions: Array<SimAction | undefined>;
+  private readonly seed: number;
 
   constructor(
     private readonly service: OrderService,
-    private readonly plan: SimulationPlan,
+    plan: Pick<SimulationPlan, 'actions' | 'seed'>,
     private readonly clock: SimulationClock,
     owns: (action: SimAction) => boolean = () => true,
   ) {
     this.actions = plan.actions.filter(owns);
+    this.seed = plan.seed;
   }
 
   /** How many of this runner's actions are done, of how many. */
@@ -122,6 +125,7 @@ export class SimulationRunner {
     const inFlight: Array<Promise<void>> = [];
     while (this.next < this.actions.length && this.actions[this.next]!.at < until) {
       const action = this.actions[this.next]!;
+      this.actions[this.next] = undefined;
       this.next++;
       if (action.kind === 'feed') {
         await settled(inFlight.splice(0));
@@ -181,7 +185,7 @@ export class SimulationRunner {
         );
         const report = await applyFeed(this.service, xml, {
           at: action.at,
-          feedId: `sim-${this.plan.seed}-day-${action.day + 1}`,
+          feedId: `sim-${this.seed}-day-${action.day + 1}`,
         });
         const summary = report.processingSummary;
         const feeds = this.counters.feeds;
@@ -276,6 +280,218 @@ function whoOf(record: { by: string; reason: string }): CancelledBy {
   return record.by as CancelledBy;
 }
 
+/** What the figures need of a plan: a few numbers (not its orders or actions, which the run lets go). */
+type PlanFacts = Pick<SimulationPlan, 'seed' | 'days' | 'start' | 'weekEnd' | 'end' | 'scenarios'> & {
+  orders: { length: number };
+};
+
+/** A SKU's counted seller cancellation or shipment, as `sellerMetrics`'s listing suppression risks see them. */
+interface SkuCancellation {
+  orderId: string;
+  placedAt: number;
+  at: number;
+}
+
+/**
+ * The listing suppression risks of `sellerMetrics` at `now` (SKUs with two or more counted seller cancellations in
+ * a row, no shipment of the SKU between, of orders placed in the 30 days before `now`), built order by order: per
+ * SKU it keeps the counted seller cancellations and the instants the SKU shipped (one number per shipped SKU of an
+ * order), not the orders. The same rules as `sellerMetrics` (a test compares the two on every stored order).
+ */
+class SuppressionRuns {
+  private readonly bySku = new Map<string, { canceled: SkuCancellation[]; shipped: number[] }>();
+
+  constructor(private readonly now: number) {}
+
+  private of(sku: string): { canceled: SkuCancellation[]; shipped: number[] } {
+    let events = this.bySku.get(sku);
+    if (!events) this.bySku.set(sku, (events = { canceled: [], shipped: [] }));
+    return events;
+  }
+
+  add(order: OrderSnapshot['context']): void {
+    if (order.fulfillmentChannel !== 'MFN') return;
+    const now = this.now;
+    const skuOf = new Map(order.items.map((item) => [item.orderItemId, item.sku]));
+    const canceledSkus = new Set<string>();
+    for (const record of order.cancellations) {
+      if (record.at >= now || record.by !== 'seller' || !record.countsAgainstRate) continue;
+      for (const item of record.items) {
+        const sku = skuOf.get(item.orderItemId);
+        // One entry per order and SKU: two partial cancels of one order are one cancelled order.
+        if (sku === undefined || canceledSkus.has(sku)) continue;
+        canceledSkus.add(sku);
+        this.of(sku).canceled.push({ orderId: order.orderId, placedAt: order.placedAt, at: record.at });
+      }
+    }
+    if (order.shippedAt !== null && order.shippedAt < now) {
+      const canceledAt = new Map<string, number>();
+      for (const record of order.cancellations) {
+        if (record.at > order.shippedAt) break;
+        for (const item of record.items)
+          canceledAt.set(item.orderItemId, (canceledAt.get(item.orderItemId) ?? 0) + item.quantity);
+      }
+      const shippedSkus = new Set(
+        order.items
+          .filter((i) => i.sku !== undefined && (canceledAt.get(i.orderItemId) ?? 0) < i.quantity)
+          .map((i) => i.sku!),
+      );
+      for (const sku of shippedSkus) this.of(sku).shipped.push(order.shippedAt);
+    }
+  }
+
+  /** The risks, by SKU: the longest run of each (the latest of equally long ones), oldest first. */
+  risks(): SimulationFigures['offersAtRisk'] {
+    const from = this.now - 30 * DAY;
+    const risks: SimulationFigures['offersAtRisk'] = [];
+    for (const [sku, { canceled, shipped }] of this.bySku) {
+      if (canceled.length < 2) continue;
+      // Stable sorts: cancellations at one instant keep the order they came in, as `sellerMetrics`'s do; a
+      // shipment at the same instant as a cancel comes after it (the SKU was sellable again).
+      const cancels = [...canceled].sort((a, b) => a.at - b.at);
+      const shipments = Float64Array.from(shipped).sort();
+      let s = 0;
+      let run: SkuCancellation[] = [];
+      let longest: SkuCancellation[] = [];
+      for (const cancellation of cancels) {
+        if (s < shipments.length && shipments[s]! < cancellation.at) {
+          while (s < shipments.length && shipments[s]! < cancellation.at) s++;
+          run = [];
+        }
+        if (cancellation.placedAt >= from) run.push(cancellation);
+        if (run.length >= 2 && run.length >= longest.length) longest = [...run];
+      }
+      if (longest.length >= 2) risks.push({ sku, inARow: longest.length, orderIds: longest.map((c) => c.orderId) });
+    }
+    return risks.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  }
+}
+
+/**
+ * The figures of a run, built page by page from the stored orders (`add`), then `figures(counters)`: it keeps a
+ * few numbers per day and per SKU, not the snapshots. The rates are `sellerMetrics`'s on each page, summed (its
+ * counts add up over disjoint sets of orders, and the rate is the sums' quotient, as it computes it).
+ */
+class FiguresTally {
+  private readonly plan: PlanFacts;
+  private readonly states = Object.fromEntries(OrderStatus.options.map((status) => [status, 0])) as Record<
+    OrderStatus,
+    number
+  >;
+  private readonly byWho: Record<CancelledBy, number> = { buyer: 0, seller: 0, marketplace: 0, auto: 0 };
+  private readonly byReason: Record<string, number> = {};
+  private total = 0;
+  private counted = 0;
+  private readonly placedPerDay: number[];
+  private readonly cancellationRate = { canceled: 0, orders: 0 };
+  private readonly lateShipmentRate = { late: 0, orders: 0 };
+  private readonly daily: Array<{ canceled: number; orders: number }>;
+  private readonly suppression: SuppressionRuns;
+
+  constructor(plan: PlanFacts) {
+    const { seed, days, start, weekEnd, end, scenarios } = plan;
+    this.plan = { seed, days, start, weekEnd, end, scenarios, orders: { length: plan.orders.length } };
+    this.placedPerDay = new Array<number>(days).fill(0);
+    this.daily = Array.from({ length: days }, () => ({ canceled: 0, orders: 0 }));
+    this.suppression = new SuppressionRuns(weekEnd);
+  }
+
+  /** Adds a page of stored orders (each order once; pages in id order give `sellerMetrics`'s order of ties). */
+  add(snapshots: readonly OrderSnapshot[]): void {
+    const plan = this.plan;
+    for (const snapshot of snapshots) {
+      this.states[orderStatus(snapshot)]++;
+      const context = snapshot.context;
+      const day = Math.floor((context.placedAt - plan.start) / DAY);
+      if (day >= 0 && day < plan.days) this.placedPerDay[day]!++;
+      for (const record of context.cancellations) {
+        this.total++;
+        if (record.countsAgainstRate) this.counted++;
+        this.byWho[whoOf(record)]++;
+        this.byReason[record.reason] = (this.byReason[record.reason] ?? 0) + 1;
+      }
+    }
+    const metrics = sellerMetrics(snapshots, { now: plan.weekEnd });
+    this.cancellationRate.canceled += metrics.cancellationRate.canceled;
+    this.cancellationRate.orders += metrics.cancellationRate.orders;
+    this.lateShipmentRate.late += metrics.lateShipmentRate.last10Days.late;
+    this.lateShipmentRate.orders += metrics.lateShipmentRate.last10Days.orders;
+    for (const snapshot of snapshots) this.suppression.add(snapshot.context);
+    this.daily.forEach((sum, day) => {
+      const at = plan.start + (day + 1) * DAY;
+      // Only orders placed in the 7 days before `at` are in its Cancellation Rate: the others need no checking.
+      const inWindow = snapshots.filter(
+        (snapshot) => snapshot.context.placedAt >= at - 7 * DAY && snapshot.context.placedAt < at,
+      );
+      const rate = sellerMetrics(inWindow, { now: at }).cancellationRate;
+      sum.canceled += rate.canceled;
+      sum.orders += rate.orders;
+    });
+  }
+
+  /** The figures of the orders added so far, with the runner's counters. */
+  figures(counters: SimulationCounters): SimulationFigures {
+    const plan = this.plan;
+    const states = { ...this.states };
+    const cr = this.cancellationRate;
+    const crRate = quotient(cr.canceled, cr.orders);
+    const lsr = this.lateShipmentRate;
+    const lsrRate = quotient(lsr.late, lsr.orders);
+    const daily = this.placedPerDay.map((placed, day): DailyRate => {
+      const at = plan.start + (day + 1) * DAY;
+      const { canceled, orders } = this.daily[day]!;
+      return {
+        day: day + 1,
+        date: iso(at - DAY).slice(0, 10),
+        placed,
+        rate: quotient(canceled, orders),
+        canceled,
+        orders,
+      };
+    });
+    return {
+      seed: plan.seed,
+      orders: plan.orders.length,
+      days: plan.days,
+      start: iso(plan.start),
+      weekEnd: iso(plan.weekEnd),
+      end: iso(plan.end),
+      scenarios: plan.scenarios,
+      states,
+      cancellations: {
+        total: this.total,
+        counted: this.counted,
+        byReason: Object.fromEntries(Object.entries(this.byReason).sort(([a], [b]) => (a < b ? -1 : 1))),
+        byWho: { ...this.byWho },
+      },
+      events: counters.events,
+      refusals: Object.fromEntries(Object.entries(counters.refusals).sort(([a], [b]) => (a < b ? -1 : 1))),
+      amazon: { notifications: counters.notifications, feeds: counters.feeds },
+      sweeper: { ...counters.sweeper, autoCanceled: states['auto-canceled'] },
+      cancellationRate: {
+        rate: crRate,
+        canceled: cr.canceled,
+        orders: cr.orders,
+        target: CANCELLATION_RATE_TARGET,
+        healthy: crRate < CANCELLATION_RATE_TARGET,
+      },
+      lateShipmentRate: {
+        rate: lsrRate,
+        late: lsr.late,
+        orders: lsr.orders,
+        target: LATE_SHIPMENT_RATE_TARGET,
+        healthy: lsrRate < LATE_SHIPMENT_RATE_TARGET,
+        days: 10,
+      },
+      offersAtRisk: this.suppression.risks(),
+      daily,
+    };
+  }
+}
+
+/** `count / orders`, 0 without orders: `sellerMetrics`'s rate. */
+const quotient = (count: number, orders: number) => (orders === 0 ? 0 : count / orders);
+
 /**
  * The figures of a run from the stored orders: states, cancellations, `sellerMetrics` at the end of the week
  * and at the end of each day, and the runner's counters.
@@ -283,88 +499,38 @@ function whoOf(record: { by: string; reason: string }): CancelledBy {
  * const figures = figuresOf(plan, await storedSnapshots(service), runner.counters);
  */
 export function figuresOf(
-  plan: SimulationPlan,
+  plan: PlanFacts,
   snapshots: readonly OrderSnapshot[],
   counters: SimulationCounters,
 ): SimulationFigures {
-  const states = Object.fromEntries(OrderStatus.options.map((status) => [status, 0])) as Record<OrderStatus, number>;
-  const byWho: Record<CancelledBy, number> = { buyer: 0, seller: 0, marketplace: 0, auto: 0 };
-  const byReason: Record<string, number> = {};
-  let total = 0;
-  let counted = 0;
-  const placedPerDay = new Array<number>(plan.days).fill(0);
-  for (const snapshot of snapshots) {
-    states[orderStatus(snapshot)]++;
-    const context = snapshot.context;
-    const day = Math.floor((context.placedAt - plan.start) / DAY);
-    if (day >= 0 && day < plan.days) placedPerDay[day]!++;
-    for (const record of context.cancellations) {
-      total++;
-      if (record.countsAgainstRate) counted++;
-      byWho[whoOf(record)]++;
-      byReason[record.reason] = (byReason[record.reason] ?? 0) + 1;
-    }
+  const tally = new FiguresTally(plan);
+  for (let from = 0; from < snapshots.length; from += STORED_PAGE) tally.add(snapshots.slice(from, from + STORED_PAGE));
+  return tally.figures(counters);
+}
+
+/** Orders read from the store at a time for the figures. */
+const STORED_PAGE = 1000;
+
+/**
+ * `figuresOf` on every stored order, read page by page (1,000 ids a page, each page's reads at once, as
+ * `storedSnapshots` does) and let go page by page: memory does not grow with the orders.
+ * @example
+ * const figures = await storedFigures(plan, service, runner.counters);
+ */
+export async function storedFigures(
+  plan: PlanFacts,
+  service: OrderService,
+  counters: SimulationCounters,
+): Promise<SimulationFigures> {
+  const tally = new FiguresTally(plan);
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await service.list({ limit: STORED_PAGE, ...(afterId === undefined ? {} : { afterId }) });
+    const stored = await Promise.all(page.map((listing) => service.get(listing.orderId)));
+    tally.add(stored.flatMap((order) => (order ? [order.snapshot] : [])));
+    if (page.length < STORED_PAGE) return tally.figures(counters);
+    afterId = page.at(-1)!.orderId;
   }
-  const metrics = sellerMetrics(snapshots, { now: plan.weekEnd });
-  const cr = metrics.cancellationRate;
-  const lsr = metrics.lateShipmentRate.last10Days;
-  const daily = placedPerDay.map((placed, day): DailyRate => {
-    const at = plan.start + (day + 1) * DAY;
-    // Only orders placed in the 7 days before `at` are in its Cancellation Rate: the others need no checking.
-    const inWindow = snapshots.filter(
-      (snapshot) => snapshot.context.placedAt >= at - 7 * DAY && snapshot.context.placedAt < at,
-    );
-    const rate = sellerMetrics(inWindow, { now: at }).cancellationRate;
-    return {
-      day: day + 1,
-      date: iso(at - DAY).slice(0, 10),
-      placed,
-      rate: rate.rate,
-      canceled: rate.canceled,
-      orders: rate.orders,
-    };
-  });
-  return {
-    seed: plan.seed,
-    orders: plan.orders.length,
-    days: plan.days,
-    start: iso(plan.start),
-    weekEnd: iso(plan.weekEnd),
-    end: iso(plan.end),
-    scenarios: plan.scenarios,
-    states,
-    cancellations: {
-      total,
-      counted,
-      byReason: Object.fromEntries(Object.entries(byReason).sort(([a], [b]) => (a < b ? -1 : 1))),
-      byWho,
-    },
-    events: counters.events,
-    refusals: Object.fromEntries(Object.entries(counters.refusals).sort(([a], [b]) => (a < b ? -1 : 1))),
-    amazon: { notifications: counters.notifications, feeds: counters.feeds },
-    sweeper: { ...counters.sweeper, autoCanceled: states['auto-canceled'] },
-    cancellationRate: {
-      rate: cr.rate,
-      canceled: cr.canceled,
-      orders: cr.orders,
-      target: CANCELLATION_RATE_TARGET,
-      healthy: cr.healthy,
-    },
-    lateShipmentRate: {
-      rate: lsr.rate,
-      late: lsr.late,
-      orders: lsr.orders,
-      target: LATE_SHIPMENT_RATE_TARGET,
-      healthy: lsr.healthy,
-      days: 10,
-    },
-    offersAtRisk: metrics.suppressionRisks.map((risk) => ({
-      sku: risk.sku,
-      inARow: risk.cancellations.length,
-      orderIds: risk.cancellations.map((c) => c.orderId),
-    })),
-    daily,
-  };
 }
 
 /** Options of `simulate`. */
@@ -376,6 +542,8 @@ export interface SimulateOptions {
   seed: number;
   /** Called after each clock step with the actions done and planned. */
   onProgress?: (done: number, total: number) => void;
+  /** Snapshots the service keeps in memory (its `snapshotCache`; its default when left out). The figures do not depend on it. */
+  snapshotCache?: number;
 }
 
 /**
@@ -386,25 +554,42 @@ export interface SimulateOptions {
  * figures.cancellationRate.rate;
  */
 export async function simulate(options: SimulateOptions): Promise<SimulationFigures> {
-  const plan = planSimulation(options);
-  const clock: SimulationClock = { now: plan.start };
-  // Every order's snapshot is kept: the figures at the end read them all anyway.
-  const service = await createOrderService({
-    store: options.store,
-    now: simulationNow(clock),
-    snapshotCache: Math.max(10_000, options.orders),
-  });
+  const clock: SimulationClock = { now: 0 };
+  const { service, runner, tally, steps } = await prepare(options, clock);
   try {
-    const runner = new SimulationRunner(service, plan, clock);
-    await runClock(plan, async (at) => {
+    await runClock(steps, async (at) => {
       await runner.runUntil(at);
       await runner.sweep(at);
       options.onProgress?.(runner.progress.done, runner.progress.total);
     });
-    return figuresOf(plan, await storedSnapshots(service), runner.counters);
+    return await storedFigures(tally, service, runner.counters);
   } finally {
     await service.close();
   }
+}
+
+/**
+ * The plan of a run and the service, with the plan handed out in parts so that nothing holds the plan itself: the
+ * runner keeps the actions (and lets each go once sent), the figures a few of its numbers, the clock its first and
+ * last instants.
+ */
+async function prepare(options: SimulateOptions, clock: SimulationClock) {
+  const plan = planSimulation(options);
+  clock.now = plan.start;
+  // The service's own bounded snapshot cache: the figures read the orders back from the store page by page.
+  const service = await createOrderService({
+    store: options.store,
+    now: simulationNow(clock),
+    ...(options.snapshotCache === undefined ? {} : { snapshotCache: options.snapshotCache }),
+  });
+  const runner = new SimulationRunner(service, plan, clock);
+  const { seed, days, start, weekEnd, end, scenarios } = plan;
+  return {
+    service,
+    runner,
+    tally: { seed, days, start, weekEnd, end, scenarios, orders: { length: plan.orders.length } },
+    steps: { start, end },
+  };
 }
 
 /**
@@ -412,6 +597,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationFigu
  * @example
  * await runClock(plan, async (at) => { await runner.runUntil(at); await runner.sweep(at); });
  */
-export async function runClock(plan: SimulationPlan, step: (at: number) => Promise<void>): Promise<void> {
+export async function runClock(
+  plan: Pick<SimulationPlan, 'start' | 'end'>,
+  step: (at: number) => Promise<void>,
+): Promise<void> {
   for (let at = plan.start + SWEEP_STEP_MS; at <= plan.end; at += SWEEP_STEP_MS) await step(at);
 }

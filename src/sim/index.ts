@@ -5,6 +5,7 @@
 export {
   simulate,
   figuresOf,
+  storedFigures,
   SimulationRunner,
   runClock,
   simulationNow,
