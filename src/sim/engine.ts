@@ -285,7 +285,7 @@ type PlanFacts = Pick<SimulationPlan, 'seed' | 'days' | 'start' | 'weekEnd' | 'e
   orders: { length: number };
 };
 
-/** A SKU's counted seller cancellation or shipment, as `sellerMetrics`'s listing suppression risks see them. */
+/** A SKU's counted seller cancellation, as `sellerMetrics`'s listing suppression risks list them. */
 interface SkuCancellation {
   orderId: string;
   placedAt: number;
