@@ -53,23 +53,17 @@ export interface PostgresPoolClient {
     values?: unknown[],
   ): Promise<PostgresQueryResult<R>>;
   /** Runs one named statement: the connection parses and plans it the first time, then only binds its values. */
-  query<R extends Record<string, unknown> = Record<string, unknown>>(
-    config: PostgresNamedQuery,
-  ): Promise<PostgresQueryResult<R>>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<PostgresQueryResult<R>>;
   /** Returns the client to the pool, or closes it when given an error. */
   release(error?: Error | boolean): void;
   /** Listens for the client's connection error. */
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Stops listening. */
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
-}
-
-/** A statement with a name, as `pg` takes it: prepared once per connection under `name`. */
-export interface PostgresNamedQuery {
-  /** Unique per text: the store's names carry a hash of the text, which holds the schema. */
-  name: string;
-  text: string;
-  values: unknown[];
 }
 
 /** What a statement returned: its rows and how many rows it affected. */
