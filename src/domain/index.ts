@@ -86,6 +86,7 @@ export { parseOrThrow, describe, issueSentence } from './parse.js';
 export { textProblem, preview, hidePassword } from './text.js';
 export {
   sellerMetrics,
+  SuppressionTally,
   CANCELLATION_RATE_TARGET,
   LATE_SHIPMENT_RATE_TARGET,
   type SellerMetrics,

@@ -142,15 +142,30 @@ function lateShipmentRate(orders: readonly OrderContext[], now: number, days: nu
 
 type SkuEvent = { at: number; kind: 'shipped' } | { at: number; kind: 'canceled'; cancellation: SkuCancellation };
 
-function suppressionRisks(orders: readonly OrderContext[], now: number): SuppressionRisk[] {
-  const from = now - 30 * DAY;
-  const bySku = new Map<string, SkuEvent[]>();
-  const add = (sku: string, event: SkuEvent) => {
-    const list = bySku.get(sku);
+/**
+ * The listing suppression risks at `now`, built order by order: `add` each seller-fulfilled order's context (an AFN
+ * order is skipped), then `risks()`. Per SKU it keeps the counted seller cancellations and the instants the SKU
+ * shipped, not the orders, so a caller that reads orders page by page (the simulation) holds a few numbers per SKU.
+ * `sellerMetrics` computes its `suppressionRisks` with it.
+ * @example
+ * const tally = new SuppressionTally(now);
+ * for (const snapshot of page) tally.add(snapshot.context);
+ * tally.risks(); // [{ sku: 'MUG-RED', cancellations: [...] }]
+ */
+export class SuppressionTally {
+  private readonly bySku = new Map<string, SkuEvent[]>();
+
+  constructor(private readonly now: number) {}
+
+  private push(sku: string, event: SkuEvent): void {
+    const list = this.bySku.get(sku);
     if (list) list.push(event);
-    else bySku.set(sku, [event]);
-  };
-  for (const order of orders) {
+    else this.bySku.set(sku, [event]);
+  }
+
+  add(order: OrderContext): void {
+    if (order.fulfillmentChannel !== 'MFN') return;
+    const now = this.now;
     const skuOf = new Map(order.items.map((item) => [item.orderItemId, item.sku]));
     const canceledSkus = new Set<string>();
     for (const record of order.cancellations) {
@@ -160,7 +175,7 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
         // One entry per order and SKU: two partial cancels of one order are one cancelled order.
         if (sku === undefined || canceledSkus.has(sku)) continue;
         canceledSkus.add(sku);
-        add(sku, {
+        this.push(sku, {
           at: record.at,
           kind: 'canceled',
           cancellation: { orderId: order.orderId, placedAt: order.placedAt, at: record.at, reason: record.reason },
@@ -179,24 +194,35 @@ function suppressionRisks(orders: readonly OrderContext[], now: number): Suppres
           .filter((i) => i.sku !== undefined && (canceledAt.get(i.orderItemId) ?? 0) < i.quantity)
           .map((i) => i.sku!),
       );
-      for (const sku of shippedSkus) add(sku, { at: order.shippedAt, kind: 'shipped' });
+      for (const sku of shippedSkus) this.push(sku, { at: order.shippedAt, kind: 'shipped' });
     }
   }
-  const risks: SuppressionRisk[] = [];
-  for (const [sku, events] of bySku) {
-    // A shipment at the same instant as a cancel comes after it: the SKU was sellable again.
-    events.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'canceled' ? -1 : 1));
-    let run: SkuCancellation[] = [];
-    let longest: SkuCancellation[] = [];
-    for (const event of events) {
-      if (event.kind === 'shipped') run = [];
-      // Amazon: "two consecutive seller-cancellations for orders placed in the last 30 days" (placed, not cancelled).
-      else if (event.cancellation.placedAt >= from) run.push(event.cancellation);
-      if (run.length >= 2 && run.length >= longest.length) longest = [...run];
+
+  /** Each SKU's longest run (the latest of equally long ones), by SKU. */
+  risks(): SuppressionRisk[] {
+    const from = this.now - 30 * DAY;
+    const risks: SuppressionRisk[] = [];
+    for (const [sku, events] of this.bySku) {
+      // A shipment at the same instant as a cancel comes after it: the SKU was sellable again.
+      events.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'canceled' ? -1 : 1));
+      let run: SkuCancellation[] = [];
+      let longest: SkuCancellation[] = [];
+      for (const event of events) {
+        if (event.kind === 'shipped') run = [];
+        // Amazon: "two consecutive seller-cancellations for orders placed in the last 30 days" (placed, not cancelled).
+        else if (event.cancellation.placedAt >= from) run.push(event.cancellation);
+        if (run.length >= 2 && run.length >= longest.length) longest = [...run];
+      }
+      if (longest.length >= 2) risks.push({ sku, cancellations: longest });
     }
-    if (longest.length >= 2) risks.push({ sku, cancellations: longest });
+    return risks.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   }
-  return risks.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+}
+
+function suppressionRisks(orders: readonly OrderContext[], now: number): SuppressionRisk[] {
+  const tally = new SuppressionTally(now);
+  for (const order of orders) tally.add(order);
+  return tally.risks();
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   OrderLifecycleError,
   OrderStatus,
   sellerMetrics,
+  SuppressionTally,
   CANCELLATION_RATE_TARGET,
   LATE_SHIPMENT_RATE_TARGET,
 } from '../domain/index.js';
@@ -285,88 +286,6 @@ type PlanFacts = Pick<SimulationPlan, 'seed' | 'days' | 'start' | 'weekEnd' | 'e
   orders: { length: number };
 };
 
-/** A SKU's counted seller cancellation, as `sellerMetrics`'s listing suppression risks list them. */
-interface SkuCancellation {
-  orderId: string;
-  placedAt: number;
-  at: number;
-}
-
-/**
- * The listing suppression risks of `sellerMetrics` at `now` (SKUs with two or more counted seller cancellations in
- * a row, no shipment of the SKU between, of orders placed in the 30 days before `now`), built order by order: per
- * SKU it keeps the counted seller cancellations and the instants the SKU shipped (one number per shipped SKU of an
- * order), not the orders. The same rules as `sellerMetrics` (a test compares the two on every stored order).
- */
-class SuppressionRuns {
-  private readonly bySku = new Map<string, { canceled: SkuCancellation[]; shipped: number[] }>();
-
-  constructor(private readonly now: number) {}
-
-  private of(sku: string): { canceled: SkuCancellation[]; shipped: number[] } {
-    let events = this.bySku.get(sku);
-    if (!events) this.bySku.set(sku, (events = { canceled: [], shipped: [] }));
-    return events;
-  }
-
-  add(order: OrderSnapshot['context']): void {
-    if (order.fulfillmentChannel !== 'MFN') return;
-    const now = this.now;
-    const skuOf = new Map(order.items.map((item) => [item.orderItemId, item.sku]));
-    const canceledSkus = new Set<string>();
-    for (const record of order.cancellations) {
-      if (record.at >= now || record.by !== 'seller' || !record.countsAgainstRate) continue;
-      for (const item of record.items) {
-        const sku = skuOf.get(item.orderItemId);
-        // One entry per order and SKU: two partial cancels of one order are one cancelled order.
-        if (sku === undefined || canceledSkus.has(sku)) continue;
-        canceledSkus.add(sku);
-        this.of(sku).canceled.push({ orderId: order.orderId, placedAt: order.placedAt, at: record.at });
-      }
-    }
-    if (order.shippedAt !== null && order.shippedAt < now) {
-      const canceledAt = new Map<string, number>();
-      for (const record of order.cancellations) {
-        if (record.at > order.shippedAt) break;
-        for (const item of record.items)
-          canceledAt.set(item.orderItemId, (canceledAt.get(item.orderItemId) ?? 0) + item.quantity);
-      }
-      const shippedSkus = new Set(
-        order.items
-          .filter((i) => i.sku !== undefined && (canceledAt.get(i.orderItemId) ?? 0) < i.quantity)
-          .map((i) => i.sku!),
-      );
-      for (const sku of shippedSkus) this.of(sku).shipped.push(order.shippedAt);
-    }
-  }
-
-  /** The risks, by SKU: the longest run of each (the latest of equally long ones), oldest first. */
-  risks(): SimulationFigures['offersAtRisk'] {
-    const from = this.now - 30 * DAY;
-    const risks: SimulationFigures['offersAtRisk'] = [];
-    for (const [sku, { canceled, shipped }] of this.bySku) {
-      if (canceled.length < 2) continue;
-      // Stable sorts: cancellations at one instant keep the order they came in, as `sellerMetrics`'s do; a
-      // shipment at the same instant as a cancel comes after it (the SKU was sellable again).
-      const cancels = [...canceled].sort((a, b) => a.at - b.at);
-      const shipments = Float64Array.from(shipped).sort();
-      let s = 0;
-      let run: SkuCancellation[] = [];
-      let longest: SkuCancellation[] = [];
-      for (const cancellation of cancels) {
-        if (s < shipments.length && shipments[s]! < cancellation.at) {
-          while (s < shipments.length && shipments[s]! < cancellation.at) s++;
-          run = [];
-        }
-        if (cancellation.placedAt >= from) run.push(cancellation);
-        if (run.length >= 2 && run.length >= longest.length) longest = [...run];
-      }
-      if (longest.length >= 2) risks.push({ sku, inARow: longest.length, orderIds: longest.map((c) => c.orderId) });
-    }
-    return risks.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-  }
-}
-
 /**
  * The figures of a run, built page by page from the stored orders (`add`), then `figures(counters)`: it keeps a
  * few numbers per day and per SKU, not the snapshots. The rates are `sellerMetrics`'s on each page, summed (its
@@ -386,14 +305,14 @@ class FiguresTally {
   private readonly cancellationRate = { canceled: 0, orders: 0 };
   private readonly lateShipmentRate = { late: 0, orders: 0 };
   private readonly daily: Array<{ canceled: number; orders: number }>;
-  private readonly suppression: SuppressionRuns;
+  private readonly suppression: SuppressionTally;
 
   constructor(plan: PlanFacts) {
     const { seed, days, start, weekEnd, end, scenarios } = plan;
     this.plan = { seed, days, start, weekEnd, end, scenarios, orders: { length: plan.orders.length } };
     this.placedPerDay = new Array<number>(days).fill(0);
     this.daily = Array.from({ length: days }, () => ({ canceled: 0, orders: 0 }));
-    this.suppression = new SuppressionRuns(weekEnd);
+    this.suppression = new SuppressionTally(weekEnd);
   }
 
   /** Adds a page of stored orders (each order once; pages in id order give `sellerMetrics`'s order of ties). */
@@ -483,7 +402,11 @@ class FiguresTally {
         healthy: lsrRate < LATE_SHIPMENT_RATE_TARGET,
         days: 10,
       },
-      offersAtRisk: this.suppression.risks(),
+      offersAtRisk: this.suppression.risks().map(({ sku, cancellations }) => ({
+        sku,
+        inARow: cancellations.length,
+        orderIds: cancellations.map((c) => c.orderId),
+      })),
       daily,
     };
   }
