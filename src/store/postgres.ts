@@ -170,6 +170,11 @@ const UNKNOWN_STATEMENT = new Set(['26000', '42P05']);
 /** Serializes outbox claims across processes so that an order's effects are reserved in order. */
 const OUTBOX_CLAIM_LOCK = 0x6f6c6f62;
 
+/** An order row's columns in the order the insert and the update statements take them ($1 to $6). */
+function orderValues(row: OrderRow): unknown[] {
+  return [row.orderId, row.version, row.status, row.nextDeadline, row.seq, row.snapshot];
+}
+
 /**
  * PostgreSQL through a `pg` Pool, for many workers on many machines: writes are guarded by the order's
  * version, sweeps claim due orders with `FOR UPDATE SKIP LOCKED`, so workers never process one order twice.
@@ -366,26 +371,11 @@ export class PostgresStore implements OrderStore {
         return result.rows.map((row) => toOrder(row)!);
       },
       insertOrder: async (row) => {
-        const result = await this.run(client, sql.insertOrder, [
-          row.orderId,
-          row.version,
-          row.status,
-          row.nextDeadline,
-          row.seq,
-          row.snapshot,
-        ]);
+        const result = await this.run(client, sql.insertOrder, orderValues(row));
         return result.rowCount === 1;
       },
       updateOrder: async (row, expectedSeq) => {
-        const result = await this.run(client, sql.updateOrder, [
-          row.orderId,
-          row.version,
-          row.status,
-          row.nextDeadline,
-          row.seq,
-          row.snapshot,
-          expectedSeq,
-        ]);
+        const result = await this.run(client, sql.updateOrder, [...orderValues(row), expectedSeq]);
         return result.rowCount === 1;
       },
       getIdempotency: async (orderId, key) =>
