@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { CancelReason, OrderEventInput, OrderInput } from '../domain/index.js';
 import {
+  SELLER_REASONS,
   createModelOrder,
   stepModel,
   type ModelEvent,
@@ -14,26 +15,8 @@ const ITEM_IDS = ['A', 'B', 'C', 'D'] as const;
 /** An item id no generated order has, for events that name an unknown item. */
 const UNKNOWN_ITEM_ID = 'Z';
 
-/**
- * Every seller cancel reason Amazon accepts (the order acknowledgement feed's `CancelReason`, DESIGN.md),
- * written out here rather than read from the package's schema, so that a reason the schema lost is noticed.
- */
-export const cancelReasons = [
-  'NoInventory',
-  'ShippingAddressUndeliverable',
-  'CustomerExchange',
-  'BuyerCanceled',
-  'GeneralAdjustment',
-  'CarrierCreditDecision',
-  'RiskAssessmentInformationNotValid',
-  'CarrierCoverageFailure',
-  'CustomerReturn',
-  'MerchandiseNotReceived',
-  'CannotVerifyInformation',
-  'PricingError',
-  'RejectOrder',
-  'WeatherDelay',
-] as const satisfies readonly CancelReason[];
+/** Every seller cancel reason Amazon accepts: the reference model's own list, not the package's schema. */
+export const cancelReasons = SELLER_REASONS satisfies readonly CancelReason[];
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

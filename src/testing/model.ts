@@ -147,7 +147,11 @@ export type ModelEvent = (
 ) &
   ModelAt;
 
-const SELLER_REASONS = [
+/**
+ * Every seller cancel reason Amazon accepts (the order acknowledgement feed's `CancelReason`, DESIGN.md), written
+ * out here rather than read from the package's schema, so that a reason the schema lost is noticed.
+ */
+export const SELLER_REASONS = [
   'NoInventory',
   'ShippingAddressUndeliverable',
   'CustomerExchange',
@@ -162,7 +166,7 @@ const SELLER_REASONS = [
   'PricingError',
   'RejectOrder',
   'WeatherDelay',
-];
+] as const;
 
 type ModelFact = Extract<
   ModelEvent,
@@ -273,7 +277,7 @@ function applyFact(order: ModelOrder, fact: ModelFact, own: number): ModelOrder 
     by === 'buyer'
       ? 'BuyerSelfCanceled'
       : by === 'seller'
-        ? SELLER_REASONS.includes(fact.reason ?? '')
+        ? (SELLER_REASONS as readonly string[]).includes(fact.reason ?? '')
           ? fact.reason!
           : 'MarketplaceCanceled'
         : autoCancel
