@@ -2,6 +2,8 @@ import { orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, loadOptional, statusOfStateKey, type Policy } from '../domain/index.js';
 import { describeStatechart, type ChartEdge } from '../runtime/index.js';
 
+type Chart = ReturnType<typeof describeStatechart>;
+
 /**
  * The SVG element id of a state's node (or of the cluster of a compound state).
  * @example
@@ -44,48 +46,118 @@ function stateLabel(key: string): string {
   return (statusOfStateKey as Record<string, string>)[key] ?? key;
 }
 
+/** An event's name in lines no longer than about 20 characters: a long name breaks after its dot. */
+function eventLines(event: string): string[] {
+  const dot = event.indexOf('.');
+  return event.length > 20 && dot > 0 ? [event.slice(0, dot + 1), event.slice(dot + 1)] : [event];
+}
+const eventLabel = (event: string) => eventLines(event).map(html).join('<BR/>');
+
+/** One drawn edge: the transitions it shows (several when they share a source and a target), and its id. */
+interface DrawnEdge {
+  id: string;
+  edges: ChartEdge[];
+  ids: string[];
+  tail: string;
+  head: string;
+  loop: boolean;
+}
+
+/** The node an edge from a state leaves: a compound state's exit anchor (on its cluster's far side), else itself. */
+const exitNode = (key: string) => `exit-${key}`;
+
+/**
+ * How the chart draws the machine's transitions: one drawn edge per source and target (its label lists the events),
+ * deadline transitions each on their own (dashed), and one loop per state for its self-transitions. A transition of
+ * a compound state leaves from the compound state's own exit anchor, never from one of its children.
+ */
+function drawnEdges(chart: Chart): DrawnEdge[] {
+  const { states, edges } = chart;
+  const compound = new Set(states.filter((state) => state.kind === 'compound').map((state) => state.key));
+  const seen = new Map<string, number>();
+  const ids = edges.map((edge) => {
+    const base = edgeElementId(edge);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return edgeElementId(edge, n);
+  });
+  const drawn = new Map<string, DrawnEdge>();
+  edges.forEach((edge, index) => {
+    const loop = !edge.deadline && (edge.target === null || edge.target === edge.source);
+    const target = edge.target ?? edge.source;
+    const tail = compound.has(edge.source) ? exitNode(edge.source) : edge.source;
+    const head = loop ? tail : target;
+    const group = edge.deadline ? `deadline:${ids[index]!}` : `${tail}->${head}`;
+    const existing = drawn.get(group);
+    if (existing) {
+      existing.edges.push(edge);
+      existing.ids.push(ids[index]!);
+    } else drawn.set(group, { id: ids[index]!, edges: [edge], ids: [ids[index]!], tail, head, loop });
+  });
+  return [...drawn.values()];
+}
+
 /**
  * The order statechart as Graphviz DOT, read from the machine definition: compound states are clusters,
  * node and edge ids carry state keys so a page can highlight the active state without re-rendering, and
- * deadline transitions are labelled with the policy's durations.
+ * deadline transitions are labelled with the policy's durations. A compound state's own transitions leave from an
+ * invisible anchor at its cluster's far side (clipped to the cluster's border), so none seems to leave a child.
  * @example
  * const dot = statechartDot({ buyerCancelWindowMs: 30 * 60_000, autoCancelAfterMs: 7 * 86_400_000 });
  */
 export function statechartDot(policy: Policy = defaultPolicy): string {
-  const { states, edges } = describeStatechart(orderMachine, policy);
+  const chart = describeStatechart(orderMachine, policy);
+  const { states } = chart;
   const children = (parent: string | null) => states.filter((state) => state.parent === parent);
-  // An edge from or to a cluster is drawn from one of its leaves and clipped at the cluster's border.
-  const anchor = (key: string): { node: string; cluster?: string } => {
-    const state = states.find((candidate) => candidate.key === key);
-    if (state?.kind !== 'compound') return { node: key };
+  const isCompound = (key: string) => states.find((candidate) => candidate.key === key)?.kind === 'compound';
+  // An edge into a cluster is drawn to its initial leaf and clipped at the cluster's border.
+  const entry = (key: string): { node: string; cluster?: string } => {
+    if (!isCompound(key)) return { node: key };
     const inner = children(key);
     const initial = inner.find((child) => child.initial) ?? inner[0]!;
-    return { node: anchor(initial.key).node, cluster: `cluster_${key}` };
+    return { node: entry(initial.key).node, cluster: `cluster_${key}` };
   };
 
   const lines: string[] = [
     'digraph order {',
-    `  graph ${attrs({ rankdir: 'LR', compound: 'true', bgcolor: 'transparent', fontname: 'Helvetica', fontsize: 12, nodesep: 0.35, ranksep: 0.6, pad: 0.2 })};`,
-    `  node ${attrs({ shape: 'box', style: 'rounded,filled', fillcolor: 'white', color: palette.line, fontname: 'Helvetica', fontsize: 13, fontcolor: palette.ink, margin: '0.18,0.08', penwidth: 1.4 })};`,
+    `  graph ${attrs({ rankdir: 'LR', compound: 'true', bgcolor: 'transparent', fontname: 'Helvetica', fontsize: 12, nodesep: 0.25, ranksep: 0.3, pad: 0.1 })};`,
+    `  node ${attrs({ shape: 'box', style: 'rounded,filled', fillcolor: 'white', color: palette.line, fontname: 'Helvetica', fontsize: 12, fontcolor: palette.ink, margin: '0.12,0.05', height: 0.4, penwidth: 1.4 })};`,
     `  edge ${attrs({ fontname: 'Helvetica', fontsize: 12, color: palette.line, fontcolor: palette.ink, arrowsize: 0.7 })};`,
   ];
 
+  const drawn = drawnEdges(chart);
+  // Graphviz keeps no room beside a state for its loop's label: a state is made as wide as its loop's longest line
+  // (12 pt Helvetica, about 6 pt a character), so the label never reaches into the next column's labels.
+  const loopWidth = new Map<string, number>();
+  for (const edge of drawn)
+    if (edge.loop)
+      loopWidth.set(
+        edge.tail,
+        (Math.max(...edge.edges.flatMap((each) => eventLines(each.event).map((line) => line.length))) * 6) / 72,
+      );
   const drawState = (key: string, indent: string, parentCluster: string | null) => {
     const state = states.find((candidate) => candidate.key === key)!;
     if (state.kind === 'compound') {
       lines.push(`${indent}subgraph ${quote(`cluster_${key}`)} {`);
       lines.push(
-        `${indent}  graph ${attrs({ id: stateElementId(key), class: 'state compound', label: stateLabel(key), labeljust: 'l', style: 'rounded,filled', fillcolor: palette.cluster, color: palette.line, fontcolor: palette.muted, fontsize: 12, penwidth: 1.4, margin: 14 })};`,
+        `${indent}  graph ${attrs({ id: stateElementId(key), class: 'state compound', label: stateLabel(key), labeljust: 'l', style: 'rounded,filled', fillcolor: palette.cluster, color: palette.line, fontcolor: palette.muted, fontsize: 13, penwidth: 1.4, margin: 10 })};`,
       );
       lines.push(
         `${indent}  ${quote(`initial-${key}`)} ${attrs({ shape: 'point', width: 0.12, color: palette.ink, label: '', id: `initial-${key}` })};`,
       );
       for (const child of children(key)) drawState(child.key, `${indent}  `, key);
-      const initial = children(key).find((child) => child.initial);
+      // The anchor the compound state's own transitions leave from: after its last child, so on the cluster's far side.
+      lines.push(
+        `${indent}  ${quote(exitNode(key))} ${attrs({ shape: 'box', width: loopWidth.get(exitNode(key))?.toFixed(2) ?? 0.01, height: 0.01, fixedsize: 'true', style: 'invis', label: '', id: exitNode(key) })};`,
+      );
+      const inner = children(key);
+      const initial = inner.find((child) => child.initial);
       if (initial)
         lines.push(
-          `${indent}  ${quote(`initial-${key}`)} -> ${quote(anchor(initial.key).node)} ${attrs({ arrowsize: 0.6 })};`,
+          `${indent}  ${quote(`initial-${key}`)} -> ${quote(entry(initial.key).node)} ${attrs({ arrowsize: 0.6 })};`,
         );
+      const last = inner[inner.length - 1];
+      if (last) lines.push(`${indent}  { rank="same"; ${quote(entry(last.key).node)}; ${quote(exitNode(key))}; }`);
       lines.push(`${indent}}`);
       return;
     }
@@ -95,6 +167,7 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
         class: `state ${state.kind}`,
         label: stateLabel(key),
         peripheries: state.kind === 'final' ? 2 : undefined,
+        width: loopWidth.get(key)?.toFixed(2),
         tooltip: parentCluster ? `${parentCluster}.${key}` : key,
       })};`,
     );
@@ -106,76 +179,60 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
   for (const state of children(null)) drawState(state.key, '  ', null);
   const rootInitial = children(null).find((state) => state.initial);
   if (rootInitial) {
-    const to = anchor(rootInitial.key);
+    const to = entry(rootInitial.key);
     lines.push(`  ${quote('initial')} -> ${quote(to.node)} ${attrs({ lhead: to.cluster, arrowsize: 0.6 })};`);
   }
 
-  const seen = new Map<string, number>();
-  const ids = edges.map((edge) => {
-    const base = edgeElementId(edge);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return edgeElementId(edge, n);
-  });
-  const isLoop = (edge: ChartEdge) => !edge.deadline && (edge.target === null || edge.target === edge.source);
   const describe = (edge: ChartEdge) =>
     `${edge.event}${edge.guard ? ` [${edge.guard}]` : ''}${edge.actions.length ? ` / ${edge.actions.join(', ')}` : ''}`;
-  // Graphviz overlaps the labels of several self-loops on one node: each node gets one loop listing them all.
-  const drawnLoops = new Set<string>();
-  edges.forEach((edge, index) => {
-    const from = anchor(edge.source);
-    const loops = isLoop(edge)
-      ? edges.filter((other) => isLoop(other) && anchor(other.source).node === from.node)
-      : [edge];
-    if (isLoop(edge)) {
-      if (drawnLoops.has(from.node)) return;
-      drawnLoops.add(from.node);
-    }
-    const to = anchor(edge.target ?? edge.source);
-    const label = edge.deadline
-      ? `<<B>${html(edge.deadline)}</B>>`
-      : `<${loops.map((each) => `${html(each.event)}${each.guard ? `<BR/><FONT POINT-SIZE="11" COLOR="${palette.muted}">[${html(each.guard)}]</FONT>` : ''}`).join('<BR/>')}>`;
+  const guard = (edge: ChartEdge) =>
+    edge.guard ? `<BR/><FONT COLOR="${palette.muted}">[${html(edge.guard)}]</FONT>` : '';
+  for (const drawnEdge of drawn) {
+    const [first] = drawnEdge.edges as [ChartEdge];
+    const deadline = first.deadline;
+    // A loop lists its events once each (their guards are in the tooltip); an edge lists each event with its guard.
+    const events = drawnEdge.loop
+      ? [...new Set(drawnEdge.edges.map((edge) => eventLabel(edge.event)))]
+      : drawnEdge.edges.map((edge) => `${eventLabel(edge.event)}${guard(edge)}`);
+    const label = deadline
+      ? `<<B>${html(deadline)
+          .replace(/, /g, ',<BR/>')
+          .replace(/ after /, ' after<BR/>')}</B>>`
+      : `<${events.join('<BR/>').replace(/ &amp;&amp; /g, ' &amp;&amp;<BR/>')}>`;
+    const source = first.source;
+    const target = first.target ?? first.source;
+    // Graphviz cannot clip an edge at a cluster that holds both its ends.
+    const leavesCluster = isCompound(source) && !(states.find((state) => state.key === target)?.parent === source);
+    const head = drawnEdge.loop ? { node: drawnEdge.head } : entry(target);
     lines.push(
-      `  ${quote(from.node)} -> ${quote(to.node)} ${attrs({
-        id: ids[index],
-        class: `transition${edge.deadline ? ' deadline' : ''}${isLoop(edge) ? ' self' : ''}`,
+      `  ${quote(drawnEdge.tail)} -> ${quote(head.node)} ${attrs({
+        id: drawnEdge.id,
+        class: `transition${deadline ? ' deadline' : ''}${drawnEdge.loop ? ' self' : ''}`,
         label,
-        ltail: from.cluster,
-        lhead: isLoop(edge) ? undefined : to.cluster,
-        tailport: isLoop(edge) ? 'n' : undefined,
-        headport: isLoop(edge) ? 'n' : undefined,
-        style: edge.deadline ? 'dashed' : undefined,
-        color: edge.deadline ? palette.deadline : undefined,
-        fontcolor: edge.deadline ? palette.deadline : undefined,
-        tooltip: loops.map(describe).join('\n'),
+        ltail: leavesCluster && !drawnEdge.loop ? `cluster_${source}` : undefined,
+        lhead: drawnEdge.loop ? undefined : head.cluster,
+        style: deadline ? 'dashed' : undefined,
+        color: deadline ? palette.deadline : undefined,
+        fontcolor: deadline ? palette.deadline : undefined,
+        tooltip: drawnEdge.edges.map(describe).join('\n'),
       })};`,
     );
-  });
+  }
   lines.push('}');
   return lines.join('\n');
 }
 
 /**
- * Which drawn edge shows each transition: the self-loops of one state share one drawn loop, so a page
- * highlighting `edge-unshipped-unshipped-seller.cancel-0` finds it under the first loop's id.
+ * Which drawn edge shows each transition: the self-loops of one state share one drawn loop, and the transitions
+ * with the same source and target one edge, so a page highlighting `edge-unshipped-unshipped-seller.cancel-0`
+ * finds it under the first one's id.
  * @example
- * edgeAliases()['edge-unshipped-unshipped-seller.cancel-0']; // 'edge-unshipped-unshipped-buyer.requestCancellation-0'
+ * edgeAliases()['edge-unshipped-unshipped-seller.cancel-0']; // 'edge-unshipped-unshipped-buyer.cancel-0'
  */
 export function edgeAliases(policy: Policy = defaultPolicy): Record<string, string> {
-  const { edges } = describeStatechart(orderMachine, policy);
-  const seen = new Map<string, number>();
-  const firstLoop = new Map<string, string>();
   const aliases: Record<string, string> = {};
-  for (const edge of edges) {
-    const base = edgeElementId(edge);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    if (edge.deadline || (edge.target !== null && edge.target !== edge.source)) continue;
-    const id = edgeElementId(edge, n);
-    const first = firstLoop.get(edge.source);
-    if (first === undefined) firstLoop.set(edge.source, id);
-    else aliases[id] = first;
-  }
+  for (const drawn of drawnEdges(describeStatechart(orderMachine, policy)))
+    for (const id of drawn.ids) if (id !== drawn.id) aliases[id] = drawn.id;
   return aliases;
 }
 

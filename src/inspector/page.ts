@@ -197,11 +197,12 @@ section { min-width: 0; min-height: 0; display: flex; flex-direction: column; pa
 .replay button, .chart-tools button, .export { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 3px 9px; cursor: pointer; font: inherit; color: inherit; }
 .replay button:disabled, .export:disabled { opacity: .4; cursor: default; }
 #position { min-width: 90px; text-align: center; font-variant-numeric: tabular-nums; }
-.workspace { flex: 1; min-height: 0; display: grid; gap: 10px; grid-template-columns: minmax(0, 1fr) minmax(280px, 380px); grid-template-rows: minmax(160px, 45%) minmax(0, 1fr); grid-template-areas: "chart chart" "timeline side"; }
-.chart-pane { grid-area: chart; position: relative; min-height: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
-.chart-tools { position: absolute; right: 8px; top: 8px; z-index: 1; display: flex; gap: 4px; align-items: center; background: rgba(255,255,255,.92); border-radius: 8px; padding: 2px; }
+.workspace { flex: 1; min-height: 0; display: grid; gap: 10px; grid-template-columns: minmax(0, 1fr) minmax(280px, 380px); grid-template-rows: minmax(160px, 50%) minmax(0, 1fr); grid-template-areas: "chart chart" "timeline side"; }
+.chart-pane { grid-area: chart; position: relative; min-height: 0; display: flex; flex-direction: column; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
+/* The zoom bar is a row of its own above the chart, so it never covers a state. */
+.chart-tools { flex: none; align-self: flex-end; display: flex; gap: 4px; align-items: center; padding: 4px 6px 0; }
 .zoom-level { font-size: 12px; min-width: 44px; text-align: center; color: var(--muted); font-variant-numeric: tabular-nums; }
-.chart { height: 100%; overflow: auto; padding: 10px; cursor: grab; touch-action: none; }
+.chart { flex: 1; min-height: 0; overflow: auto; padding: 4px 6px 6px; cursor: grab; touch-action: none; }
 .chart.panning { cursor: grabbing; user-select: none; }
 .chart svg { display: block; margin: 0 auto; }
 .chart svg text { user-select: none; }

@@ -396,6 +396,9 @@ describe('inspector page in headless Chromium', () => {
         expect(pane.height, name).toBeGreaterThan(name === 'toolbar' ? 20 : 100);
       }
       await screenshot(page, `inspector-${width}`);
+      // The whole chart fits its pane at the default zoom (at 1280x800): zoomed in, it scrolls.
+      await page.locator('#zoom-in').click();
+      await page.locator('#zoom-in').click();
       // Each pane scrolls on its own: scrolling one moves neither the toolbar nor the others.
       for (const id of ['timeline-pane', 'side-pane', 'chart']) {
         const scrolled = await page.evaluate((paneId) => {

@@ -96,15 +96,29 @@ export class ChartView {
     const eventType = String(step.event['type']);
     const sources: string[] = [];
     for (let key: string | undefined = previous.state; key !== undefined; key = parents[key]) sources.push(key);
-    for (const source of sources) {
-      for (const type of step.verdict.accepted ? [eventType, '*'] : ['*']) {
-        const id = `edge-${source}-${step.state}-${type}-0`;
-        const edge = document.getElementById(edgeAliases[id] ?? id);
-        if (edge) {
-          edge.classList.add('taken');
-          return;
-        }
-      }
+    const find = (source: string, target: string, type: string) => {
+      const id = `edge-${source}-${target}-${type}-0`;
+      return document.getElementById(edgeAliases[id] ?? id);
+    };
+    // The event's own transition; an event that empties the order (a whole-order cancel) took its loop and then
+    // the eventless `always` transition out of `placed`: both are marked. A refused event moved the order only
+    // through a deadline (`*`).
+    const types = step.verdict.accepted ? [eventType, 'always', '*'] : ['*'];
+    for (const type of types) {
+      // A self-transition of a compound state (`placed`) is drawn as its own loop.
+      const edge = sources
+        .flatMap((source) =>
+          moved ? [find(source, step.state, type)] : [find(source, step.state, type), find(source, source, type)],
+        )
+        .find((found) => found !== null);
+      if (!edge) continue;
+      edge.classList.add('taken');
+      if (type === 'always')
+        sources
+          .map((source) => find(source, source, eventType))
+          .find((found) => found !== null)
+          ?.classList.add('taken');
+      return;
     }
   }
 
@@ -169,7 +183,7 @@ export class ChartView {
     const svg = holder.querySelector('svg');
     if (!svg) return 1;
     const size = naturalSize(svg);
-    return Math.min((holder.clientWidth - 20) / size.width, (holder.clientHeight - 20) / size.height);
+    return Math.min((holder.clientWidth - 12) / size.width, (holder.clientHeight - 10) / size.height);
   }
 
   /** The default zoom: the whole chart if it fits, but never so small that edge labels drop under 12 px. */

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { edgeAliases, renderStatechart, statechartDot } from '../../src/inspector/chart.js';
+import { defaultPolicy } from '../../src/index.js';
+
+/** A box in the SVG's own units (points), from every number pair of a shape's `d` or `points`. */
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function boxOf(shapes: string): Box {
+  const numbers = [...shapes.matchAll(/-?\d+(?:\.\d+)?/g)].map((match) => Number(match[0]));
+  const xs = numbers.filter((_, index) => index % 2 === 0);
+  const ys = numbers.filter((_, index) => index % 2 === 1);
+  return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
+}
+
+const inside = (box: Box, x: number, y: number, margin = 0) =>
+  x >= box.left - margin && x <= box.right + margin && y >= box.top - margin && y <= box.bottom + margin;
+
+/** The states' boxes and each drawn edge's first two points (its start and the first control point). */
+function parseChart(svg: string) {
+  const decode = (id: string) => id.replace(/&#45;/g, '-');
+  const states = new Map<string, Box>();
+  const edges = new Map<string, { start: [number, number]; control: [number, number] }>();
+  for (const match of svg.matchAll(/<g id="([^"]+)" class="([^"]+)">([\s\S]*?)<\/g>/g)) {
+    const id = decode(match[1]!);
+    const body = match[3]!;
+    if (id.startsWith('state-')) {
+      const shapes = [...body.matchAll(/<(?:path|polygon)[^>]*(?: d| points)="([^"]+)"/g)].map((shape) => shape[1]);
+      states.set(id.slice('state-'.length), boxOf(shapes.join(' ')));
+    } else if (id.startsWith('edge-')) {
+      const d = /<path[^>]* d="M(-?[\d.]+),(-?[\d.]+)C(-?[\d.]+),(-?[\d.]+)/.exec(body);
+      if (!d) throw new Error(`edge ${id} has no path`);
+      edges.set(id, {
+        start: [Number(d[1]), Number(d[2])],
+        control: [Number(d[3]), Number(d[4])],
+      });
+    }
+  }
+  return { states, edges };
+}
+
+const parents: Record<string, string> = { buyerCancellable: 'placed', unshipped: 'placed', labelGenerated: 'placed' };
+const lineage = (key: string): string[] => (parents[key] ? [key, ...lineage(parents[key])] : [key]);
+
+describe('the statechart drawing (inspector and diagram --format svg)', () => {
+  it('starts every transition on its source state or compound state, heading away from no other state', async () => {
+    const { states, edges } = parseChart(await renderStatechart(defaultPolicy));
+    expect(states.size).toBe(7);
+    expect(edges.size).toBeGreaterThan(10);
+    const problems: string[] = [];
+    for (const [id, { start, control }] of edges) {
+      const source = id.split('-')[1]!;
+      const own = states.get(source);
+      if (!own) throw new Error(`no state ${source} for ${id}`);
+      const [x, y] = start;
+      // The start lies on or in its source's box (Graphviz clips at the border; allow for the pen's width).
+      if (!inside(own, x, y, 2.5)) problems.push(`${id} starts at ${x},${y}, outside ${source}`);
+      // Followed backwards from its start, the line does not come out of another state (a child of a compound
+      // source counts as another state: an edge of `placed` must not seem to leave `buyerCancellable`).
+      const length = Math.hypot(start[0] - control[0], start[1] - control[1]) || 1;
+      const back: [number, number] = [(start[0] - control[0]) / length, (start[1] - control[1]) / length];
+      for (const [key, box] of states) {
+        if (lineage(source).includes(key)) continue;
+        for (let t = 0; t <= 60; t += 2) {
+          if (inside(box, x + back[0] * t, y + back[1] * t)) {
+            problems.push(`${id} seems to leave ${key}`);
+            break;
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // The transitions of `placed` itself are drawn, each from `placed`.
+    for (const id of [
+      'edge-placed-canceled-always-0',
+      'edge-placed-shipped-always-0',
+      'edge-placed-autoCanceled-*-0',
+      'edge-placed-shipped-*-0',
+      'edge-placed-placed-marketplace.orderCanceled-0',
+    ])
+      expect(edges.has(id), id).toBe(true);
+  });
+
+  it('draws every transition under its own id or an alias of a drawn one', async () => {
+    const { edges } = parseChart(await renderStatechart(defaultPolicy));
+    const aliases = edgeAliases();
+    for (const [alias, drawn] of Object.entries(aliases)) {
+      expect(edges.has(alias), alias).toBe(false);
+      expect(edges.has(drawn), drawn).toBe(true);
+    }
+    // A buyer-cancellable loop is its own, not shared with the loops of `placed`.
+    expect(aliases['edge-buyerCancellable-buyerCancellable-buyer.requestCancellation-0']).toBe(
+      'edge-buyerCancellable-buyerCancellable-buyer.cancel-0',
+    );
+    expect(statechartDot()).toContain('"exit-placed" -> "canceled"');
+  });
+});
