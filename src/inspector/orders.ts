@@ -17,6 +17,8 @@ import {
   applyEvent,
   createOrder,
   restoreOrder,
+  restoredVerdict,
+  RESTORED_EVENT,
   SNAPSHOT_SCHEMA_VERSION,
   stateKey,
   type OrderSnapshot,
@@ -33,8 +35,11 @@ export { applyChanges, diffContext, type ContextChange };
  */
 export interface StepView {
   index: number;
-  /** `created` for the order's creation, `joined` when the inspector first saw (or saw again) a running order. */
-  kind: 'created' | 'event' | 'joined';
+  /**
+   * `created` for the order's creation, `restored` when an actor started from a saved snapshot (its event is
+   * `{ type: 'order.restored', at }`), `joined` when the inspector first saw (or saw again) a running order.
+   */
+  kind: 'created' | 'event' | 'joined' | 'restored';
   event: Record<string, unknown> | null;
   at: number | null;
   verdict: Verdict;
@@ -55,7 +60,7 @@ export interface OrderView {
   source: 'live' | 'recording';
   /** What the page calls it: the recording's name, or the order id of a live actor. */
   name: string;
-  /** Live only: the actor's session id in the app (`x:0`), to tell two actors of one order apart. */
+  /** Live only: the session id in the app (`x:0`) of the latest actor that ran this order. */
   session?: string;
   orderId: string;
   policy: Policy;
@@ -134,12 +139,26 @@ interface PendingStep {
   predicted: OrderContext;
 }
 
+/** A live order: one per order id, however many actors (restarts, reconnections, restores) have run it. */
 interface LiveSession {
   view: OrderView;
+  /** The connection of the latest actor that ran the order: only its closing marks the order disconnected. */
+  connection: string;
   /** The snapshot the next event is judged against (the app's, or this package's prediction). */
   current: OrderSnapshot;
   /** Steps predicted here and not yet confirmed by the app's snapshot, oldest first. */
   pending: PendingStep[];
+}
+
+/** How an actor of an order starts, as its first step would show it. */
+interface SessionStart {
+  kind: StepView['kind'];
+  event: Record<string, unknown> | null;
+  verdict: Verdict;
+  effects: Effect[];
+  snapshot: OrderSnapshot;
+  /** The step is this package's prediction, until the app's snapshot confirms it. */
+  pending: boolean;
 }
 
 /** Where each ignored message is reported: one sentence naming the reason. */
@@ -158,7 +177,10 @@ export const RESYNC_EVENT = 'inspector.resync';
  */
 export class OrderBook {
   private readonly orders = new Map<string, OrderView>();
+  /** Each actor (connection and session id) to the live order it runs. */
   private readonly live = new Map<string, LiveSession>();
+  /** Each live order by its order id: the identity of a live order, whatever actor runs it. */
+  private readonly byOrderId = new Map<string, LiveSession>();
   private readonly ignoredSessions = new Set<string>();
   private readonly listeners = new Set<(change: OrderChange) => void>();
   private log: InspectorLogger;
@@ -198,7 +220,7 @@ export class OrderBook {
       const views = steps.map((step, index): StepView => {
         const view = this.stepView(
           index,
-          step.event === null ? 'created' : 'event',
+          step.event === null ? 'created' : index === 0 && step.event['type'] === RESTORED_EVENT ? 'restored' : 'event',
           step.event,
           step.verdict,
           step.effects,
@@ -263,11 +285,15 @@ export class OrderBook {
     }
   }
 
-  /** Marks the live orders of a closed connection as disconnected; returns their order ids. */
+  /**
+   * Marks the live orders whose latest actor ran on a closed connection as disconnected; returns their order ids.
+   * An order a newer actor on another connection has taken over stays connected.
+   */
   disconnect(connection: string): string[] {
     const orderIds: string[] = [];
     for (const [key, session] of this.live) {
-      if (!key.startsWith(`${connection}/`) || session.view.disconnected) continue;
+      if (!key.startsWith(`${connection}/`)) continue;
+      if (session.connection !== connection || session.view.disconnected) continue;
       session.view.disconnected = true;
       orderIds.push(session.view.orderId);
       this.emit({ type: 'connection', id: session.view.id, disconnected: true });
@@ -292,18 +318,17 @@ export class OrderBook {
         if (message.sourceId != null && message.sourceId === message.sessionId) return; // raised by the actor itself
         const { event } = message;
         if (event.type === 'xstate.init') {
-          if (session) return;
+          // An actor started from a saved snapshot has no input: its first snapshot says where it starts.
+          if (session || !hasInput(event)) return;
           const created = createOrder((event as { input?: unknown }).input as Parameters<typeof createOrder>[0]);
-          this.startSession(
-            key,
-            message.sessionId,
-            'created',
-            null,
-            created.verdict,
-            created.effects,
-            created.snapshot,
-            true,
-          );
+          this.attach(connection, key, message.sessionId, {
+            kind: 'created',
+            event: null,
+            verdict: created.verdict,
+            effects: created.effects,
+            snapshot: created.snapshot,
+            pending: true,
+          });
           return;
         }
         if (event.type.startsWith('xstate.') || event.type === RESYNC_EVENT) return;
@@ -314,6 +339,11 @@ export class OrderBook {
       }
       case '@xstate.snapshot': {
         const { event } = message;
+        if (session && message.snapshot.status === 'stopped') {
+          // The app stopped this actor (a restart, a page leaving): the order stays, its next actor continues it.
+          this.live.delete(key);
+          return;
+        }
         if (session && event.type !== RESYNC_EVENT) {
           const same = canonical(event);
           const index = session.pending.findIndex((candidate) =>
@@ -335,8 +365,20 @@ export class OrderBook {
         }
         const received = toOrderSnapshot(message.snapshot);
         if (!session) {
-          const created = event.type === 'xstate.init';
-          const verdict: Verdict = created
+          const init = event.type === 'xstate.init';
+          if (init && !hasInput(event)) {
+            const at = instantOf(message['createdAt']) ?? Date.now();
+            this.attach(connection, key, message.sessionId, {
+              kind: 'restored',
+              event: { type: RESTORED_EVENT, at },
+              verdict: restoredVerdict(received, at),
+              effects: [],
+              snapshot: received,
+              pending: false,
+            });
+            return;
+          }
+          const verdict: Verdict = init
             ? {
                 accepted: true,
                 message: outcomeMessage('orderPlaced', {
@@ -345,19 +387,17 @@ export class OrderBook {
                 }),
               }
             : { accepted: true, message: joinedMessage };
-          this.startSession(
-            key,
-            message.sessionId,
-            created ? 'created' : 'joined',
-            created || event.type === RESYNC_EVENT ? null : event,
+          this.attach(connection, key, message.sessionId, {
+            kind: init ? 'created' : 'joined',
+            event: init || event.type === RESYNC_EVENT ? null : event,
             verdict,
-            [],
-            received,
-            false,
-          );
+            effects: [],
+            snapshot: received,
+            pending: false,
+          });
           return;
         }
-        if (event.type === RESYNC_EVENT) return this.resync(session, received);
+        if (event.type === RESYNC_EVENT) return this.continueWith(session, connection, joinedStart(received));
         const same = canonical(event);
         let index = session.pending.findIndex((candidate) =>
           candidate.step.kind === 'created' ? event.type === 'xstate.init' : candidate.event === same,
@@ -397,8 +437,47 @@ export class OrderBook {
     }
   }
 
-  /** The app reconnected and sent the order's current snapshot: take it, with a step if it moved meanwhile. */
-  private resync(session: LiveSession, received: OrderSnapshot): void {
+  /**
+   * An actor of an order id starts (created, restored from a snapshot, or seen running): a new order, or the same
+   * order continued when the inspector knows its id already (the app restarted, reconnected or restored it).
+   */
+  private attach(connection: string, key: string, sessionId: string, start: SessionStart): void {
+    const orderId = start.snapshot.context.orderId;
+    const known = this.byOrderId.get(orderId);
+    if (known) {
+      this.live.set(key, known);
+      known.view.session = sessionId;
+      this.continueWith(known, connection, start);
+      return;
+    }
+    const step = this.stepView(0, start.kind, start.event, start.verdict, start.effects, start.snapshot, null);
+    const view: OrderView = {
+      id: liveId(orderId),
+      source: 'live',
+      name: orderId,
+      session: sessionId,
+      orderId,
+      policy: start.snapshot.context.policy,
+      context: start.snapshot.context,
+      steps: [step],
+      disconnected: false,
+    };
+    const session: LiveSession = { view, connection, current: start.snapshot, pending: [] };
+    if (start.pending) {
+      step.pending = true;
+      session.pending.push({ step, before: start.snapshot.context, event: '', predicted: start.snapshot.context });
+    }
+    this.live.set(key, session);
+    this.byOrderId.set(orderId, session);
+    this.put(view);
+  }
+
+  /**
+   * A known order's new actor (or the same one after a reconnection) reports where it starts: the order continues,
+   * with a step only when that start is not where the order was (events the inspector did not see).
+   */
+  private continueWith(session: LiveSession, connection: string, start: SessionStart): void {
+    session.connection = connection;
     if (session.view.disconnected) {
       session.view.disconnected = false;
       this.emit({ type: 'connection', id: session.view.id, disconnected: false });
@@ -408,54 +487,24 @@ export class OrderBook {
       delete step.pending;
       this.emit({ type: 'step', id: session.view.id, step });
     }
-    if (
-      stateKey(received) === stateKey(session.current) &&
-      canonical(received.context) === canonical(session.current.context)
-    )
-      return;
+    const { snapshot } = start;
+    if (stateKey(snapshot) === stateKey(session.current) && sameJson(snapshot.context, session.current.context)) return;
     const step = this.stepView(
       session.view.steps.length,
-      'joined',
-      null,
-      { accepted: true, message: joinedMessage },
-      [],
-      received,
+      start.kind,
+      start.event,
+      start.verdict,
+      start.effects,
+      snapshot,
       session.current.context,
     );
     session.view.steps.push(step);
-    session.current = received;
-    this.emit({ type: 'step', id: session.view.id, step });
-  }
-
-  private startSession(
-    key: string,
-    sessionId: string,
-    kind: StepView['kind'],
-    event: Record<string, unknown> | null,
-    verdict: Verdict,
-    effects: Effect[],
-    snapshot: OrderSnapshot,
-    pending: boolean,
-  ): void {
-    const step = this.stepView(0, kind, event, verdict, effects, snapshot, null);
-    const view: OrderView = {
-      id: `live-${key.replace(/[^\w-]/g, '_')}`,
-      source: 'live',
-      name: snapshot.context.orderId,
-      session: sessionId,
-      orderId: snapshot.context.orderId,
-      policy: snapshot.context.policy,
-      context: snapshot.context,
-      steps: [step],
-      disconnected: false,
-    };
-    const session: LiveSession = { view, current: snapshot, pending: [] };
-    if (pending) {
+    if (start.pending) {
       step.pending = true;
-      session.pending.push({ step, before: snapshot.context, event: '', predicted: snapshot.context });
+      session.pending.push({ step, before: session.current.context, event: '', predicted: snapshot.context });
     }
-    this.live.set(key, session);
-    this.put(view);
+    session.current = snapshot;
+    this.emit({ type: 'step', id: session.view.id, step });
   }
 
   private addEvent(session: LiveSession, event: Record<string, unknown>): void {
@@ -518,6 +567,7 @@ export class OrderBook {
       const [oldest] = this.orders.keys();
       this.orders.delete(oldest!);
       for (const [key, session] of this.live) if (session.view.id === oldest) this.live.delete(key);
+      for (const [orderId, session] of this.byOrderId) if (session.view.id === oldest) this.byOrderId.delete(orderId);
       this.log(`Forgot order ${oldest}: the inspector keeps at most ${this.maxOrders} orders.`);
       this.emit({ type: 'forgot', id: oldest! });
     }
@@ -575,6 +625,34 @@ function toOrderSnapshot(raw: { value: unknown; context: unknown }): OrderSnapsh
       context: raw.context,
     }),
   );
+}
+
+/** Whether an `xstate.init` event carries the actor's input (an actor restored from a snapshot has none). */
+function hasInput(event: Record<string, unknown>): boolean {
+  return event['input'] !== undefined && event['input'] !== null;
+}
+
+/** Epoch ms from a message's `createdAt` (`@statelyai/inspect` sends `Date.now()` as text), or null. */
+function instantOf(value: unknown): number | null {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
+  return Number.isSafeInteger(ms) && ms >= 0 ? ms : null;
+}
+
+/** The view id of a live order: its order id, escaped so that two order ids never share one. */
+function liveId(orderId: string): string {
+  return `live-${orderId.replace(/[^A-Za-z0-9-]/g, (char) => `_${char.codePointAt(0)!.toString(16)}_`)}`;
+}
+
+/** The start of an actor the inspector sees running (after a reconnection): a joined step if it moved meanwhile. */
+function joinedStart(snapshot: OrderSnapshot): SessionStart {
+  return {
+    kind: 'joined',
+    event: null,
+    verdict: { accepted: true, message: joinedMessage },
+    effects: [],
+    snapshot,
+    pending: false,
+  };
 }
 
 /** JSON with sorted keys, so that two serializations of one event compare equal. */

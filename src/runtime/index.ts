@@ -27,5 +27,5 @@ export {
   type OrderActorOptions,
   type OrderRefused,
 } from './actor.js';
-export { RecordedOrder, replayRecording, type ReplayStep } from './recording.js';
+export { RecordedOrder, replayRecording, restoredVerdict, RESTORED_EVENT, type ReplayStep } from './recording.js';
 export { describeStatechart, statechartMermaid, type ChartEdge } from './graph.js';
