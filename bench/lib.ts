@@ -1,5 +1,6 @@
 /**
- * A small benchmark harness: tasks measured in interleaved rounds, p50 and p90 per task, each figure as
+ * A small benchmark harness: tasks measured in interleaved rounds, wall and CPU time per operation over whole
+ * rounds (throughput, collections included) and the p50/p90 of batch means (latency), each figure as
  * min/median over the rounds, ratios taken round by round against a baseline measured in the same rounds,
  * and one table with the goal and whether it is met.
  *
@@ -36,9 +37,17 @@ export interface Spread {
   median: number;
 }
 
-/** What one task measured: per-operation milliseconds of each round's p50 and p90. */
+/**
+ * What one task measured, per round and per operation: the whole round's wall and CPU time (every timed batch
+ * added up, so collections that fall inside a batch count) and, as latency figures, the p50 and p90 of the
+ * batch means.
+ */
 export interface Measured {
   name: string;
+  /** Per round: wall time of all timed batches over their operations, ms per operation (throughput). */
+  mean: number[];
+  /** Per round: CPU time (`process.cpuUsage`, every thread of the process, GC included) over the operations. */
+  cpu: number[];
   /** Per round: the median of the batch means, ms per operation. */
   p50: number[];
   /** Per round: the 90th percentile of the batch means, ms per operation. */
@@ -107,20 +116,31 @@ export function spread(values: readonly number[]): Spread {
   return { min: Math.min(...values), median: quantile(values, 0.5) };
 }
 
-async function timeBatch(task: Task, calls: number, isAsync: boolean): Promise<number> {
+/** Wall and CPU milliseconds of one timed batch. */
+interface BatchTime {
+  elapsed: number;
+  cpu: number;
+}
+
+async function timeBatch(task: Task, calls: number, isAsync: boolean): Promise<BatchTime> {
   const state = task.setup ? await task.setup(calls) : undefined;
   let elapsed: number;
+  let used: NodeJS.CpuUsage;
   if (isAsync) {
+    const cpu = process.cpuUsage();
     const start = now();
     for (let i = 0; i < calls; i++) consume(await task.run(state, i));
     elapsed = now() - start;
+    used = process.cpuUsage(cpu);
   } else {
+    const cpu = process.cpuUsage();
     const start = now();
     for (let i = 0; i < calls; i++) consume(task.run(state, i));
     elapsed = now() - start;
+    used = process.cpuUsage(cpu);
   }
   if (task.teardown) await task.teardown(state);
-  return elapsed;
+  return { elapsed, cpu: (used.user + used.system) / 1000 };
 }
 
 /** Global defaults, set from the command line by `runMain`. */
@@ -146,7 +166,7 @@ export async function interleave(
     let elapsed = 0;
     const warmupEnd = now() + warmupMs;
     do {
-      elapsed = await timeBatch(task, calls, isAsync);
+      elapsed = (await timeBatch(task, calls, isAsync)).elapsed;
       if (elapsed < batchMs) calls = Math.min(calls * 2, 1 << 20);
     } while (now() < warmupEnd || (elapsed < batchMs / 2 && calls < 1 << 20));
     const perCall = elapsed / calls;
@@ -155,23 +175,33 @@ export async function interleave(
   }
   const samples = Math.max(...plan.map((entry) => entry.samples));
   const results = new Map<string, Measured>(
-    plan.map(({ task, batch }) => [task.name, { name: task.name, p50: [], p90: [], batch, samples: [] }]),
+    plan.map(({ task, batch }) => [
+      task.name,
+      { name: task.name, mean: [], cpu: [], p50: [], p90: [], batch, samples: [] },
+    ]),
   );
   for (let round = 0; round < rounds; round++) {
     (globalThis as { gc?: () => void }).gc?.();
     const times = plan.map(() => [] as number[]);
+    const totals = plan.map(() => ({ elapsed: 0, cpu: 0, ops: 0 }));
     for (let sample = 0; sample < samples; sample++) {
       const order = sample % 2 === 0 ? plan.map((_, i) => i) : plan.map((_, i) => plan.length - 1 - i);
       for (const i of order) {
         const entry = plan[i]!;
         // A task with fewer samples than the longest one is measured on an even spread of the rounds' slots.
         if (times[i]!.length >= Math.ceil(((sample + 1) * entry.samples) / samples)) continue;
-        const elapsed = await timeBatch(entry.task, entry.batch, entry.isAsync);
-        times[i]!.push(elapsed / (entry.batch * (entry.task.opsPerCall ?? 1)));
+        const { elapsed, cpu } = await timeBatch(entry.task, entry.batch, entry.isAsync);
+        const ops = entry.batch * (entry.task.opsPerCall ?? 1);
+        times[i]!.push(elapsed / ops);
+        totals[i]!.elapsed += elapsed;
+        totals[i]!.cpu += cpu;
+        totals[i]!.ops += ops;
       }
     }
     plan.forEach((entry, i) => {
       const measured = results.get(entry.task.name)!;
+      measured.mean.push(totals[i]!.elapsed / totals[i]!.ops);
+      measured.cpu.push(totals[i]!.cpu / totals[i]!.ops);
       measured.p50.push(quantile(times[i]!, 0.5));
       measured.p90.push(quantile(times[i]!, 0.9));
       measured.samples.push(times[i]!.length);
@@ -195,6 +225,9 @@ export function formatBytes(bytes: number): string {
 
 const ratioText = (value: number) => `${value.toFixed(2)}×`;
 const spreadText = (s: Spread, format: (n: number) => string) => `${format(s.min)} / ${format(s.median)}`;
+/** A task's cell: throughput (wall per operation), CPU per operation, and the latency p50/p90 of batch means. */
+const figures = (m: Measured) =>
+  `${spreadText(spread(m.mean), formatMs)} (CPU ${formatMs(spread(m.cpu).median)}; latency p50 ${formatMs(spread(m.p50).median)}, p90 ${formatMs(spread(m.p90).median)})`;
 
 /** The table a run prints; sections add rows through it. */
 export class Table {
@@ -217,8 +250,10 @@ export class Table {
   }
 
   /**
-   * A time ratio subject/baseline, taken per round on the p50s (so both saw the same noise); the goal is
-   * met when the median round's ratio is at most `goal.max`.
+   * A time ratio subject/baseline, taken per round on the whole round's wall time per operation (throughput:
+   * every timed batch counts, collections included), so both saw the same noise; the goal is met when the
+   * median round's ratio is at most `goal.max`. The cells also give CPU time per operation and, as a latency
+   * figure, the p50 of the batch means.
    */
   ratio(
     measure: string,
@@ -227,29 +262,30 @@ export class Table {
     goal?: { max: number },
   ): number {
     if (!subject || !baseline) throw new Error(`Measure "${measure}" is missing a task's result.`);
-    const ratios = subject.p50.map((value, round) => value / baseline.p50[round]!);
+    const ratios = subject.mean.map((value, round) => value / baseline.mean[round]!);
+    const cpuRatio = spread(subject.cpu.map((value, round) => value / baseline.cpu[round]!)).median;
     const r = spread(ratios);
     this.add({
       measure,
-      value: `p50 ${spreadText(spread(subject.p50), formatMs)}, p90 ${spreadText(spread(subject.p90), formatMs)}`,
-      baseline: `p50 ${spreadText(spread(baseline.p50), formatMs)}, p90 ${spreadText(spread(baseline.p90), formatMs)}`,
-      ratio: spreadText(r, ratioText),
+      value: figures(subject),
+      baseline: figures(baseline),
+      ratio: `${spreadText(r, ratioText)} (CPU ${ratioText(cpuRatio)})`,
       goal: goal ? `≤ ${goal.max}×` : '—',
       met: goal ? r.median <= goal.max : undefined,
     });
     return r.median;
   }
 
-  /** An absolute time; the goal is met when the median round's p50 is under `goal.underMs`. */
+  /** An absolute time; the goal is met when the median round's latency p50 is under `goal.underMs`. */
   time(measure: string, subject: Measured | undefined, goal?: { underMs: number }): number {
     if (!subject) throw new Error(`Measure "${measure}" is missing a task's result.`);
     const p50 = spread(subject.p50);
     this.add({
       measure,
-      value: `p50 ${spreadText(p50, formatMs)}, p90 ${spreadText(spread(subject.p90), formatMs)}`,
+      value: figures(subject),
       baseline: '—',
       ratio: '—',
-      goal: goal ? `p50 < ${formatMs(goal.underMs)}` : '—',
+      goal: goal ? `latency p50 < ${formatMs(goal.underMs)}` : '—',
       met: goal ? p50.median < goal.underMs : undefined,
     });
     return p50.median;
@@ -383,7 +419,7 @@ export async function runMain(sections: readonly Section[], argv: string[] = pro
   };
   print(`# ${environment()}`);
   print(
-    `# commit ${revision()}; ${defaults.rounds} round(s), ${defaults.taskMs} ms per task per round, batches of ≈ ${defaults.batchMs} ms; p50/p90 are of batch means`,
+    `# commit ${revision()}; ${defaults.rounds} round(s), ${defaults.taskMs} ms per task per round, batches of ≈ ${defaults.batchMs} ms; a time cell is wall time per operation over all of a round's batches (min / median round), then CPU per operation (every thread, GC included) and the latency p50/p90 of batch means; ratios are of wall time per operation, round by round`,
   );
   const table = new Table();
   const started = now();

@@ -1,4 +1,3 @@
-import { initialTransition, transition } from 'xstate';
 import { orderMachine, timeGuards, type OrderAccepted, type OrderMachine } from '../../machines/order/index.js';
 import {
   hasApplied,
@@ -20,6 +19,7 @@ import {
   type Ruling,
   type Verdict,
 } from '../domain/index.js';
+import { pureInitialTransition, pureTransition } from './pure.js';
 import { orderStatus, type OrderSnapshot } from './snapshot.js';
 
 /** What a step returns: the new snapshot, the effects to deliver, and the verdict on the event. */
@@ -58,7 +58,7 @@ export interface CreateOrderOptions {
  *   latestShipDate: '2026-11-28T23:59:59+08:00', items: [{ orderItemId: 'A', quantity: 2 }] });
  */
 export function createOrder(input: OrderInput, options: CreateOrderOptions = {}): StepResult {
-  const [snapshot, actions] = initialTransition(options.machine ?? orderMachine, withPolicy(input, options.policy));
+  const [snapshot, actions] = pureInitialTransition(options.machine ?? orderMachine, withPolicy(input, options.policy));
   // xstate turns the context factory's InvalidInputError into an errored snapshot; hand it to the caller.
   if (snapshot.status === 'error') throw snapshot.error;
   const { orderId, buyerCancelUntil, utcOffsetMinutes } = snapshot.context;
@@ -98,7 +98,7 @@ export function statusAt(snapshot: OrderSnapshot, at: number): OrderStatus {
   // status stands without a second transition per step. An extended machine may give the time guards other
   // implementations (`.provide()`), so only its own transition can tell.
   if (machine === orderMachine && !isAnyDeadlineDueAt(status, snapshot.context, at)) return status;
-  const [ticked] = transition(machine, snapshot, { type: 'clock.tick', at });
+  const [ticked] = pureTransition(machine, snapshot, { type: 'clock.tick', at });
   return orderStatus(ticked);
 }
 
@@ -144,7 +144,7 @@ function refusingGuard(machine: OrderMachine, snapshot: OrderSnapshot, event: Pa
   );
   // A snapshot asks its own machine for guards: the same state and context, resolved on the noting machine.
   const noting = machine.provide({ guards: noted as never });
-  transition(noting, noting.resolveState({ value: snapshot.value, context: snapshot.context }), event);
+  pureTransition(noting, noting.resolveState({ value: snapshot.value, context: snapshot.context }), event);
   return refusing;
 }
 
@@ -226,7 +226,7 @@ export function stepParsed(snapshot: OrderSnapshot, parsed: ParsedOrderEvent): S
   // An ended order takes no transition; ticks on it are still "time passing", refused commands say why.
   if (snapshot.status !== 'active') return { snapshot, effects: [], verdict: endedVerdict(snapshot, parsed) };
   const machine = machineOf(snapshot);
-  const [next, actions] = transition(machine, snapshot, parsed);
+  const [next, actions] = pureTransition(machine, snapshot, parsed);
   const events = emitted(actions);
   const accepted = events.some((emittedEvent) => emittedEvent.type === 'order.accepted');
   return { snapshot: next, effects: effectsOf(events), verdict: decide(machine, snapshot, parsed, accepted) };
