@@ -41,11 +41,20 @@ const Options = z.strictObject({
   onStatus: z.function().optional(),
 });
 
-/** The subset of `@statelyai/inspect`'s WebSocket messages the inspector reads, in the same shape. */
+/**
+ * The subset of `@statelyai/inspect`'s WebSocket messages the inspector reads, in the same shape; `createdAt`
+ * (epoch ms as text, as `@statelyai/inspect` sends it) says when an actor started, e.g. from a restored snapshot.
+ */
 type Message =
   | { type: '@xstate.actor'; name: string; sessionId: string; parentId?: string; snapshot: unknown }
-  | { type: '@xstate.event'; sessionId: string; sourceId?: string; event: unknown }
-  | { type: '@xstate.snapshot'; sessionId: string; event: unknown; snapshot: unknown };
+  | { type: '@xstate.event'; sessionId: string; sourceId?: string; event: unknown; createdAt?: string }
+  | { type: '@xstate.snapshot'; sessionId: string; event: unknown; snapshot: unknown; createdAt?: string };
+
+/** How long one turn of sending may take before it yields to the app's own work, in ms. */
+const SLICE_MS = 4;
+
+/** Whether an inspection event is an actor's start (its `xstate.init`), which is sent with its instant. */
+const isInit = (event: unknown): boolean => (event as { type?: unknown } | null)?.type === 'xstate.init';
 
 interface Tracked {
   actor: Message;
@@ -69,6 +78,7 @@ function toMessage(event: InspectionEvent): Message | null {
         sessionId: event.actorRef.sessionId,
         ...(event.sourceRef ? { sourceId: event.sourceRef.sessionId } : {}),
         event: event.event,
+        ...(isInit(event.event) ? { createdAt: String(Date.now()) } : {}),
       };
     case '@xstate.snapshot':
       return {
@@ -76,6 +86,7 @@ function toMessage(event: InspectionEvent): Message | null {
         sessionId: event.actorRef.sessionId,
         event: event.event,
         snapshot: event.snapshot,
+        ...(isInit(event.event) ? { createdAt: String(Date.now()) } : {}),
       };
     default:
       return null;
@@ -86,8 +97,9 @@ function toMessage(event: InspectionEvent): Message | null {
  * Connects live actors to the offline inspector (`order-lifecycle inspect`) from Node, like
  * `@statelyai/inspect`'s `createWebSocketInspector` (same messages), but it reconnects with backoff
  * when the inspector restarts or the connection drops, and then resends each live order's current
- * state, so the page shows every running order again. Needs the optional peer dependency ws (else
- * MissingDependencyError).
+ * state, so the page shows every running order again. The app's `send` only queues references: messages are
+ * serialized and sent afterwards, a few milliseconds per turn of the event loop. Needs the optional peer
+ * dependency ws (else MissingDependencyError).
  * @example
  * const connection = connectInspector('ws://127.0.0.1:4820');
  * const actor = createOrderActor(input, { inspect: connection.inspect });
@@ -133,9 +145,8 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
 
   const encode = (message: Message): string | null => {
     try {
-      return JSON.stringify(message, (_key, value: unknown) =>
-        typeof value === 'function' ? { type: value.name } : value,
-      );
+      // Snapshots serialize with their own toJSON; an order's events and context are data (parsed by zod).
+      return JSON.stringify(message);
     } catch {
       return null; // a cyclic context cannot be inspected; the actor itself is unaffected
     }
@@ -201,7 +212,7 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
     });
   };
 
-  const send = (message: Message) => {
+  const deliver = (message: Message) => {
     track(message);
     if (open) {
       const text = encode(message);
@@ -214,6 +225,34 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
     }
     // After a drop, messages are not queued: the current state is resent on reconnection.
   };
+
+  // The app's `send` only appends the inspection event's message (references to its event and snapshot, which
+  // XState never changes); serializing and sending happen afterwards, in order, a few milliseconds per turn of the
+  // event loop, so the inspector stays off the app's hot path.
+  let backlog: Message[] = [];
+  let head = 0;
+  let scheduled = false;
+  const drain = (budgetMs: number) => {
+    scheduled = false;
+    const started = performance.now();
+    while (head < backlog.length) {
+      const message = backlog[head]!;
+      backlog[head] = undefined as unknown as Message;
+      head += 1;
+      deliver(message);
+      if (performance.now() - started >= budgetMs) break;
+    }
+    if (head < backlog.length) schedule();
+    else {
+      backlog = [];
+      head = 0;
+    }
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => drain(SLICE_MS));
+  };
   connect();
 
   return {
@@ -221,7 +260,9 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
     inspect: {
       next: (event: InspectionEvent) => {
         const message = toMessage(event);
-        if (message) send(message);
+        if (!message) return;
+        backlog.push(message);
+        schedule();
       },
     },
     get connected() {
@@ -231,6 +272,8 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
       return reconnects;
     },
     stop: () => {
+      // What the app sent before stopping still goes out, ahead of the close.
+      drain(Infinity);
       stopped = true;
       clearTimeout(timer);
       socket?.close();

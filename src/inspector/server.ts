@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { isIPv4, isIPv6, type AddressInfo, type Socket } from 'node:net';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import * as z from 'zod';
-import { orderMachine } from '../../machines/order/index.js';
+import { MACHINE_VERSION, orderMachine } from '../../machines/order/index.js';
 import { defaultPolicy, issueSentence, loadOptional, Policy, statusOfStateKey } from '../domain/index.js';
-import { describeStatechart } from '../runtime/index.js';
+import { describeStatechart, SNAPSHOT_SCHEMA_VERSION } from '../runtime/index.js';
 import { edgeAliases, loadGraphviz, renderStatechart } from './chart.js';
 import type { ActivityEntry, ClientConfig, PageMessage as PageMessageType, ServerMessage } from './client/protocol.js';
 import { InspectorError } from './errors.js';
@@ -170,6 +170,11 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   const config: ClientConfig = {
     socketPath: PAGE_SOCKET_PATH,
     stored: stored !== undefined,
+    snapshot: {
+      format: 'order-lifecycle/snapshot',
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      machineVersion: MACHINE_VERSION,
+    },
     parents: Object.fromEntries(
       chart.states.filter((state) => state.parent !== null).map((state) => [state.key, state.parent!]),
     ),

@@ -7,6 +7,7 @@ import { ChartView } from './chart.js';
 import { byId, h } from './dom.js';
 import { langOf, word } from './i18n.js';
 import type { ClientConfig } from './protocol.js';
+import { useSnapshotEnvelope } from './recording.js';
 import { PageView } from './render.js';
 import { connectPage } from './socket.js';
 import { PageState } from './state.js';
@@ -28,6 +29,7 @@ function readLang(): string | null {
 }
 
 function start(config: ClientConfig): void {
+  useSnapshotEnvelope(config.snapshot);
   const state = new PageState({ wanted: readHash(), lang: langOf(readLang()) });
   const chart = new ChartView(config, state);
   const view = new PageView(state, chart);

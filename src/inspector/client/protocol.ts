@@ -15,6 +15,8 @@ export interface ClientConfig {
   statuses: Record<string, string>;
   /** Whether the server has an order store to list (`inspect --db` or `--database-url`). */
   stored?: boolean;
+  /** The envelope of a saved snapshot (as `serializeOrder` writes it), to export a restored order from its start. */
+  snapshot?: { format: string; schemaVersion: number; machineVersion: number };
 }
 
 /** One line of the page's activity panel: an app connection opened or dropped, or an ignored message. */

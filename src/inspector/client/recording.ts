@@ -1,14 +1,31 @@
-/* A live order as a recording file (`{ input, events }`), as `order-lifecycle inspect --open` reads it back. */
+/*
+ * A live order as a recording file, as `order-lifecycle inspect --open` and `replay` read it back: `{ input, events }`
+ * for an order seen from its creation, `{ snapshot, restoredAt, events }` for one restored from a saved snapshot.
+ */
 import type { OrderView } from '../orders.js';
 import { h } from './dom.js';
+import type { ClientConfig } from './protocol.js';
+
+/** The envelope of a saved snapshot (`serializeOrder`'s), as the server that serves the page writes it. */
+let envelope: ClientConfig['snapshot'] | undefined;
+
+/** Tells the exporter the snapshot envelope's versions (from the server's configuration). */
+export function useSnapshotEnvelope(value: ClientConfig['snapshot'] | undefined): void {
+  envelope = value;
+}
 
 /**
- * The recording of an order: the input its first context was made from, and every event after it.
+ * The recording of an order: the input its first context was made from (or the snapshot it was restored from, and
+ * when), and every event after it.
  * @example
  * replayRecording(recordingOf(order)); // the same steps again
  */
-function recordingOf(order: OrderView): { input: Record<string, unknown>; events: unknown[] } {
+function recordingOf(order: OrderView): Record<string, unknown> {
   const first = order.context;
+  const events = order.steps.slice(1).map((step) => step.event);
+  const start = order.steps[0]!;
+  if (start.kind === 'restored' && envelope)
+    return { snapshot: { ...envelope, state: start.state, context: first }, restoredAt: start.at, events };
   const input: Record<string, unknown> = {
     orderId: first.orderId,
     ...(first.marketplaceId === undefined ? {} : { marketplaceId: first.marketplaceId }),
@@ -25,12 +42,20 @@ function recordingOf(order: OrderView): { input: Record<string, unknown>; events
     })),
     policy: first.policy,
   };
-  return { input, events: order.steps.slice(1).map((step) => step.event) };
+  return { input, events };
 }
 
-/** Whether the page saw the order from its creation on, so its events replay from its input. */
+/**
+ * Whether the page saw every event of the order since its creation or its restore, so they replay from its input or
+ * its restored snapshot to the same verdicts (a step the inspector did not see, such as a later restore into
+ * another state, makes it not replayable).
+ */
 export function replayable(order: OrderView): boolean {
-  return order.steps.every((each, index) => (index === 0 ? each.kind === 'created' : each.kind === 'event'));
+  return order.steps.every((each, index) =>
+    index === 0
+      ? each.kind === 'created' || (each.kind === 'restored' && envelope !== undefined)
+      : each.kind === 'event',
+  );
 }
 
 /** Downloads the order's recording as `<order id>.json`. */
