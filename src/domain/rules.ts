@@ -153,9 +153,32 @@ export function itemsToCancel(order: OrderContext, event: EventOf<'seller.cancel
   return event.items ?? remainingItems(order);
 }
 
-/** The order's items by id, for lookups linear in what an event touches. */
+const itemIndexes = new WeakMap<OrderContext['items'], Map<string, OrderContext['items'][number]>>();
+
+/**
+ * The order's items by id, for lookups linear in what an event touches; built once per items list (a snapshot's
+ * lists are never changed in place: a step that changes an item makes a new list).
+ */
 function itemIndex(order: OrderContext): Map<string, OrderContext['items'][number]> {
-  return new Map(order.items.map((item) => [item.orderItemId, item]));
+  let index = itemIndexes.get(order.items);
+  if (!index) itemIndexes.set(order.items, (index = new Map(order.items.map((item) => [item.orderItemId, item]))));
+  return index;
+}
+
+/**
+ * A rule that remembers its last answer: the machine's guard and the verdict's wording judge the same event on
+ * the same order and status one after the other, and an event may list a thousand items. Rulings are plain data
+ * that nobody changes.
+ */
+function lastRuling<E>(rule: (order: OrderContext, status: OrderStatus, event: E) => Ruling) {
+  let last: { order: OrderContext; status: OrderStatus; event: E; ruling: Ruling } | undefined;
+  return (order: OrderContext, status: OrderStatus, event: E): Ruling => {
+    if (last !== undefined && last.order === order && last.status === status && last.event === event)
+      return last.ruling;
+    const ruling = rule(order, status, event);
+    last = { order, status, event, ruling };
+    return ruling;
+  };
 }
 
 function checkItemIds(order: OrderContext, ids: readonly string[]): Ruling | undefined {
@@ -271,7 +294,11 @@ export function judgeRequestCancellation(
 }
 
 /** The seller may cancel only an unshipped, seller-fulfilled order, and no more than remains of each item. */
-export function judgeSellerCancel(order: OrderContext, status: OrderStatus, event: EventOf<'seller.cancel'>): Ruling {
+export const judgeSellerCancel = lastRuling(function judgeSellerCancel(
+  order: OrderContext,
+  status: OrderStatus,
+  event: EventOf<'seller.cancel'>,
+): Ruling {
   const refused = refuseForTimeOrFinalState(order, status, event);
   if (refused) return refused;
   if (order.fulfillmentChannel === 'AFN') return refuse(order, 'FULFILLED_BY_AMAZON');
@@ -288,7 +315,7 @@ export function judgeSellerCancel(order: OrderContext, status: OrderStatus, even
   const uncovered = itemsWithoutOfficialRequest(order, items);
   const key = uncovered.length === items.length ? 'buyerCanceledWithoutRequest' : 'buyerCanceledPartlyRequested';
   return accept(key, { ...params, items: uncovered.join(', ') });
-}
+});
 
 /** A label can be bought once the order leaves Pending and until it ships or is cancelled; Amazon ships AFN orders. */
 export function judgeGenerateLabel(
@@ -316,7 +343,7 @@ export function judgeVoidLabel(order: OrderContext, status: OrderStatus, event: 
  * Shipment can be confirmed once the order leaves Pending, for all open units or the ones a package holds; after
  * the latest ship date it is late; Amazon ships AFN orders.
  */
-export function judgeConfirmShipment(
+export const judgeConfirmShipment = lastRuling(function judgeConfirmShipment(
   order: OrderContext,
   status: OrderStatus,
   event: EventOf<'seller.confirmShipment'>,
@@ -329,7 +356,7 @@ export function judgeConfirmShipment(
   const invalid = event.items && checkQuantities(order, event.items, 'ship');
   if (invalid) return invalid;
   return accept(isLateShipment(order, judgedAt(order, event)) ? 'shippedLate' : 'shipped');
-}
+});
 
 /**
  * Whether a shipment confirmed at `at` is late (after the latest ship date); never for orders Amazon ships, nor
