@@ -26,7 +26,9 @@ const maxDepth = 3; // folders inside a module (src/inspector/client/ is one)
 // brings the schemas: the page's files may import, besides the barrel (for types), the domain's files that are free
 // of zod and that the page needs, the locales' inspector words and the placeholders that fill them. Only these.
 const pageFiles = 'src/inspector/client/*.ts';
-const pageImports = { 'src/domain': ['template.js', 'locales/en-inspector.js', 'locales/zh-CN-inspector.js'] };
+const pageImports = {
+  'src/domain': ['template.js', 'instant-format.js', 'locales/en-inspector.js', 'locales/zh-CN-inspector.js'],
+};
 
 /** A regex for the relative path, as written in a file `depth` folders inside `from`, to the folder `to`. */
 function pathTo(from, depth, to) {

@@ -1,7 +1,10 @@
 /*
  * Instants for people, without zod: the domain's time units and `formatInstant`. The messages and the inspector
  * page's bundle use them, so nothing here may import zod (time.ts, which parses instants with zod, re-exports them).
+ * This is the one formatter of instants and durations for people: the inspector page, the seller console and the
+ * command line's words take theirs from here (Intl, per language).
  */
+import type { Lang } from './messages.js';
 
 /** The largest instant a JavaScript Date can represent (year 275760). */
 export const MAX_INSTANT = 8_640_000_000_000_000;
@@ -25,4 +28,107 @@ export function formatInstant(ms: number, offsetMinutes = 0): string {
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');
   const mm = String(abs % 60).padStart(2, '0');
   return `${iso.slice(0, -1)}${sign}${hh}:${mm}`;
+}
+
+/**
+ * Where to show an instant: an IANA time zone (`Asia/Shanghai`), a fixed UTC offset in minutes (an order's own,
+ * from its `placedAt`), or neither for the runtime's own zone (a browser's).
+ */
+export interface TimeZoneChoice {
+  timeZone?: string;
+  offsetMinutes?: number;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const unitFormats = new Map<string, Intl.NumberFormat>();
+const listFormats = new Map<string, Intl.ListFormat>();
+
+function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let format = dateFormats.get(key);
+  if (!format) {
+    // The parts are numbers and the zone's offset: the same in every language, so one format serves them all.
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+const offsetName = (minutes: number) => {
+  const abs = Math.abs(minutes);
+  return `GMT${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+};
+
+/**
+ * An instant for people, the one way the package's pages and messages write one: `2026-11-26 10:30:00 GMT+8`, in the
+ * runtime's time zone (a browser's), an IANA zone, or a fixed offset; the same digits in every language.
+ * @example
+ * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), 'zh-CN', { timeZone: 'Asia/Shanghai' }); // '2026-11-26 10:30:00 GMT+8'
+ * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), 'en', { offsetMinutes: -300 }); // '2026-11-25 21:30:00 GMT-5'
+ */
+export function formatDateTime(ms: number, _lang: Lang = 'en', zone: TimeZoneChoice = {}): string {
+  const offset = zone.offsetMinutes;
+  const shifted = offset === undefined ? ms : ms + offset * MINUTE;
+  if (!Number.isFinite(shifted) || Math.abs(shifted) > MAX_INSTANT) return `${ms} ms`;
+  const parts: Record<string, string> = {};
+  const timeZone = offset === undefined ? zone.timeZone : 'UTC';
+  for (const part of dateFormat(timeZone).formatToParts(shifted)) parts[part.type] = part.value;
+  const zoneName = offset === undefined ? (parts['timeZoneName'] ?? '') : offsetName(offset);
+  return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}:${parts['second']} ${zoneName.replace(/^GMT$/, 'GMT+0')}`;
+}
+
+const UNITS = [
+  ['day', DAY],
+  ['hour', 60 * MINUTE],
+  ['minute', MINUTE],
+  ['second', 1000],
+] as const;
+
+function unitFormat(lang: Lang, unit: string): Intl.NumberFormat {
+  const key = `${lang}/${unit}`;
+  let format = unitFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short' });
+    unitFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A duration for people in the language's own units (Intl): its `largest` biggest non-zero units, the rest dropped
+ * (not rounded); under a second in milliseconds. The sign is ignored: the caller says "in" or "ago".
+ * @example
+ * formatDuration(((2 * 24 + 3) * 60 + 4) * 60_000, 'en'); // '2 days 3 hr 4 min'
+ * formatDuration(((2 * 24 + 3) * 60 + 4) * 60_000, 'zh-CN'); // '2天3小时4分钟'
+ * formatDuration(5_000, 'en'); // '5 sec'
+ */
+export function formatDuration(ms: number, lang: Lang = 'en', largest = 3): string {
+  let rest = Math.abs(ms);
+  if (!Number.isFinite(rest)) return String(ms);
+  if (rest < 1000 && rest > 0) return unitFormat(lang, 'millisecond').format(Math.round(rest));
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (parts.length >= largest) break;
+    if (count > 0 || (unit === 'second' && parts.length === 0)) parts.push(unitFormat(lang, unit).format(count));
+    else if (parts.length > 0) parts.push('');
+  }
+  const shown = parts.filter((part) => part !== '');
+  let list = listFormats.get(lang);
+  if (!list) {
+    list = new Intl.ListFormat(lang, { type: 'unit', style: 'narrow' });
+    listFormats.set(lang, list);
+  }
+  return list.format(shown);
 }

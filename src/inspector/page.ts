@@ -49,6 +49,7 @@ export function pageHtml(config: ClientConfig): string {
       <button type="button" id="stored-more" class="stored-more" data-text="more" hidden></button>
     </section>
   </nav>
+  <p id="landing" class="landing" data-testid="landing" hidden></p>
   <section id="detail" hidden>
     <div class="toolbar" id="toolbar">
       <span id="current-order" class="current-order"></span>
@@ -78,7 +79,9 @@ export function pageHtml(config: ClientConfig): string {
       <div id="timeline-pane" class="pane timeline-pane">
         <h2 data-text="timeline"></h2>
         <p id="timeline-empty" class="empty" data-text="noSteps" hidden></p>
+        <button type="button" id="timeline-earlier" class="more-steps" hidden></button>
         <ol id="timeline" class="timeline"></ol>
+        <button type="button" id="timeline-later" class="more-steps" hidden></button>
       </div>
       <div id="side-pane" class="pane side-pane">
         <h2 data-text="deadlines"></h2>
@@ -269,6 +272,9 @@ details.tree[open] > summary::before { content: "▾ "; }
 .deadlines .countdown { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .deadlines .at-step.passed { color: var(--no); }
 .deadlines .at-step.open { color: var(--ok); }
+.deadlines .at-step.ended { color: var(--muted); font-style: italic; }
+.landing { margin: 0; padding: 40px 24px; color: var(--muted); font-size: 15px; line-height: 1.6; max-width: 640px; }
+.more-steps { display: block; width: 100%; margin: 0 0 6px; border: 1px dashed var(--line); background: var(--bg); color: var(--muted); border-radius: 6px; padding: 4px; cursor: pointer; font: inherit; font-size: 12px; }
 .deadlines tbody { display: block; }
 .deadlines tr { display: flex; flex-wrap: wrap; column-gap: 12px; padding: 4px 0; }
 .deadlines th { flex-basis: 100%; }

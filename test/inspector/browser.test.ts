@@ -440,11 +440,11 @@ describe('inspector page in headless Chromium', () => {
     expect(await page.locator('#deadlines [data-deadline="buyerCancelUntil"] time').textContent()).toBe(
       '2026-11-26 10:30:00 GMT+8',
     );
-    await row.locator('.countdown', { hasText: 'in 2 d 3 h 4 min' }).waitFor();
+    await row.locator('.countdown', { hasText: 'in 2 days 3 hr 4 min' }).waitFor();
     await page.clock.setFixedTime(autoCancelAt - (2 * DAY + 3 * 60 * MINUTE + 3 * MINUTE));
-    await row.locator('.countdown', { hasText: 'in 2 d 3 h 3 min' }).waitFor();
+    await row.locator('.countdown', { hasText: 'in 2 days 3 hr 3 min' }).waitFor();
     await page.clock.setFixedTime(autoCancelAt + 90 * MINUTE);
-    await row.locator('.countdown', { hasText: '1 h 30 min ago' }).waitFor();
+    await row.locator('.countdown', { hasText: '1 hr 30 min ago' }).waitFor();
     // At step 1 (minute 45) the buyer window has passed, the auto-cancel has not.
     expect(await page.locator('#deadlines [data-deadline="buyerCancelUntil"]').getAttribute('data-passed')).toBe(
       'true',

@@ -35,6 +35,8 @@ export const enInspector = {
   'inspector.connecting': 'connecting…',
   'inspector.lost': 'disconnected, retrying…',
   'inspector.afterPurchase': '{relative} after purchase',
+  'inspector.beforePurchase': '{relative} before purchase',
+  'inspector.atPurchase': 'at purchase',
   'inspector.orderId': 'Order',
   'inspector.filterId': 'Filter by order id',
   'inspector.allStates': 'All states',
@@ -47,6 +49,10 @@ export const enInspector = {
   'inspector.passed': 'passed',
   'inspector.open': 'open',
   'inspector.atThisStep': 'at this step',
+  'inspector.noLongerApplies': 'no longer applies: the order has ended',
+  'inspector.landing': 'Choose an order on the left to see its chart, timeline and deadlines.',
+  'inspector.landingStored':
+    'Choose an order under “Stored orders” on the left to open its history; live orders from apps appear under the filters as they connect.',
   'inspector.ago': '{duration} ago',
   'inspector.in': 'in {duration}',
   'inspector.activity': 'Activity',
@@ -69,5 +75,7 @@ export const enInspector = {
   'inspector.more': 'More',
   'inspector.noStored': 'No stored order matches.',
   'inspector.filterStored': 'Search stored orders by id',
+  'inspector.earlierSteps': '⋯ {count} earlier steps',
+  'inspector.laterSteps': '⋯ {count} later steps',
   'inspector.colon': ': ',
 };

@@ -64,6 +64,12 @@ export class ChartView {
     );
   }
 
+  /** Whether a state is final (the order has ended there): neither a compound state nor inside one. */
+  isFinal(key: string): boolean {
+    const { parents } = this.config;
+    return !(key in parents) && !Object.values(parents).includes(key);
+  }
+
   /** Marks the shown step's state (and its parents) active, and the transition that led to it taken. */
   highlight(): void {
     const holder = byId('chart');

@@ -2,51 +2,41 @@
  * How the page writes instants, durations and values: in the browser's time zone, relative to the order's
  * purchase, and short enough for a collapsed tree node.
  */
+import { formatDateTime, formatDuration } from '../../domain/instant-format.js';
 import { word, type Lang } from './i18n.js';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /**
- * An instant in the browser's time zone.
+ * An instant in the browser's time zone, as the package writes instants for people (`formatDateTime`).
  * @example
  * localDate(Date.UTC(2026, 11, 5, 15, 59, 59)); // '2026-12-05 23:59:59 GMT+8' in Asia/Shanghai
  */
-export function localDate(ms: number): string {
-  const date = new Date(ms);
-  const offset = -date.getTimezoneOffset();
-  const zone = `GMT${offset >= 0 ? '+' : '-'}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ''}`;
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${zone}`;
+export function localDate(ms: number, lang: Lang = 'en'): string {
+  return formatDateTime(ms, lang);
 }
 
 /**
- * The largest three units of a duration.
- * @example
- * duration(820_985_000); // '9 d 12 h 3 min'
- */
-export function duration(ms: number): string {
-  let rest = Math.floor(Math.abs(ms) / 1000);
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['min', 60],
-    ['s', 1],
-  ] as const) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 || (unit === 's' && parts.length === 0)) parts.push(`${n} ${unit}`);
-  }
-  return parts.slice(0, 3).join(' ');
-}
-
-/**
- * How far a deadline is from `now`: `in 5 min`, `3 h ago` (`5 min前` in Chinese).
+ * How far a deadline is from `now`: `in 5 min`, `3 hr ago` (`还有 5分钟`, `3小时前` in Chinese).
  * @example
  * countdown(now + 300_000, 'en', now); // 'in 5 min'
  */
 export function countdown(deadline: number, lang: Lang, now = Date.now()): string {
   const left = deadline - now;
-  return word(lang, left > 0 ? 'in' : 'ago', { duration: duration(left) });
+  return word(lang, left > 0 ? 'in' : 'ago', { duration: formatDuration(left, lang) });
+}
+
+/** ISO-8601 instants with an offset, as the server's messages write them. */
+const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/**
+ * A verdict's message with its instants written as the rest of the page writes them (in the browser's time zone).
+ * @example
+ * localizeInstants('until 2026-11-26T10:30:00+08:00.', 'en'); // 'until 2026-11-26 10:30:00 GMT+8.' in Asia/Shanghai
+ */
+export function localizeInstants(text: string, lang: Lang): string {
+  return text.replace(ISO_INSTANT, (iso) => {
+    const ms = Date.parse(iso);
+    return Number.isNaN(ms) ? iso : formatDateTime(ms, lang);
+  });
 }
 
 /**
@@ -65,20 +55,19 @@ export function isInstant(key: string | number | undefined, value: unknown): val
 }
 
 /**
- * A step's instant, and how long after the purchase it came.
+ * A step's instant, and how long after (or before) the purchase it came, to the second.
  * @example
- * formatAt(placedAt + 45 * 60_000, placedAt, 'en'); // '2026-11-26 10:45:00 GMT+8 · +45 min after purchase'
+ * formatAt(placedAt + 45 * 60_000, placedAt, 'en'); // '2026-11-26 10:45:00 GMT+8 · 45 min after purchase'
+ * formatAt(placedAt + 5_000, placedAt, 'zh-CN'); // '2026-11-26 10:00:05 GMT+8 · 下单后 5秒'
  */
 export function formatAt(at: number | null, placedAt: number, lang: Lang): string {
   if (at === null) return '';
-  const minutes = Math.round((at - placedAt) / 60_000);
+  const since = at - placedAt;
   const relative =
-    Math.abs(minutes) < 120
-      ? `${minutes} min`
-      : Math.abs(minutes) < 48 * 60
-        ? `${(minutes / 60).toFixed(1)} h`
-        : `${(minutes / 1440).toFixed(1)} d`;
-  return `${localDate(at)} · ${word(lang, 'afterPurchase', { relative: `${minutes >= 0 ? '+' : ''}${relative}` })}`;
+    since === 0
+      ? word(lang, 'atPurchase')
+      : word(lang, since > 0 ? 'afterPurchase' : 'beforePurchase', { relative: formatDuration(since, lang, 2) });
+  return `${localDate(at, lang)} · ${relative}`;
 }
 
 /**

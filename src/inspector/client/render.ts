@@ -6,7 +6,7 @@ import type { ContextChange } from '../changes.js';
 import type { OrderView, StepView } from '../orders.js';
 import type { ChartView } from './chart.js';
 import { byId, h } from './dom.js';
-import { countdown, formatAt, localDate } from './format.js';
+import { countdown, formatAt, localDate, localizeInstants } from './format.js';
 import { word, type TextKey } from './i18n.js';
 import { downloadRecording, replayable } from './recording.js';
 import { hasRefusal, type PageState } from './state.js';
@@ -14,6 +14,10 @@ import { contextTree, leaf, valueTree } from './values.js';
 
 /** The verdict flags the timeline shows as badges. */
 const FLAGS = ['late', 'duplicate', 'conflict'] as const;
+
+/** The most timeline entries built in one frame for a new window, and the most kept in the page. */
+export const TIMELINE_CHUNK = 60;
+export const TIMELINE_MAX_ROWS = 180;
 
 /**
  * The page's view: call `schedule()` after changing the model, `rerender()` after a change that touches every
@@ -27,8 +31,18 @@ export class PageView {
   #scheduled = false;
   readonly #orderButtons = new Map<string, HTMLButtonElement>();
   #timelineOrder: string | null = null;
-  #stepElements: HTMLElement[] = [];
-  /** The cursor and filter the step classes were last set for; only what changed is touched. */
+  /** The timeline's entries built, by step index: only those of the window shown. */
+  readonly #rows = new Map<number, HTMLElement>();
+  /** The indices of the steps the timeline lists (all, or the refused ones), and how many steps they cover. */
+  #listedSteps: number[] = [];
+  #known = 0;
+  /** The window shown: positions in `#listedSteps`, `from` included, `to` not. */
+  #from = 0;
+  #to = 0;
+  /** Entries built this frame, and the most in any frame. */
+  #built = 0;
+  #maxBuilt = 0;
+  /** The cursor and filter the entries were last drawn for; only what changed is touched. */
   #classCursor = -1;
   #classFilter = false;
   #detailKey = '';
@@ -39,7 +53,25 @@ export class PageView {
   constructor(
     private readonly state: PageState,
     private readonly chart: ChartView,
-  ) {}
+  ) {
+    // The timeline's window grows when its "earlier" or "later" button is clicked or scrolled into view.
+    const earlier = byId('timeline-earlier');
+    const later = byId('timeline-later');
+    earlier.addEventListener('click', () => this.extendTimeline(-1));
+    later.addEventListener('click', () => this.extendTimeline(1));
+    if (typeof IntersectionObserver === 'function') {
+      const observer = new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries)
+            if (entry.isIntersecting)
+              requestAnimationFrame(() => this.extendTimeline(entry.target === earlier ? -1 : 1));
+        },
+        { root: byId('timeline-pane') },
+      );
+      observer.observe(earlier);
+      observer.observe(later);
+    }
+  }
 
   /** Draws once per frame however many messages arrived. */
   schedule(): void {
@@ -260,7 +292,7 @@ export class PageView {
       details
         ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`))
         : null,
-      h('p', { className: 'message', 'data-testid': 'message', lang }, verdict.message[lang]),
+      h('p', { className: 'message', 'data-testid': 'message', lang }, localizeInstants(verdict.message[lang], lang)),
       step.pending ? h('p', { className: 'pending' }, this.#t('pending')) : null,
       step.mismatch ? h('p', { className: 'mismatch' }, step.mismatch) : null,
       step.effects.length
@@ -283,49 +315,163 @@ export class PageView {
   }
 
   #classify(element: HTMLElement, index: number, cursor: number): void {
-    element.hidden = this.state.filters.refused && element.dataset['accepted'] !== 'false';
     element.classList.toggle('current', index === cursor);
     element.classList.toggle('future', index > cursor);
   }
 
+  /** The steps the timeline lists, from `from` on: all, or the refused ones under "Refused only". */
+  #listed(order: OrderView, from = 0): number[] {
+    const indices: number[] = [];
+    for (let index = from; index < order.steps.length; index += 1)
+      if (!this.state.filters.refused || !order.steps[index]!.verdict.accepted) indices.push(index);
+    return indices;
+  }
+
+  /** The entry of the listed step at `position`, built when not yet (counted in `#built`). */
+  #row(order: OrderView, position: number, cursor: number): HTMLElement {
+    const index = this.#listedSteps[position]!;
+    let element = this.#rows.get(index);
+    if (!element) {
+      element = this.#renderStep(order, order.steps[index]!);
+      this.#classify(element, index, cursor);
+      this.#rows.set(index, element);
+      this.#built += 1;
+    }
+    return element;
+  }
+
+  /**
+   * Shows the listed steps from position `from` to `to`, reusing the entries already built and removing the others,
+   * so the timeline holds at most `TIMELINE_MAX_ROWS` entries however long the order.
+   */
+  #showWindow(order: OrderView, from: number, to: number, cursor: number): void {
+    const timeline = byId('timeline');
+    const pane = byId('timeline-pane');
+    const keep = new Set(this.#listedSteps.slice(from, to));
+    for (const [index, element] of this.#rows)
+      if (!keep.has(index)) {
+        element.remove();
+        this.#rows.delete(index);
+      }
+    // Entries added above the ones shown must not move what the reader is looking at.
+    const prepending = timeline.firstChild !== null && from < this.#from;
+    const before = pane.scrollHeight;
+    let next: ChildNode | null = timeline.firstChild;
+    for (let position = from; position < to; position += 1) {
+      const row = this.#row(order, position, cursor);
+      if (row === next) next = next.nextSibling;
+      else timeline.insertBefore(row, next);
+    }
+    if (prepending) pane.scrollTop += pane.scrollHeight - before;
+    this.#from = from;
+    this.#to = to;
+    const lang = this.state.lang;
+    const earlier = byId<HTMLButtonElement>('timeline-earlier');
+    earlier.hidden = from === 0;
+    earlier.textContent = word(lang, 'earlierSteps', { count: from });
+    const later = byId<HTMLButtonElement>('timeline-later');
+    later.hidden = to >= this.#listedSteps.length;
+    later.textContent = word(lang, 'laterSteps', { count: this.#listedSteps.length - to });
+    timeline.dataset['rows'] = String(this.#rows.size);
+  }
+
+  /** Shows more entries above (-1) or below (1) the window: the "earlier" and "later" buttons, or scrolling to them. */
+  extendTimeline(direction: -1 | 1): void {
+    const order = this.state.current();
+    if (!order || this.#timelineOrder !== order.id) return;
+    this.#built = 0;
+    let from = this.#from;
+    let to = this.#to;
+    if (direction < 0) {
+      from = Math.max(0, from - TIMELINE_CHUNK);
+      to = Math.min(to, from + TIMELINE_MAX_ROWS);
+    } else {
+      to = Math.min(this.#listedSteps.length, to + TIMELINE_CHUNK);
+      from = Math.max(from, to - TIMELINE_MAX_ROWS);
+    }
+    if (from !== this.#from || to !== this.#to) this.#showWindow(order, from, to, this.state.cursorOf(order));
+    this.#noteBuilt();
+  }
+
+  /** Keeps the most entries built in one frame in `#timeline[data-max-built]` (the browser test reads it). */
+  #noteBuilt(): void {
+    this.#maxBuilt = Math.max(this.#maxBuilt, this.#built);
+    byId('timeline').dataset['maxBuilt'] = String(this.#maxBuilt);
+  }
+
+  /**
+   * The timeline, drawn as a window of at most `TIMELINE_MAX_ROWS` entries around the step shown (the newest when
+   * following a live order), building at most `TIMELINE_CHUNK` new entries a frame (plus entries already shown that
+   * changed): an order of thousands of steps costs a frame no more than one of sixty. Entries further away are built
+   * when scrolled or clicked to.
+   */
   #renderTimeline(order: OrderView, cursor: number, following: boolean): void {
     const state = this.state;
-    const timeline = byId('timeline');
-    const rebuilt = state.fullRender || this.#timelineOrder !== order.id;
+    const pane = byId('timeline-pane');
+    this.#built = 0;
+    const rebuilt = state.fullRender || this.#timelineOrder !== order.id || this.#classFilter !== state.filters.refused;
     if (rebuilt) {
       this.#timelineOrder = order.id;
-      this.#stepElements = order.steps.map((step) => this.#renderStep(order, step));
-      timeline.replaceChildren(...this.#stepElements);
+      this.#classFilter = state.filters.refused;
+      for (const element of this.#rows.values()) element.remove();
+      this.#rows.clear();
+      this.#listedSteps = this.#listed(order);
+      this.#known = order.steps.length;
+      this.#from = 0;
+      this.#to = 0;
     } else if (state.dirtySteps.size) {
-      const appended: HTMLElement[] = [];
-      for (const index of [...state.dirtySteps].sort((a, b) => a - b)) {
-        const step = order.steps[index];
-        if (!step) continue;
-        const element = this.#renderStep(order, step);
-        this.#classify(element, index, cursor);
-        if (this.#stepElements[index]) this.#stepElements[index]!.replaceWith(element);
-        else appended.push(element);
-        this.#stepElements[index] = element;
+      if (order.steps.length > this.#known) {
+        this.#listedSteps.push(...this.#listed(order, this.#known));
+        this.#known = order.steps.length;
       }
-      if (appended.length) timeline.append(...appended);
+      // A step already shown that changed (confirmed, or a mismatch found) is drawn again.
+      for (const index of state.dirtySteps) {
+        const element = this.#rows.get(index);
+        const step = order.steps[index];
+        if (!element || !step) continue;
+        const fresh = this.#renderStep(order, step);
+        this.#classify(fresh, index, cursor);
+        element.replaceWith(fresh);
+        this.#rows.set(index, fresh);
+        this.#built += 1;
+      }
     }
-    const elements = this.#stepElements;
-    if (rebuilt || this.#classFilter !== state.filters.refused) {
-      elements.forEach((element, index) => this.#classify(element, index, cursor));
-    } else if (this.#classCursor !== cursor) {
-      const from = Math.max(0, Math.min(this.#classCursor, cursor));
-      const to = Math.min(elements.length - 1, Math.max(this.#classCursor, cursor));
-      for (let index = from; index <= to; index += 1) this.#classify(elements[index]!, index, cursor);
+    const listed = this.#listedSteps;
+    // The position among the listed steps of the step shown, or of the nearest listed step before it.
+    let position = 0;
+    if (following) position = listed.length - 1;
+    else {
+      let low = 0;
+      let high = listed.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        if (listed[middle]! <= cursor) {
+          position = middle;
+          low = middle + 1;
+        } else high = middle - 1;
+      }
     }
+    let from = this.#from;
+    let to = this.#to;
+    if (following && to > from && listed.length - to <= TIMELINE_CHUNK) {
+      // New steps of the order followed: appended, the oldest entries dropped past the limit.
+      to = listed.length;
+      from = Math.max(from, to - TIMELINE_MAX_ROWS);
+    } else if (rebuilt || from === to || position < from || position >= to) {
+      // Another order, step far away or filter: a window around the step shown.
+      from = Math.max(0, Math.min(position - TIMELINE_CHUNK / 2, listed.length - TIMELINE_CHUNK));
+      to = Math.min(listed.length, from + TIMELINE_CHUNK);
+    }
+    if (rebuilt || from !== this.#from || to !== this.#to) this.#showWindow(order, from, to, cursor);
     const moved = rebuilt || this.#classCursor !== cursor;
+    if (moved) for (const [index, element] of this.#rows) this.#classify(element, index, cursor);
     this.#classCursor = cursor;
-    this.#classFilter = state.filters.refused;
-    byId('timeline-empty').hidden = !state.filters.refused || elements.some((element) => !element.hidden);
-    const current = elements[cursor];
-    const pane = byId('timeline-pane');
+    byId('timeline-empty').hidden = !state.filters.refused || listed.length > 0;
+    this.#noteBuilt();
+    const current = this.#rows.get(cursor);
     if (following) {
       if (rebuilt || state.dirtySteps.size) pane.scrollTop = pane.scrollHeight;
-    } else if (current && !current.hidden && moved) {
+    } else if (current && moved) {
       // Scroll the timeline pane only, never the page.
       const top = current.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
       if (top < pane.scrollTop || top + current.offsetHeight > pane.scrollTop + pane.clientHeight)
@@ -335,7 +481,7 @@ export class PageView {
 
   // ---- the shown order --------------------------------------------------------------------------
 
-  #renderDeadlines(context: Record<string, unknown>, step: StepView): void {
+  #renderDeadlines(context: Record<string, unknown>, step: StepView, ended: boolean): void {
     const lang = this.state.lang;
     const clock =
       typeof context['clock'] === 'number'
@@ -349,9 +495,11 @@ export class PageView {
       .map((key) => {
         const at = context[key] as number;
         const passed = clock >= at;
+        // An order that has ended (shipped or cancelled) has no deadline left to meet: no countdown, no "open".
+        const verdict = ended ? 'ended' : passed ? 'passed' : 'open';
         return h(
           'tr',
-          { 'data-deadline': key, 'data-passed': String(passed) },
+          { 'data-deadline': key, 'data-passed': String(passed), 'data-ended': String(ended) },
           h('th', {}, this.#t(key)),
           h(
             'td',
@@ -359,14 +507,16 @@ export class PageView {
             h(
               'time',
               { className: 'value date', datetime: new Date(at).toISOString(), title: new Date(at).toISOString() },
-              localDate(at),
+              localDate(at, lang),
             ),
           ),
-          h('td', { className: 'countdown', 'data-at': at }, countdown(at, lang)),
+          ended ? null : h('td', { className: 'countdown', 'data-at': at }, countdown(at, lang)),
           h(
             'td',
-            { className: `at-step ${passed ? 'passed' : 'open'}` },
-            `${this.#t('atThisStep')}${this.#t('colon')}${passed ? this.#t('passed') : this.#t('open')}`,
+            { className: `at-step ${verdict}` },
+            ended
+              ? this.#t('noLongerApplies')
+              : `${this.#t('atThisStep')}${this.#t('colon')}${passed ? this.#t('passed') : this.#t('open')}`,
           ),
         );
       });
@@ -377,6 +527,10 @@ export class PageView {
     const state = this.state;
     const order = state.current();
     byId('detail').hidden = !order;
+    // With nothing selected, say what to do (with a store, the orders are in "Stored orders" until one is opened).
+    const stored = !byId('stored').hidden;
+    byId('landing').hidden = Boolean(order) || (state.orders.size === 0 && !stored);
+    byId('landing').textContent = this.#t(stored ? 'landingStored' : 'landing');
     this.chart.draw(order);
     if (!order) return;
     const cursor = state.cursorOf(order);
@@ -436,7 +590,7 @@ export class PageView {
       this.#detailBase = base;
       this.#detailDrawn = performance.now();
       const context = state.contextAt(order, cursor);
-      this.#renderDeadlines(context, step);
+      this.#renderDeadlines(context, step, this.chart.isFinal(step.state));
       byId('context').replaceChildren(contextTree(context));
     }
     this.chart.highlight();
@@ -462,7 +616,11 @@ export class PageView {
           h(
             'li',
             { className: `activity-entry ${entry.kind}`, 'data-kind': entry.kind },
-            h('time', { datetime: new Date(entry.at).toISOString() }, localDate(entry.at).slice(11, 19)),
+            h(
+              'time',
+              { datetime: new Date(entry.at).toISOString() },
+              localDate(entry.at, this.state.lang).slice(11, 19),
+            ),
             ' ',
             entry.message,
           ),
