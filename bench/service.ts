@@ -21,9 +21,23 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DATABASE_URL, postgresReachable } from './postgres.js';
-import { createOrder, nextDeadline, orderStatus, serializeOrder, type OrderEventInput } from '../src/index.js';
+import { consume } from './lib.js';
+import {
+  createOrder,
+  nextDeadline,
+  orderStatus,
+  restoreOrder,
+  serializeOrder,
+  type OrderEventInput,
+} from '../src/index.js';
 import { createOrderService, type OrderService } from '../src/service/index.js';
-import { PostgresStore, SqliteStore, type SqliteStoreOptions } from '../src/store/index.js';
+import {
+  PostgresStore,
+  SqliteStore,
+  type HistoryRecord,
+  type OrderRow,
+  type SqliteStoreOptions,
+} from '../src/store/index.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -104,6 +118,36 @@ if (process.argv[2] === '--worker') {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+/** What `apply` writes for one event, worked out beforehand: the baseline `ownSql` sends exactly this. */
+interface OwnWrite {
+  orderId: string;
+  expectedSeq: number;
+  row: OrderRow;
+  history: HistoryRecord;
+  effects: string[];
+  availableAt: number;
+}
+
+/**
+ * The writes `apply` made for `templateId`, renamed for each of `ids`: the service's own SQL, with its values,
+ * for the bare-statement baseline.
+ */
+async function ownWrites(backend: Backend, templateId: string, ids: readonly string[]): Promise<OwnWrite[]> {
+  const [history] = (await backend.store.history(templateId)).slice(-1);
+  const row = await backend.store.getOrder(templateId);
+  const outbox = await backend.store.outboxEntries(templateId);
+  if (!history || !row) throw new Error(`the template order ${templateId} was not written`);
+  const rename = (text: string, id: string) => text.replaceAll(templateId, id);
+  return ids.map((orderId) => ({
+    orderId,
+    expectedSeq: row.seq - 1,
+    row: { ...row, orderId, snapshot: rename(row.snapshot, orderId) },
+    history: { ...history, orderId, event: rename(history.event, orderId), verdict: rename(history.verdict, orderId) },
+    effects: outbox.map((entry) => rename(entry.effect, orderId)),
+    availableAt: history.recordedAt,
+  }));
+}
+
 interface Backend {
   name: 'sqlite' | 'postgres';
   service: OrderService;
@@ -113,6 +157,14 @@ interface Backend {
   bareUpdate(orderId: string, text: string): Promise<void>;
   /** The baseline for a batch: the same bare UPDATEs in one transaction. */
   bareBatch(items: Array<[string, string]>): Promise<void>;
+  /**
+   * The service's own SQL alone, with no JavaScript of the service: the statements `apply` sends for one event
+   * (read the order, update it behind its seq guard, append the history row, add the outbox rows), with the
+   * values it would send worked out beforehand, in one transaction.
+   */
+  ownSql(write: OwnWrite): Promise<void>;
+  /** The store underneath, to read what the service wrote. */
+  store: SqliteStore | PostgresStore;
   bytes(): Promise<Record<'order' | 'history' | 'outbox', number>>;
   close(): Promise<void>;
 }
@@ -131,9 +183,40 @@ async function sqliteBackend(dir: string): Promise<Backend> {
   const updateMany = db.transaction((items: Array<[string, string]>) => {
     for (const [id, text] of items) update.run(text, id);
   });
+  // The service's statements, as SqliteStore prepares them.
+  const own = {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    get: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
+    update: db.prepare(
+      'UPDATE orders SET version = @version, status = @status, next_deadline = @nextDeadline, seq = @seq, snapshot = @snapshot WHERE order_id = @orderId AND seq = @expectedSeq',
+    ),
+    history: db.prepare(
+      'INSERT INTO order_history (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id) VALUES (@orderId, @seq, @version, @event, @verdict, @effects, @statusBefore, @statusAfter, @recordedAt, @machineVersion, @eventId)',
+    ),
+    outbox: db.prepare(
+      'INSERT INTO order_outbox (order_id, version, seq, effect, available_at) VALUES (@orderId, @version, @seq, @effect, @availableAt)',
+    ),
+  };
   return {
     name: 'sqlite',
+    store,
     service,
+    ownSql: async (w) => {
+      own.begin.run();
+      consume(own.get.get(w.orderId));
+      if (own.update.run({ ...w.row, expectedSeq: w.expectedSeq }).changes !== 1) throw new Error('seq guard failed');
+      own.history.run({ ...w.history, eventId: w.history.eventId ?? null });
+      for (const effect of w.effects)
+        own.outbox.run({
+          orderId: w.orderId,
+          version: w.row.version,
+          seq: w.row.seq,
+          effect,
+          availableAt: w.availableAt,
+        });
+      own.commit.run();
+    },
     insert: async (rows) => insertMany(rows),
     bareUpdate: async (id, text) => {
       update.run(text, id);
@@ -164,9 +247,72 @@ async function postgresBackend(schema: string): Promise<Backend> {
   const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 4 });
   const service = await createOrderService({ store });
   const t = (name: string) => `"${schema}".${name}`;
+  // The service's statements, named as PostgresStore names its own (parsed and planned once per connection).
+  const own = {
+    get: {
+      name: 'bench_get',
+      text: `SELECT order_id, version, status, next_deadline, seq, snapshot FROM ${t('orders')} WHERE order_id = $1`,
+    },
+    update: {
+      name: 'bench_update',
+      text: `UPDATE ${t('orders')} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND seq = $7`,
+    },
+    history: {
+      name: 'bench_history',
+      text: `INSERT INTO ${t('order_history')} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    },
+    outbox: {
+      name: 'bench_outbox',
+      text: `INSERT INTO ${t('order_outbox')} (order_id, version, seq, effect, available_at) SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bigint[])`,
+    },
+  };
   return {
     name: 'postgres',
+    store,
     service,
+    ownSql: async (w) => {
+      const client = await store.pool.connect();
+      try {
+        await client.query('BEGIN');
+        consume((await client.query({ ...own.get, values: [w.orderId] })).rows[0]);
+        const r = w.row;
+        const updated = await client.query({
+          ...own.update,
+          values: [r.orderId, r.version, r.status, r.nextDeadline, r.seq, r.snapshot, w.expectedSeq],
+        });
+        if (updated.rowCount !== 1) throw new Error('seq guard failed');
+        const h = w.history;
+        await client.query({
+          ...own.history,
+          values: [
+            h.orderId,
+            h.seq,
+            h.version,
+            h.event,
+            h.verdict,
+            h.effects,
+            h.statusBefore,
+            h.statusAfter,
+            h.recordedAt,
+            h.machineVersion,
+            h.eventId ?? null,
+          ],
+        });
+        await client.query({
+          ...own.outbox,
+          values: [
+            w.effects.map(() => w.orderId),
+            w.effects.map(() => r.version),
+            w.effects.map(() => r.seq),
+            w.effects,
+            w.effects.map(() => w.availableAt),
+          ],
+        });
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    },
     insert: async (rows) => {
       for (let i = 0; i < rows.length; i += 5_000) {
         const chunk = rows.slice(i, i + 5_000);
@@ -223,9 +369,10 @@ async function throughput(backend: Backend, perRound: number) {
   const singleAt = T0 + 100 * DAY;
   const makeSingle = rowMaker(singleAt);
   const singleText = labelledText(singleAt);
-  const serviceTimes: number[] = [];
-  const bareTimes: number[] = [];
-  const concurrentTimes: number[] = [];
+  // Per kind, per round: wall and CPU ms of the round's events (`timed`: CPU counts every thread, GC included).
+  const kinds = ['bare', 'service', 'concurrent', 'own SQL', 'step'] as const;
+  type Kind = (typeof kinds)[number];
+  const times = new Map<Kind, Array<{ ms: number; cpuMs: number }>>(kinds.map((kind) => [kind, []]));
   const batchTimes: number[] = [];
   const bareBatchTimes: number[] = [];
   let consumed = 0;
@@ -233,8 +380,14 @@ async function throughput(backend: Backend, perRound: number) {
     const ids = Array.from({ length: perRound }, (_, i) => `${backend.name}-single-${round}-${i}`);
     const bareIds = ids.map((id) => `${id}-bare`);
     const concurrentIds = ids.map((id) => `${id}-concurrent`);
-    await backend.insert([...ids, ...bareIds, ...concurrentIds].map(makeSingle));
+    const ownIds = ids.map((id) => `${id}-own`);
+    const templateId = `${backend.name}-template-${round}`;
+    await backend.insert([...ids, ...bareIds, ...concurrentIds, ...ownIds, templateId].map(makeSingle));
     const texts = bareIds.map(singleText);
+    // The template order gets the event through the service (untimed); the baseline sends what it wrote.
+    await backend.service.apply(templateId, label(singleAt));
+    const writes = await ownWrites(backend, templateId, ownIds);
+    const stored = ids.map((id) => makeSingle(id).snapshot);
     // Sweep batch: 1,000 orders whose buyer window closes in this round's own day.
     const batchAt = T0 + round * DAY;
     const makeDue = rowMaker(batchAt);
@@ -250,21 +403,22 @@ async function throughput(backend: Backend, perRound: number) {
     const bareDue = bareDueIds.map((id): [string, string] => [id, dueText.replaceAll(bareDueIds[0]!, id)]);
 
     const order = round % 2 ? ['service', 'bare'] : ['bare', 'service'];
-    // The same events also sent at once, as a back end's concurrent requests (SQLite: one COMMIT per group); the
-    // three take turns going first.
-    const kinds = ['bare', 'service', 'concurrent'];
-    const singles = [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)];
+    // The same events also sent at once, as a back end's concurrent requests (SQLite: one COMMIT per group), the
+    // service's own SQL alone and the step alone; the kinds take turns going first.
+    const singles = [...kinds.slice(round % kinds.length), ...kinds.slice(0, round % kinds.length)];
     for (const which of singles) {
-      const start = performance.now();
-      if (which === 'service')
-        for (const id of ids) consumed += (await backend.service.apply(id, label(singleAt))).version;
-      else if (which === 'concurrent') {
-        for (const result of await Promise.all(concurrentIds.map((id) => backend.service.apply(id, label(singleAt)))))
-          consumed += result.version;
-      } else for (let i = 0; i < bareIds.length; i++) await backend.bareUpdate(bareIds[i]!, texts[i]!);
-      (which === 'service' ? serviceTimes : which === 'concurrent' ? concurrentTimes : bareTimes).push(
-        performance.now() - start,
-      );
+      const time = await timed(async () => {
+        if (which === 'service')
+          for (const id of ids) consumed += (await backend.service.apply(id, label(singleAt))).version;
+        else if (which === 'concurrent') {
+          for (const result of await Promise.all(concurrentIds.map((id) => backend.service.apply(id, label(singleAt)))))
+            consumed += result.version;
+        } else if (which === 'own SQL') for (const write of writes) await backend.ownSql(write);
+        else if (which === 'step')
+          for (const text of stored) consume(serializeOrder(applyEvent(restoreOrder(text), label(singleAt)).snapshot));
+        else for (let i = 0; i < bareIds.length; i++) await backend.bareUpdate(bareIds[i]!, texts[i]!);
+      });
+      times.get(which)!.push(time);
     }
     for (const which of order) {
       const start = performance.now();
@@ -279,22 +433,56 @@ async function throughput(backend: Backend, perRound: number) {
     await backend.bareBatch(bareDueIds.map((id) => [id, dueText.replaceAll(bareDueIds[0]!, id)]));
   }
   const eps = (ms: number, n: number) => (n * 1000) / ms;
-  const single = eps(median(serviceTimes), perRound);
-  const bare = eps(median(bareTimes), perRound);
+  const perEvent = (kind: Kind) => {
+    const ms = median(times.get(kind)!.map((t) => t.ms));
+    const cpu = median(times.get(kind)!.map((t) => t.cpuMs));
+    return {
+      eps: eps(ms, perRound),
+      text: `${fmt(eps(ms, perRound))}/s, CPU ${fmt((cpu * 1000) / perRound)} µs/event`,
+    };
+  };
+  /** The median over rounds of the ratio of one kind's wall time to another's in the same round. */
+  const ratio = (kind: Kind, base: Kind) =>
+    median(times.get(kind)!.map((t, round) => t.ms / times.get(base)![round]!.ms));
+  const service = perEvent('service');
+  const bare = perEvent('bare');
   row(
     'events/s, one event per transaction',
     backend.name,
-    fmt(single),
-    `${fmt(bare)} bare UPDATE/s`,
-    `${(bare / single).toFixed(1)}x the bare write's time`,
+    service.text,
+    `${bare.text} bare UPDATE`,
+    `${ratio('service', 'bare').toFixed(1)}x the bare write's time (${(service.eps / bare.eps).toFixed(2)}x its events/s)`,
   );
-  const concurrent = eps(median(concurrentTimes), perRound);
+  const own = perEvent('own SQL');
+  row(
+    "events/s, one event per transaction: service.apply vs the service's own SQL alone",
+    backend.name,
+    service.text,
+    `${own.text}: the same statements and values, no JavaScript of the service`,
+    `${ratio('service', 'own SQL').toFixed(2)}x the own SQL's time${backend.name === 'sqlite' ? ' (goal ≤ 1.5x)' : ''}`,
+  );
+  row(
+    "the service's own SQL alone vs a bare one-row UPDATE transaction",
+    backend.name,
+    own.text,
+    `${bare.text} bare UPDATE`,
+    `${ratio('own SQL', 'bare').toFixed(2)}x the bare write's time`,
+  );
+  const step = perEvent('step');
+  row(
+    'the step alone (restoreOrder + applyEvent + serializeOrder of the same events, no SQL)',
+    backend.name,
+    step.text,
+    service.text,
+    `${(100 / ratio('service', 'step')).toFixed(0)}% of service.apply's time`,
+  );
+  const concurrent = perEvent('concurrent');
   row(
     `events/s, ${fmt(perRound)} one-event requests at once`,
     backend.name,
-    fmt(concurrent),
-    `${fmt(single)} one after another`,
-    `${(concurrent / single).toFixed(2)}x`,
+    concurrent.text,
+    `${service.text} one after another`,
+    `${(1 / ratio('concurrent', 'service')).toFixed(2)}x`,
   );
   const batch = eps(median(batchTimes), 1_000);
   const bareB = eps(median(bareBatchTimes), 1_000);
