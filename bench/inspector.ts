@@ -1,17 +1,23 @@
 /**
- * `npm run bench:inspector`: how long the inspector page takes to show a burst of live events, in headless
- * Debian Chromium, next to a baseline run in the same process (the same messages through the same server,
- * with no page: the time until the server has judged and confirmed every step). Rounds alternate between
- * the two; medians are printed. Also: the bytes the page received (counted on the WebSocket frames) and the
- * server's retained heap per step for growing orders (it must stay flat: memory grows with the steps kept).
- * Goal from issue 10: each burst shown within 2 s of the last send. Nothing here is asserted.
+ * `npm run bench:inspector` (also run by `npm run bench`): first, what `connectInspector` costs the app's own
+ * `send` (1,000 events to one actor, with the inspector connected and without, in interleaved rounds through
+ * bench/lib.ts; the inspector runs in another process, as it does for an app; goal from issue 24: at most 1.3×).
+ * Then how long the inspector page takes to show a burst of live events, in headless Debian Chromium, next to a
+ * baseline run in the same process (the same messages through the same server, with no page: the time until the
+ * server has judged and confirmed every step). Rounds alternate between the two; medians are printed. Also: the
+ * bytes the page received (counted on the WebSocket frames) and the server's retained heap per step for growing
+ * orders (it must stay flat: memory grows with the steps kept). Goal from issue 10: each burst shown within 2 s
+ * of the last send. Nothing here is asserted.
  */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
-import { SimulatedClock } from 'xstate';
+import { SimulatedClock, type InspectionEvent } from 'xstate';
 import { createOrderActor, type OrderEventInput, type OrderInput } from '../src/index.js';
 import { connectInspector, contextAt, startInspector, type Inspector } from '../src/inspector/index.js';
 import { hasChromium, chromiumHint, launchChromium } from '../test/support/chromium.js';
+import { consume, interleave, Table } from './lib.js';
 
 const MINUTE = 60_000;
 const placedAt = Date.parse('2026-11-26T10:00:00+08:00');
@@ -163,6 +169,118 @@ async function retainedPerStep(count: number): Promise<{ kept: number; contextPe
   );
   return { kept, contextPerStep };
 }
+
+/** Starts `order-lifecycle inspect --port 0` in its own process (as an app meets it); resolves with its socket URL. */
+async function inspectorProcess(): Promise<{ socketUrl: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'inspect', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const socketUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += String(chunk);
+      const found = /ws:\/\/127\.0\.0\.1:\d+/.exec(output);
+      if (found) resolve(found[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`order-lifecycle inspect exited with ${code}: ${output}`)));
+  });
+  return { socketUrl, stop: () => child.kill() };
+}
+
+/**
+ * The app's `send` with `connectInspector` against the same sends without it: 1,000 events to a fresh actor per
+ * call (the actors are built untimed). Before each timed batch with the inspector, what the previous one queued is
+ * written to the socket, untimed; a third task times the sends and that writing together.
+ */
+async function sendOverhead(): Promise<void> {
+  const server = await inspectorProcess();
+  const connection = connectInspector(server.socketUrl);
+  await until(() => connection.connected);
+  // Counts the inspection messages the app's actors hand to the connection and the frames it writes.
+  let queued = 0;
+  let written = 0;
+  const inspect = {
+    next: (event: InspectionEvent) => {
+      if (event.type === '@xstate.actor' || event.type === '@xstate.event' || event.type === '@xstate.snapshot')
+        queued += 1;
+      connection.inspect.next!(event);
+    },
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<typeof send>) {
+    written += 1;
+    return send.apply(this, args);
+  } as typeof send;
+  const drained = () => until(() => written >= queued);
+  const list = events(1000);
+  let n = 0;
+  const actors = (calls: number, withInspector: boolean) =>
+    Array.from({ length: calls }, () =>
+      createOrderActor(input(2000 + (n++ % 1000)), {
+        clock: new SimulatedClock(),
+        ...(withInspector ? { inspect } : {}),
+      }),
+    );
+  const sendAll = (actor: ReturnType<typeof createOrderActor>) => {
+    let last;
+    for (const event of list) last = actor.send(event);
+    actor.stop();
+    return last;
+  };
+  type Actors = ReturnType<typeof actors>;
+  const measured = await interleave([
+    {
+      name: 'without',
+      opsPerCall: list.length,
+      setup: (calls) => actors(calls, false),
+      run: (a: Actors, i) => sendAll(a[i]!),
+    },
+    {
+      name: 'with',
+      opsPerCall: list.length,
+      setup: async (calls) => {
+        await drained();
+        return actors(calls, true);
+      },
+      run: (a: Actors, i) => sendAll(a[i]!),
+    },
+    {
+      name: 'with, until written',
+      opsPerCall: list.length,
+      setup: async (calls) => {
+        await drained();
+        return actors(calls, true);
+      },
+      run: async (a: Actors, i) => {
+        consume(sendAll(a[i]!));
+        await drained();
+      },
+    },
+  ]);
+  await drained();
+  WebSocket.prototype.send = send;
+  connection.stop();
+  server.stop();
+  const table = new Table('inspector');
+  table.ratio(
+    "connectInspector: the app's send, 1,000 events to one actor, vs the same sends without the inspector",
+    measured.get('with'),
+    measured.get('without'),
+    { max: 1.3 },
+  );
+  table.ratio(
+    '… and until every message is written to the socket (the work moved off the send)',
+    measured.get('with, until written'),
+    measured.get('without'),
+  );
+  console.log(table.markdown());
+  console.log(
+    `- per event: without ${(median(measured.get('without')!.mean) * 1000).toFixed(1)} µs, with ${(median(measured.get('with')!.mean) * 1000).toFixed(1)} µs, until written ${(median(measured.get('with, until written')!.mean) * 1000).toFixed(1)} µs (medians over the rounds; the inspector in its own process)\n`,
+  );
+}
+
+await sendOverhead();
+if (process.argv.includes('--send-only')) process.exit(0);
 
 if (!hasChromium) {
   console.error(chromiumHint);
