@@ -77,6 +77,19 @@ const offsetName = (minutes: number) => {
  * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), 'en', { offsetMinutes: -300 }); // '2026-11-25 21:30:00 GMT-5'
  */
 export function formatDateTime(ms: number, _lang: Lang = 'en', zone: TimeZoneChoice = {}): string {
+  // A page writes the same instants again and again (a timeline, a context): Intl's formatToParts is not cheap.
+  const key = `${ms}/${zone.timeZone ?? ''}/${zone.offsetMinutes ?? ''}`;
+  const known = written.get(key);
+  if (known !== undefined) return known;
+  if (written.size >= 5000) written.clear();
+  const text = writeDateTime(ms, zone);
+  written.set(key, text);
+  return text;
+}
+
+const written = new Map<string, string>();
+
+function writeDateTime(ms: number, zone: TimeZoneChoice): string {
   const offset = zone.offsetMinutes;
   const shifted = offset === undefined ? ms : ms + offset * MINUTE;
   if (!Number.isFinite(shifted) || Math.abs(shifted) > MAX_INSTANT) return `${ms} ms`;

@@ -221,7 +221,8 @@ section { min-width: 0; min-height: 0; display: flex; flex-direction: column; pa
 .timeline-pane { grid-area: timeline; }
 .side-pane { grid-area: side; }
 .timeline { list-style: none; margin: 0; padding: 0; }
-.step { border-left: 3px solid var(--line); padding: 8px 10px; margin-bottom: 6px; border-radius: 0 6px 6px 0; cursor: pointer; }
+/* Entries off screen are not laid out (the timeline holds up to 180). */
+.step { content-visibility: auto; contain-intrinsic-size: auto 96px; border-left: 3px solid var(--line); padding: 8px 10px; margin-bottom: 6px; border-radius: 0 6px 6px 0; cursor: pointer; }
 .step:hover { background: #f8fafc; }
 .step.accepted { border-left-color: #8bd3a8; }
 .step.refused { border-left-color: #f1a7a0; }

@@ -15,9 +15,13 @@ import { contextTree, leaf, valueTree } from './values.js';
 /** The verdict flags the timeline shows as badges. */
 const FLAGS = ['late', 'duplicate', 'conflict'] as const;
 
-/** The most timeline entries built in one frame for a new window, and the most kept in the page. */
+/**
+ * The timeline's limits: the entries built for a new window (or added to one at a time), the most kept in the page,
+ * and the most built in one frame (a new window's, then entries shown whose step changed).
+ */
 export const TIMELINE_CHUNK = 60;
 export const TIMELINE_MAX_ROWS = 180;
+export const TIMELINE_FRAME_BUDGET = 80;
 
 /**
  * The page's view: call `schedule()` after changing the model, `rerender()` after a change that touches every
@@ -39,6 +43,8 @@ export class PageView {
   /** The window shown: positions in `#listedSteps`, `from` included, `to` not. */
   #from = 0;
   #to = 0;
+  /** Entries shown whose step changed since they were built. */
+  readonly #stale = new Set<number>();
   /** Entries built this frame, and the most in any frame. */
   #built = 0;
   #maxBuilt = 0;
@@ -354,8 +360,9 @@ export class PageView {
         this.#rows.delete(index);
       }
     // Entries added above the ones shown must not move what the reader is looking at.
+    // (Reading scrollHeight lays the page out: only when it is needed.)
     const prepending = timeline.firstChild !== null && from < this.#from;
-    const before = pane.scrollHeight;
+    const before = prepending ? pane.scrollHeight : 0;
     let next: ChildNode | null = timeline.firstChild;
     for (let position = from; position < to; position += 1) {
       const row = this.#row(order, position, cursor);
@@ -415,6 +422,7 @@ export class PageView {
       this.#classFilter = state.filters.refused;
       for (const element of this.#rows.values()) element.remove();
       this.#rows.clear();
+      this.#stale.clear();
       this.#listedSteps = this.#listed(order);
       this.#known = order.steps.length;
       this.#from = 0;
@@ -424,17 +432,8 @@ export class PageView {
         this.#listedSteps.push(...this.#listed(order, this.#known));
         this.#known = order.steps.length;
       }
-      // A step already shown that changed (confirmed, or a mismatch found) is drawn again.
-      for (const index of state.dirtySteps) {
-        const element = this.#rows.get(index);
-        const step = order.steps[index];
-        if (!element || !step) continue;
-        const fresh = this.#renderStep(order, step);
-        this.#classify(fresh, index, cursor);
-        element.replaceWith(fresh);
-        this.#rows.set(index, fresh);
-        this.#built += 1;
-      }
+      // A step already shown that changed (confirmed, or a mismatch found) is drawn again, below.
+      for (const index of state.dirtySteps) if (this.#rows.has(index)) this.#stale.add(index);
     }
     const listed = this.#listedSteps;
     // The position among the listed steps of the step shown, or of the nearest listed step before it.
@@ -454,15 +453,32 @@ export class PageView {
     let from = this.#from;
     let to = this.#to;
     if (following && to > from && listed.length - to <= TIMELINE_CHUNK) {
-      // New steps of the order followed: appended, the oldest entries dropped past the limit.
+      // New steps of the order followed: appended, the oldest dropped (a reader who scrolls up gets them back).
       to = listed.length;
-      from = Math.max(from, to - TIMELINE_MAX_ROWS);
+      from = Math.max(from, to - TIMELINE_CHUNK);
     } else if (rebuilt || from === to || position < from || position >= to) {
       // Another order, step far away or filter: a window around the step shown.
       from = Math.max(0, Math.min(position - TIMELINE_CHUNK / 2, listed.length - TIMELINE_CHUNK));
       to = Math.min(listed.length, from + TIMELINE_CHUNK);
     }
     if (rebuilt || from !== this.#from || to !== this.#to) this.#showWindow(order, from, to, cursor);
+    // Entries shown whose step changed, within what is left of this frame's budget; the rest at the next frame.
+    for (const index of this.#stale) {
+      const element = this.#rows.get(index);
+      const step = order.steps[index];
+      if (element && step) {
+        if (this.#built >= TIMELINE_FRAME_BUDGET) {
+          this.schedule();
+          break;
+        }
+        const fresh = this.#renderStep(order, step);
+        this.#classify(fresh, index, cursor);
+        element.replaceWith(fresh);
+        this.#rows.set(index, fresh);
+        this.#built += 1;
+      }
+      this.#stale.delete(index);
+    }
     const moved = rebuilt || this.#classCursor !== cursor;
     if (moved) for (const [index, element] of this.#rows) this.#classify(element, index, cursor);
     this.#classCursor = cursor;

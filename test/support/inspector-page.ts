@@ -1,0 +1,56 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestContext } from 'vitest';
+import { chromiumHint, hasChromium } from './chromium.js';
+
+/** Skips outside CI when Chromium is missing; in CI (`CI` set) the test fails instead. */
+export function needsChromium(context: TestContext): void {
+  if (hasChromium) return;
+  if (process.env['CI']) throw new Error(`${chromiumHint}; CI must run it.`);
+  context.skip(chromiumHint);
+}
+
+/** What a page did that a test checks every time: its errors and every address it asked for. */
+export interface PageRecord {
+  errors: string[];
+  requests: string[];
+}
+
+/**
+ * A fresh page of the inspector at `url` (its own browser context, Asia/Shanghai, 1280x800 unless told), recording
+ * every request and error and aborting any request that is not to 127.0.0.1; waits until its socket is connected.
+ */
+export async function openInspectorPage(
+  browser: Browser,
+  url: string,
+  record: PageRecord,
+  options: { width?: number; height?: number; timezoneId?: string } = {},
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    deviceScaleFactor: 1,
+    timezoneId: options.timezoneId ?? 'Asia/Shanghai',
+    locale: 'en-US',
+  });
+  context.setDefaultTimeout(0);
+  await context.route('**/*', async (route) => {
+    const address = route.request().url();
+    record.requests.push(address);
+    if (new URL(address).hostname === '127.0.0.1') await route.continue();
+    else await route.abort();
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => record.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/WebSocket connection to .* failed/.test(message.text()))
+      record.errors.push(message.text());
+  });
+  await page.goto(url);
+  await page.locator('#connection.connected').waitFor();
+  return { page, context };
+}
+
+/** Selects the order with this order id in the page's list. */
+export async function selectOrder(page: Page, orderId: string): Promise<void> {
+  await page.locator('[data-testid="order"]', { hasText: orderId }).first().click();
+  await page.locator('#current-order', { hasText: orderId }).waitFor();
+}
