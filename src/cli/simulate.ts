@@ -242,6 +242,8 @@ async function progressBar(): Promise<{ update(done: number, total: number): voi
         started = performance.now();
         bar.start(total, 0, { left: timeLeft(0, total, 0) });
       }
+      // The plan is planned a day at a time: its total is an estimate until the last day of orders is planned.
+      bar.setTotal(total);
       bar.update(done, { left: timeLeft(done, total, performance.now() - started) });
     },
     stop: () => started && bar.stop(),

@@ -12,7 +12,7 @@ import { orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
 import { createOrderService, type OrderService } from '../service/index.js';
 import type { OrderStore } from '../store/index.js';
-import { SWEEP_STEP_MS, planSimulation, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
+import { PlanStream, SWEEP_STEP_MS, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
 
 /** What the runner saw while it pushed the plan through the service (the store holds the rest). */
 export interface SimulationCounters {
@@ -94,24 +94,26 @@ export function simulationNow(clock: SimulationClock): () => number {
  */
 export class SimulationRunner {
   readonly counters = emptyCounters();
-  private next = 0;
-  /** This runner's actions; each slot is emptied once its action is sent, so a done action's memory goes. */
-  private readonly actions: Array<SimAction | undefined>;
+  private done = 0;
+  private readonly source: ActionSource;
   private readonly seed: number;
 
   constructor(
     private readonly service: OrderService,
-    plan: Pick<SimulationPlan, 'actions' | 'seed'>,
+    plan: Pick<SimulationPlan, 'actions' | 'seed'> | PlanStream,
     private readonly clock: SimulationClock,
-    owns: (action: SimAction) => boolean = () => true,
+    private readonly owns: (action: SimAction) => boolean = () => true,
   ) {
-    this.actions = plan.actions.filter(owns);
+    this.source = plan instanceof PlanStream ? plan : arraySource(plan.actions.filter(owns));
     this.seed = plan.seed;
   }
 
-  /** How many of this runner's actions are done, of how many. */
+  /**
+   * How many of this runner's actions are done, of how many: of a plan planned as the clock goes, the total is
+   * the actions planned so far scaled up to every order until the last day is planned.
+   */
   get progress(): { done: number; total: number } {
-    return { done: this.next, total: this.actions.length };
+    return { done: this.done, total: Math.max(this.done, Math.round(this.source.total)) };
   }
 
   /**
@@ -121,13 +123,14 @@ export class SimulationRunner {
    * everything after it. A service made with `simulationNow(clock)` records each request at its action's instant.
    */
   async runUntil(until: number): Promise<number> {
-    const from = this.next;
+    const actions = this.source.takeUntil(until);
     const tails = new Map<string, Promise<void>>();
     const inFlight: Array<Promise<void>> = [];
-    while (this.next < this.actions.length && this.actions[this.next]!.at < until) {
-      const action = this.actions[this.next]!;
-      this.actions[this.next] = undefined;
-      this.next++;
+    let count = 0;
+    for (const action of actions) {
+      if (!this.owns(action)) continue;
+      count++;
+      this.done++;
       if (action.kind === 'feed') {
         await settled(inFlight.splice(0));
         tails.clear();
@@ -142,7 +145,7 @@ export class SimulationRunner {
       inFlight.push(sent);
     }
     await settled(inFlight);
-    return this.next - from;
+    return count;
   }
 
   /** The sweeper as the clock: moves time to `at` and applies every deadline due by then. */
@@ -215,6 +218,29 @@ export class SimulationRunner {
       this.counters.refusals[code] = (this.counters.refusals[code] ?? 0) + 1;
     }
   }
+}
+
+/** Where a runner takes its actions from: a plan's whole list, or a plan planned as the clock goes. */
+interface ActionSource {
+  /** The actions before `until` not taken yet, in order; each once. */
+  takeUntil(until: number): SimAction[];
+  /** How many actions there are in all (an estimate while they are still being planned). */
+  readonly total: number;
+}
+
+/** A list of actions in time order as a source; each is let go once taken. */
+function arraySource(actions: SimAction[]): ActionSource {
+  let next = 0;
+  return {
+    total: actions.length,
+    takeUntil(until) {
+      const from = next;
+      while (next < actions.length && actions[next]!.at < until) next++;
+      const taken = actions.slice(from, next);
+      actions.fill(undefined as never, from, next);
+      return taken;
+    },
+  };
 }
 
 /** Waits for every request in flight, then throws the first failure: no request is left running behind an error. */
@@ -456,6 +482,9 @@ export async function storedFigures(
   }
 }
 
+/** The snapshots a simulation's service keeps in memory unless told otherwise (see `SimulateOptions`). */
+const SIMULATION_SNAPSHOT_CACHE = 2_000;
+
 /** Options of `simulate`. */
 export interface SimulateOptions {
   /** An empty store: the same seed gives the same figures only from an empty store. */
@@ -465,7 +494,11 @@ export interface SimulateOptions {
   seed: number;
   /** Called after each clock step with the actions done and planned. */
   onProgress?: (done: number, total: number) => void;
-  /** Snapshots the service keeps in memory (its `snapshotCache`; its default when left out). The figures do not depend on it. */
+  /**
+   * Snapshots the service keeps in memory (its `snapshotCache`), 2,000 when left out: the orders of the last few
+   * clock steps, which their next actions find, without holding a large run's week in memory. The figures do not
+   * depend on it.
+   */
   snapshotCache?: number;
 }
 
@@ -477,42 +510,27 @@ export interface SimulateOptions {
  * figures.cancellationRate.rate;
  */
 export async function simulate(options: SimulateOptions): Promise<SimulationFigures> {
-  const clock: SimulationClock = { now: 0 };
-  const { service, runner, tally, steps } = await prepare(options, clock);
+  const plan = new PlanStream(options);
+  const clock: SimulationClock = { now: plan.start };
+  // A bounded snapshot cache: the figures read the orders back from the store page by page.
+  const service = await createOrderService({
+    store: options.store,
+    now: simulationNow(clock),
+    snapshotCache: options.snapshotCache ?? SIMULATION_SNAPSHOT_CACHE,
+  });
   try {
-    await runClock(steps, async (at) => {
+    const runner = new SimulationRunner(service, plan, clock);
+    await runClock(plan, async (at) => {
       await runner.runUntil(at);
       await runner.sweep(at);
       options.onProgress?.(runner.progress.done, runner.progress.total);
     });
+    const { seed, days, start, weekEnd, end, scenarios } = plan;
+    const tally = { seed, days, start, weekEnd, end, scenarios, orders: { length: plan.orderCount } };
     return await storedFigures(tally, service, runner.counters);
   } finally {
     await service.close();
   }
-}
-
-/**
- * The plan of a run and the service, with the plan handed out in parts so that nothing holds the plan itself: the
- * runner keeps the actions (and lets each go once sent), the figures a few of its numbers, the clock its first and
- * last instants.
- */
-async function prepare(options: SimulateOptions, clock: SimulationClock) {
-  const plan = planSimulation(options);
-  clock.now = plan.start;
-  // The service's own bounded snapshot cache: the figures read the orders back from the store page by page.
-  const service = await createOrderService({
-    store: options.store,
-    now: simulationNow(clock),
-    ...(options.snapshotCache === undefined ? {} : { snapshotCache: options.snapshotCache }),
-  });
-  const runner = new SimulationRunner(service, plan, clock);
-  const { seed, days, start, weekEnd, end, scenarios } = plan;
-  return {
-    service,
-    runner,
-    tally: { seed, days, start, weekEnd, end, scenarios, orders: { length: plan.orders.length } },
-    steps: { start, end },
-  };
 }
 
 /**
@@ -521,8 +539,10 @@ async function prepare(options: SimulateOptions, clock: SimulationClock) {
  * await runClock(plan, async (at) => { await runner.runUntil(at); await runner.sweep(at); });
  */
 export async function runClock(
-  plan: Pick<SimulationPlan, 'start' | 'end'>,
+  plan: Pick<SimulationPlan, 'start' | 'end'> | PlanStream,
   step: (at: number) => Promise<void>,
 ): Promise<void> {
-  for (let at = plan.start + SWEEP_STEP_MS; at <= plan.end; at += SWEEP_STEP_MS) await step(at);
+  // A plan still being planned ends after its last order's day, which the clock has not reached yet.
+  const unfinished = () => plan instanceof PlanStream && !plan.finished;
+  for (let at = plan.start + SWEEP_STEP_MS; unfinished() || at <= plan.end; at += SWEEP_STEP_MS) await step(at);
 }

@@ -177,38 +177,161 @@ const OTHER_SUBJECTS = [
   'Question about my order',
 ];
 
+/** A planned action and its place in planning order: ties in time go in that order, feeds after orders' actions. */
+type Sequenced = SimAction & { seq: number };
+
+/** Feeds sort after every order's action at the same instant: their `seq` starts here, one per day. */
+const FEED_SEQ = 2 ** 40;
+
+const before = (a: Sequenced, b: Sequenced) => a.at - b.at || a.seq - b.seq;
+
+/** A binary min-heap of planned actions by instant, then planning order. */
+class ActionHeap {
+  private readonly items: Sequenced[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): Sequenced | undefined {
+    return this.items[0];
+  }
+  push(item: Sequenced): void {
+    const items = this.items;
+    let i = items.push(item) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (before(items[parent]!, item) <= 0) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = item;
+  }
+  pop(): Sequenced | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && before(items[right]!, items[left]!) < 0 ? right : left;
+      if (before(items[child]!, last) >= 0) break;
+      items[i] = items[child]!;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
+}
+
 /**
- * The seeded plan of a seller's week: `orders` orders placed over `days` days, each with a scenario and the
- * actions it brings (buyers, the seller, Amazon's notifications, one cancellation feed per day with stock-outs),
- * every instant virtual. The same options give the same plan.
+ * The seeded plan of a seller's week, planned a day at a time as the clock reaches it: `orders` orders placed over
+ * `days` days, each with a scenario and the actions it brings (buyers, the seller, Amazon's notifications, one
+ * cancellation feed per day with stock-outs), every instant virtual. Only the actions planned and not yet taken
+ * are held, so a run's memory does not grow with its orders. The same options give the same actions, in the same
+ * order, as `planSimulation`.
  * @example
- * const plan = planSimulation({ orders: 500, days: 7, seed: 1 });
- * plan.actions[0].kind; // 'place'
+ * const plan = new PlanStream({ orders: 100_000, days: 7, seed: 1 });
+ * for (let at = plan.start + SWEEP_STEP_MS; !plan.finished || at <= plan.end; at += SWEEP_STEP_MS) run(plan.takeUntil(at));
  */
-export function planSimulation(options: PlanOptions): SimulationPlan {
-  const { orders: count, days, seed } = options;
-  const random = new Random(seed);
-  const start = SIMULATION_START;
-  const weekEnd = start + days * DAY;
-  const catalog = PRODUCTS.flatMap((product) => COLORS.map((color) => `${product}-${color}`));
-  // A few SKUs run out of stock during the week: stock-out cancels fall on them, so they repeat per SKU.
-  const stockOuts = random.shuffle([...catalog]).slice(0, 4);
-  const inStock = catalog.filter((sku) => !stockOuts.includes(sku));
+export class PlanStream {
+  readonly seed: number;
+  readonly days: number;
+  readonly start = SIMULATION_START;
+  /** End of the last day orders are placed on: `start + days`. */
+  readonly weekEnd: number;
+  readonly scenarios: Record<ScenarioKind, number>;
+  readonly orderCount: number;
+  /** Actions planned so far. */
+  planned = 0;
+  private readonly random: Random;
+  private readonly kinds: ScenarioKind[];
+  private readonly stockOuts: string[];
+  private readonly inStock: string[];
+  private readonly ids = new Set<string>();
+  private readonly feedOrders = new Map<number, Array<{ orderId: string; items: ItemQuantityList }>>();
+  private readonly heap = new ActionHeap();
+  private nextIndex = 0;
+  private nextDay = 0;
+  private seq = 0;
+  private lastAt: number;
+  /** Called with each order as it is planned (planSimulation keeps them). */
+  onOrder?: (order: PlannedOrder) => void;
 
-  const scenarios = allocate(count);
-  const kinds = random.shuffle(scenarioKinds.flatMap((kind) => Array.from({ length: scenarios[kind] }, () => kind)));
-  const actions: SimAction[] = [];
-  const orders: PlannedOrder[] = [];
-  const feedOrders = new Map<
-    number,
-    Array<{ orderId: string; items: Array<{ orderItemId: string; quantity: number }> }>
-  >();
-  const ids = new Set<string>();
-  const feedAt = (day: number) => start + day * DAY + FEED_HOUR * HOUR;
-  let lastAt = weekEnd;
+  constructor(options: PlanOptions) {
+    const { orders: count, days, seed } = options;
+    this.seed = seed;
+    this.days = days;
+    this.orderCount = count;
+    this.random = new Random(seed);
+    this.weekEnd = this.start + days * DAY;
+    this.lastAt = this.weekEnd;
+    const catalog = PRODUCTS.flatMap((product) => COLORS.map((color) => `${product}-${color}`));
+    // A few SKUs run out of stock during the week: stock-out cancels fall on them, so they repeat per SKU.
+    this.stockOuts = this.random.shuffle([...catalog]).slice(0, 4);
+    this.inStock = catalog.filter((sku) => !this.stockOuts.includes(sku));
+    this.scenarios = allocate(count);
+    this.kinds = this.random.shuffle(
+      scenarioKinds.flatMap((kind) => Array.from({ length: this.scenarios[kind] }, () => kind)),
+    );
+  }
 
-  for (let index = 0; index < count; index++) {
-    const scenario = kinds[index]!;
+  /** Whether every order is planned (and `end` known). */
+  get finished(): boolean {
+    return this.nextDay > this.days;
+  }
+
+  /** The instant the clock stops: every order has settled by then. Known once `finished`. */
+  get end(): number {
+    if (!this.finished) throw new Error('The plan has days left to plan: its end is not known yet.');
+    return Math.ceil((this.lastAt + 1 - this.start) / SWEEP_STEP_MS) * SWEEP_STEP_MS + this.start;
+  }
+
+  /** How many actions the plan has: exact once `finished`, before that the actions per order planned so far. */
+  get total(): number {
+    if (this.finished || this.nextIndex === 0) return this.planned;
+    return (this.planned * this.orderCount) / this.nextIndex;
+  }
+
+  /** The actions before `until`, in order; each is handed out once. Plans every day that starts before `until`. */
+  takeUntil(until: number): Sequenced[] {
+    while (!this.finished && this.start + this.nextDay * DAY < until) this.planDay();
+    const taken: Sequenced[] = [];
+    while (this.heap.size > 0 && this.heap.peek()!.at < until) taken.push(this.heap.pop()!);
+    return taken;
+  }
+
+  private push(action: SimAction, seq = this.seq++): void {
+    this.heap.push({ ...action, seq });
+    this.lastAt = Math.max(this.lastAt, action.at);
+    this.planned++;
+  }
+
+  /**
+   * Plans the orders of the next day, then the feeds no later order can add to: an order's stock-out is found
+   * within 12 hours of its purchase, so it goes out with its own day's feed or a later one.
+   */
+  private planDay(): void {
+    const day = this.nextDay++;
+    const { days, orderCount: count } = this;
+    while (this.nextIndex < count && Math.floor((this.nextIndex * days) / count) <= day)
+      this.planOrder(this.nextIndex++);
+    const complete = [...this.feedOrders.keys()]
+      .filter((feedDay) => feedDay <= day || this.finished)
+      .sort((a, b) => a - b);
+    for (const feedDay of complete) {
+      this.push(
+        { kind: 'feed', at: feedAt(this.start, feedDay), day: feedDay, cancellations: this.feedOrders.get(feedDay)! },
+        FEED_SEQ + feedDay,
+      );
+      this.feedOrders.delete(feedDay);
+    }
+  }
+
+  private planOrder(index: number): void {
+    const { random, start, days, orderCount: count, stockOuts, inStock, ids, feedOrders } = this;
+    const scenario = this.kinds[index]!;
     let orderId: string;
     do {
       orderId = `${random.pick(['111', '112', '113', '114'])}-${String(random.int(0, 9_999_999)).padStart(7, '0')}-${String(random.int(0, 9_999_999)).padStart(7, '0')}`;
@@ -238,21 +361,19 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
       fulfillmentChannel: channel,
       marketplaceId: 'ATVPDKIKX0DER',
     } as PlannedOrder['input'];
-    orders.push({ index, input, scenario });
-    actions.push({ kind: 'place', at: placedAt, input });
+    this.onOrder?.({ index, input, scenario });
+    this.push({ kind: 'place', at: placedAt, input });
 
     const apply = (at: number, event: EventWithoutAt) => {
-      actions.push({ kind: 'apply', at, orderId, event: { ...event, at } as OrderEventInput });
-      lastAt = Math.max(lastAt, at);
+      this.push({ kind: 'apply', at, orderId, event: { ...event, at } as OrderEventInput });
     };
     const notify = (at: number, status: string, flagged: boolean, reason?: string) => {
-      actions.push({
+      this.push({
         kind: 'notify',
         at,
         orderId,
         notification: notification(input, at, status, flagged, reason, random),
       });
-      lastAt = Math.max(lastAt, at);
     };
     const afterWindow = placedAt + 35 * MINUTE;
     const shipOnTime = (from: number) => {
@@ -308,7 +429,7 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
         // The seller finds the shelf empty, and the cancellation goes out with the day's feed.
         const found = random.between(afterWindow, placedAt + 12 * HOUR);
         const feedDay =
-          Math.floor((found - start) / DAY) + (found >= feedAt(Math.floor((found - start) / DAY)) ? 1 : 0);
+          Math.floor((found - start) / DAY) + (found >= feedAt(start, Math.floor((found - start) / DAY)) ? 1 : 0);
         const list = feedOrders.get(feedDay) ?? [];
         list.push({
           orderId,
@@ -328,7 +449,7 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
         break;
       }
       case 'forgotten':
-        lastAt = Math.max(lastAt, latestShipDate + 7 * DAY);
+        this.lastAt = Math.max(this.lastAt, latestShipDate + 7 * DAY);
         break;
       case 'lateShipment': {
         const label = random.between(placedAt + 0.5 * handling, placedAt + 0.95 * handling);
@@ -349,14 +470,31 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
         break;
     }
   }
-  for (const [day, cancellations] of [...feedOrders].sort((a, b) => a[0] - b[0])) {
-    actions.push({ kind: 'feed', at: feedAt(day), day, cancellations });
-    lastAt = Math.max(lastAt, feedAt(day));
-  }
-  const sequenced = actions.map((action, seq) => ({ ...action, seq }));
-  sequenced.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  const end = Math.ceil((lastAt + 1 - start) / SWEEP_STEP_MS) * SWEEP_STEP_MS + start;
-  return { seed, orders, days, start, weekEnd, end, actions: sequenced, scenarios };
+}
+
+type ItemQuantityList = Array<{ orderItemId: string; quantity: number }>;
+
+/** When the seller uploads day `day`'s cancellation feed. */
+const feedAt = (start: number, day: number) => start + day * DAY + FEED_HOUR * HOUR;
+
+/**
+ * The whole seeded plan of a seller's week at once (see `PlanStream`, which plans it a day at a time): every
+ * order and every action, by instant. The same options give the same plan.
+ * @example
+ * const plan = planSimulation({ orders: 500, days: 7, seed: 1 });
+ * plan.actions[0].kind; // 'place'
+ */
+export function planSimulation(options: PlanOptions): SimulationPlan {
+  const stream = new PlanStream(options);
+  const orders: PlannedOrder[] = [];
+  stream.onOrder = (order) => orders.push(order);
+  const actions = stream.takeUntil(Number.POSITIVE_INFINITY);
+  // Feeds are numbered after the orders' actions, by day.
+  let feeds = 0;
+  const ordered = actions.filter((action) => action.kind !== 'feed').length;
+  for (const action of actions) if (action.kind === 'feed') action.seq = ordered + feeds++;
+  const { seed, days, start, weekEnd, scenarios } = stream;
+  return { seed, orders, days, start, weekEnd, end: stream.end, actions, scenarios };
 }
 
 /** An ORDER_CHANGE notification for the order's state at `at`, shaped as the SP-API sends it. */

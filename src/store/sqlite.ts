@@ -197,7 +197,7 @@ export class SqliteStore implements OrderStore {
   /** The file as named in errors. */
   private readonly location: string;
   private readonly mutex: Mutex;
-  private readonly control: ReturnType<typeof prepareControl>;
+  private controlStatements: ReturnType<typeof prepareControl> | undefined;
   private writeStatements?: ReturnType<typeof prepareWrites>;
   private readStatements?: ReturnType<typeof prepareReads>;
 
@@ -250,7 +250,6 @@ export class SqliteStore implements OrderStore {
     // better-sqlite3 would wait out busy_timeout on the event-loop thread, stalling every timer and socket of the
     // process: SQLite answers SQLITE_BUSY at once instead, and the store waits asynchronously (see whenFree).
     this.writer.pragma('busy_timeout = 0');
-    this.control = prepareControl(this.writer);
     if (inMemory || this.readOnly) {
       this.reader = this.writer;
     } else {
@@ -283,6 +282,11 @@ export class SqliteStore implements OrderStore {
     // Prepared now so that a file without the tables fails here; statements of a read-only store on a file an
     // older version wrote never name the claim column.
     this.readStatements ??= prepareReads(this.reader);
+  }
+
+  /** BEGIN, COMMIT and the savepoints, prepared on the first transaction (after any wrapping of `db.prepare`). */
+  private get control() {
+    return (this.controlStatements ??= prepareControl(this.writer));
   }
 
   private get sql() {
