@@ -30,6 +30,7 @@ export {
   refusalMessage,
   render,
   statusNames,
+  reasonNames,
   type Lang,
   type Message,
   type OutcomeKey,
@@ -82,6 +83,7 @@ export {
 export { isOfficialRequest, normalizeSubject } from './subject.js';
 export type { Effect } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
+export { formatDateTime, formatDuration, type TimeZoneChoice } from './instant-format.js';
 export { parseOrThrow, describe, issueSentence } from './parse.js';
 export { textProblem, preview, hidePassword } from './text.js';
 export {

@@ -58,6 +58,15 @@ export const statusNames: Readonly<Record<string, Message>> = Object.fromEntries
   Object.keys(en.statuses).map((status) => [status, bothLanguages((lang) => nameIn(lang, 'statuses', status))]),
 );
 
+/**
+ * Names of the cancel reasons for people, in both languages (the seed's where it has one), for a UI that lists them.
+ * @example
+ * reasonNames['NoInventory']['zh-CN']; // '【无库存】'
+ */
+export const reasonNames: Readonly<Record<string, Message>> = Object.fromEntries(
+  Object.keys(en.reasons).map((reason) => [reason, bothLanguages((lang) => nameIn(lang, 'reasons', reason))]),
+);
+
 const instantKeys = new Set(['at', 'placedAt', 'until']);
 /** Parameters shown by their name in the locale (the seed's Chinese names in zh-CN), and the table that names them. */
 const namedKeys = { reason: 'reasons', status: 'statuses', by: 'parties', reported: 'reported' } as const;

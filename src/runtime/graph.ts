@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { timeGuards } from '../../machines/order/index.js';
-import { defaultPolicy, DAY, MINUTE, statusOfStateKey, type Policy, type StateKey } from '../domain/index.js';
+import { defaultPolicy, formatDuration, statusOfStateKey, type Policy, type StateKey } from '../domain/index.js';
 
 /** A state of the chart: its key, the product brief's label, its parent key and kind. */
 interface ChartState {
@@ -28,15 +28,12 @@ export interface Chart {
 }
 
 /**
- * "30 min", "7 days", "36 h": a policy duration for people.
+ * "30 min", "7 days", "5 sec": a policy duration for people, as the package writes every duration (`formatDuration`).
  * @example
- * formatDuration(defaultPolicy.autoCancelAfterMs); // '7 days'
+ * policyDuration(defaultPolicy.autoCancelAfterMs); // '7 days'
  */
-function formatDuration(ms: number): string {
-  if (ms % DAY === 0) return `${ms / DAY} day${ms === DAY ? '' : 's'}`;
-  if (ms % (60 * MINUTE) === 0) return `${ms / (60 * MINUTE)} h`;
-  if (ms % MINUTE === 0) return `${ms / MINUTE} min`;
-  return `${ms} ms`;
+function policyDuration(ms: number): string {
+  return formatDuration(ms, 'en', 4);
 }
 
 type GuardLike =
@@ -69,9 +66,9 @@ function stateInOf(guard: GuardLike | undefined): string | null {
 
 function deadlineLabel(guard: string | null, policy: Policy): string | null {
   if (guard?.includes('isAutoCancelDue')) {
-    return `${formatDuration(policy.autoCancelAfterMs)} after latest ship date${guard.includes('hasShippedAny') ? ', some units shipped' : ''}`;
+    return `${policyDuration(policy.autoCancelAfterMs)} after latest ship date${guard.includes('hasShippedAny') ? ', some units shipped' : ''}`;
   }
-  if (guard?.includes('hasBuyerWindowClosed')) return `${formatDuration(policy.buyerCancelWindowMs)} after purchase`;
+  if (guard?.includes('hasBuyerWindowClosed')) return `${policyDuration(policy.buyerCancelWindowMs)} after purchase`;
   return null;
 }
 

@@ -9,7 +9,7 @@ import {
   type OrderEventInput,
   type Verdict,
 } from 'order-lifecycle';
-import { countdown, formatTime, statusName, t, type Word } from './i18n';
+import { countdown, formatTime, partyName, reasonName, statusName, t, type Word } from './i18n';
 import { inspectorLink } from './inspector';
 
 /** An event to judge now and, on click, to send: built for an instant so explain() and send() see the same one. */
@@ -72,15 +72,18 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
   const requested = order.items.filter((item) => item.buyerRequestedCancel && remaining(item.orderItemId) > 0);
   const showBanner = placedStatuses.has(status) && requested.length > 0;
   const requestedIds = requested.map((item) => item.orderItemId);
-  // The banner's advice is the machine's own verdict on that request, judged now (it changes once a label exists).
-  const advice = showBanner
-    ? explain(snapshot, {
-        type: 'buyer.requestCancellation',
-        at: now,
-        source: 'order-flag',
-        orderItemIds: requestedIds,
-      }).message[lang]
-    : '';
+  const cancelRequested: EventAt = (at) => ({
+    type: 'seller.cancel',
+    at,
+    reason: 'BuyerCanceled',
+    items: requested.map((item) => ({ orderItemId: item.orderItemId, quantity: remaining(item.orderItemId) })),
+  });
+  // The banner advises what to do about the request: cancel with Buyer Canceled while the machine allows it, else
+  // the machine's own reason why not (a label exists: the buyer returns it for a refund).
+  const cancelVerdict = showBanner ? explain(snapshot, cancelRequested(now)) : null;
+  const advice = cancelVerdict ? (cancelVerdict.accepted ? t(lang, 'requestAdvice') : cancelVerdict.message[lang]) : '';
+  // An order that has ended takes no action: its inputs are read-only and it says so instead of its last verdict.
+  const ended = !placedStatuses.has(status);
   // Orders without an auto-cancel (Fulfilled by Amazon) may carry none.
   const autoCancelAt: number | null = order.autoCancelAt;
   const autoCancelLeft = autoCancelAt === null ? null : countdown(lang, autoCancelAt, now);
@@ -137,13 +140,8 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
               {t(lang, 'requestBanner')} {requestedIds.join(', ')}
             </strong>
           </p>
-          <p>{advice}</p>
-          {action('cancelRequested', (at) => ({
-            type: 'seller.cancel',
-            at,
-            reason: 'BuyerCanceled',
-            items: requested.map((item) => ({ orderItemId: item.orderItemId, quantity: remaining(item.orderItemId) })),
-          }))}
+          <p data-testid="request-advice">{advice}</p>
+          {action('cancelRequested', cancelRequested)}
         </div>
       )}
 
@@ -169,7 +167,8 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
                   type="number"
                   min={0}
                   max={item.quantity}
-                  value={quantities[item.orderItemId] ?? 0}
+                  value={ended ? 0 : (quantities[item.orderItemId] ?? 0)}
+                  disabled={ended}
                   aria-label={`${t(lang, 'toCancel')} ${item.orderItemId}`}
                   onChange={(e) =>
                     setQuantities({
@@ -191,9 +190,11 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
         {action('confirmShipment', (at) => ({ type: 'seller.confirmShipment', at }))}
         <label>
           {t(lang, 'reason')}{' '}
-          <select value={reason} onChange={(e) => setReason(e.target.value as CancelReason)}>
+          <select value={reason} disabled={ended} onChange={(e) => setReason(e.target.value as CancelReason)}>
             {CancelReason.options.map((code) => (
-              <option key={code}>{code}</option>
+              <option key={code} value={code}>
+                {reasonName(lang, code)}
+              </option>
             ))}
           </select>
         </label>
@@ -222,17 +223,25 @@ export function OrderCard({ actor, lang, now, inspectorOn }: OrderCardProps) {
         }))}
       </div>
 
-      {last && (
-        <p className={`verdict ${last.verdict.accepted ? 'accepted' : 'refused'}`} role="status">
-          <strong>{t(lang, last.label)}:</strong> {last.verdict.message[lang]}
+      {ended ? (
+        <p className="verdict ended" role="status" data-testid="ended">
+          {t(lang, 'ended').replace('{status}', statusName(lang, status))}
         </p>
+      ) : (
+        last && (
+          <p className={`verdict ${last.verdict.accepted ? 'accepted' : 'refused'}`} role="status">
+            <strong>{t(lang, last.label)}</strong>
+            {lang === 'zh-CN' ? '：' : ': '}
+            {last.verdict.message[lang]}
+          </p>
+        )
       )}
 
       {order.cancellations.length > 0 && (
         <ul className="cancellations" aria-label={t(lang, 'cancellations')}>
           {order.cancellations.map((c, index) => (
             <li key={index}>
-              {formatTime(lang, c.at)} · {c.by} · {c.reason} ·{' '}
+              {formatTime(lang, c.at)} · {partyName(lang, c.by)} · {reasonName(lang, c.reason)} ·{' '}
               {c.items.map((i) => `${i.orderItemId}×${i.quantity}`).join(', ')} ·{' '}
               {c.countsAgainstRate ? t(lang, 'countsAgainstRate') : t(lang, 'doesNotCount')}
             </li>

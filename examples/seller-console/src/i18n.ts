@@ -1,4 +1,4 @@
-import { statusNames, type Lang, type OrderStatus } from 'order-lifecycle';
+import { formatDateTime, formatDuration, reasonNames, statusNames, type Lang, type OrderStatus } from 'order-lifecycle';
 
 /** The page's own words; what the machine says (verdicts) comes in both languages from order-lifecycle. */
 const words = {
@@ -33,6 +33,18 @@ const words = {
   buyerRequest: { en: 'Official cancellation request', 'zh-CN': '正式取消申请' },
   buyerMessage: { en: 'Buyer asks by message', 'zh-CN': '买家发消息要求取消' },
   requestBanner: { en: 'The buyer requested cancellation of', 'zh-CN': '买家申请取消' },
+  requestAdvice: {
+    en: 'Cancel the requested items with the reason Buyer Canceled: a cancellation the buyer officially requested does not count against your Cancellation Rate.',
+    'zh-CN': '请以“买家取消”为原因取消所申请的商品：买家正式申请的取消不计入您的取消率。',
+  },
+  ended: {
+    en: 'This order has ended ({status}): nothing on it can change any more.',
+    'zh-CN': '该订单已结束（{status}）：无法再做任何更改。',
+  },
+  byBuyer: { en: 'buyer', 'zh-CN': '买家' },
+  bySeller: { en: 'seller', 'zh-CN': '卖家' },
+  bySystem: { en: 'Amazon (automatic)', 'zh-CN': '亚马逊（自动）' },
+  byUnknown: { en: 'unknown', 'zh-CN': '未知' },
   cancelRequested: { en: 'Cancel requested items (Buyer Canceled)', 'zh-CN': '取消所申请的商品（买家取消）' },
   openInspector: { en: 'Open in inspector', 'zh-CN': '在检查器中打开' },
   inspectorOff: { en: 'Inspector not running', 'zh-CN': '检查器未运行' },
@@ -52,23 +64,22 @@ export const t = (lang: Lang, key: Word): string => words[key][lang];
 /** The package's own names of the states, so the page says what the CLI and the inspector say. */
 export const statusName = (lang: Lang, status: OrderStatus): string => statusNames[status]![lang];
 
-/** Days, hours and minutes after a number, per language. */
-const units: Record<Lang, [string, string, string]> = { en: ['d ', 'h ', 'm'], 'zh-CN': ['天', '小时', '分'] };
+/** The package's own names of the cancel reasons (the seed's in Chinese), not their codes. */
+export const reasonName = (lang: Lang, reason: string): string => reasonNames[reason]?.[lang] ?? reason;
 
-/** "12:34 left" under an hour, "2d 3h left" beyond; null once the instant has passed. */
+/** Who cancelled, in the page's words. */
+export const partyName = (lang: Lang, by: string): string =>
+  t(lang, by === 'buyer' ? 'byBuyer' : by === 'seller' ? 'bySeller' : by === 'system' ? 'bySystem' : 'byUnknown');
+
+/**
+ * "19 min 59 sec left", "2 days 3 hr left" (剩余 2天3小时): the package's one duration formatter, in its two largest
+ * units; null once the instant has passed.
+ */
 export function countdown(lang: Lang, until: number, now: number): string | null {
   const ms = until - now;
   if (ms <= 0) return null;
-  const seconds = Math.ceil(ms / 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const [d, h, m] = units[lang];
-  let text: string;
-  if (seconds < 3600) text = `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`;
-  else if (seconds < 86_400) text = `${Math.floor(seconds / 3600)}${h}${pad(Math.floor((seconds % 3600) / 60))}${m}`;
-  else text = `${Math.floor(seconds / 86_400)}${d}${Math.floor((seconds % 86_400) / 3600)}${h.trim()}`;
-  return t(lang, 'left').replace('{time}', text);
+  return t(lang, 'left').replace('{time}', formatDuration(ms, lang, 2));
 }
 
-/** A local date and time in the page's language. */
-export const formatTime = (lang: Lang, at: number): string =>
-  new Date(at).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'medium' });
+/** A local date and time, as the package writes every instant for people (the inspector writes the same). */
+export const formatTime = (lang: Lang, at: number): string => formatDateTime(at, lang);
