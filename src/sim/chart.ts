@@ -26,7 +26,8 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
   const width = 760;
   const height = 440;
   const left = 70;
-  const right = 24;
+  // The target's label sits in the right margin, beside its line's end: never on a bar.
+  const right = 104;
   const top = 78;
   const bottom = 94;
   const plotW = width - left - right;
@@ -84,7 +85,7 @@ export function dailyRateChart(figures: SimulationFigures, lang: Lang = 'en'): s
     );
   });
   parts.push(
-    `  <text x="${width - right - 4}" y="${(Number(ty) - 6).toFixed(1)}" font-size="11" font-weight="bold" fill="#c92a2a" text-anchor="end" ${halo}>${escape(w.target(percent(target, 1)))}</text>`,
+    `  <text x="${width - right + 6}" y="${ty}" font-size="11" font-weight="bold" fill="#c92a2a" text-anchor="start" dominant-baseline="middle" data-label="target">${escape(w.target(percent(target, 1)))}</text>`,
   );
   parts.push(`  <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#52606d" stroke-width="1"/>`);
   parts.push(

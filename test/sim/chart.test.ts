@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { dailyRateChart } from '../../src/sim/chart.js';
+import type { SimulationFigures } from '../../src/sim/engine.js';
+
+/** Figures with only what the chart draws: days whose last bar reaches past the target line. */
+function figures(rates: number[]): SimulationFigures {
+  return {
+    seed: 7,
+    orders: 700,
+    cancellationRate: { target: 0.025 },
+    daily: rates.map((rate, day) => ({
+      date: `2026-11-${String(20 + day).padStart(2, '0')}`,
+      rate,
+      canceled: Math.round(rate * 100),
+      orders: 100,
+    })),
+  } as unknown as SimulationFigures;
+}
+
+describe('the simulation chart', () => {
+  for (const lang of ['en', 'zh-CN'] as const)
+    it(`puts the target's label (${lang}) beside its line, clear of every bar`, () => {
+      const svg = dailyRateChart(figures([0.01, 0.02, 0.03, 0.02, 0.01, 0.024, 0.026]), lang);
+      const label = /<text x="([\d.]+)" y="([\d.]+)"[^>]*data-label="target">([^<]+)<\/text>/.exec(svg);
+      expect(label, svg).not.toBeNull();
+      expect(label![3]).toBe(lang === 'en' ? 'target &lt; 2.5%' : '目标 &lt; 2.5%');
+      const x = Number(label![1]);
+      const bars = [
+        ...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#(?:e8590c|2f9e44)">/g),
+      ];
+      expect(bars).toHaveLength(7);
+      // The label starts right of every bar (and of the plot), so no bar, the last included, is under it.
+      for (const bar of bars) expect(x).toBeGreaterThan(Number(bar[1]) + Number(bar[2]));
+      const [, plotEnd] = /<line x1="[\d.]+" y1="[\d.]+" x2="([\d.]+)" y2="[\d.]+" stroke="#c92a2a"/.exec(svg) ?? [];
+      expect(x).toBeGreaterThan(Number(plotEnd));
+      // …and it fits in the picture at 11 px (about 7 px a character, a CJK character about 11).
+      const width = [...label![3].replace('&lt;', '<')].reduce(
+        (sum, char) => sum + (/[^\x00-\x7f]/.test(char) ? 11 : 7),
+        0,
+      );
+      expect(x + width).toBeLessThanOrEqual(760);
+    });
+});
