@@ -437,7 +437,34 @@ function compiledContext(): typeof OrderContext {
   return (compiledOrderContext ??= compiled(OrderContext));
 }
 
+const stateKeySet: ReadonlySet<unknown> = new Set(stateKeyList);
+const envelopeKeys = Object.keys(PersistedOrder.shape);
+
+/**
+ * Whether `raw` is an envelope `PersistedOrder` takes as it is: each of its keys, nothing else, every value of the
+ * right kind. Only a quick yes: anything else goes to the schema, which accepts or names what is wrong.
+ */
+function isPlainEnvelope(raw: unknown): raw is PersistedOrder {
+  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  const r = raw as Record<string, unknown>;
+  const context = r['context'];
+  let keys = 0;
+  for (const key in r) if (Object.hasOwn(r, key) && ++keys > envelopeKeys.length) return false;
+  return (
+    keys === envelopeKeys.length &&
+    r['format'] === FORMAT &&
+    Number.isSafeInteger(r['schemaVersion']) &&
+    Number.isSafeInteger(r['machineVersion']) &&
+    stateKeySet.has(r['state']) &&
+    typeof context === 'object' &&
+    context !== null &&
+    Object.getPrototypeOf(context) === Object.prototype
+  );
+}
+
 function parseEnvelope(raw: unknown): PersistedOrder {
+  // The schema's answer on an envelope it takes as it is, without the copy of the context it makes.
+  if (isPlainEnvelope(raw)) return raw;
   const envelope = PersistedOrder.safeParse(raw);
   if (envelope.success) return envelope.data;
   const issue = envelope.error.issues[0]!;
