@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import { createOrder, type Lang, type OrderActor, type OrderActorOptions } from 'order-lifecycle';
+import { useEffect, useRef, useState } from 'react';
+import { type Lang, type OrderActor, type OrderActorOptions } from 'order-lifecycle';
 import { t } from './i18n';
 import { connectInspector, inspectorRunning } from './inspector';
 import { OrderCard } from './OrderCard';
-import { clearOrders, loadOrders, newOrderInput, saveOrder, startActor } from './store';
+import { clearOrders, loadOrders, newOrderInput, startActor, startNewActor } from './store';
 
 const LANG_KEY = 'seller-console/lang';
 type Inspect = NonNullable<OrderActorOptions['inspect']>;
@@ -42,8 +42,9 @@ export function App() {
     };
   }, []);
 
-  // Every change is saved as it happens, so (re)starting from storage loses nothing: on load, when an order is
-  // added, and once the inspector is found (actors take their inspector when they start).
+  // Every change is saved as it happens, so (re)starting from storage loses nothing: on load, on "Reset demo", and
+  // once the inspector is found (actors take their inspector when they start). The inspector keeps one entry per
+  // order id however often its actor restarts.
   useEffect(() => {
     const loaded = loadOrders(Date.now());
     const started = loaded.snapshots.map((snapshot) => startActor(snapshot, inspect ? { inspect } : {}));
@@ -51,12 +52,22 @@ export function App() {
     setErrors(loaded.errors);
     return () => started.forEach((actor) => actor.stop());
   }, [inspect, generation]);
+  // Orders added since: each runs its own actor (the others keep running), stopped with the ones above.
+  const added = useRef<OrderActor[]>([]);
+  useEffect(
+    () => () => {
+      added.current.forEach((actor) => actor.stop());
+      added.current = [];
+    },
+    [inspect, generation],
+  );
 
   const addOrder = () => {
     const at = Date.now();
     const orderId = `114-${String(Math.floor(at / 1000) % 10_000_000).padStart(7, '0')}-${String(at % 10_000_000).padStart(7, '0')}`;
-    saveOrder(createOrder(newOrderInput(at, orderId)).snapshot);
-    setGeneration((n) => n + 1);
+    const actor = startNewActor(newOrderInput(at, orderId), inspect ? { inspect } : {});
+    added.current.push(actor);
+    setActors((list) => [...list, actor]);
   };
   const reset = () => {
     clearOrders();

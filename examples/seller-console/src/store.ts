@@ -107,3 +107,11 @@ export function startActor(snapshot: OrderSnapshot, options: Pick<OrderActorOpti
   saveOrder(actor.getSnapshot());
   return actor;
 }
+
+/** Starts a live actor for a new order from its input, so an inspector shows it from its creation; saves every change. */
+export function startNewActor(input: OrderInput, options: Pick<OrderActorOptions, 'inspect'> = {}): OrderActor {
+  const actor = createOrderActor(input, options);
+  actor.subscribe((next) => saveOrder(next));
+  saveOrder(actor.getSnapshot());
+  return actor;
+}
