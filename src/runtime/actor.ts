@@ -104,9 +104,12 @@ export function createOrderActor(
 
   const refusedListeners = new Set<(event: OrderRefused) => void>();
   let timer: unknown;
+  /** The deadline the pending timer wakes the order for. */
+  let armedFor: number | undefined;
   const clearTimer = () => {
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
+    armedFor = undefined;
   };
   // Each deadline that has come is applied at its own instant, as a back end's sweeper does.
   const wakeIfDue = () => {
@@ -117,14 +120,17 @@ export function createOrderActor(
     }
   };
   const schedule = () => {
-    clearTimer();
     const snapshot = actor.getSnapshot();
-    if (snapshot.status !== 'active') return;
-    const deadline = nextDeadline(snapshot);
+    const deadline = snapshot.status === 'active' ? nextDeadline(snapshot) : null;
+    // Most events leave the next deadline where it was: the timer already set for it stays.
+    if (deadline !== null && timer !== undefined && armedFor === deadline) return;
+    clearTimer();
     if (deadline === null) return;
     const wait = Math.min(Math.max(0, deadline - clock.now()), MAX_TIMER_MS);
+    armedFor = deadline;
     timer = clock.setTimeout(() => {
       timer = undefined;
+      armedFor = undefined;
       wakeIfDue();
       schedule();
     }, wait);
