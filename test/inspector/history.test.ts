@@ -2,6 +2,9 @@
  * An order's past is never lost or rewritten: a restored order starts from its restored snapshot, one order id is
  * one entry however often the app restarts, reconnects or restores it, and an export replays to the same verdicts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock, type InspectionEvent } from 'xstate';
 import {
@@ -16,7 +19,14 @@ import {
   type OrderEventInput,
   type OrderSnapshot,
 } from '../../src/index.js';
-import { contextAt, loadRecordings, OrderBook, type OrderChange, type OrderView } from '../../src/inspector/index.js';
+import {
+  contextAt,
+  loadRecordings,
+  OrderBook,
+  readRecordingFile,
+  type OrderChange,
+  type OrderView,
+} from '../../src/inspector/index.js';
 import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const ORDER_ID = '113-0000000-0000024';
@@ -197,6 +207,29 @@ describe('a recording that starts from a snapshot', () => {
     const snapshot = JSON.parse(saved()) as { context: Record<string, unknown> };
     snapshot.context['orderId'] = '';
     expect(() => replayRecording({ snapshot, events: [] })).toThrow(/^Invalid recorded order: snapshot: .*orderId/);
+  });
+
+  it('should replay a restored order from its file, as order-lifecycle replay reads it, in both languages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ol-restored-'));
+    try {
+      const file = join(dir, `${ORDER_ID}.json`);
+      const recording = {
+        snapshot: JSON.parse(saved()) as unknown,
+        restoredAt: '2026-11-26T14:05:00+08:00',
+        events: [cancel],
+      };
+      writeFileSync(file, JSON.stringify(recording));
+      const [loaded] = await readRecordingFile(file);
+      expect(loaded!.steps.map((step) => [step.event?.['type'], step.verdict.code ?? null])).toEqual([
+        ['order.restored', null],
+        ['seller.cancel', 'LABEL_GENERATED'],
+      ]);
+      expect(loaded!.steps[0]!.verdict.message['zh-CN']).toBe(
+        '于 2026-11-26T06:05:00.000Z 从保存的快照恢复，当时已是【已生成货件标签】；恢复之前的历史在应用保存它的地方。',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("should start at the order's clock when the recording does not say when it was restored", () => {
