@@ -6,6 +6,11 @@ import { modelBasedProperty } from './commands.js';
 import { machineActorDriver, machinePureDriver, type DriverSnapshot, type VerdictLike } from './drivers.js';
 import { invariantNames, invariantProperties, machineStepper, type InvariantName } from './invariants.js';
 import { assertProperty, type RunBudget } from './params.js';
+import {
+  checkOrderMachineExhaustively,
+  type ExhaustiveCheckOptions,
+  type ExhaustiveCheckResult,
+} from './exhaustive.js';
 
 /** Options of `checkOrderMachine`. */
 export interface CheckOrderMachineOptions extends RunBudget {
@@ -26,6 +31,11 @@ export interface CheckOrderMachineOptions extends RunBudget {
   model?: 'strict' | 'states' | false;
   /** The verdict on an event, for the refusal invariants; by default the package's rule functions (`explain`). */
   verdict?: (snapshot: DriverSnapshot, event: OrderEventInput) => VerdictLike;
+  /**
+   * Instead of sampling, explore every abstract event sequence up to `depth` (`checkOrderMachineExhaustively`, which
+   * takes `policy`, `invariants`, `model` and `verdict` from these options); the call then returns what it explored.
+   */
+  exhaustive?: Omit<ExhaustiveCheckOptions, 'policy' | 'invariants' | 'model' | 'verdict'>;
 }
 
 /**
@@ -34,8 +44,25 @@ export interface CheckOrderMachineOptions extends RunBudget {
  * policy of its own. Throws on the first failing property, with the `FC_SEED`/`FC_PATH` that replay it.
  * @example
  * it('should keep the order invariants', () => checkOrderMachine(orderMachine.provide({ actions: { ... } })));
+ * it('should keep them in every sequence of 3 events', () => checkOrderMachine(appMachine, { exhaustive: { depth: 3 } }));
  */
-export function checkOrderMachine(machine: AnyStateMachine, options: CheckOrderMachineOptions = {}): void {
+export function checkOrderMachine(
+  machine: AnyStateMachine,
+  options: CheckOrderMachineOptions & { exhaustive: NonNullable<CheckOrderMachineOptions['exhaustive']> },
+): ExhaustiveCheckResult;
+export function checkOrderMachine(machine: AnyStateMachine, options?: CheckOrderMachineOptions): void;
+export function checkOrderMachine(
+  machine: AnyStateMachine,
+  options: CheckOrderMachineOptions = {},
+): ExhaustiveCheckResult | void {
+  if (options.exhaustive)
+    return checkOrderMachineExhaustively(machine, {
+      ...options.exhaustive,
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.invariants ? { invariants: options.invariants } : {}),
+      ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.verdict ? { verdict: options.verdict } : {}),
+    });
   const budget: RunBudget = {
     numRuns: options.numRuns ?? 50,
     ...(options.maxRuns === undefined ? {} : { maxRuns: options.maxRuns }),

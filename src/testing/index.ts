@@ -6,6 +6,14 @@
  */
 export { checkOrderMachine, type CheckOrderMachineOptions } from './check.js';
 export {
+  checkOrderMachineExhaustively,
+  checkOrderRecording,
+  exhaustiveOrderInputs,
+  OrderCounterexampleError,
+  type ExhaustiveCheckOptions,
+  type ExhaustiveCheckResult,
+} from './exhaustive.js';
+export {
   invariantNames,
   invariantProperties,
   malformedEventArbitrary,
