@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createOrderActor, type OrderEventInput, type OrderInput } from '../../src/index.js';
+import {
+  createOrderActor,
+  restoreOrder,
+  serializeOrder,
+  type OrderEventInput,
+  type OrderInput,
+} from '../../src/index.js';
 import type { ServerMessage } from '../../src/inspector/client/protocol.js';
 import { MAX_ACTIVITY, PageState } from '../../src/inspector/client/state.js';
 import { contextAt, loadRecordings, OrderBook, type OrderChange, type OrderView } from '../../src/inspector/index.js';
@@ -85,6 +91,44 @@ describe('the inspector page state', () => {
     expect(state.cursorOf(order)).toBe(3);
     expect([...state.dirtySteps].sort()).toEqual([0, 1, 2, 3]);
     expect([...state.dirtyOrders]).toEqual([order.id]);
+    expect(state.fullRender).toBe(false);
+  });
+
+  it('should keep one order when the app restarts its actor from a saved snapshot, drawing only the steps it adds', () => {
+    const book = new OrderBook();
+    const changes: OrderChange[] = [];
+    book.subscribe((change) => changes.push(wire(change)));
+    const run = (sessionId: string, from: Parameters<typeof createOrderActor>[0], sent: OrderEventInput[]) => {
+      const actor = createOrderActor(from, { clock: new SimulatedClock() });
+      const snapshot = () => wire(actor.getSnapshot()) as unknown as { value: unknown; context: unknown };
+      const init = 'orderId' in from ? { type: 'xstate.init', input: from } : { type: 'xstate.init' };
+      book.receive('c1', JSON.stringify({ type: '@xstate.event', sessionId, event: init }));
+      book.receive('c1', JSON.stringify({ type: '@xstate.snapshot', sessionId, event: init, snapshot: snapshot() }));
+      for (const event of sent) {
+        actor.send(event);
+        book.receive('c1', JSON.stringify({ type: '@xstate.event', sessionId, event }));
+        book.receive('c1', JSON.stringify({ type: '@xstate.snapshot', sessionId, event, snapshot: snapshot() }));
+      }
+      return actor.getSnapshot();
+    };
+    const state = fresh();
+    state.receive([orders([])]);
+    const after = run('x:0', orderInput(), events.slice(0, 2));
+    state.receive(changes.splice(0));
+    const order = state.current()!;
+    state.drawn();
+    // The app restarts: a new actor (x:1) from the saved snapshot, then one more event.
+    run('x:1', restoreOrder(serializeOrder(after)), events.slice(2));
+    state.receive(changes.splice(0));
+    expect([...state.orders.values()]).toEqual([order]);
+    expect(state.current()).toBe(order);
+    expect(order.steps.map((step) => [step.kind, step.state])).toEqual([
+      ['created', 'buyerCancellable'],
+      ['event', 'unshipped'],
+      ['event', 'unshipped'],
+      ['event', 'labelGenerated'],
+    ]);
+    expect([...state.dirtySteps]).toEqual([3]);
     expect(state.fullRender).toBe(false);
   });
 

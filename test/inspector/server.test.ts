@@ -6,7 +6,7 @@ import { createWebSocketInspector } from '@statelyai/inspect';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import WebSocket from 'ws';
-import { createOrderActor } from '../../src/index.js';
+import { createOrder, createOrderActor, restoreOrder, serializeOrder } from '../../src/index.js';
 import {
   InspectorError,
   isLoopbackHost,
@@ -222,6 +222,42 @@ describe('inspector WebSocket messages', () => {
       ['shipped', undefined],
       ['shipped', 'ALREADY_SHIPPED'],
     ]);
+  });
+
+  it('should show an order restored by createWebSocketInspector apps as one order, from where it was restored, across their connections', async () => {
+    const { inspector, logged } = await start();
+    let stored = serializeOrder(createOrder(input).snapshot);
+    const visit = async (events: Parameters<ReturnType<typeof createOrderActor>['send']>[0][]) => {
+      const stately = createWebSocketInspector({ url: inspector.socketUrl });
+      const actor = createOrderActor(restoreOrder(stored), { inspect: stately.inspect, clock: new SimulatedClock() });
+      actor.subscribe((snapshot) => (stored = serializeOrder(snapshot)));
+      for (const event of events) actor.send(event);
+      return { actor, stately };
+    };
+    const first = await visit([{ type: 'seller.generateLabel', at: placedAt + 40 * MINUTE }]);
+    await until(() => inspector.orders()[0]?.steps.length === 2 && !inspector.orders()[0]!.steps[1]!.pending);
+    // A reload: a new connection restores the order before the old one has closed.
+    const second = await visit([{ type: 'seller.cancel', at: placedAt + 45 * MINUTE, reason: 'NoInventory' }]);
+    await until(() => inspector.orders()[0]?.steps.length === 3 && !inspector.orders()[0]!.steps[2]!.pending);
+    first.actor.stop();
+    first.stately.stop();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(inspector.orders()).toHaveLength(1);
+    const order = inspector.orders()[0]!;
+    expect(order.steps.map((step) => [step.kind, step.state, step.verdict.code ?? null])).toEqual([
+      ['restored', 'buyerCancellable', null],
+      ['event', 'labelGenerated', null],
+      ['event', 'labelGenerated', 'LABEL_GENERATED'],
+    ]);
+    expect(order.steps[0]!.verdict.message.en).toMatch(
+      /^Restored at .* from a saved snapshot, already buyer-cancellable/,
+    );
+    // The order runs on the second connection: closing the first leaves it connected, closing the second does not.
+    expect(order.disconnected).toBe(false);
+    second.actor.stop();
+    second.stately.stop();
+    await until(() => inspector.orders()[0]!.disconnected, 'the order marked disconnected');
+    expect(logged).toEqual([]);
   });
 
   it('should ignore malformed messages with a logged reason and keep serving', async () => {
