@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -7,25 +6,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderEventInput } from '../../src/index.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
-import { needsChromium, openInspectorPage, selectOrder, type PageRecord } from '../support/inspector-page.js';
+import {
+  needsChromium,
+  openInspectorPage,
+  screenshot,
+  selectOrder,
+  type PageRecord,
+} from '../support/inspector-page.js';
 import { DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = JSON.parse(readFileSync(join(root, 'test/inspector/fixtures/buyer-asks-after-label.json'), 'utf8'));
-
-/** Saves a screenshot to reports/, and to docs/ (reduced by pngquant when installed) with UPDATE_SCREENSHOT=1. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(join(root, 'reports'), { recursive: true });
-  await page.screenshot({ path: join(root, 'reports', `${name}.png`) });
-  if (!process.env['UPDATE_SCREENSHOT']) return;
-  const file = join(root, 'docs', `${name}.png`);
-  await page.screenshot({ path: file });
-  try {
-    execFileSync('pngquant', ['--quality', '60-85', '--force', '--ext', '.png', file]);
-  } catch {
-    console.warn(`${file} is kept at full size: install pngquant to reduce it.`);
-  }
-}
 
 const recording = (orderId: string, events: OrderEventInput[]) => ({ input: orderInput({ orderId }), events });
 

@@ -34,7 +34,7 @@ describe('the simulation chart', () => {
       const [, plotEnd] = /<line x1="[\d.]+" y1="[\d.]+" x2="([\d.]+)" y2="[\d.]+" stroke="#c92a2a"/.exec(svg) ?? [];
       expect(x).toBeGreaterThan(Number(plotEnd));
       // …and it fits in the picture at 11 px (about 7 px a character, a CJK character about 11).
-      const width = [...label![3].replace('&lt;', '<')].reduce(
+      const width = [...label![3]!.replace('&lt;', '<')].reduce(
         (sum, char) => sum + (char.charCodeAt(0) > 0x7f ? 11 : 7),
         0,
       );

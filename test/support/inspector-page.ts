@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
 import { chromiumHint, hasChromium } from './chromium.js';
@@ -53,4 +57,23 @@ export async function openInspectorPage(
 export async function selectOrder(page: Page, orderId: string): Promise<void> {
   await page.locator('[data-testid="order"]', { hasText: orderId }).first().click();
   await page.locator('#current-order', { hasText: orderId }).waitFor();
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Saves a screenshot to reports/ every run, and to docs/ with UPDATE_SCREENSHOT=1, reduced to 256 colours by
+ * pngquant when it is installed (`apt-get install -y pngquant`).
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(join(root, 'reports'), { recursive: true });
+  await page.screenshot({ path: join(root, 'reports', `${name}.png`) });
+  if (!process.env['UPDATE_SCREENSHOT']) return;
+  const file = join(root, 'docs', `${name}.png`);
+  await page.screenshot({ path: file });
+  try {
+    execFileSync('pngquant', ['--quality', '60-85', '--force', '--ext', '.png', file]);
+  } catch {
+    console.warn(`${file} is kept at full size: install pngquant to reduce it.`);
+  }
 }

@@ -64,6 +64,11 @@ export class ChartView {
     );
   }
 
+  /** Whether the server lists an order store (`inspect --db` or `--database-url`). */
+  get hasStore(): boolean {
+    return this.config.stored === true;
+  }
+
   /** Whether a state is final (the order has ended there): neither a compound state nor inside one. */
   isFinal(key: string): boolean {
     const { parents } = this.config;

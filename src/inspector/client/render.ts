@@ -294,7 +294,11 @@ export class PageView {
         ),
         h('span', { className: `status status-${step.state}` }, step.status),
       ),
-      h('div', { className: 'step-at' }, formatAt(step.at, order.context.placedAt, lang)),
+      h(
+        'div',
+        { className: 'step-at' },
+        formatAt(step.kind === 'created' ? order.context.placedAt : step.at, order.context.placedAt, lang),
+      ),
       details
         ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`))
         : null,
@@ -544,7 +548,7 @@ export class PageView {
     const order = state.current();
     byId('detail').hidden = !order;
     // With nothing selected, say what to do (with a store, the orders are in "Stored orders" until one is opened).
-    const stored = !byId('stored').hidden;
+    const stored = this.chart.hasStore;
     byId('landing').hidden = Boolean(order) || (state.orders.size === 0 && !stored);
     byId('landing').textContent = this.#t(stored ? 'landingStored' : 'landing');
     this.chart.draw(order);
