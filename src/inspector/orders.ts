@@ -287,12 +287,13 @@ export class OrderBook {
 
   /**
    * Marks the live orders whose latest actor ran on a closed connection as disconnected; returns their order ids.
-   * An order a newer actor on another connection has taken over stays connected.
+   * An order a newer actor on another connection has taken over stays connected. The connection's actors are
+   * forgotten; their orders stay, for the next actor of each to continue.
    */
   disconnect(connection: string): string[] {
     const orderIds: string[] = [];
-    for (const [key, session] of this.live) {
-      if (!key.startsWith(`${connection}/`)) continue;
+    for (const key of this.live.keys()) if (key.startsWith(`${connection}/`)) this.live.delete(key);
+    for (const session of this.byOrderId.values()) {
       if (session.connection !== connection || session.view.disconnected) continue;
       session.view.disconnected = true;
       orderIds.push(session.view.orderId);
@@ -339,7 +340,7 @@ export class OrderBook {
       }
       case '@xstate.snapshot': {
         const { event } = message;
-        if (session && message.snapshot.status === 'stopped') {
+        if (message.snapshot.status === 'stopped') {
           // The app stopped this actor (a restart, a page leaving): the order stays, its next actor continues it.
           this.live.delete(key);
           return;

@@ -55,8 +55,8 @@ export function restoredVerdict(snapshot: OrderSnapshot, at: number): Verdict {
   return {
     accepted: true,
     message: {
-      en: `Restored at ${when} from a saved snapshot, already ${statusNames[status]!.en}; its history before the restore is where the app saved it.`,
-      'zh-CN': `于 ${when} 从保存的快照恢复，当时已是${statusNames[status]!['zh-CN']}；恢复之前的历史在应用保存它的地方。`,
+      en: `Restored at ${when} from a saved snapshot, already ${statusNames[status]!.en}; the events before it are not in this history.`,
+      'zh-CN': `于 ${when} 从保存的快照恢复，当时已是${statusNames[status]!['zh-CN']}；此前的事件不在这段历史中。`,
     },
   };
 }

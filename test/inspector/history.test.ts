@@ -193,6 +193,20 @@ describe('one order, one entry', () => {
   });
 });
 
+describe('a stopped actor', () => {
+  it('should leave its order listed, and marked disconnected when its connection closes', () => {
+    const book = new OrderBook();
+    const actor = createOrderActor(input, { inspect: appConnection(book, 'c1'), clock: new SimulatedClock() });
+    actor.send(before[0]!);
+    actor.stop();
+    expect(book.list().map((order) => [order.orderId, order.steps.length, order.disconnected])).toEqual([
+      [ORDER_ID, 2, false],
+    ]);
+    expect(book.disconnect('c1')).toEqual([ORDER_ID]);
+    expect(book.list()[0]!.disconnected).toBe(true);
+  });
+});
+
 describe('a recording that starts from a snapshot', () => {
   it('should name a recording with both an input and a snapshot, or with neither', () => {
     const snapshot = JSON.parse(saved()) as Record<string, unknown>;
@@ -225,7 +239,7 @@ describe('a recording that starts from a snapshot', () => {
         ['seller.cancel', 'LABEL_GENERATED'],
       ]);
       expect(loaded!.steps[0]!.verdict.message['zh-CN']).toBe(
-        '于 2026-11-26T06:05:00.000Z 从保存的快照恢复，当时已是【已生成货件标签】；恢复之前的历史在应用保存它的地方。',
+        '于 2026-11-26T06:05:00.000Z 从保存的快照恢复，当时已是【已生成货件标签】；此前的事件不在这段历史中。',
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
