@@ -118,8 +118,9 @@ async function withPage(browser: Browser, scenario: Scenario): Promise<{ ms: num
       const buttons = document.querySelectorAll('[data-testid="order"][data-steps]');
       if (buttons.length !== orders) return false;
       for (const button of Array.from(buttons)) if (button.getAttribute('data-steps') !== String(steps)) return false;
-      const timeline = document.querySelectorAll('#timeline [data-testid="step"]');
-      return timeline.length === steps && document.querySelectorAll('#timeline .pending').length === 0;
+      // The timeline draws a window of entries (the newest while following): the last one, confirmed.
+      const last = document.querySelector(`#timeline [data-testid="step"][data-index="${steps - 1}"]`);
+      return last !== null && document.querySelectorAll('#timeline .pending').length === 0;
     },
     { orders: scenario.orders, steps },
     { polling: 'raf', timeout: 0 },
