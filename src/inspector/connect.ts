@@ -53,6 +53,12 @@ type Message =
 /** How long one turn of sending may take before it yields to the app's own work, in ms. */
 const SLICE_MS = 4;
 
+/**
+ * How many messages may wait to be written. An app that sends faster than they are written (its own work never
+ * leaves the event loop a turn) then writes the oldest one inside `send`, one for each new one: memory stays bounded.
+ */
+export const MAX_BACKLOG = 10_000;
+
 /** Whether an inspection event is an actor's start (its `xstate.init`), which is sent with its instant. */
 const isInit = (event: unknown): boolean => (event as { type?: unknown } | null)?.type === 'xstate.init';
 
@@ -232,14 +238,23 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
   let backlog: Message[] = [];
   let head = 0;
   let scheduled = false;
+  /** Writes the oldest waiting message. */
+  const deliverOldest = () => {
+    const message = backlog[head]!;
+    backlog[head] = undefined as unknown as Message;
+    head += 1;
+    // A backlog that never empties (an app always sending) drops its written front now and then.
+    if (head >= 1024 && head * 2 >= backlog.length) {
+      backlog = backlog.slice(head);
+      head = 0;
+    }
+    deliver(message);
+  };
   const drain = (budgetMs: number) => {
     scheduled = false;
     const started = performance.now();
     while (head < backlog.length) {
-      const message = backlog[head]!;
-      backlog[head] = undefined as unknown as Message;
-      head += 1;
-      deliver(message);
+      deliverOldest();
       if (performance.now() - started >= budgetMs) break;
     }
     if (head < backlog.length) schedule();
@@ -262,6 +277,7 @@ export function connectInspector(url: string, options: ConnectInspectorOptions =
         const message = toMessage(event);
         if (!message) return;
         backlog.push(message);
+        if (backlog.length - head > MAX_BACKLOG) deliverOldest();
         schedule();
       },
     },

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createOrderActor, type OrderEventInput } from '../../src/index.js';
+import { MAX_BACKLOG } from '../../src/inspector/connect.js';
 import { connectInspector, startInspector, type Inspector } from '../../src/inspector/index.js';
 import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
@@ -84,6 +85,26 @@ describe('connectInspector off the hot path', () => {
     const atAppTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(counter.frames())));
     expect(atAppTurn).toBeGreaterThan(0);
     expect(atAppTurn).toBeLessThan(2 * events.length);
+  });
+
+  it('should write the oldest message inside send once more than MAX_BACKLOG wait, so memory stays bounded', async () => {
+    const { inspector, connection } = await connected();
+    const counter = countFrames();
+    cleanups.push(counter.restore);
+    // Ticks without ids: the context stays small, so 12,000 messages are quick to write.
+    const events = Array.from({ length: 6000 }, (_, i): OrderEventInput => ({
+      type: 'clock.tick',
+      at: placedAt + 31 * MINUTE + i * 1000,
+    }));
+    const actor = createOrderActor(orderInput({ orderId: '113-0000000-0002454' }), {
+      inspect: connection.inspect,
+      clock: new SimulatedClock(),
+    });
+    cleanups.push(() => actor.stop());
+    for (const event of events) actor.send(event);
+    // The actor's start and each event's two messages, less the ones still waiting.
+    expect(counter.frames()).toBe(3 + 2 * events.length - MAX_BACKLOG);
+    await until(() => inspector.orders()[0]?.steps.length === events.length + 1);
   });
 
   it('should write what the app sent before stop ahead of closing', async () => {
