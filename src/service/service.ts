@@ -430,7 +430,9 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     checkOrderId(orderId);
     checkKey(request);
     const parsed = parseEvent(event); // throws InvalidInputError before anything is read or written
-    const stored = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
+    // The event as the history records it, worked out once for the lookup and the write; `stored` is its JSON's value.
+    const eventText = JSON.stringify(parsed);
+    const stored = JSON.parse(eventText) as Record<string, unknown>;
     const key = request.idempotencyKey;
     // What a key's first use is compared with; only a request with a key needs it.
     const fingerprint = key === undefined ? '' : JSON.stringify(['apply', stored]);
@@ -438,8 +440,6 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     // Safe to run again after a COMMIT of unknown outcome only when a second run cannot apply the event twice: the
     // key then answers with the first result, or the order knows the eventId and records nothing.
     const idempotent = key !== undefined || parsed.eventId !== undefined;
-    // The event as the history records it, worked out once for the lookup and the write.
-    let eventText: string | undefined;
     const result = await write<
       Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow }
     >(orderId, idempotent, async (tx) => {
@@ -458,7 +458,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       // lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
       const first =
         step.verdict.duplicate !== true && parsed.eventId !== undefined
-          ? await tx.findEvent(orderId, parsed.eventId, (eventText ??= JSON.stringify(stored)))
+          ? await tx.findEvent(orderId, parsed.eventId, eventText)
           : null;
       if (step.verdict.duplicate === true || first) {
         // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
