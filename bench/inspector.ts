@@ -242,47 +242,51 @@ async function sendOverhead(): Promise<void> {
     return last;
   };
   type Actors = ReturnType<typeof actors>;
-  const measured = await interleave([
-    {
-      name: 'without',
-      opsPerCall: list.length,
-      setup: async (calls) => {
-        await settled();
-        return actors(calls, null);
+  const measured = await interleave(
+    [
+      {
+        name: 'without',
+        opsPerCall: list.length,
+        setup: async (calls) => {
+          await settled();
+          return actors(calls, null);
+        },
+        run: (a: Actors, i) => sendAll(a[i]!),
       },
-      run: (a: Actors, i) => sendAll(a[i]!),
-    },
-    {
-      name: 'no-op observer',
-      opsPerCall: list.length,
-      setup: async (calls) => {
-        await settled();
-        return actors(calls, noop);
+      {
+        name: 'no-op observer',
+        opsPerCall: list.length,
+        setup: async (calls) => {
+          await settled();
+          return actors(calls, noop);
+        },
+        run: (a: Actors, i) => sendAll(a[i]!),
       },
-      run: (a: Actors, i) => sendAll(a[i]!),
-    },
-    {
-      name: 'with',
-      opsPerCall: list.length,
-      setup: async (calls) => {
-        await settled();
-        return actors(calls, inspect);
+      {
+        name: 'with',
+        opsPerCall: list.length,
+        setup: async (calls) => {
+          await settled();
+          return actors(calls, inspect);
+        },
+        run: (a: Actors, i) => sendAll(a[i]!),
       },
-      run: (a: Actors, i) => sendAll(a[i]!),
-    },
-    {
-      name: 'with, until written',
-      opsPerCall: list.length,
-      setup: async (calls) => {
-        await settled();
-        return actors(calls, inspect);
+      {
+        name: 'with, until written',
+        opsPerCall: list.length,
+        setup: async (calls) => {
+          await settled();
+          return actors(calls, inspect);
+        },
+        run: async (a: Actors, i) => {
+          consume(sendAll(a[i]!));
+          await drained();
+        },
       },
-      run: async (a: Actors, i) => {
-        consume(sendAll(a[i]!));
-        await drained();
-      },
-    },
-  ]);
+    ],
+    // Two seconds a task a round: a call is tens of ms, and the shared machine is noisy.
+    { rounds: ROUNDS, taskMs: 2000 },
+  );
   await drained();
   WebSocket.prototype.send = send;
   connection.stop();
