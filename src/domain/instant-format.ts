@@ -70,13 +70,14 @@ const offsetName = (minutes: number) => {
 };
 
 /**
- * An instant for people, the one way the package's pages and messages write one: `2026-11-26 10:30:00 GMT+8`, in the
- * runtime's time zone (a browser's), an IANA zone, or a fixed offset; the same digits in every language.
+ * An instant for people, the one way the package's pages write one (the inspector, the seller console):
+ * `2026-11-26 10:30:00 GMT+8`, in the runtime's time zone (a browser's), an IANA zone, or a fixed offset. The digits
+ * are the same in every language, so it takes none.
  * @example
- * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), 'zh-CN', { timeZone: 'Asia/Shanghai' }); // '2026-11-26 10:30:00 GMT+8'
- * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), 'en', { offsetMinutes: -300 }); // '2026-11-25 21:30:00 GMT-5'
+ * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), { timeZone: 'Asia/Shanghai' }); // '2026-11-26 10:30:00 GMT+8'
+ * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), { offsetMinutes: -300 }); // '2026-11-25 21:30:00 GMT-5'
  */
-export function formatDateTime(ms: number, _lang: Lang = 'en', zone: TimeZoneChoice = {}): string {
+export function formatDateTime(ms: number, zone: TimeZoneChoice = {}): string {
   // A page writes the same instants again and again (a timeline, a context): Intl's formatToParts is not cheap.
   const key = `${ms}/${zone.timeZone ?? ''}/${zone.offsetMinutes ?? ''}`;
   const known = written.get(key);

@@ -4,14 +4,13 @@ import { formatDateTime, formatDuration, formatInstant } from '../../src/domain/
 const at = Date.parse('2026-11-26T02:30:05Z');
 
 describe('the one formatter of instants and durations', () => {
-  it('writes an instant in a time zone or at an offset, the same digits in every language', () => {
-    expect(formatDateTime(at, 'en', { timeZone: 'Asia/Shanghai' })).toBe('2026-11-26 10:30:05 GMT+8');
-    expect(formatDateTime(at, 'zh-CN', { timeZone: 'Asia/Shanghai' })).toBe('2026-11-26 10:30:05 GMT+8');
-    expect(formatDateTime(at, 'en', { timeZone: 'Asia/Kolkata' })).toBe('2026-11-26 08:00:05 GMT+5:30');
-    expect(formatDateTime(at, 'en', { offsetMinutes: -300 })).toBe('2026-11-25 21:30:05 GMT-5');
-    expect(formatDateTime(at, 'en', { offsetMinutes: 0 })).toBe('2026-11-26 02:30:05 GMT+0');
-    expect(formatDateTime(at, 'en', { timeZone: 'UTC' })).toBe('2026-11-26 02:30:05 GMT+0');
-    expect(formatDateTime(8.7e15, 'en')).toBe('8700000000000000 ms');
+  it('writes an instant in a time zone or at an offset (the same digits in every language: it takes none)', () => {
+    expect(formatDateTime(at, { timeZone: 'Asia/Shanghai' })).toBe('2026-11-26 10:30:05 GMT+8');
+    expect(formatDateTime(at, { timeZone: 'Asia/Kolkata' })).toBe('2026-11-26 08:00:05 GMT+5:30');
+    expect(formatDateTime(at, { offsetMinutes: -300 })).toBe('2026-11-25 21:30:05 GMT-5');
+    expect(formatDateTime(at, { offsetMinutes: 0 })).toBe('2026-11-26 02:30:05 GMT+0');
+    expect(formatDateTime(at, { timeZone: 'UTC' })).toBe('2026-11-26 02:30:05 GMT+0');
+    expect(formatDateTime(8.7e15)).toBe('8700000000000000 ms');
     // The ISO form stays for what machines read.
     expect(formatInstant(at, 480)).toBe('2026-11-26T10:30:05.000+08:00');
   });

@@ -82,4 +82,4 @@ export function countdown(lang: Lang, until: number, now: number): string | null
 }
 
 /** A local date and time, as the package writes every instant for people (the inspector writes the same). */
-export const formatTime = (lang: Lang, at: number): string => formatDateTime(at, lang);
+export const formatTime = (_lang: Lang, at: number): string => formatDateTime(at);

@@ -10,8 +10,8 @@ import { word, type Lang } from './i18n.js';
  * @example
  * localDate(Date.UTC(2026, 11, 5, 15, 59, 59)); // '2026-12-05 23:59:59 GMT+8' in Asia/Shanghai
  */
-export function localDate(ms: number, lang: Lang = 'en'): string {
-  return formatDateTime(ms, lang);
+export function localDate(ms: number): string {
+  return formatDateTime(ms);
 }
 
 /**
@@ -30,12 +30,12 @@ const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
 /**
  * A verdict's message with its instants written as the rest of the page writes them (in the browser's time zone).
  * @example
- * localizeInstants('until 2026-11-26T10:30:00+08:00.', 'en'); // 'until 2026-11-26 10:30:00 GMT+8.' in Asia/Shanghai
+ * localizeInstants('until 2026-11-26T10:30:00+08:00.'); // 'until 2026-11-26 10:30:00 GMT+8.' in Asia/Shanghai
  */
-export function localizeInstants(text: string, lang: Lang): string {
+export function localizeInstants(text: string): string {
   return text.replace(ISO_INSTANT, (iso) => {
     const ms = Date.parse(iso);
-    return Number.isNaN(ms) ? iso : formatDateTime(ms, lang);
+    return Number.isNaN(ms) ? iso : formatDateTime(ms);
   });
 }
 
@@ -67,7 +67,7 @@ export function formatAt(at: number | null, placedAt: number, lang: Lang): strin
     since === 0
       ? word(lang, 'atPurchase')
       : word(lang, since > 0 ? 'afterPurchase' : 'beforePurchase', { relative: formatDuration(since, lang, 2) });
-  return `${localDate(at, lang)} · ${relative}`;
+  return `${localDate(at)} · ${relative}`;
 }
 
 /**

@@ -302,7 +302,7 @@ export class PageView {
       details
         ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`))
         : null,
-      h('p', { className: 'message', 'data-testid': 'message', lang }, localizeInstants(verdict.message[lang], lang)),
+      h('p', { className: 'message', 'data-testid': 'message', lang }, localizeInstants(verdict.message[lang])),
       step.pending ? h('p', { className: 'pending' }, this.#t('pending')) : null,
       step.mismatch ? h('p', { className: 'mismatch' }, step.mismatch) : null,
       step.effects.length
@@ -527,7 +527,7 @@ export class PageView {
             h(
               'time',
               { className: 'value date', datetime: new Date(at).toISOString(), title: new Date(at).toISOString() },
-              localDate(at, lang),
+              localDate(at),
             ),
           ),
           ended ? null : h('td', { className: 'countdown', 'data-at': at }, countdown(at, lang)),
@@ -636,11 +636,7 @@ export class PageView {
           h(
             'li',
             { className: `activity-entry ${entry.kind}`, 'data-kind': entry.kind },
-            h(
-              'time',
-              { datetime: new Date(entry.at).toISOString() },
-              localDate(entry.at, this.state.lang).slice(11, 19),
-            ),
+            h('time', { datetime: new Date(entry.at).toISOString() }, localDate(entry.at).slice(11, 19)),
             ' ',
             entry.message,
           ),
