@@ -25,7 +25,11 @@ function recordingOf(order: OrderView): Record<string, unknown> {
   const events = order.steps.slice(1).map((step) => step.event);
   const start = order.steps[0]!;
   if (start.kind === 'restored' && envelope)
-    return { snapshot: { ...envelope, state: start.state, context: first }, restoredAt: start.at, events };
+    return {
+      snapshot: { ...envelope, state: start.state, context: first },
+      ...(start.at === null ? {} : { restoredAt: start.at }),
+      events,
+    };
   const input: Record<string, unknown> = {
     orderId: first.orderId,
     ...(first.marketplaceId === undefined ? {} : { marketplaceId: first.marketplaceId }),
