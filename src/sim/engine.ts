@@ -495,9 +495,8 @@ export interface SimulateOptions {
   /** Called after each clock step with the actions done and planned. */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Snapshots the service keeps in memory (its `snapshotCache`), 2,000 when left out: the orders of the last few
-   * clock steps, which their next actions find, without holding a large run's week in memory. The figures do not
-   * depend on it.
+   * Snapshots the service keeps in memory (its `snapshotCache`), 2,000 when left out (about 2 KB each): the orders
+   * written in the last few clock steps, which their next actions often find. The figures do not depend on it.
    */
   snapshotCache?: number;
 }
