@@ -98,4 +98,11 @@ describe('the statechart drawing (inspector and diagram --format svg)', () => {
     );
     expect(statechartDot()).toContain('"exit-placed" -> "canceled"');
   });
+
+  it("labels the deadlines with the policy's durations in words, not milliseconds", () => {
+    const dot = statechartDot({ ...defaultPolicy, buyerCancelWindowMs: 5_000, autoCancelAfterMs: 36 * 3_600_000 });
+    expect(dot).toContain('5 sec after<BR/>purchase');
+    expect(dot).toContain('1 day 12 hr after<BR/>latest ship date');
+    expect(dot).not.toMatch(/\d ms\b/);
+  });
 });
