@@ -21,7 +21,7 @@ const PLACED_AT = Date.UTC(2026, 10, 26, 2);
 /**
  * The orders the exhaustive check starts from by default: a seller-fulfilled order of two items (one of them
  * twice, so that a partial cancel or shipment leaves some of an item open) with a latest ship date a day after
- * purchase, and one whose latest ship date Amazon has not given yet.
+ * purchase, one whose latest ship date Amazon has not given yet, and one Amazon fulfils (AFN).
  * @example
  * checkOrderMachineExhaustively(orderMachine, { depth: 2, inputs: [exhaustiveOrderInputs[0]!] });
  */
@@ -40,6 +40,13 @@ export const exhaustiveOrderInputs: readonly OrderInput[] = [
     orderId: '111-0000002-0000002',
     placedAt: PLACED_AT,
     fulfillmentChannel: 'MFN',
+    items: [{ orderItemId: 'A', quantity: 1 }],
+  },
+  {
+    orderId: '111-0000003-0000003',
+    placedAt: PLACED_AT,
+    latestShipDate: PLACED_AT + DAY,
+    fulfillmentChannel: 'AFN',
     items: [{ orderItemId: 'A', quantity: 1 }],
   },
 ];
