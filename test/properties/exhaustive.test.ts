@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRecordingFile } from '../../src/inspector/index.js';
 import {
   applyEvent,
   createOrder,
@@ -71,7 +75,7 @@ describe('the exhaustive check', () => {
       expect(checkOrderMachineExhaustively(mutant, { depth: 1, log: false }).depth).toBe(1);
     });
 
-    it('should throw the shortest counterexample as a recording that order-lifecycle replay accepts', () => {
+    it('should throw the shortest counterexample as a recording that order-lifecycle replay accepts', async () => {
       const error = thrown(() => checkOrderMachineExhaustively(mutant, { depth: 3, log: false }));
       expect(error).toBeInstanceOf(OrderCounterexampleError);
       expect(error).toBeInstanceOf(OrderCheckError);
@@ -84,6 +88,20 @@ describe('the exhaustive check', () => {
       expect(RecordedOrder.safeParse(recording).success).toBe(true);
       const steps = replayRecording(JSON.parse(JSON.stringify(recording)));
       expect(steps.map((step) => step.verdict.accepted)).toEqual([true, true, true]);
+      // As a file, through what `order-lifecycle replay <file>` reads it with.
+      const folder = mkdtempSync(join(tmpdir(), 'exhaustive-'));
+      try {
+        const file = join(folder, 'counterexample.json');
+        writeFileSync(file, JSON.stringify(recording));
+        const [loaded] = await readRecordingFile(file);
+        expect(loaded!.steps.map((step) => step.event?.type ?? null)).toEqual([
+          null,
+          'seller.generateLabel',
+          'seller.voidLabel',
+        ]);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     it('should replay the recording to the same failure, on the machine that failed', () => {
