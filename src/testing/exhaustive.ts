@@ -504,6 +504,8 @@ export function checkOrderMachineExhaustively(
   let transitions = 0;
   for (let depth = 1; depth <= options.depth; depth++) {
     const next: Node[] = [];
+    // The last level's states are checked but not explored: nothing walks on from them.
+    const last = depth === options.depth;
     for (const node of level) {
       for (const event of checker.events(node)) {
         transitions++;
@@ -511,12 +513,12 @@ export function checkOrderMachineExhaustively(
         if (child instanceof Failure) throw counterexample(node, child, event);
         const key = checker.key(child);
         const fresh = !seen.has(key);
-        checker.keep(node, event, fresh);
+        checker.keep(node, event, fresh && !last);
         if (!fresh) continue;
         seen.add(key);
         const failure = checker.checkState(child);
         if (failure) throw counterexample(child, failure);
-        next.push(child);
+        if (!last) next.push(child);
       }
     }
     level = next;
