@@ -322,7 +322,13 @@ class EdgeChecker {
     this.stateInvariants = names.filter((name) => STATE_INVARIANTS.includes(name));
   }
 
-  /** The new order, checked like any reached state. */
+  /** The order as created: the input with the check's policy laid over its own, so that its recording carries it. */
+  placed(input: OrderInput): OrderInput {
+    const { policy } = this.options;
+    return policy ? { ...input, policy: { ...input.policy, ...policy } } : input;
+  }
+
+  /** The new order (from `placed`), checked like any reached state. */
   start(input: OrderInput): Node | Failure {
     let snapshot: DriverSnapshot;
     try {
@@ -491,7 +497,8 @@ export function checkOrderMachineExhaustively(
   const checker = new EdgeChecker(machine, options);
   const seen = new Set<string>();
   let level: Node[] = [];
-  for (const input of options.inputs ?? exhaustiveOrderInputs) {
+  for (const given of options.inputs ?? exhaustiveOrderInputs) {
+    const input = checker.placed(given);
     const root = checker.start(input);
     if (root instanceof Failure)
       throw counterexample({ input, snapshot: undefined as never, model: undefined as never, path: [] }, root);
@@ -545,7 +552,7 @@ export function checkOrderRecording(
   options: Omit<ExhaustiveCheckOptions, 'depth' | 'inputs' | 'log'> = {},
 ): void {
   const checker = new EdgeChecker(machine, options);
-  const input = recording.input as unknown as OrderInput;
+  const input = checker.placed(recording.input as unknown as OrderInput);
   let node = checker.start(input);
   if (node instanceof Failure)
     throw counterexample({ input, snapshot: undefined as never, model: undefined as never, path: [] }, node);

@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emit } from 'xstate';
 import { readRecordingFile } from '../../src/inspector/index.js';
 import {
   applyEvent,
   createOrder,
   orderMachine,
+  policyPresets,
   RecordedOrder,
   replayRecording,
   type OrderEvent,
@@ -122,6 +124,24 @@ describe('the exhaustive check', () => {
       // And the package's machine passes the same recording.
       expect(thrown(() => checkOrderRecording(orderMachine, error.recording))).toBeNull();
     });
+  });
+
+  it("should prove an app's own policy with the reference model on the same deadlines", () => {
+    const result = checkOrderMachine(orderMachine, {
+      policy: policyPresets.fiveDayAutoCancel,
+      exhaustive: { depth: 2, log: false },
+    });
+    expect(result.depth).toBe(2);
+  });
+
+  it('should compare only states, quantities, records and acceptance when told an extension changes effects', () => {
+    const quiet = orderMachine.provide({
+      actions: { notifyShipment: emit({ type: 'seller.notified', orderId: 'x', at: 0, topic: 'orderCanceled' }) },
+    });
+    const strict = thrown(() => checkOrderMachine(quiet, { exhaustive: { depth: 2, log: false } }));
+    expect(strict).toBeInstanceOf(OrderCounterexampleError);
+    expect((strict as OrderCounterexampleError).reason).toMatch(/^Effects of the machine and the model differ/);
+    expect(checkOrderMachine(quiet, { model: 'states', exhaustive: { depth: 2, log: false } }).depth).toBe(2);
   });
 
   it('should give the same counterexample on every run', () => {
