@@ -493,6 +493,10 @@ export function checkOrderMachineExhaustively(
   machine: AnyStateMachine,
   options: ExhaustiveCheckOptions,
 ): ExhaustiveCheckResult {
+  if (!Number.isInteger(options.depth) || options.depth < 0)
+    throw new OrderCheckError(
+      `The exhaustive check's depth must be a whole number of events, 0 or more (got ${String(options.depth)}).`,
+    );
   const started = Date.now();
   const checker = new EdgeChecker(machine, options);
   const seen = new Set<string>();

@@ -144,6 +144,20 @@ describe('the exhaustive check', () => {
     expect(checkOrderMachine(quiet, { model: 'states', exhaustive: { depth: 2, log: false } }).depth).toBe(2);
   });
 
+  it('should refuse a depth that is not a whole number of events, naming it', () => {
+    for (const depth of [-1, 2.5, Number.NaN])
+      expect(() => checkOrderMachineExhaustively(orderMachine, { depth, log: false })).toThrow(
+        new OrderCheckError(
+          `The exhaustive check's depth must be a whole number of events, 0 or more (got ${String(depth)}).`,
+        ),
+      );
+    expect(checkOrderMachineExhaustively(orderMachine, { depth: 0, log: false })).toEqual({
+      states: 3,
+      transitions: 0,
+      depth: 0,
+    });
+  });
+
   it('should give the same counterexample on every run', () => {
     const mutant = negated('isRepeatedRequest');
     const first = thrown(() => checkOrderMachineExhaustively(mutant, { depth: 2, log: false })) as Error;
