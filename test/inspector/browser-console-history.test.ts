@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { enInspector } from '../../src/domain/locales/en-inspector.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
 import { chromiumHint, hasChromium, launchChromium } from '../support/chromium.js';
 
@@ -139,9 +140,9 @@ describe('the seller console and the inspector, in headless Chromium', () => {
     // The reset stored a new demo order under the same id, placed 45 minutes ago: the entry shows it restored (still
     // buyer-cancellable as created) and the tick its actor sent itself for the window that closed, appended.
     expect(await inspectorPage.locator('#timeline [data-testid="step"] .step-event').allTextContents()).toEqual([
-      'order.restored',
+      enInspector['inspector.restored'],
       'seller.generateLabel',
-      'order.restored',
+      enInspector['inspector.restored'],
       'clock.tick',
     ]);
     expect(

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import {
   applyEvent,
@@ -20,8 +20,10 @@ import {
   type OrderInput,
 } from '../../src/index.js';
 import { enInspector } from '../../src/domain/locales/en-inspector.js';
+import { zhCNInspector } from '../../src/domain/locales/zh-CN-inspector.js';
 import { connectInspector, startInspector, type Inspector } from '../../src/inspector/index.js';
 import { chromiumHint as missing, hasChromium, launchChromium } from '../support/chromium.js';
+import { screenshot } from '../support/inspector-page.js';
 import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 /** Skips outside CI when Chromium is missing; in CI (`CI` set) the test fails instead. */
@@ -116,15 +118,21 @@ describe('an order’s history in the inspector page, in headless Chromium', () 
     const input = orderInput({ orderId: '113-0000000-0002401' });
     const connection = connectInspector(inspector.socketUrl);
     cleanups.push(() => connection.stop());
-    // A back end restores the saved order and sends it a cancel: refused, a label exists.
+    // A back end restores the saved order at 10:50 (the instant connectInspector stamps on the actor's first
+    // messages) and sends it a cancel: refused, a label exists.
+    const restoredAt = placedAt + 50 * MINUTE;
+    const now = vi.spyOn(Date, 'now').mockReturnValue(restoredAt);
     const actor = createOrderActor(restoreOrder(saved(input, labelled)), {
       inspect: connection.inspect,
       clock: new SimulatedClock(),
     });
+    now.mockRestore();
     cleanups.push(() => actor.stop());
     expect(actor.send(cancel).code).toBe('LABEL_GENERATED');
 
     const page = await open(`#order=${input.orderId}`);
+    // The page's clock (countdowns) a minute after the cancel, as the developer debugging it would see it.
+    await page.clock.setFixedTime(placedAt + 56 * MINUTE);
     await page.locator('.order.selected', { hasText: input.orderId }).waitFor();
     await step(page, 1).locator('[data-testid="verdict"]', { hasText: 'LABEL_GENERATED' }).waitFor();
     await page.locator('[data-testid="first"]').click();
@@ -132,13 +140,27 @@ describe('an order’s history in the inspector page, in headless Chromium', () 
 
     // Its first step is the restore, in label-generated, not an order created in buyer-cancellable.
     const first = (await step(page, 0).innerText()).replace(/\s+/g, ' ');
-    expect(first).toMatch(/^#0 order\.restored ✓ accepted label-generated /);
+    expect(first).toMatch(/^#0 order restored ✓ accepted label-generated /);
     expect(first).toMatch(/Restored at .+ from a saved snapshot, already label-generated;/);
     expect(first).not.toContain('order created');
+    expect(first).not.toContain('order.restored');
+    expect(first).toContain('Restored at 2026-11-26 10:50:00 GMT+8 from a saved snapshot');
     expect(await page.locator('#current-state').textContent()).toBe('label-generated');
     // The chart paints label-generated as the state of step 0, not buyer-cancellable.
     expect(await fill(page, 'labelGenerated')).not.toBe(await fill(page, 'buyerCancellable'));
     expect(await fill(page, 'buyerCancellable')).toBe(await fill(page, 'shipped'));
+    await page.locator('#deadlines', { hasText: '26 min ago' }).waitFor();
+    await screenshot(page, 'inspector-restored');
+
+    // In Chinese the restore is worded too, not named by its event type.
+    await page.locator('[data-testid="lang-zh"]').click();
+    await step(page, 0).locator('[data-testid="message"][lang="zh-CN"]').waitFor();
+    expect(await step(page, 0).locator('.step-event').textContent()).toBe(zhCNInspector['inspector.restored']);
+    expect(await step(page, 0).locator('[data-testid="message"]').textContent()).toMatch(
+      /^于 2026-11-26 10:50:00 GMT\+8 从保存的快照恢复，当时已是/,
+    );
+    await page.locator('[data-testid="lang-en"]').click();
+    await step(page, 0).locator('[data-testid="message"][lang="en"]').waitFor();
 
     // The export starts from the restored snapshot: replayed, it reaches the verdicts the page shows.
     const exporter = page.locator('#export');
@@ -159,7 +181,7 @@ describe('an order’s history in the inspector page, in headless Chromium', () 
     });
     await page.locator('.order.selected', { hasText: 'recording' }).waitFor();
     expect((await step(page, 0).innerText()).replace(/\s+/g, ' ')).toMatch(
-      /^#0 order\.restored ✓ accepted label-generated /,
+      /^#0 order restored ✓ accepted label-generated /,
     );
     expect(await verdicts(page)).toEqual(replayed.map((each) => verdictText(each.verdict)));
   });
@@ -211,7 +233,7 @@ describe('an order’s history in the inspector page, in headless Chromium', () 
     expect(await page.locator('[data-testid="position"]').textContent()).toBe(`Step ${sent.length} of ${sent.length}`);
     expect(await page.locator('#timeline [data-testid="step"]').count()).toBe(sent.length + 1);
     expect(await page.locator('#timeline [data-testid="step"] .step-event').allTextContents()).toEqual([
-      'order.restored',
+      enInspector['inspector.restored'],
       ...sent.map((event) => event.type),
     ]);
     expect(await verdicts(page)).toEqual(['✓ accepted', '✓ accepted', '✓ accepted', '✗ refused · LABEL_GENERATED']);
@@ -236,7 +258,7 @@ describe('an order’s history in the inspector page, in headless Chromium', () 
     await page.locator('[data-testid="position"]', { hasText: 'Step 1 of 1' }).waitFor();
     expect(await page.locator('#timeline [data-testid="step"] .step-event').allTextContents()).toEqual([
       enInspector['inspector.created'],
-      'order.restored',
+      enInspector['inspector.restored'],
     ]);
     expect(await page.locator('[data-testid="order"]').count()).toBe(1);
     const exporter = page.locator('#export');

@@ -26,6 +26,7 @@ export const enInspector = {
   'inspector.refused': 'refused',
   'inspector.created': 'order created',
   'inspector.joined': 'inspector joined',
+  'inspector.restored': 'order restored',
   'inspector.effects': 'Effects',
   'inspector.changes': 'Context changes',
   'inspector.context': 'Context after this step',

@@ -27,6 +27,7 @@ export const zhCNInspector: Record<keyof typeof enInspector, string> = {
   'inspector.refused': '已拒绝',
   'inspector.created': '订单已创建',
   'inspector.joined': '检查器已连接',
+  'inspector.restored': '订单已恢复',
   'inspector.effects': '副作用',
   'inspector.changes': '上下文变化',
   'inspector.context': '此步骤后的上下文',

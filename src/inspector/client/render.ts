@@ -225,6 +225,7 @@ export class PageView {
   #stepTitle(step: StepView): string {
     if (step.kind === 'created') return this.#t('created');
     if (step.kind === 'joined') return this.#t('joined');
+    if (step.kind === 'restored') return this.#t('restored');
     return String(step.event?.['type'] ?? '');
   }
 
