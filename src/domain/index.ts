@@ -13,6 +13,7 @@ export {
   orderEventTypes,
   checkIdempotencyKey,
   checkOrderId,
+  parseOrderEvent,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   MAX_ID_LENGTH,
   MAX_TEXT_LENGTH,

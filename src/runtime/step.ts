@@ -7,9 +7,9 @@ import {
   judge,
   judgedAt,
   message,
-  OrderEvent,
   outcomeMessage,
-  parseOrThrow,
+  parseOrderEvent,
+  type OrderEvent,
   refusalMessage,
   type Effect,
   type OrderInput,
@@ -77,7 +77,7 @@ export function withPolicy(input: OrderInput, policy: PolicyOverride | undefined
  * parseEvent({ type: 'clock.tick', at: '2026-11-26T10:30:00Z' }).at; // 1795653000000
  */
 export function parseEvent(event: unknown): ParsedOrderEvent {
-  return parseOrThrow(OrderEvent, event, 'event');
+  return parseOrderEvent(event);
 }
 
 /** The machine a snapshot was made by: an order created on an extended machine stays on it. */
