@@ -1,14 +1,17 @@
 /**
  * Baseline (a): the order statechart written directly with XState's `setup`: the same states, the same
- * guards and actions, the same emitted effects, but no input validation and no verdicts or messages.
+ * guards and actions (per-item cancels and shipments, a partial shipment back to unshipped without its label),
+ * the same emitted effects, but no input validation and no verdicts or messages.
  */
 import { and, assign, enqueueActions, raise, setup, stateIn } from 'xstate';
 import {
-  plainCancelsAll,
   plainCounts,
   plainIsOfficial,
+  plainItemsRefusal,
   plainRemaining,
-  plainSellerCancelRefusal,
+  plainShip,
+  plainShippedAny,
+  plainTakesAll,
   type PlainCancellation,
   type PlainEffect,
   type PlainEvent,
@@ -30,6 +33,8 @@ function withCancellation(order: PlainOrder, record: PlainCancellation): Partial
 }
 
 const sellerItems = (order: PlainOrder, event: EventOf<'seller.cancel'>) => event.items ?? plainRemaining(order);
+const shipmentItems = (order: PlainOrder, event: PlainEvent) =>
+  (event as EventOf<'seller.confirmShipment'>).items ?? plainRemaining(order);
 /** The instant an event is judged at: the order's clock never runs backwards. */
 const judged = (order: PlainOrder, event: PlainEvent) => Math.max(order.clock, event.at);
 const isKnown = (order: PlainOrder, event: PlainEvent) =>
@@ -49,6 +54,7 @@ const open: Until = { until: 'autoCancelAt' };
 export const minimalMachine = setup({
   types: { context: {} as PlainOrder, events: {} as PlainEvent, input: {} as PlainOrder, emitted: {} as PlainEffect },
   guards: {
+    hasShippedAny: ({ context }) => plainShippedAny(context),
     // A known event id changes nothing, not even time: it was applied before.
     isAutoCancelDue: ({ context, event }) =>
       !isKnown(context, event) &&
@@ -74,14 +80,21 @@ export const minimalMachine = setup({
     maySellerCancel: ({ context, event }) =>
       context.fulfillmentChannel === 'MFN' &&
       beforeDeadline(context, event, open) &&
-      plainSellerCancelRefusal(context, sellerItems(context, event as EventOf<'seller.cancel'>)) === undefined,
+      plainItemsRefusal(context, sellerItems(context, event as EventOf<'seller.cancel'>)) === undefined,
     cancelsAllThatRemains: ({ context, event }) =>
-      plainCancelsAll(context, sellerItems(context, event as EventOf<'seller.cancel'>)),
+      plainTakesAll(context, sellerItems(context, event as EventOf<'seller.cancel'>)),
+    shipsAllThatRemains: ({ context, event }) => plainTakesAll(context, shipmentItems(context, event)),
     mayGenerateLabel: ({ context, event }) =>
       context.fulfillmentChannel === 'MFN' && beforeDeadline(context, event, open),
     mayVoidLabel: ({ context, event }) => beforeDeadline(context, event, open),
-    mayConfirmShipment: ({ context, event }) =>
-      context.fulfillmentChannel === 'MFN' && beforeDeadline(context, event, open),
+    mayConfirmShipment: ({ context, event }) => {
+      const { items } = event as EventOf<'seller.confirmShipment'>;
+      return (
+        context.fulfillmentChannel === 'MFN' &&
+        beforeDeadline(context, event, open) &&
+        (items === undefined || plainItemsRefusal(context, items) === undefined)
+      );
+    },
   },
   actions: {
     replayEvent: raise(({ event }) => event),
@@ -123,7 +136,8 @@ export const minimalMachine = setup({
     notifyCancellation: enqueueActions(({ context, enqueue }) => {
       const record = context.cancellations[context.cancellations.length - 1]!;
       const { orderId } = context;
-      const topic = plainRemaining(context).length === 0 ? 'orderCanceled' : 'itemsCanceled';
+      const topic =
+        plainRemaining(context).length === 0 && !plainShippedAny(context) ? 'orderCanceled' : 'itemsCanceled';
       enqueue.emit({ type: 'buyer.notified', orderId, at: record.at, topic });
       enqueue.emit({
         type: 'seller.notified',
@@ -173,10 +187,9 @@ export const minimalMachine = setup({
     recordLabel: assign(({ context, event }) => ({
       labelGeneratedAt: context.labelGeneratedAt ?? judged(context, event),
     })),
-    recordShipment: assign(({ context, event }) => ({
-      shippedAt: judged(context, event),
-      shippedLate: judged(context, event) > context.latestShipDate,
-    })),
+    recordShipment: assign(({ context, event }) =>
+      plainShip(context, shipmentItems(context, event), judged(context, event)),
+    ),
     notifyShipment: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit({
         type: 'buyer.notified',
@@ -195,6 +208,12 @@ export const minimalMachine = setup({
       initial: 'buyerCancellable',
       on: {
         '*': [
+          // Units that shipped before the deadline end the order shipped; only the open ones are cancelled.
+          {
+            guard: and(['isAutoCancelDue', 'hasShippedAny']),
+            target: 'shipped',
+            actions: ['recordAutoCancellation', 'reachDeadline', 'notifyCancellation'],
+          },
           {
             guard: 'isAutoCancelDue',
             target: 'autoCanceled',
@@ -241,6 +260,11 @@ export const minimalMachine = setup({
             ],
             'seller.cancel': [
               {
+                guard: and(['maySellerCancel', 'cancelsAllThatRemains', 'hasShippedAny']),
+                target: '#order.shipped',
+                actions: ['recordSellerCancellation', 'acceptEvent', 'notifyCancellation'],
+              },
+              {
                 guard: and(['maySellerCancel', 'cancelsAllThatRemains']),
                 target: '#order.canceled',
                 actions: ['recordSellerCancellation', 'acceptEvent', 'notifyCancellation'],
@@ -252,22 +276,34 @@ export const minimalMachine = setup({
               target: 'labelGenerated',
               actions: ['recordLabel', 'acceptEvent'],
             },
-            'seller.confirmShipment': {
-              guard: 'mayConfirmShipment',
-              target: '#order.shipped',
-              actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
-            },
+            // Some units shipped: the rest stay open here; none left: shipped.
+            'seller.confirmShipment': [
+              {
+                guard: and(['mayConfirmShipment', 'shipsAllThatRemains']),
+                target: '#order.shipped',
+                actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
+              },
+              { guard: 'mayConfirmShipment', actions: ['notifyShipment', 'recordShipment', 'acceptEvent'] },
+            ],
           },
         },
         labelGenerated: {
           on: {
             'seller.voidLabel': { guard: 'mayVoidLabel', actions: 'acceptEvent' },
             'seller.generateLabel': { guard: 'mayGenerateLabel', actions: 'acceptEvent' },
-            'seller.confirmShipment': {
-              guard: 'mayConfirmShipment',
-              target: '#order.shipped',
-              actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
-            },
+            // The label served this package: units still open go back to unshipped (recordShipment clears it).
+            'seller.confirmShipment': [
+              {
+                guard: and(['mayConfirmShipment', 'shipsAllThatRemains']),
+                target: '#order.shipped',
+                actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
+              },
+              {
+                guard: 'mayConfirmShipment',
+                target: 'unshipped',
+                actions: ['notifyShipment', 'recordShipment', 'acceptEvent'],
+              },
+            ],
           },
         },
       },

@@ -1,7 +1,8 @@
 /**
  * Baseline (b): the order rules written by hand over a plain object, as an app without this package would.
- * No validation, no messages; the same decisions (deadlines first, who may cancel when, quantities, the
- * Cancellation Rate flag, official requests, labels, late shipment) and the same effects.
+ * No validation, no messages; the same decisions (deadlines first, who may cancel when, quantities cancelled and
+ * shipped per item, the Cancellation Rate flag, official requests, labels, partial and late shipment) and the
+ * same effects.
  */
 
 export type PlainStatus = 'buyerCancellable' | 'unshipped' | 'labelGenerated' | 'shipped' | 'canceled' | 'autoCanceled';
@@ -10,6 +11,7 @@ export interface PlainItem {
   sku?: string;
   quantity: number;
   quantityCanceled: number;
+  quantityShipped: number;
   buyerRequestedCancel: boolean;
 }
 export interface PlainQuantity {
@@ -45,6 +47,7 @@ export interface PlainOrder {
   requests: PlainRequest[];
   cancellations: PlainCancellation[];
   labelGeneratedAt: number | null;
+  /** The first shipment confirmation's instant; `shippedLate` is true when any confirmation was late. */
   shippedAt: number | null;
   shippedLate: boolean | null;
   /** Ids of the events that were accepted; a known id is not applied again. */
@@ -67,7 +70,7 @@ export type PlainEvent = { eventId?: string } & (
   | { type: 'seller.cancel'; at: number; reason: string; items?: PlainQuantity[] }
   | { type: 'seller.generateLabel'; at: number }
   | { type: 'seller.voidLabel'; at: number }
-  | { type: 'seller.confirmShipment'; at: number }
+  | { type: 'seller.confirmShipment'; at: number; items?: PlainQuantity[] }
   | { type: 'clock.tick'; at: number }
 );
 export type PlainEffect =
@@ -96,7 +99,12 @@ export function plainOrder(input: {
       buyerCancelUntil: input.placedAt + 30 * MINUTE,
       autoCancelAt: input.latestShipDate + 7 * DAY,
       clock: input.placedAt,
-      items: input.items.map((item) => ({ ...item, quantityCanceled: 0, buyerRequestedCancel: false })),
+      items: input.items.map((item) => ({
+        ...item,
+        quantityCanceled: 0,
+        quantityShipped: 0,
+        buyerRequestedCancel: false,
+      })),
       requests: [],
       cancellations: [],
       labelGeneratedAt: null,
@@ -118,14 +126,21 @@ export function plainIsOfficial(source: 'order-flag' | 'message', subject: strin
   return officialSubjects.some((pattern) => pattern.test(text));
 }
 
+/** The units of an item neither cancelled nor shipped. */
+const openOf = (item: PlainItem) => item.quantity - item.quantityCanceled - item.quantityShipped;
+
+/** The open quantity of each item, items with none left out. */
 export function plainRemaining(order: PlainOrder): PlainQuantity[] {
   const left: PlainQuantity[] = [];
   for (const item of order.items) {
-    const quantity = item.quantity - item.quantityCanceled;
+    const quantity = openOf(item);
     if (quantity > 0) left.push({ orderItemId: item.orderItemId, quantity });
   }
   return left;
 }
+
+/** Whether some unit of the order has been ship-confirmed. */
+export const plainShippedAny = (order: PlainOrder) => order.items.some((item) => item.quantityShipped > 0);
 
 const isOpen = (state: PlainStatus) =>
   state === 'buyerCancellable' || state === 'unshipped' || state === 'labelGenerated';
@@ -144,7 +159,8 @@ export function plainAdvance(current: PlainState, at: number, effects: PlainEffe
       countsAgainstRate: true,
     });
     notifyCancellation(order, effects, true);
-    state = 'autoCanceled';
+    // Units that shipped before the deadline end the order shipped; only the open ones are cancelled.
+    state = plainShippedAny(order) ? 'shipped' : 'autoCanceled';
   }
   return state === current.state && order === current.order ? current : { state, order };
 }
@@ -164,7 +180,8 @@ function cancelItems(order: PlainOrder, record: PlainCancellation): PlainOrder {
 
 function notifyCancellation(order: PlainOrder, effects: PlainEffect[], whole: boolean): void {
   const record = order.cancellations[order.cancellations.length - 1]!;
-  const topic = whole ? 'orderCanceled' : 'itemsCanceled';
+  // Cancelling what was left of a partly shipped order cancels items, not the order.
+  const topic = whole && !plainShippedAny(order) ? 'orderCanceled' : 'itemsCanceled';
   effects.push({ type: 'buyer.notified', orderId: order.orderId, at: record.at, topic });
   effects.push({
     type: 'seller.notified',
@@ -175,15 +192,13 @@ function notifyCancellation(order: PlainOrder, effects: PlainEffect[], whole: bo
   effects.push({ type: 'items.refunded', orderId: order.orderId, at: record.at, items: record.items });
 }
 
-/** Why a seller cancel of `items` is refused, or undefined when allowed; linear in the items. */
-export function plainSellerCancelRefusal(order: PlainOrder, items: readonly PlainQuantity[]): string | undefined {
+/** Why a seller cancel or a shipment of `items` is refused, or undefined when allowed; linear in the items. */
+export function plainItemsRefusal(order: PlainOrder, items: readonly PlainQuantity[]): string | undefined {
   const index = new Map<string, PlainItem>();
   for (const item of order.items) index.set(item.orderItemId, item);
-  for (const entry of items) {
-    const item = index.get(entry.orderItemId);
-    if (!item) return 'UNKNOWN_ITEM';
-    if (entry.quantity > item.quantity - item.quantityCanceled) return 'QUANTITY_EXCEEDS_REMAINING';
-  }
+  for (const entry of items) if (!index.has(entry.orderItemId)) return 'UNKNOWN_ITEM';
+  for (const entry of items)
+    if (entry.quantity > openOf(index.get(entry.orderItemId)!)) return 'QUANTITY_EXCEEDS_REMAINING';
   return undefined;
 }
 
@@ -195,11 +210,30 @@ export function plainCounts(order: PlainOrder, reason: string, items: readonly P
   return !items.every((entry) => requested.has(entry.orderItemId));
 }
 
-/** Whether the cancel leaves nothing of the order. */
-export function plainCancelsAll(order: PlainOrder, items: readonly PlainQuantity[]): boolean {
+/** Whether cancelling or shipping `items` leaves no unit of the order open. */
+export function plainTakesAll(order: PlainOrder, items: readonly PlainQuantity[]): boolean {
   const byId = new Map<string, number>();
   for (const entry of items) byId.set(entry.orderItemId, entry.quantity);
-  return order.items.every((item) => item.quantity - item.quantityCanceled === (byId.get(item.orderItemId) ?? 0));
+  return order.items.every((item) => openOf(item) === (byId.get(item.orderItemId) ?? 0));
+}
+
+/**
+ * The order after shipping `items` at `at`: shipped quantities, the first shipment's instant, the late flag. A label
+ * serves one package: when units stay open, it is cleared (the order goes back to unshipped).
+ */
+export function plainShip(order: PlainOrder, items: readonly PlainQuantity[], at: number): PlainOrder {
+  const byId = new Map<string, number>();
+  for (const entry of items) byId.set(entry.orderItemId, entry.quantity);
+  return {
+    ...order,
+    items: order.items.map((item) => {
+      const quantity = byId.get(item.orderItemId);
+      return quantity === undefined ? item : { ...item, quantityShipped: item.quantityShipped + quantity };
+    }),
+    shippedAt: order.shippedAt ?? at,
+    shippedLate: order.shippedLate === true || at > order.latestShipDate,
+    labelGeneratedAt: plainTakesAll(order, items) ? order.labelGeneratedAt : null,
+  };
 }
 
 /** The result of one event: the next state, whether it was accepted (with a refusal code if not), the effects. */
@@ -280,9 +314,9 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
       if (state === 'buyerCancellable') return refuse('ORDER_PENDING', unchanged);
       if (state === 'labelGenerated') return refuse('LABEL_GENERATED', unchanged);
       const items = event.items ?? plainRemaining(order);
-      const refused = plainSellerCancelRefusal(order, items);
+      const refused = plainItemsRefusal(order, items);
       if (refused) return refuse(refused, unchanged);
-      const whole = plainCancelsAll(order, items);
+      const whole = plainTakesAll(order, items);
       order = cancelItems(order, {
         by: 'seller',
         reason: event.reason,
@@ -291,7 +325,8 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
         countsAgainstRate: plainCounts(order, event.reason, items),
       });
       notifyCancellation(order, effects, whole);
-      return { next: { state: whole ? 'canceled' : state, order }, accepted: true, effects };
+      const end = plainShippedAny(order) ? 'shipped' : 'canceled';
+      return { next: { state: whole ? end : state, order }, accepted: true, effects };
     }
     case 'seller.generateLabel':
       if (afn) return refuse('FULFILLED_BY_AMAZON', unchanged);
@@ -305,15 +340,17 @@ function judgeAndApply(current: PlainState, event: PlainEvent): PlainResult {
     case 'seller.voidLabel':
       if (state !== 'labelGenerated') return refuse('NO_LABEL', unchanged);
       return { next: { state, order }, accepted: true, effects };
-    case 'seller.confirmShipment':
+    case 'seller.confirmShipment': {
       if (afn) return refuse('FULFILLED_BY_AMAZON', unchanged);
       if (state === 'buyerCancellable') return refuse('ORDER_PENDING', unchanged);
+      const refused = event.items && plainItemsRefusal(order, event.items);
+      if (refused) return refuse(refused, unchanged);
+      const items = event.items ?? plainRemaining(order);
+      // Some units shipped: the rest stay open, unshipped (the label went with the package); none left: shipped.
+      const next = plainTakesAll(order, items) ? 'shipped' : 'unshipped';
       effects.push({ type: 'buyer.notified', orderId: order.orderId, at, topic: 'orderShipped' });
-      return {
-        next: { state: 'shipped', order: { ...order, shippedAt: at, shippedLate: at > order.latestShipDate } },
-        accepted: true,
-        effects,
-      };
+      return { next: { state: next, order: plainShip(order, items, at) }, accepted: true, effects };
+    }
   }
 }
 
