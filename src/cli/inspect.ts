@@ -14,7 +14,10 @@ export function inspectCommand(): Command {
       .option('--port <port>', 'port to listen on (0 picks a free one)', '4820')
       .option('--host <host>', 'address to bind; only loopback unless --allow-remote', '127.0.0.1')
       .option('--allow-remote', 'allow binding to a non-loopback address', false)
-      .option('--open <file>', 'load a recorded order (JSON: { input, events }) to replay step by step'),
+      .option(
+        '--open <file>',
+        'load a recorded order (JSON: { input, events }, or { snapshot, restoredAt, events } for a restored one) to replay step by step',
+      ),
     'list and open the orders of a SQLite order store (opened read-only, never written)',
   );
   command.addHelpText(

@@ -141,7 +141,7 @@ export function replayCommand(): Command {
   )
     .argument(
       '<source>',
-      'a recorded order JSON file ({ input, events } or an array of them); with --db or --database-url, an order id',
+      'a recorded order JSON file ({ input, events }, { snapshot, restoredAt, events } for a restored order, or an array of them); with --db or --database-url, an order id',
     )
     .addOption(langOption())
     .addOption(jsonOption());

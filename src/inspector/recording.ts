@@ -35,7 +35,7 @@ export function loadRecordings(value: unknown, name = 'recording'): LoadedRecord
   }
   if (typeof value !== 'object' || value === null) {
     throw new InspectorError(
-      `Cannot load recorded order "${name}": expected an object { input, events } or an array of them, got ${describe(value)}.`,
+      `Cannot load recorded order "${name}": expected an object { input, events } (or { snapshot, restoredAt, events }) or an array of them, got ${describe(value)}.`,
     );
   }
   return [replayOne(value, name)];

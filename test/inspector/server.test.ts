@@ -399,7 +399,7 @@ describe('recorded orders', () => {
       /^Cannot load recorded order "order\.json": events: /,
     );
     expect(() => inspector.loadRecording('hello', 'order.json')).toThrow(
-      'Cannot load recorded order "order.json": expected an object { input, events } or an array of them, got "hello".',
+      'Cannot load recorded order "order.json": expected an object { input, events } (or { snapshot, restoredAt, events }) or an array of them, got "hello".',
     );
     expect(() => inspector.loadRecording([recording, badEvent], 'orders.json')).toThrow(
       /"orders\.json\[1\]": events\.2\.at/,
