@@ -1,9 +1,8 @@
 import * as z from 'zod/mini';
 import {
-  formatInstant,
   Instant,
   InvalidInputError,
-  statusNames,
+  outcomeMessage,
   parseOrThrow,
   RestoreError,
   type Effect,
@@ -50,15 +49,8 @@ export interface ReplayStep {
  * restoredVerdict(snapshot, Date.now()).message.en; // 'Restored at 2026-11-26T14:05:00.000+08:00 from a saved snapshot, already label-generated; …'
  */
 export function restoredVerdict(snapshot: OrderSnapshot, at: number): Verdict {
-  const when = formatInstant(at, snapshot.context.utcOffsetMinutes);
-  const status = orderStatus(snapshot);
-  return {
-    accepted: true,
-    message: {
-      en: `Restored at ${when} from a saved snapshot, already ${statusNames[status]!.en}; the events before it are not in this history.`,
-      'zh-CN': `于 ${when} 从保存的快照恢复，当时已是${statusNames[status]!['zh-CN']}；此前的事件不在这段历史中。`,
-    },
-  };
+  const params = { at, offset: snapshot.context.utcOffsetMinutes, status: orderStatus(snapshot) };
+  return { accepted: true, message: outcomeMessage('restored', params) };
 }
 
 /** Runs `step`; a bad input it throws is re-thrown with its fields named under `path` of the recording. */
