@@ -237,6 +237,7 @@ section { min-width: 0; min-height: 0; display: flex; flex-direction: column; pa
 .step-at { font-size: 12px; color: var(--muted); margin-top: 2px; }
 .step-args { font-size: 12px; margin-top: 2px; }
 .message { margin: 6px 0 0; line-height: 1.45; }
+.message .date { white-space: nowrap; }
 .pending { margin: 4px 0 0; font-size: 12px; color: var(--warn); }
 .mismatch { margin: 4px 0 0; font-size: 12px; color: var(--no); }
 .effects, .changes { margin-top: 6px; font-size: 12px; }

@@ -76,6 +76,16 @@ describe("the inspector page's words and times", () => {
     for (const step of steps) expect(step.message).not.toMatch(ISO);
     // The order's placement names the end of the buyer's window as the page writes dates.
     expect(steps[0]!.message).toContain('until 2026-11-26 10:30:00 GMT+8');
+    // Each date in a message is drawn on one line, however narrow the timeline ('2026-11-' and '26 10:30:00' apart
+    // read as two things).
+    for (const width of [1280, 800, 560]) {
+      await page.setViewportSize({ width, height: 800 });
+      const lines = await page
+        .locator('#timeline [data-testid="message"] .date')
+        .evaluateAll((dates) => dates.map((date) => [date.textContent, date.getClientRects().length]));
+      expect(lines.length, `${width} px`).toBeGreaterThanOrEqual(2);
+      for (const [date, boxes] of lines) expect(boxes, `${date} at ${width} px`).toBe(1);
+    }
   });
 
   it('writes Chinese times in Chinese units and word order, in the timeline and the deadlines', async (context) => {

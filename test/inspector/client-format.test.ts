@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/domain/instant-format.js';
-import { countdown, formatAt, isInstant, localizeInstants, preview } from '../../src/inspector/client/format.js';
+import {
+  countdown,
+  formatAt,
+  instantParts,
+  isInstant,
+  localizeInstants,
+  preview,
+} from '../../src/inspector/client/format.js';
 import { text } from '../../src/inspector/client/i18n.js';
 import { MINUTE, placedAt } from '../support/orders.js';
 
@@ -44,6 +51,13 @@ describe("the inspector page's words and formats", () => {
     const text = localizeInstants('the buyer may cancel it until 2026-11-26T10:30:00.000+08:00.');
     expect(text).not.toMatch(/T10:30/);
     expect(text).toMatch(/^the buyer may cancel it until \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT[+-]\d+(:\d{2})?\.$/);
+    // In pieces, each date on its own (the page keeps it on one line).
+    const parts = instantParts('from 2026-11-26T10:30:00.000+08:00 to 2026-11-26T02:40:00Z.');
+    expect(parts).toHaveLength(5);
+    expect(parts.filter((part) => typeof part !== 'string')).toHaveLength(2);
+    expect(parts.map((part) => (typeof part === 'string' ? part : part.date)).join('')).toBe(
+      localizeInstants('from 2026-11-26T10:30:00.000+08:00 to 2026-11-26T02:40:00Z.'),
+    );
   });
 
   it('should preview a long value in one short line', () => {

@@ -33,10 +33,29 @@ const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
  * localizeInstants('until 2026-11-26T10:30:00+08:00.'); // 'until 2026-11-26 10:30:00 GMT+8.' in Asia/Shanghai
  */
 export function localizeInstants(text: string): string {
-  return text.replace(ISO_INSTANT, (iso) => {
-    const ms = Date.parse(iso);
-    return Number.isNaN(ms) ? iso : formatDateTime(ms);
-  });
+  return instantParts(text)
+    .map((part) => (typeof part === 'string' ? part : part.date))
+    .join('');
+}
+
+/**
+ * A verdict's message in pieces: its text, and each instant written as the page's date (`{ date }`), so the page can
+ * keep a date on one line.
+ * @example
+ * instantParts('until 2026-11-26T10:30:00+08:00.'); // ['until ', { date: '2026-11-26 10:30:00 GMT+8' }, '.']
+ */
+export function instantParts(text: string): Array<string | { date: string }> {
+  const parts: Array<string | { date: string }> = [];
+  let from = 0;
+  for (const match of text.matchAll(ISO_INSTANT)) {
+    const ms = Date.parse(match[0]);
+    if (Number.isNaN(ms)) continue;
+    if (match.index > from) parts.push(text.slice(from, match.index));
+    parts.push({ date: formatDateTime(ms) });
+    from = match.index + match[0].length;
+  }
+  if (from < text.length) parts.push(text.slice(from));
+  return parts;
 }
 
 /**

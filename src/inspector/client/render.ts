@@ -6,7 +6,7 @@ import type { ContextChange } from '../changes.js';
 import type { OrderView, StepView } from '../orders.js';
 import type { ChartView } from './chart.js';
 import { byId, h } from './dom.js';
-import { countdown, formatAt, localDate, localizeInstants } from './format.js';
+import { countdown, formatAt, instantParts, localDate } from './format.js';
 import { word, type TextKey } from './i18n.js';
 import { downloadRecording, replayable } from './recording.js';
 import { hasRefusal, type PageState } from './state.js';
@@ -303,7 +303,14 @@ export class PageView {
       details
         ? h('div', { className: 'step-args' }, valueTree(details, undefined, `args:${order.id}:${step.index}`))
         : null,
-      h('p', { className: 'message', 'data-testid': 'message', lang }, localizeInstants(verdict.message[lang])),
+      h(
+        'p',
+        { className: 'message', 'data-testid': 'message', lang },
+        // A date stays on one line: '2026-11-' and '25 03:37:07' on two read as two things.
+        ...instantParts(verdict.message[lang]).map((part) =>
+          typeof part === 'string' ? part : h('span', { className: 'date' }, part.date),
+        ),
+      ),
       step.pending ? h('p', { className: 'pending' }, this.#t('pending')) : null,
       step.mismatch ? h('p', { className: 'mismatch' }, step.mismatch) : null,
       step.effects.length
