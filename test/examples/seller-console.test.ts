@@ -161,6 +161,16 @@ describe('the seller console example in headless Chromium', () => {
     const order = card(page, UNSHIPPED);
     await expect.poll(() => order.getAttribute('data-status')).toBe('unshipped');
     expect(await button(order, 'Cancel order').isEnabled()).toBe(true);
+    // Every card's order id is drawn on one line, the long state badge of a pending order included.
+    const idLines = await page.locator('.order header h2').evaluateAll((titles) =>
+      titles.map((title) => {
+        const range = document.createRange();
+        range.selectNodeContents(title);
+        return [title.textContent, range.getClientRects().length];
+      }),
+    );
+    expect(idLines.length).toBeGreaterThanOrEqual(4);
+    for (const [id, lines] of idLines) expect(lines, String(id)).toBe(1);
 
     await button(order, 'Buy shipping label').click();
     await expect.poll(() => order.getAttribute('data-status')).toBe('label-generated');
