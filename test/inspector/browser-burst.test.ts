@@ -1,11 +1,11 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createOrderActor, type OrderEventInput } from '../../src/index.js';
 import { connectInspector, startInspector, type Inspector } from '../../src/inspector/index.js';
 import { TIMELINE_FRAME_BUDGET, TIMELINE_MAX_ROWS } from '../../src/inspector/client/render.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
-import { needsChromium, openInspectorPage, type PageRecord } from '../support/inspector-page.js';
+import { needsChromium, openInspectorPage, checkedPages } from '../support/inspector-page.js';
 import { MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 /** 1,000 events that keep the order open, each with an id the order remembers (so its context grows). */
@@ -47,17 +47,11 @@ const shows = (position: string, lang: string) =>
 describe('the inspector page under a burst of 1,000 live events', () => {
   let inspector: Inspector;
   let browser: Browser | undefined;
-  const record: PageRecord = { errors: [], requests: [] };
-  const cleanups: Array<() => unknown> = [];
+  const { record, cleanups } = checkedPages();
 
   beforeAll(async () => {
     inspector = await startInspector({ port: 0, log: () => {} });
     if (hasChromium) browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    expect(record.errors).toEqual([]);
-    expect(record.requests.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();

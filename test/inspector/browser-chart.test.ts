@@ -2,17 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderEventInput } from '../../src/index.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
-import {
-  needsChromium,
-  openInspectorPage,
-  screenshot,
-  selectOrder,
-  type PageRecord,
-} from '../support/inspector-page.js';
+import { needsChromium, openInspectorPage, screenshot, selectOrder, checkedPages } from '../support/inspector-page.js';
 import { DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,8 +57,7 @@ const overlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.to
 describe('the inspector chart in headless Chromium', () => {
   let inspector: Inspector;
   let browser: Browser | undefined;
-  const record: PageRecord = { errors: [], requests: [] };
-  const cleanups: Array<() => unknown> = [];
+  const { record, cleanups } = checkedPages();
 
   beforeAll(async () => {
     inspector = await startInspector({ port: 0, log: () => {} });
@@ -83,11 +76,6 @@ describe('the inspector chart in headless Chromium', () => {
       'auto-cancel.json',
     );
     if (hasChromium) browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    expect(record.errors).toEqual([]);
-    expect(record.requests.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,19 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderEventInput } from '../../src/index.js';
 import { openStoredOrders, startInspector, type Inspector } from '../../src/inspector/index.js';
 import { createOrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
-import {
-  needsChromium,
-  openInspectorPage,
-  screenshot,
-  selectOrder,
-  type PageRecord,
-} from '../support/inspector-page.js';
+import { needsChromium, openInspectorPage, screenshot, selectOrder, checkedPages } from '../support/inspector-page.js';
 import { DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const orderId = '302-0000000-0000001';
@@ -32,18 +26,12 @@ const ENGLISH_TIME = /\d\s*(?:d|h|min|s|sec|hr|days?|ms)\b|after purchase|\bago\
 describe("the inspector page's words and times", () => {
   let inspector: Inspector;
   let browser: Browser | undefined;
-  const record: PageRecord = { errors: [], requests: [] };
-  const cleanups: Array<() => unknown> = [];
+  const { record, cleanups } = checkedPages();
 
   beforeAll(async () => {
     inspector = await startInspector({ port: 0, log: () => {} });
     inspector.loadRecording({ input: orderInput({ orderId }), events }, 'seconds.json');
     if (hasChromium) browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    expect(record.errors).toEqual([]);
-    expect(record.requests.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestContext } from 'vitest';
+import { afterEach, expect, type TestContext } from 'vitest';
 import { chromiumHint, hasChromium } from './chromium.js';
 
 /** Skips outside CI when Chromium is missing; in CI (`CI` set) the test fails instead. */
@@ -17,6 +17,21 @@ export function needsChromium(context: TestContext): void {
 export interface PageRecord {
   errors: string[];
   requests: string[];
+}
+
+/**
+ * The page record and the cleanups of a browser test file. After each test the cleanups run, last first, and the
+ * page must have had no error and asked for nothing beyond 127.0.0.1.
+ */
+export function checkedPages(): { record: PageRecord; cleanups: Array<() => unknown> } {
+  const record: PageRecord = { errors: [], requests: [] };
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    expect(record.errors).toEqual([]);
+    expect(record.requests.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
+  });
+  return { record, cleanups };
 }
 
 /**
