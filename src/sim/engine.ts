@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   DAY,
-  OrderLifecycleError,
   OrderStatus,
   sellerMetrics,
   SuppressionTally,
@@ -12,7 +11,14 @@ import { orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import { applyFeed, buildCancellationFeed, eventsFromNotification } from '../amazon/index.js';
 import { createOrderService, type OrderService } from '../service/index.js';
 import type { OrderStore } from '../store/index.js';
-import { PlanStream, SWEEP_STEP_MS, type ScenarioKind, type SimAction, type SimulationPlan } from './plan.js';
+import {
+  PlanStream,
+  SWEEP_STEP_MS,
+  SimulationError,
+  type ScenarioKind,
+  type SimAction,
+  type SimulationPlan,
+} from './plan.js';
 
 /** What the runner saw while it pushed the plan through the service (the store holds the rest). */
 export interface SimulationCounters {
@@ -64,11 +70,6 @@ export interface SimulationClock {
 
 /** The planned instant of the request being handled, for the service's clock (see `simulationNow`). */
 const requestInstant = new AsyncLocalStorage<number>();
-
-/** Thrown when the simulation cannot go on: the sweeper, its clock, could not advance an order. */
-class SimulationError extends OrderLifecycleError {
-  override name = 'SimulationError';
-}
 
 /**
  * The service's `now` in a simulation: the planned instant of the request it is handling (the runner sends each

@@ -1,9 +1,14 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { DAY, MINUTE, type OrderEventInput, type OrderInput } from '../domain/index.js';
+import { DAY, MINUTE, OrderLifecycleError, type OrderEventInput, type OrderInput } from '../domain/index.js';
 
 const HOUR = 60 * MINUTE;
+
+/** Thrown when the simulation cannot go on: the sweeper, its clock, could not advance an order; a plan asked too early. */
+export class SimulationError extends OrderLifecycleError {
+  override name = 'SimulationError';
+}
 
 /** Monday 2026-11-23 00:00 UTC: the first simulated day starts here whatever the seed. */
 const SIMULATION_START = Date.parse('2026-11-23T00:00:00Z');
@@ -284,7 +289,7 @@ export class PlanStream {
 
   /** The instant the clock stops: every order has settled by then. Known once `finished`. */
   get end(): number {
-    if (!this.finished) throw new Error('The plan has days left to plan: its end is not known yet.');
+    if (!this.finished) throw new SimulationError('The plan has days left to plan: its end is not known yet.');
     return Math.ceil((this.lastAt + 1 - this.start) / SWEEP_STEP_MS) * SWEEP_STEP_MS + this.start;
   }
 
