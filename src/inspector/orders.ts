@@ -112,11 +112,6 @@ export const InspectionMessage = z.discriminatedUnion('type', [
 ]);
 export type InspectionMessage = z.infer<typeof InspectionMessage>;
 
-const joinedMessage = {
-  en: 'The inspector joined while this order was already running; its state is taken from the app.',
-  'zh-CN': '检查器连接时该订单已在运行；其状态取自应用。',
-};
-
 /**
  * The order's context after step `index`: its first context with every later step's changes applied.
  * @example
@@ -387,7 +382,7 @@ export class OrderBook {
                   until: formatInstant(received.context.buyerCancelUntil),
                 }),
               }
-            : { accepted: true, message: joinedMessage };
+            : { accepted: true, message: outcomeMessage('joined') };
           this.attach(connection, key, message.sessionId, {
             kind: init ? 'created' : 'joined',
             event: init || event.type === RESYNC_EVENT ? null : event,
@@ -649,7 +644,7 @@ function joinedStart(snapshot: OrderSnapshot): SessionStart {
   return {
     kind: 'joined',
     event: null,
-    verdict: { accepted: true, message: joinedMessage },
+    verdict: { accepted: true, message: outcomeMessage('joined') },
     effects: [],
     snapshot,
     pending: false,

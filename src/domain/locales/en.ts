@@ -71,6 +71,7 @@ export const en = {
       'The marketplace reports the order as {reported} at {at}; the seller may ship and cancel it only while it is not pending.',
     marketplaceConflict:
       "The marketplace reports {fact} at {at}, which contradicts this order's history (it was {status}); the marketplace is right, so the report was applied over it. Check what your system did with the order.",
+    joined: 'The inspector joined while this order was already running; its state is taken from the app.',
     restored: 'Restored at {at} from a saved snapshot, already {status}; the events before it are not in this history.',
     duplicate: 'Event {eventId} was already applied to this order; nothing changed.',
     acceptedByMachine:

@@ -60,6 +60,7 @@ export const zhCN: Locale = {
     marketplaceStatus: '平台报告该订单于 {at} 为{reported}状态；只有在订单不处于等待中时，卖家才能发货或取消订单。',
     marketplaceConflict:
       '平台报告的 {fact}（时间 {at}）与本订单的记录不一致（当时为{status}）；以平台为准，已按平台报告更新。请检查您的系统对该订单的处理。',
+    joined: '检查器连接时该订单已在运行；其状态取自应用。',
     restored: '于 {at} 从保存的快照恢复，当时已是{status}；此前的事件不在这段历史中。',
     duplicate: '事件 {eventId} 已应用于此订单；未做任何更改。',
     acceptedByMachine: '状态机在 {status} 状态下接受了 {event}（尽管本软件包的规则会拒绝：{code}）。',
