@@ -1,10 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyEvent,
   createOrder,
@@ -14,19 +13,9 @@ import {
   type OrderSnapshot,
 } from '../../src/index.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
-import { chromiumHint, hasChromium, launchChromium } from '../support/chromium.js';
+import { launchChromium } from '../support/chromium.js';
+import { example, freePort, missing, needsBrowser, root, vite } from '../support/seller-console.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const example = join(root, 'examples/seller-console');
-const vite = join(example, 'node_modules/.bin/vite');
-const installHint = `The seller console's dependencies are not installed: run \`npm ci\` in examples/seller-console (after \`npm ci\` at the root, which builds dist/).`;
-const missing = !hasChromium
-  ? chromiumHint
-  : !existsSync(vite)
-    ? installHint
-    : !existsSync(join(root, 'dist/src/index.js'))
-      ? 'dist/ is missing: run `npm run build` at the root.'
-      : null;
 if (missing && !process.env['CI']) console.warn(`[skipped] ${missing}`);
 // Every run leaves its screenshots in reports/ to look at; the README's picture changes only on request.
 const shots = process.env['UPDATE_SCREENSHOT'] ? join(example, 'docs') : join(root, 'reports', 'seller-console');
@@ -55,23 +44,6 @@ function machineSays(minutesAgo: number, events: OrderEventInput[], event: Order
   }).snapshot;
   for (const earlier of events) snapshot = applyEvent(snapshot, earlier).snapshot;
   return explain(snapshot, event).message;
-}
-
-function needsBrowser(context: TestContext): void {
-  if (!missing) return;
-  if (process.env['CI']) throw new Error(`${missing} CI must run the seller console test.`);
-  context.skip(missing);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 /** Polls until the preview server answers (bounded: 300 tries, 100 ms apart). */

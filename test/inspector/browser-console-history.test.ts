@@ -5,26 +5,16 @@
  * Checked on what the inspector page draws (its list, its position and timeline text).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enInspector } from '../../src/domain/locales/en-inspector.js';
 import { startInspector, type Inspector } from '../../src/inspector/index.js';
-import { chromiumHint, hasChromium, launchChromium } from '../support/chromium.js';
+import { launchChromium } from '../support/chromium.js';
+import { example, freePort, missing, needsBrowser, vite } from '../support/seller-console.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const example = join(root, 'examples/seller-console');
-const vite = join(example, 'node_modules/.bin/vite');
-const missing = !hasChromium
-  ? chromiumHint
-  : !existsSync(vite)
-    ? `The seller console's dependencies are not installed: run \`npm ci\` in examples/seller-console (after \`npm ci\` at the root, which builds dist/).`
-    : !existsSync(join(root, 'dist/src/index.js'))
-      ? 'dist/ is missing: run `npm run build` at the root.'
-      : null;
 if (missing && !process.env['CI']) console.warn(`[skipped] ${missing}`);
 
 /** The console's demo orders (examples/seller-console/src/store.ts). */
@@ -33,23 +23,6 @@ const UNSHIPPED = DEMO[1]!;
 const T0 = Date.parse('2026-11-26T10:00:00+08:00');
 /** Polls until the condition holds; the shared machine may be slow, vitest's test timeout is the backstop. */
 const POLL = { timeout: 60_000, interval: 20 };
-
-function needsBrowser(context: TestContext): void {
-  if (!missing) return;
-  if (process.env['CI']) throw new Error(`${missing} CI must run the seller console test.`);
-  context.skip(missing);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 const card = (page: Page, orderId: string): Locator => page.locator(`article[data-order-id="${orderId}"]`);
 
