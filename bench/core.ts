@@ -16,6 +16,9 @@ import {
   type OrderSnapshot,
 } from '../src/index.js';
 import { minimalMachine } from './baselines/minimal-machine.js';
+import { orderMachine } from '../machines/order/index.js';
+import { parseEvent } from '../src/runtime/index.js';
+import { pureTransition } from '../src/runtime/pure.js';
 import {
   plainApply,
   plainOrder,
@@ -380,6 +383,39 @@ export const backEnd = defineSection('back-end', async (t) => {
     underMs: 1,
   });
   t.ratio('full seller cancel of 1,000 items vs hand reducer (in memory)', cancel.get('package'), cancel.get('hand'));
+  // Linear in the items: twice the items, twice the time (same rounds).
+  const bigger = bigOrder(2000);
+  const scale = await t.interleave([
+    { name: '2000', run: () => applyEvent(bigger.snapshot, bigger.cancel) },
+    { name: '1000', run: () => applyEvent(big.snapshot, big.cancel) },
+  ]);
+  t.ratio(
+    'full seller cancel of 2,000 items vs of 1,000 items (linear: about 2x)',
+    scale.get('2000'),
+    scale.get('1000'),
+    { max: 2.2 },
+  );
+
+  // The pure step's kept scope (src/runtime/pure.ts) against XState's transition(), which builds an actor and a
+  // system per call: the same machine, snapshot and event (a label on an unshipped order), the same result.
+  const unshippedOrder = applyEvent(createOrder(threeItemInput).snapshot, {
+    type: 'clock.tick',
+    at: placedAt + 35 * MINUTE,
+  }).snapshot;
+  const labelEvent = parseEvent({ type: 'seller.generateLabel', at: placedAt + 40 * MINUTE });
+  const [viaScope] = pureTransition(orderMachine, unshippedOrder, labelEvent);
+  const [viaActor] = transition(orderMachine, unshippedOrder, labelEvent);
+  if (JSON.stringify([viaScope.value, viaScope.context]) !== JSON.stringify([viaActor.value, viaActor.context]))
+    throw new Error('pureTransition and transition() reached different snapshots');
+  const scoped = await t.interleave([
+    { name: 'pureTransition', run: () => pureTransition(orderMachine, unshippedOrder, labelEvent) },
+    { name: 'transition', run: () => transition(orderMachine, unshippedOrder, labelEvent) },
+  ]);
+  t.ratio(
+    "one step of the order machine: pureTransition (kept scope) vs xstate's transition() (an actor per call)",
+    scoped.get('pureTransition'),
+    scoped.get('transition'),
+  );
 
   // For reference: the in-memory step against XState's public transition() on the minimal machine.
   const created = createOrder(threeItemInput).snapshot;

@@ -9,6 +9,7 @@
  *     in lockstep on the virtual clock (each applies its share of the orders' actions up to the next step, then
  *     the workers sweep, and the due orders split between them: all of them when at least 100 per worker are
  *     due, one when fewer, none when nothing is); the figures must equal those of the first worker count.
+ *   - SQLite: the live heap once a simulated day (`--live-heap-orders N`, default 20,000), after the timed run.
  * `--skip-sqlite`, `--skip-postgres`, `--workers 1,2` to narrow it down. No thresholds: the figures go into
  * docs/performance.md by hand.
  */
@@ -86,6 +87,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2,4' },
     'skip-sqlite': { type: 'boolean', default: false },
     'skip-postgres': { type: 'boolean', default: false },
+    'live-heap-orders': { type: 'string', default: '20000' },
   },
 });
 const sqliteOrders = Number(values.orders);
@@ -232,6 +234,37 @@ async function sqliteRun(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The live heap of a simulation once a simulated day: after the timed run (so its figures are untouched), the same
+ * simulation of `--live-heap-orders` orders (default 20,000) with a `gc()` at the end of each simulated day (every
+ * 96 clock steps). Flat from the first day to the last when nothing grows with the orders.
+ */
+async function liveHeap(dir: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return console.log('live heap: run node with --expose-gc (npm run bench does)');
+  const orders = Number(values['live-heap-orders']);
+  const days: number[] = [];
+  let steps = 0;
+  await simulate({
+    store: new SqliteStore({ filename: join(dir, 'live-heap.db') }),
+    orders,
+    days: DAYS,
+    seed: SEED,
+    onProgress: () => {
+      if (++steps % 96 !== 0) return;
+      gc();
+      days.push(process.memoryUsage().heapUsed / 1e6);
+    },
+  });
+  row(
+    `live heap after a gc() at the end of each simulated day, ${fmt(orders)} orders (${days.length} days)`,
+    'sqlite',
+    `${Math.min(...days).toFixed(0)}–${Math.max(...days).toFixed(0)} MB`,
+    `first day ${days[0]!.toFixed(0)} MB, last ${days.at(-1)!.toFixed(0)} MB`,
+    `${(days.at(-1)! / days[0]!).toFixed(2)}x from the first day to the last`,
+  );
+}
+
 /** Bytes this process has written through write calls so far (Linux `/proc/self/io` wchar), NaN elsewhere. */
 function bytesWritten(): number {
   try {
@@ -321,7 +354,10 @@ try {
   console.log(
     `node ${process.version}; seed ${SEED}, ${DAYS} days; SQLite ${fmt(sqliteOrders)} orders, PostgreSQL ${fmt(pgOrders)} orders with ${workerCounts.join(', ')} workers`,
   );
-  if (!values['skip-sqlite']) await sqliteRun(dir);
+  if (!values['skip-sqlite']) {
+    await sqliteRun(dir);
+    await liveHeap(dir);
+  }
   if (!values['skip-postgres']) {
     if (!(await postgresReachable()))
       console.log(
