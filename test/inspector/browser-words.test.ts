@@ -1,14 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderEventInput } from '../../src/index.js';
-import { openStoredOrders, startInspector, type Inspector } from '../../src/inspector/index.js';
-import { createOrderService } from '../../src/service/index.js';
-import { SqliteStore } from '../../src/store/index.js';
+import { startInspector, type Inspector } from '../../src/inspector/index.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
-import { needsChromium, openInspectorPage, screenshot, selectOrder, checkedPages } from '../support/inspector-page.js';
+import {
+  checkedPages,
+  inspectorOnStore,
+  needsChromium,
+  openInspectorPage,
+  screenshot,
+  selectOrder,
+} from '../support/inspector-page.js';
 import { DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const orderId = '302-0000000-0000001';
@@ -111,17 +113,8 @@ describe("the inspector page's words and times", () => {
 
   it('tells a --db page with nothing selected to pick a stored order', async (context) => {
     needsChromium(context);
-    const dir = mkdtempSync(join(tmpdir(), 'ol-inspect-words-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const filename = join(dir, 'orders.db');
-    const service = await createOrderService({ store: new SqliteStore({ filename }), now: () => placedAt });
-    await service.place(orderInput({ orderId: '303-0000000-0000001' }));
-    await service.close();
-    const stored = await openStoredOrders({ db: filename });
-    const own = await startInspector({ port: 0, stored, log: () => {} });
-    cleanups.push(async () => {
-      await own.close();
-      await stored.close();
+    const own = await inspectorOnStore(cleanups, placedAt, async (service) => {
+      await service.place(orderInput({ orderId: '303-0000000-0000001' }));
     });
     const { page, context: browserContext } = await openInspectorPage(browser!, own.url, record);
     cleanups.push(() => browserContext.close());

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWebSocketInspector } from '@statelyai/inspect';
@@ -17,14 +16,13 @@ import {
 } from '../../src/index.js';
 import {
   connectInspector,
-  openStoredOrders,
   startInspector,
   type Inspector,
   type InspectorConnection,
 } from '../../src/inspector/index.js';
-import { createOrderService } from '../../src/service/index.js';
-import { SqliteStore } from '../../src/store/index.js';
+import type { OrderService } from '../../src/service/index.js';
 import { chromiumHint as missing, hasChromium, launchChromium } from '../support/chromium.js';
+import { inspectorOnStore } from '../support/inspector-page.js';
 import { autoCancelAt, DAY, MINUTE, orderInput, placedAt } from '../support/orders.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -232,21 +230,13 @@ describe('inspector page in headless Chromium', () => {
 
   it('should list stored orders from --db, search them by id and state, and open one as a recording', async (context) => {
     needsChromium(context);
-    const dir = mkdtempSync(join(tmpdir(), 'ol-inspect-browser-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const filename = join(dir, 'orders.db');
-    const service = await createOrderService({ store: new SqliteStore({ filename }), now: () => placedAt });
-    await service.place({ ...input, orderId: '114-0000000-0000001' });
-    await service.place({ ...input, orderId: '114-0000000-0000002' });
-    for (const event of events) await service.apply('114-0000000-0000002', event);
-    await service.place({ ...input, orderId: '205-0000000-0000003' });
-    const rows = await service.history('114-0000000-0000002');
-    await service.close();
-    const stored = await openStoredOrders({ db: filename });
-    const own = await startInspector({ port: 0, stored, log: () => {} });
-    cleanups.push(async () => {
-      await own.close();
-      await stored.close();
+    let rows: Awaited<ReturnType<OrderService['history']>> = [];
+    const own = await inspectorOnStore(cleanups, placedAt, async (service) => {
+      await service.place({ ...input, orderId: '114-0000000-0000001' });
+      await service.place({ ...input, orderId: '114-0000000-0000002' });
+      for (const event of events) await service.apply('114-0000000-0000002', event);
+      await service.place({ ...input, orderId: '205-0000000-0000003' });
+      rows = await service.history('114-0000000-0000002');
     });
     const { page } = await open({ url: own.url });
     const listed = page.locator('[data-testid="stored-order"]');

@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, expect, type TestContext } from 'vitest';
+import { openStoredOrders, startInspector, type Inspector } from '../../src/inspector/index.js';
+import { createOrderService, type OrderService } from '../../src/service/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { chromiumHint, hasChromium } from './chromium.js';
 
 /** Skips outside CI when Chromium is missing; in CI (`CI` set) the test fails instead. */
@@ -91,4 +95,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   } catch {
     console.warn(`${file} is kept at full size: install pngquant to reduce it.`);
   }
+}
+
+/**
+ * An inspector of its own on a fresh SQLite store (`inspect --db`) that `fill` has written orders to through the
+ * order service (its clock at `now`); `cleanups` closes the inspector and the store and removes the file.
+ */
+export async function inspectorOnStore(
+  cleanups: Array<() => unknown>,
+  now: number,
+  fill: (service: OrderService) => Promise<void>,
+): Promise<Inspector> {
+  const dir = mkdtempSync(join(tmpdir(), 'ol-inspect-store-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const filename = join(dir, 'orders.db');
+  const service = await createOrderService({ store: new SqliteStore({ filename }), now: () => now });
+  try {
+    await fill(service);
+  } finally {
+    await service.close();
+  }
+  const stored = await openStoredOrders({ db: filename });
+  const inspector = await startInspector({ port: 0, stored, log: () => {} });
+  cleanups.push(async () => {
+    await inspector.close();
+    await stored.close();
+  });
+  return inspector;
 }
