@@ -304,9 +304,12 @@ function quickItemQuantities(items: unknown): ItemQuantity[] | undefined {
  */
 export function parseOrderEvent(event: unknown): ParsedOrderEvent {
   if (typeof event === 'object' && event !== null && Object.getPrototypeOf(event) === Object.prototype) {
-    const { items, ...rest } = event as Record<string, unknown>;
-    const quick = itemListTypes.has(rest['type']) ? quickItemQuantities(items) : undefined;
-    if (quick) return { ...parseOrThrow(OrderEvent, rest, 'event'), items: quick } as ParsedOrderEvent;
+    const fields = event as Record<string, unknown>;
+    const quick = itemListTypes.has(fields['type']) ? quickItemQuantities(fields['items']) : undefined;
+    if (quick) {
+      const { items: _listed, ...rest } = fields;
+      return { ...parseOrThrow(OrderEvent, rest, 'event'), items: quick } as ParsedOrderEvent;
+    }
   }
   return parseOrThrow(OrderEvent, event, 'event');
 }
