@@ -1,5 +1,5 @@
 import {
-  formatInstant,
+  formatDateTime,
   statusNames,
   type Effect,
   type Lang,
@@ -19,7 +19,7 @@ export type KeysUnder<Prefix extends string, Key = TextKey> = Key extends `${Pre
 export function formatStep(step: ReplayStep, index: number, lang: Lang): string {
   const event = step.event ? String(step.event['type']) : 'order.placed';
   const offset = step.snapshot.context.utcOffsetMinutes;
-  const at = step.event ? formatAt(step.event['at'], offset) : formatInstant(step.snapshot.context.placedAt, offset);
+  const at = formatAt(step.event ? step.event['at'] : step.snapshot.context.placedAt, offset);
   const mark = step.verdict.accepted
     ? renderCli(lang, 'cli.accepted')
     : renderCli(lang, 'cli.refused', { code: step.verdict.code ?? '' });
@@ -29,11 +29,16 @@ export function formatStep(step: ReplayStep, index: number, lang: Lang): string 
   return `  ${String(index).padStart(2)}. ${at}  ${event.padEnd(26)} ${mark} -> ${orderStatus(step.snapshot)}\n      ${step.verdict.message[lang]}${effects}`;
 }
 
-/** An event's instant in the order's own offset (as given when it is not an instant). */
+/**
+ * An event's instant for people in the order's own offset, as the messages and the inspector write one
+ * (`formatDateTime`); as given when it is not an instant.
+ * @example
+ * formatAt('2026-11-26T02:30:00Z', 480); // '2026-11-26 10:30:00 GMT+8'
+ */
 export function formatAt(at: unknown, offset: number): string {
   const ms =
     typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at instanceof Date ? at.getTime() : NaN;
-  return Number.isNaN(ms) ? String(at) : formatInstant(ms, offset);
+  return Number.isNaN(ms) ? String(at) : formatDateTime(ms, { offsetMinutes: offset });
 }
 
 /** Epoch ms as ISO-8601 in UTC, as JSON output shows instants; null stays null. */
@@ -151,7 +156,7 @@ export function formatOutcome(
     [renderCli(lang, 'cli.effects'), effectsText(outcome.effects, lang)],
     ...more,
   ];
-  return `${outcome.orderId}  ${outcome.event.type} ${renderCli(lang, 'cli.at')} ${formatInstant(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
+  return `${outcome.orderId}  ${outcome.event.type} ${renderCli(lang, 'cli.at')} ${formatAt(outcome.event.at, outcome.offset)}\n${labelled(rows)}\n`;
 }
 
 /**

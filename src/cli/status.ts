@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { formatInstant, type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
+import { type Lang, type OrderEvent, type OrderStatus, type Verdict } from '../domain/index.js';
 import { renderCli } from '../domain/locales/cli.js';
 import { applyEvent, explain, orderStatus, type OrderSnapshot } from '../runtime/index.js';
 import type { StoredOrder } from '../service/index.js';
-import { isoTime, labelled, statusText, verdictMark, type KeysUnder, type TextParams } from './format.js';
+import { formatAt, isoTime, labelled, statusText, verdictMark, type KeysUnder, type TextParams } from './format.js';
 import {
   cliCommand,
   instantOption,
@@ -67,7 +67,7 @@ function whyNoDeadline(stored: StoredOrder): 'marketplacePending' | 'noLatestShi
 /**
  * The next deadline of a stored order in its own offset, with what falls due then (or why there is none).
  * @example
- * deadlineText(stored, 'en'); // "2026-12-01 09:30 +08:00 (the buyer's cancel window closes)"
+ * deadlineText(stored, 'en'); // "2026-12-01 09:30:00 GMT+8 (the buyer's cancel window closes)"
  */
 export function deadlineText(stored: StoredOrder, lang: Lang): string {
   const w = (key: KeysUnder<'cli.status.'>) => renderCli(lang, `cli.status.${key}`);
@@ -75,7 +75,7 @@ export function deadlineText(stored: StoredOrder, lang: Lang): string {
   const why = whyNoDeadline(stored);
   if (stored.nextDeadline === null || kind === null)
     return why ? renderCli(lang, 'cli.aside', { text: w('none'), aside: w(why) }) : w('none');
-  const at = formatInstant(stored.nextDeadline, stored.snapshot.context.utcOffsetMinutes);
+  const at = formatAt(stored.nextDeadline, stored.snapshot.context.utcOffsetMinutes);
   return renderCli(lang, 'cli.aside', { text: at, aside: w(kind) });
 }
 
@@ -91,14 +91,14 @@ function formatStatus(stored: StoredOrder, actions: readonly SellerAction[], now
   const current = statusNow(stored, now);
   const offset = context.utcOffsetMinutes;
   const deadline = deadlineText(stored, lang);
-  const time = formatInstant(Math.max(now, context.clock), offset);
+  const time = formatAt(Math.max(now, context.clock), offset);
   const head = labelled([
     [w('order'), stored.orderId],
     [renderCli(lang, 'cli.status'), statusText(stored.status, lang)],
     ...(current === stored.status ? [] : [['', w('due', { status: current, time })] as const]),
     [renderCli(lang, 'cli.version'), String(stored.version)],
-    [w('placed'), formatInstant(context.placedAt, offset)],
-    [w('latestShip'), context.latestShipDate === null ? w('notKnown') : formatInstant(context.latestShipDate, offset)],
+    [w('placed'), formatAt(context.placedAt, offset)],
+    [w('latestShip'), context.latestShipDate === null ? w('notKnown') : formatAt(context.latestShipDate, offset)],
     [w('deadline'), deadline],
   ]);
   const items = context.items.map((item) => {

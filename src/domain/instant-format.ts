@@ -1,8 +1,8 @@
 /*
- * Instants for people, without zod: the domain's time units and `formatInstant`. The messages and the inspector
- * page's bundle use them, so nothing here may import zod (time.ts, which parses instants with zod, re-exports them).
- * This is the one formatter of instants and durations for people: the inspector page, the seller console and the
- * command line's words take theirs from here (Intl, per language).
+ * Instants without zod: the domain's time units, `formatInstant` for machines and `formatDateTime` for people. The
+ * messages and the inspector page's bundle use them, so nothing here may import zod (time.ts, which parses instants
+ * with zod, re-exports them). This is the one formatter of instants and durations for people: the verdicts' messages,
+ * the inspector page, the seller console and the command line's words take theirs from here (Intl, per language).
  */
 import type { Lang } from './messages.js';
 
@@ -13,7 +13,8 @@ export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
 
 /**
- * Formats epoch ms for people: ISO-8601 at the given UTC offset (the order's own, from its `placedAt`).
+ * Formats epoch ms as ISO-8601 at the given UTC offset (the order's own, from its `placedAt`), for what programs read;
+ * text for people writes instants with `formatDateTime`.
  * @example
  * formatInstant(Date.parse('2026-11-26T02:30:00Z'), 480); // '2026-11-26T10:30:00+08:00'
  */
@@ -70,9 +71,10 @@ const offsetName = (minutes: number) => {
 };
 
 /**
- * An instant for people, the one way the package's pages write one (the inspector, the seller console):
- * `2026-11-26 10:30:00 GMT+8`, in the runtime's time zone (a browser's), an IANA zone, or a fixed offset. The digits
- * are the same in every language, so it takes none.
+ * An instant for people, the one way the package writes one (the verdicts' messages, the inspector, the seller
+ * console, the command line's text): `2026-11-26 10:30:00 GMT+8`, in the runtime's time zone (a browser's), an IANA
+ * zone, or a fixed offset (a message's: the order's own); `${ms} ms` beyond a Date's range. The digits are the same in
+ * every language, so it takes none.
  * @example
  * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), { timeZone: 'Asia/Shanghai' }); // '2026-11-26 10:30:00 GMT+8'
  * formatDateTime(Date.parse('2026-11-26T02:30:00Z'), { offsetMinutes: -300 }); // '2026-11-25 21:30:00 GMT-5'

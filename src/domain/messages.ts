@@ -1,6 +1,6 @@
 // No zod here, nor in what this imports (the locales, the time units, the defaults): the inspector page's bundle and
 // a seller's browser app render the same words without the schemas.
-import { formatInstant } from './instant-format.js';
+import { formatDateTime } from './instant-format.js';
 import { DEFAULT_AUTO_CANCEL_AFTER_MS, DEFAULT_BUYER_CANCEL_WINDOW_MS } from './defaults.js';
 import { fillTemplate } from './template.js';
 import { en, type Locale } from './locales/en.js';
@@ -112,7 +112,7 @@ export function fillText(lang: Lang, template: string, params: MessageParams = {
       );
     const value = params[key];
     if (value === undefined) return undefined;
-    if (instantKeys.has(key) && typeof value === 'number') return formatInstant(value, offset);
+    if (instantKeys.has(key) && typeof value === 'number') return formatDateTime(value, { offsetMinutes: offset });
     if (key in namedKeys) return nameIn(lang, namedKeys[key as keyof typeof namedKeys], String(value));
     return String(value);
   });

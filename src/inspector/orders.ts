@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { MACHINE_VERSION } from '../../machines/order/index.js';
 import {
-  formatInstant,
   issueSentence,
   OrderLifecycleError,
   outcomeMessage,
@@ -379,7 +378,8 @@ export class OrderBook {
                 accepted: true,
                 message: outcomeMessage('orderPlaced', {
                   orderId: received.context.orderId,
-                  until: formatInstant(received.context.buyerCancelUntil),
+                  until: received.context.buyerCancelUntil,
+                  offset: received.context.utcOffsetMinutes,
                 }),
               }
             : { accepted: true, message: outcomeMessage('joined') };

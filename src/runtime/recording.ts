@@ -46,7 +46,7 @@ export interface ReplayStep {
 /**
  * What the first step of a restored order says: restored at which instant, and in which state.
  * @example
- * restoredVerdict(snapshot, Date.now()).message.en; // 'Restored at 2026-11-26T14:05:00.000+08:00 from a saved snapshot, already label-generated; …'
+ * restoredVerdict(snapshot, Date.now()).message.en; // 'Restored at 2026-11-26 14:05:00 GMT+8 from a saved snapshot, already label-generated; …'
  */
 export function restoredVerdict(snapshot: OrderSnapshot, at: number): Verdict {
   const params = { at, offset: snapshot.context.utcOffsetMinutes, status: orderStatus(snapshot) };

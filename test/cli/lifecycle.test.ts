@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderService } from '../../src/service/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { formatCount } from '../../src/domain/locales/cli.js';
+import { formatCount, renderCli } from '../../src/domain/locales/cli.js';
+import { createOrder, formatDateTime } from '../../src/index.js';
 import { someIds } from '../../src/cli/metrics.js';
 import { timeLeft } from '../../src/cli/simulate.js';
 import { cli, oneLine, ORDER, sqliteRows, sqliteStore } from './support.js';
@@ -25,7 +26,7 @@ describe('order-lifecycle place', () => {
     expect(run.stdout).toContain(`${EXAMPLE}  placed\n`);
     expect(run.stdout).toMatch(/status +buyer-cancellable \(pending\)/);
     expect(run.stdout).toMatch(/verdict +accepted: Order 114-3941689-8772232 placed/);
-    expect(run.stdout).toMatch(/next deadline +2026-12-01T09:30:00\.000\+08:00 \(the buyer's cancel window closes\)/);
+    expect(run.stdout).toMatch(/next deadline +2026-12-01 09:30:00 GMT\+8 \(the buyer's cancel window closes\)/);
     expect(run.stdout).toContain(`npx order-lifecycle status ${EXAMPLE} --db ${db}`);
 
     const again = cli(['place', '--db', db, '--json'], readFileSync('docs/examples/order.json', 'utf8'));
@@ -72,6 +73,30 @@ describe('order-lifecycle place', () => {
     expect(oneLine(run.stderr)).toBe(true);
     expect(run.stderr).toMatch(/^error: place: order 2: order: placedAt: .*\(got "yesterday"\); nothing was placed\n$/);
     expect(sqliteRows(db)).toEqual(before);
+  });
+});
+
+describe('instants for people', () => {
+  it("should write the buyer's cancel deadline of an order placed at +08:00 as formatDateTime does, in the verdict message and the status, in English and Chinese", () => {
+    const db = join(dir, 'instants.db');
+    const until = formatDateTime(Date.parse('2026-12-01T09:30:00+08:00'), { offsetMinutes: 480 });
+    expect(until).toBe('2026-12-01 09:30:00 GMT+8');
+    const { verdict } = createOrder(JSON.parse(readFileSync('docs/examples/order.json', 'utf8')));
+    expect(verdict.message.en).toBe(`Order ${EXAMPLE} placed; the buyer may cancel it until ${until}.`);
+    expect(verdict.message['zh-CN']).toBe(`订单 ${EXAMPLE} 已下单；买家可在 ${until} 之前自行取消。`);
+    const placed = cli(['place', 'docs/examples/order.json', '--db', db]);
+    expect(placed.stdout).toContain(verdict.message.en);
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const status = cli(['status', EXAMPLE, '--db', db, '--now', '2026-12-01T09:10:00+08:00', '--lang', lang]);
+      expect(status.status).toBe(0);
+      const deadline = status.stdout
+        .split('\n')
+        .find((line) => line.trimStart().startsWith(renderCli(lang, 'cli.status.deadline')));
+      expect(deadline).toContain(until);
+      // No ISO-8601 instant is left beside it for people: the placed time and "now" are written the same way.
+      expect(status.stdout).toContain('2026-12-01 09:00:00 GMT+8');
+      expect(status.stdout).not.toMatch(/\d\dT\d\d:\d\d|[+-]\d\d:\d\d\b/);
+    }
   });
 });
 

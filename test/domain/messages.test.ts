@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_INSTANT } from '../../src/domain/instant-format.js';
 import { applyEvent, createOrder, explain } from '../../src/index.js';
 import { autoCancelAt, labelledOrder, minute, orderInput, unshippedOrder } from '../support/orders.js';
 
@@ -40,10 +41,18 @@ describe('messages that fit the order', () => {
 
   it("should show times in the offset of the order's placedAt, not UTC", () => {
     const { snapshot, verdict } = createOrder(orderInput({ placedAt: '2026-11-26T10:00:00+08:00' }));
-    expect(verdict.message.en).toContain('2026-11-26T10:30:00.000+08:00');
+    expect(verdict.message.en).toContain('2026-11-26 10:30:00 GMT+8');
     expect(explain(snapshot, { type: 'clock.tick', at: '2026-11-26T02:45:00Z' }).message['zh-CN']).toContain(
-      '2026-11-26T10:45:00.000+08:00',
+      '2026-11-26 10:45:00 GMT+8',
     );
+  });
+
+  it("should write an instant beyond a JavaScript Date's range as its epoch ms, in both languages", () => {
+    const placedAt = MAX_INSTANT - 60_000;
+    const { verdict } = createOrder(orderInput({ placedAt, latestShipDate: MAX_INSTANT }));
+    const until = placedAt + 30 * 60_000;
+    expect(verdict.message.en).toBe(`Order ${orderInput().orderId} placed; the buyer may cancel it until ${until} ms.`);
+    expect(verdict.message['zh-CN']).toContain(`买家可在 ${until} ms 之前`);
   });
 
   it('should tell a later event that the order was cancelled automatically and that it counts', () => {

@@ -22,9 +22,9 @@ describe('verdict messages', () => {
   it('should name both instants when an event comes before placement', () => {
     const verdict = explain(createOrder(input).snapshot, { type: 'clock.tick', at: placedAt - 1 });
     expect(verdict.code).toBe('EVENT_BEFORE_PLACEMENT');
-    expect(verdict.message.en).toContain('2026-11-26T09:59:59.999Z');
-    expect(verdict.message.en).toContain('2026-11-26T10:00:00.000Z');
-    expect(verdict.message['zh-CN']).toContain('2026-11-26T10:00:00.000Z');
+    expect(verdict.message.en).toContain('2026-11-26 09:59:59 GMT+0');
+    expect(verdict.message.en).toContain('2026-11-26 10:00:00 GMT+0');
+    expect(verdict.message['zh-CN']).toContain('2026-11-26 10:00:00 GMT+0');
   });
 
   it('should say how many units were cancelled, for which reason, and whether it counts', () => {
@@ -57,7 +57,7 @@ describe('verdict messages', () => {
 
   it('should tell when time passed and where the order stands', () => {
     const verdict = explain(createOrder(input).snapshot, { type: 'clock.tick', at: placedAt + 45 * MINUTE });
-    expect(verdict.message.en).toBe('Time advanced to 2026-11-26T10:45:00.000Z; the order is unshipped.');
+    expect(verdict.message.en).toBe('Time advanced to 2026-11-26 10:45:00 GMT+0; the order is unshipped.');
   });
 
   it('should name the item and the quantities of a refused partial cancel', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from '../../src/domain/instant-format.js';
+import { formatDateTime, formatDuration } from '../../src/domain/instant-format.js';
 import {
   countdown,
   formatAt,
@@ -58,6 +58,19 @@ describe("the inspector page's words and formats", () => {
     expect(parts.map((part) => (typeof part === 'string' ? part : part.date)).join('')).toBe(
       localizeInstants('from 2026-11-26T10:30:00.000+08:00 to 2026-11-26T02:40:00Z.'),
     );
+  });
+
+  it("should find the instants the messages write at the order's offset, and write them in the page's time zone", () => {
+    const at = Date.parse('2026-11-26T10:30:00+08:00');
+    for (const offsetMinutes of [480, 0, -300, 330]) {
+      const written = formatDateTime(at, { offsetMinutes });
+      expect(instantParts(`until ${written}.`)).toEqual(['until ', { date: formatDateTime(at) }, '.']);
+    }
+    expect(localizeInstants('until 2026-11-26 10:30:00 GMT+8.')).toBe(
+      localizeInstants('until 2026-11-26T10:30:00.000+08:00.'),
+    );
+    // A month that does not exist is left as it is written.
+    expect(instantParts('on 2026-13-01 10:30:00 GMT+8')).toEqual(['on 2026-13-01 10:30:00 GMT+8']);
   });
 
   it('should preview a long value in one short line', () => {

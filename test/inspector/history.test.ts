@@ -92,9 +92,9 @@ describe('a restored order in the inspector', () => {
     expect(first.at).toBe(restoredAt);
     expect(first.event).toEqual({ type: 'order.restored', at: restoredAt });
     expect(first.verdict.message.en).toMatch(
-      /^Restored at 2026-11-26T06:05:00\.000Z from a saved snapshot, already label-generated;/,
+      /^Restored at 2026-11-26 06:05:00 GMT\+0 from a saved snapshot, already label-generated;/,
     );
-    expect(first.verdict.message['zh-CN']).toContain('于 2026-11-26T06:05:00.000Z 从保存的快照恢复');
+    expect(first.verdict.message['zh-CN']).toContain('于 2026-11-26 06:05:00 GMT+0 从保存的快照恢复');
     expect(order!.steps[1]!.verdict).toMatchObject({ accepted: false, code: 'LABEL_GENERATED' });
     expect(order!.steps.some((step) => step.pending)).toBe(false);
   });
@@ -239,7 +239,7 @@ describe('a recording that starts from a snapshot', () => {
         ['seller.cancel', 'LABEL_GENERATED'],
       ]);
       expect(loaded!.steps[0]!.verdict.message['zh-CN']).toBe(
-        '于 2026-11-26T06:05:00.000Z 从保存的快照恢复，当时已是【已生成货件标签】；此前的事件不在这段历史中。',
+        '于 2026-11-26 06:05:00 GMT+0 从保存的快照恢复，当时已是【已生成货件标签】；此前的事件不在这段历史中。',
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -24,13 +24,24 @@ export function countdown(deadline: number, lang: Lang, now = Date.now()): strin
   return word(lang, left > 0 ? 'in' : 'ago', { duration: formatDuration(left, lang) });
 }
 
-/** ISO-8601 instants with an offset, as the server's messages write them. */
-const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
+/**
+ * Instants in a verdict's message: as `formatDateTime` writes them at the order's offset (`2026-11-26 10:30:00 GMT+8`,
+ * the messages' own), or ISO-8601 with an offset (a message of an older server).
+ */
+const MESSAGE_INSTANT =
+  /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})|(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT([+-])(\d{1,2})(?::(\d{2}))?/g;
+
+/** The epoch ms of one match of MESSAGE_INSTANT (NaN for a date that does not exist). */
+function instantOf(match: RegExpMatchArray): number {
+  const [text, day, time, sign, hours, minutes] = match;
+  if (day === undefined) return Date.parse(text);
+  return Date.parse(`${day}T${time}${sign}${hours!.padStart(2, '0')}:${minutes ?? '00'}`);
+}
 
 /**
  * A verdict's message with its instants written as the rest of the page writes them (in the browser's time zone).
  * @example
- * localizeInstants('until 2026-11-26T10:30:00+08:00.'); // 'until 2026-11-26 10:30:00 GMT+8.' in Asia/Shanghai
+ * localizeInstants('until 2026-11-26 10:30:00 GMT+8.'); // 'until 2026-11-26 03:30:00 GMT+1.' in Europe/Paris
  */
 export function localizeInstants(text: string): string {
   return instantParts(text)
@@ -42,13 +53,13 @@ export function localizeInstants(text: string): string {
  * A verdict's message in pieces: its text, and each instant written as the page's date (`{ date }`), so the page can
  * keep a date on one line.
  * @example
- * instantParts('until 2026-11-26T10:30:00+08:00.'); // ['until ', { date: '2026-11-26 10:30:00 GMT+8' }, '.']
+ * instantParts('until 2026-11-26 10:30:00 GMT+8.'); // ['until ', { date: '2026-11-26 10:30:00 GMT+8' }, '.'] in Asia/Shanghai
  */
 export function instantParts(text: string): Array<string | { date: string }> {
   const parts: Array<string | { date: string }> = [];
   let from = 0;
-  for (const match of text.matchAll(ISO_INSTANT)) {
-    const ms = Date.parse(match[0]);
+  for (const match of text.matchAll(MESSAGE_INSTANT)) {
+    const ms = instantOf(match);
     if (Number.isNaN(ms)) continue;
     if (match.index > from) parts.push(text.slice(from, match.index));
     parts.push({ date: formatDateTime(ms) });
