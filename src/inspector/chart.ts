@@ -67,9 +67,32 @@ interface DrawnEdge {
 const exitNode = (key: string) => `exit-${key}`;
 
 /**
+ * The three points a compound state's loop is drawn through: it leaves the cluster's border from `out` (inside), turns
+ * at `turn` (outside, below the cluster) and comes back across the border to `in` (inside).
+ */
+const loopNodes = (key: string) => ({ out: `loop-out-${key}`, turn: `loop-${key}`, in: `loop-in-${key}` });
+
+/** The id of the part of a compound state's loop that leaves the cluster; the rendered SVG folds it into the loop. */
+const outwardId = (id: string) => `${id}-out`;
+
+/**
+ * A loop's label when its events are every event of one namespace (`marketplace.orderCanceled`,
+ * `marketplace.orderShipped`, `marketplace.statusReported`): the namespace and `.*`, else undefined.
+ */
+function namespaceLabel(loop: ChartEdge[], all: ChartEdge[]): string | undefined {
+  const events = new Set(loop.map((edge) => edge.event));
+  const namespaces = new Set([...events].map((event) => event.slice(0, event.indexOf('.') + 1)));
+  const [namespace] = namespaces;
+  if (namespaces.size !== 1 || !namespace || events.size < 2) return undefined;
+  const everyOne = all.filter((edge) => edge.event.startsWith(namespace)).every((edge) => events.has(edge.event));
+  return everyOne ? `${namespace}*` : undefined;
+}
+
+/**
  * How the chart draws the machine's transitions: one drawn edge per source and target (its label lists the events),
  * deadline transitions each on their own (dashed), and one loop per state for its self-transitions. A transition of
- * a compound state leaves from the compound state's own exit anchor, never from one of its children.
+ * a compound state leaves from the compound state's own exit anchor, never from one of its children (its loop is
+ * drawn apart, across the cluster's border: see statechartDot).
  */
 function drawnEdges(chart: Chart): DrawnEdge[] {
   const { states, edges } = chart;
@@ -101,7 +124,9 @@ function drawnEdges(chart: Chart): DrawnEdge[] {
  * The order statechart as Graphviz DOT, read from the machine definition: compound states are clusters,
  * node and edge ids carry state keys so a page can highlight the active state without re-rendering, and
  * deadline transitions are labelled with the policy's durations. A compound state's own transitions leave from an
- * invisible anchor at its cluster's far side (clipped to the cluster's border), so none seems to leave a child.
+ * invisible anchor at its cluster's far side (clipped to the cluster's border), so none seems to leave a child; its
+ * loop leaves the cluster's bottom border and comes back to it, labelled outside (`marketplace.*` when it takes every
+ * event of a namespace), drawn as two edges through a turning point below the cluster, `<id>-out` and `<id>`.
  * @example
  * const dot = statechartDot({ buyerCancelWindowMs: 30 * 60_000, autoCancelAfterMs: 7 * 86_400_000 });
  */
@@ -120,7 +145,9 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
 
   const lines: string[] = [
     'digraph order {',
-    `  graph ${attrs({ rankdir: 'LR', compound: 'true', bgcolor: 'transparent', fontname: 'Helvetica', fontsize: 12, nodesep: 0.25, ranksep: 0.3, pad: 0.1 })};`,
+    // newrank: a compound state's loop ranks its turning point (outside the cluster) with a child; nodesep and pad are
+    // small enough that the chart, loop included, fits the inspector's pane at 1280x800 with 12 px labels.
+    `  graph ${attrs({ rankdir: 'LR', compound: 'true', newrank: 'true', bgcolor: 'transparent', fontname: 'Helvetica', fontsize: 12, nodesep: 0.2, ranksep: 0.3, pad: 0.03 })};`,
     `  node ${attrs({ shape: 'box', style: 'rounded,filled', fillcolor: 'white', color: palette.line, fontname: 'Helvetica', fontsize: 12, fontcolor: palette.ink, margin: '0.12,0.05', height: 0.4, penwidth: 1.4 })};`,
     `  edge ${attrs({ fontname: 'Helvetica', fontsize: 12, color: palette.line, fontcolor: palette.ink, arrowsize: 0.7 })};`,
   ];
@@ -130,7 +157,7 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
   // (12 pt Helvetica, about 6 pt a character), so the label never reaches into the next column's labels.
   const loopWidth = new Map<string, number>();
   for (const edge of drawn)
-    if (edge.loop)
+    if (edge.loop && !isCompound(edge.edges[0]!.source))
       loopWidth.set(
         edge.tail,
         (Math.max(...edge.edges.flatMap((each) => eventLines(each.event).map((line) => line.length))) * 6) / 72,
@@ -146,6 +173,11 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
         `${indent}  ${quote(`initial-${key}`)} ${attrs({ shape: 'point', width: 0.12, color: palette.ink, label: '', id: `initial-${key}` })};`,
       );
       for (const child of children(key)) drawState(child.key, `${indent}  `, key);
+      if (loops.has(key)) {
+        const loop = loopNodes(key);
+        for (const node of [loop.out, loop.in])
+          lines.push(`${indent}  ${quote(node)} ${attrs({ shape: 'point', width: 0.01, style: 'invis', id: node })};`);
+      }
       // The anchor the compound state's own transitions leave from: after its last child, so on the cluster's far side.
       lines.push(
         `${indent}  ${quote(exitNode(key))} ${attrs({ shape: 'box', width: loopWidth.get(exitNode(key))?.toFixed(2) ?? 0.01, height: 0.01, fixedsize: 'true', style: 'invis', label: '', id: exitNode(key) })};`,
@@ -173,6 +205,10 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
     );
   };
 
+  // The compound states with a loop of their own.
+  const loops = new Set(
+    drawn.filter((edge) => edge.loop && isCompound(edge.edges[0]!.source)).map((edge) => edge.edges[0]!.source),
+  );
   lines.push(
     `  ${quote('initial')} ${attrs({ shape: 'point', width: 0.14, color: palette.ink, label: '', id: 'initial' })};`,
   );
@@ -201,6 +237,33 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
       : `<${events.join('<BR/>').replace(/ &amp;&amp; /g, ' &amp;&amp;<BR/>')}>`;
     const source = first.source;
     const target = first.target ?? first.source;
+    if (drawnEdge.loop && loops.has(source)) {
+      // A loop of a compound state cannot be one Graphviz edge: an edge is clipped at a cluster it leaves or enters,
+      // never at one that holds both its ends. It leaves the border from an anchor ranked with the next-to-last
+      // child, turns at a point below the cluster ranked with the last child, and comes back across the border to an
+      // anchor there; the turning point is a tall invisible box whose centre both halves reach, so the loop has depth.
+      const loop = loopNodes(source);
+      const inner = children(source);
+      const last = entry(inner[inner.length - 1]!.key).node;
+      const before = entry((inner[inner.length - 2] ?? inner[0]!).key).node;
+      const cluster = `cluster_${source}`;
+      const wildcard = namespaceLabel(drawnEdge.edges, chart.edges);
+      lines.push(
+        `  ${quote(loop.turn)} ${attrs({ shape: 'box', width: 0.01, height: 0.3, fixedsize: 'true', style: 'invis', label: '', id: loop.turn })};`,
+        `  { rank="same"; ${quote(before)}; ${quote(loop.out)}; }`,
+        `  { rank="same"; ${quote(last)}; ${quote(loop.in)}; ${quote(loop.turn)}; }`,
+        `  ${quote(loop.out)} -> ${quote(loop.turn)} ${attrs({ id: outwardId(drawnEdge.id), class: 'transition self', ltail: cluster, headclip: 'false', arrowhead: 'none' })};`,
+        `  ${quote(loop.turn)} -> ${quote(loop.in)} ${attrs({
+          id: drawnEdge.id,
+          class: 'transition self',
+          xlabel: wildcard === undefined ? label : `<${html(wildcard)}>`,
+          lhead: cluster,
+          tailclip: 'false',
+          tooltip: drawnEdge.edges.map(describe).join('\n'),
+        })};`,
+      );
+      continue;
+    }
     // Graphviz cannot clip an edge at a cluster that holds both its ends.
     const leavesCluster = isCompound(source) && !(states.find((state) => state.key === target)?.parent === source);
     const head = drawnEdge.loop ? { node: drawnEdge.head } : entry(target);
@@ -234,6 +297,24 @@ export function edgeAliases(policy: Policy = defaultPolicy): Record<string, stri
   for (const drawn of drawnEdges(describeStatechart(orderMachine, policy)))
     for (const id of drawn.ids) if (id !== drawn.id) aliases[id] = drawn.id;
   return aliases;
+}
+
+/**
+ * Graphviz's SVG with the outward half of each compound state's loop (the edge `<id>-out`) moved into the loop's own
+ * group, before its other half: one element per loop, so a page highlights the whole of it by its id.
+ */
+function foldLoops(svg: string): string {
+  const outward =
+    /<!-- [^>]*-->\n<g id="([^"]+)&#45;out" class="[^"]*">\n<title>[^<]*<\/title>\n(<path [^>]*\/>)\n<\/g>\n/g;
+  let folded = svg;
+  for (const [whole, id, path] of svg.matchAll(outward)) {
+    const group = folded.indexOf(`<g id="${id!}" `);
+    const first = group < 0 ? -1 : folded.indexOf('<path ', group);
+    if (first < 0) continue;
+    folded = folded.slice(0, first) + `${path!}\n` + folded.slice(first);
+    folded = folded.replace(whole, '');
+  }
+  return folded;
 }
 
 /**
@@ -278,7 +359,7 @@ export async function renderStatechart(policy: Policy = defaultPolicy): Promise<
       graphviz = undefined;
       throw error;
     });
-  const svg = (await graphviz).dot(statechartDot(policy));
+  const svg = foldLoops((await graphviz).dot(statechartDot(policy)));
   // The XML prologue and doctype are useless inline in HTML.
   const inline = svg.slice(svg.indexOf('<svg'));
   rendered.set(key, inline);

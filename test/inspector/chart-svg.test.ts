@@ -46,6 +46,61 @@ function parseChart(svg: string) {
 const parents: Record<string, string> = { buyerCancellable: 'placed', unshipped: 'placed', labelGenerated: 'placed' };
 const lineage = (key: string): string[] => (parents[key] ? [key, ...lineage(parents[key])] : [key]);
 
+/** How far a point is from a box's outline, inside or out. */
+function toBorder(box: Box, x: number, y: number): number {
+  const outside = Math.hypot(Math.max(box.left - x, 0, x - box.right), Math.max(box.top - y, 0, y - box.bottom));
+  return outside > 0 ? outside : Math.min(x - box.left, box.right - x, y - box.top, box.bottom - y);
+}
+
+const overlaps = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * Every drawn loop of a compound state (`edge-placed-placed-...`), read from its whole group: where its line starts,
+ * where it ends (the tip of its arrowhead, else the end of its last path), and the boxes of its label's lines (Helvetica
+ * is counted generously at 0.6 em a character).
+ */
+function compoundLoops(svg: string) {
+  const compound = new Set(Object.values(parents));
+  const loops = new Map<string, { start: [number, number]; end: [number, number]; labels: Box[] }>();
+  // Graphviz writes a comment before each node's and each edge's group: one chunk per drawn element, nested groups included.
+  for (const chunk of svg.split('<!-- ')) {
+    const id = /<g id="(edge[^"]+)" class="[^"]*\bself\b[^"]*">/.exec(chunk)?.[1]?.replace(/&#45;/g, '-');
+    if (!id || !compound.has(id.split('-')[1]!)) continue;
+    const paths = [...chunk.matchAll(/<path[^>]* d="([^"]+)"/g)].map((match) =>
+      [...match[1]!.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((pair): [number, number] => [
+        Number(pair[1]),
+        Number(pair[2]),
+      ]),
+    );
+    const start = paths[0]![0]!;
+    const last = paths[paths.length - 1]!;
+    const lineEnd = last[last.length - 1]!;
+    const arrow = /<polygon[^>]* points="([^"]+)"/.exec(chunk);
+    const tips = arrow
+      ? [...arrow[1]!.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((pair): [number, number] => [
+          Number(pair[1]),
+          Number(pair[2]),
+        ])
+      : [lineEnd];
+    const end = tips.reduce((far, point) =>
+      Math.hypot(point[0] - lineEnd[0], point[1] - lineEnd[1]) > Math.hypot(far[0] - lineEnd[0], far[1] - lineEnd[1])
+        ? point
+        : far,
+    );
+    const labels = [
+      ...chunk.matchAll(
+        /<text[^>]*text-anchor="(\w+)" x="(-?[\d.]+)" y="(-?[\d.]+)"[^>]*font-size="([\d.]+)"[^>]*>([^<]*)<\/text>/g,
+      ),
+    ].map(([, anchor, x, y, size, text]) => {
+      const width = text!.replace(/&#?\w+;/g, '-').length * Number(size) * 0.6;
+      const left = Number(x) - (anchor === 'middle' ? width / 2 : anchor === 'end' ? width : 0);
+      return { left, right: left + width, top: Number(y) - Number(size), bottom: Number(y) + Number(size) * 0.3 };
+    });
+    loops.set(id, { start, end, labels });
+  }
+  return loops;
+}
+
 describe('the statechart drawing (inspector and diagram --format svg)', () => {
   it('starts every transition on its source state or compound state, heading away from no other state', async () => {
     const { states, edges } = parseChart(await renderStatechart(defaultPolicy));
@@ -84,6 +139,44 @@ describe('the statechart drawing (inspector and diagram --format svg)', () => {
     ])
       expect(edges.has(id), id).toBe(true);
   });
+
+  it.each([
+    ['the default policy', defaultPolicy],
+    [
+      'a 5 sec buyer window and 36 hr auto-cancel',
+      { ...defaultPolicy, buyerCancelWindowMs: 5_000, autoCancelAfterMs: 36 * 3_600_000 },
+    ],
+  ])(
+    "draws a compound state's loop from its border back to its border, outside its children, labelled clear of them (%s)",
+    async (_, policy) => {
+      const svg = await renderStatechart(policy);
+      const { states } = parseChart(svg);
+      const loops = compoundLoops(svg);
+      expect([...loops.keys()]).toEqual(['edge-placed-placed-marketplace.orderCanceled-0']);
+      const placed = states.get('placed')!;
+      const children = Object.keys(parents).map((key) => [key, states.get(key)!] as const);
+      const problems: string[] = [];
+      for (const [id, { start, end, labels }] of loops) {
+        for (const [name, [x, y]] of [
+          ['starts', start],
+          ['ends', end],
+        ] as const) {
+          // On the cluster's border, allowing for the pen's width: not somewhere inside `placed`.
+          if (toBorder(placed, x, y) > 3) problems.push(`${id} ${name} at ${x},${y}, off the border of placed`);
+          for (const [key, box] of children)
+            if (inside(box, x, y)) problems.push(`${id} ${name} at ${x},${y}, inside ${key}`);
+        }
+        expect(labels.length, id).toBeGreaterThan(0);
+        for (const label of labels)
+          for (const [key, box] of children)
+            if (overlaps(label, box)) problems.push(`${id}'s label ${JSON.stringify(label)} overlaps ${key}`);
+      }
+      expect(problems).toEqual([]);
+      // The loop is one element (its two halves folded together) and says what it takes: every marketplace event.
+      expect(svg).not.toContain('&#45;out"');
+      expect(statechartDot()).toContain('xlabel=<marketplace.*>');
+    },
+  );
 
   it('draws every transition under its own id or an alias of a drawn one', async () => {
     const { edges } = parseChart(await renderStatechart(defaultPolicy));
