@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { MACHINE_VERSION } from '../../machines/order/index.js';
-import { type Lang, type OrderInput, type Verdict } from '../domain/index.js';
+import { type Effect, type Lang, type Message, type OrderInput, type Verdict } from '../domain/index.js';
 import { renderCli } from '../domain/locales/cli.js';
 import { orderStatus, replayRecording, type ReplayStep } from '../runtime/index.js';
 import type { HistoryRow } from '../service/index.js';
@@ -33,12 +33,27 @@ interface Compared {
   seq: number;
   row: HistoryRow;
   step: ReplayStep;
-  /** What differs: `verdict` (accepted, code or flags), `message`, `status`, `effects`; empty when reproduced. */
+  /**
+   * What differs: `verdict` (accepted, code or flags), `wording` (the message texts of the verdict and of the
+   * effects), `status`, `effects` (compared without their message texts); empty when the step is the same word
+   * for word.
+   */
   differences: Difference[];
 }
 
+/** What a stored step can differ in: `verdict`, `wording`, `status`, `effects`. */
+type Difference = 'verdict' | 'wording' | 'status' | 'effects';
+
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 const decision = (verdict: Verdict) => plain({ ...verdict, message: undefined });
+// Effects such as buyer.guidance carry a message for people: a new wording of it is not a new decision.
+const withoutWords = (effects: readonly Effect[]) =>
+  plain(effects.map((effect) => ({ ...effect, message: undefined })));
+const wordsOf = (effect: Effect): unknown => ('message' in effect ? effect.message : null);
+const words = (verdict: Verdict, effects: readonly Effect[]) => plain([verdict.message, ...effects.map(wordsOf)]);
+
+/** Whether a step is reproduced: the same decision, status and effects, whatever its wording. */
+const isReproduced = ({ differences }: Compared) => differences.every((difference) => difference === 'wording');
 
 /** Replays a stored history on the current machine and compares every row with its replayed step. */
 function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[] {
@@ -58,36 +73,60 @@ function compareHistory(orderId: string, rows: readonly HistoryRow[]): Compared[
     const differences = (
       [
         isDeepStrictEqual(decision(row.verdict), decision(step.verdict)) ? '' : 'verdict',
-        isDeepStrictEqual(plain(row.verdict.message), plain(step.verdict.message)) ? '' : 'message',
+        isDeepStrictEqual(words(row.verdict, row.effects), words(step.verdict, step.effects)) ? '' : 'wording',
         row.statusAfter === orderStatus(step.snapshot) ? '' : 'status',
-        isDeepStrictEqual(plain(row.effects), plain(step.effects)) ? '' : 'effects',
+        isDeepStrictEqual(withoutWords(row.effects), withoutWords(step.effects)) ? '' : 'effects',
       ] as const
     ).filter((difference): difference is Difference => difference !== '');
     return { seq: row.seq, row, step, differences };
   });
 }
 
-/** What a stored step can differ in: `verdict`, `message`, `status`, `effects`. */
-type Difference = 'verdict' | 'message' | 'status' | 'effects';
+/** The stored words of each effect whose words the replayed step does not repeat, one line each. */
+function storedEffectWords({ row, step }: Compared, lang: Lang): string[] {
+  return row.effects.flatMap((effect, index) => {
+    const replayed = step.effects[index];
+    const stored = wordsOf(effect);
+    if (stored === null || (replayed !== undefined && isDeepStrictEqual(plain(stored), plain(wordsOf(replayed)))))
+      return [];
+    const text = (stored as Partial<Message>)[lang] ?? '';
+    return [
+      renderCli(lang, 'cli.replay.storedWords', {
+        label: renderCli(lang, 'cli.replay.stored'),
+        effect: effect.type,
+        message: text,
+      }),
+    ];
+  });
+}
 
 function formatCompared(orderId: string, compared: readonly Compared[], lang: Lang): string {
-  const lines = compared.map(({ row, step, differences }, index) => {
+  const lines = compared.map((each, index) => {
+    const { row, step, differences } = each;
     const parts = differences.map((part) => renderCli(lang, `cli.replay.part.${part}`));
-    const mark = differences.length
-      ? renderCli(lang, 'cli.replay.differs', { parts: parts.join(renderCli(lang, 'cli.listSeparator')) })
-      : renderCli(lang, 'cli.replay.same');
+    const mark = !differences.length
+      ? renderCli(lang, 'cli.replay.same')
+      : isReproduced(each)
+        ? renderCli(lang, 'cli.replay.reworded')
+        : renderCli(lang, 'cli.replay.differs', { parts: parts.join(renderCli(lang, 'cli.listSeparator')) });
     const stored = differences.length
-      ? `\n      ${renderCli(lang, 'cli.storedStep', {
-          label: renderCli(lang, 'cli.replay.stored'),
-          mark: verdictMark(row.verdict, lang),
-          after: statusText(row.statusAfter, lang),
-          message: row.verdict.message[lang],
-          effects: effectsText(row.effects, lang),
-        })}`
+      ? [
+          renderCli(lang, 'cli.storedStep', {
+            label: renderCli(lang, 'cli.replay.stored'),
+            mark: verdictMark(row.verdict, lang),
+            after: statusText(row.statusAfter, lang),
+            message: row.verdict.message[lang],
+            effects: effectsText(row.effects, lang),
+          }),
+          ...(differences.includes('wording') ? storedEffectWords(each, lang) : []),
+        ]
+          .map((line) => `\n      ${line}`)
+          .join('')
       : '';
     return `${formatStep(step, index, lang)}\n      ${mark}${stored}`;
   });
-  const bad = compared.filter((each) => each.differences.length).length;
+  const bad = compared.filter((each) => !isReproduced(each)).length;
+  const reworded = compared.filter((each) => each.differences.length && isReproduced(each)).length;
   const count = compared.length;
   const title = renderCli(lang, 'cli.replay.title', {
     orderId,
@@ -97,7 +136,8 @@ function formatCompared(orderId: string, compared: readonly Compared[], lang: La
   const verdict = bad
     ? renderCli(lang, 'cli.replay.some', { bad, count })
     : renderCli(lang, 'cli.replay.all', { count });
-  return `${title}\n${lines.join('\n')}\n${verdict}\n`;
+  const wording = reworded ? `${renderCli(lang, 'cli.replay.rewordedSteps', { reworded, count })}\n` : '';
+  return `${title}\n${lines.join('\n')}\n${verdict}\n${wording}`;
 }
 
 function comparedJson(orderId: string, compared: readonly Compared[]): string {
@@ -105,19 +145,24 @@ function comparedJson(orderId: string, compared: readonly Compared[]): string {
     {
       orderId,
       machineVersion: MACHINE_VERSION,
-      reproduced: compared.every((each) => each.differences.length === 0),
-      steps: compared.map(({ seq, row, step, differences }) => ({
-        seq,
-        event: row.event.type === 'order.place' ? row.event : eventJson(row.event as Record<string, unknown>),
-        reproduced: differences.length === 0,
-        differences,
+      reproduced: compared.every(isReproduced),
+      steps: compared.map((each) => ({
+        seq: each.seq,
+        event:
+          each.row.event.type === 'order.place' ? each.row.event : eventJson(each.row.event as Record<string, unknown>),
+        reproduced: isReproduced(each),
+        differences: each.differences,
         stored: {
-          verdict: row.verdict,
-          statusAfter: row.statusAfter,
-          effects: row.effects,
-          machineVersion: row.machineVersion,
+          verdict: each.row.verdict,
+          statusAfter: each.row.statusAfter,
+          effects: each.row.effects,
+          machineVersion: each.row.machineVersion,
         },
-        replayed: { verdict: step.verdict, statusAfter: orderStatus(step.snapshot), effects: step.effects },
+        replayed: {
+          verdict: each.step.verdict,
+          statusAfter: orderStatus(each.step.snapshot),
+          effects: each.step.effects,
+        },
       })),
     },
     null,
@@ -128,7 +173,8 @@ function comparedJson(orderId: string, compared: readonly Compared[]): string {
 /**
  * `order-lifecycle replay <source>`: replays a recorded order file (`{ input, events }`) and prints each verdict;
  * with `--db` or `--database-url`, replays a stored order's history by id through the current machine and
- * reports whether every stored verdict is reproduced (exit 1 when one is not).
+ * reports whether every stored decision, status and effect is reproduced (exit 1 when one is not); a step whose
+ * message texts alone differ is reproduced, marked as reworded.
  * @example
  * buildProgram().addCommand(replayCommand());
  */
@@ -153,7 +199,15 @@ export function replayCommand(): Command {
   );
   command.addHelpText(
     'after',
-    '\nA stored order is replayed from its order.place row, event after event, on the machine of this version; each\nstep is compared with the stored verdict (decision and message), status after and effects. Nothing is written.\nExit status 0 when every stored verdict is reproduced, 1 when one is not, 2 for a wrong argument.',
+    [
+      '',
+      'A stored order is replayed from its order.place row, event after event, on the machine of this version; each',
+      "step's decision (accepted, code, flags), status after and effects are compared with the stored ones, and so are",
+      'its words (the messages of the verdict and of effects such as buyer.guidance). A step whose words alone differ',
+      'is reproduced, marked "same decision; wording changed" with the stored words under it: a newer version may word',
+      'a message differently (how it writes an instant, say) and still decide the same. Nothing is written.',
+      'Exit status 0 when every stored decision is reproduced, 1 when one is not, 2 for a wrong argument.',
+    ].join('\n'),
   );
   command.action(async (source: string, options: ReplayOptions) => {
     if (options.db === undefined && options.databaseUrl === undefined) {
@@ -195,7 +249,7 @@ export function replayCommand(): Command {
     process.stdout.write(
       options.json ? comparedJson(source, compared) : formatCompared(source, compared, options.lang),
     );
-    process.exitCode = compared.every((each) => each.differences.length === 0) ? exitCodes.ok : exitCodes.refused;
+    process.exitCode = compared.every(isReproduced) ? exitCodes.ok : exitCodes.refused;
   });
   return command;
 }

@@ -28,6 +28,37 @@ const label = '{"type":"seller.generateLabel","at":"2026-12-01T03:30:00Z"}';
 const cancelOne =
   '{"type":"seller.cancel","at":"2026-12-01T03:00:00Z","reason":"NoInventory","items":[{"orderItemId":"A","quantity":1}]}';
 const buyerCancel = '{"type":"buyer.cancel","at":"2026-12-01T03:00:00Z"}';
+const nonStandardRequest =
+  '{"type":"buyer.requestCancellation","at":"2026-12-01T03:00:00Z","source":"message","subject":"please cancel"}';
+
+interface StoredRow {
+  seq: number;
+  verdict: { message: Record<string, string> } & Record<string, unknown>;
+  effects: Array<Record<string, unknown>>;
+}
+
+/** The order's history rows as stored, verdicts and effects parsed. */
+function storedRows(sqlite: Database.Database): StoredRow[] {
+  const rows = sqlite
+    .prepare('SELECT seq, verdict, effects FROM order_history WHERE order_id = ? ORDER BY seq')
+    .all(ORDER) as Array<{ seq: number; verdict: string; effects: string }>;
+  return rows.map((row) => ({ seq: row.seq, verdict: JSON.parse(row.verdict), effects: JSON.parse(row.effects) }));
+}
+
+function updateRow(sqlite: Database.Database, seq: number, verdict: unknown, effects: unknown): void {
+  sqlite
+    .prepare('UPDATE order_history SET verdict = ?, effects = ? WHERE order_id = ? AND seq = ?')
+    .run(JSON.stringify(verdict), JSON.stringify(effects), ORDER, seq);
+}
+
+/** A message as versions before 077f70c wrote it: `2026-12-01T09:30:00+08:00`, not `2026-12-01 09:30:00 GMT+8`. */
+const isoWording = (message: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(message).map(([lang, text]) => [
+      lang,
+      text.replace(/(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\+8\b/g, '$1T$2+08:00'),
+    ]),
+  );
 
 describe('order-lifecycle status', () => {
   it('should print the status, version, next deadline, items and what the seller may do now', () => {
@@ -199,9 +230,69 @@ describe('order-lifecycle replay --db', () => {
     expect(json.reproduced).toBe(false);
     expect(json.steps.map((step: { seq: number; differences: string[] }) => [step.seq, step.differences])).toEqual([
       [1, []],
-      [2, ['verdict', 'message']],
+      [2, ['verdict', 'wording']],
     ]);
     expect(cli(['replay', ORDER, '--db', db]).stdout).toContain('1 of 2 stored steps not reproduced');
+  });
+
+  it('should count a step whose stored words alone differ as reproduced, say its wording changed, and exit 0', () => {
+    cli(['apply', ORDER, nonStandardRequest, '--db', db]);
+    const sqlite = new Database(db);
+    for (const row of storedRows(sqlite)) {
+      // The words an earlier version stored: ISO-8601 instants, and another text of the buyer's guidance.
+      const verdict = { ...row.verdict, message: isoWording(row.verdict.message) };
+      const effects = row.effects.map((effect) => ({
+        ...effect,
+        message: { en: 'Ask for an official request.', 'zh-CN': '请买家提交正式请求。' },
+      }));
+      updateRow(sqlite, row.seq, verdict, row.seq === 3 ? effects : row.effects);
+    }
+    sqlite.close();
+
+    const run = cli(['replay', ORDER, '--db', db]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      '      reproduced: same decision; wording changed\n' +
+        '      stored: accepted -> unshipped; Time advanced to 2026-12-01T10:00:00+08:00; the order is unshipped.; none\n',
+    );
+    expect(run.stdout).toContain('      stored buyer.guidance: Ask for an official request.\n');
+    expect(run.stdout).toMatch(
+      /every stored verdict reproduced \(3 of 3\)\n3 of 3 stored steps: same decision; wording changed\n$/,
+    );
+    expect(run.stdout).not.toContain('DIFFERS');
+
+    const json = JSON.parse(cli(['replay', ORDER, '--db', db, '--json']).stdout);
+    expect(json.reproduced).toBe(true);
+    expect(
+      json.steps.map((step: { reproduced: boolean; differences: string[] }) => [step.reproduced, step.differences]),
+    ).toEqual([
+      [true, ['wording']],
+      [true, ['wording']],
+      [true, ['wording']],
+    ]);
+    const zh = cli(['replay', ORDER, '--db', db, '--lang', 'zh-CN']);
+    expect(zh.status).toBe(0);
+    expect(zh.stdout).toContain('一致：裁定相同，措辞已变');
+    expect(zh.stdout).toContain('存储的 buyer.guidance：请买家提交正式请求。');
+  });
+
+  it('should still exit 1 when a stored effect differs in more than its words', () => {
+    cli(['apply', ORDER, nonStandardRequest, '--db', db]);
+    const sqlite = new Database(db);
+    const row = storedRows(sqlite).find((each) => each.seq === 3)!;
+    updateRow(
+      sqlite,
+      3,
+      row.verdict,
+      row.effects.map((effect) => ({ ...effect, type: 'seller.notified' })),
+    );
+    sqlite.close();
+    const run = cli(['replay', ORDER, '--db', db, '--json']);
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.reproduced).toBe(false);
+    expect(json.steps[2]).toMatchObject({ reproduced: false, differences: ['effects'] });
   });
 });
 

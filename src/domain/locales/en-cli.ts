@@ -83,12 +83,15 @@ export const enCli = {
   'cli.replay.same': 'reproduced',
   'cli.replay.differs': 'DIFFERS in {parts}',
   'cli.replay.part.verdict': 'verdict',
-  'cli.replay.part.message': 'message',
+  'cli.replay.reworded': 'reproduced: same decision; wording changed',
+  'cli.replay.part.wording': 'wording',
   'cli.replay.part.status': 'status',
   'cli.replay.part.effects': 'effects',
   'cli.replay.stored': 'stored',
+  'cli.replay.storedWords': '{label} {effect}: {message}',
   'cli.replay.all': 'every stored verdict reproduced ({count} of {count})',
   'cli.replay.some': '{bad} of {count} stored steps not reproduced',
+  'cli.replay.rewordedSteps': '{reworded} of {count} stored steps: same decision; wording changed',
   // `simulate`
   'cli.simulate.title':
     "A seller's week, simulated: {orders} orders over {days} days from {start} (seed {seed}), on {store}",
