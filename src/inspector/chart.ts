@@ -124,7 +124,8 @@ function drawnEdges(chart: Chart): DrawnEdge[] {
  * The order statechart as Graphviz DOT, read from the machine definition: compound states are clusters,
  * node and edge ids carry state keys so a page can highlight the active state without re-rendering, and
  * deadline transitions are labelled with the policy's durations. A compound state's own transitions leave from an
- * invisible anchor at its cluster's far side (clipped to the cluster's border), so none seems to leave a child; its
+ * invisible anchor at its cluster's far side (clipped to the cluster's border), so none seems to leave a child; one to
+ * a state inside it cannot be clipped there and is classed `inward`, for renderStatechart to start it on the border; its
  * loop leaves the cluster's bottom border and comes back to it, labelled outside (`marketplace.*` when it takes every
  * event of a namespace), drawn as two edges through a turning point below the cluster, `<id>-out` and `<id>`.
  * @example
@@ -135,6 +136,9 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
   const { states } = chart;
   const children = (parent: string | null) => states.filter((state) => state.parent === parent);
   const isCompound = (key: string) => states.find((candidate) => candidate.key === key)?.kind === 'compound';
+  // Whether a state is `ancestor` or lies inside it.
+  const within = (key: string | null | undefined, ancestor: string): boolean =>
+    key === ancestor || (!!key && within(states.find((state) => state.key === key)?.parent, ancestor));
   // An edge into a cluster is drawn to its initial leaf and clipped at the cluster's border.
   const entry = (key: string): { node: string; cluster?: string } => {
     if (!isCompound(key)) return { node: key };
@@ -264,13 +268,15 @@ export function statechartDot(policy: Policy = defaultPolicy): string {
       );
       continue;
     }
-    // Graphviz cannot clip an edge at a cluster that holds both its ends.
-    const leavesCluster = isCompound(source) && !(states.find((state) => state.key === target)?.parent === source);
+    // Graphviz cannot clip an edge at a cluster that holds both its ends: an edge of a compound state to a state
+    // inside it is marked `inward`, and renderStatechart starts it on the cluster's border (see startOnBorder).
+    const inward = isCompound(source) && !drawnEdge.loop && target !== source && within(target, source);
+    const leavesCluster = isCompound(source) && !inward;
     const head = drawnEdge.loop ? { node: drawnEdge.head } : entry(target);
     lines.push(
       `  ${quote(drawnEdge.tail)} -> ${quote(head.node)} ${attrs({
         id: drawnEdge.id,
-        class: `transition${deadline ? ' deadline' : ''}${drawnEdge.loop ? ' self' : ''}`,
+        class: `transition${deadline ? ' deadline' : ''}${drawnEdge.loop ? ' self' : ''}${inward ? ' inward' : ''}`,
         label,
         ltail: leavesCluster && !drawnEdge.loop ? `cluster_${source}` : undefined,
         lhead: drawnEdge.loop ? undefined : head.cluster,
@@ -317,6 +323,35 @@ function foldLoops(svg: string): string {
   return folded;
 }
 
+/** How far above (or below) its anchor an inward edge starts to turn, in points: the radius of its bend. */
+const inwardBend = 20;
+
+/**
+ * Graphviz's SVG with each inward edge (class `inward`: a compound state's transition to a state inside it) starting
+ * on the compound state's border. Graphviz draws it from the invisible anchor inside the cluster, which is no border;
+ * the line is made to start on the border straight above the anchor (below it, when the bottom border is nearer), run
+ * to within `inwardBend` of the anchor and turn there, pulled by the anchor, into the rest of Graphviz's route.
+ */
+function startOnBorder(svg: string): string {
+  const inward =
+    /(<g id="edge&#45;(\w+)&#45;[^"]*" class="[^"]*\binward\b[^"]*">[\s\S]*?<path [^>]*?d=")M(-?[\d.]+),(-?[\d.]+)C-?[\d.]+,-?[\d.]+ /g;
+  const round = (value: number) => Number(value.toFixed(2));
+  return svg.replace(inward, (whole, head: string, key: string, startX: string, startY: string) => {
+    const outline = new RegExp(
+      `<g id="state&#45;${key}" class="cluster[^"]*">\\n<title>[^<]*</title>\\n<path [^>]*?d="([^"]+)"`,
+    ).exec(svg);
+    if (!outline) return whole;
+    const ys = [...outline[1]!.matchAll(/-?[\d.]+,(-?[\d.]+)/g)].map((pair) => Number(pair[1]));
+    const [top, bottom] = [Math.min(...ys), Math.max(...ys)];
+    const [x, y] = [Number(startX), Number(startY)];
+    const border = y - top <= bottom - y ? top : bottom;
+    // Where the straight part ends and the turn begins; the turn's first control point is the anchor itself.
+    const turn = y - Math.sign(y - border) * Math.min(inwardBend, Math.abs(y - border));
+    const third = (turn - border) / 3;
+    return `${head}M${x},${border}C${x},${round(border + third)} ${x},${round(turn - third)} ${x},${round(turn)} ${x},${y} `;
+  });
+}
+
 /**
  * What the chart takes of @hpcc-js/wasm-graphviz, declared here so that the package's types do not name it (an app
  * without it would fail to compile them); the module's own type is checked against it where it is imported.
@@ -345,7 +380,8 @@ export function loadGraphviz(feature: string): Promise<GraphvizModule> {
 
 /**
  * Renders the order statechart to SVG with Graphviz compiled to WebAssembly (loaded on first use, offline): the
- * optional peer dependency @hpcc-js/wasm-graphviz, else the promise rejects with MissingDependencyError.
+ * optional peer dependency @hpcc-js/wasm-graphviz, else the promise rejects with MissingDependencyError. Graphviz's
+ * drawing is finished here: a compound state's loop is one element, and its edges to states inside it start on its border.
  * @example
  * const svg = await renderStatechart(defaultPolicy); // '<svg ...><g id="state-unshipped" ...'
  */
@@ -359,7 +395,7 @@ export async function renderStatechart(policy: Policy = defaultPolicy): Promise<
       graphviz = undefined;
       throw error;
     });
-  const svg = foldLoops((await graphviz).dot(statechartDot(policy)));
+  const svg = startOnBorder(foldLoops((await graphviz).dot(statechartDot(policy))));
   // The XML prologue and doctype are useless inline in HTML.
   const inline = svg.slice(svg.indexOf('<svg'));
   rendered.set(key, inline);

@@ -54,23 +54,45 @@ function toBorder(box: Box, x: number, y: number): number {
 
 const overlaps = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
+/** The points of an SVG path of cubic Béziers (`M x,y C x,y x,y x,y ...`), each curve sampled at `steps` points. */
+function pathPoints(d: string, steps = 20): [number, number][] {
+  const [start, ...rest] = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((pair): [number, number] => [
+    Number(pair[1]),
+    Number(pair[2]),
+  ]);
+  const points = [start!];
+  for (let index = 0; index + 2 < rest.length; index += 3) {
+    const [p0, p1, p2, p3] = [points[points.length - 1]!, rest[index]!, rest[index + 1]!, rest[index + 2]!];
+    const curve: [number, number][] = [];
+    for (let step = 1; step <= steps; step++) {
+      const t = step / steps;
+      const [a, b, c, e] = [(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3];
+      curve.push([a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1]]);
+    }
+    points.push(...curve);
+  }
+  return points;
+}
+
 /**
- * Every drawn loop of a compound state (`edge-placed-placed-...`), read from its whole group: where its line starts,
- * where it ends (the tip of its arrowhead, else the end of its last path), and the boxes of its label's lines (Helvetica
- * is counted generously at 0.6 em a character).
+ * Every drawn edge of a compound state (`edge-placed-...`) that `select` takes by its class, read from its whole
+ * group: where its line starts, where it ends (the tip of its arrowhead, else the end of its last path), the points
+ * along its line, and the boxes of its label's lines (Helvetica is counted generously at 0.6 em a character).
  */
-function compoundLoops(svg: string) {
+function compoundEdges(svg: string, select: (className: string) => boolean) {
   const compound = new Set(Object.values(parents));
-  const loops = new Map<string, { start: [number, number]; end: [number, number]; labels: Box[] }>();
+  const drawn = new Map<
+    string,
+    { start: [number, number]; end: [number, number]; line: [number, number][]; labels: Box[] }
+  >();
   // Graphviz writes a comment before each node's and each edge's group: one chunk per drawn element, nested groups included.
   for (const chunk of svg.split('<!-- ')) {
-    const id = /<g id="(edge[^"]+)" class="[^"]*\bself\b[^"]*">/.exec(chunk)?.[1]?.replace(/&#45;/g, '-');
-    if (!id || !compound.has(id.split('-')[1]!)) continue;
-    const paths = [...chunk.matchAll(/<path[^>]* d="([^"]+)"/g)].map((match) =>
-      [...match[1]!.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((pair): [number, number] => [
-        Number(pair[1]),
-        Number(pair[2]),
-      ]),
+    const group = /<g id="(edge[^"]+)" class="([^"]*)">/.exec(chunk);
+    const id = group?.[1]?.replace(/&#45;/g, '-');
+    if (!id || !compound.has(id.split('-')[1]!) || !select(group![2]!)) continue;
+    const ds = [...chunk.matchAll(/<path[^>]* d="([^"]+)"/g)].map((match) => match[1]!);
+    const paths = ds.map((d) =>
+      [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((pair): [number, number] => [Number(pair[1]), Number(pair[2])]),
     );
     const start = paths[0]![0]!;
     const last = paths[paths.length - 1]!;
@@ -96,10 +118,25 @@ function compoundLoops(svg: string) {
       const left = Number(x) - (anchor === 'middle' ? width / 2 : anchor === 'end' ? width : 0);
       return { left, right: left + width, top: Number(y) - Number(size), bottom: Number(y) + Number(size) * 0.3 };
     });
-    loops.set(id, { start, end, labels });
+    drawn.set(id, { start, end, line: ds.flatMap((d) => pathPoints(d)), labels });
   }
-  return loops;
+  return drawn;
 }
+
+/** Every drawn loop of a compound state (`edge-placed-placed-...`). */
+const compoundLoops = (svg: string) => compoundEdges(svg, (className) => /\bself\b/.test(className));
+
+/** Every drawn edge of a compound state to a state inside it (`edge-placed-unshipped-...`). */
+const inwardEdges = (svg: string) =>
+  new Map([...compoundEdges(svg, () => true)].filter(([id]) => parents[id.split('-')[2]!] === id.split('-')[1]));
+
+const policies = [
+  ['the default policy', defaultPolicy],
+  [
+    'a 5 sec buyer window and 36 hr auto-cancel',
+    { ...defaultPolicy, buyerCancelWindowMs: 5_000, autoCancelAfterMs: 36 * 3_600_000 },
+  ],
+] as const;
 
 describe('the statechart drawing (inspector and diagram --format svg)', () => {
   it('starts every transition on its source state or compound state, heading away from no other state', async () => {
@@ -140,13 +177,7 @@ describe('the statechart drawing (inspector and diagram --format svg)', () => {
       expect(edges.has(id), id).toBe(true);
   });
 
-  it.each([
-    ['the default policy', defaultPolicy],
-    [
-      'a 5 sec buyer window and 36 hr auto-cancel',
-      { ...defaultPolicy, buyerCancelWindowMs: 5_000, autoCancelAfterMs: 36 * 3_600_000 },
-    ],
-  ])(
+  it.each(policies)(
     "draws a compound state's loop from its border back to its border, outside its children, labelled clear of them (%s)",
     async (_, policy) => {
       const svg = await renderStatechart(policy);
@@ -175,6 +206,38 @@ describe('the statechart drawing (inspector and diagram --format svg)', () => {
       // The loop is one element (its two halves folded together) and says what it takes: every marketplace event.
       expect(svg).not.toContain('&#45;out"');
       expect(statechartDot()).toContain('xlabel=<marketplace.*>');
+    },
+  );
+
+  it.each(policies)(
+    "starts an edge of a compound state to a state inside it on the compound state's border, its line and label clear of every other state (%s)",
+    async (_, policy) => {
+      const svg = await renderStatechart(policy);
+      const { states } = parseChart(svg);
+      const inward = inwardEdges(svg);
+      expect([...inward.keys()]).toEqual(['edge-placed-unshipped-marketplace.orderShipped-0']);
+      const children = Object.keys(parents).map((key) => [key, states.get(key)!] as const);
+      const problems: string[] = [];
+      for (const [id, { start, line, labels }] of inward) {
+        const [source, target] = id.split('-').slice(1, 3) as [string, string];
+        const [x, y] = start;
+        // On the cluster's border, allowing for the pen's width: not at an empty spot inside it, nor in a child.
+        if (toBorder(states.get(source)!, x, y) > 3)
+          problems.push(`${id} starts at ${x},${y}, off the border of ${source}`);
+        for (const [key, box] of children) {
+          if (inside(box, x, y, 1)) problems.push(`${id} starts at ${x},${y}, inside ${key}`);
+          if (key !== target && line.some(([px, py]) => inside(box, px, py)))
+            problems.push(`${id} runs through ${key}`);
+        }
+        expect(labels.length, id).toBeGreaterThan(0);
+        for (const label of labels)
+          for (const [key, box] of states)
+            if (key !== source && overlaps(label, box))
+              problems.push(`${id}'s label ${JSON.stringify(label)} overlaps ${key}`);
+      }
+      expect(problems).toEqual([]);
+      // It is still one element under the transition's own id, so a page can highlight it.
+      expect(svg.match(/id="edge&#45;placed&#45;unshipped&#45;marketplace\.orderShipped&#45;0"/g)).toHaveLength(1);
     },
   );
 
