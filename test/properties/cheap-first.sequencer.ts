@@ -5,6 +5,7 @@ const ORDER = [
   'test/domain/',
   'test/machine/',
   'test/runtime/',
+  'test/amazon/',
   'regressions',
   'model-based',
   'invariants',
