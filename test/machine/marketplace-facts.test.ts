@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, orderStatus, type OrderEventInput, type OrderSnapshot } from '../../src/index.js';
+import { applyEvent, judge, orderStatus, type OrderEventInput, type OrderSnapshot } from '../../src/index.js';
 import { marketplaceCancellation } from '../../src/domain/index.js';
 import {
   autoCancelAt,
+  DAY,
   labelledOrder,
   latestShipDate,
   MINUTE,
@@ -319,5 +320,35 @@ describe('the words of accepted seller actions', () => {
     expect(verdict.message.en).toBe(
       "Cancelled 3 unit(s) with the reason Buyer Canceled on the buyer's official request; this does not count against your Cancellation Rate. Amazon emails you and the buyer.",
     );
+  });
+});
+
+describe("the values a fact's ruling names", () => {
+  const order = unshippedOrder().context;
+  const at = minute(50);
+  const common = { windowMs: 30 * MINUTE, offset: 0, autoCancelMs: 7 * DAY, at, status: 'unshipped' };
+
+  it('should name Amazon as the party of a shipment and report no readiness', () => {
+    expect(judge(order, 'unshipped', { type: 'marketplace.orderShipped', at })).toStrictEqual({
+      accepted: true,
+      outcome: 'marketplaceShipped',
+      params: { ...common, by: 'amazon' },
+    });
+  });
+
+  it('should name Amazon as the party of a readiness report and the readiness it reports', () => {
+    expect(judge(order, 'unshipped', { type: 'marketplace.statusReported', at, status: 'pending' })).toStrictEqual({
+      accepted: true,
+      outcome: 'marketplaceStatus',
+      params: { ...common, by: 'amazon', reported: 'pending' },
+    });
+  });
+
+  it('should name who cancelled, as the marketplace says, on a cancel', () => {
+    expect(judge(order, 'unshipped', { type: 'marketplace.orderCanceled', at, cancelledBy: 'buyer' })).toStrictEqual({
+      accepted: true,
+      outcome: 'marketplaceCanceled',
+      params: { ...common, by: 'buyer' },
+    });
   });
 });
