@@ -33,32 +33,31 @@ describe('context details: what the order remembers of each accepted event', () 
     expect(shipped!.snapshot.context.labelGeneratedAt).toBe(minute(40));
   });
 
-  it('should remember when a label reported late was really bought, and nothing more for one bought on time', () => {
+  it.each([
+    {
+      what: 'a label reported late was really bought',
+      type: 'seller.generateLabel',
+      at: 'labelGeneratedAt',
+      occurred: 'labelOccurredAt',
+    },
+    {
+      what: 'a shipment reported late was really confirmed',
+      type: 'seller.confirmShipment',
+      at: 'shippedAt',
+      occurred: 'shipmentOccurredAt',
+    },
+  ] as const)('should remember when $what, and nothing more for one on time', ({ type, at, occurred }) => {
     const clock = unshippedOrder().context.clock;
-    const late = applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: clock - 60_000 });
+    const late = applyEvent(unshippedOrder(), { type, at: clock - 60_000 });
     expect(late.verdict.accepted).toBe(true);
-    expect(late.snapshot.context.labelGeneratedAt).toBe(clock);
-    expect(late.snapshot.context.labelOccurredAt).toBe(clock - 60_000);
-    const atClock = applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: clock });
-    expect(atClock.snapshot.context.labelGeneratedAt).toBe(clock);
-    expect(atClock.snapshot.context.labelOccurredAt).toBeUndefined();
-    const after = applyEvent(unshippedOrder(), { type: 'seller.generateLabel', at: clock + 60_000 });
-    expect(after.snapshot.context.labelGeneratedAt).toBe(clock + 60_000);
-    expect(after.snapshot.context.labelOccurredAt).toBeUndefined();
-  });
-
-  it('should remember when a shipment reported late was really confirmed, and nothing more for one confirmed on time', () => {
-    const clock = unshippedOrder().context.clock;
-    const late = applyEvent(unshippedOrder(), { type: 'seller.confirmShipment', at: clock - 60_000 });
-    expect(late.verdict.accepted).toBe(true);
-    expect(late.snapshot.context.shippedAt).toBe(clock);
-    expect(late.snapshot.context.shipmentOccurredAt).toBe(clock - 60_000);
-    const atClock = applyEvent(unshippedOrder(), { type: 'seller.confirmShipment', at: clock });
-    expect(atClock.snapshot.context.shippedAt).toBe(clock);
-    expect(atClock.snapshot.context.shipmentOccurredAt).toBeUndefined();
-    const after = applyEvent(unshippedOrder(), { type: 'seller.confirmShipment', at: clock + 60_000 });
-    expect(after.snapshot.context.shippedAt).toBe(clock + 60_000);
-    expect(after.snapshot.context.shipmentOccurredAt).toBeUndefined();
+    expect(late.snapshot.context[at]).toBe(clock);
+    expect(late.snapshot.context[occurred]).toBe(clock - 60_000);
+    const atClock = applyEvent(unshippedOrder(), { type, at: clock });
+    expect(atClock.snapshot.context[at]).toBe(clock);
+    expect(atClock.snapshot.context[occurred]).toBeUndefined();
+    const after = applyEvent(unshippedOrder(), { type, at: clock + 60_000 });
+    expect(after.snapshot.context[at]).toBe(clock + 60_000);
+    expect(after.snapshot.context[occurred]).toBeUndefined();
   });
 
   it('should record a request without subject or reason as one that has neither, and keep both when given', () => {
