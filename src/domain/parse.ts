@@ -104,7 +104,7 @@ function bound(issue: Extract<ZodIssue, { code: 'too_small' | 'too_big' }>): str
   const small = issue.code === 'too_small';
   const limit = Number(small ? issue.minimum : issue.maximum);
   const unit = UNITS[issue.origin];
-  const amount = unit ? `${limit.toLocaleString('en-US')} ${unit}${limit === 1 ? '' : 's'}` : String(limit);
+  const amount = unit ? `${limit.toLocaleString('en-US')} ${unit[limit === 1 ? 0 : 1]}` : String(limit);
   if (issue.exact) return `expected exactly ${amount}`;
   if (issue.inclusive === false) return `expected ${small ? 'more' : 'less'} than ${amount}`;
   return `expected ${small ? 'at least' : 'at most'} ${amount}`;
@@ -129,12 +129,13 @@ const TYPE_NAMES: Partial<Record<string, string>> = {
   symbol: 'a symbol',
 };
 
-const UNITS: Partial<Record<string, string>> = {
-  string: 'character',
-  array: 'item',
-  set: 'item',
-  map: 'entry',
-  file: 'byte',
+/** Each origin's unit, one and several (`entries`, not `entrys`). */
+const UNITS: Partial<Record<string, readonly [one: string, several: string]>> = {
+  string: ['character', 'characters'],
+  array: ['item', 'items'],
+  set: ['item', 'items'],
+  map: ['entry', 'entries'],
+  file: ['byte', 'bytes'],
 };
 
 /** A literal the schema allows: a string as it is, anything else as JSON. */
