@@ -181,6 +181,7 @@ describe('an event’s item list', () => {
   it('should leave to the schema, and its words, a long list with anything it refuses', () => {
     const refused: Array<[unknown, RegExp]> = [
       [null, /^Invalid event: items\.16: expected an object \(got null\)$/],
+      [undefined, /^Invalid event: items\.16: expected an object \(got nothing\)$/],
       ['I', /^Invalid event: items\.16: expected an object \(got "I"\)$/],
       [['I', 1], /^Invalid event: items\.16: expected an object \(got \["I",1\]\)$/],
       [{ orderItemId: 'X', quantity: 1, extra: 1 }, /^Invalid event: items\.16: unknown key "extra"/],
@@ -202,8 +203,30 @@ describe('an event’s item list', () => {
     }
   });
 
+  it('should refuse a long list’s event for its other fields, and a list-like object, in the schema’s words', () => {
+    expect(failure(() => parseOrderEvent({ ...cancel, reason: 'Bored', items: items(16) }))).toMatch(
+      /^Invalid event: reason: expected one of NoInventory, .*, WeatherDelay \(got "Bored"\)$/,
+    );
+    expect(failure(() => parseOrderEvent({ ...cancel, items: { length: 16 } }))).toBe(
+      'Invalid event: items: expected an array (got {"length":16})',
+    );
+  });
+
+  it('should parse an event whose fields come from its class as the schema does, type and all', () => {
+    class Cancel {
+      at = AT;
+      reason = 'NoInventory';
+      items = items(16);
+      get type() {
+        return 'seller.cancel';
+      }
+    }
+    expect(parseOrderEvent(new Cancel())).toEqual({ ...cancel, at: Date.parse(AT), items: items(16) });
+  });
+
   it('should refuse what is not a plain object as the schema does', () => {
     expect(failure(() => parseOrderEvent(null))).toBe('Invalid event: (root): expected an object (got null)');
+    expect(failure(() => parseOrderEvent(undefined))).toBe('Invalid event: (root): expected an object (got nothing)');
     expect(failure(() => parseOrderEvent('seller.cancel'))).toBe(
       'Invalid event: (root): expected an object (got "seller.cancel")',
     );
