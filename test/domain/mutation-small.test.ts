@@ -81,6 +81,12 @@ describe('offsetMinutesOf', () => {
     expect(offsetMinutesOf(Date.UTC(2026, 10, 26))).toBe(0);
     expect(offsetMinutesOf(new Date(Date.UTC(2026, 10, 26)))).toBe(0);
   });
+
+  it('should give 0 for anything but text, even a value whose text would end like an offset', () => {
+    expect(offsetMinutesOf(-1230)).toBe(0);
+    expect(offsetMinutesOf({ toString: () => '2026-11-26T10:00:00+08:00' })).toBe(0);
+    expect(offsetMinutesOf(['2026-11-26T10:00:00+08:00'])).toBe(0);
+  });
 });
 
 describe('InvalidInputError', () => {
