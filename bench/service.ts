@@ -160,7 +160,8 @@ interface Backend {
   /**
    * The service's own SQL alone, with no JavaScript of the service: the statements `apply` sends for one event
    * (read the order, update it behind its seq guard, append the history row, add the outbox rows), with the
-   * values it would send worked out beforehand, in one transaction.
+   * values it would send worked out beforehand: on SQLite in one transaction, on PostgreSQL as a read and one
+   * `writeStep` statement.
    */
   ownSql(write: OwnWrite): Promise<void>;
   /** The store underneath, to read what the service wrote. */
@@ -247,71 +248,22 @@ async function postgresBackend(schema: string): Promise<Backend> {
   const store = new PostgresStore({ connectionString: DATABASE_URL, schema, max: 4 });
   const service = await createOrderService({ store });
   const t = (name: string) => `"${schema}".${name}`;
-  // The service's statements, named as PostgresStore names its own (parsed and planned once per connection).
-  const own = {
-    get: {
-      name: 'bench_get',
-      text: `SELECT order_id, version, status, next_deadline, seq, snapshot FROM ${t('orders')} WHERE order_id = $1`,
-    },
-    update: {
-      name: 'bench_update',
-      text: `UPDATE ${t('orders')} SET version = $2, status = $3, next_deadline = $4, seq = $5, snapshot = $6 WHERE order_id = $1 AND seq = $7`,
-    },
-    history: {
-      name: 'bench_history',
-      text: `INSERT INTO ${t('order_history')} (order_id, seq, version, event, verdict, effects, status_before, status_after, recorded_at, machine_version, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    },
-    outbox: {
-      name: 'bench_outbox',
-      text: `INSERT INTO ${t('order_outbox')} (order_id, version, seq, effect, available_at) SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bigint[])`,
-    },
-  };
   return {
     name: 'postgres',
     store,
     service,
+    // What apply sends on PostgreSQL: the order's row read on its own, then the step in one statement
+    // (`writeStep`), through the store's own two calls and none of the service's JavaScript.
     ownSql: async (w) => {
-      const client = await store.pool.connect();
-      try {
-        await client.query('BEGIN');
-        consume((await client.query({ ...own.get, values: [w.orderId] })).rows[0]);
-        const r = w.row;
-        const updated = await client.query({
-          ...own.update,
-          values: [r.orderId, r.version, r.status, r.nextDeadline, r.seq, r.snapshot, w.expectedSeq],
-        });
-        if (updated.rowCount !== 1) throw new Error('seq guard failed');
-        const h = w.history;
-        await client.query({
-          ...own.history,
-          values: [
-            h.orderId,
-            h.seq,
-            h.version,
-            h.event,
-            h.verdict,
-            h.effects,
-            h.statusBefore,
-            h.statusAfter,
-            h.recordedAt,
-            h.machineVersion,
-            h.eventId ?? null,
-          ],
-        });
-        await client.query({
-          ...own.outbox,
-          values: [
-            w.effects.map(() => w.orderId),
-            w.effects.map(() => r.version),
-            w.effects.map(() => r.seq),
-            w.effects,
-            w.effects.map(() => w.availableAt),
-          ],
-        });
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
+      consume(await store.getOrder(w.orderId));
+      const outcome = await store.writeStep({
+        row: w.row,
+        expectedSeq: w.expectedSeq,
+        history: w.history,
+        effects: w.effects,
+        availableAt: w.availableAt,
+      });
+      if (!outcome.written) throw new Error('seq guard failed');
     },
     insert: async (rows) => {
       for (let i = 0; i < rows.length; i += 5_000) {

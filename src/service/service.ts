@@ -21,6 +21,7 @@ import {
   stepParsed,
   type MigrateOrder,
   type OrderSnapshot,
+  type StepResult,
 } from '../runtime/index.js';
 import {
   StoreConnectionError,
@@ -28,8 +29,10 @@ import {
   type OrderListOptions,
   type OrderListing,
   type OrderRow,
+  type HistoryRecord,
   type OrderStore,
   type OutboxEntry,
+  type StepWrite,
   type StoreTransaction,
 } from '../store/index.js';
 import { OrderConflictError, OrderNotFoundError, UnreadableOrderError } from './errors.js';
@@ -248,16 +251,18 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
    * everything, and so did a connection lost before COMMIT; a connection lost during COMMIT (`committed:
    * 'unknown'`) is retried only for an `idempotent` request, which a second run cannot apply twice. A conflict
    * that comes from the order's row being behind its history is that order's `UnreadableOrderError`, at once.
+   * `withoutTransaction`, when given, is the attempt instead (a read and a store's single-statement `writeStep`).
    */
   async function write<T>(
     orderId: string,
     idempotent: boolean,
     attempt: (tx: StoreTransaction) => Promise<Attempt<T>>,
+    withoutTransaction?: () => Promise<Attempt<T>>,
   ): Promise<T> {
     for (let retry = 0; ; retry++) {
       let failure: unknown;
       try {
-        const outcome = await store.transaction(attempt);
+        const outcome = await (withoutTransaction ? withoutTransaction() : store.transaction(attempt));
         if (outcome.kind === 'done') return outcome.result;
       } catch (error) {
         if (!mayRetry(error, idempotent)) throw error;
@@ -278,36 +283,41 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     }
   }
 
-  /** Writes a prepared step: order row (guarded by its version), history row and effects, in the caller's transaction. */
+  /** What a prepared step writes after `row`: the order's next row (its `seq` one on) and the history row. */
+  function stepWrite(row: OrderRow, step: PreparedStep): StepWrite {
+    const version = step.changed ? row.version + 1 : row.version;
+    const seq = row.seq + 1;
+    return {
+      row: {
+        orderId: row.orderId,
+        version,
+        status: step.status,
+        nextDeadline: step.nextDeadline,
+        seq,
+        snapshot: step.text,
+      },
+      expectedSeq: row.seq,
+      history: historyRow(row.orderId, seq, version, step),
+      effects: step.effects,
+      availableAt: now(),
+    };
+  }
+
+  /** Writes a prepared step: order row (guarded by its seq), history row and effects, in the caller's transaction. */
   async function saveStep(
     tx: StoreTransaction,
     row: OrderRow,
     step: PreparedStep,
   ): Promise<{ ok: boolean; written: OrderRow }> {
-    const version = step.changed ? row.version + 1 : row.version;
-    const seq = row.seq + 1;
-    const written: OrderRow = {
-      orderId: row.orderId,
-      version,
-      status: step.status,
-      nextDeadline: step.nextDeadline,
-      seq,
-      snapshot: step.text,
-    };
-    const ok = await tx.updateOrder(written, row.seq);
-    if (ok) await record(tx, row.orderId, seq, version, step);
-    return { ok, written };
+    const write = stepWrite(row, step);
+    const ok = await tx.updateOrder(write.row, write.expectedSeq);
+    if (ok) await record(tx, write.history, write.effects, write.availableAt);
+    return { ok, written: write.row };
   }
 
-  /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
-  async function record(
-    tx: StoreTransaction,
-    orderId: string,
-    seq: number,
-    version: number,
-    step: HistoryFields,
-  ): Promise<void> {
-    await tx.appendHistory({
+  /** The history row of a step. */
+  function historyRow(orderId: string, seq: number, version: number, step: HistoryFields): HistoryRecord {
+    return {
       orderId,
       seq,
       version,
@@ -319,10 +329,21 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
       recordedAt: now(),
       machineVersion: MACHINE_VERSION,
       ...(step.eventId === undefined ? {} : { eventId: step.eventId }),
-    });
+    };
+  }
+
+  /** Appends a step's history row and its effects to the outbox, in the caller's transaction. */
+  async function record(
+    tx: StoreTransaction,
+    history: HistoryRecord,
+    effects: readonly string[],
+    availableAt: number,
+  ): Promise<void> {
+    await tx.appendHistory(history);
+    const { orderId, version, seq } = history;
     await tx.addOutbox(
-      step.effects.map((effect) => ({ orderId, version, seq, effect })),
-      now(),
+      effects.map((effect) => ({ orderId, version, seq, effect })),
+      availableAt,
     );
   }
 
@@ -360,13 +381,15 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
         return existing ? { kind: 'done', result: { exists: existing } } : { kind: 'conflict' };
       }
       const event: PlaceEvent = { type: 'order.place', input: JSON.parse(JSON.stringify(input)) };
-      await record(tx, orderId, 1, 1, {
+      const effects = created.effects.map((effect) => JSON.stringify(effect));
+      const history = historyRow(orderId, 1, 1, {
         status,
         statusBefore: null,
         event: JSON.stringify(event),
         verdict: JSON.stringify(created.verdict),
-        effects: created.effects.map((effect) => JSON.stringify(effect)),
+        effects,
       });
+      await record(tx, history, effects, now());
       const result: PlaceResult = { orderId, status, version: 1, verdict: created.verdict, effects: created.effects };
       if (key !== undefined)
         await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
@@ -440,56 +463,87 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
     // Safe to run again after a COMMIT of unknown outcome only when a second run cannot apply the event twice: the
     // key then answers with the first result, or the order knows the eventId and records nothing.
     const idempotent = key !== undefined || parsed.eventId !== undefined;
-    const result = await write<
-      Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow }
-    >(orderId, idempotent, async (tx) => {
-      // The order is read before the key: a writer that commits the key in between also moves the order on,
-      // so this attempt then loses on the guard and retries, and sees the key.
-      const row = await tx.getOrder(orderId);
+    type Answer = Omit<ApplyResult, 'snapshot'> & { snapshot: string; stepped?: OrderSnapshot; written?: OrderRow };
+    /** The answer to an event the order (`first` null) or its history (`first`) already knows: nothing was written. */
+    const known = (row: OrderRow, before: Restored, step: StepResult, first: HistoryRecord | null): Answer => ({
+      orderId,
+      status: orderStatus(before.snapshot),
+      version: row.version,
+      verdict: first ? { ...(JSON.parse(first.verdict) as Verdict), duplicate: true } : step.verdict,
+      effects: first ? [] : step.effects,
+      snapshot: row.snapshot,
+    });
+    /** The answer to an event whose step was written as `written`. */
+    const applied = (step: StepResult, written: OrderRow): Answer => ({
+      orderId,
+      status: orderStatus(step.snapshot),
+      version: written.version,
+      verdict: step.verdict,
+      effects: step.effects,
+      snapshot: written.snapshot,
+    });
+    /** The order's row and its step by the event; the row's absence is the order's error. */
+    const stepRow = (row: OrderRow | null) => {
       if (!row) throw new OrderNotFoundError(orderId);
-      if (key !== undefined) {
-        const previous = await tx.getIdempotency(orderId, key);
-        if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
-      }
       const before = restore(row);
-      const step = stepParsed(before.snapshot, parsed);
-      // An event is judged once. The order remembers the ids it accepted (the core answers them as duplicates);
-      // the history also holds the events it refused, so that one sent again as it was after an answer that was
-      // lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
-      const first =
-        step.verdict.duplicate !== true && parsed.eventId !== undefined
-          ? await tx.findEvent(orderId, parsed.eventId, eventText)
-          : null;
-      if (step.verdict.duplicate === true || first) {
-        // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
-        const verdict: Verdict = first ? { ...(JSON.parse(first.verdict) as Verdict), duplicate: true } : step.verdict;
-        const result = {
-          orderId,
-          status: orderStatus(before.snapshot),
-          version: row.version,
-          verdict,
-          effects: first ? [] : step.effects,
-          snapshot: row.snapshot,
-        };
-        // The key is remembered all the same, or a later request with it would apply whatever that one carries.
+      return { row, before, step: stepParsed(before.snapshot, parsed) };
+    };
+    const writeStep = store.writeStep?.bind(store);
+    const result = await write<Answer>(
+      orderId,
+      idempotent,
+      async (tx) => {
+        // The order is read before the key: a writer that commits the key in between also moves the order on,
+        // so this attempt then loses on the guard and retries, and sees the key.
+        const row = await tx.getOrder(orderId);
+        if (row && key !== undefined) {
+          const previous = await tx.getIdempotency(orderId, key);
+          if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
+        }
+        const { before, step } = stepRow(row);
+        // An event is judged once. The order remembers the ids it accepted (the core answers them as duplicates);
+        // the history also holds the events it refused, so that one sent again as it was after an answer that was
+        // lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
+        const first =
+          step.verdict.duplicate !== true && parsed.eventId !== undefined
+            ? await tx.findEvent(orderId, parsed.eventId, eventText)
+            : null;
+        if (step.verdict.duplicate === true || first) {
+          // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
+          const result = known(row!, before, step, first);
+          // The key is remembered all the same, or a later request with it would apply whatever that one carries.
+          if (key !== undefined)
+            await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
+          return { kind: 'done', result };
+        }
+        const saved = await saveStep(tx, row!, prepareStep(before, step, stored, eventText));
+        if (!saved.ok) return { kind: 'conflict' };
+        const result = applied(step, saved.written);
         if (key !== undefined)
           await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
-        return { kind: 'done', result };
-      }
-      const saved = await saveStep(tx, row, prepareStep(before, step, stored, eventText));
-      if (!saved.ok) return { kind: 'conflict' };
-      const result = {
-        orderId,
-        status: orderStatus(step.snapshot),
-        version: saved.written.version,
-        verdict: step.verdict,
-        effects: step.effects,
-        snapshot: saved.written.snapshot,
-      };
-      if (key !== undefined)
-        await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
-      return { kind: 'done', result: { ...result, stepped: step.snapshot, written: saved.written } };
-    });
+        return { kind: 'done', result: { ...result, stepped: step.snapshot, written: saved.written } };
+      },
+      // A store that writes a step in one statement: read the order, then write behind its seq, with no
+      // transaction around them. The seq guard makes a writer that came in between lose, as in a transaction, and
+      // the statement itself looks for the event's earlier history row. A request with a key needs the key's row
+      // in the same transaction, so it takes the transaction.
+      writeStep && key === undefined
+        ? async () => {
+            const { row, before, step } = stepRow(await store.getOrder(orderId));
+            if (step.verdict.duplicate === true) return { kind: 'done', result: known(row, before, step, null) };
+            const write = stepWrite(row, prepareStep(before, step, stored, eventText));
+            const outcome = await writeStep(write);
+            if (outcome.written)
+              return {
+                kind: 'done',
+                result: { ...applied(step, write.row), stepped: step.snapshot, written: write.row },
+              };
+            return outcome.first
+              ? { kind: 'done', result: known(row, before, step, outcome.first) }
+              : { kind: 'conflict' };
+          }
+        : undefined,
+    );
     const { stepped, written, ...rest } = result;
     if (stepped && written) cache.set(written, stepped);
     // The snapshot this call stepped to is the one it wrote: restoring its own text again would check nothing new.

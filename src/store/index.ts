@@ -33,4 +33,6 @@ export type {
   OutboxClaimOptions,
   OrderListOptions,
   OrderListing,
+  StepWrite,
+  StepWriteOutcome,
 } from './types.js';

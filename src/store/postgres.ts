@@ -12,6 +12,8 @@ import type {
   OutboxClaimOptions,
   OutboxEntry,
   OutboxRecord,
+  StepWrite,
+  StepWriteOutcome,
   StoreTransaction,
 } from './types.js';
 import { StoreConnectionError, StoreFullError, WriteConflictError } from './types.js';
@@ -296,31 +298,7 @@ export class PostgresStore implements OrderStore {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         discard = asError(rollbackError);
       });
-      const code = (error as { code?: string }).code;
-      // A named statement the server did not know, or knew already: a pooler handed this transaction to a server
-      // connection other than the one the name was prepared on. Nothing was written; the store sends unnamed
-      // statements from now on, and the transaction may run again.
-      if (this.named && code !== undefined && UNKNOWN_STATEMENT.has(code)) {
-        this.named = false;
-        throw new WriteConflictError(
-          `A named statement was not known to the server's connection (a pooler in transaction mode?): ${(error as Error).message}; statements are sent unnamed from now on.`,
-          { cause: error },
-        );
-      }
-      // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
-      if (code === '23505' || code === '40001' || code === '40P01') {
-        throw new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, {
-          cause: error,
-        });
-      }
-      // 53100 disk_full: the server rolled the transaction back.
-      if (code === '53100') {
-        throw new StoreFullError(
-          `PostgreSQL schema "${this.schema}" is full (the server's disk has no space left): nothing of the transaction was stored; free space and send it again.`,
-          { cause: error },
-        );
-      }
-      throw error;
+      throw this.refusal(error);
     } finally {
       // release(error) closes the client instead of returning it to the pool.
       client.release(discard);
@@ -328,16 +306,51 @@ export class PostgresStore implements OrderStore {
     }
   }
 
-  /** Runs one statement on a client of its own (autocommit), with the same handling of a lost connection. */
-  private async statement(text: string, values: unknown[], writes: boolean): Promise<PostgresQueryResult> {
+  /**
+   * The error a transaction or a statement the server refused is thrown as: a lost race or a pooler's lost
+   * statement names as a WriteConflictError (safe to retry), a full disk as a StoreFullError, anything else as it is.
+   */
+  private refusal(error: unknown): unknown {
+    const code = (error as { code?: string }).code;
+    // A named statement the server did not know, or knew already: a pooler handed this transaction to a server
+    // connection other than the one the name was prepared on. Nothing was written; the store sends unnamed
+    // statements from now on, and the transaction may run again.
+    if (this.named && code !== undefined && UNKNOWN_STATEMENT.has(code)) {
+      this.named = false;
+      return new WriteConflictError(
+        `A named statement was not known to the server's connection (a pooler in transaction mode?): ${(error as Error).message}; statements are sent unnamed from now on.`,
+        { cause: error },
+      );
+    }
+    // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected: lost a race; safe to retry.
+    if (code === '23505' || code === '40001' || code === '40P01') {
+      return new WriteConflictError(`A concurrent write took the same key: ${(error as Error).message}.`, {
+        cause: error,
+      });
+    }
+    // 53100 disk_full: the server rolled the transaction back.
+    if (code === '53100') {
+      return new StoreFullError(
+        `PostgreSQL schema "${this.schema}" is full (the server's disk has no space left): nothing of the transaction was stored; free space and send it again.`,
+        { cause: error },
+      );
+    }
+    return error;
+  }
+
+  /**
+   * Runs one statement on a client of its own (autocommit), with the same handling of a lost connection and of a
+   * refused write as a transaction; one of the store's own statements is sent named (see `preparedStatements`).
+   */
+  private async statement(text: string | Statement, values: unknown[], writes: boolean): Promise<PostgresQueryResult> {
     const client = await this.connect();
     const watch = watchClient(client);
     let discard: Error | undefined;
     try {
-      return await client.query(text, values);
+      return await (typeof text === 'string' ? client.query(text, values) : this.run(client, text, values));
     } catch (error) {
       const loss = watch.lost ?? (isConnectionLoss(error) ? error : undefined);
-      if (loss === undefined) throw error;
+      if (loss === undefined) throw writes ? this.refusal(error) : error;
       discard = asError(loss);
       throw lostConnection(loss, writes ? 'during-commit' : 'read');
     } finally {
@@ -418,9 +431,43 @@ export class PostgresStore implements OrderStore {
   }
 
   async getOrder(orderId: string): Promise<OrderRow | null> {
-    return toOrder(
-      (await this.statement(`SELECT * FROM ${this.t.orders} WHERE order_id = $1`, [orderId], false)).rows[0],
+    return toOrder((await this.statement(this.sql.getOrder, [orderId], false)).rows[0]);
+  }
+
+  /**
+   * Writes one applied event in one statement (see `OrderStore.writeStep`): the history's earlier row of the same
+   * event, the order's update behind its `seq`, the history row and the outbox rows, all in one round trip.
+   */
+  async writeStep(step: StepWrite): Promise<StepWriteOutcome> {
+    const { row, history: h } = step;
+    const result = await this.statement(
+      this.sql.writeStep,
+      [
+        row.orderId,
+        row.version,
+        row.status,
+        row.nextDeadline,
+        row.seq,
+        row.snapshot,
+        step.expectedSeq,
+        h.event,
+        h.verdict,
+        h.effects,
+        h.statusBefore,
+        h.recordedAt,
+        h.machineVersion,
+        h.eventId ?? null,
+        step.effects,
+        step.availableAt,
+        h.statusAfter,
+        h.seq,
+        h.version,
+      ],
+      true,
     );
+    const answer = result.rows[0] as Row;
+    if (answer['written'] === 1) return { written: true };
+    return { written: false, first: answer['seq'] === null ? null : toHistory(answer) };
   }
 
   async listOrders(options?: OrderListOptions): Promise<OrderListing[]> {
@@ -545,6 +592,29 @@ function statements(t: { orders: string; history: string; outbox: string; keys: 
       'append_history',
       `INSERT INTO ${t.history} (${HISTORY_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    ),
+    // One applied event, outside a transaction: nothing when the history already recorded this very event (the
+    // earlier row is returned), else the order's update behind its seq and, only if it matched, the history row and
+    // the outbox rows (in the effects' order), all or nothing.
+    writeStep: statement(
+      'write_step',
+      `WITH first AS (
+         SELECT ${HISTORY_COLUMNS} FROM ${t.history}
+         WHERE order_id = $1::text AND event_id = $14::text AND event = $8::text ORDER BY seq LIMIT 1
+       ), updated AS (
+         UPDATE ${t.orders} SET version = $2::int, status = $3::text, next_deadline = $4::bigint, seq = $5::int, snapshot = $6::text
+         WHERE order_id = $1::text AND seq = $7::int AND NOT EXISTS (SELECT 1 FROM first) RETURNING 1
+       ), history AS (
+         INSERT INTO ${t.history} (${HISTORY_COLUMNS})
+         SELECT $1::text, $18::int, $19::int, $8::text, $9::text, $10::text, $11::text, $17::text, $12::bigint, $13::int, $14::text
+         FROM updated
+       ), outbox AS (
+         INSERT INTO ${t.outbox} (order_id, version, seq, effect, available_at)
+         SELECT $1::text, $19::int, $18::int, e.effect, $16::bigint
+         FROM updated, unnest($15::text[]) WITH ORDINALITY AS e(effect, n) ORDER BY e.n
+       )
+       SELECT (SELECT count(*) FROM updated)::int AS written, f.*
+       FROM (SELECT 1) AS one LEFT JOIN first f ON true`,
     ),
     findEvent: statement(
       'find_event',

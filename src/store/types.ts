@@ -172,6 +172,30 @@ export interface StoreTransaction {
   addOutbox(rows: readonly OutboxRecord[], availableAt: number): Promise<void>;
 }
 
+/**
+ * One applied event as `OrderStore.writeStep` writes it: the order's new row, its history row and its effects.
+ * @example
+ * const outcome = await store.writeStep?.({ row, expectedSeq: row.seq - 1, history, effects: [], availableAt: Date.now() });
+ */
+export interface StepWrite {
+  /** The order's new row. */
+  row: OrderRow;
+  /** The row is replaced only while its stored `seq` is this one. */
+  expectedSeq: number;
+  /** The history row of the event; with an `eventId`, it is also what an earlier row of the same event is matched on. */
+  history: HistoryRecord;
+  /** Each effect's JSON: one outbox row each, in this order, with the history row's `version` and `seq`. */
+  effects: readonly string[];
+  /** When the outbox rows become deliverable, epoch ms. */
+  availableAt: number;
+}
+
+/**
+ * What `OrderStore.writeStep` did: wrote the step; or wrote nothing because the order's history already recorded
+ * this very event (`first` is that row); or wrote nothing because another writer moved the order on (`first` null).
+ */
+export type StepWriteOutcome = { written: true } | { written: false; first: HistoryRecord | null };
+
 /** Outbox bookkeeping for `outbox.drain`. */
 export interface OutboxClaimOptions {
   now: number;
@@ -193,6 +217,20 @@ export interface OrderStore {
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** The order's row as committed, or null. */
   getOrder(orderId: string): Promise<OrderRow | null>;
+  /**
+   * Optional: writes one applied event in a single atomic statement of its own, outside any transaction. When the
+   * history row has an `eventId` and the order's history already holds a row with that `eventId` and the same
+   * `event` text, nothing is written and that first row is returned; otherwise, when the order's stored `seq` is
+   * `expectedSeq`, the row is replaced, the history row appended and the effects added to the outbox, all or
+   * nothing. A store that has it (`PostgresStore`) lets `service.apply` read the order and write the step in two
+   * round trips instead of a transaction of six; requests with an idempotency key still run in a transaction.
+   * A lost race on a unique key is a `WriteConflictError`, as in a transaction; a connection lost during the
+   * statement is a `StoreConnectionError` with `committed: 'unknown'`.
+   * @example
+   * const outcome = await store.writeStep?.({ row, expectedSeq: row.seq - 1, history, effects, availableAt: Date.now() });
+   * if (outcome && !outcome.written && !outcome.first) retryOnFreshRead();
+   */
+  writeStep?(step: StepWrite): Promise<StepWriteOutcome>;
   /**
    * Stored orders, ordered by id (UTF-8 byte order), filtered by status and id text, one page at a time.
    * Reads rows only; never writes.

@@ -36,7 +36,7 @@ describe('two writers racing on one order on PostgreSQL', () => {
       const cancel = b!.apply('r-1', { type: 'seller.cancel', at: minute(40), reason: 'NoInventory' });
       for (;;) {
         const waiting = await pgQuery<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE 'UPDATE%'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
           [schema],
         );
         if (waiting.rows[0]!.n === 2) break;

@@ -9,6 +9,8 @@ import {
   StoreBusyError,
   StoreConnectionError,
   type OrderStore,
+  type StepWrite,
+  type StepWriteOutcome,
   type StoreTransaction,
 } from '../../src/store/index.js';
 import { DATABASE_URL, dropSchema, skipPostgres, testSchemaName } from '../support/postgres.js';
@@ -105,11 +107,11 @@ export const sqlStoreKinds: SqlStoreKind[] = [
 export type Fault =
   'lost before commit' | 'lost during commit, committed' | 'lost during commit, not committed' | 'busy';
 
-/** A real store whose transactions meet queued faults; see `faultyStore`. */
+/** A real store whose transactions (and single-statement steps) meet queued faults; see `faultyStore`. */
 export type FaultyStore = OrderStore & {
   /** Faults for the next transactions, first one first; an empty queue passes every transaction through. */
   faults: Fault[];
-  /** Transactions asked for, faulty or not. */
+  /** Transactions asked for, faulty or not, single-statement steps (`writeStep`) included. */
   transactions: number;
 };
 
@@ -133,10 +135,23 @@ export function faultyStore(inner: OrderStore): FaultyStore {
       throw new StoreConnectionError('The connection was lost.', fault === 'lost before commit' ? 'no' : 'unknown');
     });
   }
+  // A store that writes a step in one statement (PostgresStore) meets the same faults there: the statement is its
+  // transaction, lost before it was sent (nothing stored), during it (stored or not, the outcome unknown) or kept
+  // waiting on a lock.
+  async function writeStep(step: StepWrite): Promise<StepWriteOutcome> {
+    state.transactions++;
+    const fault = state.faults.shift();
+    if (fault === undefined) return inner.writeStep!(step);
+    if (fault === 'busy') throw new StoreBusyError('The database stayed locked by another connection for 5000 ms.');
+    if (fault === 'lost before commit') throw new StoreConnectionError('The connection was lost.', 'no');
+    if (fault === 'lost during commit, committed') await inner.writeStep!(step);
+    throw new StoreConnectionError('The connection was lost during the write.', 'unknown');
+  }
   // A proxy rather than a class: every other method reaches the real store as it is, whatever its signature.
   return new Proxy(inner, {
     get(target, property) {
       if (property === 'transaction') return transaction;
+      if (property === 'writeStep' && inner.writeStep) return writeStep;
       if (property === 'faults') return state.faults;
       if (property === 'transactions') return state.transactions;
       const value = Reflect.get(target, property, target) as unknown;

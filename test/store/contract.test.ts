@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/index.js';
 import { createOrderService } from '../../src/service/index.js';
-import type { OrderRow, OrderStore } from '../../src/store/index.js';
+import { WriteConflictError, type OrderRow, type OrderStore } from '../../src/store/index.js';
 import { orderInput, placedAt } from '../support/orders.js';
 import { storeKinds, type OpenedStore } from './stores.js';
 
@@ -120,6 +120,67 @@ describe.each(storeKinds)('the $name store contract', (kind) => {
       expect(await store.countDue(10_000)).toBe(4);
     },
   );
+
+  describe('writeStep, for a store that writes a step in one statement', () => {
+    const step = (orderId: string, expectedSeq: number, extra: { eventId?: string; effects?: string[] } = {}) => ({
+      row: row(orderId, { version: expectedSeq + 1, seq: expectedSeq + 1, snapshot: `"after ${expectedSeq}"` }),
+      expectedSeq,
+      history: {
+        ...history(orderId, expectedSeq + 1),
+        ...(extra.eventId === undefined ? {} : { eventId: extra.eventId }),
+      },
+      effects: extra.effects ?? [],
+      availableAt: 7,
+    });
+
+    it.skipIf(kind.skip)(
+      'should write the row, the history row and the effects in their order from the expected seq, and nothing from another',
+      async ({ skip }) => {
+        if (!store.writeStep) return skip(`the ${kind.name} store has no writeStep`);
+        await store.transaction((tx) => tx.insertOrder(row('a')));
+        expect(await store.writeStep(step('a', 1, { effects: ['"first"', '"second"'] }))).toEqual({ written: true });
+        expect(await store.writeStep(step('a', 1))).toEqual({ written: false, first: null });
+        expect(await store.getOrder('a')).toEqual(step('a', 1).row);
+        expect((await store.history('a')).map((h) => h.seq)).toEqual([2]);
+        const outbox = await store.outboxEntries('a');
+        expect(outbox.map((e) => [e.effect, e.version, e.seq, e.availableAt])).toEqual([
+          ['"first"', 2, 2, 7],
+          ['"second"', 2, 2, 7],
+        ]);
+      },
+    );
+
+    it.skipIf(kind.skip)(
+      'should write nothing for an event the history already recorded, and return that first row',
+      async ({ skip }) => {
+        if (!store.writeStep) return skip(`the ${kind.name} store has no writeStep`);
+        await store.transaction((tx) => tx.insertOrder(row('a')));
+        await store.writeStep(step('a', 1, { eventId: 'e-1' }));
+        const again = await store.writeStep(step('a', 2, { eventId: 'e-1', effects: ['"again"'] }));
+        expect(again).toEqual({ written: false, first: { ...history('a', 2), eventId: 'e-1' } });
+        expect((await store.getOrder('a'))!.seq).toBe(2);
+        expect(await store.outboxEntries('a')).toEqual([]);
+        // The same id with another event text is another event.
+        const other = { ...step('a', 2, { eventId: 'e-1' }) };
+        other.history = { ...other.history, event: '{"type":"clock.tick","at":2}' };
+        expect(await store.writeStep(other)).toEqual({ written: true });
+      },
+    );
+
+    it.skipIf(kind.skip)(
+      'should refuse a step whose history seq is taken with a WriteConflictError and write nothing of it',
+      async ({ skip }) => {
+        if (!store.writeStep) return skip(`the ${kind.name} store has no writeStep`);
+        await store.transaction(async (tx) => {
+          await tx.insertOrder(row('a'));
+          await tx.appendHistory(history('a', 2));
+        });
+        await expect(store.writeStep(step('a', 1, { effects: ['"lost"'] }))).rejects.toBeInstanceOf(WriteConflictError);
+        expect(await store.getOrder('a')).toEqual(row('a'));
+        expect(await store.outboxEntries('a')).toEqual([]);
+      },
+    );
+  });
 
   it.skipIf(kind.skip)('should keep history in seq order per order', async () => {
     await store.transaction(async (tx) => {
