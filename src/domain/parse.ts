@@ -56,6 +56,7 @@ export function issueSentence(
 
 /** Whether the issue's message is the schema's own rather than zod's default for it. */
 function ownWords(issue: ZodIssue, input: unknown): boolean {
+  // Stryker disable next-line ConditionalExpression,StringLiteral,BooleanLiteral: equivalent, expected() keeps the message of a custom issue too (its default case); this line only spares asking the locale.
   if (issue.code === 'custom') return true;
   const localeError = z.config().localeError ?? zodEnglish().localeError;
   const fallback = localeError({ ...issue, input } as Parameters<typeof localeError>[0]);
@@ -79,6 +80,7 @@ function expected(issue: ZodIssue): string {
       // Each branch's own type, when every branch failed on the type of the value itself.
       const types = issue.errors.map((branch) => branch.find((inner) => inner.path.length === 0));
       if (types.length > 0 && types.every((inner) => inner?.code === 'invalid_type'))
+        // Stryker disable next-line Regex: equivalent, expected() of an invalid_type issue starts with 'expected ', so the first match is at the start anyway.
         return `expected ${types.map((inner) => expected(inner!).replace(/^expected /, '')).join(' or ')}`;
       return 'expected one of the accepted forms';
     }

@@ -159,6 +159,11 @@ describe('issueSentence', () => {
     }
   });
 
+  it('should word a format issue by its format, not by the other fields it carries', () => {
+    const issue = zodIssue({ code: 'invalid_format', format: 'email', prefix: 'a', suffix: 'b', includes: 'c' });
+    expect(issueSentence(issue, 'b')).toBe('expected a valid email (got "b")');
+  });
+
   it('should word a multiple, and keep zod’s words for a code it has no words of its own for', () => {
     expect(sentence(z.number().multipleOf(5), 7)).toBe('expected a multiple of 5 (got 7)');
     const keyIssue = zodIssue({ code: 'invalid_key', origin: 'record', issues: [] });

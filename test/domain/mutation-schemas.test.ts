@@ -126,6 +126,21 @@ describe('an order input', () => {
   });
 });
 
+describe('the package’s own rules, as zod issues', () => {
+  it('should report a late ship date and an item listed twice as custom issues at their fields', () => {
+    const late = OrderInput.safeParse(orderInput({ latestShipDate: '2026-11-26T09:59:59Z' }));
+    expect(late.error!.issues).toMatchObject([{ code: 'custom', path: ['latestShipDate'] }]);
+    const twice = [
+      { orderItemId: 'A', quantity: 1 },
+      { orderItemId: 'A', quantity: 1 },
+    ];
+    const order = OrderInput.safeParse(orderInput({ items: twice }));
+    expect(order.error!.issues).toMatchObject([{ code: 'custom', path: ['items', 1, 'orderItemId'] }]);
+    const event = OrderEvent.safeParse({ type: 'seller.confirmShipment', at: AT, items: twice });
+    expect(event.error!.issues).toMatchObject([{ code: 'custom', path: ['items', 1, 'orderItemId'] }]);
+  });
+});
+
 describe('an event’s item list', () => {
   const cancel = { type: 'seller.cancel', at: AT, reason: 'NoInventory' };
   /** The list schema of a type's `items`, to see whether it walked a list. */
