@@ -55,6 +55,11 @@ describe('Instant', () => {
     expect(Instant.parse(new Date(0))).toBe(0);
     expect(Instant.parse(new Date(Date.UTC(2026, 10, 26, 10)))).toBe(Date.UTC(2026, 10, 26, 10));
     expect(formIssues(new Date(-1))).toContain('expected a valid Date at or after 1970-01-01');
+    const [issue] = Instant.safeParse(new Date(-1)).error?.issues ?? [];
+    // The union keeps what each form found: the Date form's own issue, worded by the package.
+    expect(issue?.code === 'invalid_union' && issue.errors[2]).toEqual([
+      expect.objectContaining({ code: 'custom', message: 'expected a valid Date at or after 1970-01-01' }),
+    ]);
     expect(Instant.safeParse(new Date(Number.NaN)).success).toBe(false);
   });
 
