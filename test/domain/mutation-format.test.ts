@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DAY,
   MAX_INSTANT,
@@ -282,5 +282,58 @@ describe('hidePassword', () => {
     expect(hidePassword('postgres://app@db:5432/orders')).toBe('postgres://app@db:5432/orders');
     expect(hidePassword('postgres://db:5432/orders')).toBe('postgres://db:5432/orders');
     expect(hidePassword('not a url')).toBe('not a url');
+  });
+});
+
+describe('what the formatters remember, so that a page writing the same instants again does not pay Intl again', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('should build one Intl date format per zone and one unit and list format per language and unit', () => {
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    formatDateTime(at + 11_000, { timeZone: 'Asia/Tokyo' });
+    formatDateTime(at + 12_000, { timeZone: 'Asia/Tokyo' });
+    formatDateTime(at + 13_000, { timeZone: 'Europe/Paris' });
+    const [tokyo, tokyoAgain, paris] = formatToParts.mock.contexts;
+    expect(tokyoAgain).toBe(tokyo);
+    expect(paris).not.toBe(tokyo);
+    const format = vi.spyOn(
+      // Intl.NumberFormat's format is a getter (it returns a bound function), though its type says method.
+      Intl.NumberFormat.prototype as unknown as { readonly format: unknown },
+      'format',
+      'get',
+    );
+    const list = vi.spyOn(Intl.ListFormat.prototype, 'format');
+    formatDuration(5 * DAY, 'zh-CN');
+    formatDuration(6 * DAY, 'zh-CN');
+    expect(format.mock.contexts[1]).toBe(format.mock.contexts[0]);
+    expect(list.mock.contexts[1]).toBe(list.mock.contexts[0]);
+  });
+
+  it('should remember the last 5,000 instants it wrote, and no more', () => {
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    const known = { offsetMinutes: 0 };
+    const asksIntl = () => {
+      const before = formatToParts.mock.calls.length;
+      if (formatDateTime(at, known) !== '2026-11-26 02:30:05 GMT+0') throw new Error('The known instant was misread.');
+      return formatToParts.mock.calls.length > before;
+    };
+    asksIntl();
+    expect(asksIntl()).toBe(false);
+    // Instants beyond a Date's range are remembered too, and cost Intl nothing: they fill what is remembered until
+    // it is forgotten all at once, which the known instant shows by asking Intl again.
+    let beyond = MAX_INSTANT;
+    let forgotten = false;
+    for (let written = 0; written <= 5_000 && !forgotten; written++) {
+      formatDateTime(++beyond);
+      forgotten = asksIntl();
+    }
+    expect(forgotten).toBe(true);
+    // Now the instant that was forgotten last and the known one are remembered: 4,998 more make 5,000.
+    for (let written = 0; written < 4_998; written++) formatDateTime(++beyond);
+    expect(asksIntl()).toBe(false);
+    formatDateTime(++beyond);
+    expect(asksIntl()).toBe(true);
   });
 });
