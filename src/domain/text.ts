@@ -30,9 +30,11 @@ export function loneSurrogateAt(text: string): number {
  */
 export function controlCharacterAt(text: string, options: { lineBreaks?: boolean } = {}): number {
   const lineBreaks = options.lineBreaks === true;
+  // Stryker disable next-line EqualityOperator: equivalent, one step past the end charCodeAt is NaN, which no range below takes, so the loop still ends with -1
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code >= 0x20 && code < 0x7f) continue;
+    // Stryker disable next-line EqualityOperator: equivalent, a code of 0x20 never gets here (the line above continued)
     if (code < 0x20) {
       if (lineBreaks && (code === 0x09 || code === 0x0a || code === 0x0d)) continue;
       return index;
@@ -113,6 +115,7 @@ class Preview {
       case 'string':
         // Only what can be shown is stringified: a 10 MB string costs no more than a short one.
         this.write(JSON.stringify(cut(value, this.max + 1 - this.text.length)));
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, write() has already thrown for such a string (cut to max + 1 - text.length characters, its quotes take the text past max)
         if (value.length > this.max) throw FULL;
         return;
       case 'number':

@@ -225,6 +225,7 @@ describe('finding lone surrogates and control characters at the edges of their r
     expect(textProblem('a\n', { max: 4 })).toBe('must not contain control characters: U+000A at index 1');
     expect(textProblem('a\n', { max: 4, lineBreaks: true })).toBeUndefined();
     expect(textProblem('\uDFFFa', { max: 4 })).toBe('must be well-formed Unicode: a lone surrogate U+DFFF at index 0');
+    expect(textProblem('\u0000a', { max: 4 })).toBe('must not contain control characters: U+0000 at index 0');
   });
 });
 
