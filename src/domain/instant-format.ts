@@ -40,13 +40,13 @@ export interface TimeZoneChoice {
   offsetMinutes?: number;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormats = new Map<string | undefined, Intl.DateTimeFormat>();
 const unitFormats = new Map<string, Intl.NumberFormat>();
 const listFormats = new Map<string, Intl.ListFormat>();
 
 function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = timeZone ?? '';
-  let format = dateFormats.get(key);
+  // Keyed by the zone as given: no zone (the runtime's) is not the zone '', which Intl refuses as it refuses any other.
+  let format = dateFormats.get(timeZone);
   if (!format) {
     // The parts are numbers and the zone's offset: the same in every language, so one format serves them all.
     format = new Intl.DateTimeFormat('en-US', {
@@ -60,7 +60,7 @@ function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
       hourCycle: 'h23',
       timeZoneName: 'shortOffset',
     });
-    dateFormats.set(key, format);
+    dateFormats.set(timeZone, format);
   }
   return format;
 }
@@ -81,7 +81,8 @@ const offsetName = (minutes: number) => {
  */
 export function formatDateTime(ms: number, zone: TimeZoneChoice = {}): string {
   // A page writes the same instants again and again (a timeline, a context): Intl's formatToParts is not cheap.
-  const key = `${ms}/${zone.timeZone ?? ''}/${zone.offsetMinutes ?? ''}`;
+  // The zone as JSON, so that no zone (the runtime's) and the zone '' or 'undefined' are remembered apart.
+  const key = `${ms}/${zone.offsetMinutes}/${JSON.stringify(zone.timeZone)}`;
   const known = written.get(key);
   if (known !== undefined) return known;
   if (written.size >= 5000) written.clear();
@@ -100,6 +101,7 @@ function writeDateTime(ms: number, zone: TimeZoneChoice): string {
   const timeZone = offset === undefined ? zone.timeZone : 'UTC';
   for (const part of dateFormat(timeZone).formatToParts(shifted)) parts[part.type] = part.value;
   const zoneName = offset === undefined ? (parts['timeZoneName'] ?? '') : offsetName(offset);
+  // Stryker disable next-line Regex: equivalent, a zone's name is GMT or GMT and an offset, so only GMT itself ends with GMT
   return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}:${parts['second']} ${zoneName.replace(/^GMT$/, 'GMT+0')}`;
 }
 

@@ -81,6 +81,46 @@ describe('formatDateTime for people', () => {
   });
 });
 
+describe('formatDateTime in the zone it is given', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("should write in the runtime's own zone when given none", () => {
+    const runtimeZone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(formatDateTime(at + 21_000)).toBe(formatDateTime(at + 21_000, { timeZone: runtimeZone }));
+  });
+
+  it('should write at the fixed offset when given both a zone and an offset', () => {
+    expect(formatDateTime(at, { timeZone: 'Asia/Shanghai', offsetMinutes: -300 })).toBe('2026-11-25 21:30:05 GMT-5');
+  });
+
+  it('should write GMT+0 where Intl writes a zone without an offset as GMT alone (as some browsers do)', () => {
+    const formatToParts = Intl.DateTimeFormat.prototype.formatToParts;
+    vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts').mockImplementation(function (
+      this: Intl.DateTimeFormat,
+      date?: Date | number,
+    ) {
+      return formatToParts
+        .call(this, date)
+        .map((part) =>
+          part.type === 'timeZoneName' ? { ...part, value: part.value.replace(/^GMT\+0$/, 'GMT') } : part,
+        );
+    });
+    expect(formatDateTime(at + 22_000, { timeZone: 'Europe/London' })).toBe('2026-11-26 02:30:27 GMT+0');
+  });
+
+  it("should refuse the zone '' as Intl does, whether or not the runtime's zone was written before (a bug fixed)", () => {
+    // The zone '' and no zone were remembered under one key: once an instant had been written in the runtime's zone,
+    // the zone '' wrote the runtime's zone instead of being refused.
+    expect(() => formatDateTime(at + 23_000, { timeZone: '' })).toThrow(RangeError);
+    formatDateTime(at + 23_000);
+    expect(() => formatDateTime(at + 23_000, { timeZone: '' })).toThrow(RangeError);
+    expect(() => formatDateTime(at + 24_000, { timeZone: '' })).toThrow(RangeError);
+    expect(() => formatDateTime(at + 23_000, { timeZone: 'undefined' })).toThrow(RangeError);
+  });
+});
+
 describe('formatDuration at the edges', () => {
   it('should write a second as a second, and less than one in whole milliseconds', () => {
     expect(formatDuration(1_000, 'en')).toBe('1 sec');
