@@ -11,7 +11,8 @@
  *   - each speed-up layer of the write path on and off (group commit, snapshot cache; see `layers`).
  * Set BENCH_SWEEP_MAX (default 1000000) or BENCH_ROUNDS (default 5) to shorten it, BENCH_SWEEP_WARMUP (default
  * 5) for the uncounted sweeps on each store before the timed ones, BENCH_SERVICE_PARTS (say `layers`) to run
- * only some parts: throughput (with the sizes), layers, sweep, workers.
+ * only some parts: throughput (with the sizes), layers, sweep, workers; BENCH_WORKER_EVENTS (default 300) for the
+ * events each worker process applies.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -641,7 +642,7 @@ async function layers(dir: string) {
 
 /** events/s with 1, 2 and 4 worker processes on PostgreSQL, each on its own orders. */
 async function workers(schema: string, backend: Backend) {
-  const perWorker = 300;
+  const perWorker = Number(process.env['BENCH_WORKER_EVENTS'] ?? 300);
   const counts = [1, 2, 4];
   const placedAt = T0 + 200 * DAY;
   const make = rowMaker(placedAt);
