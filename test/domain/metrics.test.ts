@@ -1,51 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyEvent,
-  createOrder,
-  InvalidInputError,
-  type OrderEventInput,
-  type OrderSnapshot,
-} from '../../src/index.js';
+import { createOrder, InvalidInputError, type OrderEventInput } from '../../src/index.js';
 import { sellerMetrics } from '../../src/metrics/index.js';
+import { noInventory, order } from '../support/metric-orders.js';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
 /** The instant every figure below is for. */
 const NOW = Date.parse('2026-12-10T00:00:00Z');
 
-interface Shape {
-  placedAt: number;
-  latestShipDate?: number;
-  channel?: 'MFN' | 'AFN';
-  items?: { orderItemId: string; sku?: string; quantity: number }[];
-}
-
-/** Builds an order and applies each event, failing the test if the machine refuses one. */
-function order(orderId: string, shape: Shape, ...events: OrderEventInput[]): OrderSnapshot {
-  let { snapshot } = createOrder({
-    orderId,
-    placedAt: shape.placedAt,
-    latestShipDate: shape.latestShipDate ?? shape.placedAt + 2 * DAY,
-    fulfillmentChannel: shape.channel ?? 'MFN',
-    items: shape.items ?? [
-      { orderItemId: 'A', sku: 'MUG', quantity: 2 },
-      { orderItemId: 'B', sku: 'PEN', quantity: 1 },
-    ],
-  });
-  for (const event of events) {
-    const result = applyEvent(snapshot, event);
-    if (!result.verdict.accepted) throw new Error(`${orderId}: ${event.type} refused: ${result.verdict.message.en}`);
-    snapshot = result.snapshot;
-  }
-  return snapshot;
-}
-
-const noInventory = (at: number, items?: { orderItemId: string; quantity: number }[]): OrderEventInput => ({
-  type: 'seller.cancel',
-  at,
-  reason: 'NoInventory',
-  ...(items ? { items } : {}),
-});
 const ship = (at: number): OrderEventInput => ({ type: 'seller.confirmShipment', at });
 
 describe('sellerMetrics: Cancellation Rate', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, createOrder, type OrderEventInput, type OrderSnapshot } from '../../src/index.js';
+import type { OrderEventInput } from '../../src/index.js';
 import { SuppressionTally, type OrderContext, type SellerMetrics } from '../../src/domain/index.js';
 import { sellerMetrics } from '../../src/metrics/index.js';
+import { noInventory, order, type Item } from '../support/metric-orders.js';
 
 // Tests of the metric rules' edges that test/domain/metrics.test.ts does not reach, written where StrykerJS showed
 // mutants of src/domain/metrics.ts surviving: instants exactly at `now` or at a window's start, cancellations that
@@ -12,43 +13,6 @@ const DAY = 24 * HOUR;
 /** The instant every figure below is for. */
 const NOW = Date.parse('2026-12-10T00:00:00Z');
 
-type Item = { orderItemId: string; sku?: string; quantity: number };
-
-interface Shape {
-  placedAt: number;
-  /** `null`: Amazon has not given one yet. */
-  latestShipDate?: number | null;
-  channel?: 'MFN' | 'AFN';
-  items?: Item[];
-}
-
-/** Builds an order and applies each event, failing the test if the machine refuses one. */
-function order(orderId: string, shape: Shape, ...events: OrderEventInput[]): OrderSnapshot {
-  const latestShipDate = shape.latestShipDate === undefined ? shape.placedAt + 2 * DAY : shape.latestShipDate;
-  let { snapshot } = createOrder({
-    orderId,
-    placedAt: shape.placedAt,
-    ...(latestShipDate === null ? {} : { latestShipDate }),
-    fulfillmentChannel: shape.channel ?? 'MFN',
-    items: shape.items ?? [
-      { orderItemId: 'A', sku: 'MUG', quantity: 2 },
-      { orderItemId: 'B', sku: 'PEN', quantity: 1 },
-    ],
-  });
-  for (const event of events) {
-    const result = applyEvent(snapshot, event);
-    if (!result.verdict.accepted) throw new Error(`${orderId}: ${event.type} refused: ${result.verdict.message.en}`);
-    snapshot = result.snapshot;
-  }
-  return snapshot;
-}
-
-const noInventory = (at: number, items?: { orderItemId: string; quantity: number }[]): OrderEventInput => ({
-  type: 'seller.cancel',
-  at,
-  reason: 'NoInventory',
-  ...(items ? { items } : {}),
-});
 const ship = (at: number, items?: { orderItemId: string; quantity: number }[]): OrderEventInput => ({
   type: 'seller.confirmShipment',
   at,
