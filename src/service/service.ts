@@ -500,7 +500,7 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
           const previous = await tx.getIdempotency(orderId, key);
           if (previous) return { kind: 'done', result: replayed(orderId, key, previous, fingerprint) };
         }
-        const { before, step } = stepRow(row);
+        const { row: current, before, step } = stepRow(row);
         // An event is judged once. The order remembers the ids it accepted (the core answers them as duplicates);
         // the history also holds the events it refused, so that one sent again as it was after an answer that was
         // lost (a killed client, a COMMIT of unknown outcome) gets its first verdict, not a second judgement.
@@ -510,13 +510,13 @@ export async function createOrderService(options: OrderServiceOptions): Promise<
             : null;
         if (step.verdict.duplicate === true || first) {
           // Nothing is written to the order: it is answered as it is, with the verdict the id first got.
-          const result = known(row!, before, step, first);
+          const result = known(current, before, step, first);
           // The key is remembered all the same, or a later request with it would apply whatever that one carries.
           if (key !== undefined)
             await tx.putIdempotency(orderId, key, { request: fingerprint, result: JSON.stringify(result) });
           return { kind: 'done', result };
         }
-        const saved = await saveStep(tx, row!, prepareStep(before, step, stored, eventText));
+        const saved = await saveStep(tx, current, prepareStep(before, step, stored, eventText));
         if (!saved.ok) return { kind: 'conflict' };
         const result = applied(step, saved.written);
         if (key !== undefined)
