@@ -86,6 +86,7 @@ export type { Effect } from './effects.js';
 export { Instant, formatInstant, offsetMinutesOf, MINUTE, DAY } from './time.js';
 export { formatDateTime, formatDuration, type TimeZoneChoice } from './instant-format.js';
 export { parseOrThrow, describe, issueSentence } from './parse.js';
+export { quickParser, type QuickParse } from './quick-parse.js';
 export { textProblem, preview, hidePassword } from './text.js';
 export {
   sellerMetrics,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { OrderContext, type Cancellation } from './schemas.js';
 import { Instant, DAY } from './time.js';
 import { parseOrThrow } from './parse.js';
+import { quickParser } from './quick-parse.js';
 
 /** Amazon's targets: Cancellation Rate under 2.5%, Late Shipment Rate under 4%. */
 export const CANCELLATION_RATE_TARGET = 0.025;
@@ -69,6 +70,8 @@ export interface SellerMetrics {
 
 const MetricsOptions = z.object({ now: Instant });
 const Snapshots = z.array(z.object({ context: OrderContext }), { error: 'expected an array of order snapshots' });
+/** `Snapshots` on the snapshots it takes as they are (every snapshot the package made), without zod's walk. */
+const quickSnapshots = quickParser(Snapshots);
 
 /** When an order ran out of items: the instant its cancellations covered every unit, or null (before `to`). */
 function fullyCanceledAt(order: OrderContext, to: number): number | null {
@@ -247,7 +250,7 @@ export function sellerMetrics(
   options: { now: Instant },
 ): SellerMetrics {
   const { now } = parseOrThrow(MetricsOptions, options, 'metrics options');
-  const orders = parseOrThrow(Snapshots, snapshots, 'order snapshots', 'snapshots')
+  const orders = (quickSnapshots(snapshots) ?? parseOrThrow(Snapshots, snapshots, 'order snapshots', 'snapshots'))
     .map((s) => s.context)
     .filter((o) => o.fulfillmentChannel === 'MFN');
   return {
