@@ -1,7 +1,11 @@
 import * as z from 'zod/mini';
 
-/** What a quick parser returns: the schema's output, or `undefined` when the schema itself must decide. */
-export type QuickParse<T> = (value: unknown) => T | undefined;
+/**
+ * A quick parser: the schema's output, or `undefined` when the schema itself must decide. `zodParts` lists the
+ * paths of the parts it hands to zod (`policy`, `items[].sku`; `(root)` for the whole value), the rest it parses
+ * itself.
+ */
+export type QuickParse<T> = ((value: unknown) => T | undefined) & { readonly zodParts: readonly string[] };
 
 /** The parts of a zod definition a quick parser reads. */
 interface Def {
@@ -45,35 +49,44 @@ class Unsupported extends Error {}
  * const context = quick(value) ?? parseOrThrow(OrderContext, value, 'order context');
  */
 export function quickParser<S extends z.core.$ZodType>(schema: S): QuickParse<z.output<S>> {
-  const field = fieldOrZod(schema);
-  return (value) => {
+  const zodParts: string[] = [];
+  const field = fieldOrZod(schema, '', zodParts);
+  const parse = (value: unknown) => {
     const out = field(value);
     return out === MISS ? undefined : (out as z.output<S>);
   };
+  return Object.assign(parse, { zodParts: Object.freeze(zodParts) });
 }
 
 /** A part parsed by zod itself: its output when it succeeds, else a miss for the caller's schema to word. */
-function zodField(schema: z.core.$ZodType): Field {
+function zodField(schema: z.core.$ZodType, path: string, zodParts: string[]): Field {
+  zodParts.push(path || '(root)');
   return (value) => {
     const result = z.safeParse(schema, value);
     return result.success ? result.data : MISS;
   };
 }
 
-/** The quick field of a part, or zod's own parse of it where the quick parser does not cover the part. */
-function fieldOrZod(schema: z.core.$ZodType): Field {
+/**
+ * The quick field of the part at `path`, or zod's own parse of it where the quick parser does not cover the part
+ * (its path then goes in `zodParts`; those of its own parts, built before it turned out uncovered, do not).
+ */
+function fieldOrZod(schema: z.core.$ZodType, path: string, zodParts: string[]): Field {
+  const within: string[] = [];
   try {
-    return fieldOf(schema);
+    const field = fieldOf(schema, path, within);
+    zodParts.push(...within);
+    return field;
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
-    return zodField(schema);
+    return zodField(schema, path, zodParts);
   }
 }
 
-function fieldOf(schema: z.core.$ZodType): Field {
+function fieldOf(schema: z.core.$ZodType, path: string, zodParts: string[]): Field {
   const def = schema._zod.def as Def;
   const checks = (def.checks ?? []).map((check) => check._zod.def);
-  if (checks.some((check) => check.check === 'custom')) return zodField(schema);
+  if (checks.some((check) => check.check === 'custom')) return zodField(schema, path, zodParts);
   switch (def.type) {
     case 'string':
       return lengthChecked((value) => typeof value === 'string', checks);
@@ -87,7 +100,7 @@ function fieldOf(schema: z.core.$ZodType): Field {
       return (value) => (allowed.has(value) ? value : MISS);
     }
     case 'union': {
-      const options = def.options!.map(fieldOrZod);
+      const options = def.options!.map((option) => fieldOrZod(option, path, zodParts));
       return (value) => {
         for (const option of options) {
           const out = option(value);
@@ -97,13 +110,13 @@ function fieldOf(schema: z.core.$ZodType): Field {
       };
     }
     case 'nullable': {
-      const inner = fieldOrZod(def.innerType!);
+      const inner = fieldOrZod(def.innerType!, path, zodParts);
       return (value) => (value === null ? null : inner(value));
     }
     case 'array':
-      return arrayField(fieldOrZod(def.element!), checks);
+      return arrayField(fieldOrZod(def.element!, `${path}[]`, zodParts), checks);
     case 'object':
-      return objectField(def);
+      return objectField(def, path, zodParts);
     default:
       throw new Unsupported(def.type);
   }
@@ -173,7 +186,7 @@ function arrayField(element: Field, checks: readonly CheckDef[]): Field {
  * not `undefined`, which zod keeps and JSON never holds. A strict object has no other own key; `z.object` leaves
  * other keys out of its output.
  */
-function objectField(def: Def): Field {
+function objectField(def: Def, path: string, zodParts: string[]): Field {
   const strict = def.catchall !== undefined && (def.catchall._zod.def as Def).type === 'never';
   if (def.catchall !== undefined && !strict) throw new Unsupported('object with a catchall');
   const keys = Object.keys(def.shape!);
@@ -182,9 +195,10 @@ function objectField(def: Def): Field {
   const known = new Set(keys);
   const fields = keys.map((key) => {
     const inner = def.shape![key]!._zod.def as Def;
+    const at = path ? `${path}.${key}` : key;
     return inner.type === 'optional'
-      ? { key, optional: true, field: fieldOrZod(inner.innerType!) }
-      : { key, optional: false, field: fieldOrZod(def.shape![key]!) };
+      ? { key, optional: true, field: fieldOrZod(inner.innerType!, at, zodParts) }
+      : { key, optional: false, field: fieldOrZod(def.shape![key]!, at, zodParts) };
   });
   return (value) => {
     if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return MISS;

@@ -120,6 +120,10 @@ describe('the quick parser of a stored order context (quickParser)', () => {
     expect(refused).toBeGreaterThan(0);
   });
 
+  it('should parse every part of a stored context itself but the policy, whose refinement is zod’s', () => {
+    expect(quickContext.zodParts).toEqual(['policy']);
+  });
+
   it('should leave to the schema an optional field that is present but undefined, and a context that is not a plain object', () => {
     const context = JSON.parse(JSON.stringify(createOrder(sampleInput).snapshot.context));
     expect(quickContext({ ...context, marketplaceId: undefined })).toBeUndefined();
@@ -159,9 +163,20 @@ describe('the quick parser of a stored order context (quickParser)', () => {
         note: z.optional(z.nullable(z.string())),
       }),
     );
+    expect(quick.zodParts).toEqual([]);
     const good = { name: 'ab', count: 10, offset: -1, tags: ['a'], kind: 'y' };
     expect(quick(good)).toEqual(good);
     expect(quick({ ...good, note: null })).toEqual({ ...good, note: null });
+    // Each bound itself is inside it.
+    for (const edge of [
+      { name: 'abc' },
+      { count: 1 },
+      { offset: 0 },
+      { tags: ['a', 'b'] },
+      { kind: 'x' },
+      { note: 'n' },
+    ])
+      expect(quick({ ...good, ...edge })).toEqual({ ...good, ...edge });
     for (const bad of [
       { name: 'a' },
       { name: 'abcd' },
@@ -189,6 +204,7 @@ describe('the quick parser of a stored order context (quickParser)', () => {
       }),
     );
     // A number without int() and a transform are zod's: each of those fields is parsed by zod, the object quickly.
+    expect(quick.zodParts).toEqual(['at', 'n']);
     expect(quick({ at: 'abc', n: 1.5 })).toEqual({ at: 3, n: 1.5 });
     expect(quick({ at: 3, n: 1 })).toBeUndefined();
   });
@@ -224,8 +240,44 @@ describe('the quick parser of the snapshots sellerMetrics reads', () => {
 
   it('should not cover an object whose field is named as an Object.prototype key: zod reads those through the prototype', () => {
     const quick = quickParser(z.object({ toString: z.optional(z.string()), n: z.number().check(z.int()) }));
+    expect(quick.zodParts).toEqual(['(root)']);
     // The part is zod's: a plain object's inherited toString is a function, which zod refuses.
     expect(quick({ n: 1 })).toBeUndefined();
     expect(z.object({ toString: z.optional(z.string()) }).safeParse({}).success).toBe(false);
+  });
+});
+
+describe('which parts a quick parser hands to zod (zodParts)', () => {
+  it('should name each uncovered part by its path, inside arrays, unions and nullable fields too', () => {
+    const custom = z.string().check(z.refine((text) => text !== 'no'));
+    const quick = quickParser(
+      z.strictObject({
+        list: z.array(z.strictObject({ id: custom, n: z.number().check(z.int()) })),
+        either: z.union([z.literal('a'), custom]),
+        maybe: z.nullable(z.number()),
+        loose: z.looseObject({ a: z.string() }),
+        text: z.string().check(z.regex(/x/)),
+        bounded: z.number().check(z.int(), z.multipleOf(2)),
+        counted: z.array(z.string()).check(z.length(2)),
+      }),
+    );
+    expect(quick.zodParts).toEqual(['list[].id', 'either', 'maybe', 'loose', 'text', 'bounded', 'counted']);
+    const good = {
+      list: [{ id: 'x', n: 1 }],
+      either: 'b',
+      maybe: 1.5,
+      loose: { a: 'x', b: 1 },
+      text: 'x',
+      bounded: 4,
+      counted: ['a', 'b'],
+    };
+    expect(quick(good)).toEqual(good);
+    expect(quick({ ...good, list: [{ id: 'no', n: 1 }] })).toBeUndefined();
+    expect(quick({ ...good, bounded: 3 })).toBeUndefined();
+  });
+
+  it('should hand zod a whole array whose own check it does not cover, and not its element’s parts besides', () => {
+    const quick = quickParser(z.array(z.strictObject({ id: z.string().check(z.refine(Boolean)) })).check(z.length(1)));
+    expect(quick.zodParts).toEqual(['(root)']);
   });
 });
