@@ -177,6 +177,8 @@ describe('the quick parser of a stored order context (quickParser)', () => {
       { note: 'n' },
     ])
       expect(quick({ ...good, ...edge })).toEqual({ ...good, ...edge });
+    const { count: _count, ...withoutCount } = good;
+    expect(quick(withoutCount)).toBeUndefined();
     for (const bad of [
       { name: 'a' },
       { name: 'abcd' },
@@ -274,6 +276,24 @@ describe('which parts a quick parser hands to zod (zodParts)', () => {
     expect(quick(good)).toEqual(good);
     expect(quick({ ...good, list: [{ id: 'no', n: 1 }] })).toBeUndefined();
     expect(quick({ ...good, bounded: 3 })).toBeUndefined();
+  });
+
+  it('should parse booleans and z.object itself, leaving other keys out, and hand zod an object with a refinement and a float32', () => {
+    const quick = quickParser(z.object({ flag: z.boolean(), inner: z.object({ n: z.number().check(z.int()) }) }));
+    expect(quick.zodParts).toEqual([]);
+    expect(quick({ flag: false, inner: { n: 1, extra: 2 }, extra: 3 })).toStrictEqual({ flag: false, inner: { n: 1 } });
+    expect(quick({ flag: 0, inner: { n: 1 } })).toBeUndefined();
+    const refined = quickParser(
+      z
+        .strictObject({ low: z.number().check(z.int()), high: z.number().check(z.int()) })
+        .check(z.refine((range) => range.low < range.high)),
+    );
+    expect(refined.zodParts).toEqual(['(root)']);
+    expect(refined({ low: 1, high: 2 })).toEqual({ low: 1, high: 2 });
+    expect(refined({ low: 2, high: 1 })).toBeUndefined();
+    const float = quickParser(z.strictObject({ ratio: z.float32() }));
+    expect(float.zodParts).toEqual(['ratio']);
+    expect(float({ ratio: 1.5 })).toEqual({ ratio: 1.5 });
   });
 
   it('should hand zod a whole array whose own check it does not cover, and not its element’s parts besides', () => {
