@@ -373,8 +373,11 @@ export class PlanStream {
     this.onOrder?.({ index, input, scenario });
     this.push({ kind: 'place', at: placedAt, input });
 
+    // Every call below passes a literal made for it: the event takes its instant in place, as an action its `seq`.
     const apply = (at: number, event: EventWithoutAt) => {
-      this.push({ kind: 'apply', at, orderId, event: { ...event, at } as OrderEventInput });
+      const timed = event as EventWithoutAt & { at: number };
+      timed.at = at;
+      this.push({ kind: 'apply', at, orderId, event: timed as OrderEventInput });
     };
     const notify = (at: number, status: string, flagged: boolean, reason?: string) => {
       this.push({
