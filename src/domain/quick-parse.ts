@@ -16,8 +16,7 @@ interface Def {
   element?: z.core.$ZodType;
   innerType?: z.core.$ZodType;
   options?: readonly z.core.$ZodType[];
-  entries?: Record<string, unknown>;
-  values?: readonly unknown[];
+  inclusive?: boolean;
 }
 
 interface CheckDef {
@@ -41,9 +40,11 @@ const UNSUPPORTED: unique symbol = Symbol('unsupported');
  * error) on anything else, for the schema to parse and word. Built from the schema's own definition, so it has no
  * rules of its own: objects (a plain object, and no other key in a strict one; the output has the shape's keys in
  * the shape's order), arrays, strings and safe integers with their length and bound checks, booleans, enums,
- * literals, unions of those, optional and nullable fields. A part it does not cover (a refinement, a transform,
- * another check) is handed to `z.safeParse` of that part. Zod walks a `zod/mini` object one field at a time with
- * an issue list per field: restoring a stored order spent more time there than in `JSON.parse`.
+ * literals, unions of those (not of objects: an object's miss may be caution, not a refusal), optional and
+ * nullable fields. A part it does not cover (a refinement or any other check on an object, an enum or a boolean, a
+ * transform, a default, `z.xor`, a symbol key, a schema that contains itself) is handed to `z.safeParse` of that
+ * part. Zod walks a `zod/mini` object one field at a time with an issue list per field: restoring a stored order
+ * spent more time there than in `JSON.parse`.
  * @example
  * const quick = quickParser(OrderContext);
  * const context = quick(value) ?? parseOrThrow(OrderContext, value, 'order context');
@@ -84,10 +85,20 @@ function fieldOrZod(schema: z.core.$ZodType, path: string, zodParts: string[]): 
   }
 }
 
+/** Kinds whose checks the quick parser reads (lengths, bounds, `int()`); any check on another kind is zod's. */
+const checkedKinds: ReadonlySet<string> = new Set(['string', 'number', 'array']);
+
+/** Kinds whose miss is final: a value they do not take, zod refuses too (a union tries its next option only then). */
+const exactKinds: ReadonlySet<string> = new Set(['string', 'number', 'boolean', 'enum', 'literal']);
+
+/** A path this long comes from a schema that contains itself (a getter in a shape): that part is zod's. */
+const MAX_PATH = 1_000;
+
 function fieldOf(schema: z.core.$ZodType, path: string, zodParts: string[]): Field {
   const def = schema._zod.def as Def;
   const checks = (def.checks ?? []).map((check) => check._zod.def);
-  if (checks.some((check) => check.check === 'custom')) return zodField(schema, path, zodParts);
+  // A refinement, an overwrite, a property check: zod runs them, on a part it then parses whole.
+  if ((checks.length > 0 && !checkedKinds.has(def.type)) || path.length > MAX_PATH) throw UNSUPPORTED;
   switch (def.type) {
     case 'string':
       return lengthChecked((value) => typeof value === 'string', checks);
@@ -97,10 +108,15 @@ function fieldOf(schema: z.core.$ZodType, path: string, zodParts: string[]): Fie
       return numberField(checks);
     case 'enum':
     case 'literal': {
-      const allowed = new Set(def.type === 'enum' ? Object.values(def.entries!) : def.values);
+      // The values zod takes (a numeric TypeScript enum's `entries` also hold its reverse names).
+      const allowed: ReadonlySet<unknown> = new Set(schema._zod.values);
       return (value) => (allowed.has(value) ? value : MISS);
     }
     case 'union': {
+      // zod takes the first option that takes the value: another option may be tried only when a miss is final.
+      // `z.xor` (not inclusive) refuses a value two options take.
+      const kinds = def.options!.map((option) => (option._zod.def as Def).type);
+      if (def.inclusive === false || kinds.some((kind) => !exactKinds.has(kind))) throw UNSUPPORTED;
       const options = def.options!.map((option) => fieldOrZod(option, path, zodParts));
       return (value) => {
         for (const option of options) {
@@ -152,11 +168,18 @@ function numberField(checks: readonly CheckDef[]): Field {
     // `int()` is zod's number format `safeint`; `float32()` and the others are left to zod.
     if (check.format === 'safeint') integer = true;
     else if (check.check === 'greater_than') {
-      low = check.value as number;
-      lowInclusive = check.inclusive === true;
+      // Every bound holds: the tightest one decides (at the same value, an exclusive bound is the tighter).
+      const value = check.value as number;
+      if (value > low || (value === low && check.inclusive !== true)) {
+        low = value;
+        lowInclusive = check.inclusive === true;
+      }
     } else if (check.check === 'less_than') {
-      high = check.value as number;
-      highInclusive = check.inclusive === true;
+      const value = check.value as number;
+      if (value < high || (value === high && check.inclusive !== true)) {
+        high = value;
+        highInclusive = check.inclusive === true;
+      }
     } else throw UNSUPPORTED;
   }
   // Zod takes any finite number; the stored order's numbers are all integers, and only those are taken here.
@@ -186,23 +209,29 @@ function arrayField(element: Field, checks: readonly CheckDef[]): Field {
 }
 
 /**
- * An object: a plain object, each field of the shape taken; an optional field may be absent (and stays absent) but
- * not `undefined`, which zod keeps and JSON never holds. A strict object has no other own key; `z.object` leaves
- * other keys out of its output.
+ * An object: a plain object with every field of the shape, each taken; an optional field may be absent (and stays
+ * absent) but not `undefined`, which zod keeps and JSON never holds. A strict object has no other own key;
+ * `z.object` leaves other keys out of its output.
  */
 function objectField(def: Def, path: string, zodParts: string[]): Field {
   const strict = def.catchall !== undefined && (def.catchall._zod.def as Def).type === 'never';
   if (def.catchall !== undefined && !strict) throw UNSUPPORTED;
-  const keys = Object.keys(def.shape!);
-  // Zod reads a missing field through the prototype: a key Object.prototype has would read differently here.
-  if (keys.some((key) => key in Object.prototype)) throw UNSUPPORTED;
+  const shape = def.shape!;
+  const keys = Object.keys(shape);
+  // Zod reads a missing field through the prototype: a key Object.prototype has would read differently here. It
+  // also parses a field keyed by a symbol, which `for…in` and `Object.keys` do not see.
+  if (keys.some((key) => key in Object.prototype) || Object.getOwnPropertySymbols(shape).length > 0) throw UNSUPPORTED;
   const known = new Set(keys);
   const fields = keys.map((key) => {
-    const inner = def.shape![key]!._zod.def as Def;
+    const field = shape[key]!;
     const at = path ? `${path}.${key}` : key;
-    return inner.type === 'optional'
-      ? { key, optional: true, field: fieldOrZod(inner.innerType!, at, zodParts) }
-      : { key, optional: false, field: fieldOrZod(def.shape![key]!, at, zodParts) };
+    if ((field._zod.def as Def).type !== 'optional')
+      return { key, optional: false, field: fieldOrZod(field, at, zodParts) };
+    // `z.optional(x)`: absent stays absent. An inner part that fills in or takes an absent value (a default, another
+    // optional) answers otherwise: that object is zod's.
+    const inner = (field._zod.def as Def).innerType!;
+    if (inner._zod.optin !== undefined || inner._zod.optout !== undefined) throw UNSUPPORTED;
+    return { key, optional: true, field: fieldOrZod(inner, at, zodParts) };
   });
   return (value) => {
     if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return MISS;
@@ -210,8 +239,12 @@ function objectField(def: Def, path: string, zodParts: string[]): Field {
     if (strict) for (const key in input) if (!known.has(key)) return MISS;
     const out: Record<string, unknown> = {};
     for (const { key, optional, field } of fields) {
-      if (optional && !Object.hasOwn(input, key)) continue;
-      const parsed = field(Object.hasOwn(input, key) ? input[key] : undefined);
+      // An absent field stays absent when it is optional; any other absent field is zod's to word (or to fill in).
+      if (!Object.hasOwn(input, key)) {
+        if (optional) continue;
+        return MISS;
+      }
+      const parsed = field(input[key]);
       if (parsed === MISS) return MISS;
       out[key] = parsed;
     }
