@@ -357,6 +357,8 @@ describe('the quick parser on schemas a fresh review found it wrong on (each now
     expect([5, 6, 9, 10].map((n) => quick(n))).toEqual([undefined, 6, 9, undefined]);
     const reversed = quickParser(z.number().check(z.int(), z.gt(5), z.gte(5), z.gt(0), z.lt(9), z.lte(9), z.lt(20)));
     expect([5, 6, 8, 9].map((n) => reversed(n))).toEqual([undefined, 6, 8, undefined]);
+    const upper = quickParser(z.number().check(z.int(), z.lte(9), z.lt(9)));
+    expect([8, 9].map((n) => upper(n))).toEqual([8, undefined]);
     const inclusive = quickParser(z.number().check(z.int(), z.gte(5), z.lte(9)));
     expect([4, 5, 9, 10].map((n) => inclusive(n))).toEqual([undefined, 5, 9, undefined]);
   });
