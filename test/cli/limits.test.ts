@@ -53,7 +53,13 @@ const endless = (head: string, line: string) => async (input: NodeJS.WritableStr
   input.on('close', () => (open = false));
   if (!input.write(head)) await once(input, 'drain');
   while (open) {
-    if (!input.write(block)) await Promise.race([once(input, 'drain'), once(input, 'close')]);
+    if (input.write(block)) continue;
+    // Whichever comes first, the other wait is called off: a wait left behind each turn would pile up listeners.
+    const waits = new AbortController();
+    await Promise.race([
+      once(input, 'drain', { signal: waits.signal }),
+      once(input, 'close', { signal: waits.signal }),
+    ]).finally(() => waits.abort());
   }
 };
 
