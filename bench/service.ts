@@ -696,6 +696,8 @@ async function workers(schema: string, backend: Backend) {
           });
           child.on('exit', (code) => reject(new Error(`worker exited with ${code} before "${prefix}"`)));
         });
+      // A worker that ran out of orders has exited before `stop`: the run fails below with that reason, not on EPIPE.
+      for (const child of children) child.stdin!.on('error', () => undefined);
       await Promise.all(children.map((c) => lineOf(c, 'ready')));
       const done = Promise.all(children.map((c) => lineOf(c, 'done')));
       const cpuBefore = machineCpu();
