@@ -13,11 +13,13 @@
  * 5) for the uncounted sweeps on each store before the timed ones, BENCH_SERVICE_PARTS (say `layers`) to run
  * only some parts: throughput (with the sizes), layers, sweep, workers. The worker processes each first apply
  * BENCH_WORKER_WARMUP (default 1000) untimed events to orders of their own, then all apply events together for
- * BENCH_WORKER_SECONDS (default 2) and count what they finished in that time.
+ * BENCH_WORKER_SECONDS (default 2) and count what they finished in that time, with the CPU their processes and
+ * their PostgreSQL backends used for it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -106,36 +108,61 @@ const row = (measure: string, store: string, value: string, baseline = '', ratio
 // ---------------------------------------------------------------------------------------------------------
 // Worker mode: one PostgreSQL worker process applying events to its own orders, started at a barrier.
 // A worker that has just started runs its first events in V8's interpreter and compiles them on background threads,
-// which the other workers' cores pay for: it first applies `warmupIds` untimed, as a running worker would have. Then,
-// between the parent's `go` and `stop`, it applies events one after another and counts those finished before `stop`.
+// which the other workers' cores pay for: it first applies `warmup` events to orders of its own, untimed, as a running
+// worker would have. Then, between the parent's `go` and `stop`, it applies events one after another and counts those
+// finished before `stop`, with the CPU time its own process and its PostgreSQL backend used meanwhile.
 if (process.argv[2] === '--worker') {
   const job = JSON.parse(process.argv[3]!) as {
     schema: string;
-    orderIds: string[];
-    warmupIds: string[];
     placedAt: number;
+    /** Order ids are `${prefix}warm-${i}` (warm-up) and `${prefix}${i}` (timed), inserted by the parent. */
+    prefix: string;
+    warmup: number;
+    orders: number;
   };
   const store = new PostgresStore({ connectionString: DATABASE_URL, schema: job.schema, max: 1 });
   const service = await createOrderService({ store });
-  for (const orderId of job.warmupIds) await service.apply(orderId, label(job.placedAt));
-  const lines = process.stdin.setEncoding('utf8');
-  const heard = (word: string) =>
-    new Promise<void>((resolve) => lines.on('data', (chunk: string) => chunk.includes(word) && resolve()));
-  const go = heard('go');
+  for (let i = 0; i < job.warmup; i++) await service.apply(`${job.prefix}warm-${i}`, label(job.placedAt));
+  // The pool's one connection: its server process, whose CPU time /proc shows when the server runs on this machine.
+  const backend = (await store.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const lines = createInterface({ input: process.stdin });
+  // The parent is gone: so is the run.
+  lines.on('close', () => process.exit(1));
+  let go: () => void;
+  const started = new Promise<void>((resolve) => (go = resolve));
   let stopped = false;
-  void heard('stop').then(() => (stopped = true));
+  lines.on('line', (line) => (line === 'go' ? go() : line === 'stop' && (stopped = true)));
   process.stdout.write('ready\n');
-  await go;
+  await started;
+  const cpu = process.cpuUsage();
+  const serverBefore = processCpuMs(backend);
   let finished = 0;
-  for (const orderId of job.orderIds) {
-    const { verdict } = await service.apply(orderId, label(job.placedAt));
+  for (let i = 0; i < job.orders && !stopped; i++) {
+    const { verdict } = await service.apply(`${job.prefix}${i}`, label(job.placedAt));
     if (stopped) break;
-    if (!verdict.accepted) throw new Error(`worker: ${orderId} refused the event: ${verdict.message.en}`);
+    if (!verdict.accepted) throw new Error(`worker: order ${i} refused the event: ${verdict.message.en}`);
     finished++;
   }
+  const used = process.cpuUsage(cpu);
+  const serverAfter = processCpuMs(backend);
+  const server = serverBefore === undefined || serverAfter === undefined ? -1 : serverAfter - serverBefore;
+  lines.removeAllListeners('close');
   await service.close();
-  process.stdout.write(`done ${finished} ${stopped ? 'stopped' : 'ran out'}\n`);
+  process.stdout.write(
+    `done ${finished} ${stopped ? 'stopped' : 'ran-out'} ${(used.user + used.system) / 1000} ${server}\n`,
+  );
   process.exit(0);
+}
+
+/** CPU time (user + system) of another process of this machine so far, in ms, from /proc; undefined if unreadable. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -665,55 +692,72 @@ async function workers(schema: string, backend: Backend) {
   const seconds = Number(process.env['BENCH_WORKER_SECONDS'] ?? 2);
   const warmup = Number(process.env['BENCH_WORKER_WARMUP'] ?? 1000);
   // More orders than a worker can get through in the window (about 600 events/s here): one that runs out fails the run.
-  const perWorker = Math.ceil(seconds * 3_000);
+  const orders = Math.ceil(seconds * 3_000);
   const counts = [1, 2, 4];
   const placedAt = T0 + 200 * DAY;
   const make = rowMaker(placedAt);
   const results = new Map<number, number[]>(counts.map((c) => [c, []]));
-  // The share of the machine's CPU time (all cores, every process: workers, PostgreSQL, the rest) that was busy.
+  // The share of the machine's CPU time that was busy (every process: workers, PostgreSQL, the rest; steal left out).
   const busy = new Map<number, number[]>(counts.map((c) => [c, []]));
+  // CPU ms per event in the window: the workers' own processes, and their PostgreSQL backends (-1: not readable).
+  const perEvent = new Map<number, Array<{ worker: number; server: number }>>(counts.map((c) => [c, []]));
   for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
     for (const count of round % 2 ? [...counts].reverse() : counts) {
-      const ids = (w: number, kind: string, n: number) =>
-        Array.from({ length: n }, (_, i) => `w-${round}-${count}-${w}-${kind}${i}`);
-      const jobs = Array.from({ length: count }, (_, w) => ({
-        orderIds: ids(w, '', perWorker),
-        warmupIds: ids(w, 'warm-', warmup),
-      }));
-      await backend.insert(jobs.flatMap((job) => [...job.warmupIds, ...job.orderIds]).map(make));
-      const children = jobs.map((job) =>
-        spawn(process.execPath, ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, placedAt, ...job })], {
-          stdio: ['pipe', 'pipe', 'inherit'],
-        }),
+      const prefixes = Array.from({ length: count }, (_, w) => `w-${round}-${count}-${w}-`);
+      const ids = (prefix: string) => [
+        ...Array.from({ length: warmup }, (_, i) => `${prefix}warm-${i}`),
+        ...Array.from({ length: orders }, (_, i) => `${prefix}${i}`),
+      ];
+      await backend.insert(prefixes.flatMap(ids).map(make));
+      const children = prefixes.map((prefix) =>
+        spawn(
+          process.execPath,
+          ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, placedAt, prefix, warmup, orders })],
+          { stdio: ['pipe', 'pipe', 'inherit'] },
+        ),
       );
-      const lineOf = (child: (typeof children)[number], prefix: string) =>
-        new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout!.on('data', (chunk) => {
-            out += chunk;
-            const line = out.split('\n').find((l) => l.startsWith(prefix));
-            if (line) resolve(line);
+      try {
+        /** The first whole line `child` prints that starts with `word`. */
+        const lineOf = (child: (typeof children)[number], word: string) =>
+          new Promise<string>((resolve, reject) => {
+            let out = '';
+            child.stdout!.on('data', (chunk) => {
+              out += chunk;
+              const line = out
+                .split('\n')
+                .slice(0, -1)
+                .find((l) => l.startsWith(word));
+              if (line) resolve(line);
+            });
+            child.on('exit', (code) => reject(new Error(`worker exited with ${code} before "${word}"`)));
           });
-          child.on('exit', (code) => reject(new Error(`worker exited with ${code} before "${prefix}"`)));
+        // A worker that exited early (it ran out of orders, or failed) fails the run with its reason, not on EPIPE.
+        for (const child of children) child.stdin!.on('error', () => undefined);
+        await Promise.all(children.map((c) => lineOf(c, 'ready')));
+        const done = Promise.all(children.map((c) => lineOf(c, 'done')));
+        done.catch(() => undefined);
+        const cpuBefore = machineCpu();
+        const start = performance.now();
+        for (const child of children) child.stdin!.write('go\n');
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+        for (const child of children) child.stdin!.write('stop\n');
+        const elapsed = performance.now() - start;
+        const cpuAfter = machineCpu();
+        if (cpuBefore && cpuAfter)
+          busy.get(count)!.push((cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total));
+        const reports = (await done).map((line) => line.split(' '));
+        if (reports.some((report) => report[2] === 'ran-out'))
+          throw new Error(`a worker ran out of its ${orders} orders before ${seconds} s: ${reports.join('; ')}`);
+        const finished = reports.reduce((sum, report) => sum + Number(report[1]), 0);
+        const sum = (field: number) => reports.reduce((total, report) => total + Number(report[field]), 0);
+        perEvent.get(count)!.push({
+          worker: sum(3) / finished,
+          server: reports.some((report) => report[4] === '-1') ? -1 : sum(4) / finished,
         });
-      // A worker that ran out of orders has exited before `stop`: the run fails below with that reason, not on EPIPE.
-      for (const child of children) child.stdin!.on('error', () => undefined);
-      await Promise.all(children.map((c) => lineOf(c, 'ready')));
-      const done = Promise.all(children.map((c) => lineOf(c, 'done')));
-      const cpuBefore = machineCpu();
-      const start = performance.now();
-      for (const child of children) child.stdin!.write('go\n');
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-      for (const child of children) child.stdin!.write('stop\n');
-      const elapsed = performance.now() - start;
-      const cpuAfter = machineCpu();
-      if (cpuBefore && cpuAfter)
-        busy.get(count)!.push((cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total));
-      const lines = await done;
-      if (lines.some((line) => line.endsWith('ran out')))
-        throw new Error(`a worker ran out of its ${perWorker} orders before ${seconds} s: ${lines.join('; ')}`);
-      const finished = lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
-      results.get(count)!.push((finished * 1000) / elapsed);
+        results.get(count)!.push((finished * 1000) / elapsed);
+      } finally {
+        for (const child of children) if (child.exitCode === null) child.kill();
+      }
     }
   }
   const one = median(results.get(1)!);
@@ -723,10 +767,14 @@ async function workers(schema: string, backend: Backend) {
     const eps = median(results.get(count)!);
     const shares = busy.get(count)!;
     const load = shares.length ? `; machine CPU ${Math.round(100 * median(shares))}% busy (${cores} cores)` : '';
+    const costs = perEvent.get(count)!;
+    const worker = median(costs.map((cost) => cost.worker));
+    const server = costs.some((cost) => cost.server < 0) ? undefined : median(costs.map((cost) => cost.server));
+    const cpu = `; CPU per event ${worker.toFixed(2)} ms in the workers${server === undefined ? '' : `, ${server.toFixed(2)} ms in their server backends`}`;
     row(
-      `events/s with ${count} worker process${count > 1 ? 'es' : ''} (${seconds} s, after ${warmup} untimed events each)`,
+      `events/s with ${count} worker process${count > 1 ? 'es' : ''} (a ${seconds} s window, each warmed up with ${warmup.toLocaleString('en-US')} untimed events)`,
       'postgres',
-      `${fmt(eps)}${load}`,
+      `${fmt(eps)}${load}${cpu}`,
       count === 1 ? '' : `${fmt(one)} with 1${count === 4 ? `, ${fmt(two)} with 2` : ''}`,
       count === 1
         ? ''
@@ -743,10 +791,10 @@ function machineCpu(): { busy: number; total: number } | undefined {
   } catch {
     return undefined;
   }
-  // cpu  user nice system idle iowait irq softirq steal ...
-  const ticks = line!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = ticks.reduce((sum, t) => sum + t, 0);
-  return { busy: total - ticks[3]! - ticks[4]!, total };
+  // cpu  user nice system idle iowait irq softirq steal ...: steal is time the hypervisor gave to other machines.
+  const [user, nice, system, idle, iowait, irq, softirq] = line!.trim().split(/\s+/).slice(1, 8).map(Number);
+  const used = user! + nice! + system! + irq! + softirq!;
+  return { busy: used, total: used + idle! + iowait! };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ol-bench-'));
