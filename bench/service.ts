@@ -12,7 +12,7 @@
  * Set BENCH_SWEEP_MAX (default 1000000) or BENCH_ROUNDS (default 5) to shorten it, BENCH_SWEEP_WARMUP (default
  * 5) for the uncounted sweeps on each store before the timed ones, BENCH_SERVICE_PARTS (say `layers`) to run
  * only some parts: throughput (with the sizes), layers, sweep, workers. The worker processes each first apply
- * BENCH_WORKER_WARMUP (default 1000) untimed events to orders of their own, then all apply events together for
+ * BENCH_WORKER_WARMUP (default 3000) untimed events to orders of their own, then all apply events together for
  * BENCH_WORKER_SECONDS (default 2) and count what they finished in that time, with the CPU their processes and
  * their PostgreSQL backends used for it.
  */
@@ -690,7 +690,7 @@ async function layers(dir: string) {
 /** events/s with 1, 2 and 4 worker processes on PostgreSQL, each on its own orders. */
 async function workers(schema: string, backend: Backend) {
   const seconds = Number(process.env['BENCH_WORKER_SECONDS'] ?? 2);
-  const warmup = Number(process.env['BENCH_WORKER_WARMUP'] ?? 1000);
+  const warmup = Number(process.env['BENCH_WORKER_WARMUP'] ?? 3000);
   // More orders than a worker can get through in the window (about 600 events/s here): one that runs out fails the run.
   const orders = Math.ceil(seconds * 3_000);
   const counts = [1, 2, 4];
