@@ -23,6 +23,7 @@ import {
   judgeSellerCancel,
   judgeVoidLabel,
   marketplaceCancellation,
+  orderItem,
   outcomeMessage,
   remainingItems,
   requestedItemIds,
@@ -55,13 +56,22 @@ function occurred(context: OrderContext, event: ParsedOrderEvent): { occurredAt?
   return event.at < context.clock ? { occurredAt: event.at } : {};
 }
 
+/** Each listed item's quantity by its id (a loop: a Map built from pairs makes an array per item). */
+function quantitiesById(items: readonly ItemQuantity[]): Map<string, number> {
+  const byId = new Map<string, number>();
+  for (const entry of items) byId.set(entry.orderItemId, entry.quantity);
+  return byId;
+}
+
 /** Applies a cancellation record to the context: item quantities and the record itself, linear in its items. */
 function withCancellation(context: OrderContext, record: Cancellation): Partial<OrderContext> {
-  const cancelled = new Map(record.items.map((entry) => [entry.orderItemId, entry.quantity]));
+  const cancelled = quantitiesById(record.items);
   return {
     items: context.items.map((item) => {
       const quantity = cancelled.get(item.orderItemId);
-      return quantity === undefined ? item : { ...item, quantityCanceled: item.quantityCanceled + quantity };
+      return quantity === undefined
+        ? item
+        : orderItem(item, item.quantityCanceled + quantity, item.quantityShipped, item.buyerRequestedCancel);
     }),
     cancellations: [...context.cancellations, record],
   };
@@ -77,10 +87,12 @@ function withShipment(
   at: number,
   extra: Partial<OrderContext>,
 ): Partial<OrderContext> {
-  const shipped = new Map(items.map((entry) => [entry.orderItemId, entry.quantity]));
+  const shipped = quantitiesById(items);
   const next = context.items.map((item) => {
     const quantity = shipped.get(item.orderItemId);
-    return quantity === undefined ? item : { ...item, quantityShipped: item.quantityShipped + quantity };
+    return quantity === undefined
+      ? item
+      : orderItem(item, item.quantityCanceled, item.quantityShipped + quantity, item.buyerRequestedCancel);
   });
   const open = next.some((item) => item.quantity - item.quantityCanceled - item.quantityShipped > 0);
   const first = context.shippedAt === null;
@@ -296,7 +308,7 @@ export const orderMachine = setup({
         ],
         items: official
           ? context.items.map((item) =>
-              covered.has(item.orderItemId) ? { ...item, buyerRequestedCancel: true } : item,
+              covered.has(item.orderItemId) ? orderItem(item, item.quantityCanceled, item.quantityShipped, true) : item,
             )
           : context.items,
       };

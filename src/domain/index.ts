@@ -75,6 +75,7 @@ export {
   autoCancelAtOf,
   createOrderContext,
   emptyRecords,
+  orderItem,
   placedStateKeys,
   stateKeys,
   stateValueOf,

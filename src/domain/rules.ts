@@ -161,7 +161,11 @@ const itemIndexes = new WeakMap<OrderContext['items'], Map<string, OrderContext[
  */
 function itemIndex(order: OrderContext): Map<string, OrderContext['items'][number]> {
   let index = itemIndexes.get(order.items);
-  if (!index) itemIndexes.set(order.items, (index = new Map(order.items.map((item) => [item.orderItemId, item]))));
+  if (!index) {
+    index = new Map();
+    for (const item of order.items) index.set(item.orderItemId, item);
+    itemIndexes.set(order.items, index);
+  }
   return index;
 }
 

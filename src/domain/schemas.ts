@@ -287,12 +287,27 @@ function quickItemQuantities(items: unknown): ItemQuantity[] | undefined {
     for (const key in item) if (Object.hasOwn(item, key)) keys++;
     const { orderItemId, quantity } = item as Record<string, unknown>;
     if (keys !== 2 || typeof orderItemId !== 'string' || typeof quantity !== 'number') return undefined;
-    if (orderItemId.length === 0 || textProblem(orderItemId, { max: MAX_ID_LENGTH }) !== undefined) return undefined;
+    if (!isPrintableId(orderItemId) && (orderItemId.length === 0 || textProblem(orderItemId, { max: MAX_ID_LENGTH })))
+      return undefined;
     if (!Number.isSafeInteger(quantity) || quantity <= 0 || seen.has(orderItemId)) return undefined;
     seen.add(orderItemId);
     parsed.push({ orderItemId, quantity });
   }
   return parsed;
+}
+
+/**
+ * Whether `text` is an id of printable ASCII within `MAX_ID_LENGTH`, which `textProblem` always takes: checked in
+ * one loop here, so a long list does not depend on V8 inlining `textProblem`'s own loops into this one (it stops
+ * doing so once the process has parsed events of many shapes). Anything else goes to `textProblem`.
+ */
+function isPrintableId(text: string): boolean {
+  if (text.length === 0 || text.length > MAX_ID_LENGTH) return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
 }
 
 /**

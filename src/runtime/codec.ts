@@ -11,6 +11,7 @@ import {
   isLateShipment,
   marketplacePolicies,
   OrderContext,
+  orderItem,
   placedStateKeys,
   issueSentence,
   preview,
@@ -367,10 +368,9 @@ function asOf(
 ): OrderContext {
   const requestedBy = (at: number | undefined) =>
     at !== undefined && (at < record.at || (sameInstantCounts && at === record.at));
-  const items: OrderItem[] = order.items.map((item) => ({
-    ...item,
-    buyerRequestedCancel: requestedBy(official.get(item.orderItemId)),
-  }));
+  const items: OrderItem[] = order.items.map((item) =>
+    orderItem(item, item.quantityCanceled, item.quantityShipped, requestedBy(official.get(item.orderItemId))),
+  );
   return { ...order, items };
 }
 

@@ -207,6 +207,9 @@ describe('an event’s item list', () => {
       [{ orderItemId: 'i'.repeat(MAX_ID_LENGTH + 1), quantity: 1 }, /items\.16\.orderItemId: must be at most 128/],
       [{ orderItemId: 'X\u0000', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters/],
       [{ orderItemId: 'X\tY', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+0009/],
+      [{ orderItemId: 'X\u007f', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+007F/],
+      [{ orderItemId: 'X\u0085', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+0085/],
+      [{ orderItemId: 'X\udc00', quantity: 1 }, /items\.16\.orderItemId: must be well-formed Unicode/],
       [{ orderItemId: 'X', quantity: 0 }, /^Invalid event: items\.16\.quantity: expected more than 0 \(got 0\)$/],
       [{ orderItemId: 'X', quantity: -1 }, /^Invalid event: items\.16\.quantity: expected more than 0 \(got -1\)$/],
       [{ orderItemId: 'X', quantity: 1.5 }, /^Invalid event: items\.16\.quantity: expected an integer \(got 1\.5\)$/],
@@ -216,6 +219,14 @@ describe('an event’s item list', () => {
     for (const [item, message] of refused) {
       expect(failure(() => parseOrderEvent({ ...cancel, items: [...items(16), item] }))).toMatch(message);
     }
+  });
+
+  it('should take ids outside printable ASCII in a long list as the schema does, by the full text check', () => {
+    const list = [...items(16), { orderItemId: '商品-1', quantity: 1 }, { orderItemId: '\ud83d\ude00', quantity: 2 }];
+    const run = vi.spyOn(itemsSchema('seller.cancel')._zod, 'run');
+    run.mockClear();
+    expect(parseOrderEvent({ ...cancel, items: list })).toMatchObject({ items: list });
+    expect(run).not.toHaveBeenCalled();
   });
 
   it('should refuse a long list’s event for its other fields, and a list-like object, in the schema’s words', () => {
