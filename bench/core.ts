@@ -246,11 +246,23 @@ function bigOrder(count: number) {
   };
 }
 
-/** The package's snapshot after the whole journey, stepped in memory. */
-function journeyEnd(): OrderSnapshot {
+/** What a journey step must leave the same: the outcome and each item's units shipped (partial shipments change them). */
+function stepOutcome(state: string, context: PlainState['order'] | OrderSnapshot['context']): string {
+  return `${outcome(state, context)} shipped ${context.items.map((item) => item.quantityShipped).join(' ')}`;
+}
+const packageStepOutcome = (snapshot: OrderSnapshot) =>
+  stepOutcome(statusKey[orderStatus(snapshot)]!, snapshot.context);
+const stateOf = (value: unknown) => (typeof value === 'string' ? value : (value as { placed: string }).placed);
+
+/** The package's outcome after each event of the journey, stepped in memory. */
+function journeyOutcomes(): string[] {
   let snapshot = createOrder(threeItemInput).snapshot;
-  for (const event of journey) snapshot = applyEvent(snapshot, event).snapshot;
-  return snapshot;
+  return journey.map((event) => packageStepOutcome((snapshot = applyEvent(snapshot, event).snapshot)));
+}
+
+/** Fails unless `outcomes` are the package's, event by event. */
+function sameJourney(what: string, outcomes: readonly string[]): void {
+  journeyOutcomes().forEach((ours, i) => sameWork(`${journey[i]!.type} (${what})`, ours, outcomes[i]!));
 }
 
 /**
@@ -267,11 +279,13 @@ function minimalStep(text: string, event: PlainEvent): string {
   const [next] = pureTransition(minimalMachine, minimalMachine.resolveState(stored), event);
   return JSON.stringify({ value: next.value, context: next.context });
 }
-function minimalStepOutcome(start: string): string {
+function minimalStepOutcomes(start: string): string[] {
   let text = start;
-  for (const event of journey) text = minimalStep(text, event);
-  const stored = JSON.parse(text) as { value: string | { placed: string }; context: PlainState['order'] };
-  return outcome(typeof stored.value === 'string' ? stored.value : stored.value.placed, stored.context);
+  return journey.map((event) => {
+    text = minimalStep(text, event);
+    const stored = JSON.parse(text) as { value: unknown; context: PlainState['order'] };
+    return stepOutcome(stateOf(stored.value), stored.context);
+  });
 }
 
 /** The back-end step (restore, apply, serialize) against the hand reducer's JSON round trip. */
@@ -281,7 +295,7 @@ export const backEnd = defineSection('back-end', async (t) => {
   const start = serializeOrder(createOrder(threeItemInput).snapshot);
   const plainStart = JSON.stringify(plainOrder(threeItemInput));
   const minimalText = minimalStepStart();
-  sameWork('the journey (minimal machine through JSON)', packageOutcome(journeyEnd()), minimalStepOutcome(minimalText));
+  sameJourney('minimal machine through JSON', minimalStepOutcomes(minimalText));
   const m = await t.interleave([
     {
       name: 'package',
@@ -324,7 +338,7 @@ export const backEnd = defineSection('back-end', async (t) => {
     m.get('hand'),
   );
   t.ratio(
-    "step vs the minimal machine's step through JSON (what validation, invariants, verdicts and the stored form add)",
+    "step vs the minimal machine's step through JSON (what the package's chart, validation, invariants, verdicts and stored form add)",
     m.get('package'),
     m.get('minimal'),
   );
@@ -504,10 +518,17 @@ export const live = defineSection('live', async (t) => {
   const parsedJourney = journey.map((event) => parseEvent(event));
   const machineActor = () => createActor(orderMachine, { input: threeItemInput, clock: stubClock }).start();
   const check = machineActor();
-  for (const event of parsedJourney) check.send(event);
   const wrapped = createOrderActor(threeItemInput, { clock: stubClock });
-  for (const event of journey) wrapped.send(event);
-  sameWork('the journey (order machine sent raw)', packageOutcome(wrapped.getSnapshot()), minimalOutcome(check));
+  const raw: string[] = [];
+  const wrappedOutcomes: string[] = [];
+  parsedJourney.forEach((event, i) => {
+    check.send(event);
+    wrapped.send(journey[i]!);
+    raw.push(packageStepOutcome(check.getSnapshot() as OrderSnapshot));
+    wrappedOutcomes.push(packageStepOutcome(wrapped.getSnapshot()));
+  });
+  sameJourney('order machine sent raw', raw);
+  sameJourney('createOrderActor', wrappedOutcomes);
   check.stop();
   wrapped.stop();
   const m = await t.interleave([

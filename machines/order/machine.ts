@@ -25,6 +25,7 @@ import {
   marketplaceCancellation,
   orderItem,
   outcomeMessage,
+  quantitiesById,
   remainingItems,
   requestedItemIds,
   shippedByFact,
@@ -54,13 +55,6 @@ type StatusParams = { status: OrderStatus };
 /** `occurredAt` for a record: the event's own instant when it arrived late, else nothing. */
 function occurred(context: OrderContext, event: ParsedOrderEvent): { occurredAt?: number } {
   return event.at < context.clock ? { occurredAt: event.at } : {};
-}
-
-/** Each listed item's quantity by its id (a loop: a Map built from pairs makes an array per item). */
-function quantitiesById(items: readonly ItemQuantity[]): Map<string, number> {
-  const byId = new Map<string, number>();
-  for (const entry of items) byId.set(entry.orderItemId, entry.quantity);
-  return byId;
 }
 
 /** Applies a cancellation record to the context: item quantities and the record itself, linear in its items. */

@@ -58,6 +58,7 @@ export {
   itemsToCancel,
   itemsToShip,
   marketplaceCancellation,
+  quantitiesById,
   remainingItems,
   requestedItemIds,
   shippedByFact,

@@ -3,6 +3,7 @@ import { OrderContext, type Cancellation } from './schemas.js';
 import { Instant, DAY } from './time.js';
 import { parseOrThrow } from './parse.js';
 import { quickParser } from './quick-parse.js';
+import { quantitiesById } from './rules.js';
 
 /** Amazon's targets: Cancellation Rate under 2.5%, Late Shipment Rate under 4%. */
 export const CANCELLATION_RATE_TARGET = 0.025;
@@ -75,7 +76,7 @@ const quickSnapshots = quickParser(Snapshots);
 
 /** When an order ran out of items: the instant its cancellations covered every unit, or null (before `to`). */
 function fullyCanceledAt(order: OrderContext, to: number): number | null {
-  const left = new Map(order.items.map((item) => [item.orderItemId, item.quantity]));
+  const left = quantitiesById(order.items);
   let remaining = order.items.reduce((sum, item) => sum + item.quantity, 0);
   for (const record of order.cancellations) {
     if (record.at >= to) break;

@@ -207,7 +207,11 @@ describe('an event’s item list', () => {
       [{ orderItemId: 'i'.repeat(MAX_ID_LENGTH + 1), quantity: 1 }, /items\.16\.orderItemId: must be at most 128/],
       [{ orderItemId: 'X\u0000', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters/],
       [{ orderItemId: 'X\tY', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+0009/],
+      [{ orderItemId: 'X\u001f', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+001F/],
       [{ orderItemId: 'X\u007f', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+007F/],
+      [{ orderItemId: 'X\u0080', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+0080/],
+      [{ orderItemId: 'X\u009f', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+009F/],
+      [{ orderItemId: 'é'.repeat(MAX_ID_LENGTH + 1), quantity: 1 }, /items\.16\.orderItemId: must be at most 128/],
       [{ orderItemId: 'X\u0085', quantity: 1 }, /items\.16\.orderItemId: must not contain control characters: U\+0085/],
       [{ orderItemId: 'X\udc00', quantity: 1 }, /items\.16\.orderItemId: must be well-formed Unicode/],
       [{ orderItemId: 'X', quantity: 0 }, /^Invalid event: items\.16\.quantity: expected more than 0 \(got 0\)$/],
@@ -222,7 +226,13 @@ describe('an event’s item list', () => {
   });
 
   it('should take ids outside printable ASCII in a long list as the schema does, by the full text check', () => {
-    const list = [...items(16), { orderItemId: '商品-1', quantity: 1 }, { orderItemId: '\ud83d\ude00', quantity: 2 }];
+    const list = [
+      ...items(16),
+      { orderItemId: '商品-1', quantity: 1 },
+      { orderItemId: '\ud83d\ude00', quantity: 2 },
+      { orderItemId: 'no\u00a0break', quantity: 1 },
+      { orderItemId: 'é'.repeat(MAX_ID_LENGTH), quantity: 1 },
+    ];
     const run = vi.spyOn(itemsSchema('seller.cancel')._zod, 'run');
     run.mockClear();
     expect(parseOrderEvent({ ...cancel, items: list })).toMatchObject({ items: list });

@@ -23,6 +23,8 @@ const items = (count: number) => Array.from({ length: count }, (_, i) => ({ orde
 /** Ids and quantities with the values the schema refuses: control characters, lone surrogates, too long, empty. */
 const id = fc.oneof(
   fc.string({ minLength: 1, maxLength: 12 }),
+  // Any code point: control characters, non-ASCII and astral text (lone surrogates are among the constants below).
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
   fc.constantFrom('', 'a\u0000b', 'a\ud800', 'x'.repeat(129), 'x'.repeat(128), 'tab\there', '\ud83d\ude00'),
 );
 const quantity = fc.oneof(
@@ -108,7 +110,10 @@ describe('parsing an event with a long item list (parseOrderEvent)', () => {
       items: fc.oneof(
         fc.array(
           fc.record({
-            orderItemId: fc.string({ minLength: 1, maxLength: 6 }),
+            orderItemId: fc.oneof(
+              fc.string({ minLength: 1, maxLength: 6 }),
+              fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
+            ),
             quantity: fc.integer({ min: 1, max: 3 }),
           }),
           { minLength: 16, maxLength: 40 },
