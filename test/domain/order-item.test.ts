@@ -76,6 +76,10 @@ describe('the items of a snapshot after the steps that change them', () => {
   const expected = [schemaKeys, schemaKeys.filter((key) => key !== 'sku')];
 
   it('should keep OrderItem’s field order after an official request, a partial cancel and a partial shipment', () => {
+    const oneOfEach = [
+      { orderItemId: 'A', quantity: 1 },
+      { orderItemId: 'B', quantity: 1 },
+    ];
     const requested = applyEvent(order, {
       type: 'buyer.requestCancellation',
       at: at(5),
@@ -86,18 +90,12 @@ describe('the items of a snapshot after the steps that change them', () => {
       type: 'seller.cancel',
       at: at(40),
       reason: 'BuyerCanceled',
-      items: [
-        { orderItemId: 'A', quantity: 1 },
-        { orderItemId: 'B', quantity: 1 },
-      ],
+      items: oneOfEach,
     }).snapshot;
     const shipped = applyEvent(cancelled, {
       type: 'seller.confirmShipment',
       at: at(60),
-      items: [
-        { orderItemId: 'A', quantity: 1 },
-        { orderItemId: 'B', quantity: 1 },
-      ],
+      items: oneOfEach,
     }).snapshot;
     for (const snapshot of [requested, cancelled, shipped]) expect(keysOf(snapshot)).toEqual(expected);
     expect(requested.context.items.map((item) => item.buyerRequestedCancel)).toEqual([true, true]);
