@@ -288,6 +288,29 @@ function minimalStepOutcomes(start: string): string[] {
   });
 }
 
+/**
+ * The package's own chart with nothing of the package around it: its state value and context as JSON, the event
+ * parsed beforehand, one transition on a kept scope. What XState costs for this chart, without the event's
+ * validation, the stored context's checks and invariants, the verdict or the compact stored form.
+ */
+const parsedJourney = journey.map((event) => parseEvent(event));
+function chartStepStart(): string {
+  const snapshot = createOrder(threeItemInput).snapshot;
+  return JSON.stringify({ value: snapshot.value, context: snapshot.context });
+}
+function chartStep(text: string, event: ReturnType<typeof parseEvent>): string {
+  const stored = JSON.parse(text) as { value: OrderSnapshot['value']; context: OrderSnapshot['context'] };
+  const [next] = pureTransition(orderMachine, orderMachine.resolveState(stored), event);
+  return JSON.stringify({ value: next.value, context: next.context });
+}
+function chartStepOutcomes(start: string): string[] {
+  let text = start;
+  return parsedJourney.map((event) => {
+    text = chartStep(text, event);
+    return packageStepOutcome(orderMachine.resolveState(JSON.parse(text) as Parameters<typeof chartStep>[0] & object));
+  });
+}
+
 /** The back-end step (restore, apply, serialize) against the hand reducer's JSON round trip. */
 export const backEnd = defineSection('back-end', async (t) => {
   checkSameWork(t);
@@ -296,6 +319,8 @@ export const backEnd = defineSection('back-end', async (t) => {
   const plainStart = JSON.stringify(plainOrder(threeItemInput));
   const minimalText = minimalStepStart();
   sameJourney('minimal machine through JSON', minimalStepOutcomes(minimalText));
+  const chartText = chartStepStart();
+  sameJourney("the package's chart through JSON", chartStepOutcomes(chartText));
   const m = await t.interleave([
     {
       name: 'package',
@@ -324,6 +349,15 @@ export const backEnd = defineSection('back-end', async (t) => {
         return text;
       },
     },
+    {
+      name: 'chart',
+      opsPerCall: journey.length,
+      run: () => {
+        let text = chartText;
+        for (const event of parsedJourney) text = chartStep(text, event);
+        return text;
+      },
+    },
   ]);
   t.ratio(
     'step: restoreOrder + applyEvent + serializeOrder, per event (3 items, 5-event journey) vs hand reducer with JSON parse/stringify',
@@ -336,6 +370,16 @@ export const backEnd = defineSection('back-end', async (t) => {
     "XState's floor: the minimal machine's step through JSON (JSON.parse, resolveState, pureTransition, JSON.stringify) vs hand reducer",
     m.get('minimal'),
     m.get('hand'),
+  );
+  t.ratio(
+    "the package's chart through JSON: the order machine's step with the event parsed beforehand (JSON.parse, resolveState, pureTransition, JSON.stringify) vs hand reducer",
+    m.get('chart'),
+    m.get('hand'),
+  );
+  t.ratio(
+    "step vs the package's chart through JSON (what validation, invariants, verdicts and the compact stored form add)",
+    m.get('package'),
+    m.get('chart'),
   );
   t.ratio(
     "step vs the minimal machine's step through JSON (what the package's chart, validation, invariants, verdicts and stored form add)",
@@ -515,7 +559,6 @@ export const backEnd = defineSection('back-end', async (t) => {
 export const live = defineSection('live', async (t) => {
   // The package's own machine, sent the journey's events already parsed, as a raw XState actor: no validation,
   // no verdict. It must end where createOrderActor does.
-  const parsedJourney = journey.map((event) => parseEvent(event));
   const machineActor = () => createActor(orderMachine, { input: threeItemInput, clock: stubClock }).start();
   const check = machineActor();
   const wrapped = createOrderActor(threeItemInput, { clock: stubClock });

@@ -340,7 +340,22 @@ export function environment(): string {
   const load = loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
-  return `${availableParallelism()} cores (${cpu}), Node ${process.version}, ${process.platform}/${process.arch}, load average at start ${load}`;
+  return `${availableParallelism()} cores (${cpu}), Node ${process.version} (${nodeFlags()}), ${process.platform}/${process.arch}, load average at start ${load}`;
+}
+
+/**
+ * The flags this Node process was started with that change its speed (`--import tsx` left out): the tables say
+ * which V8 they measured, since `--no-allocation-site-pretenuring` changes the package's figures a great deal
+ * (docs/performance.md, *V8's allocation-site pretenuring*).
+ */
+export function nodeFlags(): string {
+  const flags = process.execArgv.filter((flag, i, all) => flag !== '--import' && all[i - 1] !== '--import');
+  return flags.length ? `flags ${flags.join(' ')}` : 'no flags';
+}
+
+/** This process's V8 flags for the worker processes a bench starts, so that they measure the same V8. */
+export function workerFlags(): string[] {
+  return process.execArgv.filter((flag) => flag.startsWith('--') && flag !== '--import' && flag !== '--expose-gc');
 }
 
 /** The commit measured, with "+ changes" when the worktree differs from it. */

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { runMain } from './lib.js';
+import { runMain, workerFlags } from './lib.js';
 import { bundleSection } from './bundle.js';
 import { sections as core } from './core.js';
 
@@ -37,13 +37,15 @@ if (own.length || !positionals.length)
     argv.filter((arg) => !(arg in standalone)),
   );
 for (const name of others) {
-  console.log(`\n# ${name}: node --expose-gc --import tsx ${standalone[name]}`);
+  // The sections run on this process's Node flags (`npm run bench:no-pretenuring` adds one).
+  const node = workerFlags();
+  console.log(`\n# ${name}: node ${['--expose-gc', ...node].join(' ')} --import tsx ${standalone[name]}`);
   // The simulation takes its own flags (`--orders=N`, `--pg-orders=N`, `--workers=1,2`): they are passed on.
   const flags =
     name === 'simulation'
       ? argv.filter((arg) => arg.startsWith('--') && !['--quick', '--write'].some((own) => arg.startsWith(own)))
       : [];
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', standalone[name]!, ...flags], {
+  const run = spawnSync(process.execPath, ['--expose-gc', ...node, '--import', 'tsx', standalone[name]!, ...flags], {
     stdio: 'inherit',
   });
   if (run.status !== 0) process.exitCode = run.status ?? 1;

@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DATABASE_URL, postgresReachable } from './postgres.js';
-import { consume } from './lib.js';
+import { consume, nodeFlags, workerFlags } from './lib.js';
 import {
   createOrder,
   nextDeadline,
@@ -712,7 +712,14 @@ async function workers(schema: string, backend: Backend) {
       const children = prefixes.map((prefix) =>
         spawn(
           process.execPath,
-          ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, placedAt, prefix, warmup, orders })],
+          [
+            ...workerFlags(),
+            '--import',
+            'tsx',
+            self,
+            '--worker',
+            JSON.stringify({ schema, placedAt, prefix, warmup, orders }),
+          ],
           { stdio: ['pipe', 'pipe', 'inherit'] },
         ),
       );
@@ -801,7 +808,9 @@ const dir = mkdtempSync(join(tmpdir(), 'ol-bench-'));
 const schema = `ol_bench_${process.pid}`;
 const hasPostgres = await postgresReachable();
 try {
-  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds, medians; parts: ${[...PARTS].join(', ')}`);
+  console.log(
+    `node ${process.version} (${nodeFlags()}), ${ROUNDS} interleaved rounds, medians; parts: ${[...PARTS].join(', ')}`,
+  );
   if (PARTS.has('layers')) await layers(dir);
   const sqlite = PARTS.has('throughput') ? await sqliteBackend(dir) : null;
   if (sqlite) await throughput(sqlite, 1_000);

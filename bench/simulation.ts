@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DATABASE_URL, postgresReachable } from './postgres.js';
+import { nodeFlags, workerFlags } from './lib.js';
 import { createOrderService } from '../src/service/index.js';
 import { PostgresStore, SqliteStore, type OrderStore } from '../src/store/index.js';
 import {
@@ -290,7 +291,14 @@ async function postgresRun(schema: string, workers: number): Promise<{ seconds: 
   const children = Array.from({ length: workers }, (_, worker) =>
     spawn(
       process.execPath,
-      ['--import', 'tsx', self, '--worker', JSON.stringify({ schema, orders: pgOrders, worker, workers })],
+      [
+        ...workerFlags(),
+        '--import',
+        'tsx',
+        self,
+        '--worker',
+        JSON.stringify({ schema, orders: pgOrders, worker, workers }),
+      ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     ),
   );
@@ -352,7 +360,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ol-bench-sim-'));
 const schema = `ol_bench_sim_${process.pid}`;
 try {
   console.log(
-    `node ${process.version}; seed ${SEED}, ${DAYS} days; SQLite ${fmt(sqliteOrders)} orders, PostgreSQL ${fmt(pgOrders)} orders with ${workerCounts.join(', ')} workers`,
+    `node ${process.version} (${nodeFlags()}); seed ${SEED}, ${DAYS} days; SQLite ${fmt(sqliteOrders)} orders, PostgreSQL ${fmt(pgOrders)} orders with ${workerCounts.join(', ')} workers`,
   );
   if (!values['skip-sqlite']) {
     await sqliteRun(dir);

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the command line's V8 flags apply before any module of the package runs.
+import './v8-flags.js';
 import { InvalidInputError, MissingDependencyError } from '../domain/index.js';
 import { buildProgram } from './program.js';
 import { CliFailure, exitCodes, oneLine } from './options.js';
