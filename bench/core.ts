@@ -3,7 +3,14 @@
  * stored sizes and heap, each against a baseline that does the same work in the same process.
  */
 import fc from 'fast-check';
-import { createActor, transition, type AnyActorRef } from 'xstate';
+import {
+  createActor,
+  transition,
+  type AnyActorRef,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type SnapshotFrom,
+} from 'xstate';
 import {
   applyEvent,
   createOrder,
@@ -270,14 +277,20 @@ function sameJourney(what: string, outcomes: readonly string[]): void {
  * would keep. Its step is the least XState does for one event of a stored order: parse the text, resolve the
  * snapshot, one transition on a kept scope (the package's own `pureTransition`), stringify.
  */
-function minimalStepStart(): string {
-  const snapshot = createActor(minimalMachine, { input: plainOrder(threeItemInput).order }).getSnapshot();
+/** A machine's snapshot as a back end built on XState alone keeps it: its state value and context as JSON. */
+function stateJson(snapshot: { value: unknown; context: unknown }): string {
   return JSON.stringify({ value: snapshot.value, context: snapshot.context });
 }
+/** One step of such a stored snapshot: parse, resolve, one transition on a kept scope, stringify. */
+function jsonStep<M extends AnyStateMachine>(machine: M, text: string, event: EventFromLogic<M>): string {
+  const [next] = pureTransition(machine, machine.resolveState(JSON.parse(text) as never) as SnapshotFrom<M>, event);
+  return stateJson(next);
+}
+function minimalStepStart(): string {
+  return stateJson(createActor(minimalMachine, { input: plainOrder(threeItemInput).order }).getSnapshot());
+}
 function minimalStep(text: string, event: PlainEvent): string {
-  const stored = JSON.parse(text) as { value: string | { placed: string }; context: PlainState['order'] };
-  const [next] = pureTransition(minimalMachine, minimalMachine.resolveState(stored), event);
-  return JSON.stringify({ value: next.value, context: next.context });
+  return jsonStep(minimalMachine, text, event);
 }
 function minimalStepOutcomes(start: string): string[] {
   let text = start;
@@ -294,20 +307,14 @@ function minimalStepOutcomes(start: string): string[] {
  * validation, the stored context's checks and invariants, the verdict or the compact stored form.
  */
 const parsedJourney = journey.map((event) => parseEvent(event));
-function chartStepStart(): string {
-  const snapshot = createOrder(threeItemInput).snapshot;
-  return JSON.stringify({ value: snapshot.value, context: snapshot.context });
-}
 function chartStep(text: string, event: ReturnType<typeof parseEvent>): string {
-  const stored = JSON.parse(text) as { value: OrderSnapshot['value']; context: OrderSnapshot['context'] };
-  const [next] = pureTransition(orderMachine, orderMachine.resolveState(stored), event);
-  return JSON.stringify({ value: next.value, context: next.context });
+  return jsonStep(orderMachine, text, event);
 }
 function chartStepOutcomes(start: string): string[] {
   let text = start;
   return parsedJourney.map((event) => {
     text = chartStep(text, event);
-    return packageStepOutcome(orderMachine.resolveState(JSON.parse(text) as Parameters<typeof chartStep>[0] & object));
+    return packageStepOutcome(orderMachine.resolveState(JSON.parse(text) as never));
   });
 }
 
@@ -319,7 +326,7 @@ export const backEnd = defineSection('back-end', async (t) => {
   const plainStart = JSON.stringify(plainOrder(threeItemInput));
   const minimalText = minimalStepStart();
   sameJourney('minimal machine through JSON', minimalStepOutcomes(minimalText));
-  const chartText = chartStepStart();
+  const chartText = stateJson(createOrder(threeItemInput).snapshot);
   sameJourney("the package's chart through JSON", chartStepOutcomes(chartText));
   const m = await t.interleave([
     {
