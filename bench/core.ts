@@ -328,43 +328,24 @@ export const backEnd = defineSection('back-end', async (t) => {
   sameJourney('minimal machine through JSON', minimalStepOutcomes(minimalText));
   const chartText = stateJson(createOrder(threeItemInput).snapshot);
   sameJourney("the package's chart through JSON", chartStepOutcomes(chartText));
+  /** A task that steps a stored order's text through every event of the journey, one event per operation. */
+  const journeyTask = <E>(
+    name: string,
+    text: string,
+    events: readonly E[],
+    step: (text: string, event: E) => string,
+  ) => ({
+    name,
+    opsPerCall: journey.length,
+    run: () => events.reduce(step, text),
+  });
   const m = await t.interleave([
-    {
-      name: 'package',
-      opsPerCall: journey.length,
-      run: () => {
-        let text = start;
-        for (const event of journey) text = serializeOrder(applyEvent(restoreOrder(text), event).snapshot);
-        return text;
-      },
-    },
-    {
-      name: 'hand',
-      opsPerCall: journey.length,
-      run: () => {
-        let text = plainStart;
-        for (const event of journey) text = plainStep(text, event).text;
-        return text;
-      },
-    },
-    {
-      name: 'minimal',
-      opsPerCall: journey.length,
-      run: () => {
-        let text = minimalText;
-        for (const event of journey) text = minimalStep(text, event);
-        return text;
-      },
-    },
-    {
-      name: 'chart',
-      opsPerCall: journey.length,
-      run: () => {
-        let text = chartText;
-        for (const event of parsedJourney) text = chartStep(text, event);
-        return text;
-      },
-    },
+    journeyTask('package', start, journey, (text, event) =>
+      serializeOrder(applyEvent(restoreOrder(text), event).snapshot),
+    ),
+    journeyTask('hand', plainStart, journey, (text, event) => plainStep(text, event).text),
+    journeyTask('minimal', minimalText, journey, minimalStep),
+    journeyTask('chart', chartText, parsedJourney, chartStep),
   ]);
   t.ratio(
     'step: restoreOrder + applyEvent + serializeOrder, per event (3 items, 5-event journey) vs hand reducer with JSON parse/stringify',
