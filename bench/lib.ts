@@ -343,19 +343,23 @@ export function environment(): string {
   return `${availableParallelism()} cores (${cpu}), Node ${process.version} (${nodeFlags()}), ${process.platform}/${process.arch}, load average at start ${load}`;
 }
 
+/** The `--` flags this Node process was started with, `--import` (and the module it names) left out. */
+function ownFlags(): string[] {
+  return process.execArgv.filter((flag) => flag.startsWith('--') && !flag.startsWith('--import'));
+}
+
 /**
- * The flags this Node process was started with that change its speed (`--import tsx` left out): the tables say
- * which V8 they measured, since `--no-allocation-site-pretenuring` changes the package's figures a great deal
- * (docs/performance.md, *V8's allocation-site pretenuring*).
+ * The flags that change what a table measures, for its first line: `--no-allocation-site-pretenuring` changes the
+ * package's figures a great deal (docs/performance.md, *V8's allocation-site pretenuring*).
  */
 export function nodeFlags(): string {
-  const flags = process.execArgv.filter((flag, i, all) => flag !== '--import' && all[i - 1] !== '--import');
+  const flags = ownFlags();
   return flags.length ? `flags ${flags.join(' ')}` : 'no flags';
 }
 
-/** This process's V8 flags for the worker processes a bench starts, so that they measure the same V8. */
+/** This process's flags for the processes a bench starts (`--expose-gc` is theirs to choose), so they run the same V8. */
 export function workerFlags(): string[] {
-  return process.execArgv.filter((flag) => flag.startsWith('--') && flag !== '--import' && flag !== '--expose-gc');
+  return ownFlags().filter((flag) => flag !== '--expose-gc');
 }
 
 /** The commit measured, with "+ changes" when the worktree differs from it. */

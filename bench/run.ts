@@ -37,7 +37,7 @@ if (own.length || !positionals.length)
     argv.filter((arg) => !(arg in standalone)),
   );
 for (const name of others) {
-  // The sections run on this process's Node flags (`npm run bench:no-pretenuring` adds one).
+  // The standalone benches run with this process's Node flags (`npm run bench:no-pretenuring` adds one).
   const node = workerFlags();
   console.log(`\n# ${name}: node ${['--expose-gc', ...node].join(' ')} --import tsx ${standalone[name]}`);
   // The simulation takes its own flags (`--orders=N`, `--pg-orders=N`, `--workers=1,2`): they are passed on.
