@@ -442,8 +442,9 @@ export function marketplaceCancellation(
   order: OrderContext,
   event: EventOf<'marketplace.orderCanceled'>,
 ): Cancellation {
-  const left = quantitiesById(remainingItems(order));
-  const items = (event.items ?? remainingItems(order))
+  const remaining = remainingItems(order);
+  const left = quantitiesById(remaining);
+  const items = (event.items ?? remaining)
     .map((item) => ({
       orderItemId: item.orderItemId,
       quantity: Math.min(item.quantity, left.get(item.orderItemId) ?? 0),
